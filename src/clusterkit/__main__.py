@@ -1,0 +1,5 @@
+"""``python -m clusterkit``: the command line."""
+
+from clusterkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The exceptions clusterkit raises on purpose.
+
+Everything clusterkit raises deliberately derives from `ClusterkitError`, so
+``except clusterkit.ClusterkitError`` catches all of it. Errors that mean "bad
+value" also derive from `ValueError`, so a `CountryError` raised inside a pydantic
+validator becomes an ordinary `pydantic.ValidationError` entry.
+
+```
+ClusterkitError(Exception)                    everything clusterkit raises on purpose
+├── CountryError(ClusterkitError, ValueError)        not a known country; .value
+│   └── AmbiguousCountryError                        could be several countries; .candidates
+├── DatasetError(ClusterkitError)                    a dataset as a whole is unusable; .source
+│   ├── DatasetReadError                             missing file, unknown format, malformed
+│   │                                                CSV/JSON/XLSX, a row that is not a valid
+│   │                                                record; .source, .line, .field, .location
+│   └── DatasetValidationError                       the data breaks rules; .report
+└── KPIError(ClusterkitError, ValueError)            a KPI is undefined for this input; .kpi
+```
+
+Programming mistakes (a wrong argument type, an unknown table name) raise plain
+`TypeError` or `ValueError`, never a `DatasetError`, so ``except DatasetError``
+never hides a bug.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from clusterkit.values import Location
+
+__all__ = [
+    "AmbiguousCountryError",
+    "ClusterkitError",
+    "CountryError",
+    "DatasetError",
+    "DatasetReadError",
+    "DatasetValidationError",
+    "KPIError",
+]
+
+
+class ClusterkitError(Exception):
+    """Base class of every exception clusterkit raises on purpose.
+
+    Added in version 0.1.0.
+    """
+
+
+class CountryError(ClusterkitError, ValueError):
+    """A value is not one known country.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: What is wrong, for a person.
+        value: The input that could not be normalised.
+
+    Example:
+        >>> from clusterkit.errors import CountryError
+        >>> str(CountryError("'Atlantis' is not a country", value="Atlantis"))
+        "'Atlantis' is not a country"
+    """
+
+    def __init__(self, message: str, *, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class AmbiguousCountryError(CountryError):
+    """A value could name several countries.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: What is wrong, for a person.
+        value: The input that could not be normalised.
+        candidates: ISO alpha-2 codes of the countries it could mean.
+    """
+
+    def __init__(
+        self, message: str, *, value: object, candidates: Sequence[str]
+    ) -> None:
+        super().__init__(message, value=value)
+        self.candidates = tuple(candidates)
+
+
+class DatasetError(ClusterkitError):
+    """A dataset as a whole cannot be used.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: What is wrong, for a person.
+        source: The path (or other source) of the dataset.
+    """
+
+    def __init__(self, message: str, *, source: object = None) -> None:
+        super().__init__(message)
+        self.source = source
+
+
+class DatasetReadError(DatasetError):
+    """A dataset file cannot be read, or one of its rows is not a valid record.
+
+    The message names the file, the physical line (header = line 1) and the field,
+    so a data steward can go straight to the cell.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: What is wrong, for a person; it already includes the location.
+        source: The file.
+        location: Where in the file, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: object = None,
+        location: Location | None = None,
+    ) -> None:
+        super().__init__(message, source=source)
+        self.location = location
+
+    @property
+    def line(self) -> int | None:
+        """The physical line of the problem (header = 1), when known."""
+        return None if self.location is None else self.location.line
+
+    @property
+    def field(self) -> str | None:
+        """The field (column) of the problem, when known."""
+        return None if self.location is None else self.location.field
+
+
+class DatasetValidationError(DatasetError):
+    """A dataset breaks validation rules; `.report` holds every finding.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: A summary, for a person.
+        report: The validation report.
+        source: The dataset's source.
+    """
+
+    def __init__(self, message: str, *, report: Any, source: object = None) -> None:
+        super().__init__(message, source=source)
+        self.report = report
+
+
+class KPIError(ClusterkitError, ValueError):
+    """A KPI is undefined for this input.
+
+    Added in version 0.1.0.
+
+    Args:
+        message: What is wrong, for a person.
+        kpi: The KPI id.
+    """
+
+    def __init__(self, message: str, *, kpi: str) -> None:
+        super().__init__(message)
+        self.kpi = kpi

@@ -1,0 +1,133 @@
+"""Private: read and write one table as a CSV file.
+
+Files are UTF-8 with or without a byte-order mark; the header row names the fields
+(case and surrounding space ignored); an empty cell means "not given"; lists are
+``;``-separated. Lines are physical lines, header = 1, so a quoted cell that spans
+lines moves the following rows down as an editor shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._rows import RawRow, cell_to_input
+from clusterkit.io._text import describe_undecodable
+from clusterkit.models import TABLES
+from clusterkit.models._base import Record
+from clusterkit.values import Location
+
+__all__ = ["flat_cell", "read_csv_table", "write_csv_table"]
+
+
+def read_header(cells: list[str], location: Location, table: str) -> list[str]:
+    """Normalise header names and refuse duplicate and unknown columns."""
+    names = [cell.strip().lower() for cell in cells]
+    known = TABLES[table].model_fields
+    seen: dict[str, int] = {}
+    for column, name in enumerate(names, start=1):
+        where = location.with_field(name, column)
+        if not name:
+            raise DatasetReadError(
+                f"{where}: header cell {column} is empty", source=location.file,
+                location=where,
+            )
+        if name in seen:
+            raise DatasetReadError(
+                f"{where}: duplicate column {name!r} (also column {seen[name]})",
+                source=location.file,
+                location=where,
+            )
+        if name not in known:
+            raise DatasetReadError(
+                f"{where}: unknown column {name!r} in {table}; "
+                f"known columns are {', '.join(known)}",
+                source=location.file,
+                location=where,
+            )
+        seen[name] = column
+    return names
+
+
+def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
+    """Yield the rows of one CSV table file, streaming.
+
+    Raises:
+        DatasetReadError: The file cannot be opened or decoded, a row is malformed.
+    """
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise DatasetReadError(
+            f"{display}: cannot open: {error.strerror or error}", source=display
+        ) from None
+    with handle:
+        reader = csv.reader(handle, strict=True)
+        header: list[str] | None = None
+        columns: dict[str, int] = {}
+        last_line = 0
+        try:
+            for cells in reader:
+                line = last_line + 1
+                last_line = reader.line_num
+                if not cells or all(not cell.strip() for cell in cells):
+                    continue
+                location = Location(file=display, line=line)
+                if header is None:
+                    header = read_header(cells, location, table)
+                    columns = {name: i for i, name in enumerate(header, start=1)}
+                    continue
+                if len(cells) != len(header):
+                    raise DatasetReadError(
+                        f"{location}: row has {len(cells)} cells but the header "
+                        f"has {len(header)}",
+                        source=display,
+                        location=location,
+                    )
+                values = {
+                    name: cell_to_input(table, name, text)
+                    for name, text in zip(header, cells)
+                    if text.strip()
+                }
+                yield RawRow(table, values, location, columns)
+        except UnicodeDecodeError as error:
+            location = Location(file=display, line=last_line + 1)
+            raise DatasetReadError(
+                f"{location}: {describe_undecodable(path, error)}",
+                source=display,
+                location=location,
+            ) from None
+        except csv.Error as error:
+            location = Location(file=display, line=last_line + 1)
+            raise DatasetReadError(
+                f"{location}: malformed CSV: {error} (an unterminated quote?)",
+                source=display,
+                location=location,
+            ) from None
+
+
+def flat_cell(value: Any) -> str:
+    """Render one JSON-mode field value as the text of a CSV or workbook cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ";".join(f"{key}={item}" for key, item in value.items())
+    return str(value)
+
+
+def write_csv_table(path: Path, table: str, records: Iterable[Record]) -> None:
+    """Write one table as a UTF-8 CSV file with every field as a column."""
+    fields = list(TABLES[table].model_fields)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        for record in records:
+            data = record.model_dump(mode="json")
+            writer.writerow([flat_cell(data[name]) for name in fields])

@@ -1,0 +1,150 @@
+"""Private: read and write a dataset as an Excel workbook, one sheet per table.
+
+Uses openpyxl in its streaming modes: ``read_only`` parses a sheet row by row and
+``write_only`` writes rows without keeping them, so memory stays flat for large
+workbooks in both directions. openpyxl is the optional extra ``clusterkit[excel]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._csv import flat_cell, read_header
+from clusterkit.io._rows import RawRow, cell_to_input, column_letter
+from clusterkit.models import TABLES, Dataset
+from clusterkit.values import Location
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+__all__ = ["read_workbook", "write_workbook"]
+
+_INSTALL_HINT = "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl  # noqa: PLC0415 - optional dependency, imported on use
+    except ImportError:  # pragma: no cover - the test environment has the extra
+        raise DatasetReadError(_INSTALL_HINT) from None
+    return openpyxl
+
+
+def read_workbook(
+    path: Path, display: str, tables: Mapping[str, object] | None = None
+) -> Iterator[RawRow]:
+    """Yield the rows of every table sheet of a workbook (sheets named after tables).
+
+    Raises:
+        DatasetReadError: The file is not a readable workbook, a sheet has an
+            unknown or duplicate column, or a row is too long.
+    """
+    openpyxl = _openpyxl()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise DatasetReadError(
+            f"{display}: not a readable .xlsx workbook ({error})", source=display
+        ) from None
+    try:
+        sheets = {name.strip().lower(): name for name in workbook.sheetnames}
+        for table in TABLES:
+            if table not in sheets or (tables is not None and table not in tables):
+                continue
+            yield from _sheet_rows(workbook[sheets[table]], table, display)
+    finally:
+        workbook.close()
+
+
+def _cell_input(table: str, field: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return cell_to_input(table, field, value) if value.strip() else None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back as the same float.
+        return repr(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
+
+
+def _sheet_rows(sheet: ReadOnlyWorksheet, table: str, display: str) -> Iterator[RawRow]:
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        location = Location(file=display, sheet=sheet.title, line=line, cell=f"A{line}")
+        if header is None:
+            texts = ["" if cell is None else str(cell) for cell in cells]
+            while texts and not texts[-1].strip():
+                texts.pop()
+            header = read_header(texts, location, table)
+            columns = {name: i for i, name in enumerate(header, start=1)}
+            continue
+        extra = [i for i, cell in enumerate(cells[len(header) :], start=len(header) + 1) if cell is not None]
+        if extra:
+            where = Location(
+                file=display, sheet=sheet.title, line=line,
+                cell=f"{column_letter(extra[0])}{line}", column=extra[0],
+            )
+            raise DatasetReadError(
+                f"{where}: a value in column {column_letter(extra[0])}, which has "
+                f"no header",
+                source=display,
+                location=where,
+            )
+        values = {}
+        for name, cell in zip(header, cells):
+            converted = _cell_input(table, name, cell)
+            if converted is not None:
+                values[name] = converted
+        yield RawRow(table, values, location, columns)
+
+
+def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:
+    # Write numbers, dates and booleans as typed cells; everything else as text.
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, Decimal):
+        as_float = float(raw)
+        if raw == raw.to_integral_value():
+            return int(raw)
+        return as_float if Decimal(repr(as_float)) == raw else str(raw)
+    if isinstance(raw, dt.date):
+        return raw
+    text = flat_cell(value)
+    if text.startswith("="):
+        # openpyxl would store text starting with '=' as a formula.
+        cell = _openpyxl().cell.WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text or None
+
+
+def write_workbook(path: Path, dataset: Dataset) -> None:
+    """Write a dataset as a workbook with one sheet per table, headers in row 1."""
+    openpyxl = _openpyxl()
+    workbook = openpyxl.Workbook(write_only=True)
+    for table, model in TABLES.items():
+        sheet = workbook.create_sheet(title=table)
+        fields = list(model.model_fields)
+        sheet.append(fields)
+        for record in dataset.table(table):
+            as_json = record.model_dump(mode="json")
+            sheet.append(
+                [
+                    _cell_output(sheet, as_json[name], getattr(record, name))
+                    for name in fields
+                ]
+            )
+    workbook.save(path)

@@ -1,0 +1,235 @@
+"""Private: read and write a dataset as one JSON document.
+
+The document is an object with one array per table:
+``{"generations": [...], "clusters": [...], ...}``. The reader streams: it decodes
+one record at a time from a sliding buffer, so memory holds one record, not the
+file, and it knows the physical line where each record starts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._rows import RawRow
+from clusterkit.io._text import describe_undecodable
+from clusterkit.models import TABLES, Dataset
+from clusterkit.values import Location
+
+__all__ = ["json_kind", "read_json_document", "write_json_document"]
+
+_CHUNK = 1 << 16
+_WHITESPACE = " \t\n\r"
+_DECODER = json.JSONDecoder()
+
+
+def json_kind(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+class _Scanner:
+    """A cursor over a JSON text read in chunks, tracking the physical line."""
+
+    def __init__(self, handle: IO[str], display: str) -> None:
+        self.handle = handle
+        self.display = display
+        self.buffer = ""
+        self.pos = 0
+        self.line = 1  # line of self.pos
+        self.eof = False
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.handle.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        # Keep the current line in the buffer so columns stay computable.
+        keep_from = self.buffer.rfind("\n", 0, self.pos) + 1
+        self.buffer = self.buffer[keep_from:] + chunk
+        self.pos -= keep_from
+        return True
+
+    def location(self, pos: int | None = None) -> Location:
+        at = self.pos if pos is None else pos
+        line = self.line + self.buffer.count("\n", self.pos, at)
+        column = at - self.buffer.rfind("\n", 0, at)
+        return Location(file=self.display, line=line, column=column)
+
+    def fail(self, message: str, pos: int | None = None) -> DatasetReadError:
+        location = self.location(pos)
+        return DatasetReadError(
+            f"{location}: {message}", source=self.display, location=location
+        )
+
+    def _advance(self, to: int) -> None:
+        self.line += self.buffer.count("\n", self.pos, to)
+        self.pos = to
+
+    def peek(self) -> str:
+        """Skip whitespace and return the next character ('' at the end)."""
+        while True:
+            at = self.pos
+            while at < len(self.buffer) and self.buffer[at] in _WHITESPACE:
+                at += 1
+            self._advance(at)
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._fill():
+                return ""
+
+    def expect(self, allowed: str, what: str) -> str:
+        char = self.peek()
+        if not char or char not in allowed:
+            found = repr(char) if char else "the end of the file"
+            raise self.fail(f"JSON syntax error: expected {what}, found {found}")
+        self._advance(self.pos + 1)
+        return char
+
+    def value(self) -> Any:
+        """Decode the next complete JSON value."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as error:
+                if self._fill():
+                    continue
+                raise self.fail(f"JSON syntax error: {error.msg}", error.pos) from None
+            # A number that ends at the buffer's end may go on in the next chunk.
+            if end == len(self.buffer) and self._fill():
+                continue
+            self._advance(end)
+            return value
+
+
+def read_json_document(
+    path: Path, display: str, tables: Mapping[str, object] | None = None
+) -> Iterator[RawRow]:
+    """Yield the rows of a JSON dataset document, table by table as they appear.
+
+    Args:
+        path: The document.
+        display: The file name to show in locations.
+        tables: Only yield rows of these tables (others are skipped record by
+            record); all tables when ``None``.
+
+    Raises:
+        DatasetReadError: The file is not valid JSON, not an object of arrays, or
+            names an unknown table.
+    """
+    try:
+        handle = path.open(encoding="utf-8-sig")
+    except OSError as error:
+        raise DatasetReadError(
+            f"{display}: cannot open: {error.strerror or error}", source=display
+        ) from None
+    with handle:
+        scanner = _Scanner(handle, display)
+        try:
+            yield from _document_rows(scanner, tables)
+        except UnicodeDecodeError as error:
+            raise scanner.fail(describe_undecodable(path, error)) from None
+
+
+def _document_rows(
+    scanner: _Scanner, tables: Mapping[str, object] | None
+) -> Iterator[RawRow]:
+    if scanner.peek() == "":
+        raise scanner.fail("the file is empty; expected a JSON object of tables")
+    if scanner.peek() != "{":
+        found = scanner.value()
+        raise scanner.fail(
+            f'expected a JSON object of tables ({{"clusters": [...], ...}}), '
+            f"got {json_kind(found)}"
+        )
+    scanner.expect("{", "'{'")
+    if scanner.peek() == "}":
+        scanner.expect("}", "'}'")
+    else:
+        while True:
+            key_location = scanner.location()
+            key = scanner.value()
+            if not isinstance(key, str):
+                raise scanner.fail("JSON syntax error: expected a table name")
+            if key not in TABLES:
+                raise DatasetReadError(
+                    f"{key_location}: unknown table {key!r}; "
+                    f"tables are {', '.join(TABLES)}",
+                    source=scanner.display,
+                    location=key_location,
+                )
+            scanner.expect(":", "':'")
+            yield from _table_rows(scanner, key, tables is None or key in tables)
+            if scanner.expect(",}", "',' or '}'") == "}":
+                break
+    if scanner.peek() != "":
+        raise scanner.fail("JSON syntax error: extra data after the document")
+
+
+def _table_rows(scanner: _Scanner, table: str, wanted: bool) -> Iterator[RawRow]:
+    if scanner.peek() != "[":
+        where = scanner.location()
+        found = scanner.value()
+        raise DatasetReadError(
+            f"{where}: table {table!r} must be an array of objects, "
+            f"got {json_kind(found)}",
+            source=scanner.display,
+            location=where,
+        )
+    scanner.expect("[", "'['")
+    if scanner.peek() == "]":
+        scanner.expect("]", "']'")
+        return
+    index = 0
+    while True:
+        start = scanner.location()
+        location = Location(
+            file=scanner.display, line=start.line, pointer=f"/{table}/{index}"
+        )
+        value = scanner.value()
+        if wanted:
+            if not isinstance(value, dict):
+                raise DatasetReadError(
+                    f"{location}: expected a JSON object, got {json_kind(value)}",
+                    source=scanner.display,
+                    location=location,
+                )
+            yield RawRow(
+                table,
+                {key: item for key, item in value.items() if item is not None},
+                location,
+            )
+        index += 1
+        if scanner.expect(",]", "',' or ']'") == "]":
+            return
+
+
+def write_json_document(path: Path, dataset: Dataset) -> None:
+    """Write a dataset as one JSON document, a record per line, nulls left out."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write("{")
+        for number, table in enumerate(TABLES):
+            records = dataset.table(table)
+            handle.write(",\n" if number else "\n")
+            handle.write(f'  "{table}": [')
+            for index, record in enumerate(records):
+                handle.write(",\n    " if index else "\n    ")
+                handle.write(record.model_dump_json(exclude_none=True))
+            handle.write("\n  ]" if records else "]")
+        handle.write("\n}\n")

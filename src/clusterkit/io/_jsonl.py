@@ -1,0 +1,73 @@
+"""Private: read and write one table as a JSON Lines file (one object per line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._rows import RawRow
+from clusterkit.io._json import json_kind
+from clusterkit.io._text import describe_undecodable
+from clusterkit.models._base import Record
+from clusterkit.values import Location
+
+__all__ = ["read_jsonl_table", "write_jsonl_table"]
+
+
+def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
+    """Yield the rows of one JSON Lines table file, streaming; blank lines are skipped.
+
+    Raises:
+        DatasetReadError: The file cannot be opened or decoded, a line is not a
+            JSON object.
+    """
+    try:
+        handle = path.open(encoding="utf-8-sig")
+    except OSError as error:
+        raise DatasetReadError(
+            f"{display}: cannot open: {error.strerror or error}", source=display
+        ) from None
+    with handle:
+        line = 0
+        try:
+            for line, text in enumerate(handle, start=1):  # noqa: B007 - line is reported after the loop
+                if not text.strip():
+                    continue
+                location = Location(file=display, line=line)
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as error:
+                    where = Location(file=display, line=line, column=error.colno)
+                    raise DatasetReadError(
+                        f"{where}: JSON syntax error: {error.msg}",
+                        source=display,
+                        location=where,
+                    ) from None
+                if not isinstance(value, dict):
+                    raise DatasetReadError(
+                        f"{location}: expected a JSON object, got {json_kind(value)}",
+                        source=display,
+                        location=location,
+                    )
+                yield RawRow(
+                    table,
+                    {key: item for key, item in value.items() if item is not None},
+                    location,
+                )
+        except UnicodeDecodeError as error:
+            location = Location(file=display, line=line + 1)
+            raise DatasetReadError(
+                f"{location}: {describe_undecodable(path, error)}",
+                source=display,
+                location=location,
+            ) from None
+
+
+def write_jsonl_table(path: Path, records: Iterable[Record]) -> None:
+    """Write one table as UTF-8 JSON Lines, one record per line, nulls left out."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            handle.write(record.model_dump_json(exclude_none=True))
+            handle.write("\n")

@@ -1,0 +1,155 @@
+"""Private: raw rows as read from a file, and turning them into records.
+
+A `RawRow` holds the cells of one row keyed by field name, before any parsing, with
+its location, so readers, the loader and the validator share one representation.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+from pydantic import ValidationError
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.models import TABLES
+from clusterkit.models._base import Record, dict_fields, list_fields
+from clusterkit.values import Location
+
+__all__ = [
+    "RawRow",
+    "cell_to_input",
+    "column_letter",
+    "record_from_row",
+    "table_of_model",
+]
+
+R = TypeVar("R", bound=Record)
+
+LIST_SEPARATOR = ";"
+PAIR_SEPARATOR = "="
+
+
+@attrs.frozen
+class RawRow:
+    """One row of a table as read from its file: cells by field name, and where it is.
+
+    Attributes:
+        table: The table name (a key of `TABLES`).
+        values: The given cells by field name; cells that were empty are absent.
+        location: Where the row starts (file, physical line, sheet, pointer).
+        columns: 1-based column of each field, for CSV and workbook rows.
+    """
+
+    table: str
+    values: Mapping[str, Any]
+    location: Location
+    columns: Mapping[str, int] = attrs.field(factory=dict)
+
+    def location_of(self, field: str) -> Location:
+        """The location of one field of this row."""
+        column = self.columns.get(field)
+        location = self.location
+        if location.pointer is not None:
+            location = attrs.evolve(location, pointer=f"{location.pointer}/{field}")
+        if location.sheet is not None and column is not None and location.line:
+            location = attrs.evolve(
+                location, cell=f"{column_letter(column)}{location.line}"
+            )
+        return location.with_field(field, column)
+
+
+def column_letter(column: int) -> str:
+    """The spreadsheet letters of a 1-based column number (1 → A, 27 → AA)."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@functools.cache
+def _shape(table: str) -> tuple[frozenset[str], frozenset[str]]:
+    model = TABLES[table]
+    return list_fields(model), dict_fields(model)
+
+
+def table_of_model(model: type[Record]) -> str:
+    """The table whose rows `model` describes.
+
+    Raises:
+        TypeError: `model` is not one of the dataset's record models.
+    """
+    for table, table_model in TABLES.items():
+        if table_model is model:
+            return table
+    msg = f"{model!r} is not a record model of a dataset table"
+    raise TypeError(msg)
+
+
+def cell_to_input(table: str, field: str, text: str) -> Any:
+    """Turn the text of one flat (CSV or workbook) cell into model input.
+
+    List fields are split on ``;``; mapping fields hold ``key=value`` pairs
+    separated by ``;``. Empty items carry nothing and are dropped.
+    """
+    lists, dicts = _shape(table)
+    if field in lists:
+        return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+    if field in dicts:
+        pairs: dict[str, str] = {}
+        for item in text.split(LIST_SEPARATOR):
+            if not item.strip():
+                continue
+            key, separator, value = item.partition(PAIR_SEPARATOR)
+            # A pair without '=' keeps its text as the key, so the model rejects
+            # the empty amount with a message instead of the item vanishing.
+            pairs[key.strip()] = value.strip() if separator else ""
+        return pairs
+    return text
+
+
+def record_from_row(row: RawRow, model: type[R]) -> R:
+    """Validate one raw row as a record.
+
+    Raises:
+        DatasetReadError: The row is not a valid record; the message and location
+            name the first offending field, and the message lists every problem.
+    """
+    try:
+        return model.model_validate(row.values)
+    except ValidationError as error:
+        raise _read_error(row, error) from None
+
+
+def _read_error(row: RawRow, error: ValidationError) -> DatasetReadError:
+    problems = []
+    first_location: Location | None = None
+    for entry in error.errors(include_url=False):
+        loc = entry["loc"]
+        field = str(loc[0]) if loc else None
+        location = row.location if field is None else row.location_of(field)
+        if first_location is None:
+            first_location = location
+        label = field or "row"
+        problems.append(f"{label}: {_describe(entry)}")
+    location = first_location or row.location
+    message = f"{location}: invalid {row.table} row: " + "; ".join(problems)
+    return DatasetReadError(message, source=row.location.file, location=location)
+
+
+def _describe(entry: Mapping[str, Any]) -> str:
+    kind = entry["type"]
+    if kind == "missing":
+        return "a value is required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    text = str(entry["msg"])
+    value = entry.get("input")
+    if kind in {"greater_than_equal", "enum", "int_parsing", "decimal_parsing"} and (
+        isinstance(value, (str, int, float))
+    ):
+        text = f"{text} (got {value!r})"
+    return text

@@ -1,0 +1,48 @@
+"""The record models: pydantic v2, frozen, unknown fields refused, strings stripped.
+
+Every record crosses the I/O boundary, so it parses and coerces its input (a CSV cell
+``"12"`` becomes the count 12, ``"Germany"`` the country ``"DE"``) and raises a
+`pydantic.ValidationError` naming the field for a value it cannot accept.
+"""
+
+from clusterkit.models.activity import COUNTERS, ActivityRecord, counter_defaults
+from clusterkit.models.cluster import Cluster, NutsCode
+from clusterkit.models.dataset import TABLES, Dataset
+from clusterkit.models.generation import Generation, reference_generations
+from clusterkit.models.partnership import Partnership
+from clusterkit.models.sme import SME, classify_enterprise
+from clusterkit.models.target import ThirdCountryTarget
+from clusterkit.models.vocabulary import (
+    ActivityType,
+    ClusterKind,
+    EnterpriseSize,
+    ESCALabel,
+    Funding,
+    IndustrialEcosystem,
+    Priority,
+    ThirdCountryRule,
+)
+
+__all__ = [
+    "COUNTERS",
+    "SME",
+    "TABLES",
+    "ActivityRecord",
+    "ActivityType",
+    "Cluster",
+    "ClusterKind",
+    "Dataset",
+    "ESCALabel",
+    "EnterpriseSize",
+    "Funding",
+    "Generation",
+    "IndustrialEcosystem",
+    "NutsCode",
+    "Partnership",
+    "Priority",
+    "ThirdCountryRule",
+    "ThirdCountryTarget",
+    "classify_enterprise",
+    "counter_defaults",
+    "reference_generations",
+]

@@ -1,0 +1,115 @@
+"""`ActivityRecord`: one joint action of a partnership, with its counters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import model_validator
+
+from clusterkit.countries import CountryCode
+from clusterkit.models._base import Count, Identifier, IsoDate, Record, Text
+from clusterkit.models.vocabulary import ActivityType
+
+__all__ = ["COUNTERS", "ActivityRecord", "counter_defaults"]
+
+COUNTERS = ("b2b_meetings", "c2c_meetings", "mous_signed", "collaboration_projects")
+"""The counter fields of an activity, in file order."""
+
+# DESIGN.md §2.2: a row per meeting, MoU or project counts one without saying so.
+_ONE_BY_TYPE = {
+    ActivityType.C2C_MEETING.value: "c2c_meetings",
+    ActivityType.MOU_SIGNATURE.value: "mous_signed",
+    ActivityType.COLLABORATION_PROJECT.value: "collaboration_projects",
+}
+
+
+def counter_defaults(activity_type: ActivityType | str) -> dict[str, int]:
+    """The counter values an activity of this type has when none is given.
+
+    Added in version 0.1.0.
+
+    Example:
+        >>> counter_defaults("c2c_meeting")
+        {'b2b_meetings': 0, 'c2c_meetings': 1, 'mous_signed': 0, 'collaboration_projects': 0}
+    """
+    key = activity_type.value if isinstance(activity_type, ActivityType) else activity_type
+    defaults = dict.fromkeys(COUNTERS, 0)
+    counted = _ONE_BY_TYPE.get(key)
+    if counted is not None:
+        defaults[counted] = 1
+    return defaults
+
+
+class ActivityRecord(Record):
+    """One joint action of a partnership: a mission, a meeting, an MoU, a webinar, ….
+
+    A counter that is not given takes its default by type (`counter_defaults`): a
+    ``c2c_meeting`` counts one C2C meeting, a ``mou_signature`` one MoU, a
+    ``collaboration_project`` one project, everything else zero. A given value
+    always wins.
+
+    Consistency between fields that has a validator rule of its own (start after
+    end: CK-DATE-001; fewer `smes_involved` than listed SMEs: CK-COUNT-002) is kept
+    as data and reported by the validator, not raised here.
+
+    Added in version 0.1.0.
+
+    Example:
+        >>> a = ActivityRecord(id="A1", partnership="P1", type="c2c_meeting",
+        ...                    start="2018-05-14", target_country="Japan")
+        >>> a.c2c_meetings, a.b2b_meetings, a.target_country
+        (1, 0, 'JP')
+    """
+
+    id: Identifier
+    """Stable id, unique among activities."""
+    partnership: Identifier
+    """Id of the partnership that ran the activity."""
+    type: ActivityType
+    """What kind of action it was."""
+    start: IsoDate
+    """First day."""
+    end: IsoDate | None = None
+    """Last day, for actions longer than a day; not before `start`."""
+    title: Text | None = None
+    """Title or short description."""
+    target_country: CountryCode | None = None
+    """The third market the action targets."""
+    host_country: CountryCode | None = None
+    """Where the action took place."""
+    city: Text | None = None
+    """City where the action took place."""
+    clusters: tuple[Identifier, ...] = ()
+    """Ids of the participating cluster organisations."""
+    smes: tuple[Identifier, ...] = ()
+    """Ids of the participating SMEs."""
+    smes_involved: Count | None = None
+    """Number of SMEs involved; at least ``len(smes)`` when both are given."""
+    b2b_meetings: Count = 0
+    """Business-to-business meetings held; default by type (`counter_defaults`)."""
+    c2c_meetings: Count = 0
+    """Cluster-to-cluster meetings held; default by type (`counter_defaults`)."""
+    mous_signed: Count = 0
+    """Memoranda of understanding signed; default by type (`counter_defaults`)."""
+    collaboration_projects: Count = 0
+    """Collaboration projects started; default by type (`counter_defaults`)."""
+    notes: Text | None = None
+    """Free notes."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_counters(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        missing = [name for name in COUNTERS if data.get(name) is None]
+        if not missing:
+            return data
+        activity_type = data.get("type")
+        if isinstance(activity_type, ActivityType):
+            activity_type = activity_type.value
+        defaults = counter_defaults(activity_type if isinstance(activity_type, str) else "")
+        filled = dict(data)
+        for name in missing:
+            filled[name] = defaults[name]
+        return filled

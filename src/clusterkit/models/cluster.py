@@ -1,0 +1,86 @@
+"""`Cluster`: a cluster organisation, the legal entity that is a partnership member."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, StringConstraints, model_validator
+
+from clusterkit.countries import CountryCode
+from clusterkit.models._base import (
+    Count,
+    Identifier,
+    IsoDate,
+    ListItem,
+    Record,
+    Text,
+    Website,
+)
+from clusterkit.models.vocabulary import ClusterKind, ESCALabel, IndustrialEcosystem
+
+__all__ = ["Cluster", "NutsCode"]
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+NutsCode = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$"),
+]
+"""A NUTS region code: the EU country code and up to three level characters."""
+
+
+class Cluster(Record):
+    """A cluster organisation: the legal entity that manages a cluster.
+
+    Added in version 0.1.0.
+
+    Example:
+        >>> c = Cluster(id="DE-001", name="Photonics Cluster Example", country="Germany")
+        >>> c.country, c.kind.value
+        ('DE', 'cluster_organisation')
+    """
+
+    id: Identifier
+    """Stable id, unique among clusters."""
+    name: Text
+    """Legal or usual name."""
+    country: CountryCode
+    """Country of establishment (ISO alpha-2)."""
+    kind: ClusterKind = ClusterKind.CLUSTER_ORGANISATION
+    """Cluster organisation, business network or supporting organisation."""
+    region: NutsCode | None = None
+    """NUTS region; its prefix must be the country's EU code (``EL30``, ``UKI3``)."""
+    city: Text | None = None
+    """City of the registered office."""
+    website: Website | None = None
+    """Web address."""
+    ecosystems: tuple[IndustrialEcosystem, ...] = ()
+    """Industrial ecosystems the cluster works in."""
+    sectors: tuple[ListItem, ...] = ()
+    """Sectors, as free text."""
+    members_total: Count | None = None
+    """Number of member organisations."""
+    sme_members: Count | None = None
+    """Number of SME members; at most `members_total`."""
+    esca_label: ESCALabel | None = None
+    """Cluster management excellence label."""
+    esca_label_date: IsoDate | None = None
+    """Date the label was awarded."""
+
+    @model_validator(mode="after")
+    def _sme_members_within_total(self) -> Cluster:
+        if (
+            self.sme_members is not None
+            and self.members_total is not None
+            and self.sme_members > self.members_total
+        ):
+            msg = (
+                f"sme_members ({self.sme_members}) cannot exceed "
+                f"members_total ({self.members_total})"
+            )
+            raise ValueError(msg)
+        return self
