@@ -18,5 +18,5 @@ __all__ = ["read_data_file"]
 @functools.cache
 def read_data_file(name: str) -> Any:
     """Parse one JSON file of ``clusterkit/data``; cached, so read once per process."""
-    resource = importlib.resources.files("clusterkit").joinpath("data", name)
+    resource = importlib.resources.files("clusterkit").joinpath("data").joinpath(name)
     return json.loads(resource.read_text(encoding="utf-8"))

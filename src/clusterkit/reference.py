@@ -216,7 +216,9 @@ def reported_figures() -> tuple[ReportedFigures, ...]:
                 id=entry["id"],
                 generation=entry["generation"],
                 title=entry["title"],
-                published=None if published is None else dt.date.fromisoformat(published),
+                published=None
+                if published is None
+                else dt.date.fromisoformat(published),
                 source=entry["source"],
                 figures=tuple(
                     ReportedFigure(
@@ -228,7 +230,9 @@ def reported_figures() -> tuple[ReportedFigures, ...]:
                     for f in entry.get("figures", ())
                 ),
                 target_markets=tuple(
-                    ReportedMarket(country=m["country"], partnerships=int(m["partnerships"]))
+                    ReportedMarket(
+                        country=m["country"], partnerships=int(m["partnerships"])
+                    )
                     for m in entry.get("target_markets", ())
                 ),
                 period=entry.get("period"),

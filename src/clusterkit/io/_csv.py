@@ -32,7 +32,8 @@ def read_header(cells: list[str], location: Location, table: str) -> list[str]:
         where = location.with_field(name, column)
         if not name:
             raise DatasetReadError(
-                f"{where}: header cell {column} is empty", source=location.file,
+                f"{where}: header cell {column} is empty",
+                source=location.file,
                 location=where,
             )
         if name in seen:
@@ -89,7 +90,7 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                     )
                 values = {
                     name: cell_to_input(table, name, text)
-                    for name, text in zip(header, cells)
+                    for name, text in zip(header, cells, strict=True)
                     if text.strip()
                 }
                 yield RawRow(table, values, location, columns)

@@ -53,7 +53,8 @@ _FOLDER_SUFFIX = {Layout.CSV: ".csv", Layout.JSONL: ".jsonl"}
 def _display(source: StrPath, name: str | None = None) -> str:
     # Locations show the path as the user gave it, joined with the file name.
     text = os.fspath(source)
-    return text if name is None else os.path.join(text, name)
+    # os.path.join keeps the user's spelling ("data/" stays "data/x.csv").
+    return text if name is None else os.path.join(text, name)  # noqa: PTH118 - see above
 
 
 def detect_layout(source: StrPath) -> Layout:
@@ -114,7 +115,9 @@ def _table_file_rows(path: Path, table: str, display: str) -> Iterator[RawRow]:
     return read_csv_table(path, table, display)
 
 
-def iter_raw_rows(source: StrPath, tables: tuple[str, ...] | None = None) -> Iterator[RawRow]:
+def iter_raw_rows(
+    source: StrPath, tables: tuple[str, ...] | None = None
+) -> Iterator[RawRow]:
     """Yield the raw rows of a dataset, table by table, streaming.
 
     Args:
@@ -267,7 +270,7 @@ def dump_dataset(
         write_workbook(path, dataset)
     else:
         path.mkdir(parents=True, exist_ok=True)
-        for table, target in zip(TABLES, targets):
+        for table, target in zip(TABLES, targets, strict=True):
             if chosen is Layout.CSV:
                 write_csv_table(target, table, dataset.table(table))
             else:

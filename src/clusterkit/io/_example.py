@@ -17,7 +17,9 @@ def example_path() -> Path:
 
     Added in version 0.1.0.
     """
-    resource = importlib.resources.files("clusterkit").joinpath("data", "example")
+    resource = (
+        importlib.resources.files("clusterkit").joinpath("data").joinpath("example")
+    )
     return Path(str(resource))
 
 

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import flat_cell, read_header
@@ -20,12 +20,15 @@ from clusterkit.io._rows import RawRow, cell_to_input, column_letter
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
-if TYPE_CHECKING:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
 __all__ = ["read_workbook", "write_workbook"]
 
-_INSTALL_HINT = "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
+# Excel's date serials start in 1900 (with a fictitious 29 February); earlier
+# dates are written as ISO text so they read back unchanged.
+_EXCEL_EPOCH_YEAR = 1900
+
+_INSTALL_HINT = (
+    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
+)
 
 
 def _openpyxl() -> Any:
@@ -75,11 +78,14 @@ def _cell_input(table: str, field: str, value: Any) -> Any:
     return value
 
 
-def _sheet_rows(sheet: ReadOnlyWorksheet, table: str, display: str) -> Iterator[RawRow]:
+def _sheet_rows(sheet: Any, table: str, display: str) -> Iterator[RawRow]:
     header: list[str] | None = None
     columns: dict[str, int] = {}
     for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+        if all(
+            cell is None or (isinstance(cell, str) and not cell.strip())
+            for cell in cells
+        ):
             continue
         location = Location(file=display, sheet=sheet.title, line=line, cell=f"A{line}")
         if header is None:
@@ -89,11 +95,18 @@ def _sheet_rows(sheet: ReadOnlyWorksheet, table: str, display: str) -> Iterator[
             header = read_header(texts, location, table)
             columns = {name: i for i, name in enumerate(header, start=1)}
             continue
-        extra = [i for i, cell in enumerate(cells[len(header) :], start=len(header) + 1) if cell is not None]
+        extra = [
+            i
+            for i, cell in enumerate(cells[len(header) :], start=len(header) + 1)
+            if cell is not None
+        ]
         if extra:
             where = Location(
-                file=display, sheet=sheet.title, line=line,
-                cell=f"{column_letter(extra[0])}{line}", column=extra[0],
+                file=display,
+                sheet=sheet.title,
+                line=line,
+                cell=f"{column_letter(extra[0])}{line}",
+                column=extra[0],
             )
             raise DatasetReadError(
                 f"{where}: a value in column {column_letter(extra[0])}, which has "
@@ -102,14 +115,16 @@ def _sheet_rows(sheet: ReadOnlyWorksheet, table: str, display: str) -> Iterator[
                 location=where,
             )
         values = {}
-        for name, cell in zip(header, cells):
+        for name, cell in zip(
+            header, cells, strict=False
+        ):  # rows may be shorter than the header
             converted = _cell_input(table, name, cell)
             if converted is not None:
                 values[name] = converted
         yield RawRow(table, values, location, columns)
 
 
-def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:
+def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - one return per cell type reads best
     # Write numbers, dates and booleans as typed cells; everything else as text.
     if isinstance(raw, bool):
         return raw
@@ -120,7 +135,7 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:
         if raw == raw.to_integral_value():
             return int(raw)
         return as_float if Decimal(repr(as_float)) == raw else str(raw)
-    if isinstance(raw, dt.date):
+    if isinstance(raw, dt.date) and raw.year > _EXCEL_EPOCH_YEAR:
         return raw
     text = flat_cell(value)
     if text.startswith("="):

@@ -175,14 +175,14 @@ def _document_rows(
                     location=key_location,
                 )
             scanner.expect(":", "':'")
-            yield from _table_rows(scanner, key, tables is None or key in tables)
+            yield from _table_rows(scanner, key, wanted=tables is None or key in tables)
             if scanner.expect(",}", "',' or '}'") == "}":
                 break
     if scanner.peek() != "":
         raise scanner.fail("JSON syntax error: extra data after the document")
 
 
-def _table_rows(scanner: _Scanner, table: str, wanted: bool) -> Iterator[RawRow]:
+def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawRow]:
     if scanner.peek() != "[":
         where = scanner.location()
         found = scanner.value()

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow
 from clusterkit.io._json import json_kind
+from clusterkit.io._rows import RawRow
 from clusterkit.io._text import describe_undecodable
 from clusterkit.models._base import Record
 from clusterkit.values import Location
@@ -32,7 +32,7 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
     with handle:
         line = 0
         try:
-            for line, text in enumerate(handle, start=1):  # noqa: B007 - line is reported after the loop
+            for line, text in enumerate(handle, start=1):
                 if not text.strip():
                     continue
                 location = Location(file=display, line=line)

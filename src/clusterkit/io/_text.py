@@ -14,7 +14,9 @@ def describe_undecodable(path: Path, error: UnicodeDecodeError) -> str:
     """Say why `path` is not UTF-8 text, naming the codec it most likely uses."""
     with path.open("rb") as handle:
         head = handle.read(4096)
-    if head.startswith(_UTF16_BOMS) or (len(head) > 1 and head.count(b"\x00") * 4 > len(head)):
+    if head.startswith(_UTF16_BOMS) or (
+        len(head) > 1 and head.count(b"\x00") * 4 > len(head)
+    ):
         likely = "it looks like UTF-16; save it as UTF-8"
     elif sniff_binary(head):
         likely = "it looks like binary data, not text"

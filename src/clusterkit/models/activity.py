@@ -33,7 +33,11 @@ def counter_defaults(activity_type: ActivityType | str) -> dict[str, int]:
         >>> counter_defaults("c2c_meeting")
         {'b2b_meetings': 0, 'c2c_meetings': 1, 'mous_signed': 0, 'collaboration_projects': 0}
     """
-    key = activity_type.value if isinstance(activity_type, ActivityType) else activity_type
+    key = (
+        activity_type.value
+        if isinstance(activity_type, ActivityType)
+        else activity_type
+    )
     defaults = dict.fromkeys(COUNTERS, 0)
     counted = _ONE_BY_TYPE.get(key)
     if counted is not None:
@@ -108,7 +112,9 @@ class ActivityRecord(Record):
         activity_type = data.get("type")
         if isinstance(activity_type, ActivityType):
             activity_type = activity_type.value
-        defaults = counter_defaults(activity_type if isinstance(activity_type, str) else "")
+        defaults = counter_defaults(
+            activity_type if isinstance(activity_type, str) else ""
+        )
         filled = dict(data)
         for name in missing:
             filled[name] = defaults[name]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.models._base import Amount, Identifier, IsoDate, ListItem, Record, Text
@@ -64,6 +65,15 @@ class Generation(Record):
     """Grant cap per strand label, in euros, when known."""
     third_country_rule: ThirdCountryRule = ThirdCountryRule.NON_PROGRAMME
     """Which countries count as third countries (DESIGN.md §4, CK-GEO-001)."""
+
+    @field_validator("max_grant_eur", mode="after")
+    @classmethod
+    def _no_caps_is_none(
+        cls, value: dict[str, Decimal] | None
+    ) -> dict[str, Decimal] | None:
+        # An empty mapping says nothing more than "no caps known"; one spelling of
+        # "unknown" keeps the table formats interchangeable.
+        return value or None
 
     def __hash__(self) -> int:
         # The grant caps are a dict, which does not hash; equal generations share ids.

@@ -1,0 +1,144 @@
+"""Schemas of the dataset tables, generated from the models.
+
+`json_schema` gives JSON Schema (draft 2020-12, as pydantic writes it) for one
+table's records or for a whole JSON dataset document; `table_schema` gives a
+Frictionless Table Schema for one table's CSV file, so users of other tools can
+check the same files.
+
+Example:
+    >>> from clusterkit.schema import json_schema, table_schema
+    >>> json_schema("clusters")["required"]
+    ['id', 'name', 'country']
+    >>> table_schema("activities")["primaryKey"]
+    ['id']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clusterkit.models import TABLES, Dataset
+
+__all__ = ["json_schema", "table_schema"]
+
+# Foreign keys of the flat (CSV) tables: (field, referenced table, referenced field).
+_FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "partnerships": (("coordinator", "clusters", "id"),),
+    "targets": (("partnership", "partnerships", "id"),),
+    "activities": (("partnership", "partnerships", "id"),),
+}
+_PRIMARY_KEYS = {"targets": ["partnership", "country"]}
+_JSON_TO_TABLE_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+}
+
+
+def _check_table(table: str) -> None:
+    if table not in TABLES:
+        msg = f"unknown table {table!r}; tables are {', '.join(TABLES)}"
+        raise ValueError(msg)
+
+
+def json_schema(table: str | None = None) -> dict[str, Any]:
+    """JSON Schema of one table's records, or of a whole JSON dataset document.
+
+    Added in version 0.1.0.
+
+    Args:
+        table: A table name (``clusters``, ``activities``, …); ``None`` for the
+            dataset document.
+
+    Raises:
+        ValueError: `table` is not a table name.
+    """
+    if table is None:
+        schema = Dataset.model_json_schema()
+        schema["title"] = "clusterkit dataset"
+        return schema
+    _check_table(table)
+    return TABLES[table].model_json_schema()
+
+
+def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in schema:
+        return {
+            **defs[schema["$ref"].rsplit("/", 1)[-1]],
+            **{k: v for k, v in schema.items() if k != "$ref"},
+        }
+    return schema
+
+
+def _table_type(main: dict[str, Any], options: list[dict[str, Any]]) -> tuple[str, str]:
+    """The Table Schema type of a JSON Schema property, and a note for lists."""
+    json_type = main.get("type", "string")
+    if json_type == "array":
+        return "string", "A ';'-separated list."
+    if json_type == "object":
+        return "string", "';'-separated key=value pairs."
+    if main.get("format") == "date":
+        return "date", ""
+    if {option.get("type") for option in options} == {"number", "string"}:
+        return "number", ""  # a decimal amount
+    return _JSON_TO_TABLE_TYPES.get(json_type, "string"), ""
+
+
+def _field(
+    name: str, prop: dict[str, Any], defs: dict[str, Any], *, required: bool
+) -> dict[str, Any]:
+    prop = _resolve(prop, defs)
+    options = [_resolve(option, defs) for option in prop.get("anyOf", [prop])]
+    options = [option for option in options if option.get("type") != "null"]
+    main = options[0]
+    kind, note = _table_type(main, options)
+    description = " ".join(part for part in (prop.get("description", ""), note) if part)
+    field: dict[str, Any] = {"name": name, "type": kind}
+    if description:
+        field["description"] = description
+    constraints: dict[str, Any] = {
+        key: main[key]
+        for key in ("enum", "maxLength", "minLength", "pattern")
+        if key in main and kind not in {"date", "number"}
+    }
+    if "minimum" in main:
+        constraints["minimum"] = main["minimum"]
+    if required:
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema(table: str) -> dict[str, Any]:
+    """Frictionless Table Schema of one table's CSV file.
+
+    List fields are typed ``string`` (they are ``;``-separated in CSV); references
+    that are single ids become foreign keys.
+
+    Added in version 0.1.0.
+
+    Raises:
+        ValueError: `table` is not a table name.
+    """
+    _check_table(table)
+    schema = TABLES[table].model_json_schema()
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    fields = [
+        _field(name, prop, defs, required=name in required)
+        for name, prop in schema["properties"].items()
+    ]
+    result: dict[str, Any] = {
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": _PRIMARY_KEYS.get(table, ["id"]),
+    }
+    foreign = _FOREIGN_KEYS.get(table, ())
+    if foreign:
+        result["foreignKeys"] = [
+            {"fields": field, "reference": {"resource": ref_table, "fields": ref_field}}
+            for field, ref_table, ref_field in foreign
+        ]
+    return result

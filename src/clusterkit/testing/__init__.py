@@ -1,0 +1,48 @@
+"""Tools for testing code built on clusterkit.
+
+Hypothesis strategies for every record model and for whole datasets, so apps built
+on clusterkit can property-test their own code, and a seeded generator of realistic,
+fictional datasets of any size (used by clusterkit's own benchmarks).
+
+The strategies need hypothesis: ``pip install 'clusterkit[testing]'``.
+
+Example:
+    >>> from hypothesis import given
+    >>> from clusterkit.testing import activities
+    >>> @given(activities())
+    ... def test_counters_are_never_negative(activity):
+    ...     assert activity.b2b_meetings >= 0
+"""
+
+from clusterkit.testing._generator import generate_dataset, iter_generated_activities
+from clusterkit.testing._strategies import (
+    activities,
+    amounts,
+    clusters,
+    country_codes,
+    datasets,
+    dates,
+    generations,
+    identifiers,
+    partnerships,
+    smes,
+    targets,
+    texts,
+)
+
+__all__ = [
+    "activities",
+    "amounts",
+    "clusters",
+    "country_codes",
+    "datasets",
+    "dates",
+    "generate_dataset",
+    "generations",
+    "identifiers",
+    "iter_generated_activities",
+    "partnerships",
+    "smes",
+    "targets",
+    "texts",
+]
