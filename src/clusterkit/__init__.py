@@ -11,7 +11,7 @@ Import the nouns and verbs from here::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from clusterkit import errors, reference
+from clusterkit import errors, io, reference
 from clusterkit.countries import Country, CountryCode, normalise_country
 from clusterkit.errors import (
     AmbiguousCountryError,
@@ -84,6 +84,7 @@ __all__ = [
     "__version__",
     "dump_dataset",
     "errors",
+    "io",
     "iter_records",
     "load_dataset",
     "load_example",

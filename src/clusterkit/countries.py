@@ -65,7 +65,9 @@ def _fold(text: str) -> str:
     """Reduce a name to a comparison key: no case, accents or punctuation."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", letters).split())
+    # Apostrophes join ("d'Ivoire" is "divoire"); other punctuation separates words.
+    letters = re.sub(r"['\u2019`]", "", letters)
+    return " ".join(re.sub(r"[\W_]+", " ", letters).split())
 
 
 @attrs.frozen

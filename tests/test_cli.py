@@ -1,0 +1,130 @@
+"""The command line: schema and convert, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import clusterkit as ck
+from clusterkit import cli
+from clusterkit.io import dump_dataset, load_dataset
+from conftest import write
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return the exit code, stdout and stderr."""
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_schema_of_the_dataset_and_of_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """`schema` prints JSON Schema; with a table, that table's record schema."""
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert json.loads(out)["title"] == "clusterkit dataset"
+    code, out, _ = run(capsys, "schema", "activities")
+    assert json.loads(out) == ck.ActivityRecord.model_json_schema()
+    code, out, _ = run(capsys, "schema", "clusters", "--format", "table-schema")
+    assert json.loads(out)["primaryKey"] == ["id"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "a COMMAND is required"),
+        (("schema", "members"), "invalid choice: 'members'"),
+        (("schema", "--format", "table-schema"), "needs a TABLE"),
+        (("convert", "only-one"), "the following arguments are required: DEST"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str) -> None:
+    """A command line that cannot be carried out exits 2 with the reason."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in out + err
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help and --version print and exit 0."""
+    code, out, _ = run(capsys, "--help")
+    assert (code, "convert" in out) == (0, True)
+    code, out, _ = run(capsys, "--version")
+    assert (code, out.strip()) == (0, f"clusterkit {ck.__version__}")
+
+
+class TestConvert:
+    """`clusterkit convert SRC DEST`."""
+
+    @pytest.mark.parametrize(("dest", "to"), [("out.json", None), ("out.xlsx", None), ("out", "jsonl"), ("out.jsonl", None), ("out", None)])
+    def test_between_layouts(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, example_dir: Path, example: ck.Dataset, dest: str, to: str | None) -> None:
+        """Every layout converts to every other without losing a record."""
+        argv = ["convert", str(example_dir), str(tmp_path / dest)] + (["--to", to] if to else [])
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert "150 activities" in out
+        assert load_dataset(tmp_path / dest) == example
+
+    def test_refuses_to_overwrite(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, example: ck.Dataset, example_dir: Path) -> None:
+        """An existing destination needs --force; the source is never the destination."""
+        dump_dataset(example, tmp_path / "d.json")
+        code, _, err = run(capsys, "convert", str(example_dir), str(tmp_path / "d.json"))
+        assert code == 2
+        assert "use --force" in err
+        assert run(capsys, "convert", str(example_dir), str(tmp_path / "d.json"), "--force")[0] == 0
+        code, _, err = run(capsys, "convert", str(tmp_path / "d.json"), str(tmp_path / "d.json"), "--force")
+        assert code == 2
+        assert "DEST is SRC" in err
+
+    def test_bad_input_exits_1(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """An unreadable source exits 1 with the located message, no traceback."""
+        write(tmp_path / "src" / "clusters.csv", "id,name,country\nC1,N,Atlantis\n")
+        code, out, err = run(capsys, "convert", str(tmp_path / "src"), str(tmp_path / "out.json"))
+        assert code == 1
+        assert f"{tmp_path / 'src' / 'clusters.csv'}:2:3 (country)" in err
+        assert "Traceback" not in out + err
+        assert not (tmp_path / "out.json").exists()
+
+
+def test_internal_errors_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug prints one line with where to report it, and exits 3."""
+
+    def broken(table: str | None) -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "json_schema", broken)
+    code, _, err = run(capsys, "schema")
+    assert code == 3
+    assert err.count("\n") == 1
+    assert "internal error: RuntimeError: boom; please report it" in err
+
+
+def test_closed_pipe_is_not_an_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the reader goes away (`| head`), the command ends quietly."""
+
+    def closed(data: object, out: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli, "_print_json", closed)
+    real_stdout = sys.stdout
+    try:
+        assert run(capsys, "schema")[0] == 0
+    finally:
+        sys.stdout.close()
+        sys.stdout = real_stdout
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    """`python -m clusterkit` runs the same command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "clusterkit", "schema", "targets"],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["title"] == "ThirdCountryTarget"

@@ -1,0 +1,40 @@
+"""Every Python example in the docs and the README runs, and every docstring example passes."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import clusterkit
+
+ROOT = Path(__file__).parents[1]
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+MODULES = sorted(
+    name
+    for _, name, _ in pkgutil.walk_packages(clusterkit.__path__, "clusterkit.")
+    if not name.endswith("__main__")
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_python_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ```python blocks of a page run, in order, in one namespace."""
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    for number, block in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
+        code = compile(block, f"{page.name} block {number}", "exec")
+        exec(code, namespace)  # noqa: S102 - running the documentation's own examples
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    """The >>> examples in a module's docstrings pass."""
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0

@@ -1,0 +1,51 @@
+"""The public API: a curated, sorted __all__ in every public module (httpx's guard)."""
+
+from __future__ import annotations
+
+import importlib
+import types
+
+import pytest
+
+import clusterkit as ck
+
+PUBLIC_MODULES = [
+    "clusterkit",
+    "clusterkit.countries",
+    "clusterkit.errors",
+    "clusterkit.io",
+    "clusterkit.models",
+    "clusterkit.reference",
+    "clusterkit.schema",
+    "clusterkit.testing",
+    "clusterkit.values",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_complete(name: str) -> None:
+    """__all__ is sorted, names only what exists, and misses no public name."""
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert exported == sorted(exported, key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    assert all(hasattr(module, item) for item in exported)
+    defined_here = {
+        item
+        for item, value in vars(module).items()
+        if not item.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and getattr(value, "__module__", "").startswith("clusterkit")
+    }
+    assert defined_here <= set(exported), defined_here - set(exported)
+
+
+def test_top_level_names() -> None:
+    """The nouns, verbs, errors and namespaces are reachable from clusterkit."""
+    expected = {
+        "ActivityRecord", "Cluster", "Dataset", "Generation", "Partnership", "SME", "ThirdCountryTarget",
+        "load_dataset", "dump_dataset", "iter_records", "load_example", "normalise_country",
+        "ClusterkitError", "CountryError", "AmbiguousCountryError", "DatasetError", "DatasetReadError",
+        "DatasetValidationError", "KPIError", "errors", "reference", "__version__",
+    }
+    assert expected <= set(ck.__all__)
+    assert isinstance(ck.__version__, str)
