@@ -149,19 +149,20 @@ class TestCsv:
         assert error.source == str(tmp_path / "activities.csv")
 
     @pytest.mark.parametrize(
-        ("content", "hint"),
+        ("content", "hint", "line"),
         [
-            ("id,name,country\nC1,Café Zürich,CH\n".encode("latin-1"), "Latin-1"),
-            ("id,name,country\nC1,Café,CH\n".encode("utf-16"), "UTF-16"),
-            (b"id,name,country\nC1,\x00\xff\xfe\x00binary,CH\n", "binary"),
+            ("id,name,country\nC0,Plain,CH\n\nC1,Café Zürich,CH\n".encode("latin-1"), "Latin-1", 4),
+            ("id,name,country\nC1,Café,CH\n".encode("utf-16"), "UTF-16", 1),
+            (b"id,name,country\nC1,\x00\xff\xfe\x00binary,CH\n", "binary", 2),
         ],
     )
-    def test_undecodable_files(self, tmp_path: Path, content: bytes, hint: str) -> None:
+    def test_undecodable_files(self, tmp_path: Path, content: bytes, hint: str, line: int) -> None:
         """A file that is not UTF-8 is named with its likely codec."""
         (tmp_path / "clusters.csv").write_bytes(content)
         error = read_error(tmp_path)
         assert "not UTF-8" in str(error)
         assert hint in str(error)
+        assert error.line == line
 
     def test_a_huge_single_line(self, tmp_path: Path) -> None:
         """A 10 MB line (a lost closing quote) is an error, not a hang or a crash."""
@@ -264,7 +265,7 @@ class TestJsonDocument:
             ('{"clusters": [1]}', "expected a JSON object, got a number", 1, None),
             ('{"clusters": []} x', "extra data", 1, 18),
             ('{"clusters" []}', "expected ':'", 1, 13),
-            ('{3: []}', "Expecting property name", 1, 2),
+            ('{3: []}', "expected a table name, found 3", 1, 2),
             ('{"smes": [],\n "clusters": [\n  {"id": "C1"\n  "name": "x"}]}', "Expecting ',' delimiter", 4, 3),
         ],
     )

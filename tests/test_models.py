@@ -106,6 +106,16 @@ class TestActivityCounters:
     def test_counter_defaults_with_a_bad_type(self) -> None:
         """A row with an invalid type reports the type, not the counters."""
         assert errors_of(ck.ActivityRecord, type=7) == [("type", "enum")]
+        with pytest.raises(ValueError, match="c2c"):
+            counter_defaults("c2c")
+
+    @pytest.mark.parametrize("spelling", ["C2C Meeting", "c2c-meeting", " C2C_MEETING "])
+    def test_vocabulary_ignores_case_and_separators(self, spelling: str) -> None:
+        """Vocabulary values match without case, spaces, hyphens or underscores."""
+        activity = ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "type": spelling})
+        assert activity.type is ck.ActivityType.C2C_MEETING
+        assert activity.c2c_meetings == 1
+        assert ck.IndustrialEcosystem("Agri Food") is ck.IndustrialEcosystem.AGRI_FOOD
 
     def test_consistency_is_kept_as_data(self) -> None:
         """Start after end and too few SMEs involved are left for the validator."""
@@ -123,17 +133,20 @@ class TestSizeClass:
         ("headcount", "turnover", "balance", "expected"),
         [
             (None, 1, 1, None),
-            (9, None, None, "micro"),
-            (10, None, None, "small"),
+            (None, 60_000_000, 50_000_000, "large"),
+            (9, None, None, None),
+            (300, None, None, "large"),
             (9, 2_000_000, None, "micro"),
-            (9, 2_000_001, None, "small"),
+            (9, 2_000_001, None, None),
+            (9, 2_000_001, 2_000_001, "small"),
             (9, 2_000_001, 2_000_000, "micro"),
+            (10, 1, None, "small"),
             (49, 10_000_000, None, "small"),
             (49, 10_000_001, 10_000_001, "medium"),
             (249, 50_000_000, None, "medium"),
             (249, 50_000_001, 43_000_000, "medium"),
             (249, 50_000_001, 43_000_001, "large"),
-            (249, 60_000_000, None, "large"),
+            (249, 60_000_000, None, None),
             (250, 1, 1, "large"),
             (0, 0, 0, "micro"),
         ],
@@ -152,6 +165,9 @@ class TestSizeClass:
         [
             ({"headcount": 12, "turnover_eur": 1_800_000}, "micro", True),
             ({"headcount": 12, "turnover_eur": 1_800_000}, "small", False),
+            ({"headcount": 5, "turnover_eur": 1_800_000}, "small", True),
+            ({"headcount": 5, "turnover_eur": 3_000_000}, "micro", False),
+            ({"headcount": 5, "turnover_eur": 3_000_000, "balance_sheet_eur": 3_000_000}, "micro", True),
             ({"headcount": 5}, "small", False),
             ({"headcount": 60}, "small", True),
             ({"headcount": 300}, "medium", True),
@@ -164,6 +180,21 @@ class TestSizeClass:
         sme = ck.SME.model_validate({**MINIMAL[ck.SME], **figures, "size_class": declared})
         assert sme.size_class_contradicts_figures is contradicts
         assert sme.size_class == (None if declared is None else ck.EnterpriseSize(declared))
+
+    @pytest.mark.parametrize(
+        ("figures", "exceeds"),
+        [
+            ({"headcount": 300}, True),
+            ({"headcount": 100, "turnover_eur": 60_000_000, "balance_sheet_eur": 44_000_000}, True),
+            ({"headcount": 100, "turnover_eur": 60_000_000}, False),
+            ({"headcount": 100}, False),
+            ({}, False),
+        ],
+    )
+    def test_above_the_sme_ceilings(self, figures: dict[str, int], exceeds: bool) -> None:
+        """Only figures that prove it mark an enterprise as not an SME."""
+        sme = ck.SME.model_validate({**MINIMAL[ck.SME], **figures})
+        assert sme.exceeds_sme_ceilings is exceeds
 
     def test_large_cannot_be_declared(self) -> None:
         """A declared class must be an SME class."""

@@ -34,7 +34,10 @@ def test_all_is_sorted_and_complete(name: str) -> None:
         for item, value in vars(module).items()
         if not item.startswith("_")
         and not isinstance(value, types.ModuleType)
-        and getattr(value, "__module__", "").startswith("clusterkit")
+        and (
+            getattr(value, "__module__", "") == name
+            or getattr(value, "__module__", "").startswith(f"{name}.")
+        )
     }
     assert defined_here <= set(exported), defined_here - set(exported)
 

@@ -1,4 +1,4 @@
-"""``python -m clusterkit``: the command line."""
+"""`python -m clusterkit`: the command line."""
 
 from clusterkit.cli import main
 

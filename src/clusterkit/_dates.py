@@ -1,7 +1,7 @@
 """Private date parsing shared by the models and the readers.
 
-Dates are ISO 8601 calendar dates (``2017-03-14``). A value that has the ISO shape
-but names no day (``2023-02-30``) gets its own message, because "not a date" would
+Dates are ISO 8601 calendar dates (`2017-03-14`). A value that has the ISO shape
+but names no day (`2023-02-30`) gets its own message, because "not a date" would
 send a data steward looking for a typo that is not there.
 """
 
@@ -23,8 +23,8 @@ def parse_iso_date(value: Any) -> Any:
     """Turn an ISO 8601 date string into a `datetime.date`; leave other types to pydantic.
 
     Raises:
-        PydanticCustomError: ``date_format`` for text that is not ``YYYY-MM-DD``,
-            ``date_not_exist`` for a well-formed date that is not in the calendar.
+        PydanticCustomError: `date_format` for text that is not `YYYY-MM-DD`,
+            `date_not_exist` for a well-formed date that is not in the calendar.
     """
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0) or value.tzinfo is not None:
@@ -41,8 +41,8 @@ def parse_iso_date(value: Any) -> Any:
     if match is None:
         raise PydanticCustomError(
             "date_format",
-            "{value!r} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14)",
-            {"value": value},
+            "{value} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14)",
+            {"value": repr(value)},
         )
     year, month, day = (int(part) for part in match.groups())
     try:

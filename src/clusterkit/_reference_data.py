@@ -1,4 +1,4 @@
-"""Private: read the reference data files shipped in ``clusterkit/data``.
+"""Private: read the reference data files shipped in `clusterkit/data`.
 
 A leaf helper like `_dates`, so that the models can fall back to the shipped
 generations without importing the public `clusterkit.reference` module that comes
@@ -17,6 +17,6 @@ __all__ = ["read_data_file"]
 
 @functools.cache
 def read_data_file(name: str) -> Any:
-    """Parse one JSON file of ``clusterkit/data``; cached, so read once per process."""
+    """Parse one JSON file of `clusterkit/data`; cached, so read once per process."""
     resource = importlib.resources.files("clusterkit").joinpath("data").joinpath(name)
     return json.loads(resource.read_text(encoding="utf-8"))

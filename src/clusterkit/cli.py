@@ -1,4 +1,4 @@
-"""The ``clusterkit`` command line (also ``python -m clusterkit``).
+"""The `clusterkit` command line (also `python -m clusterkit`).
 
 Not part of the Python API: reach it through the console script or `main`.
 
@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     """Run the command line and return its exit code.
 
     Args:
-        argv: The arguments after the program name; ``sys.argv[1:]`` by default.
+        argv: The arguments after the program name; `sys.argv[1:]` by default.
     """
     out, err = sys.stdout, sys.stderr
     try:
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     except _UsageError as error:
         err.write(f"{error}\n")
     except BrokenPipeError:
-        # The reader went away (``clusterkit schema | head``); that is not an error.
+        # The reader went away (`clusterkit schema | head`); that is not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123 - stays open so the interpreter can flush at exit
         return EXIT_OK
     except DatasetError as error:

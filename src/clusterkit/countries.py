@@ -3,7 +3,7 @@
 Every country field of the model is a `CountryCode`: it accepts what
 `normalise_country` accepts and stores the ISO 3166-1 alpha-2 code. This release
 accepts codes of every kind (ISO alpha-2, alpha-3 and numeric, in any case; the EU
-codes ``EL``, ``UK``, ``XK`` and ``XKX``) and the English short, official and common
+codes `EL`, `UK`, `XK` and `XKX`) and the English short, official and common
 names from pycountry, compared without case, accents or punctuation.
 
 The lookup index is built once, on first use, from pycountry's ISO 3166-1 data.
@@ -38,14 +38,14 @@ class Country:
     Added in version 0.1.0.
 
     Attributes:
-        alpha2: ISO 3166-1 alpha-2 code (``XK`` for Kosovo, a user-assigned code).
-        alpha3: ISO 3166-1 alpha-3 code (``XKX`` for Kosovo).
-        numeric: ISO 3166-1 numeric code as three digits, ``None`` for Kosovo.
+        alpha2: ISO 3166-1 alpha-2 code (`XK` for Kosovo, a user-assigned code).
+        alpha3: ISO 3166-1 alpha-3 code (`XKX` for Kosovo).
+        numeric: ISO 3166-1 numeric code as three digits, `None` for Kosovo.
         name: English short name.
-        eu_code: EU/Eurostat code: ``EL`` for Greece, ``UK`` for the United
+        eu_code: EU/Eurostat code: `EL` for Greece, `UK` for the United
             Kingdom, otherwise the alpha-2 code.
 
-    Example:
+    Examples:
         >>> greece = normalise_country("EL")
         >>> greece.alpha2, greece.alpha3, greece.numeric, greece.eu_code
         ('GR', 'GRC', '300', 'EL')
@@ -116,8 +116,8 @@ def normalise_country(value: object, /) -> Country:
     """Return the country that `value` names.
 
     Accepts a `Country`, ISO 3166-1 alpha-2, alpha-3 or numeric codes (any case,
-    numeric with or without leading zeros), the EU codes ``EL``, ``UK``, ``XK`` and
-    ``XKX``, and English short, official and common names, ignoring case, accents and
+    numeric with or without leading zeros), the EU codes `EL`, `UK`, `XK` and
+    `XKX`, and English short, official and common names, ignoring case, accents and
     punctuation. The whole value must match: a substring never does.
 
     Added in version 0.1.0.
@@ -131,7 +131,7 @@ def normalise_country(value: object, /) -> Country:
     Raises:
         CountryError: `value` is not a known country.
 
-    Example:
+    Examples:
         >>> normalise_country("deu").alpha2
         'DE'
         >>> normalise_country("United Kingdom").eu_code
@@ -157,13 +157,16 @@ def normalise_country(value: object, /) -> Country:
 
 
 def _validate_country_code(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A workbook cell holding 276 is the ISO numeric code, typed as a number.
+        value = str(value)
     try:
         return normalise_country(value).alpha2
     except AmbiguousCountryError as error:
         raise PydanticCustomError(
             "country_ambiguous",
-            "{value!r} could be several countries: {candidates}",
-            {"value": value, "candidates": ", ".join(error.candidates)},
+            "{value} could be several countries: {candidates}",
+            {"value": repr(value), "candidates": ", ".join(error.candidates)},
         ) from error
     except CountryError as error:
         raise PydanticCustomError(
@@ -187,8 +190,8 @@ CountryCode = Annotated[
 ]
 """A country field: accepts what `normalise_country` accepts, stores ISO alpha-2.
 
-Errors carry the stable pydantic error types ``country_unknown`` and
-``country_ambiguous``.
+Errors carry the stable pydantic error types `country_unknown` and
+`country_ambiguous`.
 
 Added in version 0.1.0.
 """

@@ -1,11 +1,11 @@
 """The exceptions clusterkit raises on purpose.
 
 Everything clusterkit raises deliberately derives from `ClusterkitError`, so
-``except clusterkit.ClusterkitError`` catches all of it. Errors that mean "bad
+`except clusterkit.ClusterkitError` catches all of it. Errors that mean "bad
 value" also derive from `ValueError`, so a `CountryError` raised inside a pydantic
 validator becomes an ordinary `pydantic.ValidationError` entry.
 
-```
+```text
 ClusterkitError(Exception)                    everything clusterkit raises on purpose
 ├── CountryError(ClusterkitError, ValueError)        not a known country; .value
 │   └── AmbiguousCountryError                        could be several countries; .candidates
@@ -18,7 +18,7 @@ ClusterkitError(Exception)                    everything clusterkit raises on pu
 ```
 
 Programming mistakes (a wrong argument type, an unknown table name) raise plain
-`TypeError` or `ValueError`, never a `DatasetError`, so ``except DatasetError``
+`TypeError` or `ValueError`, never a `DatasetError`, so `except DatasetError`
 never hides a bug.
 """
 
@@ -58,7 +58,7 @@ class CountryError(ClusterkitError, ValueError):
         message: What is wrong, for a person.
         value: The input that could not be normalised.
 
-    Example:
+    Examples:
         >>> from clusterkit.errors import CountryError
         >>> str(CountryError("'Atlantis' is not a country", value="Atlantis"))
         "'Atlantis' is not a country"

@@ -1,11 +1,11 @@
 """Reference data shipped with clusterkit, each fact with its source.
 
-The files live in ``clusterkit/data`` and carry one version, `version()`, which
+The files live in `clusterkit/data` and carry one version, `version()`, which
 every report names. They hold the known generations (calls) with their rules, the
 14 industrial ecosystems, and the programme's published headline figures, so
 computed KPIs can be reconciled with what was reported.
 
-Example:
+Examples:
     >>> from clusterkit import reference
     >>> [g.id for g in reference.generations()][:2]
     ['escp-4i-1', 'escp-4i-2']
@@ -79,7 +79,7 @@ class ReportedFigure:
     Attributes:
         kpi: The clusterkit KPI id the figure corresponds to.
         value: The number published.
-        qualifier: ``exact``, ``more_than`` (">2,700") or ``about`` ("about 100").
+        qualifier: `exact`, `more_than` (">2,700") or `about` ("about 100").
         quote: The published wording.
     """
 
@@ -163,7 +163,7 @@ def provenance(generation_id: str, /) -> Provenance:
     Raises:
         KeyError: No shipped generation has this id.
 
-    Example:
+    Examples:
         >>> from clusterkit import reference
         >>> reference.provenance("escp-4i-1").sources["call_id"][0].startswith("http")
         True
@@ -202,7 +202,7 @@ def reported_figures() -> tuple[ReportedFigures, ...]:
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> from clusterkit import reference
         >>> first = reported_figures()[0]
         >>> first.generation, first.figure("b2b_meetings").value

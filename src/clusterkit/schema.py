@@ -5,7 +5,7 @@ table's records or for a whole JSON dataset document; `table_schema` gives a
 Frictionless Table Schema for one table's CSV file, so users of other tools can
 check the same files.
 
-Example:
+Examples:
     >>> from clusterkit.schema import json_schema, table_schema
     >>> json_schema("clusters")["required"]
     ['id', 'name', 'country']
@@ -48,7 +48,7 @@ def json_schema(table: str | None = None) -> dict[str, Any]:
     Added in version 0.1.0.
 
     Args:
-        table: A table name (``clusters``, ``activities``, …); ``None`` for the
+        table: A table name (`clusters`, `activities`, …); `None` for the
             dataset document.
 
     Raises:
@@ -114,7 +114,7 @@ def _field(
 def table_schema(table: str) -> dict[str, Any]:
     """Frictionless Table Schema of one table's CSV file.
 
-    List fields are typed ``string`` (they are ``;``-separated in CSV); references
+    List fields are typed `string` (they are `;`-separated in CSV); references
     that are single ids become foreign keys.
 
     Added in version 0.1.0.

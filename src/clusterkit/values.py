@@ -24,7 +24,7 @@ class Location:
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> str(Location(file="data/activities.csv", line=12, column=3, field="start"))
         'data/activities.csv:12:3 (start)'
         >>> str(Location(file="data.xlsx", sheet="activities", cell="C12"))
@@ -49,13 +49,13 @@ class Location:
             text += f":{self.sheet}"
             if self.cell is not None:
                 text += f"!{self.cell}"
-        if self.line is not None:
+        if self.cell is None and self.line is not None:
             text += f":{self.line}"
             if self.column is not None:
                 text += f":{self.column}"
         if self.pointer is not None:
             text += f" at {self.pointer}"
-        if self.field is not None:
+        if self.field:
             text += f" ({self.field})"
         return text
 
@@ -66,7 +66,7 @@ class Period:
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> from datetime import date
         >>> p = Period(date(2016, 1, 1), date(2017, 12, 31))
         >>> date(2017, 5, 1) in p, date(2018, 1, 1) in p

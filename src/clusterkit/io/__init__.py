@@ -1,6 +1,6 @@
 """Reading and writing datasets: CSV and JSON Lines folders, JSON documents, workbooks.
 
-`load_dataset` reads any layout of DESIGN.md §3; `dump_dataset` writes one;
+`load_dataset` reads any of the four layouts; `dump_dataset` writes one;
 `iter_records` streams one table with the location of each record.
 """
 

@@ -2,7 +2,7 @@
 
 Files are UTF-8 with or without a byte-order mark; the header row names the fields
 (case and surrounding space ignored); an empty cell means "not given"; lists are
-``;``-separated. Lines are physical lines, header = 1, so a quoted cell that spans
+`;`-separated. Lines are physical lines, header = 1, so a quoted cell that spans
 lines moves the following rows down as an editor shows them.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._rows import RawRow, cell_to_input
-from clusterkit.io._text import describe_undecodable
+from clusterkit.io._text import describe_undecodable, undecodable_line
 from clusterkit.models import TABLES
 from clusterkit.models._base import Record
 from clusterkit.values import Location
@@ -95,7 +95,7 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                 }
                 yield RawRow(table, values, location, columns)
         except UnicodeDecodeError as error:
-            location = Location(file=display, line=last_line + 1)
+            location = Location(file=display, line=undecodable_line(path))
             raise DatasetReadError(
                 f"{location}: {describe_undecodable(path, error)}",
                 source=display,

@@ -32,17 +32,17 @@ StrPath = str | os.PathLike[str]
 
 
 class Layout(str, Enum):
-    """The file layouts of a dataset (DESIGN.md §3).
+    """The file layouts of a dataset.
 
     Added in version 0.1.0.
     """
 
     CSV = "csv"
-    """A folder with one ``<table>.csv`` file per table."""
+    """A folder with one `<table>.csv` file per table."""
     JSONL = "jsonl"
-    """A folder with one ``<table>.jsonl`` file per table."""
+    """A folder with one `<table>.jsonl` file per table."""
     JSON = "json"
-    """One JSON document ``{"clusters": [...], ...}``."""
+    """One JSON document `{"clusters": [...], ...}`."""
     XLSX = "xlsx"
     """One Excel workbook with a sheet per table."""
 
@@ -122,7 +122,7 @@ def iter_raw_rows(
 
     Args:
         source: A dataset in any layout.
-        tables: Only these tables (all when ``None``).
+        tables: Only these tables (all when `None`).
 
     Raises:
         DatasetReadError: A file cannot be read.
@@ -151,19 +151,19 @@ def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]
     Added in version 0.1.0.
 
     Args:
-        source: A single table file (``activities.csv``, ``activities.jsonl``) or a
+        source: A single table file (`activities.csv`, `activities.jsonl`) or a
             dataset in any layout, from which the table of `model` is read.
         model: The record model, e.g. `clusterkit.ActivityRecord`.
 
     Yields:
-        ``(record, location)`` pairs; the location names the file and the physical
+        `(record, location)` pairs; the location names the file and the physical
         line where the record starts (header = line 1).
 
     Raises:
         DatasetReadError: A file cannot be read or a row is not a valid record.
         TypeError: `model` is not a record model of a dataset table.
 
-    Example:
+    Examples:
         >>> import clusterkit as ck
         >>> from clusterkit.io import example_path
         >>> for activity, where in ck.iter_records(example_path(), ck.ActivityRecord):
@@ -182,15 +182,15 @@ def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]
 
 
 def load_dataset(source: StrPath) -> Dataset:
-    """Read a dataset in any layout (DESIGN.md §3).
+    """Read a dataset in any of the four layouts.
 
     Missing tables are empty. Input files are only read, never written.
 
     Added in version 0.1.0.
 
     Args:
-        source: A folder of CSV or JSON Lines files, a ``.json`` document or an
-            ``.xlsx`` workbook.
+        source: A folder of CSV or JSON Lines files, a `.json` document or an
+            `.xlsx` workbook.
 
     Returns:
         The dataset.
@@ -199,7 +199,7 @@ def load_dataset(source: StrPath) -> Dataset:
         DatasetReadError: A file cannot be read, or a row is not a valid record;
             the message names the file, the line and the field.
 
-    Example:
+    Examples:
         >>> import clusterkit as ck
         >>> from clusterkit.io import example_path
         >>> ck.load_dataset(example_path()).counts["partnerships"]
@@ -231,19 +231,19 @@ def dump_dataset(
     layout: Layout | str | None = None,
     overwrite: bool = False,
 ) -> Layout:
-    """Write a dataset in one of the layouts of DESIGN.md §3.
+    """Write a dataset in one of the four layouts.
 
-    ``load_dataset(dump_dataset(ds, path))`` gives a dataset equal to `ds`.
+    `load_dataset(dump_dataset(ds, path))` gives a dataset equal to `ds`.
 
     Added in version 0.1.0.
 
     Args:
         dataset: The dataset to write.
-        destination: A ``.json`` or ``.xlsx`` file, or a folder (created if
+        destination: A `.json` or `.xlsx` file, or a folder (created if
             needed) for CSV or JSON Lines files.
         layout: The layout; by default from the destination's suffix
-            (``.json``, ``.xlsx``; a folder is CSV unless its name ends in
-            ``.jsonl``).
+            (`.json`, `.xlsx`; a folder is CSV unless its name ends in
+            `.jsonl`).
         overwrite: Replace files that exist; without it, an existing file is an
             error and nothing is written.
 

@@ -35,7 +35,7 @@ def load_example() -> Dataset:
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> import clusterkit as ck
         >>> ds = ck.load_example()
         >>> len(ds.clusters), len(ds.smes), len(ds.activities)

@@ -1,8 +1,8 @@
 """Private: read and write a dataset as an Excel workbook, one sheet per table.
 
-Uses openpyxl in its streaming modes: ``read_only`` parses a sheet row by row and
-``write_only`` writes rows without keeping them, so memory stays flat for large
-workbooks in both directions. openpyxl is the optional extra ``clusterkit[excel]``.
+Uses openpyxl in its streaming modes: `read_only` parses a sheet row by row and
+`write_only` writes rows without keeping them, so memory stays flat for large
+workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import flat_cell, read_header
-from clusterkit.io._rows import RawRow, cell_to_input, column_letter
+from clusterkit.io._rows import RawRow, cell_to_input, column_letter, is_flat_field
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
@@ -44,50 +44,97 @@ def read_workbook(
 ) -> Iterator[RawRow]:
     """Yield the rows of every table sheet of a workbook (sheets named after tables).
 
+    Cells are read as values. A formula cell whose value was never calculated (a
+    workbook written by a program, not saved by a spreadsheet application) has no
+    value to read, so it is an error rather than an empty cell.
+
     Raises:
         DatasetReadError: The file is not a readable workbook, a sheet has an
-            unknown or duplicate column, or a row is too long.
+            unknown or duplicate column, a row is too long, or a formula has no
+            saved value.
     """
     openpyxl = _openpyxl()
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise DatasetReadError(
             f"{display}: not a readable .xlsx workbook ({error})", source=display
         ) from None
     try:
-        sheets = {name.strip().lower(): name for name in workbook.sheetnames}
+        sheets = {name.strip().lower(): name for name in values.sheetnames}
         for table in TABLES:
             if table not in sheets or (tables is not None and table not in tables):
                 continue
-            yield from _sheet_rows(workbook[sheets[table]], table, display)
+            name = sheets[table]
+            rows = zip(
+                values[name].iter_rows(values_only=True),
+                formulas[name].iter_rows(values_only=True),
+                strict=True,
+            )
+            yield from _sheet_rows(rows, name, table, display)
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
 
 
 def _cell_input(table: str, field: str, value: Any) -> Any:
+    if isinstance(value, float):
+        # Whole numbers are stored as floats; repr gives the shortest exact text.
+        value = int(value) if value.is_integer() else repr(value)
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and is_flat_field(table, field)
+    ):
+        # A list or mapping cell holding one number (an id such as 1001).
+        value = str(value)
     if isinstance(value, str):
         return cell_to_input(table, field, value) if value.strip() else None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, float):
-        # repr gives the shortest text that reads back as the same float.
-        return repr(value)
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
 
 
-def _sheet_rows(sheet: Any, table: str, display: str) -> Iterator[RawRow]:
+def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
+    # A formula cell without a cached value reads as None in data-only mode.
+    for column, (value, formula) in enumerate(zip(cells, raw, strict=False), start=1):
+        if value is None and isinstance(formula, str) and formula.startswith("="):
+            return column
+    return None
+
+
+def _sheet_rows(
+    rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
+    sheet: str,
+    table: str,
+    display: str,
+) -> Iterator[RawRow]:
     header: list[str] | None = None
     columns: dict[str, int] = {}
-    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for line, (cells, raw) in enumerate(rows, start=1):
+        formula_column = _uncalculated(cells, raw)
+        if formula_column is not None:
+            where = Location(
+                file=display,
+                sheet=sheet,
+                line=line,
+                column=formula_column,
+                cell=f"{column_letter(formula_column)}{line}",
+            )
+            raise DatasetReadError(
+                f"{where}: a formula with no saved value ({raw[formula_column - 1]}); "
+                "open and save the workbook in a spreadsheet application, or paste "
+                "the values",
+                source=display,
+                location=where,
+            )
         if all(
             cell is None or (isinstance(cell, str) and not cell.strip())
             for cell in cells
         ):
             continue
-        location = Location(file=display, sheet=sheet.title, line=line, cell=f"A{line}")
+        location = Location(file=display, sheet=sheet, line=line, cell=f"A{line}")
         if header is None:
             texts = ["" if cell is None else str(cell) for cell in cells]
             while texts and not texts[-1].strip():
@@ -103,7 +150,7 @@ def _sheet_rows(sheet: Any, table: str, display: str) -> Iterator[RawRow]:
         if extra:
             where = Location(
                 file=display,
-                sheet=sheet.title,
+                sheet=sheet,
                 line=line,
                 cell=f"{column_letter(extra[0])}{line}",
                 column=extra[0],

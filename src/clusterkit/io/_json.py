@@ -1,7 +1,7 @@
 """Private: read and write a dataset as one JSON document.
 
 The document is an object with one array per table:
-``{"generations": [...], "clusters": [...], ...}``. The reader streams: it decodes
+`{"generations": [...], "clusters": [...], ...}`. The reader streams: it decodes
 one record at a time from a sliding buffer, so memory holds one record, not the
 file, and it knows the physical line where each record starts.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow
-from clusterkit.io._text import describe_undecodable
+from clusterkit.io._rows import RawRow, given_values
+from clusterkit.io._text import describe_undecodable, undecodable_line
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
@@ -127,7 +127,7 @@ def read_json_document(
         path: The document.
         display: The file name to show in locations.
         tables: Only yield rows of these tables (others are skipped record by
-            record); all tables when ``None``.
+            record); all tables when `None`.
 
     Raises:
         DatasetReadError: The file is not valid JSON, not an object of arrays, or
@@ -144,7 +144,12 @@ def read_json_document(
         try:
             yield from _document_rows(scanner, tables)
         except UnicodeDecodeError as error:
-            raise scanner.fail(describe_undecodable(path, error)) from None
+            location = Location(file=display, line=undecodable_line(path))
+            raise DatasetReadError(
+                f"{location}: {describe_undecodable(path, error)}",
+                source=display,
+                location=location,
+            ) from None
 
 
 def _document_rows(
@@ -166,7 +171,12 @@ def _document_rows(
             key_location = scanner.location()
             key = scanner.value()
             if not isinstance(key, str):
-                raise scanner.fail("JSON syntax error: expected a table name")
+                raise DatasetReadError(
+                    f"{key_location}: JSON syntax error: expected a table name, "
+                    f"found {key!r}",
+                    source=scanner.display,
+                    location=key_location,
+                )
             if key not in TABLES:
                 raise DatasetReadError(
                     f"{key_location}: unknown table {key!r}; "
@@ -198,6 +208,7 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
         return
     index = 0
     while True:
+        scanner.peek()  # the record starts after the whitespace that follows ','
         start = scanner.location()
         location = Location(
             file=scanner.display, line=start.line, pointer=f"/{table}/{index}"
@@ -210,11 +221,7 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
                     source=scanner.display,
                     location=location,
                 )
-            yield RawRow(
-                table,
-                {key: item for key, item in value.items() if item is not None},
-                location,
-            )
+            yield RawRow(table, given_values(value), location)
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._json import json_kind
-from clusterkit.io._rows import RawRow
-from clusterkit.io._text import describe_undecodable
+from clusterkit.io._rows import RawRow, given_values
+from clusterkit.io._text import describe_undecodable, undecodable_line
 from clusterkit.models._base import Record
 from clusterkit.values import Location
 
@@ -51,13 +51,9 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                         source=display,
                         location=location,
                     )
-                yield RawRow(
-                    table,
-                    {key: item for key, item in value.items() if item is not None},
-                    location,
-                )
+                yield RawRow(table, given_values(value), location)
         except UnicodeDecodeError as error:
-            location = Location(file=display, line=line + 1)
+            location = Location(file=display, line=undecodable_line(path))
             raise DatasetReadError(
                 f"{location}: {describe_undecodable(path, error)}",
                 source=display,

@@ -22,6 +22,8 @@ __all__ = [
     "RawRow",
     "cell_to_input",
     "column_letter",
+    "given_values",
+    "is_flat_field",
     "record_from_row",
     "table_of_model",
 ]
@@ -89,11 +91,17 @@ def table_of_model(model: type[Record]) -> str:
     raise TypeError(msg)
 
 
+def is_flat_field(table: str, field: str) -> bool:
+    """Whether a field holds a list or mapping, written flat as ``;``-separated text."""
+    lists, dicts = _shape(table)
+    return field in lists or field in dicts
+
+
 def cell_to_input(table: str, field: str, text: str) -> Any:
     """Turn the text of one flat (CSV or workbook) cell into model input.
 
-    List fields are split on ``;``; mapping fields hold ``key=value`` pairs
-    separated by ``;``. Empty items carry nothing and are dropped.
+    List fields are split on `;`; mapping fields hold `key=value` pairs
+    separated by `;`. Empty items carry nothing and are dropped.
     """
     lists, dicts = _shape(table)
     if field in lists:
@@ -109,6 +117,18 @@ def cell_to_input(table: str, field: str, text: str) -> Any:
             pairs[key.strip()] = value.strip() if separator else ""
         return pairs
     return text
+
+
+def given_values(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a JSON object that are given: null and blank text mean "not given".
+
+    This matches CSV, where an empty cell means "not given".
+    """
+    return {
+        key: value
+        for key, value in obj.items()
+        if value is not None and not (isinstance(value, str) and not value.strip())
+    }
 
 
 def record_from_row(row: RawRow, model: type[R]) -> R:

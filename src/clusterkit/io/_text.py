@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-__all__ = ["describe_undecodable", "sniff_binary"]
+__all__ = ["describe_undecodable", "sniff_binary", "undecodable_line"]
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -26,6 +26,24 @@ def describe_undecodable(path: Path, error: UnicodeDecodeError) -> str:
             "(in Excel: 'CSV UTF-8')"
         )
     return f"not UTF-8 text (byte 0x{error.object[error.start]:02x}); {likely}"
+
+
+def undecodable_line(path: Path) -> int:
+    """The physical line (from 1) of the first byte of `path` that is not UTF-8.
+
+    A text reader decodes ahead of the line it hands out, so the line it has reached
+    when decoding fails is not where the bad byte is; this finds the byte itself.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                return line + block.count(b"\n", 0, error.start)
+            line += block.count(b"\n")
+    return line
 
 
 def sniff_binary(head: bytes) -> bool:

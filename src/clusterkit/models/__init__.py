@@ -1,7 +1,7 @@
 """The record models: pydantic v2, frozen, unknown fields refused, strings stripped.
 
 Every record crosses the I/O boundary, so it parses and coerces its input (a CSV cell
-``"12"`` becomes the count 12, ``"Germany"`` the country ``"DE"``) and raises a
+`"12"` becomes the count 12, `"Germany"` the country `"DE"`) and raises a
 `pydantic.ValidationError` naming the field for a value it cannot accept.
 """
 
@@ -10,7 +10,7 @@ from clusterkit.models.cluster import Cluster, NutsCode
 from clusterkit.models.dataset import TABLES, Dataset
 from clusterkit.models.generation import Generation, reference_generations
 from clusterkit.models.partnership import Partnership
-from clusterkit.models.sme import SME, classify_enterprise
+from clusterkit.models.sme import SME, classify_enterprise, possible_size_classes
 from clusterkit.models.target import ThirdCountryTarget
 from clusterkit.models.vocabulary import (
     ActivityType,
@@ -44,5 +44,6 @@ __all__ = [
     "ThirdCountryTarget",
     "classify_enterprise",
     "counter_defaults",
+    "possible_size_classes",
     "reference_generations",
 ]

@@ -116,8 +116,8 @@ def _check_website(value: str) -> str:
     ):
         raise PydanticCustomError(
             "url_invalid",
-            "{value!r} is not a web address (expected e.g. https://cluster.example.eu)",
-            {"value": value},
+            "{value} is not a web address (expected e.g. https://cluster.example.eu)",
+            {"value": repr(value)},
         )
     return value
 
@@ -127,7 +127,7 @@ Website = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1),
     AfterValidator(_check_website),
 ]
-"""A web address: ``https://…``, ``http://…`` or a bare host such as ``www.x.eu``."""
+"""A web address: `https://…`, `http://…` or a bare host such as `www.x.eu`."""
 
 
 def list_fields(model: type[BaseModel]) -> frozenset[str]:

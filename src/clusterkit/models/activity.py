@@ -16,7 +16,7 @@ __all__ = ["COUNTERS", "ActivityRecord", "counter_defaults"]
 COUNTERS = ("b2b_meetings", "c2c_meetings", "mous_signed", "collaboration_projects")
 """The counter fields of an activity, in file order."""
 
-# DESIGN.md §2.2: a row per meeting, MoU or project counts one without saying so.
+# A row per meeting, MoU or project counts one without saying so.
 _ONE_BY_TYPE = {
     ActivityType.C2C_MEETING.value: "c2c_meetings",
     ActivityType.MOU_SIGNATURE.value: "mous_signed",
@@ -29,15 +29,14 @@ def counter_defaults(activity_type: ActivityType | str) -> dict[str, int]:
 
     Added in version 0.1.0.
 
-    Example:
+    Raises:
+        ValueError: `activity_type` is not an activity type.
+
+    Examples:
         >>> counter_defaults("c2c_meeting")
         {'b2b_meetings': 0, 'c2c_meetings': 1, 'mous_signed': 0, 'collaboration_projects': 0}
     """
-    key = (
-        activity_type.value
-        if isinstance(activity_type, ActivityType)
-        else activity_type
-    )
+    key = ActivityType(activity_type).value
     defaults = dict.fromkeys(COUNTERS, 0)
     counted = _ONE_BY_TYPE.get(key)
     if counted is not None:
@@ -49,17 +48,17 @@ class ActivityRecord(Record):
     """One joint action of a partnership: a mission, a meeting, an MoU, a webinar, ….
 
     A counter that is not given takes its default by type (`counter_defaults`): a
-    ``c2c_meeting`` counts one C2C meeting, a ``mou_signature`` one MoU, a
-    ``collaboration_project`` one project, everything else zero. A given value
+    `c2c_meeting` counts one C2C meeting, a `mou_signature` one MoU, a
+    `collaboration_project` one project, everything else zero. A given value
     always wins.
 
-    Consistency between fields that has a validator rule of its own (start after
-    end: CK-DATE-001; fewer `smes_involved` than listed SMEs: CK-COUNT-002) is kept
-    as data and reported by the validator, not raised here.
+    Consistency between fields that the validator reports with a rule of its own
+    (start after end; fewer `smes_involved` than listed SMEs) is kept as data, not
+    raised here.
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> a = ActivityRecord(id="A1", partnership="P1", type="c2c_meeting",
         ...                    start="2018-05-14", target_country="Japan")
         >>> a.c2c_meetings, a.b2b_meetings, a.target_country
@@ -89,7 +88,7 @@ class ActivityRecord(Record):
     smes: tuple[Identifier, ...] = ()
     """Ids of the participating SMEs."""
     smes_involved: Count | None = None
-    """Number of SMEs involved; at least ``len(smes)`` when both are given."""
+    """Number of SMEs involved; at least `len(smes)` when both are given."""
     b2b_meetings: Count = 0
     """Business-to-business meetings held; default by type (`counter_defaults`)."""
     c2c_meetings: Count = 0
@@ -109,12 +108,11 @@ class ActivityRecord(Record):
         missing = [name for name in COUNTERS if data.get(name) is None]
         if not missing:
             return data
-        activity_type = data.get("type")
-        if isinstance(activity_type, ActivityType):
-            activity_type = activity_type.value
-        defaults = counter_defaults(
-            activity_type if isinstance(activity_type, str) else ""
-        )
+        try:
+            defaults = counter_defaults(data.get("type"))  # type: ignore[arg-type]  # the enum checks it
+        except ValueError:
+            # The type itself is invalid and reported as such; count nothing.
+            defaults = dict.fromkeys(COUNTERS, 0)
         filled = dict(data)
         for name in missing:
             filled[name] = defaults[name]

@@ -38,7 +38,7 @@ class Cluster(Record):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> c = Cluster(id="DE-001", name="Photonics Cluster Example", country="Germany")
         >>> c.country, c.kind.value
         ('DE', 'cluster_organisation')
@@ -53,7 +53,7 @@ class Cluster(Record):
     kind: ClusterKind = ClusterKind.CLUSTER_ORGANISATION
     """Cluster organisation, business network or supporting organisation."""
     region: NutsCode | None = None
-    """NUTS region; its prefix must be the country's EU code (``EL30``, ``UKI3``)."""
+    """NUTS region; its prefix must be the country's EU code (`EL30`, `UKI3`)."""
     city: Text | None = None
     """City of the registered office."""
     website: Website | None = None

@@ -55,7 +55,7 @@ class Dataset(BaseModel):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> ds = Dataset(clusters=[{"id": "DE-001", "name": "Example", "country": "DE"}])
         >>> ds.cluster("DE-001").country
         'DE'

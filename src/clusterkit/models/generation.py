@@ -23,7 +23,7 @@ class Generation(Record):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> from datetime import date
         >>> g = Generation(
         ...     id="escp-4i-2", name="ESCP-4i second generation", family="ESCP-4i",
@@ -36,15 +36,15 @@ class Generation(Record):
     """
 
     id: Identifier
-    """Stable id, e.g. ``escp-4i-1``."""
+    """Stable id, e.g. `escp-4i-1`."""
     name: Text
     """Human-readable name."""
     family: Text
-    """Partnership family: ``ESCP-4i``, ``Euroclusters``, …"""
+    """Partnership family: `ESCP-4i`, `Euroclusters`, …"""
     programme: Text
-    """Funding programme: ``COSME`` or ``SMP``."""
+    """Funding programme: `COSME` or `SMP`."""
     call_id: Text | None = None
-    """Call identifier, e.g. ``COS-CLUSTER-2014-3-03``."""
+    """Call identifier, e.g. `COS-CLUSTER-2014-3-03`."""
     start: IsoDate
     """First day of the generation's activities."""
     end: IsoDate
@@ -64,7 +64,7 @@ class Generation(Record):
     max_grant_eur: dict[ListItem, Amount] | None = None
     """Grant cap per strand label, in euros, when known."""
     third_country_rule: ThirdCountryRule = ThirdCountryRule.NON_PROGRAMME
-    """Which countries count as third countries (DESIGN.md §4, CK-GEO-001)."""
+    """Which countries count as third countries ."""
 
     @field_validator("max_grant_eur", mode="after")
     @classmethod

@@ -30,7 +30,7 @@ class Partnership(Record):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> p = Partnership(id="P1", acronym="PHOTON-GO", name="Photonics Go Global",
         ...                 generation="escp-4i-2", coordinator="DE-001",
         ...                 members=("DE-001", "FR-002", "IT-003"))
@@ -41,7 +41,7 @@ class Partnership(Record):
     id: Identifier
     """Stable id, unique among partnerships."""
     acronym: Text
-    """Short name, e.g. ``AdPack``."""
+    """Short name, e.g. `AdPack`."""
     name: Text
     """Full name."""
     generation: Identifier
@@ -76,10 +76,10 @@ class Partnership(Record):
             generation: The partnership's generation, for the default dates.
 
         Returns:
-            The period, or ``None`` when the start is known neither here nor from
+            The period, or `None` when the start is known neither here nor from
             the generation.
 
-        Example:
+        Examples:
             >>> from datetime import date
             >>> p = Partnership(id="P1", acronym="A", name="A", generation="g",
             ...                 start=date(2018, 3, 1))

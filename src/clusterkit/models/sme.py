@@ -10,7 +10,7 @@ from clusterkit.countries import CountryCode
 from clusterkit.models._base import Amount, Count, Identifier, Record, Text
 from clusterkit.models.vocabulary import EnterpriseSize
 
-__all__ = ["SME", "classify_enterprise"]
+__all__ = ["SME", "classify_enterprise", "possible_size_classes"]
 
 # (size, headcount must be below, turnover ceiling, balance-sheet ceiling), smallest
 # first: Recommendation 2003/361/EC, Annex, Article 2.
@@ -19,7 +19,69 @@ _CEILINGS = (
     (EnterpriseSize.SMALL, 50, Decimal(10_000_000), Decimal(10_000_000)),
     (EnterpriseSize.MEDIUM, 250, Decimal(50_000_000), Decimal(43_000_000)),
 )
-_RANK = {size: rank for rank, size in enumerate(EnterpriseSize)}
+
+
+def _meets(
+    figure: int | Decimal | None, ceiling: int | Decimal, *, below: bool = False
+) -> bool | None:
+    # Three-valued: None when the figure is not given.
+    if figure is None:
+        return None
+    return figure < ceiling if below else figure <= ceiling
+
+
+def _either(*results: bool | None) -> bool | None:
+    if any(results):
+        return True
+    if all(result is False for result in results):
+        return False
+    return None
+
+
+def possible_size_classes(
+    headcount: int | None,
+    turnover_eur: Decimal | None = None,
+    balance_sheet_eur: Decimal | None = None,
+) -> frozenset[EnterpriseSize]:
+    """The size classes of Recommendation 2003/361/EC that the given figures allow.
+
+    An enterprise is in the smallest class whose ceilings it meets: its headcount
+    below the class's staff ceiling, and its turnover **or** its balance-sheet total
+    within the class's financial ceiling. A figure that is not given could be
+    anything, so with missing figures several classes may remain possible;
+    ``large`` (not an SME) is possible when no SME class is certainly met.
+
+    Added in version 0.1.0.
+
+    Args:
+        headcount: Staff headcount (annual work units).
+        turnover_eur: Annual turnover in euros.
+        balance_sheet_eur: Annual balance-sheet total in euros.
+
+    Returns:
+        The classes consistent with the figures; all four when nothing is given.
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> sorted(s.value for s in possible_size_classes(8, Decimal(3_000_000)))
+        ['micro', 'small']
+        >>> sorted(s.value for s in possible_size_classes(60))
+        ['large', 'medium']
+    """
+    possible = set()
+    smaller_certainly_met = False
+    for size, max_staff, max_turnover, max_balance in _CEILINGS:
+        financial = _either(
+            _meets(turnover_eur, max_turnover), _meets(balance_sheet_eur, max_balance)
+        )
+        staff = _meets(headcount, max_staff, below=True)
+        met: bool | None = False if False in (staff, financial) else staff and financial
+        if met is not False and not smaller_certainly_met:
+            possible.add(size)
+        smaller_certainly_met = smaller_certainly_met or met is True
+    if not smaller_certainly_met:
+        possible.add(EnterpriseSize.LARGE)
+    return frozenset(possible)
 
 
 def classify_enterprise(
@@ -31,8 +93,8 @@ def classify_enterprise(
 
     Headcount is decisive: the enterprise must be below the class's staff ceiling.
     Then its turnover **or** its balance-sheet total must be within the class's
-    ceiling. A figure that is not given cannot meet a ceiling, except that with
-    neither financial figure given the headcount alone decides.
+    ceiling. The class is derived only when the given figures decide it (see
+    `possible_size_classes`).
 
     Added in version 0.1.0.
 
@@ -43,9 +105,9 @@ def classify_enterprise(
 
     Returns:
         The size class (``large`` above the medium ceilings), or ``None`` when the
-        headcount is not given.
+        given figures allow more than one class.
 
-    Example:
+    Examples:
         >>> from decimal import Decimal
         >>> classify_enterprise(8, Decimal(1_500_000)).value
         'micro'
@@ -53,20 +115,11 @@ def classify_enterprise(
         'micro'
         >>> classify_enterprise(120, Decimal(60_000_000), Decimal(45_000_000)).value
         'large'
+        >>> classify_enterprise(8) is None  # the turnover could be above EUR 2m
+        True
     """
-    if headcount is None:
-        return None
-    financials_known = turnover_eur is not None or balance_sheet_eur is not None
-    for size, max_staff, max_turnover, max_balance in _CEILINGS:
-        if headcount >= max_staff:
-            continue
-        if not financials_known:
-            return size
-        if (turnover_eur is not None and turnover_eur <= max_turnover) or (
-            balance_sheet_eur is not None and balance_sheet_eur <= max_balance
-        ):
-            return size
-    return EnterpriseSize.LARGE
+    possible = possible_size_classes(headcount, turnover_eur, balance_sheet_eur)
+    return next(iter(possible)) if len(possible) == 1 else None
 
 
 class SME(Record):
@@ -78,7 +131,7 @@ class SME(Record):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> sme = SME(id="S1", name="Example Optics", country="FR", headcount=12,
         ...           turnover_eur=1_800_000, size_class="micro")
         >>> sme.derived_size_class.value, sme.size_class_contradicts_figures
@@ -116,23 +169,29 @@ class SME(Record):
 
     @property
     def derived_size_class(self) -> EnterpriseSize | None:
-        """The size class the figures give (see `classify_enterprise`)."""
+        """The size class the figures decide, if they decide one (`classify_enterprise`)."""
         return classify_enterprise(
             self.headcount, self.turnover_eur, self.balance_sheet_eur
         )
 
     @property
     def size_class_contradicts_figures(self) -> bool:
-        """Whether a declared size class contradicts the figures.
+        """Whether the figures rule out the declared size class.
 
-        With financial figures, any difference from `derived_size_class` is a
-        contradiction. With the headcount alone, the derived class is only a lower
-        bound (a firm of 5 people with a EUR 5m turnover is small), so only a declared
-        class below it contradicts.
+        Only a contradiction the figures prove counts: with a missing figure, a
+        declared class that the missing figure could make true is not flagged.
         """
-        derived = self.derived_size_class
-        if self.size_class is None or derived is None:
+        if self.size_class is None:
             return False
-        if self.turnover_eur is None and self.balance_sheet_eur is None:
-            return _RANK[self.size_class] < _RANK[derived]
-        return derived is not self.size_class
+        possible = possible_size_classes(
+            self.headcount, self.turnover_eur, self.balance_sheet_eur
+        )
+        return self.size_class not in possible
+
+    @property
+    def exceeds_sme_ceilings(self) -> bool:
+        """Whether the figures prove the enterprise is not an SME (above the medium ceilings)."""
+        possible = possible_size_classes(
+            self.headcount, self.turnover_eur, self.balance_sheet_eur
+        )
+        return possible == {EnterpriseSize.LARGE}

@@ -17,7 +17,7 @@ class ThirdCountryTarget(Record):
 
     Added in version 0.1.0.
 
-    Example:
+    Examples:
         >>> ThirdCountryTarget(partnership="P1", country="USA").country
         'US'
     """

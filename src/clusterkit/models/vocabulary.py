@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 __all__ = [
@@ -16,8 +17,28 @@ __all__ = [
 ]
 
 
-class ActivityType(str, Enum):
-    """What kind of joint action an activity is (DESIGN.md §2.2).
+def _loose(text: str) -> str:
+    return re.sub(r"[\s_-]+", "", text.casefold())
+
+
+class _Vocabulary(str, Enum):
+    """A closed vocabulary whose values are matched without case or separators.
+
+    `"Business Mission"`, `"business-mission"` and `"BUSINESS_MISSION"` all
+    name `ActivityType.BUSINESS_MISSION`; the stored value is always the canonical
+    one.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> _Vocabulary | None:
+        if not isinstance(value, str):
+            return None
+        wanted = _loose(value)
+        return next((member for member in cls if _loose(member.value) == wanted), None)
+
+
+class ActivityType(_Vocabulary):
+    """What kind of joint action an activity is (the activity types of the data format).
 
     Added in version 0.1.0.
     """
@@ -37,7 +58,7 @@ class ActivityType(str, Enum):
     OTHER = "other"
 
 
-class Funding(str, Enum):
+class Funding(_Vocabulary):
     """Whether a partnership receives an EU grant.
 
     Added in version 0.1.0.
@@ -47,7 +68,7 @@ class Funding(str, Enum):
     VOLUNTARY = "voluntary"
 
 
-class ClusterKind(str, Enum):
+class ClusterKind(_Vocabulary):
     """What kind of organisation a partnership member is.
 
     Added in version 0.1.0.
@@ -58,10 +79,10 @@ class ClusterKind(str, Enum):
     SUPPORTING_ORGANISATION = "supporting_organisation"
 
 
-class EnterpriseSize(str, Enum):
+class EnterpriseSize(_Vocabulary):
     """Size class of Commission Recommendation 2003/361/EC.
 
-    ``large`` is not an SME; it is what figures above the medium ceilings derive to.
+    `large` is not an SME; it is what figures above the medium ceilings derive to.
 
     Added in version 0.1.0.
     """
@@ -72,7 +93,7 @@ class EnterpriseSize(str, Enum):
     LARGE = "large"
 
 
-class ESCALabel(str, Enum):
+class ESCALabel(_Vocabulary):
     """Cluster management excellence label (ESCA, now EUCLES).
 
     Added in version 0.1.0.
@@ -83,7 +104,7 @@ class ESCALabel(str, Enum):
     GOLD = "gold"
 
 
-class Priority(str, Enum):
+class Priority(_Vocabulary):
     """How important a third-country target is to a partnership.
 
     Added in version 0.1.0.
@@ -93,11 +114,11 @@ class Priority(str, Enum):
     SECONDARY = "secondary"
 
 
-class ThirdCountryRule(str, Enum):
-    """Which countries count as third countries for a generation (DESIGN.md §4).
+class ThirdCountryRule(_Vocabulary):
+    """Which countries count as third countries for a generation.
 
-    ``non-programme``: neither an EU member nor a participant of the generation's
-    programme on the date. ``beyond-europe``: additionally not a European country.
+    `non-programme`: neither an EU member nor a participant of the generation's
+    programme on the date. `beyond-europe`: additionally not a European country.
 
     Added in version 0.1.0.
     """
@@ -106,7 +127,7 @@ class ThirdCountryRule(str, Enum):
     BEYOND_EUROPE = "beyond-europe"
 
 
-class IndustrialEcosystem(str, Enum):
+class IndustrialEcosystem(_Vocabulary):
     """The 14 industrial ecosystems of the EU Industrial Strategy (March 2020).
 
     Names and sources are in the reference data (`clusterkit.reference.ecosystems`).

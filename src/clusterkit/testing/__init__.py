@@ -4,9 +4,9 @@ Hypothesis strategies for every record model and for whole datasets, so apps bui
 on clusterkit can property-test their own code, and a seeded generator of realistic,
 fictional datasets of any size (used by clusterkit's own benchmarks).
 
-The strategies need hypothesis: ``pip install 'clusterkit[testing]'``.
+The strategies need hypothesis: `pip install 'clusterkit[testing]'`.
 
-Example:
+Examples:
     >>> from hypothesis import given
     >>> from clusterkit.testing import activities
     >>> @given(activities())

@@ -57,7 +57,7 @@ def _stripped(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 def identifiers() -> st.SearchStrategy[str]:
-    """Valid ids: 1 to 64 letters, digits and ``-_./`` with inner spaces.
+    """Valid ids: 1 to 64 letters, digits and `-_./` with inner spaces.
 
     Added in version 0.1.0.
     """
@@ -65,7 +65,7 @@ def identifiers() -> st.SearchStrategy[str]:
 
 
 def texts(*, max_size: int = 60, list_item: bool = False) -> st.SearchStrategy[str]:
-    """Valid free text (non-empty, stripped); `list_item` also excludes ``;``.
+    """Valid free text (non-empty, stripped); `list_item` also excludes `;`.
 
     Added in version 0.1.0.
     """
@@ -76,7 +76,7 @@ def texts(*, max_size: int = 60, list_item: bool = False) -> st.SearchStrategy[s
 
 
 def country_codes() -> st.SearchStrategy[str]:
-    """ISO 3166-1 alpha-2 codes of every country clusterkit knows (``XK`` included).
+    """ISO 3166-1 alpha-2 codes of every country clusterkit knows (`XK` included).
 
     Added in version 0.1.0.
     """
