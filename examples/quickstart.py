@@ -17,12 +17,13 @@ def describe(dataset: ck.Dataset) -> str:
     lines += [f"  {table:<13}{count:>6}" for table, count in dataset.counts.items()]
     lines.append("")
     lines.append("Partnerships:")
+    width = max((len(p.acronym) for p in dataset.partnerships), default=0) + 2
     for partnership in dataset.partnerships:
         generation = dataset.generation(partnership.generation)
         countries = sorted({dataset.cluster(m).country for m in partnership.members})
         targets = ", ".join(t.country for t in dataset.targets_of(partnership.id))
         lines.append(
-            f"  {partnership.acronym:<14}{generation.name:<28}"
+            f"  {partnership.acronym:<{width}}{generation.name:<28}"
             f"{len(partnership.members)} members from {', '.join(countries)}; "
             f"targets {targets or '-'}"
         )

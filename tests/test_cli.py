@@ -22,7 +22,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_schema_of_the_dataset_and_of_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_of_the_dataset_and_of_a_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """`schema` prints JSON Schema; with a table, that table's record schema."""
     code, out, _ = run(capsys, "schema")
     assert code == 0
@@ -43,7 +45,9 @@ def test_schema_of_the_dataset_and_of_a_table(capsys: pytest.CaptureFixture[str]
         (("frobnicate",), "invalid choice"),
     ],
 )
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str) -> None:
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
     """A command line that cannot be carried out exits 2 with the reason."""
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -62,37 +66,81 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
 class TestConvert:
     """`clusterkit convert SRC DEST`."""
 
-    @pytest.mark.parametrize(("dest", "to"), [("out.json", None), ("out.xlsx", None), ("out", "jsonl"), ("out.jsonl", None), ("out", None)])
-    def test_between_layouts(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, example_dir: Path, example: ck.Dataset, dest: str, to: str | None) -> None:
+    @pytest.mark.parametrize(
+        ("dest", "to"),
+        [
+            ("out.json", None),
+            ("out.xlsx", None),
+            ("out", "jsonl"),
+            ("out.jsonl", None),
+            ("out", None),
+        ],
+    )
+    def test_between_layouts(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        example_dir: Path,
+        example: ck.Dataset,
+        dest: str,
+        to: str | None,
+    ) -> None:
         """Every layout converts to every other without losing a record."""
-        argv = ["convert", str(example_dir), str(tmp_path / dest)] + (["--to", to] if to else [])
+        argv = ["convert", str(example_dir), str(tmp_path / dest)] + (
+            ["--to", to] if to else []
+        )
         code, out, _ = run(capsys, *argv)
         assert code == 0
         assert "150 activities" in out
         assert load_dataset(tmp_path / dest) == example
 
-    def test_refuses_to_overwrite(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, example: ck.Dataset, example_dir: Path) -> None:
+    def test_refuses_to_overwrite(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        example: ck.Dataset,
+        example_dir: Path,
+    ) -> None:
         """An existing destination needs --force; the source is never the destination."""
         dump_dataset(example, tmp_path / "d.json")
-        code, _, err = run(capsys, "convert", str(example_dir), str(tmp_path / "d.json"))
+        code, _, err = run(
+            capsys, "convert", str(example_dir), str(tmp_path / "d.json")
+        )
         assert code == 2
         assert "use --force" in err
-        assert run(capsys, "convert", str(example_dir), str(tmp_path / "d.json"), "--force")[0] == 0
-        code, _, err = run(capsys, "convert", str(tmp_path / "d.json"), str(tmp_path / "d.json"), "--force")
+        assert (
+            run(
+                capsys, "convert", str(example_dir), str(tmp_path / "d.json"), "--force"
+            )[0]
+            == 0
+        )
+        code, _, err = run(
+            capsys,
+            "convert",
+            str(tmp_path / "d.json"),
+            str(tmp_path / "d.json"),
+            "--force",
+        )
         assert code == 2
         assert "DEST is SRC" in err
 
-    def test_bad_input_exits_1(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def test_bad_input_exits_1(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
         """An unreadable source exits 1 with the located message, no traceback."""
         write(tmp_path / "src" / "clusters.csv", "id,name,country\nC1,N,Atlantis\n")
-        code, out, err = run(capsys, "convert", str(tmp_path / "src"), str(tmp_path / "out.json"))
+        code, out, err = run(
+            capsys, "convert", str(tmp_path / "src"), str(tmp_path / "out.json")
+        )
         assert code == 1
         assert f"{tmp_path / 'src' / 'clusters.csv'}:2:3 (country)" in err
         assert "Traceback" not in out + err
         assert not (tmp_path / "out.json").exists()
 
 
-def test_internal_errors_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_errors_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A bug prints one line with where to report it, and exits 3."""
 
     def broken(table: str | None) -> dict[str, object]:
@@ -105,7 +153,9 @@ def test_internal_errors_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch:
     assert "internal error: RuntimeError: boom; please report it" in err
 
 
-def test_closed_pipe_is_not_an_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_closed_pipe_is_not_an_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When the reader goes away (`| head`), the command ends quietly."""
 
     def closed(data: object, out: object) -> None:
@@ -124,7 +174,10 @@ def test_python_dash_m(tmp_path: Path) -> None:
     """`python -m clusterkit` runs the same command line."""
     done = subprocess.run(
         [sys.executable, "-m", "clusterkit", "schema", "targets"],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["title"] == "ThirdCountryTarget"

@@ -29,7 +29,9 @@ def test_every_iso_country_by_every_code_and_name(entry: object) -> None:
         entry.name.upper(),  # type: ignore[attr-defined]
     ]
     spellings += [
-        getattr(entry, name) for name in ("official_name", "common_name") if hasattr(entry, name)
+        getattr(entry, name)
+        for name in ("official_name", "common_name")
+        if hasattr(entry, name)
     ]
     for spelling in spellings:
         assert normalise_country(spelling).alpha2 == alpha2, spelling

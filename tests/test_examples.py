@@ -16,7 +16,9 @@ def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run one example script as a user would."""
     return subprocess.run(
         [sys.executable, str(EXAMPLES / name), *args],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

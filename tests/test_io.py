@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,13 @@ from hypothesis import HealthCheck, given, settings
 
 import clusterkit as ck
 from clusterkit import testing
-from clusterkit.io import Layout, detect_layout, dump_dataset, iter_raw_rows, load_dataset
+from clusterkit.io import (
+    Layout,
+    detect_layout,
+    dump_dataset,
+    iter_raw_rows,
+    load_dataset,
+)
 from clusterkit.io import _json as json_module
 from clusterkit.values import Location
 from conftest import write
@@ -39,16 +47,33 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.mark.parametrize("layout", list(Layout))
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(dataset=testing.datasets())
-def test_round_trip(tmp_path_factory: pytest.TempPathFactory, layout: Layout, dataset: ck.Dataset) -> None:
+def test_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, layout: Layout, dataset: ck.Dataset
+) -> None:
     """load(dump(ds)) equals ds in every layout."""
     folder = tmp_path_factory.mktemp(layout.value)
-    target = folder / {"csv": "data", "jsonl": "data", "json": "data.json", "xlsx": "data.xlsx"}[layout.value]
+    target = (
+        folder
+        / {"csv": "data", "jsonl": "data", "json": "data.json", "xlsx": "data.xlsx"}[
+            layout.value
+        ]
+    )
     assert dump_dataset(dataset, target, layout=layout) is layout
     assert load_dataset(target) == dataset
 
 
-@pytest.mark.parametrize(("name", "layout"), [("d", Layout.CSV), ("d.jsonl", Layout.JSONL), ("d.json", Layout.JSON), ("d.xlsx", Layout.XLSX)])
-def test_layout_from_destination(tmp_path: Path, example: ck.Dataset, name: str, layout: Layout) -> None:
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("d", Layout.CSV),
+        ("d.jsonl", Layout.JSONL),
+        ("d.json", Layout.JSON),
+        ("d.xlsx", Layout.XLSX),
+    ],
+)
+def test_layout_from_destination(
+    tmp_path: Path, example: ck.Dataset, name: str, layout: Layout
+) -> None:
     """The destination's suffix chooses the layout, and load finds it again."""
     assert dump_dataset(example, tmp_path / name) is layout
     assert detect_layout(tmp_path / name) is layout
@@ -84,7 +109,7 @@ class TestCsv:
             tmp_path / "activities.csv",
             "\ufeff ID ,Partnership,TYPE,start,clusters,notes\n"
             'A1,P1,c2c_meeting,2018-05-14,"DE-1; FR-2;",\n'
-            '\n'
+            "\n"
             'A2,P1,webinar,2018-06-01,,"two\nlines"\n',
         )
         ds = load_dataset(tmp_path)
@@ -95,6 +120,16 @@ class TestCsv:
         assert second.notes == "two\nlines"
         assert ds.clusters == ()
 
+    def test_grant_caps(self, tmp_path: Path) -> None:
+        """Mapping cells hold key=value pairs; a pair without '=' is reported."""
+        header = "id,name,family,programme,start,end,max_grant_eur\n"
+        row = "g,G,F,P,2016-01-01,2017-01-01,"
+        write(tmp_path / "generations.csv", header + row + " 1.a = 200000;;2=448750;\n")
+        caps = load_dataset(tmp_path).generations[0].max_grant_eur
+        assert caps == {"1.a": Decimal(200000), "2": Decimal(448750)}
+        write(tmp_path / "generations.csv", header + row + "1.a\n")
+        assert read_error(tmp_path).field == "max_grant_eur"
+
     def test_physical_lines_count_quoted_line_breaks(self, tmp_path: Path) -> None:
         """A row after a multi-line cell is reported at its physical line."""
         write(
@@ -104,19 +139,29 @@ class TestCsv:
             "A2,P1,webinar,2018-02-30,\n",
         )
         error = read_error(tmp_path)
-        assert error.location == Location(file=str(tmp_path / "activities.csv"), line=5, column=4, field="start")
+        assert error.location == Location(
+            file=str(tmp_path / "activities.csv"), line=5, column=4, field="start"
+        )
         assert "February 2018 has 28 days" in str(error)
-        assert str(error).startswith(f"{tmp_path / 'activities.csv'}:5:4 (start): invalid activities row")
+        assert str(error).startswith(
+            f"{tmp_path / 'activities.csv'}:5:4 (start): invalid activities row"
+        )
 
     def test_iter_records_streams_with_locations(self, tmp_path: Path) -> None:
         """Records come one at a time with the line where each starts."""
-        path = write(tmp_path / "activities.csv", ACTIVITIES_HEADER + "A1,P1,webinar,2018-01-01,,\n\nA2,P1,webinar,2018-01-02,,3\n")
+        path = write(
+            tmp_path / "activities.csv",
+            ACTIVITIES_HEADER
+            + "A1,P1,webinar,2018-01-01,,\n\nA2,P1,webinar,2018-01-02,,3\n",
+        )
         records = ck.iter_records(path, ck.ActivityRecord)
         assert isinstance(records, Iterator)
         (a1, where1), (a2, where2) = list(records)
         assert (a1.id, where1.line, a2.b2b_meetings, where2.line) == ("A1", 2, 3, 4)
 
-    def test_iter_records_from_a_dataset_folder(self, example_dir: Path, example: ck.Dataset) -> None:
+    def test_iter_records_from_a_dataset_folder(
+        self, example_dir: Path, example: ck.Dataset
+    ) -> None:
         """Given a dataset, iter_records reads the model's table."""
         smes = [sme for sme, _ in ck.iter_records(example_dir, ck.SME)]
         assert tuple(smes) == example.smes
@@ -132,14 +177,47 @@ class TestCsv:
             ("id,ID\n", 1, "id", "duplicate column 'id' (also column 1)"),
             ("id,colour\n", 1, "colour", "unknown column 'colour'"),
             ("id,,type\n", 1, "", "header cell 2 is empty"),
-            (ACTIVITIES_HEADER + "A1,P1\n", 2, None, "row has 2 cells but the header has 6"),
-            (ACTIVITIES_HEADER + "A1,P1,c2c,2018-01-01,,\n", 2, "type", "Input should be"),
-            (ACTIVITIES_HEADER + "A1,P1,webinar,2018-01-01,,-3\n", 2, "b2b_meetings", "got '-3'"),
-            (ACTIVITIES_HEADER + "A1,,webinar,2018-01-01,,\n", 2, "partnership", "a value is required"),
-            (ACTIVITIES_HEADER + 'A1,P1,webinar,"2018-01-01,,\n', 2, None, "malformed CSV"),
+            (
+                ACTIVITIES_HEADER + "A1,P1\n",
+                2,
+                None,
+                "row has 2 cells but the header has 6",
+            ),
+            (
+                ACTIVITIES_HEADER + "A1,P1,c2c,2018-01-01,,\n",
+                2,
+                "type",
+                "Input should be",
+            ),
+            (
+                ACTIVITIES_HEADER + "A1,P1,webinar,2018-01-01,,-3\n",
+                2,
+                "b2b_meetings",
+                "got '-3'",
+            ),
+            (
+                ACTIVITIES_HEADER + "A1,,webinar,2018-01-01,,\n",
+                2,
+                "partnership",
+                "a value is required",
+            ),
+            (
+                ACTIVITIES_HEADER + "A1,P1,webinar,2018-13-01,,x\n",
+                2,
+                "start",
+                "there is no month 13; b2b_meetings: ",
+            ),
+            (
+                ACTIVITIES_HEADER + 'A1,P1,webinar,"2018-01-01,,\n',
+                2,
+                None,
+                "malformed CSV",
+            ),
         ],
     )
-    def test_bad_files_are_located(self, tmp_path: Path, text: str, line: int, field: str | None, message: str) -> None:
+    def test_bad_files_are_located(
+        self, tmp_path: Path, text: str, line: int, field: str | None, message: str
+    ) -> None:
         """Each problem names the file, the physical line and the field."""
         write(tmp_path / "activities.csv", text)
         error = read_error(tmp_path)
@@ -151,12 +229,18 @@ class TestCsv:
     @pytest.mark.parametrize(
         ("content", "hint", "line"),
         [
-            ("id,name,country\nC0,Plain,CH\n\nC1,Café Zürich,CH\n".encode("latin-1"), "Latin-1", 4),
+            (
+                "id,name,country\nC0,Plain,CH\n\nC1,Café Zürich,CH\n".encode("latin-1"),
+                "Latin-1",
+                4,
+            ),
             ("id,name,country\nC1,Café,CH\n".encode("utf-16"), "UTF-16", 1),
             (b"id,name,country\nC1,\x00\xff\xfe\x00binary,CH\n", "binary", 2),
         ],
     )
-    def test_undecodable_files(self, tmp_path: Path, content: bytes, hint: str, line: int) -> None:
+    def test_undecodable_files(
+        self, tmp_path: Path, content: bytes, hint: str, line: int
+    ) -> None:
         """A file that is not UTF-8 is named with its likely codec."""
         (tmp_path / "clusters.csv").write_bytes(content)
         error = read_error(tmp_path)
@@ -166,7 +250,10 @@ class TestCsv:
 
     def test_a_huge_single_line(self, tmp_path: Path) -> None:
         """A 10 MB line (a lost closing quote) is an error, not a hang or a crash."""
-        write(tmp_path / "activities.csv", ACTIVITIES_HEADER + 'A1,P1,webinar,2018-01-01,"' + "x" * 10_000_000 + "\n")
+        write(
+            tmp_path / "activities.csv",
+            ACTIVITIES_HEADER + 'A1,P1,webinar,2018-01-01,"' + "x" * 10_000_000 + "\n",
+        )
         assert "malformed CSV" in str(read_error(tmp_path))
 
     def test_unreadable_file(self, tmp_path: Path) -> None:
@@ -176,11 +263,23 @@ class TestCsv:
         rows = iter_raw_rows(tmp_path)
         assert list(rows) == []
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(ck.io._csv.read_csv_table(tmp_path / "clusters.csv", "clusters", "clusters.csv"))
+            list(
+                ck.io._csv.read_csv_table(
+                    tmp_path / "clusters.csv", "clusters", "clusters.csv"
+                )
+            )
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(ck.io._jsonl.read_jsonl_table(tmp_path / "clusters.csv", "clusters", "clusters.csv"))
+            list(
+                ck.io._jsonl.read_jsonl_table(
+                    tmp_path / "clusters.csv", "clusters", "clusters.csv"
+                )
+            )
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(json_module.read_json_document(tmp_path / "clusters.csv", "clusters.csv"))
+            list(
+                json_module.read_json_document(
+                    tmp_path / "clusters.csv", "clusters.csv"
+                )
+            )
 
 
 class TestLayouts:
@@ -193,9 +292,13 @@ class TestLayouts:
         write(tmp_path / "mixed" / "clusters.csv", "id,name,country\n")
         write(tmp_path / "mixed" / "smes.jsonl", "")
         assert "both .csv and .jsonl" in str(read_error(tmp_path / "mixed"))
-        assert "unknown dataset format '.txt'" in str(read_error(write(tmp_path / "data.txt", "")))
+        assert "unknown dataset format '.txt'" in str(
+            read_error(write(tmp_path / "data.txt", ""))
+        )
         assert "(no suffix)" in str(read_error(write(tmp_path / "data", "")))
-        assert "single table file" in str(read_error(write(tmp_path / "x" / "clusters.csv", "")))
+        assert "single table file" in str(
+            read_error(write(tmp_path / "x" / "clusters.csv", ""))
+        )
 
 
 class TestJsonLines:
@@ -203,24 +306,44 @@ class TestJsonLines:
 
     def test_reads_objects_and_skips_blank_lines(self, tmp_path: Path) -> None:
         """One object per line; nulls mean not given; blank lines are skipped."""
-        write(tmp_path / "clusters.jsonl", '{"id": "C1", "name": "N", "country": "Germany", "city": null}\n\n{"id": "C2", "name": "M", "country": "EL"}\n')
+        write(
+            tmp_path / "clusters.jsonl",
+            '{"id": "C1", "name": "N", "country": "Germany", "city": null}\n\n{"id": "C2", "name": "M", "country": "EL"}\n',
+        )
         ds = load_dataset(tmp_path)
-        assert [(c.id, c.country, c.city) for c in ds.clusters] == [("C1", "DE", None), ("C2", "GR", None)]
+        assert [(c.id, c.country, c.city) for c in ds.clusters] == [
+            ("C1", "DE", None),
+            ("C2", "GR", None),
+        ]
 
     @pytest.mark.parametrize(
         ("text", "line", "message"),
         [
             ('{"id": "C1",\n', 1, "JSON syntax error"),
             ('\n["C1"]\n', 2, "expected a JSON object, got an array"),
-            ('{"id": "C1", "name": "N", "country": "DE", "size": 3}\n', 1, "size: unknown field"),
+            (
+                '{"id": "C1", "name": "N", "country": "DE", "size": 3}\n',
+                1,
+                "size: unknown field",
+            ),
         ],
     )
-    def test_bad_lines(self, tmp_path: Path, text: str, line: int, message: str) -> None:
+    def test_bad_lines(
+        self, tmp_path: Path, text: str, line: int, message: str
+    ) -> None:
         """Each problem names the physical line."""
         write(tmp_path / "clusters.jsonl", text)
         error = read_error(tmp_path)
         assert error.line == line
         assert message in str(error)
+
+    def test_cut_off_character(self, tmp_path: Path) -> None:
+        """A multi-byte character cut off at the end of the file is located."""
+        (tmp_path / "clusters.jsonl").write_bytes(
+            b'{"id": "C1", "name": "N", "country": "DE"}\n\n"\xc3'
+        )
+        error = read_error(tmp_path)
+        assert (error.line, "not UTF-8" in str(error)) == (3, True)
 
     def test_undecodable(self, tmp_path: Path) -> None:
         """A JSON Lines file in Latin-1 is explained."""
@@ -233,18 +356,32 @@ class TestJsonDocument:
 
     def test_locations_have_lines_and_pointers(self, tmp_path: Path) -> None:
         """Each record has the line where it starts and a JSON pointer."""
-        path = write(tmp_path / "d.json", '{\n "clusters": [\n  {"id": "C1", "name": "N", "country": "DE"},\n  {"id": "C2", "name": "N",\n   "country": "Atlantis"}\n ]\n}\n')
+        path = write(
+            tmp_path / "d.json",
+            '{\n "clusters": [\n  {"id": "C1", "name": "N", "country": "DE"},\n  {"id": "C2", "name": "N",\n   "country": "Atlantis"}\n ]\n}\n',
+        )
         error = read_error(path)
-        assert error.location == Location(file=str(path), line=4, pointer="/clusters/1/country", field="country")
+        assert error.location == Location(
+            file=str(path), line=4, pointer="/clusters/1/country", field="country"
+        )
 
-    def test_small_chunks(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: ck.Dataset) -> None:
+    def test_small_chunks(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: ck.Dataset
+    ) -> None:
         """Records and numbers split across read chunks are decoded whole."""
         dump_dataset(example, tmp_path / "d.json")
         monkeypatch.setattr(json_module, "_CHUNK", 7)
         assert load_dataset(tmp_path / "d.json") == example
-        lines = [row.location.line for row in iter_raw_rows(tmp_path / "d.json", ("activities",))]
+        lines = [
+            row.location.line
+            for row in iter_raw_rows(tmp_path / "d.json", ("activities",))
+        ]
         text = (tmp_path / "d.json").read_text(encoding="utf-8").splitlines()
-        assert all(text[line - 1].lstrip().startswith('{"id"') for line in lines)
+        assert lines
+        assert all(
+            line is not None and text[line - 1].lstrip().startswith('{"id"')
+            for line in lines
+        )
 
     def test_only_wanted_tables(self, tmp_path: Path, example: ck.Dataset) -> None:
         """Streaming one table skips the others."""
@@ -258,18 +395,33 @@ class TestJsonDocument:
             ("", "the file is empty", 1, 1),
             ("[]", "got an array", 1, 3),
             ('{"clusters": [}', "JSON syntax error: Expecting value", 1, 15),
-            ('{"clusters": []', "expected ',' or '}', found the end of the file", 1, 16),
+            (
+                '{"clusters": []',
+                "expected ',' or '}', found the end of the file",
+                1,
+                16,
+            ),
             ('{"clusters": [], }', "JSON syntax error: Expecting value", 1, 18),
             ('{"members": []}', "unknown table 'members'", 1, 2),
             ('{"clusters": {}}', "must be an array of objects, got an object", 1, 14),
             ('{"clusters": [1]}', "expected a JSON object, got a number", 1, None),
+            ('{"clusters": ["x"]}', "expected a JSON object, got a string", 1, None),
+            ('{"clusters": [true]}', "expected a JSON object, got a boolean", 1, None),
+            ('{"clusters": [null]}', "expected a JSON object, got null", 1, None),
             ('{"clusters": []} x', "extra data", 1, 18),
             ('{"clusters" []}', "expected ':'", 1, 13),
-            ('{3: []}', "expected a table name, found 3", 1, 2),
-            ('{"smes": [],\n "clusters": [\n  {"id": "C1"\n  "name": "x"}]}', "Expecting ',' delimiter", 4, 3),
+            ("{3: []}", "expected a table name, found 3", 1, 2),
+            (
+                '{"smes": [],\n "clusters": [\n  {"id": "C1"\n  "name": "x"}]}',
+                "Expecting ',' delimiter",
+                4,
+                3,
+            ),
         ],
     )
-    def test_syntax_errors_have_line_and_column(self, tmp_path: Path, text: str, message: str, line: int, column: int | None) -> None:
+    def test_syntax_errors_have_line_and_column(
+        self, tmp_path: Path, text: str, message: str, line: int, column: int | None
+    ) -> None:
         """Malformed documents are reported at line:column."""
         error = read_error(write(tmp_path / "d.json", text))
         assert message in str(error)
@@ -303,7 +455,14 @@ class TestWorkbook:
         workbook.create_sheet("notes").append(["ignored"])
         workbook.save(tmp_path / "d.xlsx")
         error = read_error(tmp_path / "d.xlsx")
-        assert error.location == Location(file=str(tmp_path / "d.xlsx"), line=4, column=3, sheet="Clusters", cell="C4", field="country")
+        assert error.location == Location(
+            file=str(tmp_path / "d.xlsx"),
+            line=4,
+            column=3,
+            sheet="Clusters",
+            cell="C4",
+            field="country",
+        )
 
     def test_values_without_header_and_formulas(self, tmp_path: Path) -> None:
         """A value beyond the header is an error; text starting with '=' stays text."""
@@ -321,10 +480,63 @@ class TestWorkbook:
         dump_dataset(ds, tmp_path / "f.xlsx")
         assert load_dataset(tmp_path / "f.xlsx") == ds
 
+    def test_uncalculated_formulas_are_not_read_as_empty(self, tmp_path: Path) -> None:
+        """A formula without a saved value stops the read at its cell."""
+        openpyxl = pytest.importorskip("openpyxl")
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "clusters"
+        sheet.append(["id", "name", "country", "members_total"])
+        sheet.append(["C1", "Name", "DE", "=1+2"])
+        workbook.save(tmp_path / "d.xlsx")
+        error = read_error(tmp_path / "d.xlsx")
+        assert error.location is not None
+        assert (error.location.cell, error.line) == ("D2", 2)
+        assert "a formula with no saved value (=1+2)" in str(error)
+
+    def test_numbers_and_times_in_text_fields(self, tmp_path: Path) -> None:
+        """Numbers in list, mapping and country cells, and time cells, read as text."""
+        openpyxl = pytest.importorskip("openpyxl")
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "partnerships"
+        sheet.append(["id", "acronym", "name", "generation", "members", "strand"])
+        sheet.append([1001, "A", dt.time(9, 30), "escp-4i-1", 7, 2])
+        clusters = workbook.create_sheet("clusters")
+        clusters.append(["id", "name", "country"])
+        clusters.append(["7", "Seven", 276])
+        workbook.save(tmp_path / "d.xlsx")
+        ds = load_dataset(tmp_path / "d.xlsx")
+        assert (
+            ds.partnerships[0].id,
+            ds.partnerships[0].members,
+            ds.partnerships[0].name,
+        ) == ("1001", ("7",), "09:30:00")
+        assert ds.clusters[0].country == "DE"
+
     def test_fractional_amounts_and_old_dates(self, tmp_path: Path) -> None:
         """Amounts keep their value and dates before Excel's epoch survive."""
-        ds = ck.Dataset(smes=[ck.SME(id="S", name="N", country="DE", turnover_eur="1234.5", balance_sheet_eur="0.123456789012345678")],
-                        generations=[ck.Generation(id="g", name="n", family="f", programme="p", start="1899-12-31", end="2020-01-01")])
+        ds = ck.Dataset(
+            smes=[
+                ck.SME(
+                    id="S",
+                    name="N",
+                    country="DE",
+                    turnover_eur="1234.5",
+                    balance_sheet_eur="0.123456789012345678",
+                )
+            ],
+            generations=[
+                ck.Generation(
+                    id="g",
+                    name="n",
+                    family="f",
+                    programme="p",
+                    start="1899-12-31",
+                    end="2020-01-01",
+                )
+            ],
+        )
         dump_dataset(ds, tmp_path / "d.xlsx")
         assert load_dataset(tmp_path / "d.xlsx") == ds
 

@@ -12,19 +12,28 @@ from pydantic import BaseModel, ValidationError
 
 import clusterkit as ck
 from clusterkit import testing
-from clusterkit.models import TABLES, classify_enterprise, counter_defaults
+from clusterkit.models import COUNTERS, TABLES, classify_enterprise, counter_defaults
 from clusterkit.values import Period
 
 MINIMAL: dict[type[BaseModel], dict[str, Any]] = {
     ck.Generation: {
-        "id": "g", "name": "G", "family": "ESCP-4i", "programme": "COSME",
-        "start": "2016-01-01", "end": "2017-12-31",
+        "id": "g",
+        "name": "G",
+        "family": "ESCP-4i",
+        "programme": "COSME",
+        "start": "2016-01-01",
+        "end": "2017-12-31",
     },
     ck.Cluster: {"id": "C1", "name": "Cluster", "country": "DE"},
     ck.SME: {"id": "S1", "name": "SME", "country": "FR"},
     ck.Partnership: {"id": "P1", "acronym": "P", "name": "P", "generation": "g"},
     ck.ThirdCountryTarget: {"partnership": "P1", "country": "US"},
-    ck.ActivityRecord: {"id": "A1", "partnership": "P1", "type": "webinar", "start": "2018-01-01"},
+    ck.ActivityRecord: {
+        "id": "A1",
+        "partnership": "P1",
+        "type": "webinar",
+        "start": "2018-01-01",
+    },
 }
 
 
@@ -32,13 +41,29 @@ def errors_of(model: type[BaseModel], **changes: Any) -> list[tuple[str, str]]:
     """The (field, error type) pairs of validating the minimal record with changes."""
     with pytest.raises(ValidationError) as caught:
         model.model_validate({**MINIMAL[model], **changes})
-    return [(str(e["loc"][0]) if e["loc"] else "", e["type"]) for e in caught.value.errors()]
+    return [
+        (str(e["loc"][0]) if e["loc"] else "", e["type"]) for e in caught.value.errors()
+    ]
+
+
+def errors_of_input(model: type[BaseModel], data: object) -> list[tuple[str, str]]:
+    """The (field, error type) pairs of validating `data` as a `model`."""
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    return [
+        (str(e["loc"][0]) if e["loc"] else "", e["type"]) for e in caught.value.errors()
+    ]
 
 
 @pytest.mark.parametrize("model", list(MINIMAL))
 def test_records_are_frozen_strict_and_stripped(model: type[BaseModel]) -> None:
     """Records refuse unknown fields and assignment, and strip their strings."""
-    record = model.model_validate({**MINIMAL[model], "partnership" if model is ck.ThirdCountryTarget else "id": "  X1  "})
+    record = model.model_validate(
+        {
+            **MINIMAL[model],
+            "partnership" if model is ck.ThirdCountryTarget else "id": "  X1  ",
+        }
+    )
     key = "partnership" if model is ck.ThirdCountryTarget else "id"
     assert getattr(record, key) == "X1"
     with pytest.raises(ValidationError):
@@ -49,7 +74,12 @@ def test_records_are_frozen_strict_and_stripped(model: type[BaseModel]) -> None:
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("", "string_too_short"), ("x" * 65, "string_too_long"), ("a;b", "string_pattern_mismatch"), ("a\nb", "string_pattern_mismatch")],
+    [
+        ("", "string_too_short"),
+        ("x" * 65, "string_too_long"),
+        ("a;b", "string_pattern_mismatch"),
+        ("a\nb", "string_pattern_mismatch"),
+    ],
 )
 def test_identifier_rules(value: str, kind: str) -> None:
     """Ids are 1 to 64 characters, without ';' or line breaks."""
@@ -58,7 +88,9 @@ def test_identifier_rules(value: str, kind: str) -> None:
 
 def test_numbers_from_spreadsheets_become_text() -> None:
     """An id or strand typed as a number in a spreadsheet is kept as text."""
-    partnership = ck.Partnership.model_validate({**MINIMAL[ck.Partnership], "id": 1001, "strand": 2})
+    partnership = ck.Partnership.model_validate(
+        {**MINIMAL[ck.Partnership], "id": 1001, "strand": 2}
+    )
     assert (partnership.id, partnership.strand) == ("1001", "2")
 
 
@@ -66,9 +98,13 @@ def test_country_fields_normalise() -> None:
     """Country fields accept codes and names and store ISO alpha-2."""
     assert ck.Cluster(id="C", name="N", country="EL").country == "GR"
     assert ck.SME(id="S", name="N", country="deu").country == "DE"
-    activity = ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "target_country": "Japan", "host_country": "840"})
+    activity = ck.ActivityRecord.model_validate(
+        {**MINIMAL[ck.ActivityRecord], "target_country": "Japan", "host_country": "840"}
+    )
     assert (activity.target_country, activity.host_country) == ("JP", "US")
     assert errors_of(ck.Cluster, country="Atlantis") == [("country", "country_unknown")]
+    assert ck.Cluster(id="C", name="N", country=276).country == "DE"  # a numeric cell
+    assert errors_of(ck.Cluster, country=True) == [("country", "country_unknown")]
 
 
 class TestActivityCounters:
@@ -76,32 +112,80 @@ class TestActivityCounters:
 
     @pytest.mark.parametrize(
         ("kind", "counted"),
-        [("c2c_meeting", "c2c_meetings"), ("mou_signature", "mous_signed"), ("collaboration_project", "collaboration_projects")],
+        [
+            ("c2c_meeting", "c2c_meetings"),
+            ("mou_signature", "mous_signed"),
+            ("collaboration_project", "collaboration_projects"),
+        ],
     )
     def test_one_row_counts_one(self, kind: str, counted: str) -> None:
         """A row of a counting type counts one of its kind and nothing else."""
-        activity = ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "type": kind})
+        activity = ck.ActivityRecord.model_validate(
+            {**MINIMAL[ck.ActivityRecord], "type": kind}
+        )
         counters = {name: getattr(activity, name) for name in ck.models.COUNTERS}
         assert counters == {name: int(name == counted) for name in ck.models.COUNTERS}
 
-    @pytest.mark.parametrize("kind", [t for t in ck.ActivityType if t.value not in {"c2c_meeting", "mou_signature", "collaboration_project"}])
+    @pytest.mark.parametrize(
+        "kind",
+        [
+            t
+            for t in ck.ActivityType
+            if t.value not in {"c2c_meeting", "mou_signature", "collaboration_project"}
+        ],
+    )
     def test_other_types_count_nothing(self, kind: ck.ActivityType) -> None:
         """Every other type defaults all counters to zero."""
-        activity = ck.ActivityRecord(id="A", partnership="P", type=kind, start=dt.date(2018, 1, 1))
+        activity = ck.ActivityRecord(
+            id="A", partnership="P", type=kind, start=dt.date(2018, 1, 1)
+        )
         assert counter_defaults(kind) == dict.fromkeys(ck.models.COUNTERS, 0)
-        assert (activity.b2b_meetings, activity.c2c_meetings, activity.mous_signed, activity.collaboration_projects) == (0, 0, 0, 0)
+        assert (
+            activity.b2b_meetings,
+            activity.c2c_meetings,
+            activity.mous_signed,
+            activity.collaboration_projects,
+        ) == (0, 0, 0, 0)
+
+    def test_not_a_record(self) -> None:
+        """Input that is not a mapping is a validation error, not a crash."""
+        assert errors_of_input(ck.ActivityRecord, "A1,P1") == [("", "model_type")]
+
+    def test_all_counters_given(self) -> None:
+        """With every counter given, no default applies."""
+        given = dict.fromkeys(COUNTERS, 2)
+        activity = ck.ActivityRecord.model_validate(
+            {**MINIMAL[ck.ActivityRecord], "type": "c2c_meeting", **given}
+        )
+        assert {name: getattr(activity, name) for name in COUNTERS} == given
 
     def test_given_value_wins(self) -> None:
         """A given counter overrides the default, including an explicit zero."""
-        activity = ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "type": "c2c_meeting", "c2c_meetings": "0", "b2b_meetings": 12})
+        activity = ck.ActivityRecord.model_validate(
+            {
+                **MINIMAL[ck.ActivityRecord],
+                "type": "c2c_meeting",
+                "c2c_meetings": "0",
+                "b2b_meetings": 12,
+            }
+        )
         assert (activity.c2c_meetings, activity.b2b_meetings) == (0, 12)
-        assert ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "type": "c2c_meeting", "c2c_meetings": 4}).c2c_meetings == 4
+        assert (
+            ck.ActivityRecord.model_validate(
+                {**MINIMAL[ck.ActivityRecord], "type": "c2c_meeting", "c2c_meetings": 4}
+            ).c2c_meetings
+            == 4
+        )
 
     def test_negative_counts_and_unknown_types(self) -> None:
         """Negative counts and unknown activity types are field errors."""
-        assert errors_of(ck.ActivityRecord, b2b_meetings=-1) == [("b2b_meetings", "greater_than_equal")]
+        assert errors_of(ck.ActivityRecord, b2b_meetings=-1) == [
+            ("b2b_meetings", "greater_than_equal")
+        ]
         assert errors_of(ck.ActivityRecord, type="c2c") == [("type", "enum")]
-        assert errors_of(ck.ActivityRecord, start="2023-02-30") == [("start", "date_not_exist")]
+        assert errors_of(ck.ActivityRecord, start="2023-02-30") == [
+            ("start", "date_not_exist")
+        ]
 
     def test_counter_defaults_with_a_bad_type(self) -> None:
         """A row with an invalid type reports the type, not the counters."""
@@ -109,10 +193,14 @@ class TestActivityCounters:
         with pytest.raises(ValueError, match="c2c"):
             counter_defaults("c2c")
 
-    @pytest.mark.parametrize("spelling", ["C2C Meeting", "c2c-meeting", " C2C_MEETING "])
+    @pytest.mark.parametrize(
+        "spelling", ["C2C Meeting", "c2c-meeting", " C2C_MEETING "]
+    )
     def test_vocabulary_ignores_case_and_separators(self, spelling: str) -> None:
         """Vocabulary values match without case, spaces, hyphens or underscores."""
-        activity = ck.ActivityRecord.model_validate({**MINIMAL[ck.ActivityRecord], "type": spelling})
+        activity = ck.ActivityRecord.model_validate(
+            {**MINIMAL[ck.ActivityRecord], "type": spelling}
+        )
         assert activity.type is ck.ActivityType.C2C_MEETING
         assert activity.c2c_meetings == 1
         assert ck.IndustrialEcosystem("Agri Food") is ck.IndustrialEcosystem.AGRI_FOOD
@@ -120,7 +208,12 @@ class TestActivityCounters:
     def test_consistency_is_kept_as_data(self) -> None:
         """Start after end and too few SMEs involved are left for the validator."""
         activity = ck.ActivityRecord.model_validate(
-            {**MINIMAL[ck.ActivityRecord], "end": "2017-01-01", "smes": ["S1", "S2"], "smes_involved": 1}
+            {
+                **MINIMAL[ck.ActivityRecord],
+                "end": "2017-01-01",
+                "smes": ["S1", "S2"],
+                "smes_involved": 1,
+            }
         )
         assert activity.end == dt.date(2017, 1, 1)
         assert activity.smes_involved == 1
@@ -151,7 +244,13 @@ class TestSizeClass:
             (0, 0, 0, "micro"),
         ],
     )
-    def test_classify(self, headcount: int | None, turnover: int | None, balance: int | None, expected: str | None) -> None:
+    def test_classify(
+        self,
+        headcount: int | None,
+        turnover: int | None,
+        balance: int | None,
+        expected: str | None,
+    ) -> None:
         """Headcount is decisive; then turnover or balance sheet within the ceiling."""
         result = classify_enterprise(
             headcount,
@@ -167,7 +266,15 @@ class TestSizeClass:
             ({"headcount": 12, "turnover_eur": 1_800_000}, "small", False),
             ({"headcount": 5, "turnover_eur": 1_800_000}, "small", True),
             ({"headcount": 5, "turnover_eur": 3_000_000}, "micro", False),
-            ({"headcount": 5, "turnover_eur": 3_000_000, "balance_sheet_eur": 3_000_000}, "micro", True),
+            (
+                {
+                    "headcount": 5,
+                    "turnover_eur": 3_000_000,
+                    "balance_sheet_eur": 3_000_000,
+                },
+                "micro",
+                True,
+            ),
             ({"headcount": 5}, "small", False),
             ({"headcount": 60}, "small", True),
             ({"headcount": 300}, "medium", True),
@@ -175,23 +282,38 @@ class TestSizeClass:
             ({"headcount": 5}, None, False),
         ],
     )
-    def test_contradiction_is_data(self, figures: dict[str, int], declared: str | None, contradicts: bool) -> None:
+    def test_contradiction_is_data(
+        self, figures: dict[str, int], declared: str | None, contradicts: bool
+    ) -> None:
         """A contradicting declared class is kept and flagged, never raised."""
-        sme = ck.SME.model_validate({**MINIMAL[ck.SME], **figures, "size_class": declared})
+        sme = ck.SME.model_validate(
+            {**MINIMAL[ck.SME], **figures, "size_class": declared}
+        )
         assert sme.size_class_contradicts_figures is contradicts
-        assert sme.size_class == (None if declared is None else ck.EnterpriseSize(declared))
+        assert sme.size_class == (
+            None if declared is None else ck.EnterpriseSize(declared)
+        )
 
     @pytest.mark.parametrize(
         ("figures", "exceeds"),
         [
             ({"headcount": 300}, True),
-            ({"headcount": 100, "turnover_eur": 60_000_000, "balance_sheet_eur": 44_000_000}, True),
+            (
+                {
+                    "headcount": 100,
+                    "turnover_eur": 60_000_000,
+                    "balance_sheet_eur": 44_000_000,
+                },
+                True,
+            ),
             ({"headcount": 100, "turnover_eur": 60_000_000}, False),
             ({"headcount": 100}, False),
             ({}, False),
         ],
     )
-    def test_above_the_sme_ceilings(self, figures: dict[str, int], exceeds: bool) -> None:
+    def test_above_the_sme_ceilings(
+        self, figures: dict[str, int], exceeds: bool
+    ) -> None:
         """Only figures that prove it mark an enterprise as not an SME."""
         sme = ck.SME.model_validate({**MINIMAL[ck.SME], **figures})
         assert sme.exceeds_sme_ceilings is exceeds
@@ -199,7 +321,9 @@ class TestSizeClass:
     def test_large_cannot_be_declared(self) -> None:
         """A declared class must be an SME class."""
         assert errors_of(ck.SME, size_class="large") == [("size_class", "value_error")]
-        assert errors_of(ck.SME, turnover_eur="-5") == [("turnover_eur", "greater_than_equal")]
+        assert errors_of(ck.SME, turnover_eur="-5") == [
+            ("turnover_eur", "greater_than_equal")
+        ]
 
 
 class TestCluster:
@@ -207,49 +331,88 @@ class TestCluster:
 
     def test_members_total_bounds_sme_members(self) -> None:
         """More SME members than members in total is refused."""
-        assert errors_of(ck.Cluster, members_total=10, sme_members=11) == [("", "value_error")]
-        assert ck.Cluster.model_validate({**MINIMAL[ck.Cluster], "members_total": 10, "sme_members": 10}).sme_members == 10
+        assert errors_of(ck.Cluster, members_total=10, sme_members=11) == [
+            ("", "value_error")
+        ]
+        assert (
+            ck.Cluster.model_validate(
+                {**MINIMAL[ck.Cluster], "members_total": 10, "sme_members": 10}
+            ).sme_members
+            == 10
+        )
 
     @pytest.mark.parametrize("region", ["EL30", "ukI3", "DE", "FR1"])
     def test_nuts_codes(self, region: str) -> None:
         """NUTS codes are stored upper case; the prefix check is the validator's."""
-        assert ck.Cluster.model_validate({**MINIMAL[ck.Cluster], "region": region}).region == region.upper()
+        assert (
+            ck.Cluster.model_validate({**MINIMAL[ck.Cluster], "region": region}).region
+            == region.upper()
+        )
 
     @pytest.mark.parametrize("region", ["E", "EL3000", "30EL", "EL-3"])
     def test_bad_nuts_codes(self, region: str) -> None:
         """A value that is not shaped like a NUTS code is refused."""
-        assert errors_of(ck.Cluster, region=region) == [("region", "string_pattern_mismatch")]
+        assert errors_of(ck.Cluster, region=region) == [
+            ("region", "string_pattern_mismatch")
+        ]
 
-    @pytest.mark.parametrize("website", ["https://a.example.eu", "http://x.org/path", "www.cluster.eu", "cluster.eu"])
+    @pytest.mark.parametrize(
+        "website",
+        ["https://a.example.eu", "http://x.org/path", "www.cluster.eu", "cluster.eu"],
+    )
     def test_websites(self, website: str) -> None:
         """Web addresses with or without a scheme are accepted as given."""
-        assert ck.Cluster.model_validate({**MINIMAL[ck.Cluster], "website": website}).website == website
+        assert (
+            ck.Cluster.model_validate(
+                {**MINIMAL[ck.Cluster], "website": website}
+            ).website
+            == website
+        )
 
-    @pytest.mark.parametrize("website", ["not a url", "ftp://x.eu", "https://localhost", "https://[::1", "nodot"])
+    @pytest.mark.parametrize(
+        "website",
+        ["not a url", "ftp://x.eu", "https://localhost", "https://[::1", "nodot"],
+    )
     def test_bad_websites(self, website: str) -> None:
         """Text that is not an http(s) address with a domain is refused."""
         assert errors_of(ck.Cluster, website=website) == [("website", "url_invalid")]
 
     def test_ecosystems_vocabulary(self) -> None:
         """Ecosystems come from the 14 industrial ecosystems."""
-        cluster = ck.Cluster.model_validate({**MINIMAL[ck.Cluster], "ecosystems": ["health", "digital"]})
-        assert cluster.ecosystems == (ck.IndustrialEcosystem.HEALTH, ck.IndustrialEcosystem.DIGITAL)
+        cluster = ck.Cluster.model_validate(
+            {**MINIMAL[ck.Cluster], "ecosystems": ["health", "digital"]}
+        )
+        assert cluster.ecosystems == (
+            ck.IndustrialEcosystem.HEALTH,
+            ck.IndustrialEcosystem.DIGITAL,
+        )
         assert errors_of(ck.Cluster, ecosystems=["space"]) == [("ecosystems", "enum")]
 
 
 def test_generation_hash_and_empty_caps() -> None:
     """Generations hash despite their grant-cap mapping; no caps is None."""
-    generation = ck.Generation.model_validate({**MINIMAL[ck.Generation], "max_grant_eur": {"2": "448750"}})
+    generation = ck.Generation.model_validate(
+        {**MINIMAL[ck.Generation], "max_grant_eur": {"2": "448750"}}
+    )
     assert generation.max_grant_eur == {"2": Decimal(448750)}
     assert hash(generation) == hash(generation.model_copy())
-    assert ck.Generation.model_validate({**MINIMAL[ck.Generation], "max_grant_eur": {}}).max_grant_eur is None
+    assert (
+        ck.Generation.model_validate(
+            {**MINIMAL[ck.Generation], "max_grant_eur": {}}
+        ).max_grant_eur
+        is None
+    )
 
 
 def test_partnership_period_defaults_to_generation() -> None:
     """A partnership's missing dates come from its generation."""
     generation = ck.Generation.model_validate(MINIMAL[ck.Generation])
-    partnership = ck.Partnership.model_validate({**MINIMAL[ck.Partnership], "end": "2017-06-30"})
-    assert partnership.period(generation) == Period(dt.date(2016, 1, 1), dt.date(2017, 6, 30))
+    partnership = ck.Partnership.model_validate(
+        {**MINIMAL[ck.Partnership], "end": "2017-06-30"}
+    )
+    assert partnership.period(generation) == Period(
+        dt.date(2016, 1, 1), dt.date(2017, 6, 30)
+    )
     assert partnership.period() is None
 
 
@@ -268,21 +431,30 @@ class TestDataset:
         assert example.cluster(example.clusters[3].id) is example.clusters[3]
         assert example.sme(example.smes[5].id) is example.smes[5]
         assert example.activity(example.activities[7].id) is example.activities[7]
-        assert all(a.partnership == partnership.id for a in example.activities_of(partnership.id))
-        assert all(t.partnership == partnership.id for t in example.targets_of(partnership.id))
+        assert all(
+            a.partnership == partnership.id
+            for a in example.activities_of(partnership.id)
+        )
+        assert all(
+            t.partnership == partnership.id for t in example.targets_of(partnership.id)
+        )
         with pytest.raises(KeyError):
             example.cluster("no such cluster")
 
     def test_duplicates_do_not_raise(self) -> None:
         """Duplicate ids are the validator's business; the first record wins."""
         first = ck.Cluster(id="C", name="First", country="DE")
-        ds = ck.Dataset(clusters=[first, ck.Cluster(id="C", name="Second", country="FR")])
+        ds = ck.Dataset(
+            clusters=[first, ck.Cluster(id="C", name="Second", country="FR")]
+        )
         assert ds.cluster("C") is first
 
     def test_generations_fall_back_to_reference_and_can_be_overridden(self) -> None:
         """The dataset's generations override the shipped ones with the same id."""
         assert ck.Dataset().generation("escp-4i-1").call_id == "COS-CLUSTER-2014-3-03"
-        mine = ck.Generation.model_validate({**MINIMAL[ck.Generation], "id": "escp-4i-1", "name": "Mine"})
+        mine = ck.Generation.model_validate(
+            {**MINIMAL[ck.Generation], "id": "escp-4i-1", "name": "Mine"}
+        )
         ds = ck.Dataset(generations=[mine])
         assert ds.generation("escp-4i-1").name == "Mine"
         assert set(ds.all_generations) >= {"escp-4i-1", "escp-4i-2", "euroclusters-1"}

@@ -27,7 +27,9 @@ def test_all_is_sorted_and_complete(name: str) -> None:
     """__all__ is sorted, names only what exists, and misses no public name."""
     module = importlib.import_module(name)
     exported = module.__all__
-    assert exported == sorted(exported, key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    assert exported == sorted(
+        exported, key=lambda n: (not n.isupper(), not n[:1].isupper(), n)
+    )
     assert all(hasattr(module, item) for item in exported)
     defined_here = {
         item
@@ -45,10 +47,28 @@ def test_all_is_sorted_and_complete(name: str) -> None:
 def test_top_level_names() -> None:
     """The nouns, verbs, errors and namespaces are reachable from clusterkit."""
     expected = {
-        "ActivityRecord", "Cluster", "Dataset", "Generation", "Partnership", "SME", "ThirdCountryTarget",
-        "load_dataset", "dump_dataset", "iter_records", "load_example", "normalise_country",
-        "ClusterkitError", "CountryError", "AmbiguousCountryError", "DatasetError", "DatasetReadError",
-        "DatasetValidationError", "KPIError", "errors", "reference", "__version__",
+        "ActivityRecord",
+        "Cluster",
+        "Dataset",
+        "Generation",
+        "Partnership",
+        "SME",
+        "ThirdCountryTarget",
+        "load_dataset",
+        "dump_dataset",
+        "iter_records",
+        "load_example",
+        "normalise_country",
+        "ClusterkitError",
+        "CountryError",
+        "AmbiguousCountryError",
+        "DatasetError",
+        "DatasetReadError",
+        "DatasetValidationError",
+        "KPIError",
+        "errors",
+        "reference",
+        "__version__",
     }
     assert expected <= set(ck.__all__)
     assert isinstance(ck.__version__, str)

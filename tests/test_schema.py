@@ -27,7 +27,9 @@ def check_snapshot(name: str, schema: dict[str, Any]) -> None:
     if os.environ.get("CLUSTERKIT_UPDATE_SNAPSHOTS") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text, f"{name} changed; see this module's docstring"
+    assert path.read_text(encoding="utf-8") == text, (
+        f"{name} changed; see this module's docstring"
+    )
 
 
 @pytest.mark.parametrize("table", [*TABLES, None])
@@ -48,16 +50,27 @@ def test_table_schema_shape() -> None:
     fields = {field["name"]: field for field in schema["fields"]}
     assert fields["start"]["type"] == "date"
     assert fields["start"]["constraints"] == {"required": True}
-    assert fields["b2b_meetings"] == {**fields["b2b_meetings"], "type": "integer", "constraints": {"minimum": 0}}
+    assert fields["b2b_meetings"] == {
+        **fields["b2b_meetings"],
+        "type": "integer",
+        "constraints": {"minimum": 0},
+    }
     assert "enum" in fields["type"]["constraints"]
     assert fields["clusters"]["type"] == "string"
     assert "';'-separated list" in fields["clusters"]["description"]
-    assert schema["foreignKeys"] == [{"fields": "partnership", "reference": {"resource": "partnerships", "fields": "id"}}]
+    assert schema["foreignKeys"] == [
+        {
+            "fields": "partnership",
+            "reference": {"resource": "partnerships", "fields": "id"},
+        }
+    ]
     assert table_schema("targets")["primaryKey"] == ["partnership", "country"]
     smes = {field["name"]: field for field in table_schema("smes")["fields"]}
     assert smes["turnover_eur"]["type"] == "number"
     assert smes["turnover_eur"]["constraints"] == {"minimum": 0}
-    generations = {field["name"]: field for field in table_schema("generations")["fields"]}
+    generations = {
+        field["name"]: field for field in table_schema("generations")["fields"]
+    }
     assert "key=value" in generations["max_grant_eur"]["description"]
     assert generations["voluntary_allowed"]["type"] == "boolean"
     assert "foreignKeys" not in table_schema("clusters")

@@ -17,13 +17,23 @@ from clusterkit.values import Location, Period
         (Location(), "<input>"),
         (Location(file="d/a.csv", line=4), "d/a.csv:4"),
         (Location(file="d/a.csv", line=4, column=2, field="x"), "d/a.csv:4:2 (x)"),
-        (Location(file="b.xlsx", sheet="smes", cell="C9", line=9, column=3, field="x"), "b.xlsx:smes!C9 (x)"),
+        (
+            Location(
+                file="b.xlsx", sheet="smes", cell="C9", line=9, column=3, field="x"
+            ),
+            "b.xlsx:smes!C9 (x)",
+        ),
         (Location(file="h.csv", line=1, column=4, field=""), "h.csv:1:4"),
         (Location(file="b.xlsx", sheet="smes"), "b.xlsx:smes"),
-        (Location(file="d.json", line=7, pointer="/clusters/0"), "d.json:7 at /clusters/0"),
+        (
+            Location(file="d.json", line=7, pointer="/clusters/0"),
+            "d.json:7 at /clusters/0",
+        ),
     ],
 )
-def test_location_renders_like_an_editor_reference(location: Location, text: str) -> None:
+def test_location_renders_like_an_editor_reference(
+    location: Location, text: str
+) -> None:
     """A location renders as file:line:column with sheet, cell, pointer and field."""
     assert str(location) == text
 
@@ -60,6 +70,8 @@ def test_period_order_and_nesting() -> None:
 
 
 @given(st.dates(), st.dates(), st.dates())
-def test_membership_matches_comparison(start: dt.date, end: dt.date, day: dt.date) -> None:
+def test_membership_matches_comparison(
+    start: dt.date, end: dt.date, day: dt.date
+) -> None:
     """`day in period` is exactly start <= day <= end."""
     assert (day in Period(start, end)) == (start <= day <= end)

@@ -94,9 +94,8 @@ def _field(
     main = options[0]
     kind, note = _table_type(main, options)
     description = " ".join(part for part in (prop.get("description", ""), note) if part)
-    field: dict[str, Any] = {"name": name, "type": kind}
-    if description:
-        field["description"] = description
+    # Every field is documented (the models keep attribute docstrings).
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
     constraints: dict[str, Any] = {
         key: main[key]
         for key in ("enum", "maxLength", "minLength", "pattern")

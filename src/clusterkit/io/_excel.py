@@ -67,12 +67,15 @@ def read_workbook(
             if table not in sheets or (tables is not None and table not in tables):
                 continue
             name = sheets[table]
-            rows = zip(
-                values[name].iter_rows(values_only=True),
-                formulas[name].iter_rows(values_only=True),
-                strict=True,
-            )
-            yield from _sheet_rows(rows, name, table, display)
+            value_rows = values[name].iter_rows(values_only=True)
+            formula_rows = formulas[name].iter_rows(values_only=True)
+            try:
+                rows = zip(value_rows, formula_rows, strict=True)
+                yield from _sheet_rows(rows, name, table, display)
+            finally:
+                # Each sheet reader holds an open member of the zip archive.
+                value_rows.close()
+                formula_rows.close()
     finally:
         values.close()
         formulas.close()

@@ -50,14 +50,10 @@ class _Scanner:
         self.buffer = ""
         self.pos = 0
         self.line = 1  # line of self.pos
-        self.eof = False
 
     def _fill(self) -> bool:
-        if self.eof:
-            return False
         chunk = self.handle.read(_CHUNK)
         if not chunk:
-            self.eof = True
             return False
         # Keep the current line in the buffer so columns stay computable.
         keep_from = self.buffer.rfind("\n", 0, self.pos) + 1

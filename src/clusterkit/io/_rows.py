@@ -145,17 +145,14 @@ def record_from_row(row: RawRow, model: type[R]) -> R:
 
 
 def _read_error(row: RawRow, error: ValidationError) -> DatasetReadError:
-    problems = []
-    first_location: Location | None = None
-    for entry in error.errors(include_url=False):
-        loc = entry["loc"]
-        field = str(loc[0]) if loc else None
-        location = row.location if field is None else row.location_of(field)
-        if first_location is None:
-            first_location = location
-        label = field or "row"
-        problems.append(f"{label}: {_describe(entry)}")
-    location = first_location or row.location
+    entries = error.errors(include_url=False)
+    fields = [str(entry["loc"][0]) if entry["loc"] else None for entry in entries]
+    problems = [
+        f"{field or 'row'}: {_describe(entry)}"
+        for field, entry in zip(fields, entries, strict=True)
+    ]
+    # The location is the first problem's; the message lists them all.
+    location = row.location if fields[0] is None else row.location_of(fields[0])
     message = f"{location}: invalid {row.table} row: " + "; ".join(problems)
     return DatasetReadError(message, source=row.location.file, location=location)
 

@@ -43,7 +43,7 @@ def undecodable_line(path: Path) -> int:
             except UnicodeDecodeError as error:
                 return line + block.count(b"\n", 0, error.start)
             line += block.count(b"\n")
-    return line
+    return line  # a character cut off at the very end of the file
 
 
 def sniff_binary(head: bytes) -> bool:

@@ -4,7 +4,8 @@ Hypothesis strategies for every record model and for whole datasets, so apps bui
 on clusterkit can property-test their own code, and a seeded generator of realistic,
 fictional datasets of any size (used by clusterkit's own benchmarks).
 
-The strategies need hypothesis: `pip install 'clusterkit[testing]'`.
+The strategies need hypothesis (`pip install 'clusterkit[testing]'`); the generator
+needs nothing beyond clusterkit itself.
 
 Examples:
     >>> from hypothesis import given
@@ -15,20 +16,33 @@ Examples:
 """
 
 from clusterkit.testing._generator import generate_dataset, iter_generated_activities
-from clusterkit.testing._strategies import (
-    activities,
-    amounts,
-    clusters,
-    country_codes,
-    datasets,
-    dates,
-    generations,
-    identifiers,
-    partnerships,
-    smes,
-    targets,
-    texts,
-)
+
+try:
+    from clusterkit.testing._strategies import (
+        activities,
+        amounts,
+        clusters,
+        country_codes,
+        datasets,
+        dates,
+        generations,
+        identifiers,
+        partnerships,
+        smes,
+        targets,
+        texts,
+    )
+except ImportError as _missing:  # hypothesis is the optional extra clusterkit[testing]
+    _hypothesis_error = _missing
+
+    def __getattr__(name: str) -> object:
+        """Explain that the strategies need hypothesis, which is not installed."""
+        msg = (
+            f"clusterkit.testing.{name} needs hypothesis: "
+            "pip install 'clusterkit[testing]'"
+        )
+        raise ImportError(msg) from _hypothesis_error
+
 
 __all__ = [
     "activities",

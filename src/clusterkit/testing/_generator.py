@@ -1,7 +1,7 @@
 """Private: a seeded generator of realistic, fictional datasets of any size.
 
 Cluster, SME and partnership names are invented from parts, websites are
-``*.example.eu`` hosts and partnership names end in "(fictional)". Countries,
+``*.example.org`` hosts and partnership names end in "(fictional)". Countries,
 regions, cities, generations, ecosystems and activity types are real, so the data
 pass the models and exercise the validator and the KPIs as real data would.
 
@@ -341,7 +341,7 @@ def _make_clusters(
                 kind=kind,
                 region=region,
                 city=city,
-                website=f"https://{_slug(name).removesuffix('-cluster')}.example.eu",
+                website=f"https://{_slug(name).removesuffix('-cluster')}.example.org",
                 ecosystems=theme.ecosystems,
                 sectors=tuple(rng.sample(theme.sectors, 2)),
                 members_total=total,
@@ -472,7 +472,7 @@ def _make_partnerships(
                 grant_eur=_grant(rng, generation, strand) if co_funded else None,
                 ecosystems=theme.ecosystems,
                 sectors=members[0].sectors,
-                website=f"https://{_slug(acronym)}.example.eu",
+                website=f"https://{_slug(acronym)}.example.org",
             )
         )
     return partnerships
@@ -523,7 +523,7 @@ def generate_dataset(
     """Generate a realistic, fictional dataset; the same arguments give the same data.
 
     Names are invented (partnership names end in "(fictional)", websites are
-    ``*.example.eu``); countries, NUTS regions, cities, markets, ecosystems and
+    ``*.example.org``); countries, NUTS regions, cities, markets, ecosystems and
     the shipped generations are real. The partnerships are spread over
     `generations` in blocks, in order; each has 3 to 6 members from at least
     three countries, a strand of its generation, a grant within the strand's cap
