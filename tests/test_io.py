@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tracemalloc
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,6 +23,8 @@ from clusterkit.io import (
     load_dataset,
 )
 from clusterkit.io import _json as json_module
+from clusterkit.io._csv import write_csv_table
+from clusterkit.io._jsonl import write_jsonl_table
 from clusterkit.values import Location
 from conftest import write
 
@@ -547,3 +550,64 @@ class TestWorkbook:
         with zipfile.ZipFile(tmp_path / "e.xlsx", "w") as archive:
             archive.writestr("hello.txt", "no workbook here")
         assert "not a readable .xlsx workbook" in str(read_error(tmp_path / "e.xlsx"))
+
+
+class TestStreaming:
+    """iter_records holds one record at a time, not the file."""
+
+    ROWS = 8_000
+
+    @pytest.fixture(name="big_files", scope="class")
+    @classmethod
+    def fixture_big_files(
+        cls, tmp_path_factory: pytest.TempPathFactory
+    ) -> dict[str, Path]:
+        """An activities table of 8,000 rows in CSV, JSON Lines and one JSON document."""
+        folder = tmp_path_factory.mktemp("big")
+        ds = testing.generate_dataset(seed=5)
+        activities = list(
+            testing.iter_generated_activities(
+                seed=5,
+                count=cls.ROWS,
+                partnerships=ds.partnerships,
+                smes=ds.smes,
+                targets=ds.targets,
+            )
+        )
+        write_csv_table(folder / "activities.csv", "activities", activities)
+        write_jsonl_table(folder / "activities.jsonl", activities)
+        lines = (folder / "activities.jsonl").read_text(encoding="utf-8").splitlines()
+        write(folder / "doc.json", '{"activities": [\n' + ",\n".join(lines) + "\n]}\n")
+        return {
+            "csv": folder / "activities.csv",
+            "jsonl": folder / "activities.jsonl",
+            "json": folder / "doc.json",
+        }
+
+    @staticmethod
+    def peak_bytes(path: Path, *, keep: bool) -> tuple[int, int]:
+        """Peak traced memory while reading every record, and the number read."""
+        tracemalloc.start()
+        try:
+            kept = []
+            count = 0
+            for record, _ in ck.iter_records(path, ck.ActivityRecord):
+                count += 1
+                if keep:
+                    kept.append(record)
+            return tracemalloc.get_traced_memory()[1], count
+        finally:
+            tracemalloc.stop()
+
+    @pytest.mark.parametrize("layout", ["csv", "jsonl", "json"])
+    def test_memory_does_not_grow_with_the_file(
+        self, big_files: dict[str, Path], layout: str
+    ) -> None:
+        """Streaming peaks far below the file size; keeping the records does not."""
+        path = big_files[layout]
+        streamed, count = self.peak_bytes(path, keep=False)
+        kept, _ = self.peak_bytes(path, keep=True)
+        assert count == self.ROWS
+        # A constant allowance for read buffers, below the size of every file.
+        assert streamed < 1_000_000 < path.stat().st_size
+        assert kept > 5 * streamed
