@@ -126,6 +126,17 @@ class DatasetReadError(DatasetError):
         super().__init__(message, source=source)
         self.location = location
 
+    @classmethod
+    def at(cls, location: Location, problem: str) -> DatasetReadError:
+        """The error for `problem` at `location`, its message led by the location.
+
+        Examples:
+            >>> from clusterkit.values import Location
+            >>> str(DatasetReadError.at(Location(file="a.csv", line=3), "bad row"))
+            'a.csv:3: bad row'
+        """
+        return cls(f"{location}: {problem}", source=location.file, location=location)
+
     @property
     def line(self) -> int | None:
         """The physical line of the problem (header = 1), when known."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._rows import RawRow, cell_to_input
-from clusterkit.io._text import describe_undecodable, undecodable_line
+from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES
 from clusterkit.models._base import Record
 from clusterkit.values import Location
@@ -31,23 +31,20 @@ def read_header(cells: list[str], location: Location, table: str) -> list[str]:
     for column, name in enumerate(names, start=1):
         where = location.with_field(name, column)
         if not name:
-            raise DatasetReadError(
-                f"{where}: header cell {column} is empty",
-                source=location.file,
-                location=where,
+            raise DatasetReadError.at(
+                where,
+                f"header cell {column} is empty",
             )
         if name in seen:
-            raise DatasetReadError(
-                f"{where}: duplicate column {name!r} (also column {seen[name]})",
-                source=location.file,
-                location=where,
+            raise DatasetReadError.at(
+                where,
+                f"duplicate column {name!r} (also column {seen[name]})",
             )
         if name not in known:
-            raise DatasetReadError(
-                f"{where}: unknown column {name!r} in {table}; "
+            raise DatasetReadError.at(
+                where,
+                f"unknown column {name!r} in {table}; "
                 f"known columns are {', '.join(known)}",
-                source=location.file,
-                location=where,
             )
         seen[name] = column
     return names
@@ -59,13 +56,7 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
     Raises:
         DatasetReadError: The file cannot be opened or decoded, a row is malformed.
     """
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise DatasetReadError(
-            f"{display}: cannot open: {error.strerror or error}", source=display
-        ) from None
-    with handle:
+    with open_text(path, display, newline="") as handle:
         reader = csv.reader(handle, strict=True)
         header: list[str] | None = None
         columns: dict[str, int] = {}
@@ -82,11 +73,9 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                     columns = {name: i for i, name in enumerate(header, start=1)}
                     continue
                 if len(cells) != len(header):
-                    raise DatasetReadError(
-                        f"{location}: row has {len(cells)} cells but the header "
-                        f"has {len(header)}",
-                        source=display,
-                        location=location,
+                    raise DatasetReadError.at(
+                        location,
+                        f"row has {len(cells)} cells but the header has {len(header)}",
                     )
                 values = {
                     name: cell_to_input(table, name, text)
@@ -95,18 +84,12 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                 }
                 yield RawRow(table, values, location, columns)
         except UnicodeDecodeError as error:
-            location = Location(file=display, line=undecodable_line(path))
-            raise DatasetReadError(
-                f"{location}: {describe_undecodable(path, error)}",
-                source=display,
-                location=location,
-            ) from None
+            raise undecodable_error(path, display, error) from None
         except csv.Error as error:
             location = Location(file=display, line=last_line + 1)
-            raise DatasetReadError(
-                f"{location}: malformed CSV: {error} (an unterminated quote?)",
-                source=display,
-                location=location,
+            raise DatasetReadError.at(
+                location,
+                f"malformed CSV: {error} (an unterminated quote?)",
             ) from None
 
 

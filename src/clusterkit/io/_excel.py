@@ -125,12 +125,11 @@ def _sheet_rows(
                 column=formula_column,
                 cell=f"{column_letter(formula_column)}{line}",
             )
-            raise DatasetReadError(
-                f"{where}: a formula with no saved value ({raw[formula_column - 1]}); "
+            raise DatasetReadError.at(
+                where,
+                f"a formula with no saved value ({raw[formula_column - 1]}); "
                 "open and save the workbook in a spreadsheet application, or paste "
                 "the values",
-                source=display,
-                location=where,
             )
         if all(
             cell is None or (isinstance(cell, str) and not cell.strip())
@@ -158,11 +157,9 @@ def _sheet_rows(
                 cell=f"{column_letter(extra[0])}{line}",
                 column=extra[0],
             )
-            raise DatasetReadError(
-                f"{where}: a value in column {column_letter(extra[0])}, which has "
-                f"no header",
-                source=display,
-                location=where,
+            raise DatasetReadError.at(
+                where,
+                f"a value in column {column_letter(extra[0])}, which has no header",
             )
         values = {}
         for name, cell in zip(

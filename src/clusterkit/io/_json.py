@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._rows import RawRow, given_values
-from clusterkit.io._text import describe_undecodable, undecodable_line
+from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
@@ -68,10 +68,7 @@ class _Scanner:
         return Location(file=self.display, line=line, column=column)
 
     def fail(self, message: str, pos: int | None = None) -> DatasetReadError:
-        location = self.location(pos)
-        return DatasetReadError(
-            f"{location}: {message}", source=self.display, location=location
-        )
+        return DatasetReadError.at(self.location(pos), message)
 
     def _advance(self, to: int) -> None:
         self.line += self.buffer.count("\n", self.pos, to)
@@ -129,23 +126,12 @@ def read_json_document(
         DatasetReadError: The file is not valid JSON, not an object of arrays, or
             names an unknown table.
     """
-    try:
-        handle = path.open(encoding="utf-8-sig")
-    except OSError as error:
-        raise DatasetReadError(
-            f"{display}: cannot open: {error.strerror or error}", source=display
-        ) from None
-    with handle:
+    with open_text(path, display) as handle:
         scanner = _Scanner(handle, display)
         try:
             yield from _document_rows(scanner, tables)
         except UnicodeDecodeError as error:
-            location = Location(file=display, line=undecodable_line(path))
-            raise DatasetReadError(
-                f"{location}: {describe_undecodable(path, error)}",
-                source=display,
-                location=location,
-            ) from None
+            raise undecodable_error(path, display, error) from None
 
 
 def _document_rows(
@@ -167,18 +153,14 @@ def _document_rows(
             key_location = scanner.location()
             key = scanner.value()
             if not isinstance(key, str):
-                raise DatasetReadError(
-                    f"{key_location}: JSON syntax error: expected a table name, "
-                    f"found {key!r}",
-                    source=scanner.display,
-                    location=key_location,
+                raise DatasetReadError.at(
+                    key_location,
+                    f"JSON syntax error: expected a table name, found {key!r}",
                 )
             if key not in TABLES:
-                raise DatasetReadError(
-                    f"{key_location}: unknown table {key!r}; "
-                    f"tables are {', '.join(TABLES)}",
-                    source=scanner.display,
-                    location=key_location,
+                raise DatasetReadError.at(
+                    key_location,
+                    f"unknown table {key!r}; tables are {', '.join(TABLES)}",
                 )
             scanner.expect(":", "':'")
             yield from _table_rows(scanner, key, wanted=tables is None or key in tables)
@@ -192,11 +174,9 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
     if scanner.peek() != "[":
         where = scanner.location()
         found = scanner.value()
-        raise DatasetReadError(
-            f"{where}: table {table!r} must be an array of objects, "
-            f"got {json_kind(found)}",
-            source=scanner.display,
-            location=where,
+        raise DatasetReadError.at(
+            where,
+            f"table {table!r} must be an array of objects, got {json_kind(found)}",
         )
     scanner.expect("[", "'['")
     if scanner.peek() == "]":
@@ -212,10 +192,9 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
         value = scanner.value()
         if wanted:
             if not isinstance(value, dict):
-                raise DatasetReadError(
-                    f"{location}: expected a JSON object, got {json_kind(value)}",
-                    source=scanner.display,
-                    location=location,
+                raise DatasetReadError.at(
+                    location,
+                    f"expected a JSON object, got {json_kind(value)}",
                 )
             yield RawRow(table, given_values(value), location)
         index += 1

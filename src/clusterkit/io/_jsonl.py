@@ -9,7 +9,7 @@ from pathlib import Path
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._json import json_kind
 from clusterkit.io._rows import RawRow, given_values
-from clusterkit.io._text import describe_undecodable, undecodable_line
+from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models._base import Record
 from clusterkit.values import Location
 
@@ -23,13 +23,7 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
         DatasetReadError: The file cannot be opened or decoded, a line is not a
             JSON object.
     """
-    try:
-        handle = path.open(encoding="utf-8-sig")
-    except OSError as error:
-        raise DatasetReadError(
-            f"{display}: cannot open: {error.strerror or error}", source=display
-        ) from None
-    with handle:
+    with open_text(path, display) as handle:
         line = 0
         try:
             for line, text in enumerate(handle, start=1):
@@ -40,25 +34,18 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
                     value = json.loads(text)
                 except json.JSONDecodeError as error:
                     where = Location(file=display, line=line, column=error.colno)
-                    raise DatasetReadError(
-                        f"{where}: JSON syntax error: {error.msg}",
-                        source=display,
-                        location=where,
+                    raise DatasetReadError.at(
+                        where,
+                        f"JSON syntax error: {error.msg}",
                     ) from None
                 if not isinstance(value, dict):
-                    raise DatasetReadError(
-                        f"{location}: expected a JSON object, got {json_kind(value)}",
-                        source=display,
-                        location=location,
+                    raise DatasetReadError.at(
+                        location,
+                        f"expected a JSON object, got {json_kind(value)}",
                     )
                 yield RawRow(table, given_values(value), location)
         except UnicodeDecodeError as error:
-            location = Location(file=display, line=undecodable_line(path))
-            raise DatasetReadError(
-                f"{location}: {describe_undecodable(path, error)}",
-                source=display,
-                location=location,
-            ) from None
+            raise undecodable_error(path, display, error) from None
 
 
 def write_jsonl_table(path: Path, records: Iterable[Record]) -> None:

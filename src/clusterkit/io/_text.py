@@ -4,8 +4,40 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import TextIO
 
-__all__ = ["describe_undecodable", "sniff_binary", "undecodable_line"]
+from clusterkit.errors import DatasetReadError
+from clusterkit.values import Location
+
+__all__ = [
+    "describe_undecodable",
+    "open_text",
+    "sniff_binary",
+    "undecodable_error",
+    "undecodable_line",
+]
+
+
+def open_text(path: Path, display: str, *, newline: str | None = None) -> TextIO:
+    """Open a UTF-8 text file (with or without a byte-order mark) for reading.
+
+    Raises:
+        DatasetReadError: The file cannot be opened.
+    """
+    try:
+        return path.open(encoding="utf-8-sig", newline=newline)
+    except OSError as error:
+        problem = f"cannot open: {error.strerror or error}"
+        raise DatasetReadError.at(Location(file=display), problem) from None
+
+
+def undecodable_error(
+    path: Path, display: str, error: UnicodeDecodeError
+) -> DatasetReadError:
+    """The error for a file that is not UTF-8, at the line of its first bad byte."""
+    location = Location(file=display, line=undecodable_line(path))
+    return DatasetReadError.at(location, describe_undecodable(path, error))
+
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
