@@ -181,3 +181,97 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["title"] == "ThirdCountryTarget"
+
+
+class TestCountry:
+    """`clusterkit country VALUE ...`."""
+
+    def test_table(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Each value gets its codes and its status on the day, one line each."""
+        code, out, _ = run(capsys, "country", "EL", "U.S.A.", "--on", "2019-06-01")
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[0] == "on 2019-06-01"
+        assert lines[1].split()[:4] == ["input", "ISO", "EU", "alpha-3"]
+        assert lines[2].split()[:6] == ["EL", "GR", "EL", "GRC", "300", "Greece"]
+        assert lines[2].split()[-4:] == ["yes", "yes", "no", "no"]
+        assert lines[3].split()[:3] == ["U.S.A.", "US", "US"]
+        assert lines[3].split()[-4:] == ["no", "no", "yes", "yes"]
+
+    def test_errors_are_reported_on_their_line(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unknown or ambiguous value is reported in place and the exit code is 1."""
+        code, out, _ = run(
+            capsys, "country", "Atlantis", "Korea", "Japan", "--on", "2019-06-01"
+        )
+        assert code == 1
+        lines = out.splitlines()
+        assert lines[2].startswith("Atlantis")
+        assert "error: 'Atlantis' is not a known country" in lines[2]
+        assert "could be several countries: KP, KR" in lines[3]
+        assert lines[4].split()[:2] == ["Japan", "JP"]
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--format json gives one object with the day, the programme and each value."""
+        code, out, _ = run(
+            capsys,
+            "country",
+            "UK",
+            "Korea",
+            "--on",
+            "2021-03-01",
+            "--format",
+            "json",
+            "--programme",
+            "COSME",
+        )
+        assert code == 1
+        report = json.loads(out)
+        assert (report["on"], report["programme"], report["reference_data"]) == (
+            "2021-03-01",
+            "COSME",
+            ck.reference.version(),
+        )
+        uk, korea = report["countries"]
+        assert uk["country"]["alpha2"] == "GB"
+        assert uk["country"]["eu_code"] == "UK"
+        assert (uk["eu_member"], uk["programme_participant"]) == (False, False)
+        assert uk["third_country"] == {"non-programme": True, "beyond-europe": False}
+        assert korea["error"]["type"] == "ambiguous"
+        assert korea["error"]["candidates"] == ["KP", "KR"]
+
+    def test_default_day_and_bad_day(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The day defaults to today; a malformed day is a usage error."""
+        code, out, _ = run(capsys, "country", "DE")
+        assert code == 0
+        assert out.startswith("on 20")
+        code, _, err = run(capsys, "country", "DE", "--on", "2019-02-30")
+        assert code == 2
+        assert "'2019-02-30' is not a date in the form YYYY-MM-DD" in err
+
+
+def test_convert_with_eu_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--country-codes eu writes EL and UK, which read back as the same dataset."""
+    ds = ck.Dataset(
+        clusters=[
+            ck.Cluster(id="C1", name="N", country="Greece"),
+            ck.Cluster(id="C2", name="M", country="GB"),
+        ]
+    )
+    dump_dataset(ds, tmp_path / "in.json")
+    code, _, _ = run(
+        capsys,
+        "convert",
+        str(tmp_path / "in.json"),
+        str(tmp_path / "out"),
+        "--country-codes",
+        "eu",
+    )
+    assert code == 0
+    text = (tmp_path / "out" / "clusters.csv").read_text(encoding="utf-8")
+    assert ",EL," in text
+    assert ",UK," in text
+    assert load_dataset(tmp_path / "out") == ds

@@ -611,3 +611,39 @@ class TestStreaming:
         # A constant allowance for read buffers, below the size of every file.
         assert streamed < 1_000_000 < path.stat().st_size
         assert kept > 5 * streamed
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_eu_country_codes_on_output(tmp_path: Path, layout: Layout) -> None:
+    """Every layout can write EL and UK instead of GR and GB, and reads them back."""
+    ds = ck.Dataset(
+        clusters=[ck.Cluster(id="C1", name="N", country="GR")],
+        smes=[ck.SME(id="S1", name="N", country="GB")],
+        targets=[ck.ThirdCountryTarget(partnership="P", country="US")],
+        activities=[
+            ck.ActivityRecord(
+                id="A",
+                partnership="P",
+                type="webinar",
+                start="2018-01-01",
+                host_country="GR",
+                target_country="GB",
+            )
+        ],
+    )
+    target = (
+        tmp_path
+        / {"csv": "d", "jsonl": "d", "json": "d.json", "xlsx": "d.xlsx"}[layout.value]
+    )
+    dump_dataset(ds, target, layout=layout, country_codes="eu")
+    assert load_dataset(target) == ds
+    rows = {row.table: row.values for row in iter_raw_rows(target)}
+    assert rows["clusters"]["country"] == "EL"
+    assert rows["smes"]["country"] == "UK"
+    assert (
+        rows["activities"]["host_country"],
+        rows["activities"]["target_country"],
+    ) == ("EL", "UK")
+    assert rows["targets"]["country"] == "US"
+    with pytest.raises(ValueError, match="country_codes"):
+        dump_dataset(ds, tmp_path / "x.json", country_codes="un")  # type: ignore[arg-type]

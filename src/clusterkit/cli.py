@@ -10,15 +10,26 @@ where to report it, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import attrs
 
 import clusterkit
-from clusterkit.errors import DatasetError
+from clusterkit import reference
+from clusterkit.countries import (
+    PROGRAMMES,
+    is_eu_member,
+    is_programme_participant,
+    is_third_country,
+    normalise_country,
+)
+from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
 from clusterkit.io import Layout, dump_dataset, load_dataset
 from clusterkit.models import TABLES
 from clusterkit.schema import json_schema, table_schema
@@ -77,6 +88,26 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["json-schema", "table-schema"], default="json-schema"
     )
 
+    country = commands.add_parser(
+        "country",
+        help="normalise country names and codes, with their EU and programme status",
+        description=(
+            "Normalise each VALUE to one country and show its codes and, on the day "
+            "--on (default: today), whether it is an EU member, a participant of the "
+            "programme, and a third country under each rule. A value that is not "
+            "one country is reported on its line, and the exit code is then 1."
+        ),
+    )
+    country.add_argument("values", nargs="+", metavar="VALUE")
+    country.add_argument(
+        "--on",
+        type=_iso_date,
+        metavar="DATE",
+        help="the day to classify on (YYYY-MM-DD); default: today",
+    )
+    country.add_argument("--programme", choices=list(PROGRAMMES), default="COSME")
+    country.add_argument("--format", choices=["table", "json"], default="table")
+
     convert = commands.add_parser(
         "convert",
         help="convert a dataset between layouts (CSV, JSON Lines, JSON, Excel)",
@@ -91,6 +122,12 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=[layout.value for layout in Layout])
     convert.add_argument(
         "--force", action="store_true", help="replace files that exist at DEST"
+    )
+    convert.add_argument(
+        "--country-codes",
+        choices=["iso", "eu"],
+        default="iso",
+        help="write country codes as ISO (GR, GB) or EU (EL, UK)",
     )
     return parser
 
@@ -110,6 +147,103 @@ def _run_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _country_row(value: str, on: dt.date, programme: str) -> dict[str, Any]:
+    try:
+        country = normalise_country(value)
+    except AmbiguousCountryError as error:
+        return {
+            "input": value,
+            "country": None,
+            "error": {
+                "type": "ambiguous",
+                "message": str(error),
+                "candidates": list(error.candidates),
+            },
+        }
+    except CountryError as error:
+        return {
+            "input": value,
+            "country": None,
+            "error": {"type": "unknown", "message": str(error), "candidates": []},
+        }
+    return {
+        "input": value,
+        "country": attrs.asdict(country),
+        "eu_member": is_eu_member(country, on),
+        "programme_participant": is_programme_participant(country, programme, on),
+        "third_country": {
+            "non-programme": is_third_country(country, on, programme, "non-programme"),
+            "beyond-europe": is_third_country(country, on, programme, "beyond-europe"),
+        },
+        "error": None,
+    }
+
+
+def _yes(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
+def _country_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    found = row["country"]
+    if found is None:
+        return (row["input"], f"error: {row['error']['message']}")
+    third = row["third_country"]
+    return (
+        row["input"],
+        found["alpha2"],
+        found["eu_code"],
+        found["alpha3"],
+        found["numeric"] or "-",
+        found["name"],
+        _yes(row["eu_member"]),
+        _yes(row["programme_participant"]),
+        _yes(third["non-programme"]),
+        _yes(third["beyond-europe"]),
+    )
+
+
+def _render_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as aligned columns; a shorter row's last cell runs on unaligned."""
+    full = [row for row in rows if len(row) == len(rows[0])]
+    widths = [max(len(row[i]) for row in full) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _run_country(args: argparse.Namespace, out: TextIO) -> int:
+    on: dt.date = args.on or dt.datetime.now(tz=dt.timezone.utc).date()
+    rows = [_country_row(value, on, args.programme) for value in args.values]
+    if args.format == "json":
+        report = {
+            "on": on.isoformat(),
+            "programme": args.programme,
+            "reference_data": reference.version(),
+            "countries": rows,
+        }
+        _print_json(report, out)
+    else:
+        header = (
+            "input", "ISO", "EU", "alpha-3", "num", "name", "EU member",
+            args.programme, "third (non-programme)", "third (beyond-europe)",
+        )  # fmt: skip
+        out.write(f"on {on.isoformat()}\n")
+        out.write(_render_table([header, *map(_country_cells, rows)]))
+    return EXIT_DATA if any(row["error"] for row in rows) else EXIT_OK
+
+
 def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     source, destination = Path(args.source), Path(args.destination)
     if destination.exists() and source.resolve() == destination.resolve():
@@ -119,7 +253,11 @@ def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     dataset = load_dataset(args.source)
     try:
         layout = dump_dataset(
-            dataset, args.destination, layout=args.to, overwrite=args.force
+            dataset,
+            args.destination,
+            layout=args.to,
+            overwrite=args.force,
+            country_codes=args.country_codes,
         )
     except FileExistsError as error:
         raise _UsageError(
@@ -146,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
             return _run_schema(args, out)
         if args.command == "convert":
             return _run_convert(args, out)
+        if args.command == "country":
+            return _run_country(args, out)
         _parser().print_usage(err)
         err.write("clusterkit: error: a COMMAND is required (try clusterkit --help)\n")
     except _UsageError as error:

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow, cell_to_input
+from clusterkit.io._rows import RawRow, cell_to_input, render
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES
 from clusterkit.models._base import Record
@@ -106,12 +107,18 @@ def flat_cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv_table(path: Path, table: str, records: Iterable[Record]) -> None:
+def write_csv_table(
+    path: Path,
+    table: str,
+    records: Iterable[Record],
+    *,
+    country_codes: CodeForm = "iso",
+) -> None:
     """Write one table as a UTF-8 CSV file with every field as a column."""
     fields = list(TABLES[table].model_fields)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for record in records:
-            data = record.model_dump(mode="json")
+            data = render(record, country_codes=country_codes)
             writer.writerow([flat_cell(data[name]) for name in fields])

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import read_csv_table, write_csv_table
 from clusterkit.io._excel import read_workbook, write_workbook
@@ -230,6 +231,7 @@ def dump_dataset(
     *,
     layout: Layout | str | None = None,
     overwrite: bool = False,
+    country_codes: CodeForm = "iso",
 ) -> Layout:
     """Write a dataset in one of the four layouts.
 
@@ -246,13 +248,17 @@ def dump_dataset(
             `.jsonl`).
         overwrite: Replace files that exist; without it, an existing file is an
             error and nothing is written.
+        country_codes: Write country codes as ISO 3166-1 alpha-2 (`"iso"`, the
+            default: `GR`, `GB`) or in the EU form (`"eu"`: `EL`, `UK`). Both read
+            back to the same dataset.
 
     Returns:
         The layout written.
 
     Raises:
         FileExistsError: A file to write exists and `overwrite` is false.
-        ValueError: `layout` is not a layout name.
+        ValueError: `layout` is not a layout name, or `country_codes` is neither
+            `"iso"` nor `"eu"`.
     """
     path = Path(destination)
     chosen = _layout_for_destination(path, layout)
@@ -264,15 +270,19 @@ def dump_dataset(
     if existing and not overwrite:
         msg = f"{existing[0]} exists; pass overwrite=True to replace it"
         raise FileExistsError(msg)
+    if country_codes not in ("iso", "eu"):
+        msg = f"country_codes must be 'iso' or 'eu', not {country_codes!r}"
+        raise ValueError(msg)
     if chosen is Layout.JSON:
-        write_json_document(path, dataset)
+        write_json_document(path, dataset, country_codes=country_codes)
     elif chosen is Layout.XLSX:
-        write_workbook(path, dataset)
+        write_workbook(path, dataset, country_codes=country_codes)
     else:
         path.mkdir(parents=True, exist_ok=True)
         for table, target in zip(TABLES, targets, strict=True):
+            records = dataset.table(table)
             if chosen is Layout.CSV:
-                write_csv_table(target, table, dataset.table(table))
+                write_csv_table(target, table, records, country_codes=country_codes)
             else:
-                write_jsonl_table(target, dataset.table(table))
+                write_jsonl_table(target, records, country_codes=country_codes)
     return chosen

@@ -14,9 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import flat_cell, read_header
-from clusterkit.io._rows import RawRow, cell_to_input, column_letter, is_flat_field
+from clusterkit.io._rows import (
+    RawRow,
+    cell_to_input,
+    column_letter,
+    is_flat_field,
+    render,
+)
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
@@ -193,7 +200,9 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
     return text or None
 
 
-def write_workbook(path: Path, dataset: Dataset) -> None:
+def write_workbook(
+    path: Path, dataset: Dataset, *, country_codes: CodeForm = "iso"
+) -> None:
     """Write a dataset as a workbook with one sheet per table, headers in row 1."""
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
@@ -202,7 +211,7 @@ def write_workbook(path: Path, dataset: Dataset) -> None:
         fields = list(model.model_fields)
         sheet.append(fields)
         for record in dataset.table(table):
-            as_json = record.model_dump(mode="json")
+            as_json = render(record, country_codes=country_codes)
             sheet.append(
                 [
                     _cell_output(sheet, as_json[name], getattr(record, name))

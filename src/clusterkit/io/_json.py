@@ -13,13 +13,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow, given_values
+from clusterkit.io._rows import RawRow, given_values, render
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES, Dataset
+from clusterkit.models._base import Record
 from clusterkit.values import Location
 
-__all__ = ["json_kind", "read_json_document", "write_json_document"]
+__all__ = ["json_kind", "json_record", "read_json_document", "write_json_document"]
 
 _CHUNK = 1 << 16
 _WHITESPACE = " \t\n\r"
@@ -202,7 +204,17 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
             return
 
 
-def write_json_document(path: Path, dataset: Dataset) -> None:
+def json_record(record: Record, country_codes: CodeForm) -> str:
+    """One record as compact JSON, nulls left out."""
+    if country_codes == "iso":
+        return record.model_dump_json(exclude_none=True)
+    data = render(record, country_codes=country_codes, exclude_none=True)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json_document(
+    path: Path, dataset: Dataset, *, country_codes: CodeForm = "iso"
+) -> None:
     """Write a dataset as one JSON document, a record per line, nulls left out."""
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write("{")
@@ -212,6 +224,6 @@ def write_json_document(path: Path, dataset: Dataset) -> None:
             handle.write(f'  "{table}": [')
             for index, record in enumerate(records):
                 handle.write(",\n    " if index else "\n    ")
-                handle.write(record.model_dump_json(exclude_none=True))
+                handle.write(json_record(record, country_codes))
             handle.write("\n  ]" if records else "]")
         handle.write("\n}\n")

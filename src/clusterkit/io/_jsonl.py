@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._json import json_kind
+from clusterkit.io._json import json_kind, json_record
 from clusterkit.io._rows import RawRow, given_values
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models._base import Record
@@ -48,9 +49,11 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
             raise undecodable_error(path, display, error) from None
 
 
-def write_jsonl_table(path: Path, records: Iterable[Record]) -> None:
+def write_jsonl_table(
+    path: Path, records: Iterable[Record], *, country_codes: CodeForm = "iso"
+) -> None:
     """Write one table as UTF-8 JSON Lines, one record per line, nulls left out."""
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for record in records:
-            handle.write(record.model_dump_json(exclude_none=True))
+            handle.write(json_record(record, country_codes))
             handle.write("\n")

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import attrs
 from pydantic import ValidationError
 
+from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.models import TABLES
-from clusterkit.models._base import Record, dict_fields, list_fields
+from clusterkit.models._base import Record, country_fields, dict_fields, list_fields
 from clusterkit.values import Location
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "given_values",
     "is_flat_field",
     "record_from_row",
+    "render",
     "table_of_model",
 ]
 
@@ -89,6 +91,27 @@ def table_of_model(model: type[Record]) -> str:
             return table
     msg = f"{model!r} is not a record model of a dataset table"
     raise TypeError(msg)
+
+
+_EU_FORM = {"GR": "EL", "GB": "UK"}
+
+
+@functools.cache
+def _countries(model: type[Record]) -> frozenset[str]:
+    return country_fields(model)
+
+
+def render(
+    record: Record, *, country_codes: CodeForm = "iso", exclude_none: bool = False
+) -> dict[str, Any]:
+    """A record as JSON-ready values, with country codes in ISO or EU form."""
+    data = record.model_dump(mode="json", exclude_none=exclude_none)
+    if country_codes == "eu":
+        for name in _countries(type(record)):
+            value = data.get(name)
+            if value in _EU_FORM:
+                data[name] = _EU_FORM[value]
+    return data
 
 
 def is_flat_field(table: str, field: str) -> bool:

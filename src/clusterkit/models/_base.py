@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clusterkit._dates import parse_iso_date
+from clusterkit.countries._pydantic import COUNTRY_FIELD
 
 __all__ = [
     "Amount",
@@ -47,6 +48,8 @@ class Record(BaseModel):
         coerce_numbers_to_str=True,
         validate_default=False,
         use_attribute_docstrings=True,
+        # Build validators on first use, not at import: keeps `import clusterkit` fast.
+        defer_build=True,
     )
 
 
@@ -136,6 +139,21 @@ def list_fields(model: type[BaseModel]) -> frozenset[str]:
     for name, info in model.model_fields.items():
         origin = getattr(info.annotation, "__origin__", None)
         if origin is tuple:
+            names.add(name)
+    return frozenset(names)
+
+
+def country_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Names of the fields of `model` that hold a country code (`CountryCode`)."""
+    names = set()
+    for name, info in model.model_fields.items():
+        annotation: Any = info.annotation
+        inner = [
+            item
+            for arg in (getattr(annotation, "__args__", ()) or (annotation,))
+            for item in getattr(arg, "__metadata__", ())
+        ]
+        if COUNTRY_FIELD in info.metadata or COUNTRY_FIELD in inner:
             names.add(name)
     return frozenset(names)
 

@@ -63,7 +63,7 @@ class Dataset(BaseModel):
         'COS-CLUSTER-2014-3-03'
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     generations: tuple[Generation, ...] = ()
     """Generations declared by the dataset (added to or overriding the shipped ones)."""

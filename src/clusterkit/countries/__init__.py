@@ -1,0 +1,37 @@
+"""Countries: normalising country names and codes, and dated classifications.
+
+`normalise_country` turns the dirtiest column of a partnership spreadsheet ("U.S.A.",
+"P.R. China", "Korea, Rep.", "EL", "Türkiye", "Deutschland", "Macedonia") into one
+`Country`, or says plainly why it cannot. `is_eu_member`,
+`is_programme_participant` and `is_third_country` answer for a given day from
+versioned reference data with a source for every date, and `protocol_order` sorts
+countries as EU texts list them. Every country field of the model is a
+`CountryCode`.
+"""
+
+from clusterkit.countries._classify import (
+    PROGRAMMES,
+    ThirdCountryRuleName,
+    is_eu_member,
+    is_european,
+    is_programme_participant,
+    is_third_country,
+    protocol_order,
+)
+from clusterkit.countries._country import CodeForm, Country
+from clusterkit.countries._normalise import normalise_country
+from clusterkit.countries._pydantic import CountryCode
+
+__all__ = [
+    "PROGRAMMES",
+    "CodeForm",
+    "Country",
+    "CountryCode",
+    "ThirdCountryRuleName",
+    "is_eu_member",
+    "is_european",
+    "is_programme_participant",
+    "is_third_country",
+    "normalise_country",
+    "protocol_order",
+]

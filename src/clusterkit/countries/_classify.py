@@ -1,0 +1,223 @@
+"""Private: dated classifications of countries (EU, programmes, third countries).
+
+Every date comes from `clusterkit/data/countries.json`, which gives a source for
+each; `clusterkit.reference.version()` names the version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+from clusterkit._reference_data import read_data_file
+from clusterkit.countries._country import Country
+from clusterkit.countries._normalise import normalise_country
+
+__all__ = [
+    "PROGRAMMES",
+    "ThirdCountryRuleName",
+    "is_eu_member",
+    "is_european",
+    "is_programme_participant",
+    "is_third_country",
+    "protocol_order",
+]
+
+ThirdCountryRuleName = Literal["non-programme", "beyond-europe"]
+
+
+@attrs.frozen
+class _Span:
+    start: dt.date
+    end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _spans(entries: list[dict[str, str]]) -> Mapping[str, tuple[_Span, ...]]:
+    spans: dict[str, list[_Span]] = {}
+    for entry in entries:
+        until = entry.get("until")
+        spans.setdefault(entry["country"], []).append(
+            _Span(
+                dt.date.fromisoformat(entry["from"]),
+                None if until is None else dt.date.fromisoformat(until),
+            )
+        )
+    return {country: tuple(found) for country, found in spans.items()}
+
+
+@functools.cache
+def _eu() -> Mapping[str, tuple[_Span, ...]]:
+    return _spans(read_data_file("countries.json")["eu_membership"])
+
+
+@functools.cache
+def _programmes() -> Mapping[str, tuple[bool, Mapping[str, tuple[_Span, ...]]]]:
+    programmes = read_data_file("countries.json")["programmes"]
+    return {
+        name: (bool(data["eu_members_participate"]), _spans(data["participants"]))
+        for name, data in programmes.items()
+    }
+
+
+@functools.cache
+def _europe() -> frozenset[str]:
+    return frozenset(read_data_file("countries.json")["europe"]["countries"])
+
+
+@functools.cache
+def _protocol_positions() -> Mapping[str, int]:
+    order = read_data_file("countries.json")["protocol_order"]["order"]
+    return {code: position for position, code in enumerate(order)}
+
+
+PROGRAMMES = ("COSME", "SMP")
+"""The programmes whose participants clusterkit knows, by id."""
+
+
+def _covered(
+    spans: Mapping[str, tuple[_Span, ...]], country: Country, on: dt.date
+) -> bool:
+    return any(span.covers(on) for span in spans.get(country.alpha2, ()))
+
+
+def is_eu_member(country: Country | str, on: dt.date) -> bool:
+    """Whether a country was a member of the European Union on a day.
+
+    Added in version 0.1.0.
+
+    Args:
+        country: A `Country` or anything `normalise_country` accepts.
+        on: The day.
+
+    Raises:
+        CountryError: `country` is not one country.
+
+    Examples:
+        >>> from datetime import date
+        >>> is_eu_member("UK", date(2020, 1, 31)), is_eu_member("UK", date(2020, 2, 1))
+        (True, False)
+        >>> is_eu_member("Croatia", date(2013, 7, 1))
+        True
+    """
+    return _covered(_eu(), normalise_country(country), on)
+
+
+def is_programme_participant(
+    country: Country | str, programme: str, on: dt.date
+) -> bool:
+    """Whether a country took part in a funding programme on a day.
+
+    EU members take part while they are members; other countries from the day
+    their association agreement took effect.
+
+    Added in version 0.1.0.
+
+    Args:
+        country: A `Country` or anything `normalise_country` accepts.
+        programme: `"COSME"` or `"SMP"` (the Single Market Programme).
+        on: The day.
+
+    Raises:
+        CountryError: `country` is not one country.
+        ValueError: `programme` is not a known programme.
+
+    Examples:
+        >>> from datetime import date
+        >>> is_programme_participant("Montenegro", "COSME", date(2014, 10, 28))
+        False
+        >>> is_programme_participant("Montenegro", "COSME", date(2014, 10, 29))
+        True
+    """
+    programmes = _programmes()
+    if programme not in programmes:
+        msg = f"unknown programme {programme!r}; known programmes are {', '.join(programmes)}"
+        raise ValueError(msg)
+    found = normalise_country(country)
+    eu_members_participate, participants = programmes[programme]
+    if eu_members_participate and _covered(_eu(), found, on):
+        return True
+    return _covered(participants, found, on)
+
+
+def is_european(country: Country | str) -> bool:
+    """Whether a country counts as European for the `beyond-europe` rule.
+
+    The list and its definition are in the reference data (`countries.json`).
+
+    Added in version 0.1.0.
+
+    Raises:
+        CountryError: `country` is not one country.
+    """
+    return normalise_country(country).alpha2 in _europe()
+
+
+def is_third_country(
+    country: Country | str,
+    on: dt.date,
+    programme: str = "COSME",
+    rule: ThirdCountryRuleName | str = "non-programme",
+) -> bool:
+    """Whether a country is a third country for a programme on a day.
+
+    Under `non-programme`, a third country is neither an EU member nor a
+    participant of the programme on that day. `beyond-europe` additionally
+    excludes every European country (`is_european`).
+
+    Added in version 0.1.0.
+
+    Args:
+        country: A `Country` or anything `normalise_country` accepts.
+        on: The day.
+        programme: The programme, `"COSME"` or `"SMP"`.
+        rule: `"non-programme"` or `"beyond-europe"`.
+
+    Raises:
+        CountryError: `country` is not one country.
+        ValueError: `programme` or `rule` is unknown.
+
+    Examples:
+        >>> from datetime import date
+        >>> is_third_country("United Kingdom", date(2019, 6, 1))
+        False
+        >>> is_third_country("United Kingdom", date(2021, 6, 1))
+        True
+        >>> is_third_country("Switzerland", date(2019, 6, 1), rule="beyond-europe")
+        False
+    """
+    if rule not in ("non-programme", "beyond-europe"):
+        msg = f"rule must be 'non-programme' or 'beyond-europe', not {rule!r}"
+        raise ValueError(msg)
+    found = normalise_country(country)
+    if is_programme_participant(found, programme, on):
+        return False
+    return rule == "non-programme" or not is_european(found)
+
+
+def protocol_order(country: Country | str) -> tuple[int, str]:
+    """A sort key that lists countries in the EU protocol order.
+
+    EU members come first in the order of their names in their own languages, then
+    the EFTA, candidate and potential candidate countries; every other country
+    follows, alphabetically by English name.
+
+    Added in version 0.1.0.
+
+    Raises:
+        CountryError: `country` is not one country.
+
+    Examples:
+        >>> sorted(["FR", "DE", "EL", "US", "AT"], key=protocol_order)
+        ['DE', 'EL', 'FR', 'AT', 'US']
+    """
+    found = normalise_country(country)
+    positions = _protocol_positions()
+    position = positions.get(found.eu_code, len(positions))
+    return (position, "" if position < len(positions) else found.name)
