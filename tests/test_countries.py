@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gettext
+import json
 from pathlib import Path
 
 import pycountry
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+import clusterkit as ck
 from clusterkit.countries import Country, CountryCode, _names, normalise_country
 from clusterkit.countries import _normalise as normalise_module
 from clusterkit.countries._names import EU_LANGUAGES, fold
@@ -308,3 +310,75 @@ def test_country_code_field_ambiguous_type() -> None:
     (error,) = caught.value.errors()
     assert error["type"] == "country_ambiguous"
     assert "'Korea' could be several countries: KP, KR" in error["msg"]
+
+
+NAMES = json.loads(
+    (Path(ck.__file__).parent / "data" / "country_names.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "alias", NAMES["aliases"], ids=lambda a: f"{a['kind']}:{a['name']}"
+)
+def test_every_curated_spelling(alias: dict[str, str]) -> None:
+    """Every curated spelling (UN, World Bank, protocol, historic, own-language, Kosovo) works."""
+    assert normalise_country(alias["name"]).alpha2 == alias["country"]
+    assert alias["kind"] in {
+        "un",
+        "world-bank",
+        "eu-protocol",
+        "abbreviation",
+        "common",
+        "historic",
+        "native",
+        "kosovo",
+        "eu-code-name",
+    }
+
+
+@pytest.mark.parametrize("entry", NAMES["refused"], ids=lambda e: e["name"])
+def test_every_refused_name(entry: dict[str, str]) -> None:
+    """Every refused name raises CountryError saying what it is, never a guess."""
+    with pytest.raises(CountryError) as caught:
+        normalise_country(entry["name"])
+    assert not isinstance(caught.value, AmbiguousCountryError)
+    if entry["name"].strip():  # an empty value is refused before any list is read
+        assert entry["kind"] in str(caught.value)
+
+
+@pytest.mark.parametrize("entry", NAMES["ambiguous"], ids=lambda e: e["name"])
+def test_every_ambiguous_name(entry: dict[str, object]) -> None:
+    """Every ambiguous name offers its candidates, and none is an exact ISO name."""
+    with pytest.raises(AmbiguousCountryError) as caught:
+        normalise_country(str(entry["name"]))
+    assert caught.value.candidates == tuple(sorted(entry["candidates"]))  # type: ignore[call-overload]
+    assert fold(str(entry["name"])) not in ISO_NAME_KEYS
+
+
+ISO_NAME_KEYS = {
+    fold(getattr(c, attribute))
+    for c in ALL
+    for attribute in ("name", "official_name", "common_name")
+    if hasattr(c, attribute)
+}
+
+
+@given(st.sampled_from([a["name"] for a in NAMES["aliases"]] + [c.name for c in ALL]))
+def test_idempotent_on_every_spelling(value: str) -> None:
+    """Normalising a result's code, in either form, gives the same country back."""
+    country = normalise_country(value)
+    assert normalise_country(country.alpha2) == country
+    assert normalise_country(country.eu_code) == country
+    assert normalise_country(country.name) == country
+
+
+def test_translations_are_indexed_only_when_needed() -> None:
+    """An English name is found without building the index of the other languages."""
+    _names.full_index.cache_clear()
+    normalise_module._CACHE.clear()
+    assert normalise_country("Germany").alpha2 == "DE"
+    assert _names.full_index.cache_info().currsize == 0
+    assert normalise_country("Deutschland").alpha2 == "DE"
+    assert _names.full_index.cache_info().currsize == 1

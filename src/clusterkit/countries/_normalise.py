@@ -133,10 +133,11 @@ def _lookup(value: str) -> Country:
         )
     if key in ambiguous:
         raise _ambiguous(value, text, ambiguous[key])
-    for index in (english_index(), full_index()):
+    # The translations are indexed only when the English names do not know the key.
+    for index in (english_index, full_index):
         # "Macedonia, North" is also tried as "North Macedonia".
         for candidate in (key, *inverted):
-            match = index.get(candidate)
+            match = index().get(candidate)
             if match is not None:
                 if len(match.countries) > 1:
                     raise _ambiguous(value, text, sorted(match.countries))
