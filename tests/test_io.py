@@ -307,6 +307,20 @@ class TestLayouts:
 class TestJsonLines:
     """The JSON Lines layout."""
 
+    def test_blank_text_is_not_given(self, tmp_path: Path) -> None:
+        """An empty string means "not given", as an empty CSV cell does."""
+        write(
+            tmp_path / "clusters.jsonl",
+            '{"id": "C1", "name": "N", "country": "DE", "city": " "}\n',
+        )
+        ((cluster, where),) = ck.iter_records(tmp_path / "clusters.jsonl", ck.Cluster)
+        assert (cluster.city, where.line) == (None, 1)
+        write(
+            tmp_path / "clusters.jsonl", '{"id": "C1", "name": "", "country": "DE"}\n'
+        )
+        error = read_error(tmp_path)
+        assert (error.field, "a value is required" in str(error)) == ("name", True)
+
     def test_reads_objects_and_skips_blank_lines(self, tmp_path: Path) -> None:
         """One object per line; nulls mean not given; blank lines are skipped."""
         write(

@@ -13,7 +13,11 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import read_csv_table, write_csv_table
 from clusterkit.io._excel import read_workbook, write_workbook
 from clusterkit.io._json import read_json_document, write_json_document
-from clusterkit.io._jsonl import read_jsonl_table, write_jsonl_table
+from clusterkit.io._jsonl import (
+    read_jsonl_records,
+    read_jsonl_table,
+    write_jsonl_table,
+)
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
 from clusterkit.models import TABLES, Dataset
 from clusterkit.models._base import Record
@@ -172,13 +176,29 @@ def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]
         >>> where.line
         2
     """
-    table = table_of_model(model)
     path = Path(source)
-    if path.is_file() and path.suffix.lower() in {".csv", ".jsonl"}:
-        rows = _table_file_rows(path, table, _display(source))
-    else:
-        rows = iter_raw_rows(source, (table,))
-    for row in rows:
+    if path.is_file() and path.suffix.lower() in _FOLDER_SUFFIX.values():
+        yield from _file_records(path, model, _display(source))
+        return
+    table = table_of_model(model)
+    layout = detect_layout(source)
+    if layout in _FOLDER_SUFFIX:
+        file = path / f"{table}{_FOLDER_SUFFIX[layout]}"
+        if file.is_file():
+            yield from _file_records(file, model, _display(source, file.name))
+        return
+    for row in iter_raw_rows(source, (table,)):
+        yield record_from_row(row, model), row.location
+
+
+def _file_records(
+    path: Path, model: type[R], display: str
+) -> Iterator[tuple[R, Location]]:
+    """The records of one table file, `.csv` or `.jsonl`."""
+    if path.suffix.lower() == ".jsonl":
+        yield from read_jsonl_records(path, model, display)
+        return
+    for row in read_csv_table(path, table_of_model(model), display):
         yield record_from_row(row, model), row.location
 
 
@@ -207,8 +227,13 @@ def load_dataset(source: StrPath) -> Dataset:
         6
     """
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
-    for row in iter_raw_rows(source):
-        records[row.table].append(record_from_row(row, TABLES[row.table]))
+    if detect_layout(source) in _FOLDER_SUFFIX:
+        for table, model in TABLES.items():
+            records[table] = [record for record, _ in iter_records(source, model)]
+    else:
+        # One pass over the document or workbook, whatever order its tables are in.
+        for row in iter_raw_rows(source):
+            records[row.table].append(record_from_row(row, TABLES[row.table]))
     return Dataset.model_validate(records)
 
 

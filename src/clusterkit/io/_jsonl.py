@@ -5,16 +5,65 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
+
+import attrs
+from pydantic import ValidationError
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._json import json_kind, json_record
-from clusterkit.io._rows import RawRow, given_values
+from clusterkit.io._rows import (
+    RawRow,
+    given_values,
+    record_from_row,
+    table_of_model,
+)
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models._base import Record
 from clusterkit.values import Location
 
-__all__ = ["read_jsonl_table", "write_jsonl_table"]
+__all__ = [
+    "iter_jsonl_lines",
+    "read_jsonl_records",
+    "read_jsonl_table",
+    "row_from_line",
+    "write_jsonl_table",
+]
+
+R = TypeVar("R", bound=Record)
+
+
+def iter_jsonl_lines(path: Path, display: str) -> Iterator[tuple[str, Location]]:
+    """Yield the non-blank lines of a JSON Lines file with their locations, streaming.
+
+    Raises:
+        DatasetReadError: The file cannot be opened or decoded.
+    """
+    with open_text(path, display) as handle:
+        try:
+            for line, text in enumerate(handle, start=1):
+                if text.strip():
+                    yield text, Location(file=display, line=line)
+        except UnicodeDecodeError as error:
+            raise undecodable_error(path, display, error) from None
+
+
+def row_from_line(table: str, text: str, location: Location) -> RawRow:
+    """Parse one JSON Lines line into a raw row.
+
+    Raises:
+        DatasetReadError: The line is not a JSON object.
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = attrs.evolve(location, column=error.colno)
+        raise DatasetReadError.at(where, f"JSON syntax error: {error.msg}") from None
+    if not isinstance(value, dict):
+        problem = f"expected a JSON object, got {json_kind(value)}"
+        raise DatasetReadError.at(location, problem)
+    return RawRow(table, given_values(value), location)
 
 
 def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
@@ -24,29 +73,29 @@ def read_jsonl_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
         DatasetReadError: The file cannot be opened or decoded, a line is not a
             JSON object.
     """
-    with open_text(path, display) as handle:
-        line = 0
+    for text, location in iter_jsonl_lines(path, display):
+        yield row_from_line(table, text, location)
+
+
+def read_jsonl_records(
+    path: Path, model: type[R], display: str
+) -> Iterator[tuple[R, Location]]:
+    """Yield the records of one JSON Lines table file with their locations.
+
+    A line is first validated straight from its JSON text, as fast as pydantic
+    goes; only a line that fails is parsed into a raw row, which applies the
+    "blank text is not given" convention and raises the located error.
+
+    Raises:
+        DatasetReadError: The file cannot be read, or a line is not a valid record.
+    """
+    table = table_of_model(model)
+    for text, location in iter_jsonl_lines(path, display):
         try:
-            for line, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                location = Location(file=display, line=line)
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as error:
-                    where = Location(file=display, line=line, column=error.colno)
-                    raise DatasetReadError.at(
-                        where,
-                        f"JSON syntax error: {error.msg}",
-                    ) from None
-                if not isinstance(value, dict):
-                    raise DatasetReadError.at(
-                        location,
-                        f"expected a JSON object, got {json_kind(value)}",
-                    )
-                yield RawRow(table, given_values(value), location)
-        except UnicodeDecodeError as error:
-            raise undecodable_error(path, display, error) from None
+            record = model.model_validate_json(text)
+        except ValidationError:
+            record = record_from_row(row_from_line(table, text, location), model)
+        yield record, location
 
 
 def write_jsonl_table(

@@ -1,0 +1,91 @@
+"""Benchmark reading records: clusterkit's readers against bare pydantic.
+
+For the same generated activities written as JSON Lines and CSV, in one process:
+
+- `iter_records` on the JSON Lines file, against a loop of pydantic's bare
+  `ActivityRecord.model_validate_json(line)` over the same lines (DESIGN.md §10:
+  at least 0.85x);
+- `iter_records` on the CSV file, in rows per second;
+- `load_dataset` on a folder with both, for scale.
+
+Run it from the repository root::
+
+    python bench/io.py            # 200,000 activities
+    python bench/io.py --rows 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import clusterkit as ck
+from clusterkit.io._csv import write_csv_table
+from clusterkit.io._jsonl import write_jsonl_table
+from clusterkit.testing import generate_dataset, iter_generated_activities
+
+
+def best_of(runs: int, work: Callable[[], int]) -> tuple[float, int]:
+    """The fastest of `runs` timings of `work`, and what it returned."""
+    best, result = float("inf"), 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the files, time the readers and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    ds = generate_dataset(seed=11)
+    activities = list(
+        iter_generated_activities(
+            seed=11,
+            count=args.rows,
+            partnerships=ds.partnerships,
+            smes=ds.smes,
+            targets=ds.targets,
+        )
+    )
+    folder = Path(tempfile.mkdtemp())
+    jsonl, csv_file = folder / "activities.jsonl", folder / "activities.csv"
+    write_jsonl_table(jsonl, activities)
+    write_csv_table(csv_file, "activities", activities)
+    lines = jsonl.read_text(encoding="utf-8").splitlines()
+
+    def bare() -> int:
+        with jsonl.open(encoding="utf-8") as handle:
+            return sum(
+                1 for line in handle if ck.ActivityRecord.model_validate_json(line)
+            )
+
+    def stream(path: Path) -> Callable[[], int]:
+        return lambda: sum(1 for _ in ck.iter_records(path, ck.ActivityRecord))
+
+    bare_time, count = best_of(args.runs, bare)
+    jsonl_time, jsonl_count = best_of(args.runs, stream(jsonl))
+    csv_time, csv_count = best_of(args.runs, stream(csv_file))
+    assert count == jsonl_count == csv_count == len(lines) == args.rows  # noqa: S101 - a sanity check of the benchmark itself
+
+    print(f"## Reading {args.rows:,} activity records (best of {args.runs})\n")
+    print("| reader | records/s | ratio to bare pydantic |")
+    print("| --- | --- | --- |")
+    for label, seconds in (
+        ("pydantic `model_validate_json` per line (baseline)", bare_time),
+        ("clusterkit `iter_records`, JSON Lines", jsonl_time),
+        ("clusterkit `iter_records`, CSV", csv_time),
+    ):
+        print(f"| {label} | {args.rows / seconds:,.0f} | {bare_time / seconds:.2f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
