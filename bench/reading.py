@@ -10,8 +10,8 @@ For the same generated activities written as JSON Lines and CSV, in one process:
 
 Run it from the repository root::
 
-    python bench/io.py            # 200,000 activities
-    python bench/io.py --rows 50000
+    python bench/reading.py            # 200,000 activities
+    python bench/reading.py --rows 50000
 """
 
 from __future__ import annotations
@@ -63,9 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def bare() -> int:
         with jsonl.open(encoding="utf-8") as handle:
-            return sum(
-                1 for line in handle if ck.ActivityRecord.model_validate_json(line)
-            )
+            count = 0
+            for line in handle:
+                ck.ActivityRecord.model_validate_json(line)
+                count += 1
+            return count
 
     def stream(path: Path) -> Callable[[], int]:
         return lambda: sum(1 for _ in ck.iter_records(path, ck.ActivityRecord))
