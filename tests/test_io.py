@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import tracemalloc
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import testing
@@ -36,6 +38,15 @@ def read_error(source: Path) -> ck.DatasetReadError:
     with pytest.raises(ck.DatasetReadError) as caught:
         load_dataset(source)
     return caught.value
+
+
+def load_or_error(source: Path) -> ck.DatasetReadError | None:
+    """The DatasetReadError that loading `source` raises, or None if it loads."""
+    try:
+        load_dataset(source)
+    except ck.DatasetReadError as error:
+        return error
+    return None
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -661,3 +672,50 @@ def test_eu_country_codes_on_output(tmp_path: Path, layout: Layout) -> None:
     assert rows["targets"]["country"] == "US"
     with pytest.raises(ValueError, match="country_codes"):
         dump_dataset(ds, tmp_path / "x.json", country_codes="un")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "name", ["activities.csv", "activities.jsonl", "d.json", "d.xlsx"]
+)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_arbitrary_bytes_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, name: str, content: bytes
+) -> None:
+    """Whatever a file holds, loading it gives a dataset or a DatasetReadError, never another error."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / name).write_bytes(content)
+    source = folder if name.startswith("activities") else folder / name
+    error = load_or_error(source)
+    if error is not None:
+        assert error.source is not None
+        assert str(error).startswith(str(error.source))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.lists(
+            st.text(max_size=12)
+            | st.sampled_from(["P1", "c2c_meeting", "2018-01-01", "-1", "DE;FR", ""]),
+            min_size=1,
+            max_size=7,
+        ),
+        max_size=5,
+    )
+)
+def test_arbitrary_csv_rows_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+) -> None:
+    """Arbitrary cells under a real header load or raise a located DatasetReadError."""
+    folder = tmp_path_factory.mktemp("rows")
+    with (folder / "activities.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["id", "partnership", "type", "start", "clusters", "b2b_meetings", "notes"]
+        )
+        writer.writerows(rows)
+    error = load_or_error(folder)
+    if error is not None:
+        assert error.location is not None
+        assert error.location.line is not None
