@@ -382,3 +382,15 @@ def test_translations_are_indexed_only_when_needed() -> None:
     assert _names.full_index.cache_info().currsize == 0
     assert normalise_country("Deutschland").alpha2 == "DE"
     assert _names.full_index.cache_info().currsize == 1
+
+
+def test_country_field_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Country fields remember codes by text, and start afresh when the cache is full."""
+    from clusterkit.countries import _pydantic  # noqa: PLC0415 - the module under test
+
+    monkeypatch.setattr(_pydantic, "_CODES", {})
+    monkeypatch.setattr(_pydantic, "_CODES_SIZE", 1)
+    assert _Row(country="Deutschland").country == "DE"
+    assert _Row(country="Deutschland").country == "DE"
+    assert _Row(country="Frankreich").country == "FR"
+    assert _pydantic._CODES == {"Frankreich": "FR"}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 from clusterkit._dates import parse_iso_date
@@ -43,3 +46,31 @@ def test_datetime_with_time_is_refused() -> None:
     with pytest.raises(PydanticCustomError) as caught:
         parse_iso_date(dt.datetime(2017, 3, 14, 9, 30))  # noqa: DTZ001 - workbook cells are naive
     assert caught.value.type == "date_has_time"
+
+
+def test_only_ascii_digits() -> None:
+    """Digits of other scripts are not read as a date."""
+    with pytest.raises(PydanticCustomError):
+        parse_iso_date("\u0662\u0660\u0661\u0667-\u0660\u0663-\u0661\u0664")
+
+
+@given(st.text(alphabet="0123456789-+WT: \u0662", max_size=12))
+def test_accepts_exactly_iso_dates(text: str) -> None:
+    """Text is read as a date exactly when it is YYYY-MM-DD (spaces around allowed)."""
+    try:
+        parsed = parse_iso_date(text)
+    except PydanticCustomError:
+        assert not re.fullmatch(
+            r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()
+        ) or _impossible(text)
+    else:
+        assert parsed.isoformat() == text.strip()
+
+
+def _impossible(text: str) -> bool:
+    year, month, day = (int(part) for part in text.strip().split("-"))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return True
+    return False

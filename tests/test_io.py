@@ -365,6 +365,21 @@ class TestJsonLines:
         assert error.line == line
         assert message in str(error)
 
+    def test_raw_rows(self, tmp_path: Path) -> None:
+        """Raw rows skip blank lines, keep physical lines and explain bad bytes."""
+        write(
+            tmp_path / "clusters.jsonl", '{"id": "C1"}\n  \n{"id": "C2", "city": ""}\n'
+        )
+        rows = list(iter_raw_rows(tmp_path))
+        assert [(row.values, row.location.line) for row in rows] == [
+            ({"id": "C1"}, 1),
+            ({"id": "C2"}, 3),
+        ]
+        (tmp_path / "clusters.jsonl").write_bytes(b'{"id": "C1"}\n{"id": "\xe9"}\n')
+        with pytest.raises(ck.DatasetReadError, match="not UTF-8") as caught:
+            list(iter_raw_rows(tmp_path))
+        assert caught.value.line == 2
+
     def test_cut_off_character(self, tmp_path: Path) -> None:
         """A multi-byte character cut off at the end of the file is located."""
         (tmp_path / "clusters.jsonl").write_bytes(

@@ -15,13 +15,12 @@ names) only when an English lookup misses, so the usual first call stays fast.
 from __future__ import annotations
 
 import functools
-import gettext
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 
 import attrs
-import pycountry
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.countries._country import Country
@@ -104,8 +103,17 @@ def keys(name: str) -> Iterator[str]:
 
 
 @functools.cache
+def _pycountry() -> ModuleType:
+    # Imported on first use: pycountry's own import costs a quarter of ours.
+    import pycountry  # noqa: PLC0415 - deferred on purpose, see above
+
+    return pycountry
+
+
+@functools.cache
 def countries_by_alpha2() -> dict[str, Country]:
     """Every country clusterkit knows, by ISO alpha-2 code."""
+    pycountry = _pycountry()
     countries = {
         entry.alpha_2: Country(
             alpha2=entry.alpha_2,
@@ -139,7 +147,7 @@ def _add(index: dict[str, Match], key: str, alpha2: str, rank: int) -> None:
 
 
 def _english_names() -> Iterator[tuple[str, str]]:
-    for entry in pycountry.countries:
+    for entry in _pycountry().countries:
         for attribute in ("name", "official_name", "common_name"):
             value = getattr(entry, attribute, None)
             if value:
@@ -151,6 +159,9 @@ def _english_names() -> Iterator[tuple[str, str]]:
 
 
 def _translated_names() -> Iterator[tuple[str, str]]:
+    import gettext  # noqa: PLC0415 - only needed once the translations are indexed
+
+    pycountry = _pycountry()
     for language in EU_LANGUAGES:
         translation = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
@@ -168,7 +179,9 @@ def _translated_names() -> Iterator[tuple[str, str]]:
 def _build(
     names: Iterable[tuple[str, str]], rank: int, index: dict[str, Match]
 ) -> None:
-    for name, alpha2 in names:
+    # Many translations repeat the English name: fold each spelling once. The
+    # order does not matter: names of one rank sharing a key merge into one Match.
+    for name, alpha2 in set(names):
         for key in keys(name):
             _add(index, key, alpha2, rank)
 

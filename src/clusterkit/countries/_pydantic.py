@@ -13,7 +13,25 @@ from clusterkit.errors import AmbiguousCountryError, CountryError
 __all__ = ["COUNTRY_FIELD", "CountryCode"]
 
 
+# Codes by input text: a country field is validated once per row, so a column of
+# repeated values costs one dict lookup each. Bounded like the normaliser's cache.
+_CODES: dict[str, str] = {}
+_CODES_SIZE = 100_000
+
+
 def _validate_country_code(value: Any) -> str:
+    if type(value) is str:
+        code = _CODES.get(value)
+        if code is None:
+            code = _normalised_code(value)
+            if len(_CODES) >= _CODES_SIZE:
+                _CODES.clear()
+            _CODES[value] = code
+        return code
+    return _normalised_code(value)
+
+
+def _normalised_code(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         # A workbook cell holding 276 is the ISO numeric code, typed as a number.
         value = str(value)

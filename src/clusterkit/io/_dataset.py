@@ -178,8 +178,13 @@ def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]
     """
     path = Path(source)
     if path.is_file() and path.suffix.lower() in _FOLDER_SUFFIX.values():
-        yield from _file_records(path, model, _display(source))
-        return
+        return _file_records(path, model, _display(source))
+    return _dataset_records(source, model)
+
+
+def _dataset_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]]:
+    """The records of one table of a dataset in any layout."""
+    path = Path(source)
     table = table_of_model(model)
     layout = detect_layout(source)
     if layout in _FOLDER_SUFFIX:
@@ -196,10 +201,11 @@ def _file_records(
 ) -> Iterator[tuple[R, Location]]:
     """The records of one table file, `.csv` or `.jsonl`."""
     if path.suffix.lower() == ".jsonl":
-        yield from read_jsonl_records(path, model, display)
-        return
-    for row in read_csv_table(path, table_of_model(model), display):
-        yield record_from_row(row, model), row.location
+        return read_jsonl_records(path, model, display)
+    return (
+        (record_from_row(row, model), row.location)
+        for row in read_csv_table(path, table_of_model(model), display)
+    )
 
 
 def load_dataset(source: StrPath) -> Dataset:

@@ -90,12 +90,22 @@ def read_jsonl_records(
         DatasetReadError: The file cannot be read, or a line is not a valid record.
     """
     table = table_of_model(model)
-    for text, location in iter_jsonl_lines(path, display):
+    validate = model.model_validate_json
+    # The loop of iter_jsonl_lines, inlined: this is the hot path of reading.
+    with open_text(path, display) as handle:
         try:
-            record = model.model_validate_json(text)
-        except ValidationError:
-            record = record_from_row(row_from_line(table, text, location), model)
-        yield record, location
+            for line, text in enumerate(handle, start=1):
+                if text.isspace():
+                    continue
+                location = Location(display, line)
+                try:
+                    record = validate(text)
+                except ValidationError:
+                    row = row_from_line(table, text, location)
+                    record = record_from_row(row, model)
+                yield record, location
+        except UnicodeDecodeError as error:
+            raise undecodable_error(path, display, error) from None
 
 
 def write_jsonl_table(
