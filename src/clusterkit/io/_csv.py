@@ -9,13 +9,13 @@ lines moves the following rows down as an editor shows them.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow, cell_to_input, render
+from clusterkit.io._rows import RawRow, cell_to_input, is_flat_field, render
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES
 from clusterkit.models._base import Record
@@ -51,6 +51,33 @@ def read_header(cells: list[str], location: Location, table: str) -> list[str]:
     return names
 
 
+class _CellPlan:
+    """Which cells of a row are plain text and which are lists or mappings.
+
+    Worked out once from the header, so each row is a tight loop over its cells.
+    """
+
+    def __init__(self, table: str, header: Sequence[str]) -> None:
+        self.table = table
+        self.plain = [
+            (i, n) for i, n in enumerate(header) if not is_flat_field(table, n)
+        ]
+        self.flat = [(i, n) for i, n in enumerate(header) if is_flat_field(table, n)]
+
+    def values(self, cells: Sequence[str]) -> dict[str, Any]:
+        """The given cells of a row by field name; blank cells are left out."""
+        values: dict[str, Any] = {}
+        for index, name in self.plain:
+            text = cells[index]
+            if text and not text.isspace():
+                values[name] = text
+        for index, name in self.flat:
+            text = cells[index]
+            if text and not text.isspace():
+                values[name] = cell_to_input(self.table, name, text)
+        return values
+
+
 def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
     """Yield the rows of one CSV table file, streaming.
 
@@ -61,29 +88,26 @@ def read_csv_table(path: Path, table: str, display: str) -> Iterator[RawRow]:
         reader = csv.reader(handle, strict=True)
         header: list[str] | None = None
         columns: dict[str, int] = {}
+        plan = _CellPlan(table, ())
         last_line = 0
         try:
             for cells in reader:
                 line = last_line + 1
                 last_line = reader.line_num
-                if not cells or all(not cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue
-                location = Location(file=display, line=line)
+                location = Location(display, line)
                 if header is None:
                     header = read_header(cells, location, table)
                     columns = {name: i for i, name in enumerate(header, start=1)}
+                    plan = _CellPlan(table, header)
                     continue
                 if len(cells) != len(header):
                     raise DatasetReadError.at(
                         location,
                         f"row has {len(cells)} cells but the header has {len(header)}",
                     )
-                values = {
-                    name: cell_to_input(table, name, text)
-                    for name, text in zip(header, cells, strict=True)
-                    if text.strip()
-                }
-                yield RawRow(table, values, location, columns)
+                yield RawRow(table, plan.values(cells), location, columns)
         except UnicodeDecodeError as error:
             raise undecodable_error(path, display, error) from None
         except csv.Error as error:
