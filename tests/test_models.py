@@ -159,6 +159,19 @@ class TestActivityCounters:
         )
         assert {name: getattr(activity, name) for name in COUNTERS} == given
 
+    def test_a_counter_is_given_or_left_out(self) -> None:
+        """A counter is a number or absent: None is not a count (files drop nulls first)."""
+        assert errors_of(ck.ActivityRecord, c2c_meetings=None) == [
+            ("c2c_meetings", "int_type")
+        ]
+        record = ck.ActivityRecord.model_validate_json(
+            '{"id": "A", "partnership": "P", "type": "mou_signature", "start": "2018-01-01"}'
+        )
+        assert (record.mous_signed, record.model_fields_set >= {"mous_signed"}) == (
+            1,
+            False,
+        )
+
     def test_given_value_wins(self) -> None:
         """A given counter overrides the default, including an explicit zero."""
         activity = ck.ActivityRecord.model_validate(
