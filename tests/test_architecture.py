@@ -14,6 +14,7 @@ PACKAGE = Path(clusterkit.__file__).parent
 RANKS = {
     "errors": 0,
     "values": 1,
+    "report": 1,
     "countries": 2,
     "models": 3,
     "reference": 4,

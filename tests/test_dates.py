@@ -1,4 +1,4 @@
-"""ISO date parsing with messages that explain impossible dates."""
+"""Date parsing: ISO dates, other unambiguous spellings, and messages that explain."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
-from clusterkit._dates import parse_iso_date
+from clusterkit._dates import is_iso_date_text, parse_iso_date
 
 
 def test_iso_dates_parse() -> None:
@@ -28,8 +28,12 @@ def test_iso_dates_parse() -> None:
         ("2024-02-30", "date_not_exist", "February 2024 has 29 days"),
         ("2023-13-01", "date_not_exist", "there is no month 13"),
         ("0000-01-01", "date_not_exist", "there is no year 0"),
-        ("14 March 2017", "date_format", "YYYY-MM-DD"),
-        ("2017-3-14", "date_format", "YYYY-MM-DD"),
+        ("March 2017", "date_format", "not a complete date"),
+        ("14", "date_format", "not a complete date"),
+        ("03/04/2017", "date_ambiguous", "2017-03-04 or 2017-04-03"),
+        ("17/03/14", "date_ambiguous", "2014-03-17 or 2017-03-14"),
+        ("14 March 2017 10:00", "date_has_time", "time of day"),
+        ("31/02/2017", "date_format", "YYYY-MM-DD"),
         ("", "date_format", "YYYY-MM-DD"),
     ],
 )
@@ -54,17 +58,34 @@ def test_only_ascii_digits() -> None:
         parse_iso_date("\u0662\u0660\u0661\u0667-\u0660\u0663-\u0661\u0664")
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("14 March 2017", dt.date(2017, 3, 14)),
+        ("Mar 14, 2017", dt.date(2017, 3, 14)),
+        ("13/04/2017", dt.date(2017, 4, 13)),
+        ("2017/03/04", dt.date(2017, 3, 4)),
+        ("2017-3-4", dt.date(2017, 3, 4)),
+        ("20170314", dt.date(2017, 3, 14)),
+    ],
+)
+def test_unambiguous_spellings_are_read(text: str, day: dt.date) -> None:
+    """A spelling that reads as exactly one complete date is accepted (DESIGN §3)."""
+    assert parse_iso_date(text) == day
+    assert not is_iso_date_text(text)
+
+
 @given(st.text(alphabet="0123456789-+WT: \u0662", max_size=12))
-def test_accepts_exactly_iso_dates(text: str) -> None:
-    """Text is read as a date exactly when it is YYYY-MM-DD (spaces around allowed)."""
+def test_iso_shaped_text_reads_as_itself(text: str) -> None:
+    """Text of the shape YYYY-MM-DD is read as exactly that date, or refused if impossible."""
+    iso = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip())
     try:
         parsed = parse_iso_date(text)
     except PydanticCustomError:
-        assert not re.fullmatch(
-            r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()
-        ) or _impossible(text)
+        assert not iso or _impossible(text)
     else:
-        assert parsed.isoformat() == text.strip()
+        assert not iso or parsed.isoformat() == text.strip()
+        assert isinstance(parsed, dt.date)
 
 
 def _impossible(text: str) -> bool:

@@ -5,11 +5,12 @@ Import the nouns and verbs from here::
     import clusterkit as ck
 
     ds = ck.load_dataset("data/")
+    report = ck.validate("data/")
     for activity, where in ck.iter_records("data/activities.csv", ck.ActivityRecord):
         ...
 """
 
-from clusterkit import countries, errors, io, reference
+from clusterkit import countries, errors, io, reference, rules
 from clusterkit._version import VERSION
 from clusterkit.countries import (
     Country,
@@ -53,6 +54,8 @@ from clusterkit.models import (
     ThirdCountryRule,
     ThirdCountryTarget,
 )
+from clusterkit.report import Entity, Finding, Report, Severity, Summary
+from clusterkit.rules import Thresholds, validate
 from clusterkit.values import Location, Period
 
 # Read from a module, not importlib.metadata, which alone costs ~60 ms of import time.
@@ -75,6 +78,8 @@ __all__ = [
     "DatasetValidationError",
     "ESCALabel",
     "EnterpriseSize",
+    "Entity",
+    "Finding",
     "Funding",
     "Generation",
     "IndustrialEcosystem",
@@ -84,8 +89,12 @@ __all__ = [
     "Partnership",
     "Period",
     "Priority",
+    "Report",
+    "Severity",
+    "Summary",
     "ThirdCountryRule",
     "ThirdCountryTarget",
+    "Thresholds",
     "__version__",
     "countries",
     "dump_dataset",
@@ -100,4 +109,6 @@ __all__ = [
     "normalise_country",
     "protocol_order",
     "reference",
+    "rules",
+    "validate",
 ]

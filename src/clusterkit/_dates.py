@@ -1,8 +1,11 @@
-"""Private date parsing shared by the models and the readers.
+"""Private date parsing shared by the models, the readers and the validator.
 
 Dates are ISO 8601 calendar dates (`2017-03-14`). A value that has the ISO shape
 but names no day (`2023-02-30`) gets its own message, because "not a date" would
-send a data steward looking for a typo that is not there.
+send a data steward looking for a typo that is not there. Other spellings that
+python-dateutil reads one way only (`14 March 2017`) are accepted (the validator
+warns about them, CK-TYPE-002); spellings that read two ways (`03/04/2017`) are
+refused with both readings, and so are incomplete ones (`March 2017`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from dateutil import parser as date_parser
 from pydantic_core import PydanticCustomError
 
-__all__ = ["parse_iso_date"]
+__all__ = ["is_iso_date_text", "parse_iso_date"]
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _ISO_LENGTH = 10
@@ -52,11 +56,7 @@ def parse_iso_date(value: Any) -> Any:
     text = value.strip()
     match = _ISO_DATE.fullmatch(text)
     if match is None:
-        raise PydanticCustomError(
-            "date_format",
-            "{value} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14)",
-            {"value": repr(value)},
-        )
+        return _other_spelling(value, text)
     year, month, day = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
@@ -73,3 +73,75 @@ def parse_iso_date(value: Any) -> Any:
             "{value} is well-formed but is not a real date: {reason}",
             {"value": text, "reason": reason},
         ) from None
+
+
+def is_iso_date_text(value: object) -> bool:
+    """Whether `value` is text with the ISO shape `YYYY-MM-DD` (surrounding space allowed)."""
+    return isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()) is not None
+
+
+_EARLY = dt.datetime(1, 1, 1)  # noqa: DTZ001 - a default for missing parts, not a moment
+_LATE = dt.datetime(2, 2, 2)  # noqa: DTZ001 - a default for missing parts, not a moment
+_YEAR_FIRST = re.compile(r"[0-9]{4}[^0-9]")
+
+
+def _read(
+    text: str, default: dt.datetime, *, dayfirst: bool, yearfirst: bool
+) -> dt.datetime:
+    return date_parser.parse(
+        text, default=default, dayfirst=dayfirst, yearfirst=yearfirst
+    )
+
+
+def _other_spelling(value: str, text: str) -> dt.date:
+    """Read a non-ISO spelling, if it reads as exactly one complete calendar date."""
+    # A leading four-digit year is read year-month-day only: nobody writes Y/D/M.
+    orders = (
+        ((False, True),)
+        if _YEAR_FIRST.match(text)
+        else ((False, False), (True, False), (False, True), (True, True))
+    )
+    readings: list[dt.datetime] = []
+    complete = True
+    # Digits of other scripts are not read as numbers: nobody types them in a date.
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise PydanticCustomError(
+            "date_format",
+            "{value} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14)",
+            {"value": repr(value)},
+        )
+    try:
+        for dayfirst, yearfirst in orders:
+            early = _read(text, _EARLY, dayfirst=dayfirst, yearfirst=yearfirst)
+            late = _read(text, _LATE, dayfirst=dayfirst, yearfirst=yearfirst)
+            complete = complete and early == late
+            if early not in readings:
+                readings.append(early)
+    except (date_parser.ParserError, OverflowError, ValueError):
+        raise PydanticCustomError(
+            "date_format",
+            "{value} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14)",
+            {"value": repr(value)},
+        ) from None
+    if not complete:
+        raise PydanticCustomError(
+            "date_format",
+            "{value} is not a complete date; give year, month and day "
+            "(YYYY-MM-DD, e.g. 2017-03-14)",
+            {"value": repr(value)},
+        )
+    if len(readings) > 1:
+        both = " or ".join(reading.date().isoformat() for reading in readings)
+        raise PydanticCustomError(
+            "date_ambiguous",
+            "{value} is ambiguous: it reads as {readings}; write it as YYYY-MM-DD",
+            {"value": repr(value), "readings": both},
+        )
+    reading = readings[0]
+    if reading.time() != dt.time(0, 0) or reading.tzinfo is not None:
+        raise PydanticCustomError(
+            "date_has_time",
+            "{value} has a time of day; give a calendar date (YYYY-MM-DD)",
+            {"value": repr(value)},
+        )
+    return reading.date()

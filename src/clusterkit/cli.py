@@ -32,6 +32,9 @@ from clusterkit.countries import (
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
 from clusterkit.io import Layout, dump_dataset, load_dataset
 from clusterkit.models import TABLES
+from clusterkit.rules import CATALOGUE, validate
+from clusterkit.rules._explanations import explain
+from clusterkit.rules._formats import FORMATS, render_step_summary
 from clusterkit.schema import json_schema, table_schema
 
 __all__ = ["main"]
@@ -129,7 +132,183 @@ def _parser() -> argparse.ArgumentParser:
         default="iso",
         help="write country codes as ISO (GR, GB) or EU (EL, UK)",
     )
+    _add_validate(commands)
+    commands.add_parser(
+        "rules",
+        help="list the validator's rules",
+        description="List every rule of the validator: id, severity and title.",
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="explain one rule: its meaning, a failing example and how to fix it",
+        description="Explain one validator rule, e.g. clusterkit explain CK-FK-001.",
+    )
+    explain.add_argument("rule", metavar="RULE")
     return parser
+
+
+class _FormatAction(argparse.Action):
+    """`--format NAME`: one more output, to stdout until an `--output` follows."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        del parser, option_string
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        outputs.append([values, None])
+        namespace.outputs = outputs
+
+
+class _OutputAction(argparse.Action):
+    """`--output FILE`: where the `--format` just before it is written."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        del option_string
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        if not outputs:
+            outputs.append(["text", None])
+        if outputs[-1][1] is not None:
+            parser.error(
+                f"--output {values}: the --format before it already has an "
+                "--output; give a --format for each file"
+            )
+        outputs[-1][1] = values
+        namespace.outputs = outputs
+
+
+def _add_validate(commands: Any) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check datasets against every rule; exit 1 when something fails",
+        description=(
+            "Check each PATH (a folder of CSV or JSON Lines files, a .json document "
+            "or an .xlsx workbook; default: the current folder) against every "
+            "rule of the validator. Exit codes: 0 nothing at or above --fail-on; "
+            "1 findings at or above it (an unreadable file is a finding); 2 usage "
+            "error; 3 internal error."
+        ),
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH")
+    validate.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        action=_FormatAction,
+        dest="outputs",
+        help="output format; repeat for several, each with its own --output",
+    )
+    validate.add_argument(
+        "--output",
+        metavar="FILE",
+        action=_OutputAction,
+        dest="outputs",
+        help="write the --format just before it to FILE instead of stdout",
+    )
+    validate.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: ids or family prefixes (CK-GEO), comma-separated",
+    )
+    validate.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="not these rules: ids or family prefixes, comma-separated",
+    )
+    validate.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        default="error",
+        help="the lowest severity that fails the run (exit 1); default: error",
+    )
+    validate.add_argument(
+        "--max-findings",
+        type=_count,
+        metavar="N",
+        help="show at most N findings (all are counted; truncation is stated)",
+    )
+    validate.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="dates after this day are in the future (CK-DATE-004); default: today",
+    )
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"{text!r} is not a whole number of at least 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
+    in_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    outputs = args.outputs or (
+        [["text", None], ["github", None]] if in_github else [["text", None]]
+    )
+    try:
+        report = validate(
+            args.paths or ["."],
+            as_of=args.as_of,
+            select=args.select,
+            ignore=args.ignore,
+            fail_on=args.fail_on,
+            max_findings=args.max_findings,
+        )
+    except ValueError as error:
+        raise _UsageError(f"clusterkit validate: {error}") from None
+    for name, destination in outputs:
+        text = FORMATS[name](report)
+        if destination is None:
+            if text:
+                out.write(text + "\n")
+            continue
+        try:
+            Path(destination).write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise _UsageError(
+                f"clusterkit validate: cannot write {destination}: "
+                f"{error.strerror or error}"
+            ) from None
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_github and summary_file:
+        with Path(summary_file).open("a", encoding="utf-8") as handle:
+            handle.write(render_step_summary(report) + "\n")
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _run_rules(out: TextIO) -> int:
+    width = max(len(rule.id) for rule in CATALOGUE.values())
+    for rule in CATALOGUE.values():
+        note = "" if rule.default else "  (only with --select)"
+        out.write(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}{note}\n")
+    return EXIT_OK
+
+
+def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        text = explain(args.rule)
+    except ValueError as error:
+        raise _UsageError(f"clusterkit explain: {error}") from None
+    out.write(text.rstrip("\n") + "\n")
+    return EXIT_OK
 
 
 def _print_json(data: object, out: TextIO) -> None:
@@ -268,7 +447,7 @@ def _run_convert(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per outcome
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911, C901 - one exit per outcome
     """Run the command line and return its exit code.
 
     Args:
@@ -286,6 +465,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
             return _run_convert(args, out)
         if args.command == "country":
             return _run_country(args, out)
+        if args.command == "validate":
+            return _run_validate(args, out)
+        if args.command == "rules":
+            return _run_rules(out)
+        if args.command == "explain":
+            return _run_explain(args, out)
         _parser().print_usage(err)
         err.write("clusterkit: error: a COMMAND is required (try clusterkit --help)\n")
     except _UsageError as error:

@@ -12,6 +12,7 @@ countries as EU texts list them. Every country field of the model is a
 from clusterkit.countries._classify import (
     PROGRAMMES,
     ThirdCountryRuleName,
+    classification_changes,
     is_eu_member,
     is_european,
     is_programme_participant,
@@ -28,6 +29,7 @@ __all__ = [
     "Country",
     "CountryCode",
     "ThirdCountryRuleName",
+    "classification_changes",
     "is_eu_member",
     "is_european",
     "is_programme_participant",

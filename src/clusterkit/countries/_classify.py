@@ -20,6 +20,7 @@ from clusterkit.countries._normalise import normalise_country
 __all__ = [
     "PROGRAMMES",
     "ThirdCountryRuleName",
+    "classification_changes",
     "is_eu_member",
     "is_european",
     "is_programme_participant",
@@ -144,6 +145,39 @@ def is_programme_participant(
     if eu_members_participate and _covered(_eu(), found, on):
         return True
     return _covered(participants, found, on)
+
+
+def classification_changes(country: Country | str) -> tuple[dt.date, ...]:
+    """The days on which a country's EU membership or programme participation changed.
+
+    Between two of these days every dated classification of the country (EU
+    member, programme participant, third country) stays the same; a country
+    without any (the United States) is classified the same on every day.
+
+    Added in version 0.1.0.
+
+    Raises:
+        CountryError: `country` is not one country.
+
+    Examples:
+        >>> [day.isoformat() for day in classification_changes("United Kingdom")]
+        ['1973-01-01', '2020-02-01', '2021-01-01']
+        >>> classification_changes("Japan")
+        ()
+    """
+    return _changes(normalise_country(country).alpha2)
+
+
+@functools.lru_cache(maxsize=512)
+def _changes(code: str) -> tuple[dt.date, ...]:
+    tables = [_eu()] + [participants for _, participants in _programmes().values()]
+    days: set[dt.date] = set()
+    for spans in tables:
+        for span in spans.get(code, ()):
+            days.add(span.start)
+            if span.end is not None:
+                days.add(span.end + dt.timedelta(days=1))
+    return tuple(sorted(days))
 
 
 def is_european(country: Country | str) -> bool:

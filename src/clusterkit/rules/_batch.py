@@ -1,0 +1,114 @@
+"""Private: a batch of parsed rows of one table, column by column, and where it came from.
+
+Checks look at a batch through whole columns: `distinct(...)` gives the distinct
+combinations of some fields (built at C speed), a check judges each combination
+once, and `rows_with(...)` finds the rows of the bad ones. So a rule costs time
+per distinct combination, not per row, on the common path where data is good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from clusterkit.io._rows import column_letter
+from clusterkit.report import Entity
+from clusterkit.values import Location
+
+__all__ = ["Batch", "SourceKind", "TableSource"]
+
+SourceKind = Literal["csv", "jsonl", "json", "xlsx", "dataset"]
+
+
+@attrs.define
+class TableSource:
+    """One table of the source: its file as displayed, its layout and its columns.
+
+    A row is identified by its *number*: the physical line for CSV, JSON Lines and
+    workbook rows, the index in the table's array for a JSON document or a `Dataset`.
+    """
+
+    table: str
+    kind: SourceKind
+    file: str | None = None
+    sheet: str | None = None
+    columns: dict[str, int] = attrs.field(factory=dict)
+
+    def location(self, number: int, field: str | None = None) -> Location:
+        """Where row `number` (and one of its fields) is."""
+        column = None if field is None else self.columns.get(field)
+        if self.kind in {"json", "dataset"}:
+            pointer = f"/{self.table}/{number}" + (f"/{field}" if field else "")
+            return Location(file=self.file, pointer=pointer, field=field)
+        if self.kind == "xlsx":
+            cell = f"{column_letter(column or 1)}{number}"
+            return Location(
+                file=self.file,
+                sheet=self.sheet,
+                line=number,
+                column=column,
+                cell=cell,
+                field=field,
+            )
+        return Location(file=self.file, line=number, column=column, field=field)
+
+
+class Batch:
+    """Parsed rows of one table: a list per field (`None`: not given or not valid)."""
+
+    def __init__(
+        self,
+        source: TableSource,
+        numbers: Sequence[int],
+        columns: dict[str, list[Any]],
+        row_locations: Sequence[Location] | None = None,
+    ) -> None:
+        self.source = source
+        self.table = source.table
+        self.numbers = numbers
+        self.columns = columns
+        self._row_locations = row_locations
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, field: str) -> list[Any]:
+        return self.columns[field]
+
+    def distinct(self, *fields: str) -> set[Any]:
+        """The distinct values of one field, or combinations (tuples) of several."""
+        if len(fields) == 1:
+            return set(self.columns[fields[0]])
+        return set(zip(*(self.columns[name] for name in fields), strict=True))
+
+    def rows_with(self, fields: Sequence[str], keys: Collection[Any]) -> list[int]:
+        """Indexes of the rows whose value (or combination) of `fields` is in `keys`."""
+        if not keys:
+            return []
+        if len(fields) == 1:
+            column: Iterable[Any] = self.columns[fields[0]]
+        else:
+            column = zip(*(self.columns[name] for name in fields), strict=True)
+        return [index for index, key in enumerate(column) if key in keys]
+
+    def location(self, index: int, field: str | None = None) -> Location:
+        """Where row `index` of the batch (and one of its fields) is."""
+        if self._row_locations is not None and self.source.kind == "json":
+            # The JSON reader knows the line each record starts on.
+            line = self._row_locations[index].line
+            return attrs.evolve(
+                self.source.location(self.numbers[index], field), line=line
+            )
+        return self.source.location(self.numbers[index], field)
+
+    def entity(self, index: int) -> Entity:
+        """The record of row `index`: its table and id."""
+        if self.table == "targets":
+            partnership = self.columns["partnership"][index]
+            country = self.columns["country"][index]
+            if partnership is None or country is None:
+                return Entity(self.table)
+            return Entity(self.table, f"{partnership}/{country}")
+        return Entity(self.table, self.columns["id"][index])

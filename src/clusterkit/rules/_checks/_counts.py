@@ -1,0 +1,165 @@
+"""Checks of counts and SMEs: CK-COUNT-002, CK-COUNT-003, CK-SME-001 to CK-SME-003."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clusterkit.models.sme import classify_enterprise, possible_size_classes
+from clusterkit.models.vocabulary import EnterpriseSize
+from clusterkit.rules._batch import Batch
+from clusterkit.rules._context import Context
+from clusterkit.rules._registry import check
+
+__all__: list[str] = []
+
+# Activity types that are not meetings between companies.
+_NO_B2B = {"webinar", "training"}
+
+# Staff of a medium-sized enterprise stay below this (Recommendation 2003/361/EC).
+_MEDIUM_STAFF_CEILING = 250
+
+
+@check("CK-COUNT-002", table="activities")
+def smes_involved_covers_listed(batch: Batch, context: Context) -> None:
+    """`smes_involved` is at least the number of listed SMEs."""
+    fields = ("smes_involved", "smes")
+
+    def is_bad(involved: int | None, smes: tuple[str, ...] | None) -> bool:
+        return involved is not None and bool(smes) and involved < len(set(smes))  # type: ignore[arg-type] # smes is truthy
+
+    bad = context.failing(batch, fields, is_bad, name="CK-COUNT-002")
+    for index in batch.rows_with(fields, bad):
+        involved, smes = batch["smes_involved"][index], batch["smes"][index]
+        listed = len(set(smes))
+        context.report(
+            "CK-COUNT-002",
+            batch.location(index, "smes_involved"),
+            f"smes_involved is {involved}, but {listed} SMEs are listed",
+            entity=batch.entity(index),
+            value=involved,
+            expected=f">= {listed}",
+        )
+
+
+def _b2b_misfit(kind: str | None, b2b: int | None) -> bool:
+    return bool((kind in _NO_B2B and b2b) or (kind == "b2b_matchmaking" and b2b == 0))
+
+
+@check("CK-COUNT-003", table="activities")
+def counters_fit_type(batch: Batch, context: Context) -> None:
+    """B2B meetings belong to events where companies meet."""
+    fields = ("type", "b2b_meetings")
+    bad = context.failing(batch, fields, _b2b_misfit, name="CK-COUNT-003")
+    for index in batch.rows_with(fields, bad):
+        kind, b2b = batch["type"][index], batch["b2b_meetings"][index]
+        message = (
+            f"a b2b_matchmaking with no B2B meetings (b2b_meetings is {b2b})"
+            if kind == "b2b_matchmaking"
+            else f"{b2b} B2B meetings on a {kind}, which has none"
+        )
+        context.report(
+            "CK-COUNT-003",
+            batch.location(index, "b2b_meetings"),
+            message,
+            entity=batch.entity(index),
+            value=b2b,
+        )
+
+
+def _contradicts(declared: str | None, *figures: Any) -> bool:
+    return declared is not None and EnterpriseSize(
+        declared
+    ) not in possible_size_classes(*figures)
+
+
+def _large(*figures: Any) -> bool:
+    return any(value is not None for value in figures) and (
+        classify_enterprise(*figures) is EnterpriseSize.LARGE
+    )
+
+
+@check("CK-SME-001", table="smes")
+def size_class_fits_figures(batch: Batch, context: Context) -> None:
+    """A declared size class is one the figures allow (Recommendation 2003/361/EC)."""
+    fields = ("size_class", "headcount", "turnover_eur", "balance_sheet_eur")
+    bad = context.failing(batch, fields, _contradicts, name="CK-SME-001")
+    for index in batch.rows_with(fields, bad):
+        declared = batch["size_class"][index]
+        figures = [batch[name][index] for name in fields[1:]]
+        possible = sorted(size.value for size in possible_size_classes(*figures))
+        context.report(
+            "CK-SME-001",
+            batch.location(index, "size_class"),
+            f"declared {declared}, but the figures make it {' or '.join(possible)}",
+            entity=batch.entity(index),
+            value=declared,
+            expected=" or ".join(possible),
+        )
+
+
+@check("CK-SME-002", table="smes")
+def within_sme_ceilings(batch: Batch, context: Context) -> None:
+    """The figures are within the medium-sized enterprise ceilings."""
+    fields = ("headcount", "turnover_eur", "balance_sheet_eur")
+    bad = context.failing(batch, fields, _large, name="CK-SME-002")
+    for index in batch.rows_with(fields, bad):
+        headcount = batch["headcount"][index]
+        field = (
+            "headcount"
+            if headcount is not None and headcount >= _MEDIUM_STAFF_CEILING
+            else "turnover_eur"
+        )
+        context.report(
+            "CK-SME-002",
+            batch.location(index, field),
+            "the figures are above the ceilings of a medium-sized enterprise "
+            "(250 staff; EUR 50m turnover or EUR 43m balance sheet): not an SME",
+            entity=batch.entity(index),
+            value=batch[field][index],
+        )
+
+
+@check("CK-SME-003", table="activities")
+def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
+    """An SME taking part is a member of one of the partnership's clusters."""
+    fields = ("partnership", "smes")
+
+    def is_bad(partnership: str | None, smes: tuple[str, ...] | None) -> bool:
+        return bool(_outsiders(context, partnership, smes))
+
+    bad = context.failing(batch, fields, is_bad, name="CK-SME-003")
+    for index in batch.rows_with(fields, bad):
+        partnership, smes = batch["partnership"][index], batch["smes"][index]
+        for sme in _outsiders(context, partnership, smes):
+            context.report(
+                "CK-SME-003",
+                batch.location(index, "smes"),
+                f"SME {sme!r} is not a member of any cluster of partnership "
+                f"{partnership!r}",
+                entity=batch.entity(index),
+                value=sme,
+                related=(
+                    context.sources["smes"].location(
+                        context.smes[sme].number, "clusters"
+                    ),
+                ),
+            )
+
+
+def _outsiders(
+    context: Context, partnership_id: str | None, smes: tuple[str, ...] | None
+) -> list[str]:
+    partnership = context.partnerships.get(partnership_id) if partnership_id else None
+    if partnership is None or not smes:
+        return []
+    members = set(partnership.members)
+    found = []
+    for sme in smes:
+        info = context.smes.get(sme)
+        if (
+            info is not None
+            and info.clusters
+            and not members.intersection(info.clusters)
+        ):
+            found.append(sme)
+    return found

@@ -1,0 +1,189 @@
+"""Checks of identity and references: CK-PK-001, CK-FK-001 to 007, CK-ORPHAN-001."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from clusterkit.report import Entity
+from clusterkit.rules._batch import Batch
+from clusterkit.rules._context import Context, did_you_mean
+from clusterkit.rules._registry import check
+from clusterkit.values import Location
+
+__all__: list[str] = []
+
+_NAMES = {
+    "partnerships": "partnership",
+    "generations": "generation",
+    "clusters": "cluster",
+    "smes": "SME",
+}
+
+
+def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
+    batch: Batch,
+    context: Context,
+    rule: str,
+    field: str,
+    known: Collection[str],
+    target: str,
+) -> None:
+    """Report every id in `field` that `known` (the ids of `target`) lacks."""
+
+    def is_bad(value: Any) -> bool:
+        if value is None:
+            return False
+        items = value if isinstance(value, tuple) else (value,)
+        return any(item not in known for item in items)
+
+    bad = context.failing(batch, (field,), is_bad, name=f"{rule}/{field}")
+    for index in batch.rows_with((field,), bad):
+        value = batch[field][index]
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if item in known:
+                continue
+            context.report(
+                rule,
+                batch.location(index, field),
+                f"{_NAMES[target]} {item!r} does not exist in {target}",
+                hint=did_you_mean(item, known),
+                entity=batch.entity(index),
+                value=item,
+            )
+
+
+@check("CK-FK-001", table="activities")
+def activity_partnership(batch: Batch, context: Context) -> None:
+    """An activity's partnership must exist."""
+    _unknown(
+        batch, context, "CK-FK-001", "partnership", context.partnerships, "partnerships"
+    )
+
+
+@check("CK-FK-002", table="partnerships")
+def partnership_generation(batch: Batch, context: Context) -> None:
+    """A partnership's generation must exist in the dataset or the reference data."""
+    _unknown(
+        batch, context, "CK-FK-002", "generation", context.generations, "generations"
+    )
+
+
+@check("CK-FK-003", table="partnerships")
+def partnership_clusters(batch: Batch, context: Context) -> None:
+    """A partnership's members and coordinator must be clusters."""
+    _unknown(batch, context, "CK-FK-003", "members", context.clusters, "clusters")
+    _unknown(batch, context, "CK-FK-003", "coordinator", context.clusters, "clusters")
+
+
+@check("CK-FK-004", table="activities")
+def activity_smes(batch: Batch, context: Context) -> None:
+    """An activity's SMEs must exist."""
+    _unknown(batch, context, "CK-FK-004", "smes", context.smes, "smes")
+
+
+@check("CK-FK-005", table="smes")
+def sme_clusters(batch: Batch, context: Context) -> None:
+    """An SME's clusters must exist."""
+    _unknown(batch, context, "CK-FK-005", "clusters", context.clusters, "clusters")
+
+
+@check("CK-FK-006", table="targets")
+def target_partnership(batch: Batch, context: Context) -> None:
+    """A target's partnership must exist."""
+    _unknown(
+        batch, context, "CK-FK-006", "partnership", context.partnerships, "partnerships"
+    )
+
+
+@check("CK-FK-007", table="activities")
+def activity_clusters(batch: Batch, context: Context) -> None:
+    """An activity's participating clusters must exist."""
+    _unknown(batch, context, "CK-FK-007", "clusters", context.clusters, "clusters")
+
+
+@check("CK-ORPHAN-001")
+def orphans(context: Context) -> None:
+    """Partnerships without activities; clusters and SMEs nothing refers to."""
+    _orphans(
+        context,
+        "partnerships",
+        {key: info.number for key, info in context.partnerships.items()},
+        context.active_partnerships,
+        "partnership {id!r} has no activities",
+    )
+    _orphans(
+        context,
+        "clusters",
+        {key: info.number for key, info in context.clusters.items()},
+        context.referenced_clusters,
+        "cluster {id!r} is not a member of any partnership, and no SME or activity "
+        "refers to it",
+    )
+    _orphans(
+        context,
+        "smes",
+        {key: info.number for key, info in context.smes.items()},
+        context.referenced_smes,
+        "SME {id!r} takes part in no activity",
+    )
+
+
+def _orphans(
+    context: Context,
+    table: str,
+    numbers: Mapping[str, int],
+    referenced: Collection[str],
+    message: str,
+) -> None:
+    source = context.sources.get(table)
+    if source is None:
+        return
+    for key, number in numbers.items():
+        if key not in referenced:
+            context.report(
+                "CK-ORPHAN-001",
+                source.location(number, "id"),
+                message.format(id=key),
+                entity=Entity(table, key),
+                value=key,
+            )
+
+
+@check("CK-PK-001")
+def duplicate_keys(context: Context) -> None:
+    """Every id is unique in its table; a target is listed once per partnership."""
+    for table, log in context.keys.items():
+        suspects = log.repeated_hashes()
+        if not suspects:
+            continue
+        numbers = {
+            number
+            for digest, number in zip(log.hashes, log.numbers, strict=True)
+            if digest in suspects
+        }
+        _report_duplicates(context, table, numbers)
+
+
+def _report_duplicates(context: Context, table: str, numbers: set[int]) -> None:
+    """Read the suspected rows' keys again, and report the real repeats."""
+    first: dict[Any, Location] = {}
+    field = "country" if table == "targets" else "id"
+    for batch in context.reread(table):
+        for index, number in enumerate(batch.numbers):
+            if number not in numbers:
+                continue
+            key = batch.entity(index).id
+            if key not in first:
+                first[key] = batch.location(index, field)
+                continue
+            what = "target" if table == "targets" else "id"
+            context.report(
+                "CK-PK-001",
+                batch.location(index, field),
+                f"duplicate {what} {key!r} in {table}; first at {first[key]}",
+                entity=batch.entity(index),
+                value=key,
+                related=(first[key],),
+            )

@@ -1,0 +1,224 @@
+"""Checks of partnership structure: CK-PART-001 to CK-PART-008."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from clusterkit.models import Generation
+from clusterkit.report import Entity, Severity
+from clusterkit.rules._batch import Batch
+from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
+from clusterkit.rules._registry import check
+
+__all__: list[str] = []
+
+
+def _generation(batch: Batch, context: Context, index: int) -> Generation | None:
+    return context.generation_of(batch["generation"][index])
+
+
+@check("CK-PART-001", table="partnerships")
+def enough_members(batch: Batch, context: Context) -> None:
+    """A partnership has at least the generation's minimum of member clusters."""
+    override = context.options.thresholds.min_members
+    for index, members in enumerate(batch["members"]):
+        generation = _generation(batch, context, index)
+        if override is None and generation is None:
+            continue
+        least = override if override is not None else generation.min_members  # type: ignore[union-attr] # one of them is set
+        count = len(set(members or ()))
+        if count < least:
+            context.report(
+                "CK-PART-001",
+                batch.location(index, "members"),
+                f"{count} member cluster{'s' if count != 1 else ''}; a partnership "
+                f"needs at least {least}",
+                entity=batch.entity(index),
+                value=str(count),
+                expected=f">= {least}",
+            )
+
+
+@check("CK-PART-002", table="partnerships")
+def enough_member_countries(batch: Batch, context: Context) -> None:
+    """Member clusters come from at least the minimum number of countries."""
+    override = context.options.thresholds.min_member_countries
+    for index, members in enumerate(batch["members"]):
+        generation = _generation(batch, context, index)
+        least = (
+            override
+            or (generation.min_member_countries if generation is not None else None)
+            or DEFAULT_MIN_MEMBER_COUNTRIES
+        )
+        countries = {
+            context.clusters[member].country
+            for member in members or ()
+            if member in context.clusters
+        } - {None}
+        if members and len(countries) < least:
+            context.report(
+                "CK-PART-002",
+                batch.location(index, "members"),
+                f"members come from {len(countries)} "
+                f"countr{'ies' if len(countries) != 1 else 'y'} "
+                f"({', '.join(sorted(str(c) for c in countries))}); at least {least} expected",
+                entity=batch.entity(index),
+                value=str(len(countries)),
+                expected=f">= {least}",
+            )
+
+
+@check("CK-PART-003", table="partnerships")
+def coordinator_is_member(batch: Batch, context: Context) -> None:
+    """The coordinator is one of the members."""
+    for index, (coordinator, members) in enumerate(
+        zip(batch["coordinator"], batch["members"], strict=True)
+    ):
+        if coordinator is not None and coordinator not in (members or ()):
+            context.report(
+                "CK-PART-003",
+                batch.location(index, "coordinator"),
+                f"coordinator {coordinator!r} is not among the members",
+                hint=f"add {coordinator} to members",
+                entity=batch.entity(index),
+                value=coordinator,
+            )
+
+
+@check("CK-PART-004", table="partnerships")
+def strand_of_generation(batch: Batch, context: Context) -> None:
+    """The strand is one of the generation's strands."""
+    for index, strand in enumerate(batch["strand"]):
+        generation = _generation(batch, context, index)
+        if strand is None or generation is None or not generation.strands:
+            continue
+        if strand not in generation.strands:
+            allowed = ", ".join(generation.strands)
+            context.report(
+                "CK-PART-004",
+                batch.location(index, "strand"),
+                f"strand {strand!r} is not a strand of {generation.id} ({allowed})",
+                entity=batch.entity(index),
+                value=strand,
+                expected=allowed,
+            )
+
+
+@check("CK-PART-005", table="partnerships")
+def voluntary_allowed(batch: Batch, context: Context) -> None:
+    """Only generations with voluntary partnerships have voluntary partnerships."""
+    for index, funding in enumerate(batch["funding"]):
+        generation = _generation(batch, context, index)
+        if (
+            funding == "voluntary"
+            and generation is not None
+            and not generation.voluntary_allowed
+        ):
+            context.report(
+                "CK-PART-005",
+                batch.location(index, "funding"),
+                f"{generation.id} had no voluntary partnerships; every partnership "
+                "of it was co-funded",
+                entity=batch.entity(index),
+                value=funding,
+                expected="co_funded",
+            )
+
+
+@check("CK-PART-006", table="partnerships")
+def grant_within_cap(batch: Batch, context: Context) -> None:
+    """A grant is on a co-funded partnership and within the generation's cap."""
+    for index, grant in enumerate(batch["grant_eur"]):
+        if grant is None:
+            continue
+        if batch["funding"][index] == "voluntary":
+            context.report(
+                "CK-PART-006",
+                batch.location(index, "grant_eur"),
+                f"a voluntary partnership has no EU grant, but grant_eur is {grant}",
+                entity=batch.entity(index),
+                value=grant,
+            )
+            continue
+        generation = _generation(batch, context, index)
+        cap = _cap(generation, batch["strand"][index])
+        if cap is not None and grant > cap:
+            context.report(
+                "CK-PART-006",
+                batch.location(index, "grant_eur"),
+                f"grant of EUR {grant} is above the cap of EUR {cap}",
+                entity=batch.entity(index),
+                value=grant,
+                expected=f"<= {cap}",
+            )
+
+
+def _cap(generation: Generation | None, strand: str | None) -> Decimal | None:
+    if generation is None or not generation.max_grant_eur:
+        return None
+    if strand is None:
+        return max(generation.max_grant_eur.values())
+    return generation.max_grant_eur.get(strand)
+
+
+@check("CK-PART-007")
+def one_partnership_per_generation(context: Context) -> None:
+    """A cluster is a member of at most one partnership per generation."""
+    source = context.sources.get("partnerships")
+    first: dict[tuple[str, str], str] = {}
+    for partnership in context.partnerships.values():
+        if partnership.generation is None or source is None:
+            continue
+        for member in dict.fromkeys(partnership.members):
+            key = (partnership.generation.id, member)
+            earlier = first.setdefault(key, partnership.id)
+            if earlier == partnership.id:
+                continue
+            context.report(
+                "CK-PART-007",
+                source.location(partnership.number, "members"),
+                f"cluster {member!r} is also a member of {earlier!r}, another "
+                f"partnership of {partnership.generation.id}",
+                entity=Entity("partnerships", partnership.id),
+                value=member,
+                related=(
+                    source.location(context.partnerships[earlier].number, "members"),
+                ),
+            )
+
+
+@check("CK-PART-008")
+def target_count(context: Context) -> None:
+    """A partnership declares between the minimum and maximum of target countries."""
+    source = context.sources.get("partnerships")
+    thresholds = context.options.thresholds
+    for partnership in context.partnerships.values():
+        generation = partnership.generation
+        if source is None or generation is None:
+            continue
+        least = thresholds.min_target_countries or generation.min_target_countries
+        most = thresholds.max_target_countries or generation.max_target_countries
+        count = len(context.targets.get(partnership.id, {}))
+        where = source.location(partnership.number, "id")
+        if least is not None and count < least:
+            context.report(
+                "CK-PART-008",
+                where,
+                f"partnership {partnership.id!r} declares {count} target "
+                f"countr{'ies' if count != 1 else 'y'}; {generation.id} asks for at "
+                f"least {least}",
+                entity=Entity("partnerships", partnership.id),
+                value=str(count),
+                expected=f">= {least}",
+            )
+        elif most is not None and count > most:
+            context.report(
+                "CK-PART-008",
+                where,
+                f"partnership {partnership.id!r} declares {count} target countries; "
+                f"{generation.id} recommends at most {most}",
+                entity=Entity("partnerships", partnership.id),
+                value=str(count),
+                expected=f"<= {most}",
+                severity=Severity.WARNING,
+            )

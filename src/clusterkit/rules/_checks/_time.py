@@ -1,0 +1,172 @@
+"""Checks of dates: CK-DATE-001 to CK-DATE-004."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from clusterkit.rules._batch import Batch
+from clusterkit.rules._context import Context
+from clusterkit.rules._registry import check
+
+__all__: list[str] = []
+
+
+def _after(start: dt.date | None, end: dt.date | None) -> bool:
+    return start is not None and end is not None and start > end
+
+
+def _start_after_end(batch: Batch, context: Context) -> None:
+    bad = context.failing(batch, ("start", "end"), _after, name="CK-DATE-001")
+    for index in batch.rows_with(("start", "end"), bad):
+        start, end = batch["start"][index], batch["end"][index]
+        context.report(
+            "CK-DATE-001",
+            batch.location(index, "end"),
+            f"ends ({end}) before it starts ({start})",
+            entity=batch.entity(index),
+            value=end,
+            expected=f">= {start}",
+        )
+
+
+check("CK-DATE-001", table="generations")(_start_after_end)
+check("CK-DATE-001", table="partnerships")(_start_after_end)
+check("CK-DATE-001", table="activities")(_start_after_end)
+
+
+@check("CK-DATE-002", table="activities")
+def activity_in_partnership_period(batch: Batch, context: Context) -> None:
+    """An activity lies within its partnership's period (default: the generation's)."""
+
+    def is_bad(partnership_id: str, day: dt.date | None) -> bool:
+        partnership = context.partnerships.get(partnership_id)
+        return partnership is not None and _outside(
+            day, None, partnership.start, partnership.end
+        )
+
+    # Judged per (partnership, day): far fewer than (partnership, start, end).
+    fields = ("partnership", "start", "end")
+    bad_starts = context.failing(batch, fields[:2], is_bad, name="CK-DATE-002")
+    bad_ends = context.failing(batch, fields[::2], is_bad, name="CK-DATE-002")
+    bad = (
+        {
+            key
+            for key in batch.distinct(*fields)
+            if key[:2] in bad_starts or key[::2] in bad_ends
+        }
+        if bad_starts or bad_ends
+        else set()
+    )
+    for index in batch.rows_with(fields, bad):
+        partnership = context.partnerships[batch["partnership"][index]]
+        start, end = batch["start"][index], batch["end"][index]
+        field = (
+            "start"
+            if _outside(start, None, partnership.start, partnership.end)
+            else "end"
+        )
+        value = start if field == "start" else end
+        window = f"{partnership.start or '…'} to {partnership.end or '…'}"
+        source = context.sources["partnerships"]
+        context.report(
+            "CK-DATE-002",
+            batch.location(index, field),
+            f"activity {field} {value} is outside partnership "
+            f"{partnership.id!r}'s period ({window})",
+            entity=batch.entity(index),
+            value=value,
+            expected=window,
+            related=(source.location(partnership.number, "start"),),
+        )
+
+
+def _outside(
+    start: dt.date | None,
+    end: dt.date | None,
+    first: dt.date | None,
+    last: dt.date | None,
+) -> bool:
+    for day in (start, end):
+        if day is None:
+            continue
+        if (first is not None and day < first) or (last is not None and day > last):
+            return True
+    return False
+
+
+@check("CK-DATE-003", table="partnerships")
+def partnership_in_generation_period(batch: Batch, context: Context) -> None:
+    """A partnership's own dates lie within its generation's period."""
+    fields = ("generation", "start", "end")
+
+    def is_bad(generation_id: str, start: dt.date | None, end: dt.date | None) -> bool:
+        generation = context.generation_of(generation_id)
+        return generation is not None and _outside(
+            start, end, generation.start, generation.end
+        )
+
+    bad = context.failing(batch, fields, is_bad, name="CK-DATE-003")
+    for index in batch.rows_with(fields, bad):
+        generation = context.generation_of(batch["generation"][index])
+        assert generation is not None  # noqa: S101 - only rows with a generation are bad
+        start, end = batch["start"][index], batch["end"][index]
+        field = (
+            "start"
+            if _outside(start, None, generation.start, generation.end)
+            else "end"
+        )
+        value = start if field == "start" else end
+        window = f"{generation.start} to {generation.end}"
+        context.report(
+            "CK-DATE-003",
+            batch.location(index, field),
+            f"partnership {field} {value} is outside generation "
+            f"{generation.id!r}'s period ({window})",
+            entity=batch.entity(index),
+            value=value,
+            expected=window,
+            related=[
+                where
+                for where in (context.generation_location(generation.id),)
+                if where is not None
+            ],
+        )
+
+
+def _future(batch: Batch, context: Context, *fields: str) -> None:
+    as_of = context.options.as_of
+
+    def is_bad(day: dt.date | None) -> bool:
+        return day is not None and day > as_of
+
+    for field in fields:
+        bad = context.failing(batch, (field,), is_bad, name="CK-DATE-004")
+        for index in batch.rows_with((field,), bad):
+            day = batch[field][index]
+            context.report(
+                "CK-DATE-004",
+                batch.location(index, field),
+                f"{field} {day} is in the future (after {as_of}); a reported "
+                "record cannot be",
+                entity=batch.entity(index),
+                value=day,
+                expected=f"<= {as_of}",
+            )
+
+
+@check("CK-DATE-004", table="activities")
+def activity_not_in_future(batch: Batch, context: Context) -> None:
+    """Reported activities cannot start or end after `as_of`."""
+    _future(batch, context, "start", "end")
+
+
+@check("CK-DATE-004", table="targets")
+def target_not_in_future(batch: Batch, context: Context) -> None:
+    """A target cannot be declared after `as_of`."""
+    _future(batch, context, "since")
+
+
+@check("CK-DATE-004", table="clusters")
+def label_not_in_future(batch: Batch, context: Context) -> None:
+    """A label cannot be awarded after `as_of`."""
+    _future(batch, context, "esca_label_date")

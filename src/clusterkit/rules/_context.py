@@ -1,0 +1,294 @@
+"""Private: the state of one validation run — options, findings so far, key indexes.
+
+Memory grows with the number of distinct ids, not with rows: per table the
+context keeps a compact record of what later tables and the dataset-wide rules
+need (a partnership's period and members, an SME's clusters), the 64-bit hashes of
+every key with its row number (to find duplicates at the end), and the sets of ids
+that something refers to (to find orphans).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from clusterkit.models import Generation
+from clusterkit.models.generation import reference_generations
+from clusterkit.report import Entity, Finding, Severity
+from clusterkit.rules._batch import Batch, TableSource
+from clusterkit.rules._registry import CATALOGUE
+from clusterkit.values import Location
+
+__all__ = [
+    "ClusterInfo",
+    "Collector",
+    "Context",
+    "KeyLog",
+    "Options",
+    "PartnershipInfo",
+    "SMEInfo",
+    "Thresholds",
+    "did_you_mean",
+]
+
+
+@attrs.frozen
+class Thresholds:
+    """Thresholds of the partnership-structure rules; `None` defers to the generation.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        min_members: Fewest member clusters (CK-PART-001); default: the
+            generation's `min_members` (3).
+        min_member_countries: Fewest distinct member countries (CK-PART-002);
+            default: the generation's, else 3.
+        min_target_countries: Fewest third-country targets (CK-PART-008); default:
+            the generation's, if any.
+        max_target_countries: Most third-country targets before a warning
+            (CK-PART-008); default: the generation's, if any.
+    """
+
+    min_members: int | None = None
+    min_member_countries: int | None = None
+    min_target_countries: int | None = None
+    max_target_countries: int | None = None
+
+
+DEFAULT_MIN_MEMBER_COUNTRIES = 3
+
+# Verdicts remembered per check before starting afresh: bounded memory.
+_VERDICT_LIMIT = 20_000
+
+
+@attrs.frozen
+class Options:
+    """What to check and how: rule selection, thresholds, the "today" of CK-DATE-004.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        as_of: Dates after this day are in the future (CK-DATE-004).
+        select: Only these rules (ids or family prefixes such as `CK-GEO`); all
+            default rules when empty. Rules off by default (CK-COUNTRY-003) run
+            only when selected.
+        ignore: Not these rules (ids or family prefixes).
+        fail_on: The lowest severity that makes the data invalid (`None`: never).
+        max_findings: Keep at most this many findings (all are still counted).
+        thresholds: Overrides of the partnership-structure thresholds.
+    """
+
+    as_of: dt.date
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = Severity.ERROR
+    max_findings: int | None = None
+    thresholds: Thresholds = Thresholds()
+
+    def enabled(self) -> frozenset[str]:
+        """The ids of the rules that run under these options."""
+
+        def matches(rule: str, patterns: Iterable[str]) -> bool:
+            return any(rule == p or rule.startswith(f"{p}-") for p in patterns)
+
+        return frozenset(
+            rule.id
+            for rule in CATALOGUE.values()
+            if (matches(rule.id, self.select) if self.select else rule.default)
+            and not matches(rule.id, self.ignore)
+        )
+
+
+@attrs.frozen
+class ClusterInfo:
+    """What the rules need of a cluster: its country, and its row."""
+
+    country: str | None
+    number: int
+
+
+@attrs.frozen
+class SMEInfo:
+    """What the rules need of an SME: its clusters, and its row."""
+
+    clusters: tuple[str, ...]
+    number: int
+
+
+@attrs.frozen
+class PartnershipInfo:
+    """What the rules need of a partnership, its period completed from its generation."""
+
+    id: str
+    generation: Generation | None
+    members: tuple[str, ...]
+    start: dt.date | None
+    end: dt.date | None
+    number: int
+
+
+class KeyLog:
+    """The 64-bit hash and row number of every key of a table, in reading order."""
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.numbers = array("q")
+
+    def add(self, keys: Iterable[Any], numbers: Iterable[int]) -> None:
+        """Record keys with the numbers of their rows (rows without a key share one)."""
+        self.hashes.extend(map(hash, keys))
+        self.numbers.extend(numbers)
+
+    def repeated_hashes(self) -> set[int]:
+        """Hashes seen more than once (a superset of the repeated keys)."""
+        ordered = sorted(self.hashes)
+        return {a for a, b in itertools.pairwise(ordered) if a == b}
+
+
+class Collector:
+    """The findings of a run: every one counted, the first `max_findings` kept."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.enabled = options.enabled()
+        self.findings: list[Finding] = []
+        self.counts: dict[str, int] = {}
+        self.severities = dict.fromkeys(Severity, 0)
+
+    def add(self, finding: Finding) -> None:
+        """Count a finding, and keep it unless `max_findings` are kept already."""
+        self.counts[finding.rule] = self.counts.get(finding.rule, 0) + 1
+        self.severities[finding.severity] += 1
+        limit = self.options.max_findings
+        if limit is None or len(self.findings) < limit:
+            self.findings.append(finding)
+
+
+class Context:
+    """One dataset being validated: its indexes, and where its findings go."""
+
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self.options = collector.options
+        self.enabled = collector.enabled
+        self.generations: dict[str, Generation] = {
+            generation.id: generation for generation in reference_generations()
+        }
+        self.generation_rows: dict[str, tuple[TableSource, int]] = {}
+        self.clusters: dict[str, ClusterInfo] = {}
+        self.smes: dict[str, SMEInfo] = {}
+        self.partnerships: dict[str, PartnershipInfo] = {}
+        self.sources: dict[str, TableSource] = {}
+        self.targets: dict[str, dict[str, int]] = {}
+        self.keys: dict[str, KeyLog] = {}
+        self.referenced_clusters: set[str] = set()
+        self.referenced_smes: set[str] = set()
+        self.active_partnerships: set[str] = set()
+        self._verdicts: dict[Any, tuple[set[Any], set[Any]]] = {}
+        self.reread: Callable[[str], Iterator[Batch]] = _nothing
+
+    def failing(
+        self,
+        batch: Batch,
+        fields: tuple[str, ...],
+        is_bad: Callable[..., bool],
+        *,
+        name: str,
+    ) -> set[tuple[Any, ...]]:
+        """The distinct combinations of `fields` in `batch` for which `is_bad` holds.
+
+        Each combination is judged once per run and remembered (in bounded
+        memory), so a check costs time per distinct combination, not per row.
+        """
+        distinct = batch.distinct(*fields)
+        key = (name, batch.table, fields)
+        good, bad = self._verdicts.setdefault(key, (set(), set()))
+        if len(good) + len(bad) > _VERDICT_LIMIT:
+            good.clear()
+            bad.clear()
+        if len(fields) > 1:
+            for combination in distinct.difference(good, bad):
+                (bad if is_bad(*combination) else good).add(combination)
+        else:
+            for value in distinct.difference(good, bad):
+                (bad if is_bad(value) else good).add(value)
+        return distinct & bad if bad else set()
+
+    def runs(self, rule: str) -> bool:
+        """Whether `rule` is enabled in this run."""
+        return rule in self.enabled
+
+    def report(
+        self,
+        rule: str,
+        location: Location,
+        message: str,
+        *,
+        hint: str | None = None,
+        entity: Entity | None = None,
+        value: Any = None,
+        expected: str | None = None,
+        related: Iterable[Location] = (),
+        severity: Severity | None = None,
+    ) -> None:
+        """Count a finding of `rule`, and keep it unless `max_findings` are kept."""
+        if rule not in self.enabled:
+            return
+        if (
+            self.options.max_findings is not None
+            and len(self.collector.findings) >= self.options.max_findings
+        ):
+            # Counted, not kept: skip building the finding.
+            level = severity or CATALOGUE[rule].severity
+            self.collector.counts[rule] = self.collector.counts.get(rule, 0) + 1
+            self.collector.severities[level] += 1
+            return
+        self.collector.add(
+            Finding(
+                rule=rule,
+                severity=severity or CATALOGUE[rule].severity,
+                message=message,
+                location=location,
+                hint=hint,
+                entity=entity,
+                value=None if value is None else _text(value),
+                expected=expected,
+                related=tuple(related),
+            )
+        )
+
+    def generation_of(self, generation_id: str | None) -> Generation | None:
+        """The generation with this id, from the dataset or the reference data."""
+        if generation_id is None:
+            return None
+        return self.generations.get(generation_id)
+
+    def generation_location(self, generation_id: str) -> Location | None:
+        """Where the dataset defines a generation (`None`: reference data)."""
+        found = self.generation_rows.get(generation_id)
+        return None if found is None else found[0].location(found[1], "id")
+
+
+def _nothing(table: str) -> Iterator[Batch]:
+    del table
+    return iter(())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def did_you_mean(value: str, known: Collection[str]) -> str | None:
+    """`did you mean 'X'?` with the closest known id, if one is close."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None

@@ -1,0 +1,719 @@
+r"""Private: a `Report` rendered as text, JSON, GitHub commands, JUnit XML or SARIF.
+
+`clusterkit validate --format NAME` picks its renderer from `FORMATS`; the GitHub
+Actions step summary (Markdown) has its own renderer, `render_step_summary`. Every
+renderer is a pure function of the report and returns text without a final newline:
+the caller adds one when it writes the text.
+
+Messages carry values read from untrusted files, so every renderer neutralises what
+could break its format or a terminal: in text, Markdown and XML, control characters,
+lone surrogates and bidirectional overrides become visible escapes (a newline becomes
+`\n`, an escape character `\x1b`); GitHub commands escape as GitHub specifies; JSON
+escapes by itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import textwrap
+import urllib.parse
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from clusterkit.report import Finding, Report, Severity, Summary
+from clusterkit.rules._registry import CATALOGUE
+from clusterkit.values import Location
+
+__all__ = [
+    "FORMATS",
+    "render_github",
+    "render_json",
+    "render_junit",
+    "render_sarif",
+    "render_step_summary",
+    "render_text",
+]
+
+DOCS_RULES_URL = "https://clusterkit.readthedocs.io/en/latest/reference/rules/"
+"""The rule reference; each rule is the anchor of its lower-cased id."""
+
+INFORMATION_URL = "https://clusterkit.readthedocs.io/"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "clusterkit/v1"
+
+MIN_WIDTH = 40
+"""`render_text` wraps at no fewer columns than this, however narrow the terminal."""
+
+STEP_SUMMARY_FINDINGS = 50
+"""How many findings the GitHub step summary lists."""
+
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_GITHUB_COMMANDS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+}
+_SARIF_LEVELS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+}
+
+# C0 and C1 controls, DEL, lone surrogates, bidirectional overrides and isolates,
+# and the two noncharacters XML 1.0 forbids.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
+_LATIN_1 = 0xFF  # the highest code point written as \xNN rather than \uNNNN
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+
+
+# Shared pieces ---------------------------------------------------------------------
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= _LATIN_1 else f"\\u{code:04x}"
+
+
+def _safe(text: str, keep: str = "") -> str:
+    """`text` with unsafe characters, other than those in `keep`, made visible."""
+
+    def escape(match: re.Match[str]) -> str:
+        return match.group() if match.group() in keep else _escape(match)
+
+    return _UNSAFE.sub(escape, text)
+
+
+def _plural(count: int, noun: str) -> str:
+    """`1 error`, `2 errors`, `1,000 errors`."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _sheet_ref(location: Location) -> str:
+    """`Sheet!C12` (or `Sheet!12:12` for a whole row, or `Sheet`), quoted as Excel does."""
+    sheet = location.sheet or ""
+    if not _PLAIN_SHEET.fullmatch(sheet):
+        sheet = "'" + sheet.replace("'", "''") + "'"
+    if location.cell is not None:
+        return f"{sheet}!{location.cell}"
+    if location.line is not None:
+        return f"{sheet}!{location.line}:{location.line}"
+    return sheet
+
+
+def _where(location: Location) -> str:
+    """A location as an editor reference: `file:line:column`, `file:Sheet!C12`, `file#/ptr`."""
+    file = location.file or "<input>"
+    if location.sheet is not None:
+        return f"{file}:{_sheet_ref(location)}"
+    if location.line is not None:
+        if location.column is not None:
+            return f"{file}:{location.line}:{location.column}"
+        return f"{file}:{location.line}"
+    if location.pointer is not None:
+        return f"{file}#{location.pointer}"
+    return file
+
+
+def _with_hint(finding: Finding) -> str:
+    """The message, then `. Hint: …` when the finding has a hint."""
+    if finding.hint is None:
+        return finding.message
+    separator = " " if finding.message.endswith((".", "?", "!")) else ". "
+    return f"{finding.message}{separator}Hint: {finding.hint}"
+
+
+def _fails(report: Report, severity: Severity) -> bool:
+    """Whether a finding of this severity makes the data invalid."""
+    return report.fail_on is not None and severity >= report.fail_on
+
+
+def _truncation(summary: Summary) -> str:
+    """The sentence that says how many findings a truncated report leaves out."""
+    hidden = summary.total - summary.shown
+    them = "it" if hidden == 1 else "them"
+    return (
+        f"showing {summary.shown:,} of {_plural(summary.total, 'finding')}; "
+        f"{hidden:,} more not shown (raise --max-findings to see {them})"
+    )
+
+
+def _severity_counts(counts: Mapping[Severity, int]) -> str:
+    """`3 errors, 1 warning, 0 info` ("info" has no plural)."""
+    return (
+        f"{_plural(counts[Severity.ERROR], 'error')}, "
+        f"{_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{counts[Severity.INFO]:,} info"
+    )
+
+
+def _summary_line(report: Report) -> str:
+    """`3 errors, 1 warning, 0 info in data/ — invalid (fail on error) · clusterkit …`."""
+    summary = report.summary
+    counts = _severity_counts(
+        {severity: summary.count(severity) for severity in _SEVERITIES}
+    )
+    place = f" in {', '.join(report.sources)}" if report.sources else ""
+    verdict = "valid" if report.ok else "invalid"
+    fail_on = "never" if report.fail_on is None else report.fail_on.value
+    parts = [f"{counts}{place} — {verdict} (fail on {fail_on})"]
+    if report.tool_version:
+        parts.append(f"clusterkit {report.tool_version}")
+    if report.reference_data:
+        parts.append(f"reference data {report.reference_data}")
+    parts.append(f"as of {report.as_of.isoformat()}")
+    return " · ".join(parts)
+
+
+def _no_findings(report: Report) -> str:
+    place = f" in {', '.join(report.sources)}" if report.sources else ""
+    return f"no findings{place}"
+
+
+def _rules_found(report: Report) -> list[str]:
+    """The rule ids counted in the summary or shown, in catalogue order."""
+    found = set(report.summary.by_rule) | {finding.rule for finding in report.findings}
+    known = [rule for rule in CATALOGUE if rule in found]
+    return known + sorted(found.difference(CATALOGUE))
+
+
+@attrs.frozen
+class _RuleRow:
+    """One rule's line in the counts by rule."""
+
+    rule: str
+    severity: str
+    count: int
+    title: str
+
+
+def _rule_rows(report: Report) -> list[_RuleRow]:
+    """Each rule with findings, its severity, count and title.
+
+    The severity is the highest shown for the rule (one rule, CK-PART-008, has
+    two), else the rule's default; the count includes findings not shown.
+    """
+    counts = Counter(finding.rule for finding in report.findings)
+    highest: dict[str, Severity] = {}
+    for finding in report.findings:
+        known = highest.get(finding.rule)
+        if known is None or finding.severity > known:
+            highest[finding.rule] = finding.severity
+    rows = []
+    for rule in _rules_found(report):
+        entry = CATALOGUE.get(rule)
+        severity = highest.get(rule) or (None if entry is None else entry.severity)
+        rows.append(
+            _RuleRow(
+                rule,
+                "" if severity is None else severity.value,
+                max(report.summary.by_rule.get(rule, 0), counts[rule]),
+                "" if entry is None else entry.title,
+            )
+        )
+    return rows
+
+
+def _details(finding: Finding) -> str:
+    """Every part of a finding on its own line, for JUnit bodies."""
+    where = _where(finding.location)
+    if finding.location.field:
+        where += f" ({finding.location.field})"
+    lines = [
+        f"{finding.severity.value} {finding.rule} at {where}",
+        finding.message,
+    ]
+    if finding.hint is not None:
+        lines.append(f"hint: {finding.hint}")
+    if finding.entity is not None:
+        entity = finding.entity.table
+        if finding.entity.id is not None:
+            entity += f" {finding.entity.id}"
+        lines.append(f"entity: {entity}")
+    if finding.value is not None:
+        lines.append(f"value: {finding.value}")
+    if finding.expected is not None:
+        lines.append(f"expected: {finding.expected}")
+    lines.extend(f"related: {_where(related)}" for related in finding.related)
+    lines.append(f"fingerprint: {finding.fingerprint}")
+    return "\n".join(lines)
+
+
+# Text ------------------------------------------------------------------------------
+
+
+def render_text(report: Report, *, max_width: int | None = None) -> str:
+    """The report for a person at a terminal (`--format text`).
+
+    One line per finding, `file:line:column: severity RULE message`, with its hint
+    on the next line; then the count of each rule, the summary and, when findings
+    were left out, how many.
+
+    Args:
+        report: The report to render.
+        max_width: Wrap lines at this many columns (at least `MIN_WIDTH`), with
+            continuation lines indented; `None` leaves lines as long as they are.
+
+    Returns:
+        The text, without a final newline.
+    """
+    width = None if max_width is None else max(max_width, MIN_WIDTH)
+
+    def wrap(text: str, indent: str = "", hanging: str = "    ") -> list[str]:
+        if width is None:
+            return [indent + text]
+        return textwrap.wrap(
+            text,
+            width,
+            initial_indent=indent,
+            subsequent_indent=hanging,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    findings: list[str] = []
+    for finding in report.findings:
+        where = _safe(_where(finding.location))
+        line = (
+            f"{where}: {finding.severity.value} {finding.rule} {_safe(finding.message)}"
+        )
+        findings.extend(wrap(line))
+        if finding.hint is not None:
+            findings.extend(wrap(f"hint: {_safe(finding.hint)}", "    ", " " * 10))
+    tail: list[str] = []
+    if not report.findings and not report.summary.total:
+        tail.extend(wrap(_safe(_no_findings(report)), hanging="  "))
+    tail.extend(wrap(_safe(_summary_line(report)), hanging="  "))
+    if report.summary.truncated:
+        tail.extend(wrap(_truncation(report.summary), hanging="  "))
+    blocks = [findings, _rule_table(report, width), tail]
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _rule_table(report: Report, width: int | None) -> list[str]:
+    """`  CK-FK-001  error    12  activity refers to an unknown partnership`."""
+    rows = [
+        (_safe(row.rule), row.severity, f"{row.count:,}", row.title)
+        for row in _rule_rows(report)
+    ]
+    if not rows:
+        return []
+    id_width = max(len(row[0]) for row in rows)
+    count_width = max(len(row[2]) for row in rows)
+    lines = []
+    for rule, level, count, title in rows:
+        head = f"  {rule:<{id_width}}  {level:<7}  {count:>{count_width}}  "
+        if width is None or not title:
+            lines.append((head + title).rstrip())
+        else:
+            lines.extend(
+                textwrap.wrap(
+                    title,
+                    max(width, len(head) + 10),
+                    initial_indent=head,
+                    subsequent_indent=" " * len(head),
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+    return lines
+
+
+# JSON ------------------------------------------------------------------------------
+
+
+def render_json(report: Report) -> str:
+    """The report as JSON (`--format json`), exactly `Report.to_json()`."""
+    return report.to_json()
+
+
+# GitHub Actions --------------------------------------------------------------------
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report) -> str:
+    """GitHub Actions workflow commands, one annotation per finding (`--format github`).
+
+    `::error file=…,line=…,col=…,title=RULE::message`; warnings become `::warning`,
+    information `::notice`. A workbook cell or a JSON pointer without a line, which
+    GitHub cannot point at, starts the message instead. When findings were left out,
+    a last `::warning` says how many.
+
+    Returns:
+        The commands, one per line, without a final newline (empty for no findings).
+    """
+    lines = []
+    line_breaks = "\n\r"
+    for finding in report.findings:
+        location = finding.location
+        properties: list[tuple[str, str]] = []
+        if location.file is not None:
+            properties.append(("file", location.file.replace("\\", "/")))
+        message = _with_hint(finding)
+        if location.sheet is not None:
+            message = f"{_sheet_ref(location)}: {message}"
+        elif location.line is not None:
+            properties.append(("line", str(location.line)))
+            if location.column is not None:
+                properties.append(("col", str(location.column)))
+        elif location.pointer is not None:
+            message = f"{location.pointer}: {message}"
+        properties.append(("title", finding.rule))
+        attributes = ",".join(
+            f"{name}={_github_property(_safe(value, keep=line_breaks))}"
+            for name, value in properties
+        )
+        text = _github_data(_safe(message, keep=line_breaks + "\t"))
+        lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {attributes}::{text}")
+    if report.summary.truncated:
+        lines.append(
+            f"::warning title=clusterkit::{_github_data(_truncation(report.summary))}"
+        )
+    return "\n".join(lines)
+
+
+# GitHub step summary (Markdown) ----------------------------------------------------
+
+
+def _markdown(text: str) -> str:
+    """Plain text made safe in a Markdown table cell."""
+    text = _safe(text).replace("&", "&amp;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _table(
+    header: Iterable[str], align: str, rows: Iterable[Iterable[str]]
+) -> list[str]:
+    """A Markdown table; `align` has one `l` or `r` per column."""
+    rules = ["---:" if side == "r" else "---" for side in align]
+    lines = [f"| {' | '.join(header)} |", f"| {' | '.join(rules)} |"]
+    lines.extend(f"| {' | '.join(row)} |" for row in rows)
+    return lines
+
+
+def render_step_summary(report: Report) -> str:
+    """The report as Markdown for `$GITHUB_STEP_SUMMARY`.
+
+    A heading with ✅ or ❌, the counts by severity, the counts by rule and the
+    first `STEP_SUMMARY_FINDINGS` findings; what is left out is stated.
+
+    Returns:
+        Markdown text (UTF-8 when written), without a final newline.
+    """
+    summary = report.summary
+    mark, verdict = ("✅", "valid") if report.ok else ("❌", "invalid")
+    lines = [f"## {mark} clusterkit validate: {verdict}", ""]
+    if not report.findings and not summary.total:
+        lines += [_markdown(_no_findings(report)) + ".", ""]
+    lines += [_markdown(_summary_line(report)), ""]
+    lines += _table(
+        ["Severity", "Findings"],
+        "lr",
+        [[severity.value, f"{summary.count(severity):,}"] for severity in _SEVERITIES],
+    )
+    rule_rows = _rule_rows(report)
+    if rule_rows:
+        rows = [
+            [_markdown(row.rule), row.severity, f"{row.count:,}", _markdown(row.title)]
+            for row in rule_rows
+        ]
+        lines += ["", "### By rule", ""]
+        lines += _table(["Rule", "Severity", "Findings", "Title"], "llrl", rows)
+    listed = report.findings[:STEP_SUMMARY_FINDINGS]
+    if listed:
+        lines += ["", "### Findings", ""]
+        lines += _table(
+            ["Location", "Rule", "Severity", "Message"],
+            "llll",
+            [
+                [
+                    _markdown(_where(finding.location)),
+                    _markdown(finding.rule),
+                    finding.severity.value,
+                    _markdown(_with_hint(finding)),
+                ]
+                for finding in listed
+            ],
+        )
+    notes = []
+    if len(listed) < len(report.findings):
+        notes.append(
+            f"This table lists the first {len(listed):,} of the report's "
+            f"{_plural(len(report.findings), 'finding')}."
+        )
+    if summary.truncated:
+        notes.append(f"The report is truncated: {_truncation(summary)}.")
+    if notes:
+        lines += ["", *(f"> {note}" for note in notes)]
+    return "\n".join(lines)
+
+
+# JUnit XML -------------------------------------------------------------------------
+
+
+def _xml(text: str) -> str:
+    """Text that XML 1.0 can hold, newlines and tabs kept."""
+    return _safe(text, keep="\n\t")
+
+
+def _testcase(parent: ET.Element, classname: str, name: str) -> ET.Element:
+    return ET.SubElement(parent, "testcase", classname=classname, name=name)
+
+
+def render_junit(report: Report) -> str:
+    """The report as JUnit XML (`--format junit`), for CI test report views.
+
+    One testsuite, `clusterkit validate`, with one testcase per finding: class name
+    the rule, name the location. A finding at or above `fail_on` is a `<failure>`;
+    one below it passes and carries its details in `<system-out>`. When findings
+    were left out, a testcase `findings not shown` fails if any of them would have,
+    and `<system-err>` says how many; a report with no findings at all has one
+    passing testcase, `dataset valid`.
+
+    Returns:
+        The XML document with its UTF-8 declaration, without a final newline.
+    """
+    suite = ET.Element("testsuite", name="clusterkit validate")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("clusterkit_version", report.tool_version),
+        ("reference_data", report.reference_data),
+        ("as_of", report.as_of.isoformat()),
+        ("fail_on", "never" if report.fail_on is None else report.fail_on.value),
+        ("sources", ", ".join(report.sources)),
+    ):
+        ET.SubElement(properties, "property", name=name, value=_xml(value))
+
+    tests = failures = 0
+    seen: Counter[tuple[str, str]] = Counter()
+    for finding in report.findings:
+        classname = _xml(finding.rule)
+        name = _xml(_where(finding.location))
+        seen[classname, name] += 1
+        if seen[classname, name] > 1:
+            name += f" ({seen[classname, name]})"
+        case = _testcase(suite, classname, name)
+        tests += 1
+        if _fails(report, finding.severity):
+            failures += 1
+            failure = ET.SubElement(
+                case, "failure", type=classname, message=_xml(_with_hint(finding))
+            )
+            failure.text = _xml(_details(finding))
+        else:
+            ET.SubElement(case, "system-out").text = _xml(_details(finding))
+
+    summary = report.summary
+    if summary.truncated:
+        case = _testcase(suite, "clusterkit", "findings not shown")
+        tests += 1
+        hidden = _hidden_counts(report)
+        text = f"{_truncation(summary)}\nnot shown: {_severity_counts(hidden)}"
+        if any(
+            hidden[severity] for severity in _SEVERITIES if _fails(report, severity)
+        ):
+            failures += 1
+            failure = ET.SubElement(
+                case, "failure", type="clusterkit", message=_truncation(summary)
+            )
+            failure.text = text
+        else:
+            ET.SubElement(case, "system-out").text = text
+    elif not report.findings:
+        _testcase(suite, "clusterkit", "dataset valid")
+        tests += 1
+    if summary.truncated:
+        ET.SubElement(suite, "system-err").text = _truncation(summary)
+
+    counts = {
+        "tests": str(tests),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": "0",
+    }
+    suite.attrib.update(counts)
+    root = ET.Element("testsuites", {"name": "clusterkit", **counts})
+    root.append(suite)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'
+
+
+def _hidden_counts(report: Report) -> Mapping[Severity, int]:
+    """How many findings of each severity the report leaves out."""
+    shown = Counter(finding.severity for finding in report.findings)
+    return {
+        severity: max(report.summary.count(severity) - shown[severity], 0)
+        for severity in _SEVERITIES
+    }
+
+
+# SARIF -----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _uri(file: str) -> str:
+    """A file path as a URI reference: forward slashes, percent-encoded."""
+    path = file.replace("\\", "/")
+    if re.match(r"[A-Za-z]:/", path):
+        return "file:///" + urllib.parse.quote(path, safe="/:")
+    if path.startswith("/"):
+        return "file://" + urllib.parse.quote(path)
+    return urllib.parse.quote(path)
+
+
+def _sarif_location(location: Location) -> dict[str, Any]:
+    """A SARIF location: the file and the region of lines, or a message instead."""
+    result: dict[str, Any] = {}
+    if location.file is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(location.file)}}
+        # A workbook is binary: its rows are not lines of the file.
+        if location.line is not None and location.sheet is None:
+            region = {"startLine": location.line}
+            if location.column is not None:
+                region["startColumn"] = location.column
+            physical["region"] = region
+        result["physicalLocation"] = physical
+    result["message"] = {"text": _where(location)}
+    extra = {
+        "sheet": location.sheet,
+        "cell": location.cell,
+        "pointer": location.pointer,
+        "field": location.field,
+    }
+    extra = {key: value for key, value in extra.items() if value is not None}
+    if extra:
+        result["properties"] = extra
+    return result
+
+
+def _sarif_name(title: str) -> str:
+    """`activity refers to an unknown SME` → `ActivityRefersToAnUnknownSME`."""
+    words = re.findall(r"[A-Za-z0-9]+", title.replace("'", ""))
+    return "".join(word[0].upper() + word[1:] for word in words)
+
+
+def _sarif_rule(rule: str) -> dict[str, Any]:
+    entry = CATALOGUE.get(rule)
+    if entry is None:
+        return {"id": rule, "name": _sarif_name(rule)}
+    return {
+        "id": rule,
+        "name": _sarif_name(entry.title),
+        "shortDescription": {"text": entry.title},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[entry.severity]},
+        "helpUri": f"{DOCS_RULES_URL}#{rule.lower()}",
+        "properties": {"severity": entry.severity.value, "family": entry.family},
+    }
+
+
+def _sarif_result(finding: Finding, rule_index: Mapping[str, int]) -> dict[str, Any]:
+    entity = finding.entity
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index[finding.rule],
+        "level": _SARIF_LEVELS[finding.severity],
+        "message": {"text": _with_hint(finding)},
+        "locations": [_sarif_location(finding.location)],
+    }
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": number, **_sarif_location(related)}
+            for number, related in enumerate(finding.related, start=1)
+        ]
+    return result | {
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {
+            "severity": finding.severity.value,
+            "entity": None
+            if entity is None
+            else {"table": entity.table, "id": entity.id},
+            "value": finding.value,
+            "expected": finding.expected,
+        },
+    }
+
+
+def render_sarif(report: Report) -> str:
+    """The report as SARIF 2.1.0 (`--format sarif`), e.g. for GitHub code scanning.
+
+    One run; its rules are those with findings, each linked to its documentation.
+    Results carry the stable fingerprint as `partialFingerprints["clusterkit/v1"]`.
+    A truncated report says so in a tool execution notification.
+
+    Returns:
+        The SARIF log as indented JSON, without a final newline.
+    """
+    rules = _rules_found(report)
+    rule_index = {rule: index for index, rule in enumerate(rules)}
+    driver: dict[str, Any] = {
+        "name": "clusterkit",
+        "informationUri": INFORMATION_URL,
+        "rules": [_sarif_rule(rule) for rule in rules],
+    }
+    if report.tool_version:
+        driver["version"] = report.tool_version
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if report.summary.truncated:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "warning",
+                "message": {"text": _truncation(report.summary)},
+                "descriptor": {"id": "clusterkit/truncated"},
+            }
+        ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": [
+                    _sarif_result(finding, rule_index) for finding in report.findings
+                ],
+                "properties": {
+                    "as_of": report.as_of.isoformat(),
+                    "reference_data": report.reference_data,
+                    "valid": report.ok,
+                    "fail_on": None if report.fail_on is None else report.fail_on.value,
+                    "sources": list(report.sources),
+                    "summary": report.summary.to_dict(),
+                },
+            }
+        ],
+    }
+    text = json.dumps(log, indent=2, ensure_ascii=False)
+    # A lone surrogate (from an undecodable file name) cannot be written as UTF-8.
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "junit": render_junit,
+    "sarif": render_sarif,
+}
+"""The renderer of each `--format` of `clusterkit validate`."""

@@ -1,0 +1,482 @@
+"""Private: read a source table by table into batches, reporting what cannot be read.
+
+Nothing here raises for bad data. A file that cannot be read is a CK-FILE-001
+finding, and reading that file stops there (the finding says so); a bad header
+cell, a malformed row or a bad value is a finding of its own, and reading goes on.
+
+CSV is the fast path: rows are read in chunks, turned into columns at C speed
+and checked a distinct value at a time (`_cells.FieldCheck`). The other layouts
+go through the readers of `clusterkit.io`, a row at a time, into the same batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._dataset import Layout, detect_layout
+from clusterkit.io._excel import read_workbook
+from clusterkit.io._json import read_json_document
+from clusterkit.io._jsonl import iter_jsonl_lines, row_from_line
+from clusterkit.io._rows import RawRow, given_values, render
+from clusterkit.io._text import describe_undecodable, open_text, undecodable_line
+from clusterkit.models import COUNTERS, TABLES, Dataset, counter_defaults
+from clusterkit.models.vocabulary import ActivityType
+from clusterkit.report import Entity
+from clusterkit.rules._batch import Batch, SourceKind, TableSource
+from clusterkit.rules._cells import REQUIRED, FieldCheck, field_checks
+from clusterkit.rules._context import Context, did_you_mean
+from clusterkit.values import Location
+
+__all__ = ["BATCH_ROWS", "read_source"]
+
+BATCH_ROWS = 2_000
+"""Rows per batch: large enough for C-speed column work, small enough for flat memory."""
+
+TableReader = Callable[[], Iterator[Batch]]
+
+
+def read_source(source: Any, display: str, context: Context) -> Iterator[Batch]:
+    """Yield batches of every table of `source` in table order, reporting problems."""
+    if isinstance(source, Dataset):
+        yield from _dataset_batches(source, display, context)
+        return
+    path = Path(source)
+    if not path.exists():
+        context.report(
+            "CK-FILE-001",
+            Location(file=display),
+            f"{display}: no such file or directory",
+        )
+        return
+    try:
+        layout = detect_layout(path)
+    except DatasetReadError as error:
+        context.report("CK-FILE-001", Location(file=display), _plain(error))
+        return
+    if layout is Layout.JSON:
+        yield from _row_batches(
+            _guarded(read_json_document(path, display), display, context),
+            display,
+            "json",
+            context,
+        )
+    elif layout is Layout.XLSX:
+        yield from _row_batches(
+            _guarded(read_workbook(path, display), display, context),
+            display,
+            "xlsx",
+            context,
+        )
+    else:
+        yield from _folder_batches(path, display, layout, context)
+
+
+def _plain(error: DatasetReadError) -> str:
+    return str(error)
+
+
+def _join(display: str, name: str) -> str:
+    return display.rstrip("/\\") + "/" + name if display else name
+
+
+def _folder_batches(
+    path: Path, display: str, layout: Layout, context: Context
+) -> Iterator[Batch]:
+    suffix = ".csv" if layout is Layout.CSV else ".jsonl"
+    found = False
+    for table in TABLES:
+        file = path / f"{table}{suffix}"
+        if not file.is_file():
+            continue
+        found = True
+        shown = _join(display, file.name)
+        if not os.access(file, os.R_OK):
+            context.report(
+                "CK-FILE-001",
+                Location(file=shown),
+                f"{shown}: cannot be read (permission denied)",
+            )
+            continue
+        if suffix == ".csv":
+            yield from _csv_batches(file, shown, table, context)
+        else:
+            yield from _row_batches(
+                _guarded(_jsonl_rows(file, shown, table, context), shown, context),
+                shown,
+                "jsonl",
+                context,
+            )
+    if not found:
+        names = ", ".join(f"{table}{suffix}" for table in TABLES)
+        context.report(
+            "CK-FILE-001",
+            Location(file=display),
+            f"{display}: no dataset tables here; expected files named {names}",
+        )
+
+
+def _guarded(
+    rows: Iterator[RawRow], display: str, context: Context
+) -> Iterator[RawRow]:
+    """The rows of a reader until it fails; the failure becomes a CK-FILE-001 finding."""
+    try:
+        yield from rows
+    except DatasetReadError as error:
+        location = error.location or Location(file=display)
+        context.report(
+            "CK-FILE-001",
+            location,
+            f"{error}; reading of {location.file or display} stopped here, "
+            "rows after this point were not checked",
+        )
+
+
+def _jsonl_rows(
+    path: Path, display: str, table: str, context: Context
+) -> Iterator[RawRow]:
+    for text, location in iter_jsonl_lines(path, display):
+        try:
+            yield row_from_line(table, text, location)
+        except DatasetReadError as error:  # noqa: PERF203 - a bad line is reported, the next one read
+            rule = "CK-FILE-001" if "syntax" in str(error) else "CK-ROW-001"
+            context.report(
+                rule,
+                error.location or location,
+                str(error).removeprefix(f"{error.location}: "),
+                entity=Entity(table),
+            )
+
+
+# ---------------------------------------------------------------- CSV, the fast path
+
+
+def _csv_batches(
+    path: Path, display: str, table: str, context: Context
+) -> Iterator[Batch]:
+    try:
+        handle = open_text(path, display, newline="")
+    except DatasetReadError as error:
+        context.report("CK-FILE-001", Location(file=display), str(error))
+        return
+    with handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            yield from _csv_chunks(reader, path, display, table, context)
+        except UnicodeDecodeError as error:
+            line = undecodable_line(path)
+            context.report(
+                "CK-FILE-001",
+                Location(file=display, line=line),
+                f"{describe_undecodable(path, error)}; reading stopped at line "
+                f"{line}, rows after it were not checked",
+            )
+        except csv.Error as error:
+            context.report(
+                "CK-FILE-001",
+                Location(file=display, line=reader.line_num),
+                f"malformed CSV: {error} (an unterminated quote?); reading stopped "
+                "here, rows after it were not checked",
+            )
+
+
+def _csv_chunks(
+    reader: Any, path: Path, display: str, table: str, context: Context
+) -> Iterator[Batch]:
+    del path
+    header_line = 0
+    for cells in reader:
+        header_line = reader.line_num
+        if "".join(cells).strip():
+            break
+    else:
+        # An empty file is an empty table: nothing to check, nothing lost.
+        return
+    source = TableSource(table, "csv", display)
+    positions = _read_header(cells, header_line, source, context)
+    width = len(cells)
+    checks = field_checks(table, context.enabled)
+    last = header_line
+    while True:
+        rows = list(itertools.islice(reader, BATCH_ROWS))
+        if not rows:
+            return
+        numbers: Sequence[int]
+        if reader.line_num - last == len(rows):
+            numbers = range(last + 1, last + 1 + len(rows))
+        else:
+            numbers = _physical_lines(rows, last)
+        last = reader.line_num
+        if {len(row) for row in rows} != {width}:
+            rows, numbers = _drop_odd_rows(rows, numbers, width, source, context)
+            if not rows:
+                continue
+        columns = list(zip(*rows, strict=True))
+        raw = {field: columns[index] for field, index in positions.items()}
+        yield _parse(source, checks, raw, numbers, context)
+
+
+def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:
+    """The line each row starts on, when quoted cells span lines."""
+    numbers = []
+    line = last + 1
+    for row in rows:
+        numbers.append(line)
+        breaks = sum(
+            cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row
+        )
+        line += 1 + breaks
+    return numbers
+
+
+def _drop_odd_rows(
+    rows: list[list[str]],
+    numbers: Sequence[int],
+    width: int,
+    source: TableSource,
+    context: Context,
+) -> tuple[list[list[str]], list[int]]:
+    kept_rows, kept_numbers = [], []
+    for row, number in zip(rows, numbers, strict=True):
+        if len(row) == width:
+            kept_rows.append(row)
+            kept_numbers.append(number)
+        elif "".join(row).strip():
+            context.report(
+                "CK-ROW-001",
+                source.location(number),
+                f"row has {len(row)} cells but the header has {width}; the row "
+                "was not checked",
+                entity=Entity(source.table),
+                value=str(len(row)),
+                expected=str(width),
+            )
+    return kept_rows, kept_numbers
+
+
+def _read_header(
+    cells: Sequence[str], line: int, source: TableSource, context: Context
+) -> dict[str, int]:
+    """Field → 0-based cell position; reports unknown, duplicate and missing columns."""
+    known = TABLES[source.table].model_fields
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = cell.strip().lower()
+        where = Location(file=source.file, line=line, column=index + 1, field=name)
+        if name in positions:
+            context.report(
+                "CK-HDR-003",
+                where,
+                f"duplicate column {name!r} (also column {positions[name] + 1}); "
+                "this column is ignored",
+                entity=Entity(source.table),
+                value=name,
+            )
+        elif name in known:
+            positions[name] = index
+        elif name:
+            context.report(
+                "CK-HDR-002",
+                where,
+                f"unknown column {name!r} in {source.table}; it is ignored",
+                hint=did_you_mean(name, known),
+                entity=Entity(source.table),
+                value=name,
+                expected=", ".join(known),
+            )
+        elif any(cell.strip() for cell in cells[index + 1 :]):
+            context.report(
+                "CK-HDR-002",
+                where,
+                f"header cell {index + 1} is empty; the column is ignored",
+                entity=Entity(source.table),
+            )
+    source.columns.update({name: index + 1 for name, index in positions.items()})
+    for name in REQUIRED[source.table]:
+        if name not in positions:
+            context.report(
+                "CK-HDR-001",
+                Location(file=source.file, line=line, field=name),
+                f"required column {name!r} is missing from {source.table}",
+                entity=Entity(source.table),
+                expected=name,
+            )
+    return positions
+
+
+# ---------------------------------------------------------------- every other layout
+
+
+def _row_batches(
+    rows: Iterator[RawRow], display: str, kind: SourceKind, context: Context
+) -> Iterator[Batch]:
+    """Batches of the rows of readers that yield `RawRow`s (JSON, JSON Lines, xlsx)."""
+    for table, table_rows in itertools.groupby(rows, key=lambda row: row.table):
+        yield from _table_row_batches(table, table_rows, display, kind, context)
+
+
+def _table_row_batches(
+    table: str,
+    rows: Iterator[RawRow],
+    display: str,
+    kind: SourceKind,
+    context: Context,
+) -> Iterator[Batch]:
+    known = TABLES[table].model_fields
+    checks = field_checks(table, context.enabled)
+    source: TableSource | None = None
+    unknown: dict[str, tuple[Location, int]] = {}
+    index = 0
+    while True:
+        chunk = list(itertools.islice(rows, BATCH_ROWS))
+        if not chunk:
+            break
+        if source is None:
+            first = chunk[0].location
+            source = TableSource(
+                table, kind, first.file or display, first.sheet, dict(chunk[0].columns)
+            )
+        numbers: list[int] = []
+        for offset, row in enumerate(chunk):
+            numbers.append(index + offset if kind == "json" else row.location.line or 0)
+            for key in row.values:
+                if key not in known:
+                    where, count = unknown.get(key, (row.location_of(key), 0))
+                    unknown[key] = (where, count + 1)
+        index += len(chunk)
+        raw = {
+            field: [row.values.get(field) for row in chunk]
+            for field in known
+            if any(field in row.values for row in chunk)
+        }
+        locations = [row.location for row in chunk]
+        yield _parse(source, checks, raw, numbers, context, locations)
+    for key, (where, count) in unknown.items():
+        rows_text = "1 row" if count == 1 else f"{count} rows"
+        context.report(
+            "CK-HDR-002",
+            where,
+            f"unknown field {key!r} in {table} ({rows_text}); it is ignored",
+            hint=did_you_mean(key, known),
+            entity=Entity(table),
+            value=key,
+            expected=", ".join(known),
+        )
+
+
+def _dataset_batches(ds: Dataset, display: str, context: Context) -> Iterator[Batch]:
+    for table in TABLES:
+        records = ds.table(table)
+        if not records:
+            continue
+        source = TableSource(table, "dataset", display or None)
+        checks = field_checks(table, context.enabled)
+        for start in range(0, len(records), BATCH_ROWS):
+            chunk = records[start : start + BATCH_ROWS]
+            values = [
+                given_values(render(record, exclude_none=True)) for record in chunk
+            ]
+            raw = {
+                field: [_hashable(row.get(field)) for row in values]
+                for field in TABLES[table].model_fields
+            }
+            numbers = range(start, start + len(chunk))
+            yield _parse(source, checks, raw, numbers, context)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+# ---------------------------------------------------------------- cells to a batch
+
+
+def _parse(  # noqa: PLR0917 - the parts of a batch
+    source: TableSource,
+    checks: dict[str, FieldCheck],
+    raw: Mapping[str, Sequence[Any]],
+    numbers: Sequence[int],
+    context: Context,
+    locations: Sequence[Location] | None = None,
+) -> Batch:
+    """Check the raw cells of a batch and return its parsed columns, reporting problems."""
+    size = len(numbers)
+    columns: dict[str, list[Any]] = {}
+    found: dict[str, dict[int, Any]] = {}
+    for field, check in checks.items():
+        cells = raw.get(field)
+        if cells is None:
+            columns[field] = [None] * size
+            continue
+        columns[field], problems = check.column(cells, texts=source.kind == "csv")
+        if problems:
+            found[field] = problems
+    batch = Batch(source, numbers, columns, locations)
+    for field, problems in found.items():
+        cells = raw[field]
+        for index, cell_problems in problems.items():
+            for problem in cell_problems:
+                context.report(
+                    problem.rule,
+                    batch.location(index, field),
+                    problem.message,
+                    hint=problem.hint,
+                    entity=batch.entity(index),
+                    value=_cell_text(cells[index]),
+                    expected=problem.expected,
+                )
+    if source.table == "activities":
+        _count_by_type(columns)
+    if source.table == "clusters":
+        _sme_members_within_total(batch, context)
+    return batch
+
+
+def _cell_text(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, (tuple, list)):
+        return ";".join(str(item) for item in cell)
+    return str(cell)
+
+
+_DEFAULTS = {kind.value: counter_defaults(kind) for kind in ActivityType}
+
+
+def _count_by_type(columns: dict[str, list[Any]]) -> None:
+    """Counters not given take their default by activity type (DESIGN.md §2.2)."""
+    types = columns["type"]
+    for name in COUNTERS:
+        column = columns[name]
+        if None not in column:
+            continue
+        columns[name] = [
+            _DEFAULTS[kind][name] if value is None and kind is not None else value
+            for value, kind in zip(column, types, strict=True)
+        ]
+
+
+def _sme_members_within_total(batch: Batch, context: Context) -> None:
+    pairs = {
+        (sme, total)
+        for sme, total in batch.distinct("sme_members", "members_total")
+        if sme is not None and total is not None and sme > total
+    }
+    for index in batch.rows_with(("sme_members", "members_total"), pairs):
+        sme, total = batch["sme_members"][index], batch["members_total"][index]
+        context.report(
+            "CK-TYPE-001",
+            batch.location(index, "sme_members"),
+            f"sme_members ({sme}) cannot exceed members_total ({total})",
+            entity=batch.entity(index),
+            value=sme,
+            expected=f"<= {total}",
+        )
+        batch["sme_members"][index] = None

@@ -1,0 +1,69 @@
+"""The rule catalogue, checked on data: each `tests/data/invalid/<RULE>` case.
+
+Every case folder is the valid base dataset (`tests/data/valid/base`) with one small
+edit; its `expected.json` lists every finding the validator must give, as rule,
+file, line and field. A case yields exactly those findings: the rule it is named
+after, at the right place, and nothing unexpected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import clusterkit as ck
+from clusterkit.rules import CATALOGUE
+
+DATA = Path(__file__).parent / "data"
+CASES = sorted(path for path in (DATA / "invalid").iterdir() if path.is_dir())
+AS_OF = dt.date(2026, 1, 1)
+
+
+def found(report: ck.Report) -> list[tuple[str, str | None, int | None, str | None]]:
+    """Each finding as (rule, file name, line, field), sorted."""
+    return sorted(
+        (
+            f.rule,
+            Path(f.location.file).name if f.location.file else None,
+            f.location.line,
+            f.location.field,
+        )
+        for f in report.findings
+    )
+
+
+def expected_of(case: Path) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """The options and the expected findings of a case."""
+    data = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    rows = sorted(
+        (item["rule"], item["file"], item["line"], item["field"])
+        for item in data["findings"]
+    )
+    return data.get("options", {}), rows
+
+
+def test_the_base_dataset_is_valid() -> None:
+    """The base dataset gives no finding at all, with every rule selected."""
+    report = ck.validate(DATA / "valid" / "base", as_of=AS_OF, select=["CK"])
+    assert found(report) == []
+
+
+def test_every_rule_has_a_case() -> None:
+    """Each rule of the catalogue has a case folder named after it."""
+    names = {case.name for case in CASES}
+    assert set(CATALOGUE) <= names
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_case_yields_exactly_its_findings(case: Path) -> None:
+    """A case yields exactly the findings of its expected.json."""
+    options, expected = expected_of(case)
+    report = ck.validate(case, as_of=AS_OF, select=options.get("select", ()))
+    assert found(report) == expected
+    rule = case.name[:11] if case.name[:11] in CATALOGUE else None
+    if expected:
+        assert any(item[0] == (rule or item[0]) for item in expected)
