@@ -13,9 +13,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow, cell_to_input, is_flat_field, render
+from clusterkit.io._rows import (
+    Complain,
+    RawRow,
+    cell_to_input,
+    column_letter,
+    is_flat_field,
+    render,
+)
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES
 from clusterkit.models._base import Record
@@ -24,30 +33,42 @@ from clusterkit.values import Location
 __all__ = ["flat_cell", "read_csv_table", "write_csv_table"]
 
 
-def read_header(cells: list[str], location: Location, table: str) -> list[str]:
-    """Normalise header names and refuse duplicate and unknown columns."""
+def read_header(
+    cells: list[str],
+    location: Location,
+    table: str,
+    complain: Complain | None = None,
+) -> list[str]:
+    """Normalise header names and refuse duplicate and unknown columns.
+
+    With `complain`, such a column is reported to it and ignored (its name
+    becomes `""`) instead of raising.
+    """
     names = [cell.strip().lower() for cell in cells]
     known = TABLES[table].model_fields
     seen: dict[str, int] = {}
     for column, name in enumerate(names, start=1):
         where = location.with_field(name, column)
+        if location.cell is not None:
+            where = attrs.evolve(where, cell=f"{column_letter(column)}{location.line}")
         if not name:
-            raise DatasetReadError.at(
-                where,
-                f"header cell {column} is empty",
-            )
-        if name in seen:
-            raise DatasetReadError.at(
-                where,
-                f"duplicate column {name!r} (also column {seen[name]})",
-            )
-        if name not in known:
-            raise DatasetReadError.at(
-                where,
+            problem, kind = f"header cell {column} is empty", "empty_header_cell"
+        elif name in seen:
+            problem = f"duplicate column {name!r} (also column {seen[name]})"
+            kind = "duplicate_column"
+        elif name not in known:
+            problem = (
                 f"unknown column {name!r} in {table}; "
-                f"known columns are {', '.join(known)}",
+                f"known columns are {', '.join(known)}"
             )
-        seen[name] = column
+            kind = "unknown_column"
+        else:
+            seen[name] = column
+            continue
+        if complain is None:
+            raise DatasetReadError.at(where, problem)
+        complain(kind, where, f"{problem}; the column is ignored")
+        names[column - 1] = ""
     return names
 
 

@@ -18,6 +18,7 @@ from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._csv import flat_cell, read_header
 from clusterkit.io._rows import (
+    Complain,
     RawRow,
     cell_to_input,
     column_letter,
@@ -47,7 +48,10 @@ def _openpyxl() -> Any:
 
 
 def read_workbook(
-    path: Path, display: str, tables: Mapping[str, object] | None = None
+    path: Path,
+    display: str,
+    tables: Mapping[str, object] | None = None,
+    complain: Complain | None = None,
 ) -> Iterator[RawRow]:
     """Yield the rows of every table sheet of a workbook (sheets named after tables).
 
@@ -58,7 +62,8 @@ def read_workbook(
     Raises:
         DatasetReadError: The file is not a readable workbook, a sheet has an
             unknown or duplicate column, a row is too long, or a formula has no
-            saved value.
+            saved value. Given `complain`, columns and rows are reported to it and
+            skipped instead, and only an unreadable file or formula raises.
     """
     openpyxl = _openpyxl()
     try:
@@ -78,7 +83,7 @@ def read_workbook(
             formula_rows = formulas[name].iter_rows(values_only=True)
             try:
                 rows = zip(value_rows, formula_rows, strict=True)
-                yield from _sheet_rows(rows, name, table, display)
+                yield from _sheet_rows(rows, name, table, display, complain)
             finally:
                 # Each sheet reader holds an open member of the zip archive.
                 value_rows.close()
@@ -114,11 +119,12 @@ def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _sheet_rows(
+def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
     rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
     sheet: str,
     table: str,
     display: str,
+    complain: Complain | None = None,
 ) -> Iterator[RawRow]:
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -148,8 +154,8 @@ def _sheet_rows(
             texts = ["" if cell is None else str(cell) for cell in cells]
             while texts and not texts[-1].strip():
                 texts.pop()
-            header = read_header(texts, location, table)
-            columns = {name: i for i, name in enumerate(header, start=1)}
+            header = read_header(texts, location, table, complain)
+            columns = {name: i for i, name in enumerate(header, start=1) if name}
             continue
         extra = [
             i
@@ -164,14 +170,19 @@ def _sheet_rows(
                 cell=f"{column_letter(extra[0])}{line}",
                 column=extra[0],
             )
-            raise DatasetReadError.at(
-                where,
-                f"a value in column {column_letter(extra[0])}, which has no header",
+            problem = (
+                f"a value in column {column_letter(extra[0])}, which has no header"
             )
+            if complain is None:
+                raise DatasetReadError.at(where, problem)
+            complain("extra_cell", where, f"{problem}; the row was not checked")
+            continue
         values = {}
         for name, cell in zip(
             header, cells, strict=False
         ):  # rows may be shorter than the header
+            if not name:
+                continue  # an ignored column
             converted = _cell_input(table, name, cell)
             if converted is not None:
                 values[name] = converted

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import RawRow, given_values, render
+from clusterkit.io._rows import Complain, RawRow, given_values, render
 from clusterkit.io._text import open_text, undecodable_error
 from clusterkit.models import TABLES, Dataset
 from clusterkit.models._base import Record
@@ -114,7 +114,10 @@ class _Scanner:
 
 
 def read_json_document(
-    path: Path, display: str, tables: Mapping[str, object] | None = None
+    path: Path,
+    display: str,
+    tables: Mapping[str, object] | None = None,
+    complain: Complain | None = None,
 ) -> Iterator[RawRow]:
     """Yield the rows of a JSON dataset document, table by table as they appear.
 
@@ -123,21 +126,25 @@ def read_json_document(
         display: The file name to show in locations.
         tables: Only yield rows of these tables (others are skipped record by
             record); all tables when `None`.
+        complain: Told of records that are not objects, which are then skipped.
 
     Raises:
         DatasetReadError: The file is not valid JSON, not an object of arrays, or
-            names an unknown table.
+            names an unknown table, or (without `complain`) a record is not a JSON
+            object; given `complain`, such a record is reported to it and skipped.
     """
     with open_text(path, display) as handle:
         scanner = _Scanner(handle, display)
         try:
-            yield from _document_rows(scanner, tables)
+            yield from _document_rows(scanner, tables, complain)
         except UnicodeDecodeError as error:
             raise undecodable_error(path, display, error) from None
 
 
 def _document_rows(
-    scanner: _Scanner, tables: Mapping[str, object] | None
+    scanner: _Scanner,
+    tables: Mapping[str, object] | None,
+    complain: Complain | None,
 ) -> Iterator[RawRow]:
     if scanner.peek() == "":
         raise scanner.fail("the file is empty; expected a JSON object of tables")
@@ -165,14 +172,18 @@ def _document_rows(
                     f"unknown table {key!r}; tables are {', '.join(TABLES)}",
                 )
             scanner.expect(":", "':'")
-            yield from _table_rows(scanner, key, wanted=tables is None or key in tables)
+            yield from _table_rows(
+                scanner, key, wanted=tables is None or key in tables, complain=complain
+            )
             if scanner.expect(",}", "',' or '}'") == "}":
                 break
     if scanner.peek() != "":
         raise scanner.fail("JSON syntax error: extra data after the document")
 
 
-def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawRow]:
+def _table_rows(
+    scanner: _Scanner, table: str, *, wanted: bool, complain: Complain | None = None
+) -> Iterator[RawRow]:
     if scanner.peek() != "[":
         where = scanner.location()
         found = scanner.value()
@@ -193,12 +204,20 @@ def _table_rows(scanner: _Scanner, table: str, *, wanted: bool) -> Iterator[RawR
         )
         value = scanner.value()
         if wanted:
-            if not isinstance(value, dict):
+            if isinstance(value, dict):
+                yield RawRow(table, given_values(value), location)
+            elif complain is None:
                 raise DatasetReadError.at(
                     location,
                     f"expected a JSON object, got {json_kind(value)}",
                 )
-            yield RawRow(table, given_values(value), location)
+            else:
+                complain(
+                    "not_object",
+                    location,
+                    f"expected a JSON object, got {json_kind(value)}; the record "
+                    "was not checked",
+                )
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return

@@ -7,7 +7,7 @@ its location, so readers, the loader and the validator share one representation.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -20,6 +20,7 @@ from clusterkit.models._base import Record, country_fields, dict_fields, list_fi
 from clusterkit.values import Location
 
 __all__ = [
+    "Complain",
     "RawRow",
     "cell_to_input",
     "column_letter",
@@ -31,6 +32,13 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Record)
+
+Complain = Callable[[str, Location, str], None]
+"""Told of a problem a lenient reader skips: `(kind, location, message)`.
+
+Kinds: `unknown_column`, `duplicate_column`, `empty_header_cell`, `extra_cell`,
+`not_object`. Readers given one report and go on; without one they raise.
+"""
 
 LIST_SEPARATOR = ";"
 PAIR_SEPARATOR = "="

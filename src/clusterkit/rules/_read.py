@@ -23,7 +23,7 @@ from clusterkit.io._dataset import Layout, detect_layout
 from clusterkit.io._excel import read_workbook
 from clusterkit.io._json import read_json_document
 from clusterkit.io._jsonl import iter_jsonl_lines, row_from_line
-from clusterkit.io._rows import RawRow, given_values, render
+from clusterkit.io._rows import Complain, RawRow, given_values, render
 from clusterkit.io._text import describe_undecodable, open_text, undecodable_line
 from clusterkit.models import COUNTERS, TABLES, Dataset, counter_defaults
 from clusterkit.models.vocabulary import ActivityType
@@ -59,19 +59,16 @@ def read_source(source: Any, display: str, context: Context) -> Iterator[Batch]:
     except DatasetReadError as error:
         context.report("CK-FILE-001", Location(file=display), _plain(error))
         return
+    complain = _complaints(context)
     if layout is Layout.JSON:
+        rows = read_json_document(path, display, complain=complain)
         yield from _row_batches(
-            _guarded(read_json_document(path, display), display, context),
-            display,
-            "json",
-            context,
+            _guarded(rows, display, context), display, "json", context
         )
     elif layout is Layout.XLSX:
+        rows = read_workbook(path, display, complain=complain)
         yield from _row_batches(
-            _guarded(read_workbook(path, display), display, context),
-            display,
-            "xlsx",
-            context,
+            _guarded(rows, display, context), display, "xlsx", context
         )
     else:
         yield from _folder_batches(path, display, layout, context)
@@ -79,6 +76,32 @@ def read_source(source: Any, display: str, context: Context) -> Iterator[Batch]:
 
 def _plain(error: DatasetReadError) -> str:
     return str(error)
+
+
+_RULE_OF_COMPLAINT = {
+    "unknown_column": "CK-HDR-002",
+    "empty_header_cell": "CK-HDR-002",
+    "duplicate_column": "CK-HDR-003",
+    "extra_cell": "CK-ROW-001",
+    "not_object": "CK-ROW-001",
+}
+
+
+def _complaints(context: Context) -> Complain:
+    """What a lenient reader skips becomes a finding of the matching rule."""
+
+    def complain(kind: str, location: Location, message: str) -> None:
+        hint = None
+        if kind == "unknown_column" and location.field:
+            # The reader's message lists every column; the hint names the closest.
+            table = location.sheet.strip().lower() if location.sheet else ""
+            if table in TABLES:
+                hint = did_you_mean(location.field, TABLES[table].model_fields)
+        context.report(
+            _RULE_OF_COMPLAINT[kind], location, message, hint=hint, value=location.field
+        )
+
+    return complain
 
 
 def _join(display: str, name: str) -> str:
@@ -341,6 +364,8 @@ def _table_row_batches(
             source = TableSource(
                 table, kind, first.file or display, first.sheet, dict(chunk[0].columns)
             )
+            if kind == "xlsx":
+                _missing_columns(source, context)
         numbers: list[int] = []
         for offset, row in enumerate(chunk):
             numbers.append(index + offset if kind == "json" else row.location.line or 0)
@@ -349,10 +374,13 @@ def _table_row_batches(
                     where, count = unknown.get(key, (row.location_of(key), 0))
                     unknown[key] = (where, count + 1)
         index += len(chunk)
+        # A workbook without a required column was told so once; in JSON each
+        # record without a required field is told so.
         raw = {
             field: [row.values.get(field) for row in chunk]
             for field in known
             if any(field in row.values for row in chunk)
+            or (kind != "xlsx" and field in REQUIRED[table])
         }
         locations = [row.location for row in chunk]
         yield _parse(source, checks, raw, numbers, context, locations)
@@ -367,6 +395,18 @@ def _table_row_batches(
             value=key,
             expected=", ".join(known),
         )
+
+
+def _missing_columns(source: TableSource, context: Context) -> None:
+    for name in REQUIRED[source.table]:
+        if name not in source.columns:
+            context.report(
+                "CK-HDR-001",
+                Location(file=source.file, sheet=source.sheet, field=name),
+                f"required column {name!r} is missing from sheet {source.sheet}",
+                entity=Entity(source.table),
+                expected=name,
+            )
 
 
 def _dataset_batches(ds: Dataset, display: str, context: Context) -> Iterator[Batch]:
