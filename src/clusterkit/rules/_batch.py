@@ -64,12 +64,15 @@ class Batch:
         numbers: Sequence[int],
         columns: dict[str, list[Any]],
         row_locations: Sequence[Location] | None = None,
+        distinct: dict[Any, set[Any]] | None = None,
     ) -> None:
         self.source = source
         self.table = source.table
         self.numbers = numbers
         self.columns = columns
         self._row_locations = row_locations
+        # Distinct values of single columns, as the cell checks found them.
+        self._distinct: dict[Any, set[Any]] = distinct or {}
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -78,10 +81,26 @@ class Batch:
         return self.columns[field]
 
     def distinct(self, *fields: str) -> set[Any]:
-        """The distinct values of one field, or combinations (tuples) of several."""
-        if len(fields) == 1:
-            return set(self.columns[fields[0]])
-        return set(zip(*(self.columns[name] for name in fields), strict=True))
+        """The distinct values of one field, or combinations (tuples) of several.
+
+        Worked out once per batch and shared by every check that asks; do not
+        change the set returned.
+        """
+        key = fields[0] if len(fields) == 1 else fields
+        known = self._distinct.get(key)
+        if known is None:
+            if len(fields) == 1:
+                known = set(self.columns[fields[0]])
+            else:
+                known = set(zip(*(self.columns[name] for name in fields), strict=True))
+            self._distinct[key] = known
+        return known
+
+    def forget(self, field: str) -> None:
+        """Drop what is known of a column's distinct values, after changing it."""
+        for key in list(self._distinct):
+            if key == field or (isinstance(key, tuple) and field in key):
+                del self._distinct[key]
 
     def rows_with(self, fields: Sequence[str], keys: Collection[Any]) -> list[int]:
         """Indexes of the rows whose value (or combination) of `fields` is in `keys`."""

@@ -103,6 +103,8 @@ class FieldCheck:
         self._values: dict[Any, Any] = {}
         self._problems: dict[Any, tuple[CellProblem, ...]] = {}
         self._troubled: set[Any] = set()
+        self._repeats: bool | None = None
+        self.distinct: set[Any] | None = None
 
     def check(self, raw: Any) -> tuple[Any, tuple[CellProblem, ...]]:
         """The parsed value of one raw cell value and its problems (value `None` if bad)."""
@@ -151,8 +153,15 @@ class FieldCheck:
         """Parse a column of raw values: the values, and problems by row index.
 
         `texts` says every value is a string (as in a CSV file), which saves a look.
+        After a call, `distinct` holds the distinct parsed values of the column
+        when they were worked out on the way (`None` otherwise).
         """
-        if self.bulk and (texts or _all_text(raw)):
+        self.distinct = None
+        if self.bulk and self._repeats is None and raw:
+            # Ids of the table itself hardly repeat, ids of others (an activity's
+            # partnership) do: the first batch decides how to check the column.
+            self._repeats = len(set(raw)) * 2 < len(raw)
+        if self.bulk and not self._repeats and (texts or _all_text(raw)):
             bulk = self._bulk(raw)
             if bulk is not None:
                 return bulk, {}
@@ -193,6 +202,10 @@ class FieldCheck:
             if found[1]:
                 self._troubled.add(item)
         parsed = list(map(values.__getitem__, raw))
+        try:
+            self.distinct = set(map(values.__getitem__, distinct))
+        except TypeError:  # mappings (grant caps per strand) do not hash
+            self.distinct = None
         troubled = distinct & self._troubled
         if not troubled:
             return parsed, {}

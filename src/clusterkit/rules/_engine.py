@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import attrs
@@ -275,12 +276,11 @@ def _index_targets(batch: Batch, context: Context) -> None:
 
 def _index_activities(batch: Batch, context: Context) -> None:
     context.active_partnerships.update(batch["partnership"])
-    for smes in set(batch["smes"]):
-        if smes:
-            context.referenced_smes.update(smes)
-    for clusters in set(batch["clusters"]):
-        if clusters:
-            context.referenced_clusters.update(clusters)
+    # Distinct lists first: a million rows hold far fewer distinct SME lists.
+    context.referenced_smes.update(chain.from_iterable(set(batch["smes"]) - {None}))
+    context.referenced_clusters.update(
+        chain.from_iterable(set(batch["clusters"]) - {None})
+    )
 
 
 _INDEXERS = {

@@ -235,7 +235,7 @@ def _csv_chunks(
         else:
             numbers = _physical_lines(rows, last)
         last = reader.line_num
-        if {len(row) for row in rows} != {width}:
+        if set(map(len, rows)) != {width}:
             rows, numbers = _drop_odd_rows(rows, numbers, width, source, context)
             if not rows:
                 continue
@@ -449,16 +449,20 @@ def _parse(  # noqa: PLR0917 - the parts of a batch
     """Check the raw cells of a batch and return its parsed columns, reporting problems."""
     size = len(numbers)
     columns: dict[str, list[Any]] = {}
+    distinct: dict[str, set[Any]] = {}
     found: dict[str, dict[int, Any]] = {}
     for field, check in checks.items():
         cells = raw.get(field)
         if cells is None:
             columns[field] = [None] * size
+            distinct[field] = {None}
             continue
         columns[field], problems = check.column(cells, texts=source.kind == "csv")
+        if check.distinct is not None:
+            distinct[field] = check.distinct
         if problems:
             found[field] = problems
-    batch = Batch(source, numbers, columns, locations)
+    batch = Batch(source, numbers, columns, locations, distinct)
     for field, problems in found.items():
         cells = raw[field]
         for index, cell_problems in problems.items():
@@ -473,7 +477,7 @@ def _parse(  # noqa: PLR0917 - the parts of a batch
                     expected=problem.expected,
                 )
     if source.table == "activities":
-        _count_by_type(columns)
+        _count_by_type(batch)
     if source.table == "clusters":
         _sme_members_within_total(batch, context)
     return batch
@@ -490,17 +494,18 @@ def _cell_text(cell: Any) -> str | None:
 _DEFAULTS = {kind.value: counter_defaults(kind) for kind in ActivityType}
 
 
-def _count_by_type(columns: dict[str, list[Any]]) -> None:
+def _count_by_type(batch: Batch) -> None:
     """Counters not given take their default by activity type (DESIGN.md §2.2)."""
-    types = columns["type"]
+    types = batch["type"]
     for name in COUNTERS:
-        column = columns[name]
+        column = batch[name]
         if None not in column:
             continue
-        columns[name] = [
+        batch.columns[name] = [
             _DEFAULTS[kind][name] if value is None and kind is not None else value
             for value, kind in zip(column, types, strict=True)
         ]
+        batch.forget(name)
 
 
 def _sme_members_within_total(batch: Batch, context: Context) -> None:
@@ -520,3 +525,4 @@ def _sme_members_within_total(batch: Batch, context: Context) -> None:
             expected=f"<= {total}",
         )
         batch["sme_members"][index] = None
+        batch.forget("sme_members")

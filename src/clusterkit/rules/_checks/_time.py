@@ -147,7 +147,7 @@ def _future(batch: Batch, context: Context, *fields: str) -> None:
                 "CK-DATE-004",
                 batch.location(index, field),
                 f"{field} {day} is in the future (after {as_of}); a reported "
-                "record cannot be",
+                "record cannot be in the future",
                 entity=batch.entity(index),
                 value=day,
                 expected=f"<= {as_of}",
