@@ -329,7 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if problem:
                     print(problem, file=sys.stderr)
                     return 1
-                note = f" ({summarise_frictionless(output)})" * (tool == "frictionless")
+                note = (
+                    f" ({summarise_frictionless(output)})"
+                    if tool == "frictionless"
+                    else ""
+                )
                 print(
                     f"run {number} {tool}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB, "
                     f"exit {run.exit_code}{note}",

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import clusterkit as ck
 from conftest import write
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
+DATA = Path(__file__).parent / "data"
 
 
 def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,3 +40,22 @@ def test_quickstart_on_a_broken_dataset(tmp_path: Path) -> None:
     done = run_example("quickstart.py", str(tmp_path))
     assert done.returncode == 1
     assert "'Atlantis' is not a known country" in done.stderr
+
+
+def test_validate_dataset_on_the_example() -> None:
+    """The bundled example is valid: exit 0, its CK-GEO-002 warnings counted."""
+    warnings = ck.validate(ck.io.example_path()).summary.by_rule["CK-GEO-002"]
+    done = run_example("validate_dataset.py")
+    assert done.returncode == 0, done.stderr
+    header = f"CK-GEO-002 activity targets an undeclared market: {warnings} warnings"
+    assert header in done.stdout.splitlines()
+    assert done.stdout.rstrip().endswith(": valid")
+
+
+def test_validate_dataset_on_an_invalid_dataset() -> None:
+    """A dataset with an unknown partnership exits 1 and names CK-FK-001."""
+    done = run_example("validate_dataset.py", str(DATA / "invalid" / "CK-FK-001"))
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"^CK-FK-001 .*: 1 error$", done.stdout, re.MULTILINE)
+    assert "did you mean 'P1'?" in done.stdout
+    assert done.stdout.rstrip().endswith(": invalid")

@@ -32,6 +32,7 @@ from clusterkit.countries import (
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
 from clusterkit.io import Layout, dump_dataset, load_dataset
 from clusterkit.models import TABLES
+from clusterkit.report import Report
 from clusterkit.rules import CATALOGUE, validate
 from clusterkit.rules._explanations import explain
 from clusterkit.rules._formats import FORMATS, render_step_summary
@@ -275,13 +276,12 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as error:
         raise _UsageError(f"clusterkit validate: {error}") from None
     for name, destination in outputs:
-        text = FORMATS[name](report)
         if destination is None:
-            if text:
-                out.write(text + "\n")
+            _write_format(name, report, out)
             continue
         try:
-            Path(destination).write_text(text + "\n", encoding="utf-8")
+            with Path(destination).open("w", encoding="utf-8") as handle:
+                _write_format(name, report, handle)
         except OSError as error:
             raise _UsageError(
                 f"clusterkit validate: cannot write {destination}: "
@@ -292,6 +292,17 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         with Path(summary_file).open("a", encoding="utf-8") as handle:
             handle.write(render_step_summary(report) + "\n")
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _write_format(name: str, report: Report, out: TextIO) -> None:
+    if name == "json":
+        # Streamed: a report with a million findings is never one string.
+        report.write_json(out)
+        out.write("\n")
+        return
+    text = FORMATS[name](report)
+    if text:
+        out.write(text + "\n")
 
 
 def _run_rules(out: TextIO) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import io
 import json
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -29,6 +31,9 @@ __all__ = [
     "Summary",
     "fingerprint",
 ]
+
+# A cell (C12) or pointer (/activities/12/start) cut into text and numbers.
+_PARTS = re.compile(r"(\d+)")
 
 REPORT_VERSION = 1
 """Version of the JSON report structure; it changes only when the structure does."""
@@ -162,14 +167,18 @@ class Finding:
             # Frozen: set once, while the value is being built.
             object.__setattr__(self, "fingerprint", digest)
 
-    def sort_key(self) -> tuple[str, int, int, str, str, int]:
-        """Order by file, line, column, sheet cell, then rule."""
+    def sort_key(self) -> tuple[Any, ...]:
+        """Order by file, line, column, then cell or pointer (numbers as numbers), rule."""
         where = self.location
+        place = where.cell or where.pointer or ""
         return (
             where.file or "",
             where.line or 0,
             where.column or 0,
-            where.cell or where.pointer or "",
+            tuple(
+                (0, int(part), "") if part.isdigit() else (1, 0, part)
+                for part in _PARTS.split(place)
+            ),
             self.rule,
             -self.severity.rank,
         )
@@ -323,6 +332,40 @@ class Report:
             "findings": [finding.to_dict() for finding in self.findings],
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The report as JSON text (`clusterkit validate --format json`)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self) -> str:
+        """The report as JSON text (`clusterkit validate --format json`).
+
+        The summary is indented; each finding is one line, so a report with
+        thousands of findings stays readable and greppable.
+        """
+        buffer = io.StringIO()
+        self.write_json(buffer)
+        return buffer.getvalue()
+
+    def write_json(self, out: TextIO) -> None:
+        """Write `to_json()`'s text to `out` a finding at a time, in flat memory.
+
+        Examples:
+            >>> import datetime as dt
+            >>> print(Report((), Summary(), dt.date(2026, 1, 1)).to_json())  # doctest: +ELLIPSIS
+            {
+              "report_version": 1,
+              ...
+              "findings": []
+            }
+        """
+        head = self.to_dict()
+        head["findings"] = []
+        text = json.dumps(head, indent=2, ensure_ascii=False)
+        # "findings" is the last key: its empty list is where the findings go.
+        out.write(text.removesuffix("[]\n}"))
+        if not self.findings:
+            out.write("[]\n}")
+            return
+        out.write("[\n")
+        for number, finding in enumerate(self.findings):
+            if number:
+                out.write(",\n")
+            out.write("    ")
+            out.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+        out.write("\n  ]\n}")

@@ -66,6 +66,7 @@ DEFAULT_MIN_MEMBER_COUNTRIES = 3
 
 # Verdicts remembered per check before starting afresh: bounded memory.
 _VERDICT_LIMIT = 20_000
+_TEXT_LIMIT = 100_000
 
 
 @attrs.frozen
@@ -163,6 +164,13 @@ class Collector:
         self.findings: list[Finding] = []
         self.counts: dict[str, int] = {}
         self.severities = dict.fromkeys(Severity, 0)
+        self._texts: dict[str, str] = {}
+
+    def shared(self, text: str) -> str:
+        """One copy of each repeated text: many findings share their message."""
+        if len(self._texts) > _TEXT_LIMIT:
+            self._texts.clear()
+        return self._texts.setdefault(text, text)
 
     def add(self, finding: Finding) -> None:
         """Count a finding, and keep it unless `max_findings` are kept already."""
@@ -256,12 +264,12 @@ class Context:
             Finding(
                 rule=rule,
                 severity=severity or CATALOGUE[rule].severity,
-                message=message,
+                message=self.collector.shared(message),
                 location=location,
-                hint=hint,
+                hint=None if hint is None else self.collector.shared(hint),
                 entity=entity,
                 value=None if value is None else _text(value),
-                expected=expected,
+                expected=None if expected is None else self.collector.shared(expected),
                 related=tuple(related),
             )
         )

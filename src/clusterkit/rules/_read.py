@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from clusterkit.io._excel import read_workbook
 from clusterkit.io._json import read_json_document
 from clusterkit.io._jsonl import iter_jsonl_lines, row_from_line
 from clusterkit.io._rows import Complain, RawRow, given_values, render
-from clusterkit.io._text import describe_undecodable, open_text, undecodable_line
+from clusterkit.io._text import describe_undecodable
 from clusterkit.models import COUNTERS, TABLES, Dataset, counter_defaults
 from clusterkit.models.vocabulary import ActivityType
 from clusterkit.report import Entity
@@ -152,10 +153,11 @@ def _guarded(
         yield from rows
     except DatasetReadError as error:
         location = error.location or Location(file=display)
+        problem = str(error).removeprefix(f"{location}: ")
         context.report(
             "CK-FILE-001",
             location,
-            f"{error}; reading of {location.file or display} stopped here, "
+            f"{problem}; reading of {location.file or display} stopped here, "
             "rows after this point were not checked",
         )
 
@@ -183,37 +185,83 @@ def _csv_batches(
     path: Path, display: str, table: str, context: Context
 ) -> Iterator[Batch]:
     try:
-        handle = open_text(path, display, newline="")
-    except DatasetReadError as error:
-        context.report("CK-FILE-001", Location(file=display), str(error))
+        # Bytes that are not UTF-8 become lone surrogates, found row by row below,
+        # so the rows before a bad byte are checked rather than lost with it.
+        handle = path.open(encoding="utf-8-sig", newline="", errors="surrogateescape")
+    except OSError as problem:
+        context.report(
+            "CK-FILE-001",
+            Location(file=display),
+            f"{display}: cannot open: {problem.strerror or problem}",
+        )
         return
     with handle:
         reader = csv.reader(handle, strict=True)
-        try:
-            yield from _csv_chunks(reader, path, display, table, context)
-        except UnicodeDecodeError as error:
-            line = undecodable_line(path)
-            context.report(
-                "CK-FILE-001",
-                Location(file=display, line=line),
-                f"{describe_undecodable(path, error)}; reading stopped at line "
-                f"{line}, rows after it were not checked",
-            )
-        except csv.Error as error:
-            context.report(
-                "CK-FILE-001",
-                Location(file=display, line=reader.line_num),
-                f"malformed CSV: {error} (an unterminated quote?); reading stopped "
-                "here, rows after it were not checked",
-            )
+        failure: list[tuple[Exception, int]] = []
+        rows = _until_failure(reader, failure)
+        yield from _csv_chunks(rows, reader, display, table, context, failure)
+    for error, checked in failure:
+        if isinstance(error, UnicodeDecodeError):
+            message = describe_undecodable(path, error)
+        else:
+            message = f"malformed CSV: {error} (an unterminated quote?)"
+        context.report(
+            "CK-FILE-001",
+            Location(file=display, line=checked + 1),
+            f"{message}; reading stopped here: the rows from this line on were "
+            "not checked",
+        )
 
 
-def _csv_chunks(
-    reader: Any, path: Path, display: str, table: str, context: Context
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable_row(
+    rows: Sequence[list[str]],
+) -> tuple[int, UnicodeDecodeError] | None:
+    """The first row holding a byte that is not UTF-8, and the error it gives."""
+    if not _SURROGATE.search("".join(itertools.chain.from_iterable(rows))):
+        return None
+    for index, row in enumerate(rows):
+        found = _SURROGATE.search("".join(row))
+        if found is not None:
+            byte = bytes([ord(found.group()) - 0xDC00])
+            error = UnicodeDecodeError("utf-8", byte, 0, 1, "invalid start byte")
+            return index, error
+    return None  # pragma: no cover - the search over all rows found one
+
+
+def _until_failure(
+    reader: Any, failure: list[tuple[Exception, int]]
+) -> Iterator[list[str]]:
+    """The rows of `reader` until one cannot be read.
+
+    The rows before a bad byte or quote are kept and checked, not lost with it;
+    the failure goes in `failure` with the last line that was read whole.
+    """
+    last = 0
+    try:
+        for row in reader:
+            yield row
+            last = reader.line_num
+    except (UnicodeDecodeError, csv.Error) as error:
+        failure.append((error, last))
+
+
+def _csv_chunks(  # noqa: PLR0917 - the reader, its rows and where they go
+    rows: Iterator[list[str]],
+    reader: Any,
+    display: str,
+    table: str,
+    context: Context,
+    failure: list[tuple[Exception, int]],
 ) -> Iterator[Batch]:
-    del path
     header_line = 0
-    for cells in reader:
+    for cells in rows:
+        bad = _undecodable_row([cells])
+        if bad is not None:
+            failure.append((bad[1], header_line))
+            return
         header_line = reader.line_num
         if "".join(cells).strip():
             break
@@ -226,22 +274,47 @@ def _csv_chunks(
     checks = field_checks(table, context.enabled)
     last = header_line
     while True:
-        rows = list(itertools.islice(reader, BATCH_ROWS))
-        if not rows:
+        chunk = list(itertools.islice(rows, BATCH_ROWS))
+        if not chunk:
             return
         numbers: Sequence[int]
-        if reader.line_num - last == len(rows):
-            numbers = range(last + 1, last + 1 + len(rows))
+        if reader.line_num - last == len(chunk):
+            numbers = range(last + 1, last + 1 + len(chunk))
         else:
-            numbers = _physical_lines(rows, last)
+            numbers = _physical_lines(chunk, last)
         last = reader.line_num
-        if set(map(len, rows)) != {width}:
-            rows, numbers = _drop_odd_rows(rows, numbers, width, source, context)
-            if not rows:
-                continue
-        columns = list(zip(*rows, strict=True))
-        raw = {field: columns[index] for field, index in positions.items()}
-        yield _parse(source, checks, raw, numbers, context)
+        found = _undecodable_row(chunk)
+        if found is not None:
+            index, error = found
+            failure.append((error, numbers[index] - 1))
+            chunk, numbers = chunk[:index], numbers[:index]
+            if chunk:
+                yield from _csv_chunk_batch(
+                    chunk, numbers, width, positions, source, checks, context
+                )
+            return
+        yield from _csv_chunk_batch(
+            chunk, numbers, width, positions, source, checks, context
+        )
+
+
+def _csv_chunk_batch(  # noqa: PLR0917 - the parts of a chunk
+    chunk: list[list[str]],
+    numbers: Sequence[int],
+    width: int,
+    positions: dict[str, int],
+    source: TableSource,
+    checks: dict[str, FieldCheck],
+    context: Context,
+) -> Iterator[Batch]:
+    """The batch of one chunk of CSV rows (none if every row was malformed)."""
+    if set(map(len, chunk)) != {width}:
+        chunk, numbers = _drop_odd_rows(chunk, numbers, width, source, context)
+        if not chunk:
+            return
+    columns = list(zip(*chunk, strict=True))
+    raw = {field: columns[index] for field, index in positions.items()}
+    yield _parse(source, checks, raw, numbers, context)
 
 
 def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:

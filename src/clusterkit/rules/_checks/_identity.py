@@ -175,6 +175,8 @@ def _report_duplicates(context: Context, table: str, numbers: set[int]) -> None:
             if number not in numbers:
                 continue
             key = batch.entity(index).id
+            if key is None:
+                continue  # no id at all is a finding of its own (CK-TYPE-001)
             if key not in first:
                 first[key] = batch.location(index, field)
                 continue
