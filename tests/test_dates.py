@@ -14,11 +14,13 @@ from clusterkit._dates import is_iso_date_text, parse_iso_date
 
 
 def test_iso_dates_parse() -> None:
-    """ISO text, dates and midnight datetimes give dates; other types pass through."""
+    """ISO text, dates and midnight datetimes give dates; numbers are not dates."""
     assert parse_iso_date(" 2017-03-14 ") == dt.date(2017, 3, 14)
     assert parse_iso_date(dt.datetime(2017, 3, 14)) == dt.date(2017, 3, 14)  # noqa: DTZ001 - workbook cells are naive
     assert parse_iso_date(dt.date(2017, 3, 14)) == dt.date(2017, 3, 14)
-    assert parse_iso_date(20170314) == 20170314
+    with pytest.raises(PydanticCustomError, match="a number, not a date"):
+        parse_iso_date(20170314)
+    assert parse_iso_date(b"2017") == b"2017"  # other types are pydantic's to refuse
 
 
 @pytest.mark.parametrize(

@@ -436,7 +436,7 @@ class TestJsonDocument:
         ("text", "message", "line", "column"),
         [
             ("", "the file is empty", 1, 1),
-            ("[]", "got an array", 1, 3),
+            ("[]", "got an array", 1, 1),
             ('{"clusters": [}', "JSON syntax error: Expecting value", 1, 15),
             (
                 '{"clusters": []',

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import warnings
 from typing import Any
 
 from dateutil import parser as date_parser
@@ -51,6 +52,7 @@ def parse_iso_date(value: Any) -> Any:
                 {"value": value.isoformat()},
             )
         return value.date()
+    _refuse_numbers(value)
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -75,6 +77,17 @@ def parse_iso_date(value: Any) -> Any:
         ) from None
 
 
+def _refuse_numbers(value: Any) -> None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # pydantic would read a number as seconds since 1970: 20170314 is not a day
+        # in August 1970, so a number is refused, not guessed.
+        raise PydanticCustomError(
+            "date_format",
+            "{value} is a number, not a date; write it as text, YYYY-MM-DD",
+            {"value": repr(value)},
+        )
+
+
 def is_iso_date_text(value: object) -> bool:
     """Whether `value` is text with the ISO shape `YYYY-MM-DD` (surrounding space allowed)."""
     return isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()) is not None
@@ -88,9 +101,13 @@ _YEAR_FIRST = re.compile(r"[0-9]{4}[^0-9]")
 def _read(
     text: str, default: dt.datetime, *, dayfirst: bool, yearfirst: bool
 ) -> dt.datetime:
-    return date_parser.parse(
-        text, default=default, dayfirst=dayfirst, yearfirst=yearfirst
-    )
+    with warnings.catch_warnings():
+        # dateutil warns of words it takes for time zones ("8a6AA"); the reading
+        # is judged below, and a warning must not escape into the caller's run.
+        warnings.simplefilter("ignore")
+        return date_parser.parse(
+            text, default=default, dayfirst=dayfirst, yearfirst=yearfirst
+        )
 
 
 def _other_spelling(value: str, text: str) -> dt.date:

@@ -149,10 +149,12 @@ def _document_rows(
     if scanner.peek() == "":
         raise scanner.fail("the file is empty; expected a JSON object of tables")
     if scanner.peek() != "{":
+        start = scanner.location()
         found = scanner.value()
-        raise scanner.fail(
+        raise DatasetReadError.at(
+            start,
             f'expected a JSON object of tables ({{"clusters": [...], ...}}), '
-            f"got {json_kind(found)}"
+            f"got {json_kind(found)}",
         )
     scanner.expect("{", "'{'")
     if scanner.peek() == "}":

@@ -77,7 +77,12 @@ class FieldCheck:
     """Checks the values of one field of one table, remembering each distinct value."""
 
     def __init__(
-        self, table: str, field: str, enabled: Collection[str] = frozenset()
+        self,
+        table: str,
+        field: str,
+        enabled: Collection[str] = frozenset(),
+        *,
+        flat: bool = True,
     ) -> None:
         model = TABLES[table]
         info = model.model_fields[field]
@@ -105,6 +110,8 @@ class FieldCheck:
         self._troubled: set[Any] = set()
         self._repeats: bool | None = None
         self.distinct: set[Any] | None = None
+        # CSV cells hold lists as ';'-separated text; JSON values are lists already.
+        self.flat = flat
 
     def check(self, raw: Any) -> tuple[Any, tuple[CellProblem, ...]]:
         """The parsed value of one raw cell value and its problems (value `None` if bad)."""
@@ -113,13 +120,21 @@ class FieldCheck:
             return value, _NO_PROBLEMS
         return value, problems
 
-    def _check(self, raw: Any) -> tuple[Any, tuple[CellProblem, ...]]:
+    def _check(self, raw: Any) -> tuple[Any, tuple[CellProblem, ...]]:  # noqa: PLR0911 - one return per kind of answer
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None, (_MISSING if self.required else _NO_PROBLEMS)
         if self.is_country:
-            return _check_country(raw)
+            if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+                return _check_country(raw)
+            return None, (
+                CellProblem(
+                    "CK-COUNTRY-001",
+                    f"{raw!r} is not a country: give a name or code as text",
+                    expected="a country name or ISO 3166-1 code",
+                ),
+            )
         given = raw
-        if isinstance(raw, str) and (self.is_list or self.is_mapping):
+        if self.flat and isinstance(raw, str) and (self.is_list or self.is_mapping):
             given = cell_to_input(self.table, self.field, raw)
         try:
             value = self._adapter.validate_python(given)
@@ -157,15 +172,38 @@ class FieldCheck:
         when they were worked out on the way (`None` otherwise).
         """
         self.distinct = None
+        if not texts and not _all_text(raw):
+            return self._by_distinct_typed(raw)
         if self.bulk and self._repeats is None and raw:
             # Ids of the table itself hardly repeat, ids of others (an activity's
             # partnership) do: the first batch decides how to check the column.
             self._repeats = len(set(raw)) * 2 < len(raw)
-        if self.bulk and not self._repeats and (texts or _all_text(raw)):
+        if self.bulk and not self._repeats:
             bulk = self._bulk(raw)
             if bulk is not None:
                 return bulk, {}
         return self._by_distinct(raw)
+
+    def _by_distinct_typed(
+        self, raw: Sequence[Any]
+    ) -> tuple[list[Any], dict[int, tuple[CellProblem, ...]]]:
+        """Values from JSON: 1, 1.0 and true are equal in Python but not as input."""
+        parsed: list[Any] = []
+        found: dict[int, tuple[CellProblem, ...]] = {}
+        memory: dict[Any, tuple[Any, tuple[CellProblem, ...]]] = {}
+        for index, item in enumerate(raw):
+            given = _hashable(item)
+            try:
+                key = (type(item), given)
+                result = memory.get(key)
+                if result is None:
+                    result = memory[key] = self.check(given)
+            except TypeError:  # a mapping: check it as it comes
+                result = self.check(item)
+            parsed.append(result[0])
+            if result[1]:
+                found[index] = result[1]
+        return parsed, found
 
     def _bulk(self, raw: Sequence[str]) -> list[Any] | None:
         # Control characters, over-long ids and missing required values take the
@@ -368,8 +406,14 @@ def _check_country(raw: Any) -> tuple[Any, tuple[CellProblem, ...]]:
     return country.alpha2, _NO_PROBLEMS
 
 
-def field_checks(table: str, enabled: Collection[str]) -> dict[str, FieldCheck]:
-    """A fresh check for every field of a table (each keeps its own memory)."""
+def field_checks(
+    table: str, enabled: Collection[str], *, flat: bool = True
+) -> dict[str, FieldCheck]:
+    """A fresh check for every field of a table (each keeps its own memory).
+
+    `flat` says list cells are `;`-separated text (CSV), not lists (JSON).
+    """
     return {
-        name: FieldCheck(table, name, enabled) for name in TABLES[table].model_fields
+        name: FieldCheck(table, name, enabled, flat=flat)
+        for name in TABLES[table].model_fields
     }

@@ -203,6 +203,11 @@ def _csv_batches(
     for error, checked in failure:
         if isinstance(error, UnicodeDecodeError):
             message = describe_undecodable(path, error)
+        elif "field larger than field limit" in str(error):
+            message = (
+                f"malformed CSV: a cell longer than {csv.field_size_limit():,} "
+                "characters, most likely an unterminated quote that runs on"
+            )
         else:
             message = f"malformed CSV: {error} (an unterminated quote?)"
         context.report(
@@ -424,7 +429,8 @@ def _table_row_batches(
     context: Context,
 ) -> Iterator[Batch]:
     known = TABLES[table].model_fields
-    checks = field_checks(table, context.enabled)
+    # Workbook cells are flat text turned into lists by the reader, like JSON.
+    checks = field_checks(table, context.enabled, flat=False)
     source: TableSource | None = None
     unknown: dict[str, tuple[Location, int]] = {}
     index = 0
@@ -441,7 +447,7 @@ def _table_row_batches(
                 _missing_columns(source, context)
         numbers: list[int] = []
         for offset, row in enumerate(chunk):
-            numbers.append(index + offset if kind == "json" else row.location.line or 0)
+            numbers.append(_number(row, index + offset, kind))
             for key in row.values:
                 if key not in known:
                     where, count = unknown.get(key, (row.location_of(key), 0))
@@ -470,6 +476,16 @@ def _table_row_batches(
         )
 
 
+def _number(row: RawRow, counted: int, kind: SourceKind) -> int:
+    """A row's number: its line, or for a JSON document its index in the array."""
+    if kind != "json":
+        return row.location.line or 0
+    pointer = row.location.pointer or ""
+    last = pointer.rsplit("/", 1)[-1]
+    # Entries that are not objects were skipped: the pointer still counts them.
+    return int(last) if last.isdigit() else counted
+
+
 def _missing_columns(source: TableSource, context: Context) -> None:
     for name in REQUIRED[source.table]:
         if name not in source.columns:
@@ -488,7 +504,7 @@ def _dataset_batches(ds: Dataset, display: str, context: Context) -> Iterator[Ba
         if not records:
             continue
         source = TableSource(table, "dataset", display or None)
-        checks = field_checks(table, context.enabled)
+        checks = field_checks(table, context.enabled, flat=False)
         for start in range(0, len(records), BATCH_ROWS):
             chunk = records[start : start + BATCH_ROWS]
             values = [
