@@ -138,3 +138,13 @@ def test_join() -> None:
     assert _join([]) == ""
     assert _join(["A"]) == "`A`"
     assert _join(["A", "B", "C"]) == "`A`, `B` and `C`"
+
+
+def test_cli_page_shows_the_real_explain_output() -> None:
+    """The `clusterkit explain` sample on the CLI page is what the command prints."""
+    page = (Path(__file__).parents[1] / "docs" / "reference" / "cli.md").read_text(
+        encoding="utf-8"
+    )
+    marker = "$ clusterkit explain CK-FK-001\n"
+    shown = page[page.index(marker) + len(marker) :].split("```", 1)[0]
+    assert shown == explain("CK-FK-001").rstrip("\n") + "\n"

@@ -74,9 +74,6 @@ class Batch:
         # Distinct values of single columns, as the cell checks found them.
         self._distinct: dict[Any, set[Any]] = distinct or {}
 
-    def __len__(self) -> int:
-        return len(self.numbers)
-
     def __getitem__(self, field: str) -> list[Any]:
         return self.columns[field]
 

@@ -227,10 +227,7 @@ class FieldCheck:
         self, raw: Sequence[Any]
     ) -> tuple[list[Any], dict[int, tuple[CellProblem, ...]]]:
         values, problems = self._values, self._problems
-        try:
-            distinct = set(raw)
-        except TypeError:  # lists or mappings from JSON: check each as it comes
-            return self._one_by_one(raw)
+        distinct = set(raw)
         if len(values) > _CACHE_LIMIT:
             values.clear()
             problems.clear()
@@ -251,18 +248,6 @@ class FieldCheck:
             index: problems[item] for index, item in enumerate(raw) if item in troubled
         }
 
-    def _one_by_one(
-        self, raw: Sequence[Any]
-    ) -> tuple[list[Any], dict[int, tuple[CellProblem, ...]]]:
-        parsed: list[Any] = []
-        found: dict[int, tuple[CellProblem, ...]] = {}
-        for index, item in enumerate(raw):
-            value, problems = self.check(_hashable(item))
-            parsed.append(value)
-            if problems:
-                found[index] = problems
-        return parsed, found
-
     def _problem(self, error: ValidationError, raw: Any) -> CellProblem:
         entry = error.errors(include_url=False)[0]
         kind = entry["type"]
@@ -278,8 +263,6 @@ class FieldCheck:
             )
         if kind == "enum" and self._enum is not None:
             return _enum_problem(self._enum, raw)
-        if self.is_list and entry["loc"] and self._enum is not None:
-            return _enum_problem(self._enum, entry.get("input"))
         if kind in {"string_pattern_mismatch", "string_too_long"} and (
             self.max_length is not None or self.is_list
         ):

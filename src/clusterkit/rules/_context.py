@@ -172,20 +172,26 @@ class Collector:
             self._texts.clear()
         return self._texts.setdefault(text, text)
 
+    def count(self, rule: str, severity: Severity) -> None:
+        """Count a finding that is not kept."""
+        self.counts[rule] = self.counts.get(rule, 0) + 1
+        self.severities[severity] += 1
+
     def add(self, finding: Finding) -> None:
-        """Count a finding, and keep it unless `max_findings` are kept already."""
-        self.counts[finding.rule] = self.counts.get(finding.rule, 0) + 1
-        self.severities[finding.severity] += 1
-        limit = self.options.max_findings
-        if limit is None or len(self.findings) < limit:
-            self.findings.append(finding)
+        """Count a finding and keep it."""
+        self.count(finding.rule, finding.severity)
+        self.findings.append(finding)
 
 
 class Context:
     """One dataset being validated: its indexes, and where its findings go."""
 
-    def __init__(self, collector: Collector) -> None:
+    def __init__(
+        self, collector: Collector, reread: Callable[[str], Iterator[Batch]]
+    ) -> None:
         self.collector = collector
+        # The batches of one table read again (to confirm duplicate keys).
+        self.reread = reread
         self.options = collector.options
         self.enabled = collector.enabled
         self.generations: dict[str, Generation] = {
@@ -202,7 +208,6 @@ class Context:
         self.referenced_smes: set[str] = set()
         self.active_partnerships: set[str] = set()
         self._verdicts: dict[Any, tuple[set[Any], set[Any]]] = {}
-        self.reread: Callable[[str], Iterator[Batch]] = _nothing
 
     def failing(
         self,
@@ -256,9 +261,7 @@ class Context:
             and len(self.collector.findings) >= self.options.max_findings
         ):
             # Counted, not kept: skip building the finding.
-            level = severity or CATALOGUE[rule].severity
-            self.collector.counts[rule] = self.collector.counts.get(rule, 0) + 1
-            self.collector.severities[level] += 1
+            self.collector.count(rule, severity or CATALOGUE[rule].severity)
             return
         self.collector.add(
             Finding(
@@ -286,16 +289,9 @@ class Context:
         return None if found is None else found[0].location(found[1], "id")
 
 
-def _nothing(table: str) -> Iterator[Batch]:
-    del table
-    return iter(())
-
-
 def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return ";".join(str(item) for item in value)
     return str(value)
 
 

@@ -162,16 +162,15 @@ def _limit(value: int | None) -> int | None:
 
 
 def _validate_one(source: Any, display: str, collector: Collector) -> None:
-    context = Context(collector)
     quiet = Collector(attrs.evolve(collector.options, max_findings=0))
 
     def reread(table: str) -> Iterator[Batch]:
         # Rows read a second time report nothing: their findings are counted already.
-        for batch in read_source(source, display, Context(quiet)):
+        for batch in read_source(source, display, Context(quiet, reread)):
             if batch.table == table:
                 yield batch
 
-    context.reread = reread
+    context = Context(collector, reread)
     for batch in read_source(source, display, context):
         context.sources.setdefault(batch.table, batch.source)
         _index(batch, context)

@@ -55,11 +55,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> dataset.json <==",
             '{"clusters": [',
-            '  {"id": "DE-001", "name": "Bavarian Photonics Cluster", "country": "DE"},',
-            '  {"id": "FR-002", "name": "Lyon Textile Cluster" "country": "FR"}',
+            '  {"id": "DE-001", "name": "Bavarian Photonics Cluster", "country":'
+            ' "DE"},',
+            '  {"id": "FR-001", "name": "Paris Optics Valley" "country": "FR"}',
             "]}",
             "",
-            "dataset.json:3:51: error CK-FILE-001 invalid JSON: expecting ',' delimiter",
+            "dataset.json:3:50: error CK-FILE-001 JSON syntax error: Expecting ','"
+            " delimiter;",
+            "    reading of dataset.json stopped here, rows after this point were not"
+            " checked",
         ),
         fix=(
             "Repair the file the message names. Save CSV files as UTF-8 (in Excel: "
@@ -76,16 +80,17 @@ EXPLANATIONS: dict[str, Explanation] = {
             "A table's header row lacks a column the table requires, so no row of the "
             "table can be a complete record. The required columns are: generations "
             "id, name, family, programme, start, end; clusters id, name, country; smes "
-            "id, name; partnerships id, acronym, generation, funding, coordinator, "
-            "members; targets partnership, country; activities id, partnership, type, "
-            "start. The finding points at line 1 and names the missing column."
+            "id, name, country; partnerships id, acronym, name, generation; targets "
+            "partnership, country; activities id, partnership, type, start. The "
+            "finding points at line 1 and names the missing column."
         ),
         example=_lines(
             "==> clusters.csv <==",
             "id,name,city",
             "DE-001,Bavarian Photonics Cluster,Munich",
             "",
-            "clusters.csv:1: error CK-HDR-001 missing required column 'country'",
+            "clusters.csv:1: error CK-HDR-001 required column 'country' is missing"
+            " from clusters",
         ),
         fix=(
             "Add the column to the header and fill it in on every row. Header names "
@@ -107,9 +112,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> clusters.csv <==",
             "id,name,country,webiste",
-            "DE-001,Bavarian Photonics Cluster,DE,https://photonics.example.org",
+            "DE-001,Bavarian Photonics"
+            " Cluster,DE,https://bavarian-photonics.example.org",
             "",
-            "clusters.csv:1:4: warning CK-HDR-002 unknown column 'webiste' is ignored",
+            "clusters.csv:1:4: warning CK-HDR-002 unknown column 'webiste' in"
+            " clusters; it is ignored",
+            "    hint: did you mean 'website'?",
         ),
         fix=(
             "Rename the column to the field it was meant to be (here 'website', as "
@@ -129,8 +137,9 @@ EXPLANATIONS: dict[str, Explanation] = {
             "id,name,country,city,City",
             "DE-001,Bavarian Photonics Cluster,DE,Munich,Nuremberg",
             "",
-            "clusters.csv:1:5: error CK-HDR-003 duplicate column 'city' (also column 4);"
-            " column 5 is ignored",
+            "clusters.csv:1:5: error CK-HDR-003 duplicate column 'city' (also column"
+            " 4);",
+            "    this column is ignored",
         ),
         fix=(
             "Keep one of the two columns: merge their values into the first and "
@@ -149,11 +158,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> smes.csv <==",
             "id,name,country",
-            "SME-0001,Zomo Ceramics Ltd,IE",
-            "SME-0002,Vevix Hospitality, Sp. z o.o.,PL",
+            "SME-001,Lumen Optics GmbH,DE",
+            "SME-005,Vevix Hospitality, Sp. z o.o.,PL",
             "",
-            "smes.csv:3: error CK-ROW-001 row has 4 cells, the header has 3;"
-            " the row is skipped",
+            "smes.csv:3: error CK-ROW-001 row has 4 cells but the header has 3; the"
+            " row was not checked",
         ),
         fix=(
             'Quote cells that contain commas ("Vevix Hospitality, Sp. z o.o."), '
@@ -174,10 +183,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,webinar,2023-02-30",
+            "A4,P1,webinar,2019-02-30",
             "",
-            "activities.csv:2:4: error CK-TYPE-001 2023-02-30 is not a real date:"
-            " February 2023 has 28 days",
+            "activities.csv:2:4: error CK-TYPE-001 2019-02-30 is well-formed but is"
+            " not a real date:",
+            "    February 2019 has 28 days",
         ),
         fix=(
             "Correct the value in the cell the finding points at. Write counts as "
@@ -197,13 +207,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,trade_fair,14 March 2017",
+            "A6,P2,trade_fair,8 April 2019",
             "",
-            "activities.csv:2:4: warning CK-TYPE-002 date '14 March 2017' read as"
-            " 2017-03-14",
+            "activities.csv:2:4: warning CK-TYPE-002 '8 April 2019' is not an ISO"
+            " 8601 date;",
+            "    read as 2019-04-08",
+            "    hint: write it as 2019-04-08",
         ),
         fix=(
-            "Rewrite the date as YYYY-MM-DD (2017-03-14). In a spreadsheet, give the "
+            "Rewrite the date as YYYY-MM-DD (2019-04-08). In a spreadsheet, give the "
             "column the ISO date format, or the text format, before saving as CSV. "
             "To accept such dates on purpose, use --ignore CK-TYPE-002."
         ),
@@ -218,13 +230,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,study_visit,03/04/2017",
+            "A3,P1,b2b_matchmaking,05/03/2019",
             "",
-            "activities.csv:2:4: error CK-TYPE-003 ambiguous date '03/04/2017'",
+            "activities.csv:2:4: error CK-TYPE-003 '05/03/2019' is ambiguous:",
+            "    it reads as 2019-05-03 or 2019-03-05; write it as YYYY-MM-DD",
+            "    hint: it reads as 2019-05-03 or 2019-03-05",
         ),
         fix=(
             "Write the date as YYYY-MM-DD, choosing the reading that was meant "
-            "(2017-04-03 or 2017-03-04). Such dates usually come from a spreadsheet's "
+            "(2019-05-03 or 2019-03-05). Such dates usually come from a spreadsheet's "
             "local date format: give the column the ISO date format before saving."
         ),
     ),
@@ -240,10 +254,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,matchmaking,2016-05-10",
+            "A3,P1,matchmaking,2019-03-05",
             "",
-            "activities.csv:2:3: error CK-ENUM-001 'matchmaking' is not an activity"
-            " type",
+            "activities.csv:2:3: error CK-ENUM-001 'matchmaking' is not one of the"
+            " allowed values",
+            "    hint: did you mean 'b2b_matchmaking'?",
         ),
         fix=(
             "Replace the value with one of the vocabulary (here 'b2b_matchmaking', as "
@@ -264,8 +279,8 @@ EXPLANATIONS: dict[str, Explanation] = {
             "id,name,country",
             "DE-001,Bavarian Photonics Cluster,Bavaria",
             "",
-            "clusters.csv:2:3: error CK-COUNTRY-001 'Bavaria' is not one country (it is"
-            " a subdivision)",
+            "clusters.csv:2:3: error CK-COUNTRY-001 'Bavaria' is not one country (it"
+            " is a subdivision)",
         ),
         fix=(
             "Write the country's ISO 3166-1 alpha-2 code (DE, FR, US); other codes, "
@@ -285,10 +300,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> targets.csv <==",
             "partnership,country",
-            "P01,Korea",
+            "P1,Korea",
             "",
-            "targets.csv:2:2: error CK-COUNTRY-002 'Korea' could be several countries:"
-            " KP, KR",
+            "targets.csv:2:2: error CK-COUNTRY-002 'Korea' could be several"
+            " countries: KP, KR",
+            "    hint: write one ISO code: KP, KR",
         ),
         fix=(
             "Write the code of the country that was meant, such as KR for the "
@@ -309,8 +325,9 @@ EXPLANATIONS: dict[str, Explanation] = {
             "id,name,country",
             "DE-001,Bavarian Photonics Cluster,Germany",
             "",
-            "clusters.csv:2:3: info CK-COUNTRY-003 country 'Germany' is not written as"
-            " its ISO code 'DE'",
+            "clusters.csv:2:3: info CK-COUNTRY-003 'Germany' is Germany; write it as"
+            " its ISO code DE",
+            "    hint: write DE",
         ),
         fix=(
             "Replace the value with the code the message gives. List every such value "
@@ -329,10 +346,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,b2b_meetings",
-            "A0001,P01,b2b_matchmaking,2016-05-10,-12",
+            "A3,P1,b2b_matchmaking,2019-03-05,-9",
             "",
-            "activities.csv:2:5: error CK-COUNT-001 b2b_meetings is -12; counts cannot"
-            " be negative",
+            "activities.csv:2:5: error CK-COUNT-001 '-9' is negative; b2b_meetings"
+            " counts,",
+            "    so it is at least 0",
         ),
         fix=(
             "Correct the figure. A minus sign is often a stray character, or a "
@@ -351,11 +369,11 @@ EXPLANATIONS: dict[str, Explanation] = {
             "==> clusters.csv <==",
             "id,name,country",
             "DE-001,Bavarian Photonics Cluster,DE",
-            "FR-002,Lyon Textile Cluster,FR",
+            "FR-001,Paris Optics Valley,FR",
             "DE-001,Saxon Automotive Cluster,DE",
             "",
-            "clusters.csv:4:1: error CK-PK-001 duplicate cluster id 'DE-001' (first on"
-            " line 2)",
+            "clusters.csv:4:1: error CK-PK-001 duplicate id 'DE-001' in clusters;",
+            "    first at clusters.csv:2:1 (id)",
         ),
         fix=(
             "If both rows describe the same record, merge them into one. If they are "
@@ -373,15 +391,16 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,webinar,2016-04-12",
-            "A0002,P1,c2c_meeting,2016-05-03",
+            "A1,P1,business_mission,2018-05-14",
+            "A2,P01,c2c_meeting,2018-09-20",
             "",
-            "(partnerships.csv holds P01 and P02)",
-            "activities.csv:3:2: error CK-FK-001 activity A0002 refers to unknown"
-            " partnership 'P1'",
+            "(partnerships.csv holds P1 and P2)",
+            "activities.csv:3:2: error CK-FK-001 partnership 'P01' does not exist in"
+            " partnerships",
+            "    hint: did you mean 'P1'?",
         ),
         fix=(
-            "Correct the id (here 'P01', as the hint says), or add the missing "
+            "Correct the id (here 'P1', as the hint says), or add the missing "
             "partnership to partnerships.csv. Validate the whole dataset folder, so "
             "that the partnerships are read together with their activities."
         ),
@@ -396,11 +415,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp4i-2,co_funded,DE-001,DE-001;FR-002;IT-003",
+            "id,acronym,name,generation",
+            "P1,PHOTON-GO,Photonics Go Global,escp4i-2",
             "",
-            "partnerships.csv:2:3: error CK-FK-002 partnership P01 refers to unknown"
-            " generation 'escp4i-2'",
+            "partnerships.csv:2:4: error CK-FK-002 generation 'escp4i-2' does not"
+            " exist in generations",
+            "    hint: did you mean 'escp-4i-2'?",
         ),
         fix=(
             "Write one of the shipped ids (here 'escp-4i-2', as the hint says), or "
@@ -417,11 +437,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;FR-02;IT-003",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go"
+            " Global,escp-4i-2,IT-001,DE-001;FR-01;IT-001;PL-001",
             "",
-            "partnerships.csv:2:6: error CK-FK-003 member 'FR-02' of partnership P01 is"
-            " not a known cluster",
+            "partnerships.csv:2:6: error CK-FK-003 cluster 'FR-01' does not exist in"
+            " clusters",
+            "    hint: did you mean 'FR-001'?",
         ),
         fix=(
             "Correct the id (the hint gives the closest existing one), or add the "
@@ -438,10 +460,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,smes",
-            "A0001,P01,business_mission,2016-08-10,SME-0023;SME-0608",
+            "A1,P1,business_mission,2018-05-14,SME-001;SME-020",
             "",
-            "activities.csv:2:5: error CK-FK-004 activity A0001 refers to unknown SME"
-            " 'SME-0608'",
+            "activities.csv:2:5: error CK-FK-004 SME 'SME-020' does not exist in smes",
+            "    hint: did you mean 'SME-004'?",
         ),
         fix=(
             "Correct the id, or add the SME to smes.csv (its id and name are "
@@ -458,11 +480,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> smes.csv <==",
-            "id,name,clusters",
-            "SME-0001,Zomo Ceramics Ltd,IE-01",
+            "id,name,country,clusters",
+            "SME-001,Lumen Optics GmbH,DE,DE-01",
             "",
-            "smes.csv:2:3: error CK-FK-005 SME SME-0001 refers to unknown cluster"
-            " 'IE-01'",
+            "smes.csv:2:4: error CK-FK-005 cluster 'DE-01' does not exist in clusters",
+            "    hint: did you mean 'DE-001'?",
         ),
         fix=(
             "Correct the id (the hint gives the closest existing one), or add the "
@@ -479,12 +501,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> targets.csv <==",
             "partnership,country",
-            "P01,US",
-            "P03,CN",
+            "P1,US",
+            "P3,CN",
             "",
-            "(partnerships.csv holds P01 and P02)",
-            "targets.csv:3:1: error CK-FK-006 target CN refers to unknown partnership"
-            " 'P03'",
+            "(partnerships.csv holds P1 and P2)",
+            "targets.csv:3:1: error CK-FK-006 partnership 'P3' does not exist in"
+            " partnerships",
         ),
         fix=(
             "Correct the partnership id, or add the partnership to partnerships.csv. "
@@ -500,10 +522,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,clusters",
-            "A0001,P01,c2c_meeting,2016-03-23,DE-001;FR-020",
+            "A1,P1,business_mission,2018-05-14,DE-001;FR-010",
             "",
-            "activities.csv:2:5: error CK-FK-007 activity A0001 refers to unknown"
-            " cluster 'FR-020'",
+            "activities.csv:2:5: error CK-FK-007 cluster 'FR-010' does not exist in"
+            " clusters",
+            "    hint: did you mean 'FR-001'?",
         ),
         fix=(
             "Correct the id (the hint gives the closest existing one), or add the "
@@ -521,12 +544,14 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;FR-002;IT-003",
-            "P02,AGRI-GO,escp-4i-2,co_funded,ES-001,ES-001;PL-002;NL-003",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go"
+            " Global,escp-4i-2,IT-001,DE-001;FR-001;IT-001;PL-001",
+            "P2,FOOD-4I,Food Partnership for Third"
+            " Markets,escp-4i-2,ES-001,ES-001;GR-001;AT-001",
             "",
-            "(activities.csv has activities of P01 only)",
-            "partnerships.csv:3:1: warning CK-ORPHAN-001 partnership P02 has no"
+            "(activities.csv has activities of P1 only)",
+            "partnerships.csv:3:1: warning CK-ORPHAN-001 partnership 'P2' has no"
             " activities",
         ),
         fix=(
@@ -545,10 +570,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,end",
-            "A0001,P01,trade_fair,2017-05-12,2017-05-10",
+            "A6,P2,trade_fair,2019-04-11,2019-04-08",
             "",
-            "activities.csv:2:5: error CK-DATE-001 end 2017-05-10 is before start"
-            " 2017-05-12",
+            "activities.csv:2:5: error CK-DATE-001 ends (2019-04-08) before it starts"
+            " (2019-04-11)",
         ),
         fix=(
             "Correct whichever date is wrong. A one-day activity has the same start "
@@ -569,11 +594,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0007,P01,business_mission,2018-03-05",
+            "A4,P1,webinar,2020-03-10",
             "",
-            "(P01 runs from 2015-12-11 to 2018-01-26)",
-            "activities.csv:2:4: error CK-DATE-002 start 2018-03-05 is after the end of"
-            " P01, 2018-01-26",
+            "(P1 runs from 2018-02-01 to 2020-01-31)",
+            "activities.csv:2:4: error CK-DATE-002 activity start 2020-03-10 is"
+            " outside the period of",
+            "    partnership 'P1' (2018-02-01 to 2020-01-31)",
         ),
         fix=(
             "Correct the activity's date, or its partnership if the activity belongs "
@@ -591,12 +617,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members,start,end",
-            "P01,CHIPS-GO,escp-4i-1,co_funded,BG-002,BG-002;PL-003;CZ-001,2015-10-01,"
-            "2018-01-26",
+            "id,acronym,name,generation,start,end",
+            "P1,PHOTON-GO,Photonics Go Global,escp-4i-2,2017-11-01,2020-01-31",
             "",
-            "partnerships.csv:2:7: error CK-DATE-003 P01 starts 2015-10-01, before"
-            " escp-4i-1 (2015-12-01)",
+            "partnerships.csv:2:5: error CK-DATE-003 partnership start 2017-11-01 is"
+            " outside the period of",
+            "    generation 'escp-4i-2' (2018-01-01 to 2020-02-29)",
         ),
         fix=(
             "Correct the date, or the generation if the partnership belongs to "
@@ -616,11 +642,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start",
-            "A0001,P01,webinar,2027-03-14",
+            "A4,P1,webinar,2029-06-10",
             "",
             "(validated with --as-of 2026-01-01)",
-            "activities.csv:2:4: error CK-DATE-004 start 2027-03-14 is after the as-of"
-            " date 2026-01-01",
+            "activities.csv:2:4: error CK-DATE-004 start 2029-06-10 is in the future"
+            " (after 2026-01-01);",
+            "    a reported record cannot be in the future",
         ),
         fix=(
             "Correct the date, or keep planned activities out of the reported data "
@@ -644,11 +671,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,target_country",
-            "A0031,P05,business_mission,2019-05-14,GB",
+            "A1,P1,business_mission,2019-05-14,GB",
             "",
-            "(P05 is a partnership of escp-4i-2)",
-            "activities.csv:2:5: error CK-GEO-001 GB is not a third country on"
-            " 2019-05-14 (an EU member)",
+            "(P1 is a partnership of escp-4i-2)",
+            "activities.csv:2:5: error CK-GEO-001 United Kingdom (GB) is not a third"
+            " country on 2019-05-14:",
+            "    a target must be outside Europe and outside the EU and COSME's"
+            " participating countries",
         ),
         fix=(
             "Correct the country if it is a typo, or the country of a partner rather "
@@ -668,11 +697,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,target_country",
-            "A0040,P01,trade_fair,2017-02-20,BR",
+            "A1,P1,business_mission,2018-05-14,BR",
             "",
-            "(targets.csv lists US and CN for P01)",
-            "activities.csv:2:5: warning CK-GEO-002 BR is not among the targets of P01"
-            " (CN, US)",
+            "(targets.csv lists US, CN and JP for P1)",
+            "activities.csv:2:5: warning CK-GEO-002 BR is not among the declared"
+            " targets of partnership 'P1'",
+            "    (CN, JP, US)",
+            "    hint: add a row (P1, BR) to targets, or correct it",
         ),
         fix=(
             "Add the market to targets.csv for the partnership, or correct the "
@@ -690,12 +721,14 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;FR-002;US-001",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go"
+            " Global,escp-4i-2,IT-001,DE-001;FR-001;IT-001;US-001",
             "",
             "(clusters.csv gives US as the country of US-001)",
-            "partnerships.csv:2:6: error CK-GEO-003 member US-001 is in US, outside the"
-            " EU and COSME",
+            "partnerships.csv:2:6: error CK-GEO-003 member 'US-001' is established in"
+            " United States (US),",
+            "    neither an EU member nor a COSME participant on 2018-01-01",
         ),
         fix=(
             "Check the cluster's country in clusters.csv. If the organisation really "
@@ -717,8 +750,8 @@ EXPLANATIONS: dict[str, Explanation] = {
             "id,name,country,region",
             "GR-001,Attica Agrifood Cluster,GR,GR30",
             "",
-            "clusters.csv:2:4: error CK-GEO-004 region 'GR30' does not start with EL,"
-            " the EU code of GR",
+            "clusters.csv:2:4: error CK-GEO-004 NUTS region GR30 is not in GR:",
+            "    regions of Greece start with EL",
         ),
         fix=(
             "Write the region with the country's EU code (EL30 for Attica), or "
@@ -730,16 +763,17 @@ EXPLANATIONS: dict[str, Explanation] = {
             "A partnership has fewer distinct member clusters than its generation's "
             "min_members (3 in every shipped generation). A strategic cluster "
             "partnership is a consortium by definition: a smaller one was not "
-            "eligible, or its member list is incomplete. The coordinator counts as "
-            "a member."
+            "eligible, or its member list is incomplete. The coordinator counts only "
+            "when it is listed in members."
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;FR-002",
+            "id,acronym,name,generation,coordinator,members",
+            "P2,FOOD-4I,Food Partnership for Third"
+            " Markets,escp-4i-2,ES-001,ES-001;GR-001",
             "",
-            "partnerships.csv:2:6: error CK-PART-001 P01 has 2 members; escp-4i-2"
-            " requires 3",
+            "partnerships.csv:2:6: error CK-PART-001 2 member clusters; a partnership"
+            " needs at least 3",
         ),
         fix=(
             "Complete the member list: every member's id, separated by ';', the "
@@ -755,11 +789,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;DE-002;FR-001",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go Global,escp-4i-2,DE-001,DE-001;DE-002;FR-001",
             "",
-            "partnerships.csv:2:6: warning CK-PART-002 P01 has members in 2 countries;"
-            " escp-4i-2 expects 3",
+            "partnerships.csv:2:6: warning CK-PART-002 members come from 2 countries"
+            " (DE, FR);",
+            "    at least 3 expected",
         ),
         fix=(
             "Check the member list, and the members' countries in clusters.csv. If "
@@ -776,11 +811,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,ES-004,DE-001;FR-002;IT-003",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go"
+            " Global,escp-4i-2,ES-001,DE-001;FR-001;IT-001;PL-001",
             "",
-            "partnerships.csv:2:5: error CK-PART-003 coordinator ES-004 is not among"
-            " the members of P01",
+            "partnerships.csv:2:5: error CK-PART-003 coordinator 'ES-001' is not"
+            " among the members",
+            "    hint: add ES-001 to members",
         ),
         fix="Add the coordinator's id to members, or correct the coordinator.",
     ),
@@ -793,10 +830,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,strand,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,3,co_funded,DE-001,DE-001;FR-002;IT-003",
+            "id,acronym,name,generation,strand",
+            "P1,PHOTON-GO,Photonics Go Global,escp-4i-2,3",
             "",
-            "partnerships.csv:2:4: error CK-PART-004 strand '3' is not a strand of"
+            "partnerships.csv:2:5: error CK-PART-004 strand '3' is not a strand of"
             " escp-4i-2 (1.a, 1.b, 2)",
         ),
         fix=(
@@ -813,11 +850,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,voluntary,DE-001,DE-001;FR-002;IT-003",
+            "id,acronym,name,generation,funding",
+            "P1,PHOTON-GO,Photonics Go Global,escp-4i-2,voluntary",
             "",
-            "partnerships.csv:2:4: error CK-PART-005 P01 is voluntary, but escp-4i-2"
-            " allows none",
+            "partnerships.csv:2:5: error CK-PART-005 escp-4i-2 had no voluntary"
+            " partnerships;",
+            "    every partnership of it was co-funded",
         ),
         fix=(
             "Correct funding to co_funded, or correct the generation if the "
@@ -833,11 +871,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,strand,funding,coordinator,members,grant_eur",
-            "P01,CHIPS-GO,escp-4i-2,2,co_funded,DE-001,DE-001;FR-002;IT-003,4487500",
+            "id,acronym,name,generation,strand,grant_eur",
+            "P1,PHOTON-GO,Photonics Go Global,escp-4i-2,2,4000000",
             "",
-            "partnerships.csv:2:8: error CK-PART-006 grant 4487500 exceeds the cap of"
-            " 448750 for strand 2",
+            "partnerships.csv:2:6: error CK-PART-006 grant of EUR 4000000 is above"
+            " the cap of EUR 448750",
         ),
         fix=(
             "Correct the amount (in euro, without thousands separators), or leave "
@@ -856,12 +894,15 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P01,CHIPS-GO,escp-4i-2,co_funded,DE-001,DE-001;FR-002;IT-003",
-            "P02,AGRI-GO,escp-4i-2,co_funded,ES-001,ES-001;PL-002;IT-003",
+            "id,acronym,name,generation,coordinator,members",
+            "P1,PHOTON-GO,Photonics Go"
+            " Global,escp-4i-2,IT-001,DE-001;FR-001;IT-001;PL-001",
+            "P2,FOOD-4I,Food Partnership for Third"
+            " Markets,escp-4i-2,ES-001,ES-001;GR-001;FR-001",
             "",
-            "partnerships.csv:3:6: warning CK-PART-007 IT-003 is also a member of P01"
-            " (escp-4i-2)",
+            "partnerships.csv:3:6: warning CK-PART-007 cluster 'FR-001' is also a"
+            " member of 'P1',",
+            "    another partnership of escp-4i-2",
         ),
         fix=(
             "Check both member lists and remove the wrong entry. If the cluster "
@@ -879,15 +920,16 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> partnerships.csv <==",
-            "id,acronym,generation,funding,coordinator,members",
-            "P07,AGRI-GO,escp-4i-4,co_funded,DE-001,DE-001;FR-002;IT-003",
+            "id,acronym,name,generation",
+            "P3,FOOD-GO,Food Go Global,escp-4i-4",
             "",
             "==> targets.csv <==",
             "partnership,country",
-            "P07,US",
+            "P3,US",
             "",
-            "partnerships.csv:2:1: error CK-PART-008 P07 has 1 target country;"
-            " escp-4i-4 requires at least 2",
+            "partnerships.csv:2:1: error CK-PART-008 partnership 'P3' declares 1"
+            " target country;",
+            "    escp-4i-4 asks for at least 2",
         ),
         fix=(
             "Add the partnership's missing targets to targets.csv, one row per "
@@ -905,10 +947,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,smes,smes_involved",
-            "A0001,P01,business_mission,2016-08-10,SME-0023;SME-0068;SME-0071,2",
+            "A1,P1,business_mission,2018-05-14,SME-001;SME-002,1",
             "",
-            "activities.csv:2:6: error CK-COUNT-002 smes_involved is 2, but the"
-            " activity lists 3 SMEs",
+            "activities.csv:2:6: error CK-COUNT-002 smes_involved is 1, but 2 SMEs"
+            " are listed",
         ),
         fix=(
             "Correct smes_involved to at least the number of listed SMEs, or remove "
@@ -927,10 +969,10 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,b2b_meetings",
-            "A0012,P01,webinar,2017-06-01,14",
+            "A4,P1,webinar,2019-06-10,14",
             "",
-            "activities.csv:2:5: warning CK-COUNT-003 a webinar reports 14"
-            " b2b_meetings",
+            "activities.csv:2:5: warning CK-COUNT-003 14 B2B meetings on a webinar,"
+            " which has none",
         ),
         fix=(
             "Correct the type (an online event with matchmaking sessions is a "
@@ -951,11 +993,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> smes.csv <==",
-            "id,name,headcount,turnover_eur,size_class",
-            "SME-0001,Zomo Ceramics Ltd,30,7150000,micro",
+            "id,name,country,headcount,turnover_eur,size_class",
+            "SME-002,Optique Nova SAS,FR,35,6000000,micro",
             "",
-            "smes.csv:2:5: error CK-SME-001 declared 'micro', but the figures make"
-            " SME-0001 small",
+            "smes.csv:2:6: error CK-SME-001 declared micro, but the figures make it"
+            " small",
         ),
         fix=(
             "Correct the size class or the figures, whichever is wrong, or leave "
@@ -972,11 +1014,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         ),
         example=_lines(
             "==> smes.csv <==",
-            "id,name,headcount",
-            "SME-0002,Vevix Hospitality,320",
+            "id,name,country,headcount",
+            "SME-003,Sabores Catalanes S.L.,ES,320",
             "",
-            "smes.csv:2:3: error CK-SME-002 320 staff is above the medium-enterprise"
-            " ceiling: not an SME",
+            "smes.csv:2:4: error CK-SME-002 the figures are above the ceilings of a"
+            " medium-sized enterprise",
+            "    (250 staff; EUR 50m turnover or EUR 43m balance sheet): not an SME",
         ),
         fix=(
             "Check the figures (headcount in annual work units, amounts in euro). "
@@ -995,11 +1038,12 @@ EXPLANATIONS: dict[str, Explanation] = {
         example=_lines(
             "==> activities.csv <==",
             "id,partnership,type,start,smes",
-            "A0001,P01,business_mission,2016-08-10,SME-0042",
+            "A1,P1,business_mission,2018-05-14,SME-003",
             "",
-            "(smes.csv gives SME-0042 the cluster ES-007, which is not a member of P01)",
-            "activities.csv:2:5: warning CK-SME-003 SME-0042 is in none of the clusters"
-            " of P01",
+            "(smes.csv gives SME-003 the cluster ES-001, which is not a member of P1)",
+            "activities.csv:2:5: warning CK-SME-003 SME 'SME-003' is not a member of"
+            " any cluster of",
+            "    partnership 'P1'",
         ),
         fix=(
             "Complete the SME's clusters in smes.csv, or correct the activity's "
@@ -1204,11 +1248,14 @@ def _intro() -> str:
             "validate` prints it: `file:line:column: severity RULE message`. Lines are "
             "physical lines of the file with the header on line 1, and the column is "
             "the field's position in the header, counting from 1. Lines in "
-            "parentheses describe the rest of the dataset. A finding also carries a "
-            "hint (the closest valid id or value, where there is one) and related "
-            "places (the first occurrence of a duplicate, the partnership row of an "
-            "activity), which the JSON report shows. The [data format](data-format.md) "
-            "says how every value is written."
+            "parentheses describe the rest of the dataset. A finding line too long "
+            "for the page continues on the next line, indented by four spaces. An "
+            "indented line starting with `hint:` is the finding's hint (the closest "
+            "valid id or value, or how to write the value), which the text format "
+            "prints under the finding. A finding also carries related places (the "
+            "first occurrence of a duplicate, the partnership row of an activity), "
+            "which the JSON report shows. The [data format](data-format.md) says how "
+            "every value is written."
         ),
     )
     return "\n\n".join(_sentences(paragraph) for paragraph in paragraphs) + "\n"

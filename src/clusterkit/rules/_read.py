@@ -93,11 +93,10 @@ def _complaints(context: Context) -> Complain:
 
     def complain(kind: str, location: Location, message: str) -> None:
         hint = None
-        if kind == "unknown_column" and location.field:
+        if kind == "unknown_column" and location.sheet and location.field:
             # The reader's message lists every column; the hint names the closest.
-            table = location.sheet.strip().lower() if location.sheet else ""
-            if table in TABLES:
-                hint = did_you_mean(location.field, TABLES[table].model_fields)
+            known = TABLES[location.sheet.strip().lower()].model_fields
+            hint = did_you_mean(location.field, known)
         context.report(
             _RULE_OF_COMPLAINT[kind], location, message, hint=hint, value=location.field
         )
@@ -112,13 +111,12 @@ def _join(display: str, name: str) -> str:
 def _folder_batches(
     path: Path, display: str, layout: Layout, context: Context
 ) -> Iterator[Batch]:
+    # detect_layout found at least one table file of this layout here.
     suffix = ".csv" if layout is Layout.CSV else ".jsonl"
-    found = False
     for table in TABLES:
         file = path / f"{table}{suffix}"
         if not file.is_file():
             continue
-        found = True
         shown = _join(display, file.name)
         if not os.access(file, os.R_OK):
             context.report(
@@ -136,13 +134,6 @@ def _folder_batches(
                 "jsonl",
                 context,
             )
-    if not found:
-        names = ", ".join(f"{table}{suffix}" for table in TABLES)
-        context.report(
-            "CK-FILE-001",
-            Location(file=display),
-            f"{display}: no dataset tables here; expected files named {names}",
-        )
 
 
 def _guarded(

@@ -55,7 +55,8 @@ def enough_member_countries(batch: Batch, context: Context) -> None:
             for member in members or ()
             if member in context.clusters
         } - {None}
-        if members and len(countries) < least:
+        # Without any member's country (no country column) there is nothing to judge.
+        if countries and len(countries) < least:
             context.report(
                 "CK-PART-002",
                 batch.location(index, "members"),

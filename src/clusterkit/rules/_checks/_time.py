@@ -71,8 +71,8 @@ def activity_in_partnership_period(batch: Batch, context: Context) -> None:
         context.report(
             "CK-DATE-002",
             batch.location(index, field),
-            f"activity {field} {value} is outside partnership "
-            f"{partnership.id!r}'s period ({window})",
+            f"activity {field} {value} is outside the period of partnership "
+            f"{partnership.id!r} ({window})",
             entity=batch.entity(index),
             value=value,
             expected=window,
@@ -120,8 +120,8 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
         context.report(
             "CK-DATE-003",
             batch.location(index, field),
-            f"partnership {field} {value} is outside generation "
-            f"{generation.id!r}'s period ({window})",
+            f"partnership {field} {value} is outside the period of generation "
+            f"{generation.id!r} ({window})",
             entity=batch.entity(index),
             value=value,
             expected=window,

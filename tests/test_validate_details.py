@@ -1,0 +1,287 @@
+"""Details of the validator: workbook columns, vocabularies, bounded memory, the registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import clusterkit as ck
+from clusterkit.report import Entity, Finding, Report, Severity, Summary
+from clusterkit.rules import _cells, _context, _read
+from clusterkit.rules._registry import check
+from clusterkit.values import Location
+
+AS_OF = dt.date(2026, 1, 1)
+DATA = Path(__file__).parent / "data"
+BASE = DATA / "valid" / "base"
+
+
+def found(report: Report) -> list[tuple[str, str | None, int | None, str | None]]:
+    """The findings as (rule, cell or pointer, line, field), in report order."""
+    return [
+        (
+            f.rule,
+            f.location.cell or f.location.pointer,
+            f.location.line,
+            f.location.field,
+        )
+        for f in report.findings
+    ]
+
+
+def copy_base(tmp_path: Path) -> Path:
+    """A copy of the valid base dataset to edit."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    return folder
+
+
+def test_workbook_columns_are_reported_and_ignored(tmp_path: Path) -> None:
+    """In a workbook, unknown, missing and extra columns are findings; reading goes on."""
+    book = tmp_path / "data.xlsx"
+    ck.dump_dataset(ck.load_dataset(BASE), book)
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["activities"]
+    sheet.cell(1, 3).value = "Typ"  # 'type' misspelt: unknown, and 'type' is missing
+    sheet.cell(3, 40).value = "stray"  # a value beyond the header
+    workbook.save(book)
+    report = ck.validate(book, as_of=AS_OF)
+    assert found(report) == [
+        ("CK-HDR-001", None, None, "type"),
+        ("CK-HDR-002", "C1", 1, "typ"),
+        ("CK-ROW-001", "AN3", 3, None),
+    ]
+    unknown = next(f for f in report.findings if f.rule == "CK-HDR-002")
+    assert unknown.hint == "did you mean 'type'?"
+
+
+def test_a_json_document_array_of_many_rows_is_read_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches after the first keep counting rows: pointers stay right."""
+    monkeypatch.setattr(_read, "BATCH_ROWS", 2)
+    document = tmp_path / "d.json"
+    ck.dump_dataset(ck.load_dataset(BASE), document)
+    data = json.loads(document.read_text(encoding="utf-8"))
+    data["activities"][4]["partnership"] = "P9"
+    document.write_text(json.dumps(data), encoding="utf-8")
+    report = ck.validate(document, as_of=AS_OF)
+    assert ("CK-FK-001", "/activities/4/partnership", 1, "partnership") in found(report)
+
+
+def test_a_list_item_of_the_wrong_type_is_named(tmp_path: Path) -> None:
+    """A JSON list holding an object names the item that is wrong."""
+    folder = tmp_path / "data.jsonl"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
+    lines = (folder / "activities.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["smes"] = [{}]
+    lines[0] = json.dumps(first)
+    (folder / "activities.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-TYPE"])
+    [finding] = report.findings
+    assert finding.location.field == "smes"
+    assert finding.message.startswith("item 0 ({})")
+
+
+def test_a_large_size_class_is_not_an_sme(tmp_path: Path) -> None:
+    """An SME declared 'large' is outside the SME size classes (CK-ENUM-001)."""
+    folder = copy_base(tmp_path)
+    smes = folder / "smes.csv"
+    lines = smes.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("size_class")] = "large"
+    lines[1] = ",".join(row)
+    smes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
+    assert found(report) == [("CK-ENUM-001", None, 2, "size_class")]
+
+
+def test_an_unknown_ecosystem_gets_the_nearest(tmp_path: Path) -> None:
+    """A list of vocabulary values names the nearest allowed value of a bad item."""
+    folder = copy_base(tmp_path)
+    clusters = folder / "clusters.csv"
+    text = clusters.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("ecosystems")] = "digitl"
+    text[1] = ",".join(row)
+    clusters.write_text("\n".join(text) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
+    [finding] = report.findings
+    assert finding.location.field == "ecosystems"
+    assert finding.hint == "did you mean 'digital'?"
+
+
+def test_the_non_programme_rule_says_what_a_target_must_be(tmp_path: Path) -> None:
+    """Under `non-programme`, a COSME participant is not a third country (CK-GEO-001)."""
+    folder = copy_base(tmp_path)
+    partnerships = folder / "partnerships.csv"
+    text = partnerships.read_text(encoding="utf-8")
+    partnerships.write_text(text.replace("escp-4i-2", "escp-4i-4"), encoding="utf-8")
+    targets = folder / "targets.csv"
+    lines = targets.read_text(encoding="utf-8").splitlines()
+    lines[1] = "P1,TR,primary,"  # Turkey took part in COSME
+    targets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-GEO-001"])
+    messages = [f.message for f in report.findings if f.location.field == "country"]
+    assert any("neither an EU member nor a participant of COSME" in m for m in messages)
+
+
+def test_bounded_memories_give_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches started afresh at every batch change nothing but speed."""
+    case = DATA / "invalid" / "CK-GEO-002"
+    expected = found(ck.validate(case, as_of=AS_OF))
+    monkeypatch.setattr(_cells, "_CACHE_LIMIT", 0)
+    monkeypatch.setattr(_context, "_VERDICT_LIMIT", 0)
+    monkeypatch.setattr(_context, "_TEXT_LIMIT", 0)
+    monkeypatch.setattr(_read, "BATCH_ROWS", 1)
+    del tmp_path
+    assert found(ck.validate(case, as_of=AS_OF)) == expected
+
+
+def test_all_rows_malformed_gives_no_batch(tmp_path: Path) -> None:
+    """A table whose every row has the wrong number of cells still reports each row."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_text(
+        "partnership,country\nP1,CN,x\nP2,US,y\n", encoding="utf-8"
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ROW"])
+    assert found(report) == [
+        ("CK-ROW-001", None, 2, None),
+        ("CK-ROW-001", None, 3, None),
+    ]
+
+
+def test_an_empty_header_cell_before_others_is_reported(tmp_path: Path) -> None:
+    """An empty header cell with named columns after it is an unknown column."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_text(
+        "partnership,,country\nP1,,CN\n", encoding="utf-8"
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-HDR"])
+    assert found(report) == [("CK-HDR-002", None, 1, "")]
+    assert report.findings[0].message == "header cell 2 is empty; the column is ignored"
+
+
+def test_files_that_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table file that cannot be opened or read is CK-FILE-001, the others are read."""
+    folder = copy_base(tmp_path)
+    real_access, real_open = os.access, Path.open
+
+    def no_access(path: object, mode: int) -> bool:
+        return not str(path).endswith("targets.csv") and real_access(path, mode)  # type: ignore[arg-type] # os.access takes paths
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "smes.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload] # passed through as given
+
+    monkeypatch.setattr(os, "access", no_access)
+    monkeypatch.setattr(Path, "open", refuse)
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
+    messages = sorted(f.message for f in report.findings)
+    assert messages == [
+        f"{folder}/smes.csv: cannot open: Permission denied",
+        f"{folder}/targets.csv: cannot be read (permission denied)",
+    ]
+
+
+def test_ignored_rules_are_not_reported() -> None:
+    """An ignored rule found while reading is neither kept nor counted."""
+    report = ck.validate(
+        DATA / "invalid" / "CK-TYPE-001", as_of=AS_OF, ignore="CK-TYPE"
+    )
+    assert report.summary.total == 0
+
+
+def test_a_disabled_collector_stays_disabled() -> None:
+    """Validation leaves the cyclic garbage collector as it found it."""
+    gc.disable()
+    try:
+        ck.validate(BASE, as_of=AS_OF)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_severities_compare_by_seriousness() -> None:
+    """Severities order error > warning > info and refuse other types."""
+    assert Severity.INFO < Severity.WARNING <= Severity.WARNING < Severity.ERROR
+    assert Severity.ERROR >= Severity.ERROR
+    assert Severity.INFO.__lt__("info") is NotImplemented
+    assert Severity.INFO.__le__("info") is NotImplemented
+    assert Severity.INFO.__gt__("info") is NotImplemented
+    assert Severity.INFO.__ge__("info") is NotImplemented
+
+
+def test_a_given_fingerprint_is_kept() -> None:
+    """A finding built with a fingerprint (read back from a report) keeps it."""
+    finding = Finding(
+        "CK-FK-001",
+        Severity.ERROR,
+        "m",
+        Location(file="a.csv", line=2),
+        entity=Entity("activities", "A1"),
+        fingerprint="0123456789abcdef",
+    )
+    assert finding.fingerprint == "0123456789abcdef"
+
+
+def test_raise_without_kept_findings_names_the_counts() -> None:
+    """With no finding kept, the exception still says how many there were."""
+    report = Report(
+        (), Summary(error=1, by_rule={"CK-FK-001": 1}, total=1), AS_OF, sources=("d",)
+    )
+    with pytest.raises(ck.DatasetValidationError, match=r"^d: 1 error, 0 warnings$"):
+        report.raise_for_findings()
+
+
+def test_checks_register_only_where_they_can_run() -> None:
+    """A rows check needs its table; a rule checked while reading takes no check."""
+    with pytest.raises(ValueError, match="needs its table"):
+        check("CK-FK-001")(_nothing)
+    with pytest.raises(ValueError, match="checked while reading"):
+        check("CK-TYPE-001", table="activities")(_nothing)
+
+
+def _nothing(*_: object) -> None:
+    """A check that finds nothing."""
+
+
+def test_empty_entries_of_a_selection_are_skipped() -> None:
+    """`select="CK-FK,"` selects the FK family; the empty entry is no rule."""
+    report = ck.validate(DATA / "invalid" / "CK-FK-001", as_of=AS_OF, select="CK-FK,")
+    assert set(report.summary.by_rule) == {"CK-FK-001"}
+
+
+def test_a_folder_of_other_csv_files_has_no_tables(tmp_path: Path) -> None:
+    """A folder of CSV files none of which is a table is CK-FILE-001."""
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    report = ck.validate(tmp_path, as_of=AS_OF)
+    [finding] = report.findings
+    assert finding.rule == "CK-FILE-001"
+    assert "no dataset tables found" in finding.message
+
+
+def test_blank_lines_before_the_header_and_a_trailing_comma(tmp_path: Path) -> None:
+    """The header may follow blank lines and end with an empty cell; lines stay physical."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_text(
+        "\n\npartnership,country,\nP1,US,\nP1,CN,\nP1,JP,\nP2,CA,\nP2,IN,\nP9,BR,\n",
+        encoding="utf-8",
+    )
+    report = ck.validate(folder, as_of=AS_OF)
+    assert found(report) == [("CK-FK-006", None, 9, "partnership")]
