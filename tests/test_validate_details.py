@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gc
+import io
 import json
 import os
 import shutil
@@ -285,3 +287,33 @@ def test_blank_lines_before_the_header_and_a_trailing_comma(tmp_path: Path) -> N
     )
     report = ck.validate(folder, as_of=AS_OF)
     assert found(report) == [("CK-FK-006", None, 9, "partnership")]
+
+
+def test_an_sme_listed_twice_counts_once(tmp_path: Path) -> None:
+    """`smes_involved` is compared with the distinct SMEs listed (CK-COUNT-002)."""
+    folder = copy_base(tmp_path)
+    activities = folder / "activities.csv"
+    text = activities.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    fields = list(rows[0])
+    rows[0]["smes"] = "SME-001;SME-001"
+    rows[0]["smes_involved"] = "1"
+    rows[1]["smes"] = "SME-001;SME-002"
+    rows[1]["smes_involved"] = "1"
+    with activities.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-COUNT-002"])
+    assert [f.entity for f in report.findings] == [Entity("activities", rows[1]["id"])]
+
+
+def test_a_bad_byte_inside_an_unterminated_quote(tmp_path: Path) -> None:
+    """A bad byte after a quote that never ends: the rows before are still checked."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_bytes(
+        b'partnership,country\nP1,US\nP9,"CN\nP1,JP\xe9\n'
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE", "CK-FK-006"])
+    assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 3)]
+    assert "malformed CSV" in report.findings[0].message

@@ -8,7 +8,8 @@ per distinct combination, not per row, on the common path where data is good.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -64,7 +65,7 @@ class Batch:
         numbers: Sequence[int],
         columns: dict[str, list[Any]],
         row_locations: Sequence[Location] | None = None,
-        distinct: dict[Any, set[Any]] | None = None,
+        distinct: dict[Any, Any] | None = None,
     ) -> None:
         self.source = source
         self.table = source.table
@@ -72,7 +73,7 @@ class Batch:
         self.columns = columns
         self._row_locations = row_locations
         # Distinct values of single columns, as the cell checks found them.
-        self._distinct: dict[Any, set[Any]] = distinct or {}
+        self._distinct: dict[Any, Any] = distinct or {}
 
     def __getitem__(self, field: str) -> list[Any]:
         return self.columns[field]
@@ -85,13 +86,35 @@ class Batch:
         """
         key = fields[0] if len(fields) == 1 else fields
         known = self._distinct.get(key)
+        if isinstance(known, tuple):
+            # Left by the cell checks: the distinct raw values and their parsing.
+            raw, parsed = known
+            known = set(map(parsed.__getitem__, raw))
         if known is None:
             if len(fields) == 1:
                 known = set(self.columns[fields[0]])
             else:
                 known = set(zip(*(self.columns[name] for name in fields), strict=True))
-            self._distinct[key] = known
+        self._distinct[key] = known
         return known
+
+    def filled(self, field: str, default: Any) -> Sequence[Any]:
+        """A column with `default` where the value is missing (`None`)."""
+        column = self.columns[field]
+        if None not in column:
+            return column
+        return [default if value is None else value for value in column]
+
+    @staticmethod
+    def rows_where(
+        compare: Callable[[Any, Any], Any], left: Sequence[Any], right: Sequence[Any]
+    ) -> list[int]:
+        """Indexes of the rows where `compare(left[i], right[i])` holds, at C speed.
+
+        For comparisons of whole columns (`operator.gt`): no Python code runs per
+        row, so a check costs next to nothing when the data is good.
+        """
+        return list(itertools.compress(range(len(left)), map(compare, left, right)))
 
     def forget(self, field: str) -> None:
         """Drop what is known of a column's distinct values, after changing it."""

@@ -109,7 +109,8 @@ class FieldCheck:
         self._problems: dict[Any, tuple[CellProblem, ...]] = {}
         self._troubled: set[Any] = set()
         self._repeats: bool | None = None
-        self.distinct: set[Any] | None = None
+        # The distinct raw values of the last column, and what each parsed to.
+        self.distinct: tuple[set[Any], dict[Any, Any]] | None = None
         # CSV cells hold lists as ';'-separated text; JSON values are lists already.
         self.flat = flat
 
@@ -168,8 +169,8 @@ class FieldCheck:
         """Parse a column of raw values: the values, and problems by row index.
 
         `texts` says every value is a string (as in a CSV file), which saves a look.
-        After a call, `distinct` holds the distinct parsed values of the column
-        when they were worked out on the way (`None` otherwise).
+        After a call, `distinct` holds the distinct raw values of the column and
+        the mapping to their parsed values, when worked out on the way.
         """
         self.distinct = None
         if not texts and not _all_text(raw):
@@ -237,10 +238,7 @@ class FieldCheck:
             if found[1]:
                 self._troubled.add(item)
         parsed = list(map(values.__getitem__, raw))
-        try:
-            self.distinct = set(map(values.__getitem__, distinct))
-        except TypeError:  # mappings (grant caps per strand) do not hash
-            self.distinct = None
+        self.distinct = (distinct, values)
         troubled = distinct & self._troubled
         if not troubled:
             return parsed, {}

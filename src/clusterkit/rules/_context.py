@@ -236,6 +236,10 @@ class Context:
                 (bad if is_bad(value) else good).add(value)
         return distinct & bad if bad else set()
 
+    def forget_verdicts(self) -> None:
+        """Drop the remembered judgements of the row checks (memory, not results)."""
+        self._verdicts.clear()
+
     def runs(self, rule: str) -> bool:
         """Whether `rule` is enabled in this run."""
         return rule in self.enabled

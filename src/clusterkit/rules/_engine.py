@@ -177,6 +177,7 @@ def _validate_one(source: Any, display: str, collector: Collector) -> None:
         for entry in checks_for(batch.table):
             if context.runs(entry.rule):
                 entry.function(batch, context)
+    context.forget_verdicts()  # the rows are read: make room for the dataset checks
     for entry in dataset_checks():
         if context.runs(entry.rule):
             entry.function(context)

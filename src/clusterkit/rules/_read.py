@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._dataset import Layout, detect_layout
 from clusterkit.io._excel import read_workbook
@@ -36,7 +38,7 @@ from clusterkit.values import Location
 
 __all__ = ["BATCH_ROWS", "read_source"]
 
-BATCH_ROWS = 2_000
+BATCH_ROWS = 1_000
 """Rows per batch: large enough for C-speed column work, small enough for flat memory."""
 
 TableReader = Callable[[], Iterator[Batch]]
@@ -172,13 +174,25 @@ def _jsonl_rows(
 # ---------------------------------------------------------------- CSV, the fast path
 
 
+@attrs.define
+class _CsvTable:
+    """One CSV table being read: its header, once read, and the checks of its cells."""
+
+    source: TableSource
+    checks: dict[str, FieldCheck]
+    positions: dict[str, int] = attrs.field(factory=dict)
+    width: int | None = None
+
+
 def _csv_batches(
     path: Path, display: str, table: str, context: Context
 ) -> Iterator[Batch]:
+    state = _CsvTable(
+        TableSource(table, "csv", display), field_checks(table, context.enabled)
+    )
+    failure: list[tuple[Exception, int]] = []
     try:
-        # Bytes that are not UTF-8 become lone surrogates, found row by row below,
-        # so the rows before a bad byte are checked rather than lost with it.
-        handle = path.open(encoding="utf-8-sig", newline="", errors="surrogateescape")
+        handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as problem:
         context.report(
             "CK-FILE-001",
@@ -188,9 +202,12 @@ def _csv_batches(
         return
     with handle:
         reader = csv.reader(handle, strict=True)
-        failure: list[tuple[Exception, int]] = []
         rows = _until_failure(reader, failure)
-        yield from _csv_chunks(rows, reader, display, table, context, failure)
+        yield from _csv_chunks(rows, reader, state, context)
+    if failure and isinstance(failure[0][0], UnicodeDecodeError):
+        # Text is decoded a block at a time, so the rows between the last one read
+        # and the bad byte went with the block: read them again, tolerantly.
+        yield from _rows_before_bad_byte(path, state, failure, context)
     for error, checked in failure:
         if isinstance(error, UnicodeDecodeError):
             message = describe_undecodable(path, error)
@@ -209,31 +226,13 @@ def _csv_batches(
         )
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
-def _undecodable_row(
-    rows: Sequence[list[str]],
-) -> tuple[int, UnicodeDecodeError] | None:
-    """The first row holding a byte that is not UTF-8, and the error it gives."""
-    if not _SURROGATE.search("".join(itertools.chain.from_iterable(rows))):
-        return None
-    for index, row in enumerate(rows):
-        found = _SURROGATE.search("".join(row))
-        if found is not None:
-            byte = bytes([ord(found.group()) - 0xDC00])
-            error = UnicodeDecodeError("utf-8", byte, 0, 1, "invalid start byte")
-            return index, error
-    return None  # pragma: no cover - the search over all rows found one
-
-
 def _until_failure(
     reader: Any, failure: list[tuple[Exception, int]]
 ) -> Iterator[list[str]]:
     """The rows of `reader` until one cannot be read.
 
-    The rows before a bad byte or quote are kept and checked, not lost with it;
-    the failure goes in `failure` with the last line that was read whole.
+    The rows before a bad quote are kept and checked, not lost with it; the
+    failure goes in `failure` with the last line that was read whole.
     """
     last = 0
     try:
@@ -244,31 +243,70 @@ def _until_failure(
         failure.append((error, last))
 
 
-def _csv_chunks(  # noqa: PLR0917 - the reader, its rows and where they go
-    rows: Iterator[list[str]],
-    reader: Any,
-    display: str,
-    table: str,
-    context: Context,
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _rows_before_bad_byte(
+    path: Path,
+    state: _CsvTable,
     failure: list[tuple[Exception, int]],
+    context: Context,
 ) -> Iterator[Batch]:
-    header_line = 0
-    for cells in rows:
-        bad = _undecodable_row([cells])
-        if bad is not None:
-            failure.append((bad[1], header_line))
+    """Check the rows after the last one read up to the one with the bad byte.
+
+    Here bytes that are not UTF-8 are read as lone surrogates, so the row that
+    holds one is found exactly; `failure` is corrected to name that row.
+    """
+    _, checked = failure[0]
+    kept: list[tuple[int, list[str]]] = []
+    with path.open(
+        encoding="utf-8-sig", newline="", errors="surrogateescape"
+    ) as handle:
+        reader = csv.reader(handle, strict=True)
+        previous = 0
+        try:
+            for (
+                row
+            ) in reader:  # pragma: no branch - the strict read failed on a bad byte
+                start, previous = previous + 1, reader.line_num
+                if previous <= checked:
+                    continue
+                found = _SURROGATE.search("".join(row))
+                if found is not None:
+                    byte = bytes([ord(found.group()) - 0xDC00])
+                    bad = UnicodeDecodeError("utf-8", byte, 0, 1, "invalid start byte")
+                    failure[0] = (bad, start - 1)
+                    break
+                kept.append((start, row))
+        except csv.Error as error:
+            failure[0] = (error, previous)
+    if state.width is None:
+        while kept and not "".join(kept[0][1]).strip():
+            kept.pop(0)
+        if not kept:
             return
-        header_line = reader.line_num
+        line, cells = kept.pop(0)
+        state.positions = _read_header(cells, line, state.source, context)
+        state.width = len(cells)
+    if kept:
+        numbers = [line for line, _ in kept]
+        yield from _csv_chunk_batch([row for _, row in kept], numbers, state, context)
+
+
+def _csv_chunks(
+    rows: Iterator[list[str]], reader: Any, state: _CsvTable, context: Context
+) -> Iterator[Batch]:
+    """The batches of a CSV table's rows, its header read first."""
+    last = reader.line_num
+    for cells in rows:
+        last = reader.line_num
         if "".join(cells).strip():
+            state.positions = _read_header(cells, last, state.source, context)
+            state.width = len(cells)
             break
     else:
         # An empty file is an empty table: nothing to check, nothing lost.
         return
-    source = TableSource(table, "csv", display)
-    positions = _read_header(cells, header_line, source, context)
-    width = len(cells)
-    checks = field_checks(table, context.enabled)
-    last = header_line
     while True:
         chunk = list(itertools.islice(rows, BATCH_ROWS))
         if not chunk:
@@ -279,38 +317,24 @@ def _csv_chunks(  # noqa: PLR0917 - the reader, its rows and where they go
         else:
             numbers = _physical_lines(chunk, last)
         last = reader.line_num
-        found = _undecodable_row(chunk)
-        if found is not None:
-            index, error = found
-            failure.append((error, numbers[index] - 1))
-            chunk, numbers = chunk[:index], numbers[:index]
-            if chunk:
-                yield from _csv_chunk_batch(
-                    chunk, numbers, width, positions, source, checks, context
-                )
-            return
-        yield from _csv_chunk_batch(
-            chunk, numbers, width, positions, source, checks, context
-        )
+        yield from _csv_chunk_batch(chunk, numbers, state, context)
 
 
-def _csv_chunk_batch(  # noqa: PLR0917 - the parts of a chunk
+def _csv_chunk_batch(
     chunk: list[list[str]],
     numbers: Sequence[int],
-    width: int,
-    positions: dict[str, int],
-    source: TableSource,
-    checks: dict[str, FieldCheck],
+    state: _CsvTable,
     context: Context,
 ) -> Iterator[Batch]:
     """The batch of one chunk of CSV rows (none if every row was malformed)."""
+    width = state.width or 0
     if set(map(len, chunk)) != {width}:
-        chunk, numbers = _drop_odd_rows(chunk, numbers, width, source, context)
+        chunk, numbers = _drop_odd_rows(chunk, numbers, width, state.source, context)
         if not chunk:
             return
     columns = list(zip(*chunk, strict=True))
-    raw = {field: columns[index] for field, index in positions.items()}
-    yield _parse(source, checks, raw, numbers, context)
+    raw = {field: columns[index] for field, index in state.positions.items()}
+    yield _parse(state.source, state.checks, raw, numbers, context)
 
 
 def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:
@@ -319,11 +343,15 @@ def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:
     line = last + 1
     for row in rows:
         numbers.append(line)
-        breaks = sum(
-            cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row
-        )
-        line += 1 + breaks
+        line += _line_count(row)
     return numbers
+
+
+def _line_count(row: Sequence[str]) -> int:
+    """The physical lines a row takes: one, and one more per line break in a cell."""
+    return 1 + sum(
+        cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row
+    )
 
 
 def _drop_odd_rows(
@@ -529,13 +557,13 @@ def _parse(  # noqa: PLR0917 - the parts of a batch
     """Check the raw cells of a batch and return its parsed columns, reporting problems."""
     size = len(numbers)
     columns: dict[str, list[Any]] = {}
-    distinct: dict[str, set[Any]] = {}
+    distinct: dict[str, Any] = {}
     found: dict[str, dict[int, Any]] = {}
     for field, check in checks.items():
         cells = raw.get(field)
         if cells is None:
             columns[field] = [None] * size
-            distinct[field] = {None}
+            distinct[field] = ({None}, {None: None})
             continue
         columns[field], problems = check.column(cells, texts=source.kind == "csv")
         if check.distinct is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 from clusterkit.rules._batch import Batch
 from clusterkit.rules._context import Context
@@ -11,13 +12,10 @@ from clusterkit.rules._registry import check
 __all__: list[str] = []
 
 
-def _after(start: dt.date | None, end: dt.date | None) -> bool:
-    return start is not None and end is not None and start > end
-
-
 def _start_after_end(batch: Batch, context: Context) -> None:
-    bad = context.failing(batch, ("start", "end"), _after, name="CK-DATE-001")
-    for index in batch.rows_with(("start", "end"), bad):
+    starts = batch.filled("start", dt.date.min)
+    ends = batch.filled("end", dt.date.max)
+    for index in batch.rows_where(operator.gt, starts, ends):
         start, end = batch["start"][index], batch["end"][index]
         context.report(
             "CK-DATE-001",
@@ -37,28 +35,26 @@ check("CK-DATE-001", table="activities")(_start_after_end)
 @check("CK-DATE-002", table="activities")
 def activity_in_partnership_period(batch: Batch, context: Context) -> None:
     """An activity lies within its partnership's period (default: the generation's)."""
-
-    def is_bad(partnership_id: str, day: dt.date | None) -> bool:
+    # Each row's window, looked up per distinct partnership and compared per column.
+    first, last = {}, {}
+    for partnership_id in batch.distinct("partnership"):
         partnership = context.partnerships.get(partnership_id)
-        return partnership is not None and _outside(
-            day, None, partnership.start, partnership.end
+        known = partnership is not None
+        first[partnership_id] = (known and partnership.start) or dt.date.min  # type: ignore[union-attr] # known
+        last[partnership_id] = (known and partnership.end) or dt.date.max  # type: ignore[union-attr] # known
+    parts = batch["partnership"]
+    lows = list(map(first.__getitem__, parts))
+    highs = list(map(last.__getitem__, parts))
+    rows: set[int] = set()
+    for field in ("start", "end"):
+        rows.update(
+            batch.rows_where(operator.lt, batch.filled(field, dt.date.max), lows)
         )
-
-    # Judged per (partnership, day): far fewer than (partnership, start, end).
-    fields = ("partnership", "start", "end")
-    bad_starts = context.failing(batch, fields[:2], is_bad, name="CK-DATE-002")
-    bad_ends = context.failing(batch, fields[::2], is_bad, name="CK-DATE-002")
-    bad = (
-        {
-            key
-            for key in batch.distinct(*fields)
-            if key[:2] in bad_starts or key[::2] in bad_ends
-        }
-        if bad_starts or bad_ends
-        else set()
-    )
-    for index in batch.rows_with(fields, bad):
-        partnership = context.partnerships[batch["partnership"][index]]
+        rows.update(
+            batch.rows_where(operator.gt, batch.filled(field, dt.date.min), highs)
+        )
+    for index in sorted(rows):
+        partnership = context.partnerships[parts[index]]
         start, end = batch["start"][index], batch["end"][index]
         field = (
             "start"
