@@ -317,3 +317,37 @@ def test_a_bad_byte_inside_an_unterminated_quote(tmp_path: Path) -> None:
     report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE", "CK-FK-006"])
     assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 3)]
     assert "malformed CSV" in report.findings[0].message
+
+
+def test_rows_before_a_late_bad_byte_are_checked(tmp_path: Path) -> None:
+    """Text is decoded in blocks: rows of the bad byte's block before it are checked."""
+    folder = copy_base(tmp_path)
+    good = "".join(f"P1,US,primary,2018-{1 + n % 12:02d}-01\n" for n in range(600))
+    (folder / "targets.csv").write_bytes(
+        ("partnership,country,priority,since\n" + good + "P9,CN,primary,\n").encode()
+        + b"P1,JP\xe9,primary,\n"
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE", "CK-FK-006"])
+    assert [(f.rule, f.location.line) for f in report.findings] == [
+        ("CK-FK-006", 602),
+        ("CK-FILE-001", 603),
+    ]
+
+
+def test_a_utf16_table_stops_at_its_header(tmp_path: Path) -> None:
+    """A UTF-16 file cannot even give its header: one finding, on line 1."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_bytes(
+        "\ufeffpartnership,country\nP1,US\n".encode("utf-16-le")
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
+    assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 1)]
+    assert "UTF-16" in report.findings[0].message
+
+
+def test_blank_lines_then_a_bad_byte_in_the_header(tmp_path: Path) -> None:
+    """Blank lines before a header with a bad byte: the finding is on the header's line."""
+    folder = copy_base(tmp_path)
+    (folder / "targets.csv").write_bytes(b"\n\npartnership\xe9,country\nP1,US\n")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
+    assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 3)]

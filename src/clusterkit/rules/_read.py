@@ -265,9 +265,7 @@ def _rows_before_bad_byte(
         reader = csv.reader(handle, strict=True)
         previous = 0
         try:
-            for (
-                row
-            ) in reader:  # pragma: no branch - the strict read failed on a bad byte
+            for row in reader:  # pragma: no branch - a bad byte ends it
                 start, previous = previous + 1, reader.line_num
                 if previous <= checked:
                     continue
