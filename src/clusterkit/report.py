@@ -80,6 +80,8 @@ class Severity(str, enum.Enum):
 
 
 _RANKS = {"error": 2, "warning": 1, "info": 0}
+# Enum member attribute access is slow; a report may hold a million findings.
+_SEVERITY_TEXT = {"error": "error", "warning": "warning", "info": "info"}
 
 
 @attrs.frozen
@@ -170,15 +172,12 @@ class Finding:
     def sort_key(self) -> tuple[Any, ...]:
         """Order by file, line, column, then cell or pointer (numbers as numbers), rule."""
         where = self.location
-        place = where.cell or where.pointer or ""
+        place = where.cell or where.pointer
         return (
             where.file or "",
             where.line or 0,
             where.column or 0,
-            tuple(
-                (0, int(part), "") if part.isdigit() else (1, 0, part)
-                for part in _PARTS.split(place)
-            ),
+            _natural(place) if place else (),
             self.rule,
             -self.severity.rank,
         )
@@ -187,7 +186,7 @@ class Finding:
         """The finding as JSON-ready values, in the structure of the JSON report."""
         return {
             "rule": self.rule,
-            "severity": self.severity.value,
+            "severity": _SEVERITY_TEXT[self.severity],
             "message": self.message,
             "hint": self.hint,
             "location": location_dict(self.location),
@@ -202,6 +201,14 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value} {self.rule} {self.message}"
+
+
+def _natural(place: str) -> tuple[tuple[int, int, str], ...]:
+    """`C12` or `/activities/12/start` cut into parts, numbers compared as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in _PARTS.split(place)
+    )
 
 
 def location_dict(location: Location) -> dict[str, Any]:
