@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 import clusterkit as ck
-from clusterkit.report import Entity, Finding, Report, Severity, Summary
+from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
 from clusterkit.rules import _cells, _context, _read
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
@@ -351,3 +351,30 @@ def test_blank_lines_then_a_bad_byte_in_the_header(tmp_path: Path) -> None:
     (folder / "targets.csv").write_bytes(b"\n\npartnership\xe9,country\nP1,US\n")
     report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
     assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 3)]
+
+
+@pytest.mark.parametrize(
+    "case", sorted(path.name for path in (DATA / "invalid").iterdir() if path.is_dir())
+)
+def test_findings_are_written_as_json_dumps_would(case: str) -> None:
+    """The fast JSON of a finding is exactly `json.dumps` of its dictionary."""
+    report = ck.validate(DATA / "invalid" / case, as_of=AS_OF, select=["CK"])
+    for finding in report.findings:
+        assert finding_json(finding) == json.dumps(
+            finding.to_dict(), ensure_ascii=False
+        )
+
+
+def test_awkward_text_is_written_as_json_dumps_would() -> None:
+    """Quotes, backslashes, control and non-ASCII characters and null ids survive."""
+    finding = Finding(
+        "CK-TYPE-001",
+        Severity.WARNING,
+        'a "quoted" \\ value\n\x01 é 中',
+        Location(file="d\\ir/a.csv", line=3, sheet="S", cell="B3", field="f"),
+        hint="h",
+        entity=Entity("activities"),
+        value="\u2028",
+        related=(Location(pointer="/activities/1"), Location(file="b.csv")),
+    )
+    assert finding_json(finding) == json.dumps(finding.to_dict(), ensure_ascii=False)
