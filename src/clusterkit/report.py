@@ -180,7 +180,7 @@ class Finding:
             where.column or 0,
             _natural(place) if place else (),
             self.rule,
-            -self.severity.rank,
+            -_RANKS[self.severity],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -374,6 +374,11 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report in the structure of `clusterkit validate --format json`."""
+        head = self._head()
+        head["findings"] = [finding.to_dict() for finding in self.findings]
+        return head
+
+    def _head(self) -> dict[str, Any]:
         return {
             "report_version": REPORT_VERSION,
             "tool": {"name": "clusterkit", "version": self.tool_version},
@@ -381,7 +386,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "valid": self.ok,
             "summary": self.summary.to_dict(),
-            "findings": [finding.to_dict() for finding in self.findings],
+            "findings": [],
         }
 
     def to_json(self) -> str:
@@ -406,9 +411,7 @@ class Report:
               "findings": []
             }
         """
-        head = self.to_dict()
-        head["findings"] = []
-        text = json.dumps(head, indent=2, ensure_ascii=False)
+        text = json.dumps(self._head(), indent=2, ensure_ascii=False)
         # "findings" is the last key: its empty list is where the findings go.
         out.write(text.removesuffix("[]\n}"))
         if not self.findings:
