@@ -103,7 +103,9 @@ class Batch:
         column = self.columns[field]
         if None not in column:
             return column
-        return [default if value is None else value for value in column]
+        # dict.get(value, value) gives `default` for None and the value otherwise,
+        # at C speed.
+        return list(map({None: default}.get, column, column))
 
     @staticmethod
     def rows_where(
