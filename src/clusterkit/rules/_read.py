@@ -182,6 +182,8 @@ class _CsvTable:
     checks: dict[str, FieldCheck]
     positions: dict[str, int] = attrs.field(factory=dict)
     width: int | None = None
+    # The last line of the rows read and checked so far.
+    last: int = 0
 
 
 def _csv_batches(
@@ -202,12 +204,14 @@ def _csv_batches(
         return
     with handle:
         reader = csv.reader(handle, strict=True)
-        rows = _until_failure(reader, failure)
-        yield from _csv_chunks(rows, reader, state, context)
-    if failure and isinstance(failure[0][0], UnicodeDecodeError):
-        # Text is decoded a block at a time, so the rows between the last one read
-        # and the bad byte went with the block: read them again, tolerantly.
-        yield from _rows_before_bad_byte(path, state, failure, context)
+        try:
+            yield from _csv_chunks(reader, state, context)
+        except (UnicodeDecodeError, csv.Error) as problem:
+            failure.append((problem, state.last))
+    if failure:
+        # The rows between the last chunk read and the problem went with it (and
+        # text is decoded a block at a time): read them again, tolerantly.
+        yield from _rows_before_problem(path, state, failure, context)
     for error, checked in failure:
         if isinstance(error, UnicodeDecodeError):
             message = describe_undecodable(path, error)
@@ -226,36 +230,19 @@ def _csv_batches(
         )
 
 
-def _until_failure(
-    reader: Any, failure: list[tuple[Exception, int]]
-) -> Iterator[list[str]]:
-    """The rows of `reader` until one cannot be read.
-
-    The rows before a bad quote are kept and checked, not lost with it; the
-    failure goes in `failure` with the last line that was read whole.
-    """
-    last = 0
-    try:
-        for row in reader:
-            yield row
-            last = reader.line_num
-    except (UnicodeDecodeError, csv.Error) as error:
-        failure.append((error, last))
-
-
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
-def _rows_before_bad_byte(
+def _rows_before_problem(
     path: Path,
     state: _CsvTable,
     failure: list[tuple[Exception, int]],
     context: Context,
 ) -> Iterator[Batch]:
-    """Check the rows after the last one read up to the one with the bad byte.
+    """Check the rows after the last one read up to the bad byte or quote.
 
     Here bytes that are not UTF-8 are read as lone surrogates, so the row that
-    holds one is found exactly; `failure` is corrected to name that row.
+    holds one is found exactly; `failure` is corrected to name the first problem.
     """
     _, checked = failure[0]
     kept: list[tuple[int, list[str]]] = []
@@ -291,22 +278,27 @@ def _rows_before_bad_byte(
         yield from _csv_chunk_batch([row for _, row in kept], numbers, state, context)
 
 
-def _csv_chunks(
-    rows: Iterator[list[str]], reader: Any, state: _CsvTable, context: Context
-) -> Iterator[Batch]:
-    """The batches of a CSV table's rows, its header read first."""
-    last = reader.line_num
-    for cells in rows:
-        last = reader.line_num
+def _csv_chunks(reader: Any, state: _CsvTable, context: Context) -> Iterator[Batch]:
+    """The batches of a CSV table's rows, its header read first.
+
+    Raises:
+        UnicodeDecodeError: A byte is not UTF-8; `state.last` says how far it got.
+        csv.Error: A quote does not end; `state.last` says how far it got.
+    """
+    for cells in reader:
         if "".join(cells).strip():
-            state.positions = _read_header(cells, last, state.source, context)
+            state.positions = _read_header(
+                cells, reader.line_num, state.source, context
+            )
             state.width = len(cells)
+            state.last = reader.line_num
             break
     else:
         # An empty file is an empty table: nothing to check, nothing lost.
         return
+    last = state.last
     while True:
-        chunk = list(itertools.islice(rows, BATCH_ROWS))
+        chunk = list(itertools.islice(reader, BATCH_ROWS))
         if not chunk:
             return
         numbers: Sequence[int]
@@ -314,7 +306,7 @@ def _csv_chunks(
             numbers = range(last + 1, last + 1 + len(chunk))
         else:
             numbers = _physical_lines(chunk, last)
-        last = reader.line_num
+        last = state.last = reader.line_num
         yield from _csv_chunk_batch(chunk, numbers, state, context)
 
 
