@@ -188,13 +188,9 @@ def _index(batch: Batch, context: Context) -> None:
     table = batch.table
     log = context.keys.setdefault(table, KeyLog())
     if table == "targets":
-        keys: Iterable[Any] = [
-            None if p is None or c is None else (p, c)
-            for p, c in zip(batch["partnership"], batch["country"], strict=True)
-        ]
+        log.add(batch.entity(index).id for index in range(len(batch.numbers)))
     else:
-        keys = batch["id"]
-    log.add(keys, batch.numbers)
+        log.add(batch["id"])
     _INDEXERS[table](batch, context)
 
 

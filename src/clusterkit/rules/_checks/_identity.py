@@ -7,7 +7,7 @@ from typing import Any
 
 from clusterkit.report import Entity
 from clusterkit.rules._batch import Batch
-from clusterkit.rules._context import Context, did_you_mean
+from clusterkit.rules._context import Context, KeyLog, did_you_mean
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
@@ -155,26 +155,24 @@ def _orphans(
 def duplicate_keys(context: Context) -> None:
     """Every id is unique in its table; a target is listed once per partnership."""
     for table, log in context.keys.items():
-        suspects = log.repeated_hashes()
-        if not suspects:
-            continue
-        numbers = {
-            number
-            for digest, number in zip(log.hashes, log.numbers, strict=True)
-            if digest in suspects
-        }
-        _report_duplicates(context, table, numbers)
+        if log.suspects:
+            _report_duplicates(context, table, log.suspects)
 
 
-def _report_duplicates(context: Context, table: str, numbers: set[int]) -> None:
+def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None:
     """Read the suspected rows' keys again, and report the real repeats."""
     first: dict[Any, Location] = {}
     field = "country" if table == "targets" else "id"
     for batch in context.reread(table):
-        for index, number in enumerate(batch.numbers):
-            if number not in numbers:
+        keys = (
+            [batch.entity(index).id for index in range(len(batch.numbers))]
+            if table == "targets"
+            else batch["id"]
+        )
+        for index, digest in enumerate(KeyLog.digests(keys)):
+            if digest not in suspects:
                 continue
-            key = batch.entity(index).id
+            key = keys[index]
             if key is None:
                 continue  # no id at all is a finding of its own (CK-TYPE-001)
             if key not in first:
