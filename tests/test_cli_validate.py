@@ -445,3 +445,22 @@ def test_python_dash_m_on_a_corrupt_workbook(tmp_path: Path) -> None:
     assert done.stderr == ""
     assert done.stdout.startswith(f"{workbook}: error CK-FILE-001 ")
     assert "not a readable .xlsx workbook" in done.stdout
+
+
+def test_thresholds_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--threshold min_members=5` makes the base dataset's partnerships too small."""
+    base = str(Path(__file__).parent / "data" / "valid" / "base")
+    code = cli.main(
+        ["validate", base, "--as-of", "2026-01-01", "--threshold", "min_members=5"]
+    )
+    assert code == 1
+    assert capsys.readouterr().out.count("CK-PART-001") >= 2
+
+
+@pytest.mark.parametrize("given", ["members=5", "min_members=x", "min_members=-1"])
+def test_bad_thresholds_are_usage_errors(
+    given: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown threshold or a value that is not a count is a usage error."""
+    assert cli.main(["validate", "--threshold", given]) == 2
+    assert "--threshold" in capsys.readouterr().err

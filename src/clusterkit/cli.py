@@ -33,7 +33,7 @@ from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
 from clusterkit.io import Layout, dump_dataset, load_dataset
 from clusterkit.models import TABLES
 from clusterkit.report import Report
-from clusterkit.rules import CATALOGUE, validate
+from clusterkit.rules import CATALOGUE, Thresholds, validate
 from clusterkit.rules._explanations import explain
 from clusterkit.rules._formats import FORMATS, render_step_summary
 from clusterkit.schema import json_schema, table_schema
@@ -246,6 +246,26 @@ def _add_validate(commands: Any) -> None:
         metavar="DATE",
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
+    validate.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        type=_threshold,
+        metavar="NAME=N",
+        help=(
+            "override a partnership-structure threshold for every generation: "
+            f"{', '.join(attrs.fields_dict(Thresholds))}; repeatable"
+        ),
+    )
+
+
+def _threshold(text: str) -> tuple[str, int]:
+    name, _, number = text.partition("=")
+    names = attrs.fields_dict(Thresholds)
+    if name.strip() not in names:
+        msg = f"{name.strip()!r} is not a threshold; thresholds are {', '.join(names)}"
+        raise argparse.ArgumentTypeError(msg)
+    return name.strip(), _count(number.strip())
 
 
 def _count(text: str) -> int:
@@ -272,6 +292,7 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
             ignore=args.ignore,
             fail_on=args.fail_on,
             max_findings=args.max_findings,
+            thresholds=Thresholds(**dict(args.threshold)),
         )
     except ValueError as error:
         raise _UsageError(f"clusterkit validate: {error}") from None
