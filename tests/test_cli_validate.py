@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -464,3 +465,53 @@ def test_bad_thresholds_are_usage_errors(
     """An unknown threshold or a value that is not a count is a usage error."""
     assert cli.main(["validate", "--threshold", given]) == 2
     assert "--threshold" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        """It is a terminal."""
+        return True
+
+
+def test_progress_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal (not in CI), rows read so far show on stderr, then are cleared."""
+    terminal = _Terminal()
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 0.0)
+    base = str(Path(__file__).parent / "data" / "valid" / "base")
+    assert cli.main(["validate", base, "--as-of", "2026-01-01"]) == 0
+    shown = terminal.getvalue()
+    assert "\rreading " in shown
+    assert "activities.csv: 6 rows" in shown
+    assert shown.endswith("\r")
+
+
+def test_no_progress_in_ci_or_pipes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In CI, even on a terminal, nothing is written to stderr."""
+    terminal = _Terminal()
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    base = str(Path(__file__).parent / "data" / "valid" / "base")
+    assert cli.main(["validate", base, "--as-of", "2026-01-01"]) == 0
+    assert terminal.getvalue() == ""
+
+
+def test_progress_is_throttled() -> None:
+    """Progress is written at most every half second."""
+    terminal = _Terminal()
+    progress = cli._Progress(terminal)
+    progress("a.csv", 1000)
+    progress("a.csv", 2000)
+    assert terminal.getvalue() == "\rreading a.csv: 1,000 rows"
+    progress.done()
+    assert terminal.getvalue().endswith("\r" + " " * 25 + "\r")
+
+
+def test_no_progress_line_nothing_to_clear() -> None:
+    """A run too short to show progress leaves stderr untouched."""
+    terminal = _Terminal()
+    cli._Progress(terminal).done()
+    assert terminal.getvalue() == ""

@@ -378,3 +378,21 @@ def test_awkward_text_is_written_as_json_dumps_would() -> None:
         related=(Location(pointer="/activities/1"), Location(file="b.csv")),
     )
     assert finding_json(finding) == json.dumps(finding.to_dict(), ensure_ascii=False)
+
+
+def test_unknown_json_fields_are_reported_once_per_field(tmp_path: Path) -> None:
+    """An unknown key is one CK-HDR-002 per table and key, with the rows counted."""
+    folder = tmp_path / "data.jsonl"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
+    path = folder / "activities.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in (1, 3):
+        record = json.loads(lines[number])
+        record["typ"] = "webinar"
+        lines[number] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-HDR"])
+    [finding] = report.findings
+    assert (finding.location.line, finding.location.field) == (2, "typ")
+    assert "(2 rows)" in finding.message
+    assert finding.hint == "did you mean 'type'?"

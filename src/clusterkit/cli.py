@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -284,9 +285,11 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     outputs = args.outputs or (
         [["text", None], ["github", None]] if in_github else [["text", None]]
     )
+    progress = _progress(sys.stderr)
     try:
         report = validate(
             args.paths or ["."],
+            progress=progress,
             as_of=args.as_of,
             select=args.select,
             ignore=args.ignore,
@@ -296,6 +299,9 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         )
     except ValueError as error:
         raise _UsageError(f"clusterkit validate: {error}") from None
+    finally:
+        if progress is not None:
+            progress.done()
     for name, destination in outputs:
         if destination is None:
             _write_format(name, report, out)
@@ -313,6 +319,41 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
         with Path(summary_file).open("a", encoding="utf-8") as handle:
             handle.write(render_step_summary(report) + "\n")
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+class _Progress:
+    """Rows read so far, on one line of a terminal's stderr, at most twice a second."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.shown = 0.0
+        self.width = 0
+
+    def __call__(self, where: str, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < _PROGRESS_EVERY:
+            return
+        self.shown = now
+        text = f"reading {where}: {rows:,} rows"
+        self.err.write("\r" + text.ljust(self.width))
+        self.err.flush()
+        self.width = len(text)
+
+    def done(self) -> None:
+        """Clear the progress line, if one was written."""
+        if self.width:
+            self.err.write("\r" + " " * self.width + "\r")
+            self.err.flush()
+
+
+_PROGRESS_EVERY = 0.5  # seconds
+
+
+def _progress(err: TextIO) -> _Progress | None:
+    # Progress only on a terminal: quiet in pipes, files and CI logs.
+    if os.environ.get("CI") or not err.isatty():
+        return None
+    return _Progress(err)
 
 
 def _write_format(name: str, report: Report, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -42,6 +42,7 @@ def validate(
     fail_on: Severity | str | None = Severity.ERROR,
     max_findings: int | None = None,
     thresholds: Thresholds | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Report:
     """Check a dataset against every rule of the catalogue; never raises for bad data.
 
@@ -64,6 +65,8 @@ def validate(
         max_findings: Keep at most this many findings; every finding is still
             counted in `report.summary`, which says when some were left out.
         thresholds: Overrides of the partnership-structure thresholds.
+        progress: Called after each batch of rows with the file (or table) being
+            read and the number of its rows read so far.
 
     Returns:
         The report: findings ordered by file and line, and their counts.
@@ -99,7 +102,7 @@ def validate(
         for item in sources:
             display = "<dataset>" if isinstance(item, Dataset) else os.fspath(item)
             shown.append(display)
-            _validate_one(item, display, collector)
+            _validate_one(item, display, collector, progress)
     finally:
         if collecting:
             gc.enable()
@@ -161,7 +164,12 @@ def _limit(value: int | None) -> int | None:
     return value
 
 
-def _validate_one(source: Any, display: str, collector: Collector) -> None:
+def _validate_one(
+    source: Any,
+    display: str,
+    collector: Collector,
+    progress: Callable[[str, int], None] | None,
+) -> None:
     quiet = Collector(attrs.evolve(collector.options, max_findings=0))
 
     def reread(table: str) -> Iterator[Batch]:
@@ -171,7 +179,12 @@ def _validate_one(source: Any, display: str, collector: Collector) -> None:
                 yield batch
 
     context = Context(collector, reread)
+    rows: dict[str, int] = {}
     for batch in read_source(source, display, context):
+        if progress is not None:
+            where = batch.source.file or batch.table
+            rows[where] = rows.get(where, 0) + len(batch.numbers)
+            progress(where, rows[where])
         context.sources.setdefault(batch.table, batch.source)
         _index(batch, context)
         for entry in checks_for(batch.table):
