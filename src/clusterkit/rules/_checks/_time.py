@@ -55,13 +55,12 @@ def activity_in_partnership_period(batch: Batch, context: Context) -> None:
         )
     for index in sorted(rows):
         partnership = context.partnerships[parts[index]]
-        start, end = batch["start"][index], batch["end"][index]
-        field = (
-            "start"
-            if _outside(start, None, partnership.start, partnership.end)
-            else "end"
+        field, value = _end_outside(
+            batch["start"][index],
+            batch["end"][index],
+            partnership.start,
+            partnership.end,
         )
-        value = start if field == "start" else end
         window = f"{partnership.start or '…'} to {partnership.end or '…'}"
         source = context.sources["partnerships"]
         context.report(
@@ -90,6 +89,18 @@ def _outside(
     return False
 
 
+def _end_outside(
+    start: dt.date | None,
+    end: dt.date | None,
+    first: dt.date | None,
+    last: dt.date | None,
+) -> tuple[str, dt.date | None]:
+    """Which end of a period lies outside `first` to `last` (the start, if both do)."""
+    if _outside(start, None, first, last):
+        return "start", start
+    return "end", end
+
+
 @check("CK-DATE-003", table="partnerships")
 def partnership_in_generation_period(batch: Batch, context: Context) -> None:
     """A partnership's own dates lie within its generation's period."""
@@ -105,13 +116,9 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
     for index in batch.rows_with(fields, bad):
         generation = context.generation_of(batch["generation"][index])
         assert generation is not None  # noqa: S101 - only rows with a generation are bad
-        start, end = batch["start"][index], batch["end"][index]
-        field = (
-            "start"
-            if _outside(start, None, generation.start, generation.end)
-            else "end"
+        field, value = _end_outside(
+            batch["start"][index], batch["end"][index], generation.start, generation.end
         )
-        value = start if field == "start" else end
         window = f"{generation.start} to {generation.end}"
         context.report(
             "CK-DATE-003",
