@@ -34,8 +34,7 @@ from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
 from clusterkit.io import Layout, dump_dataset, load_dataset
 from clusterkit.models import TABLES
 from clusterkit.report import Report
-from clusterkit.rules import CATALOGUE, Thresholds, validate
-from clusterkit.rules._explanations import explain
+from clusterkit.rules import CATALOGUE, Thresholds, explain, validate
 from clusterkit.rules._formats import FORMATS, render_step_summary
 from clusterkit.schema import json_schema, table_schema
 

@@ -7,6 +7,16 @@
 
 from clusterkit.rules._context import Options, Thresholds
 from clusterkit.rules._engine import validate
+from clusterkit.rules._explanations import EXPLANATIONS, Explanation, explain
 from clusterkit.rules._registry import CATALOGUE, Rule
 
-__all__ = ["CATALOGUE", "Options", "Rule", "Thresholds", "validate"]
+__all__ = [
+    "CATALOGUE",
+    "EXPLANATIONS",
+    "Explanation",
+    "Options",
+    "Rule",
+    "Thresholds",
+    "explain",
+    "validate",
+]
