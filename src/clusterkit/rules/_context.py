@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import itertools
 import operator
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
@@ -158,12 +157,12 @@ class KeyLog:
     def add(self, keys: Iterable[Any]) -> None:
         """Record the keys of a batch (rows without a key share one digest)."""
         digests = self.digests(keys)
-        batch = set(digests)
-        if len(batch) < len(digests):
-            counted = Counter(digests)
-            self.suspects.update(d for d in batch if counted[d] > 1)
-        self.suspects |= batch & self.seen
-        self.seen |= batch
+        before = len(self.seen)
+        self.seen.update(digests)
+        if len(self.seen) - before < len(digests):
+            # A digest repeats, in this batch or with an earlier one: the batch's
+            # digests all become suspects, and the rows are compared for real.
+            self.suspects.update(digests)
 
 
 _DIGEST = (1 << 60) - 1
