@@ -396,3 +396,28 @@ def test_unknown_json_fields_are_reported_once_per_field(tmp_path: Path) -> None
     assert (finding.location.line, finding.location.field) == (2, "typ")
     assert "(2 rows)" in finding.message
     assert finding.hint == "did you mean 'type'?"
+
+
+def test_more_sme_members_than_members(tmp_path: Path) -> None:
+    """A cluster with more SME members than members is CK-TYPE-001 on sme_members."""
+    folder = copy_base(tmp_path)
+    clusters = folder / "clusters.csv"
+    rows = list(csv.DictReader(io.StringIO(clusters.read_text(encoding="utf-8"))))
+    rows[0]["members_total"], rows[0]["sme_members"] = "5", "10"
+    with clusters.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-TYPE"])
+    assert found(report) == [("CK-TYPE-001", None, 2, "sme_members")]
+    assert (
+        report.findings[0].message == "sme_members (10) cannot exceed members_total (5)"
+    )
+
+
+def test_a_duplicate_far_from_its_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only batches where a key repeats are looked at again; the duplicate is found."""
+    monkeypatch.setattr(_read, "BATCH_ROWS", 2)
+    report = ck.validate(DATA / "invalid" / "CK-PK-001", as_of=AS_OF, select=["CK-PK"])
+    assert found(report) == [("CK-PK-001", None, 8, "id")]
+    assert report.findings[0].related[0].line == 6
