@@ -45,6 +45,18 @@ def copy_base(tmp_path: Path) -> Path:
     return folder
 
 
+def set_cells(table: Path, changes: dict[int, dict[str, str]]) -> list[dict[str, str]]:
+    """Rewrite some cells of a CSV table: {row index: {column: text}}; the new rows."""
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
+    for index, cells in changes.items():
+        rows[index].update(cells)
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
 def test_workbook_columns_are_reported_and_ignored(tmp_path: Path) -> None:
     """In a workbook, unknown, missing and extra columns are findings; reading goes on."""
     book = tmp_path / "data.xlsx"
@@ -96,13 +108,7 @@ def test_a_list_item_of_the_wrong_type_is_named(tmp_path: Path) -> None:
 def test_a_large_size_class_is_not_an_sme(tmp_path: Path) -> None:
     """An SME declared 'large' is outside the SME size classes (CK-ENUM-001)."""
     folder = copy_base(tmp_path)
-    smes = folder / "smes.csv"
-    lines = smes.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    row = lines[1].split(",")
-    row[header.index("size_class")] = "large"
-    lines[1] = ",".join(row)
-    smes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_cells(folder / "smes.csv", {0: {"size_class": "large"}})
     report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
     assert found(report) == [("CK-ENUM-001", None, 2, "size_class")]
 
@@ -110,13 +116,7 @@ def test_a_large_size_class_is_not_an_sme(tmp_path: Path) -> None:
 def test_an_unknown_ecosystem_gets_the_nearest(tmp_path: Path) -> None:
     """A list of vocabulary values names the nearest allowed value of a bad item."""
     folder = copy_base(tmp_path)
-    clusters = folder / "clusters.csv"
-    text = clusters.read_text(encoding="utf-8").splitlines()
-    header = text[0].split(",")
-    row = text[1].split(",")
-    row[header.index("ecosystems")] = "digitl"
-    text[1] = ",".join(row)
-    clusters.write_text("\n".join(text) + "\n", encoding="utf-8")
+    set_cells(folder / "clusters.csv", {0: {"ecosystems": "digitl"}})
     report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
     [finding] = report.findings
     assert finding.location.field == "ecosystems"
@@ -292,18 +292,13 @@ def test_blank_lines_before_the_header_and_a_trailing_comma(tmp_path: Path) -> N
 def test_an_sme_listed_twice_counts_once(tmp_path: Path) -> None:
     """`smes_involved` is compared with the distinct SMEs listed (CK-COUNT-002)."""
     folder = copy_base(tmp_path)
-    activities = folder / "activities.csv"
-    text = activities.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    fields = list(rows[0])
-    rows[0]["smes"] = "SME-001;SME-001"
-    rows[0]["smes_involved"] = "1"
-    rows[1]["smes"] = "SME-001;SME-002"
-    rows[1]["smes_involved"] = "1"
-    with activities.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    rows = set_cells(
+        folder / "activities.csv",
+        {
+            0: {"smes": "SME-001;SME-001", "smes_involved": "1"},
+            1: {"smes": "SME-001;SME-002", "smes_involved": "1"},
+        },
+    )
     report = ck.validate(folder, as_of=AS_OF, select=["CK-COUNT-002"])
     assert [f.entity for f in report.findings] == [Entity("activities", rows[1]["id"])]
 
@@ -401,13 +396,7 @@ def test_unknown_json_fields_are_reported_once_per_field(tmp_path: Path) -> None
 def test_more_sme_members_than_members(tmp_path: Path) -> None:
     """A cluster with more SME members than members is CK-TYPE-001 on sme_members."""
     folder = copy_base(tmp_path)
-    clusters = folder / "clusters.csv"
-    rows = list(csv.DictReader(io.StringIO(clusters.read_text(encoding="utf-8"))))
-    rows[0]["members_total"], rows[0]["sme_members"] = "5", "10"
-    with clusters.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    set_cells(folder / "clusters.csv", {0: {"members_total": "5", "sme_members": "10"}})
     report = ck.validate(folder, as_of=AS_OF, select=["CK-TYPE"])
     assert found(report) == [("CK-TYPE-001", None, 2, "sme_members")]
     assert (
