@@ -305,16 +305,19 @@ def test_a_json_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     assert "syntax" in finding.message
 
 
+# The second clusters entry is not an object; the third has a bad country.
+DOCUMENT_WITH_A_NON_OBJECT = (
+    '{\n  "clusters": [\n'
+    '    {"id": "C1", "name": "One", "country": "DE"},\n'
+    "    [1, 2],\n"
+    '    {"id": "C2", "name": "Two", "country": "Atlantis"}\n'
+    "  ]\n}\n"
+)
+
+
 def test_a_json_document_entry_that_is_not_an_object(tmp_path: Path) -> None:
     """An entry of a table array that is not an object is CK-ROW-001; the rest is read."""
-    text = (
-        '{\n  "clusters": [\n'
-        '    {"id": "C1", "name": "One", "country": "DE"},\n'
-        "    [1, 2],\n"
-        '    {"id": "C2", "name": "Two", "country": "Atlantis"}\n'
-        "  ]\n}\n"
-    )
-    report = run(write(tmp_path / "data.json", text))
+    report = run(write(tmp_path / "data.json", DOCUMENT_WITH_A_NON_OBJECT))
     row = only(report.findings, "CK-ROW-001")
     assert row.location.line == 4
     assert row.location.pointer == "/clusters/1"
@@ -323,14 +326,7 @@ def test_a_json_document_entry_that_is_not_an_object(tmp_path: Path) -> None:
 
 def test_a_json_pointer_counts_entries_that_were_skipped(tmp_path: Path) -> None:
     """After a skipped non-object entry, pointers still give the record's array index."""
-    text = (
-        '{\n  "clusters": [\n'
-        '    {"id": "C1", "name": "One", "country": "DE"},\n'
-        "    [1, 2],\n"
-        '    {"id": "C2", "name": "Two", "country": "Atlantis"}\n'
-        "  ]\n}\n"
-    )
-    report = run(write(tmp_path / "data.json", text))
+    report = run(write(tmp_path / "data.json", DOCUMENT_WITH_A_NON_OBJECT))
     finding = only(report.findings, "CK-COUNTRY-001")
     assert finding.location.pointer == "/clusters/2/country"
     assert finding.location.line == 5
