@@ -6,11 +6,12 @@ Import the nouns and verbs from here::
 
     ds = ck.load_dataset("data/")
     report = ck.validate("data/")
+    result = ck.compute_kpis("data/", by="generation")
     for activity, where in ck.iter_records("data/activities.csv", ck.ActivityRecord):
         ...
 """
 
-from clusterkit import countries, errors, io, reference, rules
+from clusterkit import countries, errors, io, kpis, reference, rules
 from clusterkit._version import VERSION
 from clusterkit.countries import (
     Country,
@@ -37,6 +38,7 @@ from clusterkit.io import (
     load_dataset,
     load_example,
 )
+from clusterkit.kpis import KPIResult, compute_kpis
 from clusterkit.models import (
     SME,
     ActivityRecord,
@@ -84,6 +86,7 @@ __all__ = [
     "Generation",
     "IndustrialEcosystem",
     "KPIError",
+    "KPIResult",
     "Layout",
     "Location",
     "Partnership",
@@ -96,6 +99,7 @@ __all__ = [
     "ThirdCountryTarget",
     "Thresholds",
     "__version__",
+    "compute_kpis",
     "countries",
     "dump_dataset",
     "errors",
@@ -104,6 +108,7 @@ __all__ = [
     "is_programme_participant",
     "is_third_country",
     "iter_records",
+    "kpis",
     "load_dataset",
     "load_example",
     "normalise_country",

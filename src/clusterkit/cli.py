@@ -31,7 +31,8 @@ from clusterkit.countries import (
     normalise_country,
 )
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetError
-from clusterkit.io import Layout, dump_dataset, load_dataset
+from clusterkit.io import Layout, dump_dataset, example_path, load_dataset
+from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
 from clusterkit.models import TABLES
 from clusterkit.report import Report
 from clusterkit.rules import CATALOGUE, Thresholds, explain, validate
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write country codes as ISO (GR, GB) or EU (EL, UK)",
     )
     _add_validate(commands)
+    _add_kpis(commands)
     commands.add_parser(
         "rules",
         help="list the validator's rules",
@@ -257,6 +259,171 @@ def _add_validate(commands: Any) -> None:
             f"{', '.join(attrs.fields_dict(Thresholds))}; repeatable"
         ),
     )
+
+
+_KPI_FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _add_kpis(commands: Any) -> None:
+    kpis = commands.add_parser(
+        "kpis",
+        help="compute the programme's KPIs, with filters and breakdowns",
+        description=(
+            "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
+            "Lines files, a .json document or an .xlsx workbook; default: the "
+            "current folder), or of the bundled example with --example. Records with an error finding are left out and "
+            "counted (see clusterkit validate). Exit codes: 0 every record was used; "
+            "1 some were left out or could not be read (the KPIs are still printed); "
+            "2 usage error; 3 internal error."
+        ),
+    )
+    kpis.add_argument("path", nargs="?", metavar="PATH")
+    kpis.add_argument(
+        "--example", action="store_true", help="use the bundled example dataset"
+    )
+    kpis.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="DIM",
+        help=(
+            "break down by partnership, generation, target_country, year, quarter "
+            "or ecosystem; repeat or comma-separate for combinations"
+        ),
+    )
+    for name, what in (
+        ("generation", "generation ids"),
+        ("partnership", "partnership ids"),
+        ("target-country", "countries (any spelling)"),
+    ):
+        kpis.add_argument(
+            f"--{name}",
+            action="append",
+            metavar="ID" if name != "target-country" else "COUNTRY",
+            help=f"only these {what}; repeatable, comma-separated",
+        )
+    kpis.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        metavar="DATE",
+        help="only activities starting on or after DATE",
+    )
+    kpis.add_argument(
+        "--to",
+        dest="end",
+        type=_iso_date,
+        metavar="DATE",
+        help="only activities starting on or before DATE",
+    )
+    kpis.add_argument("--format", choices=_KPI_FORMATS, default="table")
+    kpis.add_argument("--output", metavar="FILE", help="write to FILE, not stdout")
+    kpis.add_argument(
+        "--reconcile",
+        action="store_true",
+        help=(
+            "also set the KPIs beside the figures published for the one generation "
+            "in scope (--generation)"
+        ),
+    )
+    kpis.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="share a large activities.csv among N processes",
+    )
+    kpis.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="use every record that can be read, without the validator",
+    )
+    kpis.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="dates after this day are in the future (CK-DATE-004); default: today",
+    )
+
+
+def _jobs(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        msg = f"{text!r} is not a number of processes (at least 1)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _run_kpis(args: argparse.Namespace, out: TextIO) -> int:
+    if args.example and args.path is not None:
+        raise _UsageError("clusterkit kpis: give a dataset PATH or --example, not both")
+    path = example_path() if args.example else Path(args.path or ".")
+    if not path.exists():
+        raise _UsageError(f"clusterkit kpis: {path}: no such file or directory")
+    try:
+        result = compute_kpis(
+            path,
+            by=args.by,
+            generation=args.generation,
+            partnership=args.partnership,
+            start=args.start,
+            end=args.end,
+            target_country=args.target_country,
+            validate=args.validate,
+            as_of=args.as_of,
+            jobs=args.jobs,
+        )
+        reconciliation = reconcile(result) if args.reconcile else None
+    except ValueError as error:
+        raise _UsageError(f"clusterkit kpis: {error}") from None
+    text = _kpi_text(result, reconciliation, args.format)
+    if args.output is None:
+        out.write(text)
+    else:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _UsageError(
+                f"clusterkit kpis: cannot write {args.output}: "
+                f"{error.strerror or error}"
+            ) from None
+    if result.complete:
+        return EXIT_OK
+    left_out = ", ".join(
+        f"{table} {count.excluded:,}"
+        for table, count in result.records.items()
+        if count.excluded
+    )
+    rules = ", ".join(f"{rule} ({n:,})" for rule, n in result.excluded_by_rule.items())
+    sys.stderr.write(
+        "clusterkit kpis: records left out: "
+        + (left_out or "none, but a file could not be read in full")
+        + (f"; errors found: {rules}" if rules else "")
+        + f"; run `clusterkit validate {path}` for where and why\n"
+    )
+    return EXIT_DATA
+
+
+def _kpi_text(
+    result: KPIResult, reconciliation: Reconciliation | None, name: str
+) -> str:
+    if name == "json":
+        data = result.to_dict()
+        if reconciliation is not None:
+            data["reconciliation"] = reconciliation.to_dict()
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if name == "csv":
+        return result.to_csv()
+    if name == "markdown":
+        text = result.to_markdown()
+        return (
+            text
+            if reconciliation is None
+            else text + "\n" + reconciliation.to_markdown()
+        )
+    text = result.to_table()
+    return text if reconciliation is None else text + "\n" + reconciliation.to_table()
 
 
 def _threshold(text: str) -> tuple[str, int]:
@@ -539,6 +706,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911, C901 - one
             return _run_country(args, out)
         if args.command == "validate":
             return _run_validate(args, out)
+        if args.command == "kpis":
+            return _run_kpis(args, out)
         if args.command == "rules":
             return _run_rules(out)
         if args.command == "explain":

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import itertools
 import operator
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
@@ -33,8 +34,10 @@ __all__ = [
     "Options",
     "PartnershipInfo",
     "SMEInfo",
+    "Shard",
     "Thresholds",
     "did_you_mean",
+    "row_number",
 ]
 
 
@@ -134,6 +137,20 @@ class PartnershipInfo:
     number: int
 
 
+@attrs.frozen
+class Shard:
+    """A byte range of one CSV table's file, read instead of the whole file.
+
+    The range starts and ends at a line break outside any quoted cell, after the
+    header; `first_line` is the physical line it starts on.
+    """
+
+    table: str
+    start: int
+    end: int
+    first_line: int
+
+
 class KeyLog:
     """Which keys of a table may repeat: a 60-bit digest of every key, in a set.
 
@@ -158,11 +175,15 @@ class KeyLog:
         """Record the keys of a batch (rows without a key share one digest)."""
         digests = self.digests(keys)
         before = len(self.seen)
+        # About 25 µs a batch: which digests were seen before this batch.
+        earlier = self.seen.intersection(digests)
         self.seen.update(digests)
         if len(self.seen) - before < len(digests):
-            # A digest repeats, in this batch or with an earlier one: the batch's
-            # digests all become suspects, and the rows are compared for real.
-            self.suspects.update(digests)
+            # A digest repeats, with an earlier batch or within this one: those
+            # digests become suspects, and their rows are compared for real.
+            counts = Counter(digests)
+            self.suspects.update(earlier)
+            self.suspects.update(digest for digest, n in counts.items() if n > 1)
 
 
 _DIGEST = (1 << 60) - 1
@@ -220,6 +241,13 @@ class Context:
         self.referenced_clusters: set[str] = set()
         self.referenced_smes: set[str] = set()
         self.active_partnerships: set[str] = set()
+        # The rows with an error finding, by table (row numbers), when asked for:
+        # the KPI engine leaves those records out.
+        self.error_rows: dict[str, set[int]] | None = None
+        # Error findings by (table, rule, whether they point at a row).
+        self.error_counts: dict[tuple[str | None, str, bool], int] = {}
+        # Only part of one table is read (`clusterkit kpis --jobs`).
+        self.shard: Shard | None = None
         self._verdicts: dict[Any, tuple[set[Any], set[Any]]] = {}
 
     def failing(
@@ -273,17 +301,25 @@ class Context:
         """Count a finding of `rule`, and keep it unless `max_findings` are kept."""
         if rule not in self.enabled:
             return
+        severity = severity or CATALOGUE[rule].severity
+        if self.error_rows is not None and severity is Severity.ERROR:
+            number = None if entity is None else row_number(location)
+            table = None if entity is None else entity.table
+            key = (table, rule, number is not None)
+            self.error_counts[key] = self.error_counts.get(key, 0) + 1
+            if table is not None and number is not None:
+                self.error_rows.setdefault(table, set()).add(number)
         if (
             self.options.max_findings is not None
             and len(self.collector.findings) >= self.options.max_findings
         ):
             # Counted, not kept: skip building the finding.
-            self.collector.count(rule, severity or CATALOGUE[rule].severity)
+            self.collector.count(rule, severity)
             return
         self.collector.add(
             Finding(
                 rule=rule,
-                severity=severity or CATALOGUE[rule].severity,
+                severity=severity,
                 message=self.collector.shared(message),
                 location=location,
                 hint=None if hint is None else self.collector.shared(hint),
@@ -304,6 +340,14 @@ class Context:
         """Where the dataset defines a generation (`None`: reference data)."""
         found = self.generation_rows.get(generation_id)
         return None if found is None else found[0].location(found[1], "id")
+
+
+def row_number(location: Location) -> int | None:
+    """The number of the row a location points at (see `TableSource`), if any."""
+    if location.pointer is not None:
+        parts = location.pointer.split("/")
+        return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None  # noqa: PLR2004 - "", table, index
+    return location.line
 
 
 def _text(value: Any) -> str:

@@ -30,7 +30,7 @@ from clusterkit.rules._context import (
 from clusterkit.rules._read import read_source
 from clusterkit.rules._registry import CATALOGUE, checks_for, dataset_checks
 
-__all__ = ["validate"]
+__all__ = ["scan", "validate"]
 
 
 def validate(
@@ -106,6 +106,52 @@ def validate(
     finally:
         if collecting:
             gc.enable()
+    return _report(collector, shown)
+
+
+def scan(
+    source: Any,
+    *,
+    options: Options,
+    on_batch: Callable[[Batch, Context], None],
+    prepare: Callable[[Context], None] | None = None,
+) -> tuple[Report, Context]:
+    """Validate one source, handing each checked batch to `on_batch`.
+
+    For the KPI engine: the context records the rows with an error finding
+    (`context.error_rows`), so that what consumes the batches can leave them
+    out. Rows found to be in error only at the end (duplicate keys, dataset
+    checks) are there when `scan` returns.
+
+    Args:
+        source: A dataset path or a `Dataset`.
+        options: What to check.
+        on_batch: Called after each batch is checked.
+        prepare: Called with the fresh context, before reading (to set
+            `context.shard`).
+    """
+    collector = Collector(options)
+    display = "<dataset>" if isinstance(source, Dataset) else os.fspath(source)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+
+        def start(context: Context) -> None:
+            context.error_rows = {}
+            if prepare is not None:
+                prepare(context)
+
+        context = _validate_one(
+            source, display, collector, None, on_batch=on_batch, prepare=start
+        )
+    finally:
+        if collecting:
+            gc.enable()
+    return _report(collector, [display]), context
+
+
+def _report(collector: Collector, shown: list[str]) -> Report:
+    options = collector.options
     findings = sorted(collector.findings, key=lambda finding: finding.sort_key())
     summary = Summary(
         error=collector.severities[Severity.ERROR],
@@ -169,31 +215,54 @@ def _validate_one(
     display: str,
     collector: Collector,
     progress: Callable[[str, int], None] | None,
-) -> None:
+    *,
+    on_batch: Callable[[Batch, Context], None] | None = None,
+    prepare: Callable[[Context], None] | None = None,
+) -> Context:
+    """Read and check one source; `on_batch` sees each batch after its checks."""
     quiet = Collector(attrs.evolve(collector.options, max_findings=0))
 
     def reread(table: str) -> Iterator[Batch]:
         # Rows read a second time report nothing: their findings are counted already.
-        for batch in read_source(source, display, Context(quiet, reread)):
+        again = Context(quiet, reread)
+        again.shard = context.shard
+        for batch in read_source(source, display, again):
             if batch.table == table:
                 yield batch
 
     context = Context(collector, reread)
-    rows: dict[str, int] = {}
+    if prepare is not None:
+        prepare(context)
+    if progress is not None:
+        on_batch = _progress(progress)
     for batch in read_source(source, display, context):
-        if progress is not None:
-            where = batch.source.file or batch.table
-            rows[where] = rows.get(where, 0) + len(batch.numbers)
-            progress(where, rows[where])
-        context.sources.setdefault(batch.table, batch.source)
-        _index(batch, context)
-        for entry in checks_for(batch.table):
-            if context.runs(entry.rule):
-                entry.function(batch, context)
+        _check_batch(batch, context)
+        if on_batch is not None:
+            on_batch(batch, context)
     context.forget_verdicts()  # the rows are read: make room for the dataset checks
     for entry in dataset_checks():
         if context.runs(entry.rule):
             entry.function(context)
+    return context
+
+
+def _progress(progress: Callable[[str, int], None]) -> Callable[[Batch, Context], None]:
+    rows: dict[str, int] = {}
+
+    def report(batch: Batch, context: Context) -> None:  # noqa: ARG001 - an on_batch
+        where = batch.source.file or batch.table
+        rows[where] = rows.get(where, 0) + len(batch.numbers)
+        progress(where, rows[where])
+
+    return report
+
+
+def _check_batch(batch: Batch, context: Context) -> None:
+    context.sources.setdefault(batch.table, batch.source)
+    _index(batch, context)
+    for entry in checks_for(batch.table):
+        if context.runs(entry.rule):
+            entry.function(batch, context)
 
 
 def _index(batch: Batch, context: Context) -> None:

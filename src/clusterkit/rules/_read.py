@@ -12,6 +12,7 @@ go through the readers of `clusterkit.io`, a row at a time, into the same batche
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import os
 import re
@@ -33,7 +34,7 @@ from clusterkit.models.vocabulary import ActivityType
 from clusterkit.report import Entity
 from clusterkit.rules._batch import Batch, SourceKind, TableSource
 from clusterkit.rules._cells import REQUIRED, FieldCheck, field_checks
-from clusterkit.rules._context import Context, did_you_mean
+from clusterkit.rules._context import Context, Shard, did_you_mean
 from clusterkit.values import Location
 
 __all__ = ["BATCH_ROWS", "read_source"]
@@ -193,6 +194,10 @@ def _csv_batches(
         TableSource(table, "csv", display), field_checks(table, context.enabled)
     )
     failure: list[tuple[Exception, int]] = []
+    shard = context.shard
+    if shard is not None and shard.table == table:
+        yield from _csv_shard_batches(path, state, shard, context)
+        return
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as problem:
@@ -285,6 +290,14 @@ def _csv_chunks(reader: Any, state: _CsvTable, context: Context) -> Iterator[Bat
         UnicodeDecodeError: A byte is not UTF-8; `state.last` says how far it got.
         csv.Error: A quote does not end; `state.last` says how far it got.
     """
+    if not _csv_header(reader, state, context):
+        # An empty file is an empty table: nothing to check, nothing lost.
+        return
+    yield from _csv_rows(reader, state, context, 0)
+
+
+def _csv_header(reader: Any, state: _CsvTable, context: Context) -> bool:
+    """Read the header row (the first that is not blank); `False`: there is none."""
     for cells in reader:
         if "".join(cells).strip():
             state.positions = _read_header(
@@ -292,22 +305,70 @@ def _csv_chunks(reader: Any, state: _CsvTable, context: Context) -> Iterator[Bat
             )
             state.width = len(cells)
             state.last = reader.line_num
-            break
-    else:
-        # An empty file is an empty table: nothing to check, nothing lost.
-        return
+            return True
+    return False
+
+
+def _csv_rows(
+    reader: Any, state: _CsvTable, context: Context, offset: int
+) -> Iterator[Batch]:
+    """The batches of the rows after the header (`offset`: lines before the reader's)."""
     last = state.last
     while True:
         chunk = list(itertools.islice(reader, BATCH_ROWS))
         if not chunk:
             return
         numbers: Sequence[int]
-        if reader.line_num - last == len(chunk):
+        if reader.line_num + offset - last == len(chunk):
             numbers = range(last + 1, last + 1 + len(chunk))
         else:
             numbers = _physical_lines(chunk, last)
-        last = state.last = reader.line_num
+        last = state.last = reader.line_num + offset
         yield from _csv_chunk_batch(chunk, numbers, state, context)
+
+
+def _csv_shard_batches(
+    path: Path, state: _CsvTable, shard: Shard, context: Context
+) -> Iterator[Batch]:
+    """The batches of one byte range of a CSV file, with the file's own header.
+
+    Whoever made the shard checked that the file reads cleanly as a whole
+    (`clusterkit.kpis` reads it in one process otherwise), so a problem here is
+    not expected and is raised, not reported.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if not _csv_header(csv.reader(handle, strict=True), state, context):
+            return
+    with path.open("rb") as raw:
+        raw.seek(shard.start)
+        text = io.TextIOWrapper(
+            io.BufferedReader(_ByteRange(raw, shard.end - shard.start)),
+            encoding="utf-8",
+            newline="",
+        )
+        state.last = shard.first_line - 1
+        reader = csv.reader(text, strict=True)
+        yield from _csv_rows(reader, state, context, shard.first_line - 1)
+
+
+class _ByteRange(io.RawIOBase):
+    """The next `size` bytes of a binary file, as a file of their own."""
+
+    def __init__(self, raw: io.BufferedReader, size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._raw.read(size)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
 
 
 def _csv_chunk_batch(

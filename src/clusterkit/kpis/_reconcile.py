@@ -1,0 +1,216 @@
+"""Private: `reconcile`, computed KPIs side by side with the figures the Commission published."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+from clusterkit import reference
+from clusterkit.kpis._result import KPIResult
+from clusterkit.reference import ReportedFigures
+
+__all__ = ["ReconciledFigure", "ReconciledMarket", "Reconciliation", "reconcile"]
+
+ABOUT = 0.10
+"""How far a computed value may be from an "about" figure and still agree (10 %)."""
+
+
+@attrs.frozen
+class ReconciledFigure:
+    """One published figure beside the computed KPI.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        kpi: The KPI id.
+        computed: The computed value (`None`: undefined).
+        reported: The published number.
+        qualifier: How it was published: `exact`, `more_than` (">2,700") or
+            `about` ("about 100").
+        difference: `computed - reported` (`None` when undefined).
+        consistent: Whether the computed value agrees with the publication:
+            equal for `exact`, greater for `more_than`, within 10 % for `about`.
+        quote: The published wording.
+    """
+
+    kpi: str
+    computed: int | float | None
+    reported: int
+    qualifier: Literal["exact", "more_than", "about"]
+    difference: int | float | None
+    consistent: bool
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figure as JSON-ready values."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class ReconciledMarket:
+    """A published target-market count beside the computed one.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        country: ISO alpha-2 code.
+        computed: Partnerships in scope declaring the market.
+        reported: Partnerships the publication counted.
+        difference: `computed - reported`.
+    """
+
+    country: str
+    computed: int
+    reported: int
+    difference: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The market as JSON-ready values."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Reconciliation:
+    """Computed KPIs side by side with one publication's figures.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        reported: The publication (shipped reference data, with its source).
+        figures: One per published figure, in the publication's order.
+        markets: One per published target market, in the publication's order.
+    """
+
+    reported: ReportedFigures
+    figures: tuple[ReconciledFigure, ...]
+    markets: tuple[ReconciledMarket, ...]
+
+    @property
+    def consistent(self) -> bool:
+        """Whether every figure and market agrees with the publication."""
+        return all(f.consistent for f in self.figures) and all(
+            m.difference == 0 for m in self.markets
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reconciliation as JSON-ready values."""
+        return {
+            "reported": {
+                "id": self.reported.id,
+                "generation": self.reported.generation,
+                "title": self.reported.title,
+                "source": self.reported.source,
+            },
+            "figures": [figure.to_dict() for figure in self.figures],
+            "markets": [market.to_dict() for market in self.markets],
+            "consistent": self.consistent,
+        }
+
+    def to_table(self) -> str:
+        """The reconciliation as aligned text tables."""
+        from clusterkit.kpis._render import render_reconciliation  # noqa: PLC0415 - rendering is only for output
+
+        return render_reconciliation(self, markdown=False)
+
+    def to_markdown(self) -> str:
+        """The reconciliation as Markdown tables."""
+        from clusterkit.kpis._render import render_reconciliation  # noqa: PLC0415 - rendering is only for output
+
+        return render_reconciliation(self, markdown=True)
+
+
+def reconcile(
+    computed: KPIResult, reported: ReportedFigures | str | None = None
+) -> Reconciliation:
+    """Set computed KPIs beside the figures the programme published.
+
+    Added in version 0.1.0.
+
+    Args:
+        computed: KPIs computed by `compute_kpis`, usually scoped to the
+            publication's generation.
+        reported: A publication from `clusterkit.reference.reported_figures()`,
+            its id (`"escp-4i-1-achievements"`), or `None` for the one
+            publication about the single generation in `computed`'s scope.
+
+    Raises:
+        ValueError: No shipped publication has this id, or `reported` is
+            `None` and the scope is not exactly one generation with a
+            publication.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import clusterkit as ck
+        >>> result = ck.compute_kpis(
+        ...     ck.load_example(), generation="escp-4i-1", as_of=dt.date(2026, 1, 1)
+        ... )
+        >>> row = ck.kpis.reconcile(result).figures[0]
+        >>> row.kpi, row.reported, row.computed
+        ('partnerships_co_funded', 15, 2)
+    """
+    publication = _publication(computed, reported)
+    figures = []
+    for figure in publication.figures:
+        value = computed.kpis.get(figure.kpi)
+        difference = None if value is None else value - figure.value
+        figures.append(
+            ReconciledFigure(
+                kpi=figure.kpi,
+                computed=value,
+                reported=figure.value,
+                qualifier=figure.qualifier,
+                difference=difference,
+                consistent=_agrees(value, figure.value, figure.qualifier),
+                quote=figure.quote,
+            )
+        )
+    declared = {
+        market.country: market.partnerships for market in computed.target_markets
+    }
+    markets = tuple(
+        ReconciledMarket(
+            country=market.country,
+            computed=declared.get(market.country, 0),
+            reported=market.partnerships,
+            difference=declared.get(market.country, 0) - market.partnerships,
+        )
+        for market in publication.target_markets
+    )
+    return Reconciliation(reported=publication, figures=tuple(figures), markets=markets)
+
+
+def _agrees(value: float | None, reported: int, qualifier: str) -> bool:
+    if value is None:
+        return False
+    if qualifier == "exact":
+        return value == reported
+    if qualifier == "more_than":
+        return value > reported
+    return abs(value - reported) <= ABOUT * reported
+
+
+def _publication(
+    computed: KPIResult, reported: ReportedFigures | str | None
+) -> ReportedFigures:
+    if isinstance(reported, ReportedFigures):
+        return reported
+    publications = reference.reported_figures()
+    if isinstance(reported, str):
+        for publication in publications:
+            if publication.id == reported:
+                return publication
+        known = ", ".join(p.id for p in publications)
+        msg = f"no published figures with id {reported!r}; known: {known}"
+        raise ValueError(msg)
+    generations = computed.scope.generation or ()
+    matches = [p for p in publications if p.generation in generations]
+    if len(generations) != 1 or len(matches) != 1:
+        known = ", ".join(f"{p.generation} ({p.id})" for p in publications)
+        msg = (
+            "reconcile needs KPIs scoped to one generation with published figures "
+            f"(compute_kpis(..., generation=...)), or the publication's id; "
+            f"published: {known}"
+        )
+        raise ValueError(msg)
+    return matches[0]

@@ -1,0 +1,186 @@
+"""Private: KPI results as attrs values, and their JSON form (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from clusterkit.kpis._scope import Scope
+from clusterkit.report import Report
+
+__all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
+
+KPIValue = int | float | None
+
+
+@attrs.frozen
+class TargetMarket:
+    """One third country in the target-market ranking.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        country: ISO alpha-2 code.
+        partnerships: Partnerships in scope that declare it as a target.
+        activities: Third-market activities in scope that target it.
+    """
+
+    country: str
+    partnerships: int
+    activities: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """`{"country", "partnerships", "activities"}`."""
+        return {
+            "country": self.country,
+            "partnerships": self.partnerships,
+            "activities": self.activities,
+        }
+
+
+@attrs.frozen
+class Group:
+    """The KPIs of one group of a breakdown.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        key: The group's value of each breakdown dimension (`None`: records
+            without one, such as activities that target no country).
+        kpis: The KPI values by id, in catalogue order.
+        activities_by_type: Activities per type, every type listed.
+        target_markets: The group's target-market ranking.
+    """
+
+    key: Mapping[str, str | int | None]
+    kpis: Mapping[str, KPIValue]
+    activities_by_type: Mapping[str, int]
+    target_markets: tuple[TargetMarket, ...]
+
+    def __getitem__(self, kpi: str) -> KPIValue:
+        return self.kpis[kpi]
+
+    def to_dict(self) -> dict[str, Any]:
+        """`{"key", "kpis", "activities_by_type", "target_markets"}`."""
+        return {
+            "key": dict(self.key),
+            "kpis": dict(self.kpis),
+            "activities_by_type": dict(self.activities_by_type),
+            "target_markets": [market.to_dict() for market in self.target_markets],
+        }
+
+
+@attrs.frozen
+class RecordCount:
+    """How many records of a table the KPIs used, and how many they left out.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        used: Records that passed validation (in scope or not).
+        excluded: Records left out: those with an error finding, rows that
+            could not be read as records, and activities of partnerships left out.
+    """
+
+    used: int
+    excluded: int
+
+    @property
+    def read(self) -> int:
+        """Every record read: used and excluded."""
+        return self.used + self.excluded
+
+    def to_dict(self) -> dict[str, int]:
+        """`{"read", "used", "excluded"}`."""
+        return {"read": self.read, "used": self.used, "excluded": self.excluded}
+
+
+@attrs.frozen
+class KPIResult:
+    """The KPIs of a scope, its breakdown groups, and what was left out.
+
+    Render it with `to_dict` / `to_json` (the structure of DESIGN.md §7),
+    `to_table`, `to_markdown` or `to_csv`; read a value with `result["kpi_id"]`.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        scope: The filters and breakdowns.
+        reference_data: The version of the reference data used (generations,
+            country classifications).
+        kpis: The KPI values by id, in catalogue order; a ratio whose
+            denominator is 0 is `None` (undefined, not zero).
+        activities_by_type: Activities per type, every type listed.
+        target_markets: Third countries ranked by partnerships declaring them.
+        groups: One per breakdown group, sorted by key; empty without `by`.
+        records: Per table, the records used and excluded.
+        excluded_by_rule: The number of error findings of each rule; each left
+            out a record, or part of a file that could not be read.
+        validation: The report of those findings (`None` when the records
+            were not validated).
+    """
+
+    scope: Scope
+    reference_data: str
+    kpis: Mapping[str, KPIValue]
+    activities_by_type: Mapping[str, int]
+    target_markets: tuple[TargetMarket, ...]
+    groups: tuple[Group, ...]
+    records: Mapping[str, RecordCount]
+    excluded_by_rule: Mapping[str, int] = attrs.field(factory=dict)
+    validation: Report | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __getitem__(self, kpi: str) -> KPIValue:
+        return self.kpis[kpi]
+
+    @property
+    def excluded(self) -> int:
+        """Records left out, over every table."""
+        return sum(count.excluded for count in self.records.values())
+
+    @property
+    def complete(self) -> bool:
+        """Whether every record was read and used: nothing excluded, no error found."""
+        return self.excluded == 0 and not self.excluded_by_rule
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values, as `clusterkit kpis --format json` prints it."""
+        data: dict[str, Any] = {
+            "scope": self.scope.to_dict(),
+            "reference_data": self.reference_data,
+            "kpis": dict(self.kpis),
+            "activities_by_type": dict(self.activities_by_type),
+            "target_markets": [market.to_dict() for market in self.target_markets],
+        }
+        if self.scope.by:
+            data["groups"] = [group.to_dict() for group in self.groups]
+        data["records"] = {
+            table: count.to_dict() for table, count in self.records.items()
+        }
+        data["excluded_by_rule"] = dict(self.excluded_by_rule)
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """`to_dict()` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_table(self) -> str:
+        """The result as aligned text tables, for a terminal."""
+        from clusterkit.kpis._render import render_text  # noqa: PLC0415 - rendering is only for output
+
+        return render_text(self)
+
+    def to_markdown(self) -> str:
+        """The result as Markdown tables."""
+        from clusterkit.kpis._render import render_markdown  # noqa: PLC0415 - rendering is only for output
+
+        return render_markdown(self)
+
+    def to_csv(self) -> str:
+        """The KPIs of the scope and of each group, one row each, as CSV text."""
+        from clusterkit.kpis._render import render_csv  # noqa: PLC0415 - rendering is only for output
+
+        return render_csv(self)

@@ -1,0 +1,159 @@
+"""Private: the scope of a KPI computation (filters) and its breakdown dimensions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from clusterkit.countries import normalise_country
+from clusterkit.errors import CountryError
+
+__all__ = ["ACTIVITY_DIMENSIONS", "DIMENSIONS", "Scope", "quarter_of"]
+
+DIMENSIONS = (
+    "partnership",
+    "generation",
+    "target_country",
+    "year",
+    "quarter",
+    "ecosystem",
+)
+"""The breakdowns (`by`), in the order group keys list them."""
+
+ACTIVITY_DIMENSIONS = ("target_country", "year", "quarter")
+"""The dimensions an activity takes from its own fields, not from its partnership."""
+
+
+def quarter_of(day: dt.date) -> str:
+    """The calendar quarter of a day, as `2017-Q1`."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _names(value: str | Iterable[str] | None, what: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    names: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            msg = f"{what}: expected ids as text, not {item!r}"
+            raise TypeError(msg)
+        names.extend(part.strip() for part in item.split(",") if part.strip())
+    if not names:
+        msg = f"{what}: give at least one id"
+        raise ValueError(msg)
+    return tuple(dict.fromkeys(names))
+
+
+def _countries(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    names = _names(value, "target_country")
+    if names is None:
+        return None
+    codes = []
+    for name in names:
+        try:
+            codes.append(normalise_country(name).alpha2)
+        except CountryError as error:  # noqa: PERF203 - the first bad name is reported
+            msg = f"target_country: {error}"
+            raise ValueError(msg) from None
+    return tuple(dict.fromkeys(codes))
+
+
+def _dimensions(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None or (not isinstance(value, str) and not list(value)):
+        return ()  # no breakdown
+    names = _names(value, "by") or ()
+    for name in names:
+        if name not in DIMENSIONS:
+            msg = f"by: {name!r} is not a breakdown; use one of " + ", ".join(
+                DIMENSIONS
+            )
+            raise ValueError(msg)
+    # Keys list the dimensions in one order, whatever order they were asked in.
+    return tuple(name for name in DIMENSIONS if name in names)
+
+
+@attrs.frozen
+class Scope:
+    """Which records a KPI computation covers, and how it breaks them down.
+
+    Each filter applies to each record by its own fields: activities by their
+    `start` and `target_country`, partnerships by their period and declared
+    targets; activities are in scope only when their partnership is in scope for
+    the `generation` and `partnership` filters.
+
+    Added in version 0.1.0.
+
+    Attributes:
+        generation: Only partnerships of these generations (and their activities).
+        partnership: Only these partnerships (and their activities).
+        start: Only activities starting on or after this day, and partnerships
+            whose period ends on or after it.
+        end: Only activities starting on or before this day, and partnerships
+            whose period starts on or before it.
+        target_country: Only activities targeting these countries (ISO alpha-2),
+            and partnerships declaring one of them as a target.
+        by: The breakdown dimensions (see `DIMENSIONS`).
+    """
+
+    generation: tuple[str, ...] | None = None
+    partnership: tuple[str, ...] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    target_country: tuple[str, ...] | None = None
+    by: tuple[str, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        by: str | Iterable[str] | None = None,
+        generation: str | Iterable[str] | None = None,
+        partnership: str | Iterable[str] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        target_country: str | Iterable[str] | None = None,
+    ) -> Scope:
+        """A scope from the arguments of `compute_kpis`, checked.
+
+        Raises:
+            ValueError: An unknown breakdown, a date range that ends before it
+                starts, or a target country that is not a country.
+            TypeError: A date that is not a `datetime.date`.
+        """
+        for name, day in (("start", start), ("end", end)):
+            if day is not None and type(day) is not dt.date:
+                msg = f"{name}: expected a datetime.date, not {day!r}"
+                raise TypeError(msg)
+        if start is not None and end is not None and start > end:
+            msg = f"the date range ends ({end}) before it starts ({start})"
+            raise ValueError(msg)
+        return cls(
+            generation=_names(generation, "generation"),
+            partnership=_names(partnership, "partnership"),
+            start=start,
+            end=end,
+            target_country=_countries(target_country),
+            by=_dimensions(by),
+        )
+
+    @property
+    def activity_dimensions(self) -> tuple[str, ...]:
+        """The breakdowns an activity takes from its own fields."""
+        return tuple(name for name in self.by if name in ACTIVITY_DIMENSIONS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scope as JSON-ready values (`null` for no filter)."""
+        return {
+            "generation": None if self.generation is None else list(self.generation),
+            "partnership": None if self.partnership is None else list(self.partnership),
+            "start": None if self.start is None else self.start.isoformat(),
+            "end": None if self.end is None else self.end.isoformat(),
+            "target_country": None
+            if self.target_country is None
+            else list(self.target_country),
+            "by": list(self.by),
+        }

@@ -1,0 +1,241 @@
+"""Private: `compute_kpis(..., jobs=N)` — a large activities CSV shared by N processes.
+
+The file is cut at line breaks outside quoted cells (an even number of quote
+characters before the cut), each process validates the small tables and its
+byte range and tallies its activities, and the tallies merge. Whatever would
+make the parts disagree with one pass — a file that does not read cleanly, a
+lone carriage return, an activity id repeated across parts — makes the caller
+compute in one process instead: slower, never different.
+"""
+
+from __future__ import annotations
+
+import array
+import itertools
+import mmap
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import attrs
+
+from clusterkit.kpis._compute import Pass, run_pass
+from clusterkit.kpis._gather import Facts
+from clusterkit.kpis._scope import Scope
+from clusterkit.kpis._tally import Tally
+from clusterkit.report import Finding, Report, Summary
+from clusterkit.rules._context import Options, Shard
+
+__all__ = ["MIN_SHARD_BYTES", "run_sharded", "split_csv"]
+
+MIN_SHARD_BYTES = 4 << 20
+"""Below this many bytes a part is not worth a process of its own (4 MiB)."""
+
+Outcome = tuple[Scope, Facts, Tally, Report, dict[tuple[str | None, str, bool], int]]
+
+
+def split_csv(path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES) -> list[Shard]:
+    """Cut a CSV file into up to `parts` byte ranges of whole rows, after its header.
+
+    Returns no shard (read it in one process) when the file is too small, is
+    empty, or has a carriage return that is not part of CRLF (it would end a
+    line for the `csv` module and not for this count).
+    """
+    size = path.stat().st_size
+    parts = min(parts, size // min_bytes)
+    if parts < 2:  # noqa: PLR2004 - one part is the whole file
+        return []
+    with (
+        path.open("rb") as handle,
+        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        if _count(data, b"\r") != _count(data, b"\r\n"):
+            return []
+        start = _header_end(data)
+        if start is None:
+            return []
+        cuts = [start]
+        for part in range(1, parts):
+            cut = _cut(data, max(cuts[-1], start + part * (size - start) // parts))
+            if cut is None:
+                break
+            if cut > cuts[-1]:
+                cuts.append(cut)
+        cuts.append(size)
+        return [
+            Shard(
+                table="activities",
+                start=begin,
+                end=end,
+                first_line=1 + _count(data, b"\n", 0, begin),
+            )
+            for begin, end in itertools.pairwise(cuts)
+            if end > begin
+        ]
+
+
+_CHUNK = 16 << 20
+
+
+def _count(data: mmap.mmap, sub: bytes, start: int = 0, end: int | None = None) -> int:
+    """`bytes.count` over a memory map, a chunk at a time (at C speed, in bounded memory)."""
+    end = len(data) if end is None else end
+    total = 0
+    # Chunks overlap by len(sub) - 1 bytes, and a match is counted in the chunk
+    # where it starts.
+    for begin in range(start, end, _CHUNK):
+        stop = min(begin + _CHUNK, end)
+        total += data[begin : min(stop + len(sub) - 1, end)].count(sub)
+    return total
+
+
+def _header_end(data: mmap.mmap) -> int | None:
+    """The offset after the header row (the first that is not blank)."""
+    position = 0
+    while True:
+        end = data.find(b"\n", position)
+        if end < 0:
+            return None
+        if data[position:end].strip(b"\xef\xbb\xbf \t\r,"):
+            return end + 1 if _count(data, b'"', 0, end) % 2 == 0 else None
+        position = end + 1
+
+
+def _cut(data: mmap.mmap, near: int) -> int | None:
+    """The first line break at or after `near` outside quoted cells, as an offset after it."""
+    quotes = _count(data, b'"', 0, near)
+    position = near
+    while True:
+        end = data.find(b"\n", position)
+        if end < 0:
+            return None
+        quotes += _count(data, b'"', position, end)
+        if quotes % 2 == 0:
+            return end + 1
+        position = end + 1
+
+
+@attrs.frozen
+class _Part:
+    """What one process sends back."""
+
+    clean: bool
+    outcome: Pass | None = None
+    digests: bytes = b""
+
+
+def _run_part(path: Path, scope: Scope, options: Options, shard: Shard) -> _Part:
+    try:
+        outcome = run_pass(path, scope, options, shard)
+    except (UnicodeDecodeError, ValueError):  # csv.Error is not one; see below
+        return _Part(clean=False)
+    except Exception as error:
+        if type(error).__module__ == "_csv":
+            return _Part(clean=False)
+        raise
+    digests = array.array("Q", outcome.digests).tobytes()
+    outcome.digests = set()
+    return _Part(clean=True, outcome=outcome, digests=digests)
+
+
+def run_sharded(
+    path: Path, scope: Scope, options: Options, jobs: int
+) -> Outcome | None:
+    """Compute with `jobs` processes; `None`: the source is read in one process instead."""
+    file = path / "activities.csv"
+    if not path.is_dir() or not file.is_file():
+        return None
+    shards = split_csv(file, jobs)
+    if len(shards) < 2:  # noqa: PLR2004 - one shard is the whole file
+        return None
+    # Fork where there is one: no re-import of the caller's script (which
+    # spawn would run again without an `if __name__ == "__main__"` guard).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=len(shards), mp_context=context) as pool:
+        futures = [
+            pool.submit(_run_part, path, scope, options, shard) for shard in shards
+        ]
+        parts = [future.result() for future in futures]
+    outcomes = [part.outcome for part in parts if part.clean and part.outcome]
+    if len(outcomes) != len(parts) or _repeats_across(parts):
+        return None
+    return _merge(scope, outcomes, options)
+
+
+def _repeats_across(parts: Sequence[_Part]) -> bool:
+    """Whether an activity id (digest) occurs in two parts."""
+    seen: set[int] = set()
+    for part in parts:
+        digests = array.array("Q")
+        digests.frombytes(part.digests)
+        before = len(seen)
+        seen.update(digests)
+        if len(seen) - before < len(set(digests)):
+            return True
+    return False
+
+
+def _activity_row(key: tuple[str | None, str, bool]) -> bool:
+    return key[0] == "activities" and key[2]
+
+
+def _merge(scope: Scope, outcomes: Sequence[Pass], options: Options) -> Outcome:
+    # Every part read the small tables: take them (and their findings) from the
+    # first; each part's own activity rows are its own.
+    first = outcomes[0]
+    tally = Tally(dimensions=first.tally.dimensions)
+    for outcome in outcomes:
+        tally.merge(outcome.tally)
+    used = dict(first.facts.used)
+    excluded = dict(first.facts.excluded)
+    used["activities"] = sum(o.facts.used["activities"] for o in outcomes)
+    excluded["activities"] = sum(o.facts.excluded["activities"] for o in outcomes)
+    facts = attrs.evolve(first.facts, used=used, excluded=excluded)
+    errors = {key: n for key, n in first.errors.items() if not _activity_row(key)}
+    for outcome in outcomes:
+        for key, n in outcome.errors.items():
+            if _activity_row(key):
+                errors[key] = errors.get(key, 0) + n
+    return scope, facts, tally, _merge_reports(outcomes, errors, options), errors
+
+
+def _is_activity_finding(finding: Finding) -> bool:
+    return (
+        finding.entity is not None
+        and finding.entity.table == "activities"
+        and (finding.location.line is not None or finding.location.pointer is not None)
+    )
+
+
+def _merge_reports(
+    outcomes: Sequence[Pass],
+    errors: dict[tuple[str | None, str, bool], int],
+    options: Options,
+) -> Report:
+    first = outcomes[0].report
+    findings: list[Finding] = [f for f in first.findings if not _is_activity_finding(f)]
+    for outcome in outcomes:
+        findings.extend(f for f in outcome.report.findings if _is_activity_finding(f))
+    findings.sort(key=lambda finding: finding.sort_key())
+    limit = options.max_findings
+    kept = tuple(findings if limit is None else findings[:limit])
+    by_rule = dict(first.summary.by_rule)
+    for key, n in outcomes[0].errors.items():
+        if _activity_row(key):
+            by_rule[key[1]] -= n
+    for key, n in errors.items():
+        if _activity_row(key):
+            by_rule[key[1]] = by_rule.get(key[1], 0) + n
+    by_rule = {rule: n for rule, n in sorted(by_rule.items()) if n}
+    added = sum(by_rule.values()) - sum(first.summary.by_rule.values())
+    summary = Summary(
+        error=first.summary.error + added,
+        warning=first.summary.warning,
+        info=first.summary.info,
+        by_rule=by_rule,
+        shown=len(kept),
+        total=sum(by_rule.values()),
+    )
+    return attrs.evolve(first, findings=kept, summary=summary)
