@@ -59,3 +59,39 @@ def test_validate_dataset_on_an_invalid_dataset() -> None:
     assert re.search(r"^CK-FK-001 .*: 1 error$", done.stdout, re.MULTILINE)
     assert "did you mean 'P1'?" in done.stdout
     assert done.stdout.rstrip().endswith(": invalid")
+
+
+def test_compute_kpis_on_the_example() -> None:
+    """The example prints each generation's KPIs and reconciles the first one."""
+    result = ck.compute_kpis(ck.io.example_path(), by="generation")
+    done = run_example("compute_kpis.py")
+    assert done.returncode == 0, done.stderr
+    first = result.groups[0]
+    assert (
+        f"escp-4i-1: partnerships {first['partnerships']}, "
+        f"smes_involved {first['smes_involved']}," in done.stdout
+    )
+    assert "Reconciled with:" in done.stdout
+    assert re.search(r"^c2c_meetings +\d+ +370 ", done.stdout, re.MULTILINE)
+
+
+def test_compute_kpis_on_an_invalid_dataset() -> None:
+    """Records left out make the example say so and exit 1."""
+    done = run_example("compute_kpis.py", str(DATA / "invalid" / "CK-FK-001"))
+    assert done.returncode == 1
+    assert "left out: 1 activities" in done.stderr
+
+
+def test_readme_main_job_is_kpis_on_the_example() -> None:
+    """The README's first quick-start command computes the KPIs of the example."""
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```console\n(python -m venv .*?)\n```", readme)
+    assert commands[0].endswith("&& .venv/bin/clusterkit kpis --example")
+    done = subprocess.run(
+        [sys.executable, "-m", "clusterkit", "kpis", "--example"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^SMEs involved +smes_involved +[\d,]+$", done.stdout, re.M)
