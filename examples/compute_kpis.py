@@ -12,7 +12,13 @@ import sys
 
 import clusterkit as ck
 
-HEADLINE = ("partnerships", "smes_involved", "c2c_meetings", "b2b_meetings", "mous_signed")
+HEADLINE = (
+    "partnerships",
+    "smes_involved",
+    "c2c_meetings",
+    "b2b_meetings",
+    "mous_signed",
+)
 
 
 def main(path: str | None = None) -> int:
