@@ -94,4 +94,6 @@ def test_readme_main_job_is_kpis_on_the_example() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert re.search(r"^SMEs involved +smes_involved +[\d,]+$", done.stdout, re.MULTILINE)
+    assert re.search(
+        r"^SMEs involved +smes_involved +[\d,]+$", done.stdout, re.MULTILINE
+    )
