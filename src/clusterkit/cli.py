@@ -361,9 +361,11 @@ def _run_kpis(args: argparse.Namespace, out: TextIO) -> int:
     path = example_path() if args.example else Path(args.path or ".")
     if not path.exists():
         raise _UsageError(f"clusterkit kpis: {path}: no such file or directory")
+    progress = _progress(sys.stderr)
     try:
         result = compute_kpis(
             path,
+            progress=progress,
             by=args.by,
             generation=args.generation,
             partnership=args.partnership,
@@ -377,6 +379,9 @@ def _run_kpis(args: argparse.Namespace, out: TextIO) -> int:
         reconciliation = reconcile(result) if args.reconcile else None
     except ValueError as error:
         raise _UsageError(f"clusterkit kpis: {error}") from None
+    finally:
+        if progress is not None:
+            progress.done()
     text = _kpi_text(result, reconciliation, args.format)
     if args.output is None:
         out.write(text)

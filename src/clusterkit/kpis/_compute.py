@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ def compute_kpis(
     validate: bool = True,
     as_of: dt.date | None = None,
     jobs: int = 1,
+    progress: Callable[[str, int], None] | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -89,6 +90,8 @@ def compute_kpis(
             default today.
         jobs: Processes that share a large activities file (CSV folders);
             other layouts are read in one process.
+        progress: Called after each batch of rows read in this process with
+            the file (or table) and the number of its rows read so far.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -122,7 +125,9 @@ def compute_kpis(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(source, scope, options, validate=validate, jobs=jobs)
+        return _compute(
+            source, scope, options, validate=validate, jobs=jobs, progress=progress
+        )
     finally:
         if collecting:
             gc.enable()
@@ -135,6 +140,7 @@ def _compute(
     *,
     validate: bool,
     jobs: int,
+    progress: Callable[[str, int], None] | None,
 ) -> KPIResult:
     if isinstance(source, Dataset) and not validate:
         gather = Gather(scope)
@@ -147,7 +153,7 @@ def _compute(
         result = run_sharded(Path(source), scope, options, jobs)
         if result is not None:
             return finish(*result)
-    outcome = run_pass(source, scope, options)
+    outcome = run_pass(source, scope, options, progress=progress)
     return finish(scope, outcome.facts, outcome.tally, outcome.report, outcome.errors)
 
 
@@ -193,10 +199,14 @@ class Pass:
 
 
 def run_pass(
-    source: Any, scope: Scope, options: Options, shard: Shard | None = None
+    source: Any,
+    scope: Scope,
+    options: Options,
+    shard: Shard | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Pass:
     """Validate and gather one source (or one shard of it) in one pass."""
-    gather = Gather(scope)
+    gather = Gather(scope, progress)
 
     def prepare(context: Any) -> None:
         context.shard = shard

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -87,8 +87,12 @@ class Facts:
 class Gather:
     """The sink of one pass: small tables kept, activities tallied."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(
+        self, scope: Scope, progress: Callable[[str, int], None] | None = None
+    ) -> None:
         self.scope = scope
+        self.progress = progress
+        self.read: dict[str, int] = {}
         self.tally = Tally(dimensions=scope.activity_dimensions)
         self.rows: dict[str, list[tuple[Any, ...]]] = {
             "clusters": [],
@@ -111,6 +115,10 @@ class Gather:
     def __call__(self, batch: Batch, context: Context) -> None:
         """Take a checked batch (the `on_batch` of `rules.scan`)."""
         table = batch.table
+        if self.progress is not None:
+            where = batch.source.file or table
+            self.read[where] = self.read.get(where, 0) + len(batch.numbers)
+            self.progress(where, self.read[where])
         if table == "activities":
             self._activities(batch, context)
             return
