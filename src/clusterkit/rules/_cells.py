@@ -189,7 +189,24 @@ class FieldCheck:
         self, raw: Sequence[Any]
     ) -> tuple[list[Any], dict[int, tuple[CellProblem, ...]]]:
         """Values from JSON: 1, 1.0 and true are equal in Python but not as input."""
-        parsed: list[Any] = []
+        kinds = set(map(type, raw))
+        kinds.discard(type(None))
+        if len(kinds) <= 1 and not kinds & {list, dict}:
+            # One type (and None): equal values are equal inputs, so each
+            # distinct value is checked once, the rows mapped at C speed.
+            distinct = set(raw)
+            results = {item: self.check(item) for item in distinct}
+            values = {item: result[0] for item, result in results.items()}
+            self.distinct = (distinct, values)
+            parsed = list(map(values.__getitem__, raw))
+            if not any(result[1] for result in results.values()):
+                return parsed, {}
+            return parsed, {
+                index: results[item][1]
+                for index, item in enumerate(raw)
+                if results[item][1]
+            }
+        parsed = []
         found: dict[int, tuple[CellProblem, ...]] = {}
         memory: dict[Any, tuple[Any, tuple[CellProblem, ...]]] = {}
         for index, item in enumerate(raw):
