@@ -358,6 +358,11 @@ def _jobs(text: str) -> int:
 def _run_kpis(args: argparse.Namespace, out: TextIO) -> int:
     if args.example and args.path is not None:
         raise _UsageError("clusterkit kpis: give a dataset PATH or --example, not both")
+    if args.reconcile and args.format == "csv":
+        raise _UsageError(
+            "clusterkit kpis: --reconcile needs --format table, markdown or json "
+            "(the CSV holds one table of KPIs)"
+        )
     path = example_path() if args.example else Path(args.path or ".")
     if not path.exists():
         raise _UsageError(f"clusterkit kpis: {path}: no such file or directory")

@@ -33,7 +33,7 @@ def check_filters(scope: Scope, facts: Facts) -> None:
         ValueError: With the closest known id when there is one.
     """
     for what, asked, known in (
-        ("generation", scope.generation, facts.generations.keys()),
+        ("generation", scope.generation, facts.generation_ids),
         ("partnership", scope.partnership, facts.partnership_ids),
     ):
         for name in asked or ():
@@ -89,9 +89,15 @@ def _overlaps(p: PartnershipFacts, start: dt.date | None, end: dt.date | None) -
         return True
     if p.start is None:
         return False  # no known period: in no date range
-    return (end is None or p.start <= end) and (
-        start is None or p.end is None or p.end >= start
-    )
+    # The days the period and the range share (none if the period is inverted).
+    first = max(p.start, start) if start else p.start
+    last = min(_end(p), end) if end else _end(p)
+    return first <= last
+
+
+def _end(p: PartnershipFacts) -> dt.date:
+    """A partnership's last day; one without an end (and no generation's) runs until today."""
+    return p.end or dt.date.today()  # noqa: DTZ011 - the user's calendar day
 
 
 def _measure(
@@ -160,10 +166,16 @@ def _groups(
 ) -> tuple[Group, ...]:
     by = scope.by
     members: dict[GroupKey, list[PartnershipFacts]] = {}
+    both = ("year" in by and "quarter" in by) and (
+        by.index("year"),
+        by.index("quarter"),
+    )
     for p in partnerships:
         for key in itertools.product(
             *(_partnership_values(p, name, scope) for name in by)
         ):
+            if both and not str(key[both[1]]).startswith(f"{key[both[0]]}-"):
+                continue  # a quarter goes with its own year only
             members.setdefault(key, []).append(p)
     cells: dict[GroupKey, Cell] = {}
     positions = {name: 1 + tally.dimensions.index(name) for name in tally.dimensions}
@@ -225,10 +237,10 @@ def _activity_partnership_values(p: PartnershipFacts, name: str) -> Iterable[Any
 
 def _periods(p: PartnershipFacts, name: str, scope: Scope) -> Iterable[Any]:
     """The years or quarters a partnership's period overlaps, within the date range."""
-    if p.start is None or p.end is None:
+    if p.start is None:
         return ()
     first = max(p.start, scope.start) if scope.start else p.start
-    last = min(p.end, scope.end) if scope.end else p.end
+    last = min(_end(p), scope.end) if scope.end else _end(p)
     if first > last:
         return ()
     if name == "year":

@@ -77,8 +77,10 @@ class Facts:
     # SME ids whose every record failed: not counted among SMEs involved.
     failed_smes: frozenset[str]
     generations: Mapping[str, Generation]
-    # Every partnership id read (passed or not), to check the filters' ids.
+    # Every partnership and generation id read (passed or not), to check the
+    # filters' ids.
     partnership_ids: frozenset[str]
+    generation_ids: frozenset[str]
     # Per table: records used and excluded.
     used: Mapping[str, int]
     excluded: Mapping[str, int]
@@ -215,9 +217,16 @@ class Gather:
         passed: dict[str, list[tuple[Any, ...]]] = {}
         for table, rows in self.rows.items():
             bad = errors.get(table, set())
-            passed[table] = [row[1:] for row in rows if row[0] not in bad]
+            placeable = _PLACEABLE[table]
+            passed[table] = [
+                row[1:] for row in rows if row[0] not in bad and placeable(row)
+            ]
             used[table] = len(passed[table])
-            excluded[table] = len(bad)
+            # Rows with an error, and rows without what places them (a missing
+            # column, reported once as CK-HDR-001).
+            excluded[table] = len(bad) + sum(
+                1 for row in rows if row[0] not in bad and not placeable(row)
+            )
         clusters: dict[str, str | None] = {}
         for cluster_id, country in passed["clusters"]:
             clusters.setdefault(cluster_id, country)
@@ -228,6 +237,10 @@ class Gather:
             if row[1] is not None and row[1] not in good_smes
         )
         partnerships = self._partnerships(passed["partnerships"], passed["targets"])
+        # Targets of partnerships left out are left out with them.
+        orphaned = sum(1 for row in passed["targets"] if row[0] not in partnerships)
+        used["targets"] -= orphaned
+        excluded["targets"] += orphaned
         offered = self.tally.offered
         kept = sum(n for key, n in offered.items() if key in partnerships)
         used["activities"] = kept
@@ -245,6 +258,8 @@ class Gather:
             partnership_ids=frozenset(
                 row[1] for row in self.rows["partnerships"] if row[1] is not None
             ),
+            generation_ids=frozenset(self.generations)
+            | {row[2] for row in self.rows["partnerships"] if row[2] is not None},
             used=used,
             excluded=excluded,
         )
@@ -257,9 +272,8 @@ class Gather:
     ) -> dict[str, PartnershipFacts]:
         found: dict[str, PartnershipFacts] = {}
         declared: dict[str, list[str]] = {}
-        for partnership_id, country in targets:
-            if partnership_id is not None and country is not None:
-                declared.setdefault(partnership_id, []).append(country)
+        for partnership_id, country in targets:  # placeable: both given
+            declared.setdefault(partnership_id, []).append(country)
         for (
             partnership_id,
             generation_id,
@@ -271,8 +285,6 @@ class Gather:
             smes_reached,
             ecosystems,
         ) in rows:
-            if partnership_id is None or generation_id is None:
-                continue
             if partnership_id in found:
                 continue
             generation = self.generations.get(generation_id)
@@ -315,4 +327,14 @@ _SMALL_FIELDS = {
     "smes": ("id",),
     "partnerships": _PARTNERSHIP_FIELDS,
     "targets": ("partnership", "country"),
+}
+
+
+# Whether a row of a small table has what the KPIs need to place it; the row
+# is (number, *fields of _SMALL_FIELDS).
+_PLACEABLE: dict[str, Callable[[tuple[Any, ...]], bool]] = {
+    "clusters": lambda row: row[1] is not None,
+    "smes": lambda row: row[1] is not None,
+    "partnerships": lambda row: row[1] is not None and row[2] is not None,
+    "targets": lambda row: row[1] is not None and row[2] is not None,
 }

@@ -19,14 +19,12 @@ __all__ = ["render_csv", "render_markdown", "render_reconciliation", "render_tex
 _TITLES = {entry.id: entry.title for entry in CATALOGUE}
 
 
-def _number(value: Any) -> str:
+def _number(value: float | None) -> str:
     if value is None:
         return "undefined"
     if isinstance(value, float):
         return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+    return f"{value:,}"
 
 
 def _table(
@@ -63,9 +61,7 @@ def _is_number(text: str) -> bool:
     return text == "undefined" or digits.isdigit()
 
 
-def _country(code: str | None) -> str:
-    if code is None:
-        return "(none)"
+def _country(code: str) -> str:
     return f"{code} {normalise_country(code).name}"
 
 

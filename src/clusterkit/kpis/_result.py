@@ -119,8 +119,9 @@ class KPIResult:
         records: Per table, the records used and excluded.
         excluded_by_rule: The number of error findings of each rule; each left
             out a record, or part of a file that could not be read.
-        validation: The report of those findings (`None` when the records
-            were not validated).
+        validation: The report of those findings. With `validate=False` it
+            holds the findings of reading a path (cells that cannot be read
+            still leave their record out), and is `None` for a `Dataset`.
     """
 
     scope: Scope

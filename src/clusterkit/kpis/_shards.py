@@ -20,12 +20,13 @@ from pathlib import Path
 
 import attrs
 
-from clusterkit.kpis._compute import Pass, run_pass
+from clusterkit.kpis._compute import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._gather import Facts
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
 from clusterkit.report import Finding, Report, Summary
 from clusterkit.rules._context import Options, Shard
+from clusterkit.rules._registry import CATALOGUE
 
 __all__ = ["MIN_SHARD_BYTES", "run_sharded", "split_csv"]
 
@@ -60,8 +61,7 @@ def split_csv(path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES) -> list[
             cut = _cut(data, max(cuts[-1], start + part * (size - start) // parts))
             if cut is None:
                 break
-            if cut > cuts[-1]:
-                cuts.append(cut)
+            cuts.append(cut)  # after the last: `_cut` looks from there on
         cuts.append(size)
         return [
             Shard(
@@ -202,11 +202,23 @@ def _merge(scope: Scope, outcomes: Sequence[Pass], options: Options) -> Outcome:
 
 
 def _is_activity_finding(finding: Finding) -> bool:
+    """A finding about an activity row: each part has its own (headers: all alike)."""
     return (
         finding.entity is not None
         and finding.entity.table == "activities"
+        and not finding.rule.startswith(("CK-HDR-", "CK-FILE-"))
         and (finding.location.line is not None or finding.location.pointer is not None)
     )
+
+
+def _met(finding: Finding) -> tuple[int, int, int]:
+    """When one process meets a finding: table by table, then the dataset-wide checks."""
+    table = finding.entity.table if finding.entity is not None else None
+    position = TABLE_ORDER.index(table) if table in TABLE_ORDER else 0
+    if CATALOGUE[finding.rule].stage != "dataset":
+        return (0, position, 0)
+    # Duplicate ids (table by table) first, as the checks are registered.
+    return (1, 0 if finding.rule == "CK-PK-001" else 1, position)
 
 
 def _merge_reports(
@@ -214,13 +226,22 @@ def _merge_reports(
     errors: dict[tuple[str | None, str, bool], int],
     options: Options,
 ) -> Report:
+    """One report, keeping the findings one process would have kept."""
     first = outcomes[0].report
-    findings: list[Finding] = [f for f in first.findings if not _is_activity_finding(f)]
-    for outcome in outcomes:
-        findings.extend(f for f in outcome.report.findings if _is_activity_finding(f))
-    findings.sort(key=lambda finding: finding.sort_key())
+    met = [
+        (finding, 0) for finding in first.findings if not _is_activity_finding(finding)
+    ]
+    for part, outcome in enumerate(outcomes):
+        met.extend(
+            (finding, part)
+            for finding in outcome.report.findings
+            if _is_activity_finding(finding)
+        )
+    # One process keeps the first findings it meets: put them in that order.
+    met.sort(key=lambda item: (_met(item[0]), item[1], item[0].sort_key()))
     limit = options.max_findings
-    kept = tuple(findings if limit is None else findings[:limit])
+    kept = [finding for finding, _ in (met if limit is None else met[:limit])]
+    kept.sort(key=lambda finding: finding.sort_key())
     by_rule = dict(first.summary.by_rule)
     for key, n in outcomes[0].errors.items():
         if _activity_row(key):
@@ -238,4 +259,4 @@ def _merge_reports(
         shown=len(kept),
         total=sum(by_rule.values()),
     )
-    return attrs.evolve(first, findings=kept, summary=summary)
+    return attrs.evolve(first, findings=tuple(kept), summary=summary)

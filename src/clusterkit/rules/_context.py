@@ -303,7 +303,12 @@ class Context:
             return
         severity = severity or CATALOGUE[rule].severity
         if self.error_rows is not None and severity is Severity.ERROR:
-            number = None if entity is None else row_number(location)
+            # A header or a file is not a record (CK-HDR-001 points at line 1).
+            number = (
+                None
+                if entity is None or rule.startswith(("CK-HDR-", "CK-FILE-"))
+                else row_number(location)
+            )
             table = None if entity is None else entity.table
             key = (table, rule, number is not None)
             self.error_counts[key] = self.error_counts.get(key, 0) + 1
