@@ -78,20 +78,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 import clusterkit as ck
+from _dataset import ensure_dataset, generated_activities, small_tables
 from clusterkit.countries import classification_changes
 from clusterkit.countries._names import countries_by_alpha2
-from clusterkit.io._csv import write_csv_table
 from clusterkit.models import TABLES
-from clusterkit.testing import generate_dataset, iter_generated_activities
 
-SEED = 11  # the seed of bench/validate.py: a --keep folder serves both
 # DESIGN.md §10.
 TARGET_RECORDS_PER_SECOND = 500_000  # validated records (models) to KPIs
 TARGET_FILE_ROWS_PER_SECOND = 150_000  # file to KPIs, one process
@@ -240,49 +238,6 @@ class Line:
 
 
 # Files --------------------------------------------------------------------
-
-
-def small_tables() -> ck.Dataset:
-    """The generator's small tables: clusters, SMEs, partnerships and targets."""
-    return generate_dataset(seed=SEED, activities=0)
-
-
-def generated_activities(base: ck.Dataset, rows: int) -> Iterable[ck.ActivityRecord]:
-    """The `rows` generated activities of `base`'s partnerships, streamed."""
-    return iter_generated_activities(
-        seed=SEED,
-        count=rows,
-        partnerships=base.partnerships,
-        smes=base.smes,
-        targets=base.targets,
-    )
-
-
-def write_dataset(folder: Path, rows: int) -> None:
-    """Write the small tables and `rows` activities as CSV files in `folder`."""
-    base = small_tables()
-    ck.dump_dataset(base, folder, layout="csv", overwrite=True)
-    write_csv_table(
-        folder / "activities.csv", "activities", generated_activities(base, rows)
-    )
-
-
-def ensure_dataset(folder: Path, rows: int) -> None:
-    """Write the dataset unless `folder` already holds this one (same rows, seed).
-
-    The stamp is bench/validate.py's, so a ``--keep`` folder serves both.
-    """
-    stamp = folder.parent / "dataset.json"
-    wanted = {"rows": rows, "seed": SEED, "clusterkit": ck.__version__}
-    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == wanted:
-        print(f"reusing {folder} ({rows:,} activities)")
-        return
-    stamp.unlink(missing_ok=True)
-    print(f"writing {rows:,} activities to {folder} ...", flush=True)
-    start = time.perf_counter()
-    write_dataset(folder, rows)
-    stamp.write_text(json.dumps(wanted), encoding="utf-8")
-    print(f"written in {time.perf_counter() - start:.1f} s")
 
 
 def check_headers(folder: Path) -> None:

@@ -47,12 +47,10 @@ from typing import Any
 import attrs
 
 import clusterkit as ck
-from clusterkit.io._csv import write_csv_table
+from _dataset import ensure_dataset
 from clusterkit.models import TABLES
 from clusterkit.schema import table_schema
-from clusterkit.testing import generate_dataset, iter_generated_activities
 
-SEED = 11
 AS_OF = "2026-01-01"
 TOOLS = ("clusterkit", "frictionless")
 # DESIGN.md §10.
@@ -92,35 +90,6 @@ class Run:
     def peak_mb(self) -> float:
         """Peak resident memory in MB (10^6 bytes)."""
         return self.peak_kib * 1024 / 1_000_000
-
-
-def write_dataset(folder: Path, rows: int) -> None:
-    """Write the small tables and `rows` activities as CSV files in `folder`."""
-    ds = generate_dataset(seed=SEED, activities=0)
-    ck.dump_dataset(ds, folder, layout="csv", overwrite=True)
-    activities = iter_generated_activities(
-        seed=SEED,
-        count=rows,
-        partnerships=ds.partnerships,
-        smes=ds.smes,
-        targets=ds.targets,
-    )
-    write_csv_table(folder / "activities.csv", "activities", activities)
-
-
-def ensure_dataset(folder: Path, rows: int) -> None:
-    """Write the dataset unless `folder` already holds this one (same rows, seed)."""
-    stamp = folder.parent / "dataset.json"
-    wanted = {"rows": rows, "seed": SEED, "clusterkit": ck.__version__}
-    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == wanted:
-        print(f"reusing {folder} ({rows:,} activities)")
-        return
-    stamp.unlink(missing_ok=True)
-    print(f"writing {rows:,} activities to {folder} ...", flush=True)
-    start = time.perf_counter()
-    write_dataset(folder, rows)
-    stamp.write_text(json.dumps(wanted), encoding="utf-8")
-    print(f"written in {time.perf_counter() - start:.1f} s")
 
 
 def has_data_rows(path: Path) -> bool:
