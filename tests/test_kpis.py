@@ -1748,3 +1748,34 @@ def test_reconcile_errors(
     result = compute(small(), **scope)
     with pytest.raises(ValueError, match=re.escape(message)):
         kpis.reconcile(result, reported)
+
+
+def test_a_generation_the_dataset_defines_without_activities(tmp_path: Path) -> None:
+    """A generation of generations.csv is known to the filters and gives its dates."""
+    own = {
+        "id": "pilot-1",
+        "name": "Pilot (fictional)",
+        "family": "Pilot",
+        "programme": "COSME",
+        "call_id": "PILOT-2019",
+        "start": "2019-01-01",
+        "end": "2019-12-31",
+    }
+    partnership = {
+        key: value
+        for key, value in {**PARTNERSHIPS[0], "generation": "pilot-1"}.items()
+        if key not in {"start", "end"}
+    }
+    ds = ck.Dataset.model_validate(
+        {
+            "generations": [own],
+            "clusters": CLUSTERS,
+            "partnerships": [partnership],
+        }
+    )
+    folder = tmp_path / "data"
+    ck.dump_dataset(ds, folder, layout="csv")
+    for source in (ds, folder):
+        result = compute(source, generation="pilot-1", by="year")
+        assert result["partnerships"] == 1
+        assert [group.key["year"] for group in result.groups] == [2019]

@@ -117,6 +117,9 @@ class Gather:
     def __call__(self, batch: Batch, context: Context) -> None:
         """Take a checked batch (the `on_batch` of `rules.scan`)."""
         table = batch.table
+        # The shipped generations and the dataset's own (read first), as the
+        # validator knows them.
+        self.generations = context.generations
         if self.progress is not None:
             where = batch.source.file or table
             self.read[where] = self.read.get(where, 0) + len(batch.numbers)
@@ -132,7 +135,6 @@ class Gather:
 
     def _activities(self, batch: Batch, context: Context) -> None:
         if self.third is None:
-            self.generations = dict(context.generations)
             self.partnership_generations = {
                 key: info.generation for key, info in context.partnerships.items()
             }
