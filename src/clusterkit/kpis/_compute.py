@@ -9,13 +9,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from clusterkit import reference
 from clusterkit.kpis._aggregate import aggregate, check_filters
 from clusterkit.kpis._gather import Facts, Gather
 from clusterkit.kpis._result import KPIResult, RecordCount
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
-from clusterkit.models import Dataset
+from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Report, Severity
 from clusterkit.rules._context import Options, Shard
 from clusterkit.rules._engine import scan
@@ -24,14 +26,7 @@ from clusterkit.rules._registry import CATALOGUE
 __all__ = ["Pass", "compute_kpis", "gating_options", "run_pass"]
 
 # The small tables first, as the validator reads them, then activities.
-TABLE_ORDER = (
-    "generations",
-    "clusters",
-    "smes",
-    "partnerships",
-    "targets",
-    "activities",
-)
+TABLE_ORDER = tuple(TABLES)
 
 # Rules that a file must pass to be read at all: the read stage. Without
 # validation these still leave out what cannot be read as a record.
@@ -179,23 +174,19 @@ ErrorCounts = dict[tuple[str | None, str, bool], int]
 """Error findings by (table, rule, whether they point at a row)."""
 
 
+@attrs.define
 class Pass:
-    """What one pass over a source gave."""
+    """What one pass over a source gave.
 
-    def __init__(
-        self,
-        facts: Facts,
-        tally: Tally,
-        report: Report,
-        errors: ErrorCounts,
-        digests: set[int],
-    ) -> None:
-        self.facts = facts
-        self.tally = tally
-        self.report = report
-        self.errors = errors
-        # The digests of the activity ids read (to find ids repeated across shards).
-        self.digests = digests
+    `digests` holds the digests of the activity ids read, to find ids
+    repeated across shards.
+    """
+
+    facts: Facts
+    tally: Tally
+    report: Report
+    errors: ErrorCounts
+    digests: set[int]
 
 
 def run_pass(

@@ -11,6 +11,7 @@ compute in one process instead: slower, never different.
 from __future__ import annotations
 
 import array
+import csv
 import itertools
 import mmap
 import multiprocessing
@@ -128,12 +129,10 @@ class _Part:
 def _run_part(path: Path, scope: Scope, options: Options, shard: Shard) -> _Part:
     try:
         outcome = run_pass(path, scope, options, shard)
-    except (UnicodeDecodeError, ValueError):  # csv.Error is not one; see below
+    except (UnicodeDecodeError, csv.Error):
+        # The part does not read cleanly: one process reads the file and
+        # reports where.
         return _Part(clean=False)
-    except Exception as error:
-        if type(error).__module__ == "_csv":
-            return _Part(clean=False)
-        raise
     digests = array.array("Q", outcome.digests).tobytes()
     outcome.digests = set()
     return _Part(clean=True, outcome=outcome, digests=digests)
