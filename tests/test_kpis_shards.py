@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 import clusterkit as ck
+from clusterkit.io._jsonl import iter_jsonl_lines
 from clusterkit.kpis import _shards
 from clusterkit.kpis._compute import Pass, finish, gating_options, run_pass
 from clusterkit.kpis._scope import Scope
@@ -41,6 +42,7 @@ SMALL_PART = 16 * 1024
 OPTIONS = gating_options(validate=True, as_of=AS_OF)
 
 real_split_csv = _shards.split_csv
+real_split_jsonl = _shards.split_jsonl
 
 
 # ---------------------------------------------------------------- data
@@ -331,12 +333,12 @@ def test_an_id_repeated_inside_one_part_is_found_by_that_part(tmp_path: Path) ->
     assert shared.excluded_by_rule == {"CK-PK-001": 1}
 
 
-@pytest.mark.parametrize("layout", ["jsonl", "json", "xlsx"])
+@pytest.mark.parametrize("layout", ["json", "xlsx"])
 @pytest.mark.usefixtures("small_parts")
 def test_other_layouts_are_read_in_one_process(
     tmp_path: Path, pids: Path, layout: str
 ) -> None:
-    """Only a CSV folder's activities.csv is shared; other layouts give jobs=1's result."""
+    """Only a folder's activities file is shared; other layouts give jobs=1's result."""
     ds = make_dataset()
     if layout == "xlsx":  # workbooks are slow to write and read: fewer rows
         ds = ds.model_copy(update={"activities": ds.activities[:300]})
@@ -529,3 +531,95 @@ def test_scan_without_prepare_sees_every_batch() -> None:
     assert context.error_rows == {"activities": {6}}
     assert context.error_counts == {("activities", "CK-FK-001", True): 1}
     assert report.summary.by_rule == {"CK-FK-001": 1}
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+@pytest.fixture(name="jsonl_parts")
+def fixture_jsonl_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run_sharded` splits JSON Lines files into parts of 16 KiB and more."""
+
+    def split(path: Path, parts: int) -> list[Shard]:
+        return real_split_jsonl(path, parts, min_bytes=SMALL_PART)
+
+    monkeypatch.setattr(_shards, "split_jsonl", split)
+
+
+def jsonl_folder(folder: Path, ds: ck.Dataset) -> Path:
+    """`ds` as a JSON Lines folder, its activities file starting with a BOM."""
+    ck.dump_dataset(ds, folder, layout="jsonl")
+    file = folder / "activities.jsonl"
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    return folder
+
+
+def test_split_jsonl_cuts_after_line_breaks(tmp_path: Path) -> None:
+    """Every part starts a line, with its line number; together they are the file."""
+    folder = jsonl_folder(tmp_path / "data", make_dataset())
+    data = (folder / "activities.jsonl").read_bytes()
+    shards = real_split_jsonl(folder / "activities.jsonl", 3, min_bytes=SMALL_PART)
+    assert len(shards) == 3
+    assert shards[0].start == 0
+    assert shards[-1].end == len(data)
+    for before, after in itertools.pairwise(shards):
+        assert before.end == after.start
+        assert data[after.start - 1 : after.start] == b"\n"
+        assert after.first_line == data[: after.start].count(b"\n") + 1
+
+
+@pytest.mark.usefixtures("jsonl_parts")
+def test_jsonl_parts_in_other_processes_give_the_one_process_result(
+    tmp_path: Path, pids: Path
+) -> None:
+    """jobs=3 on a JSON Lines folder: parts in other processes, jobs=1's result."""
+    folder = jsonl_folder(tmp_path / "data", make_dataset())
+    alone = compute(folder, by="generation")
+    shared = compute(folder, jobs=3, by="generation")
+    ran_in = processes(pids)
+    assert len(ran_in) == 3
+    assert os.getpid() not in ran_in
+    assert shared == alone
+    assert findings(shared) == findings(alone)
+    assert [line for _, _, line in findings(alone)] == [101, 2901]  # no header
+
+
+@pytest.mark.usefixtures("jsonl_parts")
+def test_a_bad_byte_in_a_jsonl_part_falls_back_to_one_process(tmp_path: Path) -> None:
+    """A line that is not UTF-8 in a later part: one process reads and reports it."""
+    folder = jsonl_folder(tmp_path / "data", make_dataset(errors=False))
+    file = folder / "activities.jsonl"
+    lines = file.read_bytes().split(b"\n")
+    lines[2500] = lines[2500].replace(b'"title":', b'"title\xe9":', 1)
+    file.write_bytes(b"\n".join(lines))
+    shared = compute(folder, jobs=3)
+    assert shared == compute(folder)
+    assert shared.excluded_by_rule == {"CK-FILE-001": 1}
+
+
+@pytest.mark.usefixtures("jsonl_parts")
+def test_a_folder_that_is_not_a_dataset_is_not_split(
+    tmp_path: Path, pids: Path
+) -> None:
+    """A folder without tables: no parts; one process reports CK-FILE-001."""
+    (tmp_path / "empty").mkdir()
+    assert _shards.run_sharded(tmp_path / "empty", Scope.build(), OPTIONS, 2) is None
+    assert compute(tmp_path / "empty", jobs=2).excluded_by_rule == {"CK-FILE-001": 1}
+    assert processes(pids) == []
+
+
+def test_jsonl_lines_of_a_byte_range(tmp_path: Path) -> None:
+    """A span gives its own lines, numbered as in the file; a BOM only at the start."""
+    file = tmp_path / "activities.jsonl"
+    lines = [b'{"id": "A1"}\n', b"\n", b'{"id": "A2"}\n', b'{"id": "A3"}\n']
+    file.write_bytes(b"\xef\xbb\xbf" + b"".join(lines))
+    cut = 3 + len(lines[0]) + len(lines[1])
+    first = list(iter_jsonl_lines(file, "a.jsonl", (0, cut, 1)))
+    second = list(iter_jsonl_lines(file, "a.jsonl", (cut, file.stat().st_size, 3)))
+    assert [(text, where.line) for text, where in first] == [('{"id": "A1"}\n', 1)]
+    assert [(text, where.line) for text, where in second] == [
+        ('{"id": "A2"}\n', 3),
+        ('{"id": "A3"}\n', 4),
+    ]
+    whole = [(text, where.line) for text, where in iter_jsonl_lines(file, "a.jsonl")]
+    assert whole == [(text, where.line) for text, where in first + second]

@@ -331,7 +331,7 @@ def _add_kpis(commands: Any) -> None:
         type=_jobs,
         default=1,
         metavar="N",
-        help="share a large activities.csv among N processes",
+        help="share a large activities.csv or .jsonl among N processes",
     )
     kpis.add_argument(
         "--no-validate",

@@ -34,12 +34,20 @@ __all__ = [
 R = TypeVar("R", bound=Record)
 
 
-def iter_jsonl_lines(path: Path, display: str) -> Iterator[tuple[str, Location]]:
+def iter_jsonl_lines(
+    path: Path, display: str, span: tuple[int, int, int] | None = None
+) -> Iterator[tuple[str, Location]]:
     """Yield the non-blank lines of a JSON Lines file with their locations, streaming.
+
+    `span` reads only the lines in a byte range `(start, end, first line)`,
+    which starts and ends at a line break.
 
     Raises:
         DatasetReadError: The file cannot be opened or decoded.
     """
+    if span is not None:
+        yield from _lines_in_span(path, display, span)
+        return
     with open_text(path, display) as handle:
         try:
             for line, text in enumerate(handle, start=1):
@@ -47,6 +55,22 @@ def iter_jsonl_lines(path: Path, display: str) -> Iterator[tuple[str, Location]]
                     yield text, Location(file=display, line=line)
         except UnicodeDecodeError as error:
             raise undecodable_error(path, display, error) from None
+
+
+def _lines_in_span(
+    path: Path, display: str, span: tuple[int, int, int]
+) -> Iterator[tuple[str, Location]]:
+    start, end, line = span
+    # Strict, as the whole file is read; a byte-order mark only at its start.
+    encoding = "utf-8-sig" if start == 0 else "utf-8"
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while handle.tell() < end:
+            text = handle.readline().decode(encoding)
+            encoding = "utf-8"
+            if text.strip():
+                yield text, Location(file=display, line=line)
+            line += 1
 
 
 def row_from_line(table: str, text: str, location: Location) -> RawRow:

@@ -83,8 +83,9 @@ def compute_kpis(
             unknown are always left out and counted.
         as_of: The day after which dates are in the future (CK-DATE-004);
             default today.
-        jobs: Processes that share a large activities file (CSV folders);
-            other layouts are read in one process.
+        jobs: Processes that share a large activities file (a folder of CSV
+            or JSON Lines files, at least 4 MiB a part); a JSON document or a
+            workbook is read in one process.
         progress: Called after each batch of rows read in this process with
             the file (or table) and the number of its rows read so far.
 

@@ -1,8 +1,8 @@
-"""Private: `compute_kpis(..., jobs=N)` — a large activities CSV shared by N processes.
+"""Private: `compute_kpis(..., jobs=N)` — a large activities file shared by N processes.
 
-The file is cut at line breaks outside quoted cells (an even number of quote
-characters before the cut), each process validates the small tables and its
-byte range and tallies its activities, and the tallies merge. Whatever would
+The file is cut at line breaks (for CSV, outside quoted cells: an even number
+of quote characters before the cut), each process validates the small tables
+and its byte range and tallies its activities, and the tallies merge. Whatever would
 make the parts disagree with one pass — a file that does not read cleanly, a
 lone carriage return, an activity id repeated across parts — makes the caller
 compute in one process instead: slower, never different.
@@ -21,6 +21,8 @@ from pathlib import Path
 
 import attrs
 
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._dataset import Layout, detect_layout
 from clusterkit.kpis._compute import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._gather import Facts
 from clusterkit.kpis._scope import Scope
@@ -29,7 +31,7 @@ from clusterkit.report import Finding, Report, Summary
 from clusterkit.rules._context import Options, Shard
 from clusterkit.rules._registry import CATALOGUE
 
-__all__ = ["MIN_SHARD_BYTES", "run_sharded", "split_csv"]
+__all__ = ["MIN_SHARD_BYTES", "run_sharded", "split_csv", "split_jsonl"]
 
 MIN_SHARD_BYTES = 4 << 20
 """Below this many bytes a part is not worth a process of its own (4 MiB)."""
@@ -44,6 +46,21 @@ def split_csv(path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES) -> list[
     empty, or has a carriage return that is not part of CRLF (it would end a
     line for the `csv` module and not for this count).
     """
+    return _split(path, parts, min_bytes, csv_file=True)
+
+
+def split_jsonl(
+    path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES
+) -> list[Shard]:
+    """Cut a JSON Lines file into up to `parts` byte ranges of whole lines.
+
+    A line break never falls inside a JSON value (strings escape theirs), so
+    any line break can end a part. Returns no shard as `split_csv` does.
+    """
+    return _split(path, parts, min_bytes, csv_file=False)
+
+
+def _split(path: Path, parts: int, min_bytes: int, *, csv_file: bool) -> list[Shard]:
     size = path.stat().st_size
     parts = min(parts, size // min_bytes)
     if parts < 2:  # noqa: PLR2004 - one part is the whole file
@@ -54,12 +71,13 @@ def split_csv(path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES) -> list[
     ):
         if _count(data, b"\r") != _count(data, b"\r\n"):
             return []
-        start = _header_end(data)
+        start = _header_end(data) if csv_file else 0
         if start is None:
             return []
         cuts = [start]
         for part in range(1, parts):
-            cut = _cut(data, max(cuts[-1], start + part * (size - start) // parts))
+            near = max(cuts[-1], start + part * (size - start) // parts)
+            cut = _cut(data, near) if csv_file else _line_end(data, near)
             if cut is None:
                 break
             cuts.append(cut)  # after the last: `_cut` looks from there on
@@ -103,6 +121,12 @@ def _header_end(data: mmap.mmap) -> int | None:
         position = end + 1
 
 
+def _line_end(data: mmap.mmap, near: int) -> int | None:
+    """The offset after the first line break at or after `near`."""
+    end = data.find(b"\n", near)
+    return None if end < 0 else end + 1
+
+
 def _cut(data: mmap.mmap, near: int) -> int | None:
     """The first line break at or after `near` outside quoted cells, as an offset after it."""
     quotes = _count(data, b'"', 0, near)
@@ -142,10 +166,17 @@ def run_sharded(
     path: Path, scope: Scope, options: Options, jobs: int
 ) -> Outcome | None:
     """Compute with `jobs` processes; `None`: the source is read in one process instead."""
-    file = path / "activities.csv"
-    if not path.is_dir() or not file.is_file():
+    try:
+        layout = detect_layout(path)
+    except DatasetReadError:
+        return None  # one process reports what is wrong with it
+    if layout not in {Layout.CSV, Layout.JSONL}:
         return None
-    shards = split_csv(file, jobs)
+    file = path / f"activities.{layout.value}"
+    if not file.is_file():
+        return None
+    split = split_csv if layout is Layout.CSV else split_jsonl
+    shards = split(file, jobs)
     if len(shards) < 2:  # noqa: PLR2004 - one shard is the whole file
         return None
     # Fork where there is one: no re-import of the caller's script (which

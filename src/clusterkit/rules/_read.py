@@ -134,8 +134,16 @@ def _folder_batches(
         if suffix == ".csv":
             yield from _csv_batches(file, shown, table, context)
         else:
+            shard = context.shard
+            span = (
+                (shard.start, shard.end, shard.first_line)
+                if shard is not None and shard.table == table
+                else None
+            )
             yield from _row_batches(
-                _guarded(_jsonl_rows(file, shown, table, context), shown, context),
+                _guarded(
+                    _jsonl_rows(file, shown, table, context, span), shown, context
+                ),
                 shown,
                 "jsonl",
                 context,
@@ -160,9 +168,13 @@ def _guarded(
 
 
 def _jsonl_rows(
-    path: Path, display: str, table: str, context: Context
+    path: Path,
+    display: str,
+    table: str,
+    context: Context,
+    span: tuple[int, int, int] | None = None,
 ) -> Iterator[RawRow]:
-    for text, location in iter_jsonl_lines(path, display):
+    for text, location in iter_jsonl_lines(path, display, span):
         try:
             yield row_from_line(table, text, location)
         except DatasetReadError as error:  # noqa: PERF203 - a bad line is reported, the next one read
