@@ -17,7 +17,6 @@ from typing import Any
 
 import attrs
 
-from clusterkit.countries import is_third_country
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import ActivityRow, Tally, ThirdMarkets
 from clusterkit.models import COUNTERS, Dataset, Generation
@@ -25,6 +24,7 @@ from clusterkit.models.generation import reference_generations
 from clusterkit.rules._batch import Batch
 from clusterkit.rules._context import Context, KeyLog
 from clusterkit.rules._read import BATCH_ROWS
+from clusterkit.rules._third import is_third
 
 __all__ = ["ACTIVITY_FIELDS", "Facts", "Gather", "PartnershipFacts"]
 
@@ -298,12 +298,7 @@ class Gather:
                     for country in declared.get(partnership_id, ())
                     if generation is not None
                     and start is not None
-                    and is_third_country(
-                        country,
-                        on=start,
-                        programme=generation.programme,
-                        rule=generation.third_country_rule.value,
-                    )
+                    and is_third(country, start, generation)
                 )
             )
             found[partnership_id] = PartnershipFacts(

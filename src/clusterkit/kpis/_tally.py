@@ -12,7 +12,6 @@ after the pass, to whole cells, so the pass never needs to know them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -20,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from clusterkit.countries import classification_changes, is_third_country
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.models import Generation
+from clusterkit.rules._third import ANY_DAY, changes, is_third
 
 __all__ = ["ActivityRow", "Cell", "Tally", "ThirdMarkets"]
 
@@ -257,30 +256,13 @@ class ThirdMarkets:
         generation = self._generations.get(partnership)
         if country is None or generation is None:
             return False
-        if _changes(country):
+        if changes(country):
             return None
-        return _third(
-            country, _ANY_DAY, generation.programme, generation.third_country_rule.value
-        )
+        return is_third(country, ANY_DAY, generation)
 
     def _judge_day(self, pair: tuple[str, str | None], day: dt.date) -> bool:
         partnership, country = pair
         generation = self._generations[partnership]
         assert generation is not None  # noqa: S101 - judged per pair first
         assert country is not None  # noqa: S101 - judged per pair first
-        return _third(
-            country, day, generation.programme, generation.third_country_rule.value
-        )
-
-
-_ANY_DAY = dt.date(2000, 1, 1)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _third(country: str, day: dt.date, programme: str, rule: str) -> bool:
-    return is_third_country(country, on=day, programme=programme, rule=rule)
-
-
-@functools.lru_cache(maxsize=1024)
-def _changes(country: str) -> bool:
-    return bool(classification_changes(country))
+        return is_third(country, day, generation)

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from clusterkit.countries import (
-    classification_changes,
     is_eu_member,
     is_programme_participant,
-    is_third_country,
     normalise_country,
 )
 from clusterkit.models import Generation
 from clusterkit.rules._batch import Batch
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
+from clusterkit.rules._third import ANY_DAY, changes, is_third
 
 __all__: list[str] = []
-
-
-@functools.lru_cache(maxsize=65_536)
-def _third(country: str, day: dt.date, programme: str, rule: str) -> bool:
-    return is_third_country(country, on=day, programme=programme, rule=rule)
 
 
 def _rule_text(generation: Generation) -> str:
@@ -32,12 +25,6 @@ def _rule_text(generation: Generation) -> str:
             "participating countries"
         )
     return f"neither an EU member nor a participant of {generation.programme}"
-
-
-def _is_third(country: str, day: dt.date, generation: Generation) -> bool:
-    return _third(
-        country, day, generation.programme, generation.third_country_rule.value
-    )
 
 
 @check("CK-GEO-001", table="targets")
@@ -52,7 +39,7 @@ def target_is_third_country(batch: Batch, context: Context) -> None:
             and country is not None
             and partnership.generation is not None
             and partnership.start is not None
-            and not _is_third(country, partnership.start, partnership.generation)
+            and not is_third(country, partnership.start, partnership.generation)
         )
 
     bad = context.failing(batch, fields, is_bad, name="CK-GEO-001")
@@ -77,7 +64,7 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
     targets = batch.distinct("target_country")
     # Most markets (the United States, China) are classified the same on every
     # day: judge those per partnership, and only the others per day.
-    changing = {country for country in targets if _changes(country)}
+    changing = {country for country in targets if changes(country)}
 
     def is_bad(partnership_id: str | None, country: str | None) -> bool:
         partnership = context.partnerships.get(partnership_id)  # type: ignore[arg-type] # None finds nothing
@@ -86,7 +73,7 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
             and country is not None
             and country not in changing
             and partnership.generation is not None
-            and not _is_third(country, _ANY_DAY, partnership.generation)
+            and not is_third(country, ANY_DAY, partnership.generation)
         )
 
     fields = ("partnership", "target_country")
@@ -113,14 +100,6 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
         )
 
 
-_ANY_DAY = dt.date(2000, 1, 1)
-
-
-@functools.lru_cache(maxsize=1024)
-def _changes(country: str | None) -> bool:
-    return country is not None and bool(classification_changes(country))
-
-
 def _bad_on_start(batch: Batch, context: Context, index: int) -> bool:
     partnership = context.partnerships.get(batch["partnership"][index])
     day = batch["start"][index]
@@ -128,7 +107,7 @@ def _bad_on_start(batch: Batch, context: Context, index: int) -> bool:
         partnership is not None
         and partnership.generation is not None
         and day is not None
-        and not _is_third(batch["target_country"][index], day, partnership.generation)
+        and not is_third(batch["target_country"][index], day, partnership.generation)
     )
 
 
