@@ -22,6 +22,7 @@ from clusterkit.countries._classify import (
 from clusterkit.countries._country import CodeForm, Country
 from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._pydantic import CountryCode
+from clusterkit.countries._third import always_third_country, third_country_on
 
 __all__ = [
     "PROGRAMMES",
@@ -29,6 +30,7 @@ __all__ = [
     "Country",
     "CountryCode",
     "ThirdCountryRuleName",
+    "always_third_country",
     "classification_changes",
     "is_eu_member",
     "is_european",
@@ -36,4 +38,5 @@ __all__ = [
     "is_third_country",
     "normalise_country",
     "protocol_order",
+    "third_country_on",
 ]

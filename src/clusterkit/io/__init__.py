@@ -1,11 +1,20 @@
-"""Reading and writing datasets: CSV and JSON Lines folders, JSON documents, workbooks.
+"""Reading and writing datasets, from and to every source a user has.
 
-`load_dataset` reads any of the four layouts; `dump_dataset` writes one;
-`iter_records` streams one table with the location of each record.
+`load_dataset` reads a folder of CSV or JSON Lines files, a `.json` document, an
+`.xlsx` workbook, a `.zip` of a folder, bytes or a binary file object of one of
+those, a mapping shaped like the JSON document, or a `Dataset`; `dump_dataset`
+writes the file layouts; `iter_records` streams one table with the location of
+each record.
+
+For tools that check data column by column (`clusterkit.validate` and
+`clusterkit.compute_kpis` are two), `open_source` opens any source and reads it
+leniently as `Chunk`s of raw cells, reporting each problem with the `Rule` of the
+read stage it breaks (`READ_RULES`) instead of raising.
 """
 
+from clusterkit.io._chunk import BATCH_ROWS, Chunk, SourceKind, TableSource
 from clusterkit.io._dataset import (
-    Layout,
+    LoadedDataset,
     detect_layout,
     dump_dataset,
     iter_raw_rows,
@@ -13,16 +22,110 @@ from clusterkit.io._dataset import (
     load_dataset,
 )
 from clusterkit.io._example import example_path, load_example
-from clusterkit.io._rows import RawRow
+from clusterkit.io._fields import FieldShape, field_shape
+from clusterkit.io._format import Format, Layout, Span, format_named, formats
+from clusterkit.io._member import Member
+from clusterkit.io._problems import (
+    AMBIGUOUS_COUNTRY,
+    AMBIGUOUS_DATE,
+    BAD_VALUE,
+    DUPLICATE_COLUMN,
+    MALFORMED_ROW,
+    MISSING,
+    MISSING_COLUMN,
+    NEGATIVE,
+    NON_CANONICAL_COUNTRY,
+    NON_ISO_DATE,
+    NOT_A_COUNTRY,
+    NOT_IN_VOCABULARY,
+    UNKNOWN_COLUMN,
+    UNREADABLE,
+    CellProblem,
+    Reporter,
+    cell_problem,
+    country_cell,
+    raise_problem,
+    vocabulary_problem,
+)
+from clusterkit.io._rows import RawRow, cell_to_input, column_letter, required_fields
+from clusterkit.io._source import (
+    MAX_ZIP_RATIO,
+    OpenSource,
+    Source,
+    open_source,
+    source_name,
+)
+
+READ_RULES = (
+    UNREADABLE,
+    MISSING_COLUMN,
+    UNKNOWN_COLUMN,
+    DUPLICATE_COLUMN,
+    MALFORMED_ROW,
+    BAD_VALUE,
+    NON_ISO_DATE,
+    AMBIGUOUS_DATE,
+    NOT_IN_VOCABULARY,
+    NOT_A_COUNTRY,
+    AMBIGUOUS_COUNTRY,
+    NON_CANONICAL_COUNTRY,
+    NEGATIVE,
+)
+"""The rules of the read stage, which the readers and the checks of cells report."""
+
+FILE_RULES = frozenset({UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN})
+"""The rules whose findings are about a file or its header, never about a record."""
 
 __all__ = [
+    "AMBIGUOUS_COUNTRY",
+    "AMBIGUOUS_DATE",
+    "BAD_VALUE",
+    "BATCH_ROWS",
+    "DUPLICATE_COLUMN",
+    "FILE_RULES",
+    "MALFORMED_ROW",
+    "MAX_ZIP_RATIO",
+    "MISSING",
+    "MISSING_COLUMN",
+    "NEGATIVE",
+    "NON_CANONICAL_COUNTRY",
+    "NON_ISO_DATE",
+    "NOT_A_COUNTRY",
+    "NOT_IN_VOCABULARY",
+    "READ_RULES",
+    "UNKNOWN_COLUMN",
+    "UNREADABLE",
+    "CellProblem",
+    "Chunk",
+    "FieldShape",
+    "Format",
     "Layout",
+    "LoadedDataset",
+    "Member",
+    "OpenSource",
     "RawRow",
+    "Reporter",
+    "Source",
+    "SourceKind",
+    "Span",
+    "TableSource",
+    "cell_problem",
+    "cell_to_input",
+    "column_letter",
+    "country_cell",
     "detect_layout",
     "dump_dataset",
     "example_path",
+    "field_shape",
+    "format_named",
+    "formats",
     "iter_raw_rows",
     "iter_records",
     "load_dataset",
     "load_example",
+    "open_source",
+    "raise_problem",
+    "required_fields",
+    "source_name",
+    "vocabulary_problem",
 ]

@@ -1,30 +1,32 @@
-"""Private: the dataset layouts, and loading, dumping and streaming records."""
+"""Private: loading, dumping and streaming records, through the registry of formats."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
+import attrs
+from pydantic import ValidationError
+
+from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._csv import read_csv_table, write_csv_table
-from clusterkit.io._excel import read_workbook, write_workbook
-from clusterkit.io._json import read_json_document, write_json_document
-from clusterkit.io._jsonl import (
-    read_jsonl_records,
-    read_jsonl_table,
-    write_jsonl_table,
-)
+from clusterkit.io._format import Layout, format_named, formats
+from clusterkit.io._member import Member
+from clusterkit.io._problems import BAD_VALUE, UNREADABLE, Reporter, cell_problem
+from clusterkit.io._fields import field_shape
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
+from clusterkit.io._source import OpenSource, Source, open_source
 from clusterkit.models import TABLES, Dataset
 from clusterkit.models._base import Record
+from clusterkit.reference import version as reference_version
+from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
 from clusterkit.values import Location
 
 __all__ = [
-    "Layout",
+    "LoadedDataset",
     "detect_layout",
     "dump_dataset",
     "iter_raw_rows",
@@ -36,92 +38,23 @@ R = TypeVar("R", bound=Record)
 StrPath = str | os.PathLike[str]
 
 
-class Layout(str, Enum):
-    """The file layouts of a dataset.
-
-    Added in version 0.1.0.
-    """
-
-    CSV = "csv"
-    """A folder with one `<table>.csv` file per table."""
-    JSONL = "jsonl"
-    """A folder with one `<table>.jsonl` file per table."""
-    JSON = "json"
-    """One JSON document `{"clusters": [...], ...}`."""
-    XLSX = "xlsx"
-    """One Excel workbook with a sheet per table."""
-
-
-_FOLDER_SUFFIX = {Layout.CSV: ".csv", Layout.JSONL: ".jsonl"}
-
-
-def _display(source: StrPath, name: str | None = None) -> str:
-    # Locations show the path as the user gave it, joined with the file name.
-    text = os.fspath(source)
-    # os.path.join keeps the user's spelling ("data/" stays "data/x.csv").
-    return text if name is None else os.path.join(text, name)  # noqa: PTH118 - see above
-
-
-def detect_layout(source: StrPath) -> Layout:
+def detect_layout(source: StrPath) -> Layout | str:
     """Tell which layout a dataset path has.
 
-    A folder is CSV or JSON Lines by the table files it holds; a file by its suffix.
+    A folder is CSV or JSON Lines by the table files it holds (a `.zip` of a
+    folder likewise); a file by its suffix.
 
     Added in version 0.1.0.
 
     Raises:
         DatasetReadError: The path does not exist, or is not a dataset layout.
     """
-    path = Path(source)
-    shown = _display(source)
-    if path.is_dir():
-        found = {
-            layout
-            for layout, suffix in _FOLDER_SUFFIX.items()
-            for table in TABLES
-            if (path / f"{table}{suffix}").is_file()
-        }
-        if len(found) > 1:
-            raise DatasetReadError(
-                f"{shown}: holds both .csv and .jsonl table files; keep one layout",
-                source=shown,
-            )
-        if not found:
-            expected = ", ".join(f"{table}.csv" for table in TABLES)
-            raise DatasetReadError(
-                f"{shown}: no dataset tables found (expected files such as {expected},"
-                " or the same names with .jsonl)",
-                source=shown,
-            )
-        return found.pop()
-    if not path.exists():
-        raise DatasetReadError(f"{shown}: no such file or folder", source=shown)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return Layout.JSON
-    if suffix == ".xlsx":
-        return Layout.XLSX
-    if suffix in {".csv", ".jsonl"}:
-        raise DatasetReadError(
-            f"{shown}: a single table file; give the folder that holds it, or read "
-            "it with iter_records(path, Model)",
-            source=shown,
-        )
-    raise DatasetReadError(
-        f"{shown}: unknown dataset format {suffix or '(no suffix)'!r}; expected a "
-        "folder of .csv or .jsonl files, a .json document or an .xlsx workbook",
-        source=shown,
-    )
-
-
-def _table_file_rows(path: Path, table: str, display: str) -> Iterator[RawRow]:
-    if path.suffix.lower() == ".jsonl":
-        return read_jsonl_table(path, table, display)
-    return read_csv_table(path, table, display)
+    with open_source(source) as opened:
+        return opened.layout
 
 
 def iter_raw_rows(
-    source: StrPath, tables: tuple[str, ...] | None = None
+    source: Source, tables: tuple[str, ...] | None = None
 ) -> Iterator[RawRow]:
     """Yield the raw rows of a dataset, table by table, streaming.
 
@@ -132,22 +65,13 @@ def iter_raw_rows(
     Raises:
         DatasetReadError: A file cannot be read.
     """
-    wanted = tuple(TABLES) if tables is None else tables
-    layout = detect_layout(source)
-    path = Path(source)
-    if layout is Layout.JSON:
-        yield from read_json_document(path, _display(source), dict.fromkeys(wanted))
-    elif layout is Layout.XLSX:
-        yield from read_workbook(path, _display(source), dict.fromkeys(wanted))
-    else:
-        suffix = _FOLDER_SUFFIX[layout]
-        for table in wanted:
-            file = path / f"{table}{suffix}"
-            if file.is_file():
-                yield from _table_file_rows(file, table, _display(source, file.name))
+    with open_source(source) as opened:
+        for row in opened.rows():
+            if tables is None or row.table in tables:
+                yield row
 
 
-def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]]:
+def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]:
     """Yield the records of one table with their locations, one at a time.
 
     Streams: a CSV, JSON Lines or JSON file is read a record at a time, so memory
@@ -176,84 +100,275 @@ def iter_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]
         >>> where.line
         2
     """
-    path = Path(source)
-    if path.is_file() and path.suffix.lower() in _FOLDER_SUFFIX.values():
-        return _file_records(path, model, _display(source))
-    return _dataset_records(source, model)
-
-
-def _dataset_records(source: StrPath, model: type[R]) -> Iterator[tuple[R, Location]]:
-    """The records of one table of a dataset in any layout."""
-    path = Path(source)
     table = table_of_model(model)
-    layout = detect_layout(source)
-    if layout in _FOLDER_SUFFIX:
-        file = path / f"{table}{_FOLDER_SUFFIX[layout]}"
-        if file.is_file():
-            yield from _file_records(file, model, _display(source, file.name))
-        return
-    for row in iter_raw_rows(source, (table,)):
-        yield record_from_row(row, model), row.location
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        per_table = {fmt.suffix: fmt for fmt in formats().values() if fmt.per_table}
+        fmt = per_table.get(path.suffix.lower())
+        if path.is_file() and fmt is not None:
+            return _file_records(Member.of_path(path, os.fspath(source)), fmt, model)
+    return _dataset_records(source, table, model)
+
+
+def _dataset_records(
+    source: Source, table: str, model: type[R]
+) -> Iterator[tuple[R, Location]]:
+    with open_source(source) as opened:
+        member = opened.members.get(table) if opened.kind == "folder" else None
+        if member is not None and opened.format is not None:
+            yield from _file_records(member, opened.format, model)
+            return
+        if opened.kind == "folder":
+            return
+        for row in opened.rows(table):
+            yield record_from_row(row, model), row.location
 
 
 def _file_records(
-    path: Path, model: type[R], display: str
+    member: Member, fmt: Any, model: type[R]
 ) -> Iterator[tuple[R, Location]]:
-    """The records of one table file, `.csv` or `.jsonl`."""
-    if path.suffix.lower() == ".jsonl":
-        return read_jsonl_records(path, model, display)
+    if fmt.read_records is not None:
+        return fmt.read_records(member, model)  # type: ignore[no-any-return] # the format's own reader
+    table = table_of_model(model)
     return (
         (record_from_row(row, model), row.location)
-        for row in read_csv_table(path, table_of_model(model), display)
+        for row in fmt.read_rows(member, table)
     )
 
 
-def load_dataset(source: StrPath) -> Dataset:
-    """Read a dataset in any of the four layouts.
+class LoadedDataset(NamedTuple):
+    """A dataset read leniently: the records that read cleanly, and what did not.
+
+    Added in version 0.2.0.
+    """
+
+    dataset: Dataset
+    """The records without a read error."""
+    report: Report
+    """The findings of reading: every problem with a file, a header, a row or a
+    value (the rules of the read stage), located."""
+
+
+@overload
+def load_dataset(
+    source: Source,
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    errors: Literal["raise"] = "raise",
+) -> Dataset: ...
+
+
+@overload
+def load_dataset(
+    source: Source,
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    errors: Literal["report"],
+) -> LoadedDataset: ...
+
+
+def load_dataset(
+    source: Source,
+    *,
+    format: str | None = None,  # noqa: A002 - the name users know from the CLI
+    name: str | None = None,
+    errors: Literal["raise", "report"] = "raise",
+) -> Dataset | LoadedDataset:
+    """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
 
-    Added in version 0.1.0.
+    Added in version 0.1.0; `format`, `name`, `errors` and every source but a
+    path in version 0.2.0.
 
     Args:
-        source: A folder of CSV or JSON Lines files, a `.json` document or an
-            `.xlsx` workbook.
+        source: A folder of CSV or JSON Lines files, a `.json` document, an
+            `.xlsx` workbook, a `.zip` of a folder, bytes or a binary file
+            object of one of those, a mapping shaped like the JSON document
+            (`{"clusters": [{...}], ...}`), or a `Dataset`.
+        format: The format of a document or stream whose name or first bytes
+            do not tell (`"json"`, `"xlsx"` or `"zip"`).
+        name: How locations name a stream or a mapping (default `<upload>`,
+            `<mapping>`).
+        errors: `"raise"` (default) stops at the first problem; `"report"`
+            reads on, leaves out every record with a problem and returns the
+            dataset of the others with a `Report` of the problems.
 
     Returns:
-        The dataset.
+        The dataset; with `errors="report"`, a `LoadedDataset` (the dataset and
+        the report, which unpack as `ds, report = ...`).
 
     Raises:
-        DatasetReadError: A file cannot be read, or a row is not a valid record;
-            the message names the file, the line and the field.
+        DatasetReadError: With `errors="raise"`: a file cannot be read, or a
+            row is not a valid record; the message names the file, the line and
+            the field.
+        ValueError: `errors` is neither `"raise"` nor `"report"`.
 
     Examples:
         >>> import clusterkit as ck
         >>> from clusterkit.io import example_path
         >>> ck.load_dataset(example_path()).counts["partnerships"]
         6
+        >>> ds, report = ck.load_dataset({"clusters": [{"id": "C1"}]}, errors="report")
+        >>> len(ds.clusters), report.findings[0].rule
+        (0, 'CK-TYPE-001')
     """
+    if errors == "raise":
+        if isinstance(source, Dataset):
+            return source
+        with open_source(source, format=format, name=name) as opened:
+            return _load(opened)
+    if errors != "report":
+        msg = f"errors must be 'raise' or 'report', not {errors!r}"
+        raise ValueError(msg)
+    return _load_leniently(source, format, name)
+
+
+def _load(opened: OpenSource) -> Dataset:
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
-    if detect_layout(source) in _FOLDER_SUFFIX:
-        for table, model in TABLES.items():
-            records[table] = [record for record, _ in iter_records(source, model)]
-    else:
-        # One pass over the document or workbook, whatever order its tables are in.
-        for row in iter_raw_rows(source):
-            records[row.table].append(record_from_row(row, TABLES[row.table]))
+    for row in opened.rows():
+        records[row.table].append(record_from_row(row, TABLES[row.table]))
     return Dataset.model_validate(records)
 
 
-def _layout_for_destination(path: Path, layout: Layout | str | None) -> Layout:
-    if layout is not None:
-        return Layout(layout)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return Layout.JSON
-    if suffix == ".xlsx":
-        return Layout.XLSX
-    if suffix == ".jsonl":
-        return Layout.JSONL
-    return Layout.CSV
+@attrs.define
+class _Collector:
+    """The findings of a lenient load, as a `Reporter`."""
+
+    findings: list[Finding] = attrs.field(factory=list)
+
+    def __call__(
+        self,
+        rule: Rule,
+        location: Location,
+        message: str,
+        *,
+        hint: str | None = None,
+        entity: Entity | None = None,
+        value: Any = None,
+        expected: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                rule=rule.id,
+                severity=rule.severity,
+                message=message,
+                location=location,
+                hint=hint,
+                entity=entity,
+                value=None if value is None else str(value),
+                expected=expected,
+            )
+        )
+
+
+def _load_leniently(
+    source: Source, format: str | None, name: str | None  # noqa: A002 - as load_dataset
+) -> LoadedDataset:
+    report: _Collector = _Collector()
+    display = name or ("<dataset>" if isinstance(source, Dataset) else "<input>")
+    records: dict[str, list[Record]] = {table: [] for table in TABLES}
+    try:
+        opened = open_source(source, format=format, name=name)
+    except DatasetReadError as error:
+        report(UNREADABLE, error.location or Location(file=display), str(error))
+    else:
+        display = opened.display
+        with opened:
+            try:
+                for row in opened.rows(report=report):
+                    record = _record_or_findings(row, report)
+                    if record is not None:
+                        records[row.table].append(record)
+            except DatasetReadError as error:
+                location = error.location or Location(file=display)
+                problem = str(error).removeprefix(f"{location}: ")
+                report(
+                    UNREADABLE,
+                    location,
+                    f"{problem}; reading of {location.file or display} stopped "
+                    "here, rows after this point were not checked",
+                )
+    findings = sorted(report.findings, key=Finding.sort_key)
+    return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
+
+
+def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
+    """The row's record, or `None` after reporting each of its problems."""
+    model = TABLES[row.table]
+    try:
+        return model.model_validate(row.values)
+    except ValidationError as error:
+        entries = error.errors(include_url=False)
+    record_id = row.values.get("id") if row.table != "targets" else None
+    entity = Entity(row.table, record_id if isinstance(record_id, str) else None)
+    for entry in entries:
+        field = str(entry["loc"][0]) if entry["loc"] else None
+        if entry["type"] == "invariant":
+            field = entry["ctx"]["field"]
+        else:
+            # The item of a list field, as the field's own type would say.
+            entry = {**entry, "loc": entry["loc"][1:]}
+        if field is None or field not in model.model_fields:
+            if entry["type"] == "extra_forbidden":
+                continue  # reported as an unknown column or field by the reader
+            report(BAD_VALUE, row.location, str(entry["msg"]), entity=entity)
+            continue
+        raw = row.values.get(field)
+        if entry["type"] == "missing":
+            report(
+                BAD_VALUE,
+                row.location_of(field),
+                "a value is required here, but the cell is empty",
+                entity=entity,
+            )
+            continue
+        problem = cell_problem(field_shape(row.table, field), entry, raw)
+        report(
+            problem.rule,
+            row.location_of(field),
+            problem.message,
+            hint=problem.hint,
+            entity=entity,
+            value=_cell_text(raw),
+            expected=problem.expected,
+        )
+    return None
+
+
+def _cell_text(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, (tuple, list)):
+        return ";".join(str(item) for item in cell)
+    return str(cell)
+
+
+def _report(findings: list[Finding], display: str) -> Report:
+    severities = dict.fromkeys(Severity, 0)
+    by_rule: dict[str, int] = {}
+    for finding in findings:
+        severities[finding.severity] += 1
+        by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+    import datetime as dt  # noqa: PLC0415 - TODO
+
+    return Report(
+        findings=tuple(findings),
+        summary=Summary(
+            error=severities[Severity.ERROR],
+            warning=severities[Severity.WARNING],
+            info=severities[Severity.INFO],
+            by_rule=dict(sorted(by_rule.items())),
+            shown=len(findings),
+            total=len(findings),
+        ),
+        as_of=dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+        sources=(display,),
+        tool_version=VERSION,
+        reference_data=reference_version(),
+    )
 
 
 def dump_dataset(
@@ -263,8 +378,8 @@ def dump_dataset(
     layout: Layout | str | None = None,
     overwrite: bool = False,
     country_codes: CodeForm = "iso",
-) -> Layout:
-    """Write a dataset in one of the four layouts.
+) -> Layout | str:
+    """Write a dataset in one of the layouts.
 
     `load_dataset(dump_dataset(ds, path))` gives a dataset equal to `ds`.
 
@@ -274,9 +389,9 @@ def dump_dataset(
         dataset: The dataset to write.
         destination: A `.json` or `.xlsx` file, or a folder (created if
             needed) for CSV or JSON Lines files.
-        layout: The layout; by default from the destination's suffix
-            (`.json`, `.xlsx`; a folder is CSV unless its name ends in
-            `.jsonl`).
+        layout: The layout (a `Layout` or a format's name); by default from the
+            destination's suffix (`.json`, `.xlsx`; a folder is CSV unless its
+            name ends in `.jsonl`).
         overwrite: Replace files that exist; without it, an existing file is an
             error and nothing is written.
         country_codes: Write country codes as ISO 3166-1 alpha-2 (`"iso"`, the
@@ -292,9 +407,9 @@ def dump_dataset(
             `"iso"` nor `"eu"`.
     """
     path = Path(destination)
-    chosen = _layout_for_destination(path, layout)
-    if chosen in _FOLDER_SUFFIX:
-        targets = [path / f"{table}{_FOLDER_SUFFIX[chosen]}" for table in TABLES]
+    chosen = format_named(layout) if layout is not None else _format_for(path)
+    if chosen.per_table:
+        targets = [path / f"{table}{chosen.suffix}" for table in TABLES]
     else:
         targets = [path]
     existing = [target for target in targets if target.exists()]
@@ -304,16 +419,15 @@ def dump_dataset(
     if country_codes not in ("iso", "eu"):
         msg = f"country_codes must be 'iso' or 'eu', not {country_codes!r}"
         raise ValueError(msg)
-    if chosen is Layout.JSON:
-        write_json_document(path, dataset, country_codes=country_codes)
-    elif chosen is Layout.XLSX:
-        write_workbook(path, dataset, country_codes=country_codes)
-    else:
+    if chosen.per_table:
         path.mkdir(parents=True, exist_ok=True)
-        for table, target in zip(TABLES, targets, strict=True):
-            records = dataset.table(table)
-            if chosen is Layout.CSV:
-                write_csv_table(target, table, records, country_codes=country_codes)
-            else:
-                write_jsonl_table(target, records, country_codes=country_codes)
-    return chosen
+    chosen.write(path, dataset, country_codes)
+    return chosen.layout
+
+
+def _format_for(path: Path) -> Any:
+    suffix = path.suffix.lower()
+    for fmt in formats().values():
+        if fmt.suffix == suffix:
+            return fmt
+    return format_named(Layout.CSV)

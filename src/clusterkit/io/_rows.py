@@ -7,7 +7,8 @@ its location, so readers, the loader and the validator share one representation.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -20,25 +21,22 @@ from clusterkit.models._base import Record, country_fields, dict_fields, list_fi
 from clusterkit.values import Location
 
 __all__ = [
-    "Complain",
     "RawRow",
     "cell_to_input",
     "column_letter",
+    "flat_cell",
     "given_values",
+    "json_kind",
+    "json_record",
     "is_flat_field",
     "record_from_row",
     "render",
+    "required_fields",
+    "split_cells",
     "table_of_model",
 ]
 
 R = TypeVar("R", bound=Record)
-
-Complain = Callable[[str, Location, str], None]
-"""Told of a problem a lenient reader skips: `(kind, location, message)`.
-
-Kinds: `unknown_column`, `duplicate_column`, `empty_header_cell`, `extra_cell`,
-`not_object`. Readers given one report and go on; without one they raise.
-"""
 
 LIST_SEPARATOR = ";"
 PAIR_SEPARATOR = "="
@@ -86,6 +84,14 @@ def column_letter(column: int) -> str:
 def _shape(table: str) -> tuple[frozenset[str], frozenset[str]]:
     model = TABLES[table]
     return list_fields(model), dict_fields(model)
+
+
+@functools.cache
+def required_fields(table: str) -> tuple[str, ...]:
+    """The fields (columns) a table requires."""
+    return tuple(
+        name for name, info in TABLES[table].model_fields.items() if info.is_required()
+    )
 
 
 def table_of_model(model: type[Record]) -> str:
@@ -150,6 +156,27 @@ def cell_to_input(table: str, field: str, text: str) -> Any:
     return text
 
 
+def split_cells(table: str, values: dict[str, str]) -> dict[str, Any]:
+    """The cells of a flat row (CSV, workbook) as model input: lists split on `;`."""
+    lists, dicts = _shape(table)
+    for name in lists.union(dicts).intersection(values):
+        values[name] = cell_to_input(table, name, values[name])
+    return values
+
+
+def flat_cell(value: Any) -> str:
+    """Render one JSON-mode field value as the text of a CSV or workbook cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ";".join(f"{key}={item}" for key, item in value.items())
+    return str(value)
+
+
 def given_values(obj: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of a JSON object that are given: null and blank text mean "not given".
 
@@ -201,3 +228,26 @@ def _describe(entry: Mapping[str, Any]) -> str:
     ):
         text = f"{text} (got {value!r})"
     return text
+
+
+def json_kind(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+def json_record(record: Record, country_codes: CodeForm) -> str:
+    """One record as compact JSON, nulls left out."""
+    if country_codes == "iso":
+        return record.model_dump_json(exclude_none=True)
+    data = render(record, country_codes=country_codes, exclude_none=True)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -13,15 +13,17 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from clusterkit import reference
 from clusterkit.countries import protocol_order
 from clusterkit.kpis._catalogue import SCALAR_KPIS
 from clusterkit.kpis._gather import Facts, PartnershipFacts
-from clusterkit.kpis._result import Group, KPIValue, TargetMarket
+from clusterkit.kpis._result import Group, KPIResult, KPIValue, RecordCount, TargetMarket
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.kpis._tally import Cell, Tally
-from clusterkit.models import ActivityType
+from clusterkit.models import TABLES, ActivityType
+from clusterkit.report import Report
 
-__all__ = ["aggregate", "check_filters"]
+__all__ = ["aggregate", "check_filters", "finish"]
 
 GroupKey = tuple[Any, ...]
 
@@ -256,3 +258,39 @@ def _periods(p: PartnershipFacts, name: str, scope: Scope) -> Iterable[Any]:
 def _sort_key(key: GroupKey) -> tuple[Any, ...]:
     # Missing values (None) last within each dimension.
     return tuple((value is None, "" if value is None else value) for value in key)
+
+
+def finish(
+    scope: Scope,
+    facts: Facts,
+    tally: Tally,
+    report: Report | None,
+    errors: ErrorCounts,
+) -> KPIResult:
+    """The result of a pass: filters checked, KPIs and groups computed."""
+    check_filters(scope, facts)
+    kpis, by_type, markets, groups = aggregate(scope, facts, tally)
+    records = {
+        table: RecordCount(
+            used=facts.used.get(table, 0), excluded=facts.excluded.get(table, 0)
+        )
+        for table in tuple(TABLES)[1:]
+    }
+    return KPIResult(
+        scope=scope,
+        reference_data=reference.version(),
+        kpis=kpis,
+        activities_by_type=by_type,
+        target_markets=markets,
+        groups=groups,
+        records=records,
+        excluded_by_rule=_by_rule(errors),
+        validation=report,
+    )
+
+
+def _by_rule(errors: ErrorCounts) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (_, rule, _), n in errors.items():
+        counts[rule] = counts.get(rule, 0) + n
+    return dict(sorted(counts.items()))

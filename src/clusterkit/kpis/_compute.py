@@ -11,34 +11,21 @@ from typing import Any
 
 import attrs
 
-from clusterkit import reference
-from clusterkit.kpis._aggregate import aggregate, check_filters
-from clusterkit.kpis._gather import Facts, Gather
-from clusterkit.kpis._result import KPIResult, RecordCount
+from clusterkit.io import Source
+from clusterkit.kpis._aggregate import finish
+from clusterkit.kpis._gather import Gather
+from clusterkit.kpis._parallel import run_sharded
+from clusterkit.kpis._pass import gating_options, run_pass
+from clusterkit.kpis._result import KPIResult
 from clusterkit.kpis._scope import Scope
-from clusterkit.kpis._tally import Tally
-from clusterkit.models import TABLES, Dataset
-from clusterkit.report import Report, Severity
-from clusterkit.rules._context import Options, Shard
-from clusterkit.rules._engine import scan
-from clusterkit.rules._registry import CATALOGUE
+from clusterkit.models import Dataset
+from clusterkit.rules import Options
 
-__all__ = ["Pass", "compute_kpis", "gating_options", "run_pass"]
-
-# The small tables first, as the validator reads them, then activities.
-TABLE_ORDER = tuple(TABLES)
-
-# Rules that a file must pass to be read at all: the read stage. Without
-# validation these still leave out what cannot be read as a record.
-_READ_STAGE = tuple(
-    rule.id
-    for rule in CATALOGUE.values()
-    if rule.stage == "read" and rule.severity is Severity.ERROR and rule.default
-)
+__all__ = ["compute_kpis"]
 
 
 def compute_kpis(
-    source: Dataset | str | os.PathLike[str],
+    source: Source,
     *,
     by: str | Iterable[str] | None = None,
     generation: str | Iterable[str] | None = None,
@@ -130,7 +117,7 @@ def compute_kpis(
 
 
 def _compute(
-    source: Dataset | str | os.PathLike[str],
+    source: Source,
     scope: Scope,
     options: Options,
     *,
@@ -143,104 +130,9 @@ def _compute(
         gather.take_dataset(source)
         facts = gather.facts({})
         return finish(scope, facts, gather.tally, None, {})
-    if jobs > 1 and not isinstance(source, Dataset):
-        from clusterkit.kpis._shards import run_sharded  # noqa: PLC0415 - only with jobs
-
+    if jobs > 1 and isinstance(source, (str, os.PathLike)):
         result = run_sharded(Path(source), scope, options, jobs)
         if result is not None:
             return finish(*result)
     outcome = run_pass(source, scope, options, progress=progress)
     return finish(scope, outcome.facts, outcome.tally, outcome.report, outcome.errors)
-
-
-def gating_options(*, validate: bool, as_of: dt.date | None) -> Options:
-    """The validator's options for the KPI gate: every error rule, or the read stage."""
-    rules = (
-        tuple(
-            rule.id
-            for rule in CATALOGUE.values()
-            if rule.severity is Severity.ERROR and rule.default
-        )
-        if validate
-        else _READ_STAGE
-    )
-    return Options(
-        as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
-        select=rules,
-        max_findings=1_000,
-    )
-
-
-ErrorCounts = dict[tuple[str | None, str, bool], int]
-"""Error findings by (table, rule, whether they point at a row)."""
-
-
-@attrs.define
-class Pass:
-    """What one pass over a source gave.
-
-    `digests` holds the digests of the activity ids read, to find ids
-    repeated across shards.
-    """
-
-    facts: Facts
-    tally: Tally
-    report: Report
-    errors: ErrorCounts
-    digests: set[int]
-
-
-def run_pass(
-    source: Any,
-    scope: Scope,
-    options: Options,
-    shard: Shard | None = None,
-    progress: Callable[[str, int], None] | None = None,
-) -> Pass:
-    """Validate and gather one source (or one shard of it) in one pass."""
-    gather = Gather(scope, progress)
-
-    def prepare(context: Any) -> None:
-        context.shard = shard
-
-    report, context = scan(source, options=options, on_batch=gather, prepare=prepare)
-    facts = gather.facts(context.error_rows or {})
-    log = context.keys.get("activities")
-    digests = set() if log is None else log.seen
-    return Pass(facts, gather.tally, report, dict(context.error_counts), digests)
-
-
-def finish(
-    scope: Scope,
-    facts: Facts,
-    tally: Tally,
-    report: Report | None,
-    errors: ErrorCounts,
-) -> KPIResult:
-    """The result of a pass: filters checked, KPIs and groups computed."""
-    check_filters(scope, facts)
-    kpis, by_type, markets, groups = aggregate(scope, facts, tally)
-    records = {
-        table: RecordCount(
-            used=facts.used.get(table, 0), excluded=facts.excluded.get(table, 0)
-        )
-        for table in TABLE_ORDER[1:]
-    }
-    return KPIResult(
-        scope=scope,
-        reference_data=reference.version(),
-        kpis=kpis,
-        activities_by_type=by_type,
-        target_markets=markets,
-        groups=groups,
-        records=records,
-        excluded_by_rule=_by_rule(errors),
-        validation=report,
-    )
-
-
-def _by_rule(errors: ErrorCounts) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for (_, rule, _), n in errors.items():
-        counts[rule] = counts.get(rule, 0) + n
-    return dict(sorted(counts.items()))

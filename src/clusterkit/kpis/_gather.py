@@ -19,12 +19,10 @@ import attrs
 
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import ActivityRow, Tally, ThirdMarkets
-from clusterkit.models import COUNTERS, Dataset, Generation
-from clusterkit.models.generation import reference_generations
-from clusterkit.rules._batch import Batch
-from clusterkit.rules._context import Context, KeyLog
-from clusterkit.rules._read import BATCH_ROWS
-from clusterkit.rules._third import is_third
+from clusterkit._scan import Batch, KeyLog
+from clusterkit.io import BATCH_ROWS
+from clusterkit.models import COUNTERS, Dataset, Generation, reference_generations
+from clusterkit.rules import Context
 
 __all__ = ["ACTIVITY_FIELDS", "Facts", "Gather", "PartnershipFacts"]
 
@@ -298,7 +296,7 @@ class Gather:
                     for country in declared.get(partnership_id, ())
                     if generation is not None
                     and start is not None
-                    and is_third(country, start, generation)
+                    and generation.is_third_country(country, start)
                 )
             )
             found[partnership_id] = PartnershipFacts(

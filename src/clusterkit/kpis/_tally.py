@@ -21,7 +21,7 @@ import attrs
 
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.models import Generation
-from clusterkit.rules._third import ANY_DAY, changes, is_third
+from clusterkit.countries import always_third_country
 
 __all__ = ["ActivityRow", "Cell", "Tally", "ThirdMarkets"]
 
@@ -256,13 +256,13 @@ class ThirdMarkets:
         generation = self._generations.get(partnership)
         if country is None or generation is None:
             return False
-        if changes(country):
-            return None
-        return is_third(country, ANY_DAY, generation)
+        return always_third_country(
+            country, generation.programme, generation.third_country_rule.value
+        )
 
     def _judge_day(self, pair: tuple[str, str | None], day: dt.date) -> bool:
         partnership, country = pair
         generation = self._generations[partnership]
         assert generation is not None  # noqa: S101 - judged per pair first
         assert country is not None  # noqa: S101 - judged per pair first
-        return is_third(country, day, generation)
+        return generation.is_third_country(country, day)

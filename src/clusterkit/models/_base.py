@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
+import attrs
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -25,11 +27,15 @@ __all__ = [
     "Amount",
     "Count",
     "Identifier",
+    "Invariant",
     "IsoDate",
     "ListItem",
     "Record",
     "Text",
     "Website",
+    "country_fields",
+    "dict_fields",
+    "list_fields",
 ]
 
 # Control characters other than tab, line feed and carriage return cannot be written
@@ -37,8 +43,47 @@ __all__ = [
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
+@attrs.frozen
+class Invariant:
+    """A rule between fields of one record, written once for the model and the validator.
+
+    The model refuses a record that breaks it (a pydantic error of type
+    `invariant`, whose context names the field to blame); the validator checks
+    whole columns with the same `problem` and reports `CK-TYPE-001` at `blame`.
+
+    Added in version 0.2.0.
+
+    Attributes:
+        fields: The fields it relates, in the order `problem` takes them.
+        blame: The field a problem points at (its value is the one refused).
+        problem: Given the fields' values, what is wrong, or `None` if it holds.
+    """
+
+    fields: tuple[str, ...]
+    blame: str
+    problem: Callable[..., str | None]
+
+
 class Record(BaseModel):
-    """Base of every record: frozen, unknown fields refused, strings stripped."""
+    """Base of every record: frozen, unknown fields refused, strings stripped.
+
+    Added in version 0.1.0.
+    """
+
+    invariants: ClassVar[tuple[Invariant, ...]] = ()
+    """Rules between fields; a model with any checks them after its fields."""
+
+    @classmethod
+    def fill_defaults(cls, columns: dict[str, list[Any]]) -> tuple[str, ...]:
+        """Give values not given (`None`) their defaults that depend on other fields.
+
+        For readers that parse whole columns: the same defaults the model gives
+        a record of its own. Returns the fields whose columns changed.
+
+        Added in version 0.2.0.
+        """
+        del columns  # a model without such defaults changes nothing
+        return ()
 
     model_config = ConfigDict(
         frozen=True,
@@ -167,3 +212,22 @@ def dict_fields(model: type[BaseModel]) -> frozenset[str]:
         if any(getattr(arg, "__origin__", None) is dict for arg in args):
             names.add(name)
     return frozenset(names)
+
+
+def check_invariants(record: Record) -> Record:
+    """Refuse a record that breaks one of its model's invariants.
+
+    Raises:
+        PydanticCustomError: `invariant`, with the field to blame in its context.
+    """
+    for invariant in record.invariants:
+        message = invariant.problem(
+            *(getattr(record, field) for field in invariant.fields)
+        )
+        if message is not None:
+            raise PydanticCustomError(
+                "invariant",
+                message.replace("{", "{{").replace("}", "}}"),
+                {"field": invariant.blame},
+            )
+    return record

@@ -109,6 +109,22 @@ class ActivityRecord(Record):
     notes: Text | None = None
     """Free notes."""
 
+    @classmethod
+    def fill_defaults(cls, columns: dict[str, list[Any]]) -> tuple[str, ...]:
+        """Counters not given take their default by the activity's type (§2.2)."""
+        types = columns["type"]
+        changed = []
+        for name in COUNTERS:
+            column = columns[name]
+            if None not in column:
+                continue
+            columns[name] = [
+                _DEFAULTS[kind][name] if value is None and kind in _DEFAULTS else value
+                for value, kind in zip(column, types, strict=True)
+            ]
+            changed.append(name)
+        return tuple(changed)
+
     def model_post_init(self, context: Any, /) -> None:  # noqa: ARG002 - pydantic passes the validation context
         """Give the counters that were not given their default by type."""
         missing = [name for name in COUNTERS if self.__dict__[name] is None]
@@ -117,3 +133,6 @@ class ActivityRecord(Record):
             for name in missing:
                 # Validation is over; the record is set up once, before anyone sees it.
                 self.__dict__[name] = defaults[name]
+
+
+_DEFAULTS = {kind.value: counter_defaults(kind) for kind in ActivityType}

@@ -10,11 +10,13 @@ from clusterkit.countries import CountryCode
 from clusterkit.models._base import (
     Count,
     Identifier,
+    Invariant,
     IsoDate,
     ListItem,
     Record,
     Text,
     Website,
+    check_invariants,
 )
 from clusterkit.models.vocabulary import ClusterKind, ESCALabel, IndustrialEcosystem
 
@@ -31,6 +33,18 @@ NutsCode = Annotated[
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$"),
 ]
 """A NUTS region code: the EU country code and up to three level characters."""
+
+
+def _sme_members_within_total(
+    sme_members: int | None, members_total: int | None
+) -> str | None:
+    if sme_members is not None and members_total is not None:
+        if sme_members > members_total:
+            return (
+                f"sme_members ({sme_members}) cannot exceed "
+                f"members_total ({members_total})"
+            )
+    return None
 
 
 class Cluster(Record):
@@ -71,16 +85,10 @@ class Cluster(Record):
     esca_label_date: IsoDate | None = None
     """Date the label was awarded."""
 
-    @model_validator(mode="after")
-    def _sme_members_within_total(self) -> Cluster:
-        if (
-            self.sme_members is not None
-            and self.members_total is not None
-            and self.sme_members > self.members_total
-        ):
-            msg = (
-                f"sme_members ({self.sme_members}) cannot exceed "
-                f"members_total ({self.members_total})"
-            )
-            raise ValueError(msg)
-        return self
+    invariants = (
+        Invariant(
+            ("sme_members", "members_total"), "sme_members", _sme_members_within_total
+        ),
+    )
+
+    _check_invariants = model_validator(mode="after")(check_invariants)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from decimal import Decimal
 
 from pydantic import Field, field_validator
 
 from clusterkit._reference_data import read_data_file
+from clusterkit.countries import always_third_country, third_country_on
 from clusterkit.models._base import Amount, Identifier, IsoDate, ListItem, Record, Text
 from clusterkit.models.vocabulary import ThirdCountryRule
 
@@ -78,6 +80,29 @@ class Generation(Record):
     def __hash__(self) -> int:
         # The grant caps are a dict, which does not hash; equal generations share ids.
         return hash((type(self), self.id, self.start, self.end))
+
+    def is_third_country(self, country: str, on: dt.date) -> bool:
+        """Whether a country (ISO code) is a third country on a day under this generation.
+
+        Its programme and `third_country_rule` decide (DESIGN.md §4, CK-GEO-001);
+        the answer is remembered, for columns of the same codes.
+
+        Added in version 0.2.0.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from clusterkit import reference
+            >>> reference.generation("escp-4i-2").is_third_country("NO", dt.date(2018, 1, 1))
+            False
+        """
+        always = always_third_country(
+            country, self.programme, self.third_country_rule.value
+        )
+        if always is not None:
+            return always
+        return third_country_on(
+            country, on, self.programme, self.third_country_rule.value
+        )
 
 
 # Keys of the reference file that document a generation rather than describe it.

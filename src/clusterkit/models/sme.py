@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from clusterkit.countries import CountryCode
 from clusterkit.models._base import Amount, Count, Identifier, Record, Text
@@ -122,6 +125,20 @@ def classify_enterprise(
     return next(iter(possible)) if len(possible) == 1 else None
 
 
+def _an_sme_class(value: EnterpriseSize) -> EnterpriseSize:
+    if value is EnterpriseSize.LARGE:
+        raise PydanticCustomError(
+            "sme_size_class",
+            "'large' is not an SME size class: an SME is micro, small or medium "
+            "(a large enterprise is not an SME)",
+        )
+    return value
+
+
+SMESize = Annotated[EnterpriseSize, AfterValidator(_an_sme_class)]
+"""An SME's size class: micro, small or medium (a large enterprise is not an SME)."""
+
+
 class SME(Record):
     """A small or medium-sized enterprise that is a member of one or more clusters.
 
@@ -150,22 +167,12 @@ class SME(Record):
     """Annual turnover in euros."""
     balance_sheet_eur: Amount | None = None
     """Annual balance-sheet total in euros."""
-    size_class: EnterpriseSize | None = None
+    size_class: SMESize | None = None
     """Declared size class: micro, small or medium."""
     clusters: tuple[Identifier, ...] = ()
     """Ids of the clusters the SME is a member of."""
     nace: Text | None = None
     """NACE activity code."""
-
-    @field_validator("size_class")
-    @classmethod
-    def _declared_class_is_an_sme_class(
-        cls, value: EnterpriseSize | None
-    ) -> EnterpriseSize | None:
-        if value is EnterpriseSize.LARGE:
-            msg = "a large enterprise is not an SME: size_class must be micro, small or medium"
-            raise ValueError(msg)
-        return value
 
     @property
     def derived_size_class(self) -> EnterpriseSize | None:

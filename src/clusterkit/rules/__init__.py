@@ -3,20 +3,24 @@
 `validate(source)` reads a dataset once, in batches, and returns a `Report` of
 `Finding`s; it never raises for bad data. `CATALOGUE` lists the rules by id, and
 `explain` gives a rule's documentation, as `clusterkit explain RULE` prints it.
+`run_checks` runs the same pass for a program that reads the records too (the
+KPI engine does), handing it each checked batch.
 """
 
-from clusterkit.rules._context import Options, Thresholds
-from clusterkit.rules._engine import validate
+from clusterkit.report import CATALOGUE, Rule
+from clusterkit.rules._context import Context, Options, Thresholds
+from clusterkit.rules._engine import run_checks, validate
 from clusterkit.rules._explanations import EXPLANATIONS, Explanation, explain
-from clusterkit.rules._registry import CATALOGUE, Rule
 
 __all__ = [
     "CATALOGUE",
     "EXPLANATIONS",
+    "Context",
     "Explanation",
     "Options",
     "Rule",
     "Thresholds",
     "explain",
+    "run_checks",
     "validate",
 ]

@@ -12,29 +12,19 @@ from typing import Any
 import attrs
 
 from clusterkit import reference
+from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
-from clusterkit.models import Dataset, Generation
-from clusterkit.report import Report, Severity, Summary
-from clusterkit.rules import _checks  # noqa: F401 - registers the rules' checks
-from clusterkit.rules._batch import Batch
-from clusterkit.rules._context import (
-    ClusterInfo,
-    Collector,
-    Context,
-    KeyLog,
-    Options,
-    PartnershipInfo,
-    SMEInfo,
-    Thresholds,
-)
-from clusterkit.rules._read import read_source
-from clusterkit.rules._registry import CATALOGUE, checks_for, dataset_checks
+from clusterkit.io import Source, source_name
+from clusterkit.report import CATALOGUE, Report, Severity, Summary
+from clusterkit.rules import _checks  # noqa: F401 - declares the rules and their checks
+from clusterkit.rules._context import Collector, Context, Options, Thresholds
+from clusterkit.rules._registry import checks_for, dataset_checks
 
-__all__ = ["scan", "validate"]
+__all__ = ["run_checks", "validate"]
 
 
 def validate(
-    source: Any,
+    source: Source | list[Source] | tuple[Source, ...],
     *,
     as_of: dt.date | None = None,
     select: Iterable[str] = (),
@@ -53,9 +43,11 @@ def validate(
     Added in version 0.1.0.
 
     Args:
-        source: A dataset path in any layout (a folder of CSV or JSON Lines files,
-            a `.json` document, an `.xlsx` workbook), a `Dataset`, or a list of
-            either (each is validated as a dataset of its own, into one report).
+        source: A dataset in any form `load_dataset` reads (a folder of CSV or
+            JSON Lines files, a `.json` document, an `.xlsx` workbook, a `.zip` of
+            a folder, bytes or a binary file object, a mapping shaped like the
+            JSON document, a `Dataset`), or a list of them (each is validated as
+            a dataset of its own, into one report).
         as_of: Dates after this day are in the future (CK-DATE-004); default today.
         select: Only these rules: ids or family prefixes (`CK-GEO`). Default: all
             rules that are on by default.
@@ -100,54 +92,62 @@ def validate(
     gc.disable()
     try:
         for item in sources:
-            display = "<dataset>" if isinstance(item, Dataset) else os.fspath(item)
-            shown.append(display)
-            _validate_one(item, display, collector, progress)
+            shown.append(_validate_one(item, collector, progress).display)
     finally:
         if collecting:
             gc.enable()
     return _report(collector, shown)
 
 
-def scan(
-    source: Any,
+@attrs.define
+class Checked:
+    """What one validation pass over one source leaves: where, and its indexes."""
+
+    display: str
+    context: Context
+
+
+def run_checks(
+    source: Source,
     *,
     options: Options,
     on_batch: Callable[[Batch, Context], None],
-    prepare: Callable[[Context], None] | None = None,
+    shard: Shard | None = None,
+    record_errors: bool = True,
 ) -> tuple[Report, Context]:
     """Validate one source, handing each checked batch to `on_batch`.
 
-    For the KPI engine: the context records the rows with an error finding
+    For the KPI engine, which reads the records in the same pass: with
+    `record_errors` the context records the rows with an error finding
     (`context.error_rows`), so that what consumes the batches can leave them
     out. Rows found to be in error only at the end (duplicate keys, dataset
-    checks) are there when `scan` returns.
+    checks) are there when `run_checks` returns.
+
+    Added in version 0.2.0.
 
     Args:
-        source: A dataset path or a `Dataset`.
+        source: Any source `load_dataset` reads.
         options: What to check.
         on_batch: Called after each batch is checked.
-        prepare: Called with the fresh context, before reading (to set
-            `context.shard`).
+        shard: Read only this byte range of one table's file.
+        record_errors: Keep the rows with an error finding, by table.
     """
     collector = Collector(options)
-    display = "<dataset>" if isinstance(source, Dataset) else os.fspath(source)
     collecting = gc.isenabled()
     gc.disable()
     try:
-
-        def start(context: Context) -> None:
-            context.error_rows = {}
-            if prepare is not None:
-                prepare(context)
-
-        context = _validate_one(
-            source, display, collector, None, on_batch=on_batch, prepare=start
+        checked = _validate_one(
+            source,
+            collector,
+            None,
+            on_batch=on_batch,
+            shard=shard,
+            record_errors=record_errors,
         )
     finally:
         if collecting:
             gc.enable()
-    return _report(collector, [display]), context
+    return _report(collector, [checked.display]), checked.context
 
 
 def _report(collector: Collector, shown: list[str]) -> Report:
@@ -211,39 +211,38 @@ def _limit(value: int | None) -> int | None:
 
 
 def _validate_one(
-    source: Any,
-    display: str,
+    source: Source,
     collector: Collector,
     progress: Callable[[str, int], None] | None,
     *,
     on_batch: Callable[[Batch, Context], None] | None = None,
-    prepare: Callable[[Context], None] | None = None,
-) -> Context:
+    shard: Shard | None = None,
+    record_errors: bool = False,
+) -> Checked:
     """Read and check one source; `on_batch` sees each batch after its checks."""
-    quiet = Collector(attrs.evolve(collector.options, max_findings=0))
-
-    def reread(table: str) -> Iterator[Batch]:
-        # Rows read a second time report nothing: their findings are counted already.
-        again = Context(quiet, reread)
-        again.shard = context.shard
-        for batch in read_source(source, display, again):
-            if batch.table == table:
-                yield batch
-
-    context = Context(collector, reread)
-    if prepare is not None:
-        prepare(context)
+    context = Context(collector)
+    scan = Scan(
+        source, context.report, indexes=context, enabled=collector.enabled, shard=shard
+    )
+    context.reread = scan.reread
+    if record_errors:
+        context.error_rows = {}
     if progress is not None:
         on_batch = _progress(progress)
-    for batch in read_source(source, display, context):
-        _check_batch(batch, context)
-        if on_batch is not None:
-            on_batch(batch, context)
-    context.forget_verdicts()  # the rows are read: make room for the dataset checks
-    for entry in dataset_checks():
-        if context.runs(entry.rule):
-            entry.function(context)
-    return context
+    try:
+        for batch in scan.batches():
+            for entry in checks_for(batch.table):
+                if context.runs(entry.rule):
+                    entry.function(batch, context)
+            if on_batch is not None:
+                on_batch(batch, context)
+        context.verdicts.forget()  # the rows are read: make room for the dataset checks
+        for entry in dataset_checks():
+            if context.runs(entry.rule):
+                entry.function(context)
+    finally:
+        scan.close()
+    return Checked(scan.display, context)
 
 
 def _progress(progress: Callable[[str, int], None]) -> Callable[[Batch, Context], None]:
@@ -255,117 +254,3 @@ def _progress(progress: Callable[[str, int], None]) -> Callable[[Batch, Context]
         progress(where, rows[where])
 
     return report
-
-
-def _check_batch(batch: Batch, context: Context) -> None:
-    context.sources.setdefault(batch.table, batch.source)
-    _index(batch, context)
-    for entry in checks_for(batch.table):
-        if context.runs(entry.rule):
-            entry.function(batch, context)
-
-
-def _index(batch: Batch, context: Context) -> None:
-    """Remember what later tables and the dataset-wide rules need of this batch."""
-    table = batch.table
-    log = context.keys.setdefault(table, KeyLog())
-    if table == "targets":
-        log.add(batch.entity(index).id for index in range(len(batch.numbers)))
-    else:
-        log.add(batch["id"])
-    _INDEXERS[table](batch, context)
-
-
-def _index_generations(batch: Batch, context: Context) -> None:
-    fields = list(Generation.model_fields)
-    for index, generation_id in enumerate(batch["id"]):
-        if generation_id is None or generation_id in context.generation_rows:
-            continue
-        values = {
-            name: batch[name][index]
-            for name in fields
-            if batch[name][index] is not None
-        }
-        try:
-            generation = Generation.model_validate(values)
-        except ValueError:
-            continue  # its bad cells were reported while reading
-        context.generations[generation_id] = generation
-        context.generation_rows[generation_id] = (batch.source, batch.numbers[index])
-
-
-def _index_clusters(batch: Batch, context: Context) -> None:
-    clusters = context.clusters
-    for cluster_id, country, number in zip(
-        batch["id"], batch["country"], batch.numbers, strict=True
-    ):
-        if cluster_id is not None and cluster_id not in clusters:
-            clusters[cluster_id] = ClusterInfo(country, number)
-
-
-def _index_smes(batch: Batch, context: Context) -> None:
-    smes = context.smes
-    for sme_id, clusters, number in zip(
-        batch["id"], batch["clusters"], batch.numbers, strict=True
-    ):
-        if sme_id is not None and sme_id not in smes:
-            smes[sme_id] = SMEInfo(clusters or (), number)
-        if clusters:
-            context.referenced_clusters.update(clusters)
-
-
-def _index_partnerships(batch: Batch, context: Context) -> None:
-    partnerships = context.partnerships
-    rows = zip(
-        batch["id"],
-        batch["generation"],
-        batch["members"],
-        batch["coordinator"],
-        batch["start"],
-        batch["end"],
-        batch.numbers,
-        strict=True,
-    )
-    for partnership_id, generation_id, members, coordinator, start, end, number in rows:
-        if members:
-            context.referenced_clusters.update(members)
-        if coordinator is not None:
-            context.referenced_clusters.add(coordinator)
-        if partnership_id is None or partnership_id in partnerships:
-            continue
-        generation = context.generation_of(generation_id)
-        partnerships[partnership_id] = PartnershipInfo(
-            id=partnership_id,
-            generation=generation,
-            members=members or (),
-            start=start or (generation.start if generation else None),
-            end=end or (generation.end if generation else None),
-            number=number,
-        )
-
-
-def _index_targets(batch: Batch, context: Context) -> None:
-    for partnership, country, number in zip(
-        batch["partnership"], batch["country"], batch.numbers, strict=True
-    ):
-        if partnership is not None and country is not None:
-            context.targets.setdefault(partnership, {}).setdefault(country, number)
-
-
-def _index_activities(batch: Batch, context: Context) -> None:
-    # Distinct values first (the checks ask for them too): far fewer than rows.
-    context.active_partnerships.update(batch.distinct("partnership"))
-    context.referenced_smes.update(chain.from_iterable(batch.distinct("smes") - {None}))
-    context.referenced_clusters.update(
-        chain.from_iterable(batch.distinct("clusters") - {None})
-    )
-
-
-_INDEXERS = {
-    "generations": _index_generations,
-    "clusters": _index_clusters,
-    "smes": _index_smes,
-    "partnerships": _index_partnerships,
-    "targets": _index_targets,
-    "activities": _index_activities,
-}

@@ -14,7 +14,7 @@ import textwrap
 
 import attrs
 
-from clusterkit.rules._registry import CATALOGUE, Rule
+from clusterkit.report import CATALOGUE, Rule
 
 __all__ = ["EXPLANATIONS", "FAMILIES", "Explanation", "explain", "rules_markdown"]
 

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from clusterkit.report import Finding, Report, Severity, Summary
-from clusterkit.rules._registry import CATALOGUE
+from clusterkit.report import CATALOGUE
 from clusterkit.values import Location
 
 __all__ = [

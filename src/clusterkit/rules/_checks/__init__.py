@@ -1,5 +1,12 @@
-"""Private: the checks of the rules, one module per family; importing registers them."""
+"""Private: the rules and their checks, one module per family; importing declares them.
 
-from clusterkit.rules._checks import _counts, _geography, _identity, _structure, _time
+The modules are imported in catalogue order (identity, time, geography, structure,
+counts), which is the order `clusterkit rules` lists the rules in.
+"""
 
-__all__ = ["_counts", "_geography", "_identity", "_structure", "_time"]
+import importlib
+
+_FAMILIES = ("_identity", "_time", "_geography", "_structure", "_counts")
+
+for _family in _FAMILIES:
+    importlib.import_module(f"{__name__}.{_family}")

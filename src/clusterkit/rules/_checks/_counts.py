@@ -6,13 +6,57 @@ import operator
 import sys
 from typing import Any
 
-from clusterkit.models.sme import classify_enterprise, possible_size_classes
-from clusterkit.models.vocabulary import EnterpriseSize
-from clusterkit.rules._batch import Batch
+from clusterkit._scan import Batch
+from clusterkit.models import EnterpriseSize, classify_enterprise, possible_size_classes
+from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
 
-__all__: list[str] = []
+__all__ = [
+    "ABOVE_SME_CEILINGS",
+    "COUNTER_MISFIT",
+    "FEWER_INVOLVED",
+    "SIZE_CONTRADICTS",
+    "SME_OUTSIDE_CLUSTERS",
+]
+
+E, W = Severity.ERROR, Severity.WARNING
+
+FEWER_INVOLVED = Rule(
+    "CK-COUNT-002",
+    E,
+    "fewer SMEs involved than listed",
+    "rows",
+    tables=("activities",),
+)
+COUNTER_MISFIT = Rule(
+    "CK-COUNT-003",
+    W,
+    "counter that does not fit the activity type",
+    "rows",
+    tables=("activities",),
+)
+SIZE_CONTRADICTS = Rule(
+    "CK-SME-001",
+    E,
+    "declared size class contradicts the figures",
+    "rows",
+    tables=("smes",),
+)
+ABOVE_SME_CEILINGS = Rule(
+    "CK-SME-002",
+    E,
+    "figures above the medium-enterprise ceiling",
+    "rows",
+    tables=("smes",),
+)
+SME_OUTSIDE_CLUSTERS = Rule(
+    "CK-SME-003",
+    W,
+    "SME not a member of the partnership's clusters",
+    "rows",
+    tables=("activities",),
+)
 
 # Activity types that are not meetings between companies.
 _NO_B2B = {"webinar", "training"}
@@ -24,7 +68,7 @@ _UNCOUNTED = sys.maxsize
 _MEDIUM_STAFF_CEILING = 250
 
 
-@check("CK-COUNT-002", table="activities")
+@check(FEWER_INVOLVED, "activities")
 def smes_involved_covers_listed(batch: Batch, context: Context) -> None:
     """`smes_involved` is at least the number of listed SMEs."""
     listed = list(map(len, batch.filled("smes", ())))
@@ -35,7 +79,7 @@ def smes_involved_covers_listed(batch: Batch, context: Context) -> None:
         if involved[index] >= count:
             continue  # an SME listed twice counts once
         context.report(
-            "CK-COUNT-002",
+            FEWER_INVOLVED,
             batch.location(index, "smes_involved"),
             f"smes_involved is {involved[index]}, but {count} SMEs are listed",
             entity=batch.entity(index),
@@ -48,11 +92,11 @@ def _b2b_misfit(kind: str | None, b2b: int | None) -> bool:
     return bool((kind in _NO_B2B and b2b) or (kind == "b2b_matchmaking" and b2b == 0))
 
 
-@check("CK-COUNT-003", table="activities")
+@check(COUNTER_MISFIT, "activities")
 def counters_fit_type(batch: Batch, context: Context) -> None:
     """B2B meetings belong to events where companies meet."""
     fields = ("type", "b2b_meetings")
-    bad = context.failing(batch, fields, _b2b_misfit, name="CK-COUNT-003")
+    bad = context.failing(batch, fields, _b2b_misfit, COUNTER_MISFIT)
     for index in batch.rows_with(fields, bad):
         kind, b2b = batch["type"][index], batch["b2b_meetings"][index]
         message = (
@@ -61,7 +105,7 @@ def counters_fit_type(batch: Batch, context: Context) -> None:
             else f"{b2b} B2B meetings on a {kind}, which has none"
         )
         context.report(
-            "CK-COUNT-003",
+            COUNTER_MISFIT,
             batch.location(index, "b2b_meetings"),
             message,
             entity=batch.entity(index),
@@ -81,17 +125,17 @@ def _large(*figures: Any) -> bool:
     )
 
 
-@check("CK-SME-001", table="smes")
+@check(SIZE_CONTRADICTS, "smes")
 def size_class_fits_figures(batch: Batch, context: Context) -> None:
     """A declared size class is one the figures allow (Recommendation 2003/361/EC)."""
     fields = ("size_class", "headcount", "turnover_eur", "balance_sheet_eur")
-    bad = context.failing(batch, fields, _contradicts, name="CK-SME-001")
+    bad = context.failing(batch, fields, _contradicts, SIZE_CONTRADICTS)
     for index in batch.rows_with(fields, bad):
         declared = batch["size_class"][index]
         figures = [batch[name][index] for name in fields[1:]]
         possible = sorted(size.value for size in possible_size_classes(*figures))
         context.report(
-            "CK-SME-001",
+            SIZE_CONTRADICTS,
             batch.location(index, "size_class"),
             f"declared {declared}, but the figures make it {' or '.join(possible)}",
             entity=batch.entity(index),
@@ -100,11 +144,11 @@ def size_class_fits_figures(batch: Batch, context: Context) -> None:
         )
 
 
-@check("CK-SME-002", table="smes")
+@check(ABOVE_SME_CEILINGS, "smes")
 def within_sme_ceilings(batch: Batch, context: Context) -> None:
     """The figures are within the medium-sized enterprise ceilings."""
     fields = ("headcount", "turnover_eur", "balance_sheet_eur")
-    bad = context.failing(batch, fields, _large, name="CK-SME-002")
+    bad = context.failing(batch, fields, _large, ABOVE_SME_CEILINGS)
     for index in batch.rows_with(fields, bad):
         headcount = batch["headcount"][index]
         field = (
@@ -113,7 +157,7 @@ def within_sme_ceilings(batch: Batch, context: Context) -> None:
             else "turnover_eur"
         )
         context.report(
-            "CK-SME-002",
+            ABOVE_SME_CEILINGS,
             batch.location(index, field),
             "the figures are above the ceilings of a medium-sized enterprise "
             "(250 staff; EUR 50m turnover or EUR 43m balance sheet): not an SME",
@@ -122,7 +166,7 @@ def within_sme_ceilings(batch: Batch, context: Context) -> None:
         )
 
 
-@check("CK-SME-003", table="activities")
+@check(SME_OUTSIDE_CLUSTERS, "activities")
 def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
     """An SME taking part is a member of one of the partnership's clusters."""
     fields = ("partnership", "smes")
@@ -130,12 +174,12 @@ def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
     def is_bad(partnership: str | None, smes: tuple[str, ...] | None) -> bool:
         return bool(_outsiders(context, partnership, smes))
 
-    bad = context.failing(batch, fields, is_bad, name="CK-SME-003")
+    bad = context.failing(batch, fields, is_bad, SME_OUTSIDE_CLUSTERS)
     for index in batch.rows_with(fields, bad):
         partnership, smes = batch["partnership"][index], batch["smes"][index]
         for sme in _outsiders(context, partnership, smes):
             context.report(
-                "CK-SME-003",
+                SME_OUTSIDE_CLUSTERS,
                 batch.location(index, "smes"),
                 f"SME {sme!r} is not a member of any cluster of partnership "
                 f"{partnership!r}",

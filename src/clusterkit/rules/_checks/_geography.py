@@ -2,20 +2,58 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from clusterkit.countries import (
+    classification_changes,
     is_eu_member,
     is_programme_participant,
     normalise_country,
 )
+from clusterkit._scan import Batch
 from clusterkit.models import Generation
-from clusterkit.rules._batch import Batch
+from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
-from clusterkit.rules._third import ANY_DAY, changes, is_third
 
-__all__: list[str] = []
+__all__ = [
+    "MEMBER_OUTSIDE_PROGRAMME",
+    "NOT_THIRD_COUNTRY",
+    "REGION_OUTSIDE_COUNTRY",
+    "UNDECLARED_MARKET",
+]
+
+E, W = Severity.ERROR, Severity.WARNING
+
+NOT_THIRD_COUNTRY = Rule(
+    "CK-GEO-001",
+    E,
+    "target is not a third country",
+    "rows",
+    tables=("targets", "activities"),
+)
+UNDECLARED_MARKET = Rule(
+    "CK-GEO-002",
+    W,
+    "activity targets an undeclared market",
+    "rows",
+    tables=("activities",),
+)
+MEMBER_OUTSIDE_PROGRAMME = Rule(
+    "CK-GEO-003",
+    E,
+    "member cluster outside the programme's countries",
+    "rows",
+    tables=("partnerships",),
+)
+REGION_OUTSIDE_COUNTRY = Rule(
+    "CK-GEO-004",
+    E,
+    "NUTS region outside the cluster's country",
+    "rows",
+    tables=("clusters",),
+)
 
 
 def _rule_text(generation: Generation) -> str:
@@ -27,7 +65,7 @@ def _rule_text(generation: Generation) -> str:
     return f"neither an EU member nor a participant of {generation.programme}"
 
 
-@check("CK-GEO-001", table="targets")
+@check(NOT_THIRD_COUNTRY, "targets")
 def target_is_third_country(batch: Batch, context: Context) -> None:
     """A declared target is a third country on the partnership's start."""
     fields = ("partnership", "country")
@@ -39,16 +77,16 @@ def target_is_third_country(batch: Batch, context: Context) -> None:
             and country is not None
             and partnership.generation is not None
             and partnership.start is not None
-            and not is_third(country, partnership.start, partnership.generation)
+            and not partnership.generation.is_third_country(country, partnership.start)
         )
 
-    bad = context.failing(batch, fields, is_bad, name="CK-GEO-001")
+    bad = context.failing(batch, fields, is_bad, NOT_THIRD_COUNTRY)
     for index in batch.rows_with(fields, bad):
         partnership = context.partnerships[batch["partnership"][index]]
         assert partnership.generation is not None  # noqa: S101 - as checked above
         country = batch["country"][index]
         context.report(
-            "CK-GEO-001",
+            NOT_THIRD_COUNTRY,
             batch.location(index, "country"),
             f"{normalise_country(country).name} ({country}) is not a third country "
             f"on {partnership.start}, the start of partnership {partnership.id!r}: a "
@@ -58,13 +96,13 @@ def target_is_third_country(batch: Batch, context: Context) -> None:
         )
 
 
-@check("CK-GEO-001", table="activities")
+@check(NOT_THIRD_COUNTRY, "activities")
 def activity_target_is_third_country(batch: Batch, context: Context) -> None:
     """An activity's target country is a third country on the activity's start."""
     targets = batch.distinct("target_country")
     # Most markets (the United States, China) are classified the same on every
     # day: judge those per partnership, and only the others per day.
-    changing = {country for country in targets if changes(country)}
+    changing = {country for country in targets if _changes(country)}
 
     def is_bad(partnership_id: str | None, country: str | None) -> bool:
         partnership = context.partnerships.get(partnership_id)  # type: ignore[arg-type] # None finds nothing
@@ -73,13 +111,11 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
             and country is not None
             and country not in changing
             and partnership.generation is not None
-            and not is_third(country, ANY_DAY, partnership.generation)
+            and not partnership.generation.is_third_country(country, _ANY_DAY)
         )
 
     fields = ("partnership", "target_country")
-    rows = batch.rows_with(
-        fields, context.failing(batch, fields, is_bad, name="CK-GEO-001")
-    )
+    rows = batch.rows_with(fields, context.failing(batch, fields, is_bad, NOT_THIRD_COUNTRY))
     if changing:
         rows.extend(
             index
@@ -91,7 +127,7 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
         assert partnership.generation is not None  # noqa: S101 - as checked above
         country, day = batch["target_country"][index], batch["start"][index]
         context.report(
-            "CK-GEO-001",
+            NOT_THIRD_COUNTRY,
             batch.location(index, "target_country"),
             f"{normalise_country(country).name} ({country}) is not a third country "
             f"on {day}: a target must be {_rule_text(partnership.generation)}",
@@ -107,11 +143,23 @@ def _bad_on_start(batch: Batch, context: Context, index: int) -> bool:
         partnership is not None
         and partnership.generation is not None
         and day is not None
-        and not is_third(batch["target_country"][index], day, partnership.generation)
+        and not partnership.generation.is_third_country(
+            batch["target_country"][index], day
+        )
     )
 
 
-@check("CK-GEO-002", table="activities")
+# Any day serves for a country whose classification never changes.
+_ANY_DAY = dt.date(2000, 1, 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _changes(country: str | None) -> bool:
+    """Whether a country's EU membership or programme participation ever changed."""
+    return country is not None and bool(classification_changes(country))
+
+
+@check(UNDECLARED_MARKET, "activities")
 def activity_target_declared(batch: Batch, context: Context) -> None:
     """An activity's target country is one of its partnership's declared targets."""
     fields = ("partnership", "target_country")
@@ -120,7 +168,7 @@ def activity_target_declared(batch: Batch, context: Context) -> None:
         declared = context.targets.get(partnership_id)  # type: ignore[arg-type] # None finds nothing
         return bool(declared) and country is not None and country not in declared  # type: ignore[operator] # declared is truthy
 
-    bad = context.failing(batch, fields, is_bad, name="CK-GEO-002")
+    bad = context.failing(batch, fields, is_bad, UNDECLARED_MARKET)
     for index in batch.rows_with(fields, bad):
         partnership, country = (
             batch["partnership"][index],
@@ -128,7 +176,7 @@ def activity_target_declared(batch: Batch, context: Context) -> None:
         )
         declared = _listed(tuple(context.targets[partnership]))
         context.report(
-            "CK-GEO-002",
+            UNDECLARED_MARKET,
             batch.location(index, "target_country"),
             f"{country} is not among the declared targets of partnership "
             f"{partnership!r} ({declared})",
@@ -144,7 +192,7 @@ def _listed(countries: tuple[str, ...]) -> str:
     return ", ".join(sorted(countries))
 
 
-@check("CK-GEO-003", table="partnerships")
+@check(MEMBER_OUTSIDE_PROGRAMME, "partnerships")
 def members_in_programme_countries(batch: Batch, context: Context) -> None:
     """Member clusters are established in the EU or a participating country."""
     for index, partnership_id in enumerate(batch["id"]):
@@ -166,7 +214,7 @@ def members_in_programme_countries(batch: Batch, context: Context) -> None:
             ):
                 continue
             context.report(
-                "CK-GEO-003",
+                MEMBER_OUTSIDE_PROGRAMME,
                 batch.location(index, "members"),
                 f"member {member!r} is established in "
                 f"{normalise_country(cluster.country).name} ({cluster.country}), "
@@ -180,7 +228,7 @@ def members_in_programme_countries(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-GEO-004", table="clusters")
+@check(REGION_OUTSIDE_COUNTRY, "clusters")
 def region_in_country(batch: Batch, context: Context) -> None:
     """A cluster's NUTS region starts with its country's EU code."""
     fields = ("region", "country")
@@ -192,16 +240,20 @@ def region_in_country(batch: Batch, context: Context) -> None:
             and not region.startswith(normalise_country(country).eu_code)
         )
 
-    bad = context.failing(batch, fields, is_bad, name="CK-GEO-004")
-    for index in batch.rows_with(fields, bad):
-        region, country = batch["region"][index], batch["country"][index]
-        code = normalise_country(country).eu_code
-        context.report(
-            "CK-GEO-004",
-            batch.location(index, "region"),
-            f"NUTS region {region} is not in {country}: regions of "
-            f"{normalise_country(country).name} start with {code}",
-            entity=batch.entity(index),
-            value=region,
-            expected=f"{code}…",
-        )
+    def code(index: int) -> str:
+        return normalise_country(batch["country"][index]).eu_code
+
+    context.flag(
+        REGION_OUTSIDE_COUNTRY,
+        batch,
+        fields,
+        is_bad,
+        field="region",
+        message=lambda index: (
+            f"NUTS region {batch['region'][index]} is not in "
+            f"{batch['country'][index]}: regions of "
+            f"{normalise_country(batch['country'][index]).name} start with "
+            f"{code(index)}"
+        ),
+        expected=lambda index: f"{code(index)}…",
+    )

@@ -5,13 +5,70 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from clusterkit.report import Entity
-from clusterkit.rules._batch import Batch
-from clusterkit.rules._context import Context, KeyLog, did_you_mean
+from clusterkit._hints import did_you_mean
+from clusterkit._scan import Batch, KeyLog, batch_keys
+from clusterkit.report import Entity, Rule, Severity
+from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
-__all__: list[str] = []
+__all__ = [
+    "ACTIVITY_CLUSTER",
+    "ACTIVITY_PARTNERSHIP",
+    "ACTIVITY_SME",
+    "DUPLICATE_ID",
+    "ORPHAN",
+    "PARTNERSHIP_CLUSTER",
+    "PARTNERSHIP_GENERATION",
+    "SME_CLUSTER",
+    "TARGET_PARTNERSHIP",
+]
+
+E, W = Severity.ERROR, Severity.WARNING
+
+DUPLICATE_ID = Rule("CK-PK-001", E, "duplicate id", "dataset")
+ACTIVITY_PARTNERSHIP = Rule(
+    "CK-FK-001",
+    E,
+    "activity refers to an unknown partnership",
+    "rows",
+    tables=("activities",),
+)
+PARTNERSHIP_GENERATION = Rule(
+    "CK-FK-002",
+    E,
+    "partnership refers to an unknown generation",
+    "rows",
+    tables=("partnerships",),
+)
+PARTNERSHIP_CLUSTER = Rule(
+    "CK-FK-003",
+    E,
+    "partnership member or coordinator is an unknown cluster",
+    "rows",
+    tables=("partnerships",),
+)
+ACTIVITY_SME = Rule(
+    "CK-FK-004", E, "activity refers to an unknown SME", "rows", tables=("activities",)
+)
+SME_CLUSTER = Rule(
+    "CK-FK-005", E, "SME refers to an unknown cluster", "rows", tables=("smes",)
+)
+TARGET_PARTNERSHIP = Rule(
+    "CK-FK-006",
+    E,
+    "target refers to an unknown partnership",
+    "rows",
+    tables=("targets",),
+)
+ACTIVITY_CLUSTER = Rule(
+    "CK-FK-007",
+    E,
+    "activity refers to an unknown cluster",
+    "rows",
+    tables=("activities",),
+)
+ORPHAN = Rule("CK-ORPHAN-001", W, "record nothing refers to", "dataset")
 
 _NAMES = {
     "partnerships": "partnership",
@@ -24,7 +81,7 @@ _NAMES = {
 def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
     batch: Batch,
     context: Context,
-    rule: str,
+    rule: Rule,
     field: str,
     known: Collection[str],
     target: str,
@@ -37,7 +94,7 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
         items = value if isinstance(value, tuple) else (value,)
         return any(item not in known for item in items)
 
-    bad = context.failing(batch, (field,), is_bad, name=f"{rule}/{field}")
+    bad = context.failing(batch, (field,), is_bad, rule)
     for index in batch.rows_with((field,), bad):
         value = batch[field][index]
         items = value if isinstance(value, tuple) else (value,)
@@ -54,56 +111,56 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
             )
 
 
-@check("CK-FK-001", table="activities")
+@check(ACTIVITY_PARTNERSHIP, "activities")
 def activity_partnership(batch: Batch, context: Context) -> None:
     """An activity's partnership must exist."""
     _unknown(
-        batch, context, "CK-FK-001", "partnership", context.partnerships, "partnerships"
+        batch, context, ACTIVITY_PARTNERSHIP, "partnership", context.partnerships, "partnerships"
     )
 
 
-@check("CK-FK-002", table="partnerships")
+@check(PARTNERSHIP_GENERATION, "partnerships")
 def partnership_generation(batch: Batch, context: Context) -> None:
     """A partnership's generation must exist in the dataset or the reference data."""
     _unknown(
-        batch, context, "CK-FK-002", "generation", context.generations, "generations"
+        batch, context, PARTNERSHIP_GENERATION, "generation", context.generations, "generations"
     )
 
 
-@check("CK-FK-003", table="partnerships")
+@check(PARTNERSHIP_CLUSTER, "partnerships")
 def partnership_clusters(batch: Batch, context: Context) -> None:
     """A partnership's members and coordinator must be clusters."""
-    _unknown(batch, context, "CK-FK-003", "members", context.clusters, "clusters")
-    _unknown(batch, context, "CK-FK-003", "coordinator", context.clusters, "clusters")
+    _unknown(batch, context, PARTNERSHIP_CLUSTER, "members", context.clusters, "clusters")
+    _unknown(batch, context, PARTNERSHIP_CLUSTER, "coordinator", context.clusters, "clusters")
 
 
-@check("CK-FK-004", table="activities")
+@check(ACTIVITY_SME, "activities")
 def activity_smes(batch: Batch, context: Context) -> None:
     """An activity's SMEs must exist."""
-    _unknown(batch, context, "CK-FK-004", "smes", context.smes, "smes")
+    _unknown(batch, context, ACTIVITY_SME, "smes", context.smes, "smes")
 
 
-@check("CK-FK-005", table="smes")
+@check(SME_CLUSTER, "smes")
 def sme_clusters(batch: Batch, context: Context) -> None:
     """An SME's clusters must exist."""
-    _unknown(batch, context, "CK-FK-005", "clusters", context.clusters, "clusters")
+    _unknown(batch, context, SME_CLUSTER, "clusters", context.clusters, "clusters")
 
 
-@check("CK-FK-006", table="targets")
+@check(TARGET_PARTNERSHIP, "targets")
 def target_partnership(batch: Batch, context: Context) -> None:
     """A target's partnership must exist."""
     _unknown(
-        batch, context, "CK-FK-006", "partnership", context.partnerships, "partnerships"
+        batch, context, TARGET_PARTNERSHIP, "partnership", context.partnerships, "partnerships"
     )
 
 
-@check("CK-FK-007", table="activities")
+@check(ACTIVITY_CLUSTER, "activities")
 def activity_clusters(batch: Batch, context: Context) -> None:
     """An activity's participating clusters must exist."""
-    _unknown(batch, context, "CK-FK-007", "clusters", context.clusters, "clusters")
+    _unknown(batch, context, ACTIVITY_CLUSTER, "clusters", context.clusters, "clusters")
 
 
-@check("CK-ORPHAN-001")
+@check(ORPHAN)
 def orphans(context: Context) -> None:
     """Partnerships without activities; clusters and SMEs nothing refers to."""
     _orphans(
@@ -143,7 +200,7 @@ def _orphans(
     for key, number in numbers.items():
         if key not in referenced:
             context.report(
-                "CK-ORPHAN-001",
+                ORPHAN,
                 source.location(number, "id"),
                 message.format(id=key),
                 entity=Entity(table, key),
@@ -151,7 +208,7 @@ def _orphans(
             )
 
 
-@check("CK-PK-001")
+@check(DUPLICATE_ID)
 def duplicate_keys(context: Context) -> None:
     """Every id is unique in its table; a target is listed once per partnership."""
     for table, log in context.keys.items():
@@ -164,11 +221,7 @@ def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None
     first: dict[Any, Location] = {}
     field = "country" if table == "targets" else "id"
     for batch in context.reread(table):
-        keys = (
-            [batch.entity(index).id for index in range(len(batch.numbers))]
-            if table == "targets"
-            else batch["id"]
-        )
+        keys = batch_keys(batch)
         for index, digest in enumerate(KeyLog.digests(keys)):
             if digest not in suspects:
                 continue
@@ -180,7 +233,7 @@ def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None
                 continue
             what = "target" if table == "targets" else "id"
             context.report(
-                "CK-PK-001",
+                DUPLICATE_ID,
                 batch.location(index, field),
                 f"duplicate {what} {key!r} in {table}; first at {first[key]}",
                 entity=batch.entity(index),

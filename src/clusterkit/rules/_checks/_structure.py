@@ -4,20 +4,63 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from clusterkit._scan import Batch
 from clusterkit.models import Generation
-from clusterkit.report import Entity, Severity
-from clusterkit.rules._batch import Batch
+from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
 from clusterkit.rules._registry import check
 
-__all__: list[str] = []
+__all__ = [
+    "CLUSTER_IN_TWO",
+    "COORDINATOR_NOT_MEMBER",
+    "FEW_MEMBERS",
+    "FEW_MEMBER_COUNTRIES",
+    "GRANT_ABOVE_CAP",
+    "TARGET_COUNT",
+    "UNKNOWN_STRAND",
+    "VOLUNTARY_NOT_ALLOWED",
+]
+
+E, W = Severity.ERROR, Severity.WARNING
+_PARTNERSHIPS = ("partnerships",)
+
+FEW_MEMBERS = Rule("CK-PART-001", E, "too few members", "rows", tables=_PARTNERSHIPS)
+FEW_MEMBER_COUNTRIES = Rule(
+    "CK-PART-002", W, "too few member countries", "rows", tables=_PARTNERSHIPS
+)
+COORDINATOR_NOT_MEMBER = Rule(
+    "CK-PART-003", E, "coordinator not among the members", "rows", tables=_PARTNERSHIPS
+)
+UNKNOWN_STRAND = Rule(
+    "CK-PART-004", E, "strand not one of the generation's", "rows", tables=_PARTNERSHIPS
+)
+VOLUNTARY_NOT_ALLOWED = Rule(
+    "CK-PART-005",
+    E,
+    "voluntary partnership where there are none",
+    "rows",
+    tables=_PARTNERSHIPS,
+)
+GRANT_ABOVE_CAP = Rule(
+    "CK-PART-006",
+    E,
+    "grant above the cap, or on a voluntary partnership",
+    "rows",
+    tables=_PARTNERSHIPS,
+)
+CLUSTER_IN_TWO = Rule(
+    "CK-PART-007", W, "cluster in two partnerships of one generation", "dataset"
+)
+TARGET_COUNT = Rule(
+    "CK-PART-008", E, "too few (or too many) target countries", "dataset"
+)
 
 
 def _generation(batch: Batch, context: Context, index: int) -> Generation | None:
     return context.generation_of(batch["generation"][index])
 
 
-@check("CK-PART-001", table="partnerships")
+@check(FEW_MEMBERS, "partnerships")
 def enough_members(batch: Batch, context: Context) -> None:
     """A partnership has at least the generation's minimum of member clusters."""
     override = context.options.thresholds.min_members
@@ -29,7 +72,7 @@ def enough_members(batch: Batch, context: Context) -> None:
         count = len(set(members or ()))
         if count < least:
             context.report(
-                "CK-PART-001",
+                FEW_MEMBERS,
                 batch.location(index, "members"),
                 f"{count} member cluster{'s' if count != 1 else ''}; a partnership "
                 f"needs at least {least}",
@@ -39,7 +82,7 @@ def enough_members(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-PART-002", table="partnerships")
+@check(FEW_MEMBER_COUNTRIES, "partnerships")
 def enough_member_countries(batch: Batch, context: Context) -> None:
     """Member clusters come from at least the minimum number of countries."""
     override = context.options.thresholds.min_member_countries
@@ -58,7 +101,7 @@ def enough_member_countries(batch: Batch, context: Context) -> None:
         # Without any member's country (no country column) there is nothing to judge.
         if countries and len(countries) < least:
             context.report(
-                "CK-PART-002",
+                FEW_MEMBER_COUNTRIES,
                 batch.location(index, "members"),
                 f"members come from {len(countries)} "
                 f"countr{'ies' if len(countries) != 1 else 'y'} "
@@ -69,7 +112,7 @@ def enough_member_countries(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-PART-003", table="partnerships")
+@check(COORDINATOR_NOT_MEMBER, "partnerships")
 def coordinator_is_member(batch: Batch, context: Context) -> None:
     """The coordinator is one of the members."""
     for index, (coordinator, members) in enumerate(
@@ -77,7 +120,7 @@ def coordinator_is_member(batch: Batch, context: Context) -> None:
     ):
         if coordinator is not None and coordinator not in (members or ()):
             context.report(
-                "CK-PART-003",
+                COORDINATOR_NOT_MEMBER,
                 batch.location(index, "coordinator"),
                 f"coordinator {coordinator!r} is not among the members",
                 hint=f"add {coordinator} to members",
@@ -86,7 +129,7 @@ def coordinator_is_member(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-PART-004", table="partnerships")
+@check(UNKNOWN_STRAND, "partnerships")
 def strand_of_generation(batch: Batch, context: Context) -> None:
     """The strand is one of the generation's strands."""
     for index, strand in enumerate(batch["strand"]):
@@ -96,7 +139,7 @@ def strand_of_generation(batch: Batch, context: Context) -> None:
         if strand not in generation.strands:
             allowed = ", ".join(generation.strands)
             context.report(
-                "CK-PART-004",
+                UNKNOWN_STRAND,
                 batch.location(index, "strand"),
                 f"strand {strand!r} is not a strand of {generation.id} ({allowed})",
                 entity=batch.entity(index),
@@ -105,7 +148,7 @@ def strand_of_generation(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-PART-005", table="partnerships")
+@check(VOLUNTARY_NOT_ALLOWED, "partnerships")
 def voluntary_allowed(batch: Batch, context: Context) -> None:
     """Only generations with voluntary partnerships have voluntary partnerships."""
     for index, funding in enumerate(batch["funding"]):
@@ -116,7 +159,7 @@ def voluntary_allowed(batch: Batch, context: Context) -> None:
             and not generation.voluntary_allowed
         ):
             context.report(
-                "CK-PART-005",
+                VOLUNTARY_NOT_ALLOWED,
                 batch.location(index, "funding"),
                 f"{generation.id} had no voluntary partnerships; every partnership "
                 "of it was co-funded",
@@ -126,7 +169,7 @@ def voluntary_allowed(batch: Batch, context: Context) -> None:
             )
 
 
-@check("CK-PART-006", table="partnerships")
+@check(GRANT_ABOVE_CAP, "partnerships")
 def grant_within_cap(batch: Batch, context: Context) -> None:
     """A grant is on a co-funded partnership and within the generation's cap."""
     for index, grant in enumerate(batch["grant_eur"]):
@@ -134,7 +177,7 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
             continue
         if batch["funding"][index] == "voluntary":
             context.report(
-                "CK-PART-006",
+                GRANT_ABOVE_CAP,
                 batch.location(index, "grant_eur"),
                 f"a voluntary partnership has no EU grant, but grant_eur is {grant}",
                 entity=batch.entity(index),
@@ -145,7 +188,7 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
         cap = _cap(generation, batch["strand"][index])
         if cap is not None and grant > cap:
             context.report(
-                "CK-PART-006",
+                GRANT_ABOVE_CAP,
                 batch.location(index, "grant_eur"),
                 f"grant of EUR {grant} is above the cap of EUR {cap}",
                 entity=batch.entity(index),
@@ -162,7 +205,7 @@ def _cap(generation: Generation | None, strand: str | None) -> Decimal | None:
     return generation.max_grant_eur.get(strand)
 
 
-@check("CK-PART-007")
+@check(CLUSTER_IN_TWO)
 def one_partnership_per_generation(context: Context) -> None:
     """A cluster is a member of at most one partnership per generation."""
     source = context.sources.get("partnerships")
@@ -176,7 +219,7 @@ def one_partnership_per_generation(context: Context) -> None:
             if earlier == partnership.id:
                 continue
             context.report(
-                "CK-PART-007",
+                CLUSTER_IN_TWO,
                 source.location(partnership.number, "members"),
                 f"cluster {member!r} is also a member of {earlier!r}, another "
                 f"partnership of {partnership.generation.id}",
@@ -188,7 +231,7 @@ def one_partnership_per_generation(context: Context) -> None:
             )
 
 
-@check("CK-PART-008")
+@check(TARGET_COUNT)
 def target_count(context: Context) -> None:
     """A partnership declares between the minimum and maximum of target countries."""
     source = context.sources.get("partnerships")
@@ -203,7 +246,7 @@ def target_count(context: Context) -> None:
         where = source.location(partnership.number, "id")
         if least is not None and count < least:
             context.report(
-                "CK-PART-008",
+                TARGET_COUNT,
                 where,
                 f"partnership {partnership.id!r} declares {count} target "
                 f"countr{'ies' if count != 1 else 'y'}; {generation.id} asks for at "
@@ -214,7 +257,7 @@ def target_count(context: Context) -> None:
             )
         elif most is not None and count > most:
             context.report(
-                "CK-PART-008",
+                TARGET_COUNT,
                 where,
                 f"partnership {partnership.id!r} declares {count} target countries; "
                 f"{generation.id} recommends at most {most}",

@@ -5,11 +5,48 @@ from __future__ import annotations
 import datetime as dt
 import operator
 
-from clusterkit.rules._batch import Batch
+from clusterkit._scan import Batch
+from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
 
-__all__: list[str] = []
+__all__ = [
+    "ACTIVITY_OUTSIDE_PARTNERSHIP",
+    "END_BEFORE_START",
+    "FUTURE_DATE",
+    "PARTNERSHIP_OUTSIDE_GENERATION",
+]
+
+E = Severity.ERROR
+
+END_BEFORE_START = Rule(
+    "CK-DATE-001",
+    E,
+    "start after end",
+    "rows",
+    tables=("generations", "partnerships", "activities"),
+)
+ACTIVITY_OUTSIDE_PARTNERSHIP = Rule(
+    "CK-DATE-002",
+    E,
+    "activity outside its partnership's period",
+    "rows",
+    tables=("activities",),
+)
+PARTNERSHIP_OUTSIDE_GENERATION = Rule(
+    "CK-DATE-003",
+    E,
+    "partnership outside its generation's period",
+    "rows",
+    tables=("partnerships",),
+)
+FUTURE_DATE = Rule(
+    "CK-DATE-004",
+    E,
+    "date in the future",
+    "rows",
+    tables=("activities", "targets", "clusters"),
+)
 
 
 def _start_after_end(batch: Batch, context: Context) -> None:
@@ -18,7 +55,7 @@ def _start_after_end(batch: Batch, context: Context) -> None:
     for index in batch.rows_where(operator.gt, starts, ends):
         start, end = batch["start"][index], batch["end"][index]
         context.report(
-            "CK-DATE-001",
+            END_BEFORE_START,
             batch.location(index, "end"),
             f"ends ({end}) before it starts ({start})",
             entity=batch.entity(index),
@@ -27,12 +64,11 @@ def _start_after_end(batch: Batch, context: Context) -> None:
         )
 
 
-check("CK-DATE-001", table="generations")(_start_after_end)
-check("CK-DATE-001", table="partnerships")(_start_after_end)
-check("CK-DATE-001", table="activities")(_start_after_end)
+for _table in END_BEFORE_START.tables:
+    check(END_BEFORE_START, _table)(_start_after_end)
 
 
-@check("CK-DATE-002", table="activities")
+@check(ACTIVITY_OUTSIDE_PARTNERSHIP, "activities")
 def activity_in_partnership_period(batch: Batch, context: Context) -> None:
     """An activity lies within its partnership's period (default: the generation's)."""
     # Each row's window, looked up per distinct partnership and compared per column.
@@ -64,7 +100,7 @@ def activity_in_partnership_period(batch: Batch, context: Context) -> None:
         window = f"{partnership.start or '…'} to {partnership.end or '…'}"
         source = context.sources["partnerships"]
         context.report(
-            "CK-DATE-002",
+            ACTIVITY_OUTSIDE_PARTNERSHIP,
             batch.location(index, field),
             f"activity {field} {value} is outside the period of partnership "
             f"{partnership.id!r} ({window})",
@@ -101,7 +137,7 @@ def _end_outside(
     return "end", end
 
 
-@check("CK-DATE-003", table="partnerships")
+@check(PARTNERSHIP_OUTSIDE_GENERATION, "partnerships")
 def partnership_in_generation_period(batch: Batch, context: Context) -> None:
     """A partnership's own dates lie within its generation's period."""
     fields = ("generation", "start", "end")
@@ -112,7 +148,7 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
             start, end, generation.start, generation.end
         )
 
-    bad = context.failing(batch, fields, is_bad, name="CK-DATE-003")
+    bad = context.failing(batch, fields, is_bad, PARTNERSHIP_OUTSIDE_GENERATION)
     for index in batch.rows_with(fields, bad):
         generation = context.generation_of(batch["generation"][index])
         assert generation is not None  # noqa: S101 - only rows with a generation are bad
@@ -121,7 +157,7 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
         )
         window = f"{generation.start} to {generation.end}"
         context.report(
-            "CK-DATE-003",
+            PARTNERSHIP_OUTSIDE_GENERATION,
             batch.location(index, field),
             f"partnership {field} {value} is outside the period of generation "
             f"{generation.id!r} ({window})",
@@ -143,33 +179,34 @@ def _future(batch: Batch, context: Context, *fields: str) -> None:
         return day is not None and day > as_of
 
     for field in fields:
-        bad = context.failing(batch, (field,), is_bad, name="CK-DATE-004")
-        for index in batch.rows_with((field,), bad):
-            day = batch[field][index]
-            context.report(
-                "CK-DATE-004",
-                batch.location(index, field),
-                f"{field} {day} is in the future (after {as_of}); a reported "
-                "record cannot be in the future",
-                entity=batch.entity(index),
-                value=day,
-                expected=f"<= {as_of}",
-            )
+        column = batch[field]
+        context.flag(
+            FUTURE_DATE,
+            batch,
+            (field,),
+            is_bad,
+            field=field,
+            message=lambda index, field=field, column=column: (
+                f"{field} {column[index]} is in the future (after {as_of}); a "
+                "reported record cannot be in the future"
+            ),
+            expected=lambda _: f"<= {as_of}",
+        )
 
 
-@check("CK-DATE-004", table="activities")
+@check(FUTURE_DATE, "activities")
 def activity_not_in_future(batch: Batch, context: Context) -> None:
     """Reported activities cannot start or end after `as_of`."""
     _future(batch, context, "start", "end")
 
 
-@check("CK-DATE-004", table="targets")
+@check(FUTURE_DATE, "targets")
 def target_not_in_future(batch: Batch, context: Context) -> None:
     """A target cannot be declared after `as_of`."""
     _future(batch, context, "since")
 
 
-@check("CK-DATE-004", table="clusters")
+@check(FUTURE_DATE, "clusters")
 def label_not_in_future(batch: Batch, context: Context) -> None:
     """A label cannot be awarded after `as_of`."""
     _future(batch, context, "esca_label_date")

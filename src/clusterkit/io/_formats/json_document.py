@@ -1,4 +1,4 @@
-"""Private: read and write a dataset as one JSON document.
+"""Private: the JSON layout, one document holding every table.
 
 The document is an object with one array per table:
 `{"generations": [...], "clusters": [...], ...}`. The reader streams: it decodes
@@ -8,39 +8,28 @@ file, and it knows the physical line where each record starts.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._rows import Complain, RawRow, given_values, render
-from clusterkit.io._text import open_text, undecodable_error
+from clusterkit.io._chunk import Chunk, chunks_from_rows
+from clusterkit.io._format import Format, Span
+from clusterkit.io._member import Member, undecodable_error
+from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
+from clusterkit.io._rows import RawRow, given_values, json_kind, json_record
 from clusterkit.models import TABLES, Dataset
-from clusterkit.models._base import Record
+from clusterkit.report import Entity
 from clusterkit.values import Location
 
-__all__ = ["json_kind", "json_record", "read_json_document", "write_json_document"]
+__all__ = ["FORMAT"]
 
 _CHUNK = 1 << 16
 _WHITESPACE = " \t\n\r"
 _DECODER = json.JSONDecoder()
-
-
-def json_kind(value: object) -> str:
-    """The JSON name of a decoded value's type, for messages."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
 
 
 class _Scanner:
@@ -113,38 +102,65 @@ class _Scanner:
             return value
 
 
-def read_json_document(
-    path: Path,
-    display: str,
-    tables: Mapping[str, object] | None = None,
-    complain: Complain | None = None,
+def read_rows(
+    member: Member, table: str | None, report: Reporter = raise_problem
 ) -> Iterator[RawRow]:
     """Yield the rows of a JSON dataset document, table by table as they appear.
 
     Args:
-        path: The document.
-        display: The file name to show in locations.
-        tables: Only yield rows of these tables (others are skipped record by
+        member: The document.
+        table: Only yield rows of this table (others are skipped record by
             record); all tables when `None`.
-        complain: Told of records that are not objects, which are then skipped.
+        report: Told of records that are not objects, which are then skipped.
 
     Raises:
         DatasetReadError: The file is not valid JSON, not an object of arrays, or
-            names an unknown table, or (without `complain`) a record is not a JSON
-            object; given `complain`, such a record is reported to it and skipped.
+            names an unknown table, or (with the default `report`) a record is
+            not a JSON object.
     """
-    with open_text(path, display) as handle:
-        scanner = _Scanner(handle, display)
+    with io.TextIOWrapper(member.open(), encoding="utf-8-sig") as handle:
+        scanner = _Scanner(handle, member.display)
         try:
-            yield from _document_rows(scanner, tables, complain)
+            yield from _document_rows(scanner, table, report)
         except UnicodeDecodeError as error:
-            raise undecodable_error(path, display, error) from None
+            raise undecodable_error(member, error) from None
+
+
+def read_chunks(
+    member: Member,
+    table: str | None,
+    report: Reporter,
+    span: Span | None = None,
+) -> Iterator[Chunk]:
+    """Yield the records of a JSON document as chunks of columns, reporting problems.
+
+    A problem that stops the reading (a syntax error, an unknown table) is a
+    `CK-FILE-001` problem where it is; the records before it are still read.
+    """
+    del span  # a document is read whole
+    rows = _until_unreadable(read_rows(member, table, report), member, report)
+    yield from chunks_from_rows(rows, "json", member.display, report)
+
+
+def _until_unreadable(
+    rows: Iterator[RawRow], member: Member, report: Reporter
+) -> Iterator[RawRow]:
+    """The rows of a reader until it fails; the failure is reported (`CK-FILE-001`)."""
+    try:
+        yield from rows
+    except DatasetReadError as error:
+        location = error.location or Location(file=member.display)
+        problem = str(error).removeprefix(f"{location}: ")
+        report(
+            UNREADABLE,
+            location,
+            f"{problem}; reading of {location.file or member.display} stopped "
+            "here, rows after this point were not checked",
+        )
 
 
 def _document_rows(
-    scanner: _Scanner,
-    tables: Mapping[str, object] | None,
-    complain: Complain | None,
+    scanner: _Scanner, table: str | None, report: Reporter
 ) -> Iterator[RawRow]:
     if scanner.peek() == "":
         raise scanner.fail("the file is empty; expected a JSON object of tables")
@@ -175,7 +191,7 @@ def _document_rows(
                 )
             scanner.expect(":", "':'")
             yield from _table_rows(
-                scanner, key, wanted=tables is None or key in tables, complain=complain
+                scanner, key, wanted=table is None or key == table, report=report
             )
             if scanner.expect(",}", "',' or '}'") == "}":
                 break
@@ -184,7 +200,7 @@ def _document_rows(
 
 
 def _table_rows(
-    scanner: _Scanner, table: str, *, wanted: bool, complain: Complain | None = None
+    scanner: _Scanner, table: str, *, wanted: bool, report: Reporter
 ) -> Iterator[RawRow]:
     if scanner.peek() != "[":
         where = scanner.location()
@@ -208,34 +224,20 @@ def _table_rows(
         if wanted:
             if isinstance(value, dict):
                 yield RawRow(table, given_values(value), location)
-            elif complain is None:
-                raise DatasetReadError.at(
-                    location,
-                    f"expected a JSON object, got {json_kind(value)}",
-                )
             else:
-                complain(
-                    "not_object",
+                report(
+                    MALFORMED_ROW,
                     location,
                     f"expected a JSON object, got {json_kind(value)}; the record "
                     "was not checked",
+                    entity=Entity(table),
                 )
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return
 
 
-def json_record(record: Record, country_codes: CodeForm) -> str:
-    """One record as compact JSON, nulls left out."""
-    if country_codes == "iso":
-        return record.model_dump_json(exclude_none=True)
-    data = render(record, country_codes=country_codes, exclude_none=True)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def write_json_document(
-    path: Path, dataset: Dataset, *, country_codes: CodeForm = "iso"
-) -> None:
+def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
     """Write a dataset as one JSON document, a record per line, nulls left out."""
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write("{")
@@ -248,3 +250,20 @@ def write_json_document(
                 handle.write(json_record(record, country_codes))
             handle.write("\n  ]" if records else "]")
         handle.write("\n}\n")
+
+
+def _sniff(head: bytes) -> bool:
+    """A JSON document starts with `{` (after a byte-order mark and white space)."""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
+
+
+FORMAT = Format(
+    name="json",
+    suffix=".json",
+    per_table=False,
+    read_rows=read_rows,
+    read_chunks=read_chunks,
+    write=write,
+    sniff=_sniff,
+    order=2,
+)

@@ -10,50 +10,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-from clusterkit.io._rows import column_letter
+from clusterkit.io import TableSource
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
-__all__ = ["Batch", "SourceKind", "TableSource"]
-
-SourceKind = Literal["csv", "jsonl", "json", "xlsx", "dataset"]
-
-
-@attrs.define
-class TableSource:
-    """One table of the source: its file as displayed, its layout and its columns.
-
-    A row is identified by its *number*: the physical line for CSV, JSON Lines and
-    workbook rows, the index in the table's array for a JSON document or a `Dataset`.
-    """
-
-    table: str
-    kind: SourceKind
-    file: str | None = None
-    sheet: str | None = None
-    columns: dict[str, int] = attrs.field(factory=dict)
-
-    def location(self, number: int, field: str | None = None) -> Location:
-        """Where row `number` (and one of its fields) is."""
-        column = None if field is None else self.columns.get(field)
-        if self.kind in {"json", "dataset"}:
-            pointer = f"/{self.table}/{number}" + (f"/{field}" if field else "")
-            return Location(file=self.file, pointer=pointer, field=field)
-        if self.kind == "xlsx":
-            cell = f"{column_letter(column or 1)}{number}"
-            return Location(
-                file=self.file,
-                sheet=self.sheet,
-                line=number,
-                column=column,
-                cell=cell,
-                field=field,
-            )
-        return Location(file=self.file, line=number, column=column, field=field)
+__all__ = ["Batch"]
 
 
 class Batch:
@@ -64,14 +29,15 @@ class Batch:
         source: TableSource,
         numbers: Sequence[int],
         columns: dict[str, list[Any]],
-        row_locations: Sequence[Location] | None = None,
+        starts: Sequence[int | None] | None = None,
         distinct: dict[Any, Any] | None = None,
     ) -> None:
         self.source = source
         self.table = source.table
         self.numbers = numbers
         self.columns = columns
-        self._row_locations = row_locations
+        # The line each row starts on (a JSON document's records).
+        self._starts = starts
         # Distinct values of single columns, as the cell checks found them.
         self._distinct: dict[Any, Any] = distinct or {}
 
@@ -136,11 +102,11 @@ class Batch:
 
     def location(self, index: int, field: str | None = None) -> Location:
         """Where row `index` of the batch (and one of its fields) is."""
-        if self._row_locations is not None and self.source.kind == "json":
+        if self._starts is not None:
             # The JSON reader knows the line each record starts on.
-            line = self._row_locations[index].line
             return attrs.evolve(
-                self.source.location(self.numbers[index], field), line=line
+                self.source.location(self.numbers[index], field),
+                line=self._starts[index],
             )
         return self.source.location(self.numbers[index], field)
 

@@ -1,4 +1,4 @@
-"""Private: read and write a dataset as an Excel workbook, one sheet per table.
+"""Private: the Excel layout, one workbook with a sheet per table.
 
 Uses openpyxl in its streaming modes: `read_only` parses a sheet row by row and
 `write_only` writes rows without keeping them, so memory stays flat for large
@@ -9,26 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._csv import flat_cell, read_header
+from clusterkit.io._chunk import Chunk, chunks_from_rows
+from clusterkit.io._format import Format, Span
+from clusterkit.io._header import read_header
+from clusterkit.io._member import Member
+from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
 from clusterkit.io._rows import (
-    Complain,
     RawRow,
     cell_to_input,
     column_letter,
+    flat_cell,
     is_flat_field,
     render,
 )
 from clusterkit.models import TABLES, Dataset
+from clusterkit.report import Entity
 from clusterkit.values import Location
 
-__all__ = ["read_workbook", "write_workbook"]
+__all__ = ["FORMAT"]
 
 # Excel's date serials start in 1900 (with a fictitious 29 February); earlier
 # dates are written as ISO text so they read back unchanged.
@@ -47,11 +52,8 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def read_workbook(
-    path: Path,
-    display: str,
-    tables: Mapping[str, object] | None = None,
-    complain: Complain | None = None,
+def read_rows(
+    member: Member, table: str | None, report: Reporter = raise_problem
 ) -> Iterator[RawRow]:
     """Yield the rows of every table sheet of a workbook (sheets named after tables).
 
@@ -59,38 +61,88 @@ def read_workbook(
     workbook written by a program, not saved by a spreadsheet application) has no
     value to read, so it is an error rather than an empty cell.
 
+    Args:
+        member: The workbook.
+        table: Only this table's sheet; every table's when `None`.
+        report: Told of a bad header cell or a row too long, which is skipped.
+
     Raises:
-        DatasetReadError: The file is not a readable workbook, a sheet has an
-            unknown or duplicate column, a row is too long, or a formula has no
-            saved value. Given `complain`, columns and rows are reported to it and
-            skipped instead, and only an unreadable file or formula raises.
+        DatasetReadError: The file is not a readable workbook, or a formula has no
+            saved value; with the default `report`, a header or row problem.
     """
     openpyxl = _openpyxl()
+    display = member.display
+    handles = [member.open(), member.open()]
     try:
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DatasetReadError(
-            f"{display}: not a readable .xlsx workbook ({error})", source=display
-        ) from None
-    try:
-        sheets = {name.strip().lower(): name for name in values.sheetnames}
-        for table in TABLES:
-            if table not in sheets or (tables is not None and table not in tables):
-                continue
-            name = sheets[table]
-            value_rows = values[name].iter_rows(values_only=True)
-            formula_rows = formulas[name].iter_rows(values_only=True)
-            try:
-                rows = zip(value_rows, formula_rows, strict=True)
-                yield from _sheet_rows(rows, name, table, display, complain)
-            finally:
-                # Each sheet reader holds an open member of the zip archive.
-                value_rows.close()
-                formula_rows.close()
+        try:
+            values = openpyxl.load_workbook(handles[0], read_only=True, data_only=True)
+            formulas = openpyxl.load_workbook(
+                handles[1], read_only=True, data_only=False
+            )
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise DatasetReadError(
+                f"{display}: not a readable .xlsx workbook ({error})", source=display
+            ) from None
+        try:
+            yield from _sheets(values, formulas, table, display, report)
+        finally:
+            values.close()
+            formulas.close()
     finally:
-        values.close()
-        formulas.close()
+        for handle in handles:
+            handle.close()
+
+
+def _sheets(
+    values: Any, formulas: Any, table: str | None, display: str, report: Reporter
+) -> Iterator[RawRow]:
+    sheets = {name.strip().lower(): name for name in values.sheetnames}
+    for name_of_table in TABLES:
+        if name_of_table not in sheets or table not in {None, name_of_table}:
+            continue
+        name = sheets[name_of_table]
+        value_rows = values[name].iter_rows(values_only=True)
+        formula_rows = formulas[name].iter_rows(values_only=True)
+        try:
+            rows = zip(value_rows, formula_rows, strict=True)
+            yield from _sheet_rows(rows, name, name_of_table, display, report)
+        finally:
+            # Each sheet reader holds an open member of the zip archive.
+            value_rows.close()
+            formula_rows.close()
+
+
+def read_chunks(
+    member: Member,
+    table: str | None,
+    report: Reporter,
+    span: Span | None = None,
+) -> Iterator[Chunk]:
+    """Yield the rows of a workbook as chunks of columns, reporting problems.
+
+    A workbook that cannot be read, or a formula without a saved value, is a
+    `CK-FILE-001` problem where it is; the rows before it are still read.
+    """
+    del span  # a workbook is read whole
+    rows = _until_unreadable(read_rows(member, table, report), member, report)
+    yield from chunks_from_rows(rows, "xlsx", member.display, report)
+
+
+def _until_unreadable(
+    rows: Iterator[RawRow], member: Member, report: Reporter
+) -> Iterator[RawRow]:
+    """The rows of a reader until it fails; the failure is reported (`CK-FILE-001`)."""
+    try:
+        yield from rows
+    except DatasetReadError as error:
+        location = error.location or Location(file=member.display)
+        problem = str(error).removeprefix(f"{location}: ")
+        report(
+            UNREADABLE,
+            location,
+            f"{problem}; reading of {location.file or member.display} stopped "
+            "here, rows after this point were not checked",
+        )
 
 
 def _cell_input(table: str, field: str, value: Any) -> Any:
@@ -119,12 +171,12 @@ def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
+def _sheet_rows(
     rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
     sheet: str,
     table: str,
     display: str,
-    complain: Complain | None = None,
+    report: Reporter,
 ) -> Iterator[RawRow]:
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -154,8 +206,13 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             texts = ["" if cell is None else str(cell) for cell in cells]
             while texts and not texts[-1].strip():
                 texts.pop()
-            header = read_header(texts, location, table, complain)
-            columns = {name: i for i, name in enumerate(header, start=1) if name}
+            positions = read_header(
+                texts, table, _header_place(display, sheet, line), report
+            )
+            header = [""] * len(texts)
+            for name, index in positions.items():
+                header[index] = name
+            columns = {name: i + 1 for name, i in positions.items()}
             continue
         extra = [
             i
@@ -173,9 +230,12 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             problem = (
                 f"a value in column {column_letter(extra[0])}, which has no header"
             )
-            if complain is None:
-                raise DatasetReadError.at(where, problem)
-            complain("extra_cell", where, f"{problem}; the row was not checked")
+            report(
+                MALFORMED_ROW,
+                where,
+                f"{problem}; the row was not checked",
+                entity=Entity(table),
+            )
             continue
         values = {}
         for name, cell in zip(
@@ -187,6 +247,22 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             if converted is not None:
                 values[name] = converted
         yield RawRow(table, values, location, columns)
+
+
+def _header_place(display: str, sheet: str, line: int) -> Callable[..., Location]:
+    def where(column: int | None, field: str) -> Location:
+        if column is None:
+            return Location(file=display, sheet=sheet, field=field)
+        return Location(
+            file=display,
+            sheet=sheet,
+            line=line,
+            column=column,
+            cell=f"{column_letter(column)}{line}",
+            field=field,
+        )
+
+    return where
 
 
 def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - one return per cell type reads best
@@ -211,9 +287,7 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
     return text or None
 
 
-def write_workbook(
-    path: Path, dataset: Dataset, *, country_codes: CodeForm = "iso"
-) -> None:
+def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
     """Write a dataset as a workbook with one sheet per table, headers in row 1."""
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
@@ -230,3 +304,15 @@ def write_workbook(
                 ]
             )
     workbook.save(path)
+
+
+
+FORMAT = Format(
+    name="xlsx",
+    suffix=".xlsx",
+    per_table=False,
+    read_rows=read_rows,
+    read_chunks=read_chunks,
+    write=write,
+    order=3,
+)

@@ -1,19 +1,16 @@
 """Private: `compute_kpis(..., jobs=N)` — a large activities file shared by N processes.
 
-The file is cut at line breaks (for CSV, outside quoted cells: an even number
-of quote characters before the cut), each process validates the small tables
-and its byte range and tallies its activities, and the tallies merge. Whatever would
-make the parts disagree with one pass — a file that does not read cleanly, a
-lone carriage return, an activity id repeated across parts — makes the caller
-compute in one process instead: slower, never different.
+The file is cut into shards (`clusterkit._scan.split_csv`, `split_jsonl`), each
+process validates the small tables and its shard and tallies its activities, and
+the tallies merge. Whatever would make the parts disagree with one pass — a file
+that does not read cleanly, a lone carriage return, an activity id repeated across
+parts — makes the caller compute in one process instead: slower, never different.
 """
 
 from __future__ import annotations
 
 import array
 import csv
-import itertools
-import mmap
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,124 +18,19 @@ from pathlib import Path
 
 import attrs
 
+from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._dataset import Layout, detect_layout
-from clusterkit.kpis._compute import TABLE_ORDER, Pass, run_pass
+from clusterkit.io import Layout, detect_layout
 from clusterkit.kpis._gather import Facts
+from clusterkit.kpis._pass import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
-from clusterkit.report import Finding, Report, Summary
-from clusterkit.rules._context import Options, Shard
-from clusterkit.rules._registry import CATALOGUE
+from clusterkit.report import CATALOGUE, Finding, Report, Summary
+from clusterkit.rules import Options
 
-__all__ = ["MIN_SHARD_BYTES", "run_sharded", "split_csv", "split_jsonl"]
-
-MIN_SHARD_BYTES = 4 << 20
-"""Below this many bytes a part is not worth a process of its own (4 MiB)."""
+__all__ = ["run_sharded"]
 
 Outcome = tuple[Scope, Facts, Tally, Report, dict[tuple[str | None, str, bool], int]]
-
-
-def split_csv(path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES) -> list[Shard]:
-    """Cut a CSV file into up to `parts` byte ranges of whole rows, after its header.
-
-    Returns no shard (read it in one process) when the file is too small, is
-    empty, or has a carriage return that is not part of CRLF (it would end a
-    line for the `csv` module and not for this count).
-    """
-    return _split(path, parts, min_bytes, csv_file=True)
-
-
-def split_jsonl(
-    path: Path, parts: int, min_bytes: int = MIN_SHARD_BYTES
-) -> list[Shard]:
-    """Cut a JSON Lines file into up to `parts` byte ranges of whole lines.
-
-    A line break never falls inside a JSON value (strings escape theirs), so
-    any line break can end a part. Returns no shard as `split_csv` does.
-    """
-    return _split(path, parts, min_bytes, csv_file=False)
-
-
-def _split(path: Path, parts: int, min_bytes: int, *, csv_file: bool) -> list[Shard]:
-    size = path.stat().st_size
-    parts = min(parts, size // min_bytes)
-    if parts < 2:  # noqa: PLR2004 - one part is the whole file
-        return []
-    with (
-        path.open("rb") as handle,
-        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
-    ):
-        if _count(data, b"\r") != _count(data, b"\r\n"):
-            return []
-        start = _header_end(data) if csv_file else 0
-        if start is None:
-            return []
-        cuts = [start]
-        for part in range(1, parts):
-            near = max(cuts[-1], start + part * (size - start) // parts)
-            cut = _cut(data, near) if csv_file else _line_end(data, near)
-            if cut is None:
-                break
-            cuts.append(cut)  # after the last: `_cut` looks from there on
-        cuts.append(size)
-        return [
-            Shard(
-                table="activities",
-                start=begin,
-                end=end,
-                first_line=1 + _count(data, b"\n", 0, begin),
-            )
-            for begin, end in itertools.pairwise(cuts)
-            if end > begin
-        ]
-
-
-_CHUNK = 16 << 20
-
-
-def _count(data: mmap.mmap, sub: bytes, start: int = 0, end: int | None = None) -> int:
-    """`bytes.count` over a memory map, a chunk at a time (at C speed, in bounded memory)."""
-    end = len(data) if end is None else end
-    total = 0
-    # Chunks overlap by len(sub) - 1 bytes, and a match is counted in the chunk
-    # where it starts.
-    for begin in range(start, end, _CHUNK):
-        stop = min(begin + _CHUNK, end)
-        total += data[begin : min(stop + len(sub) - 1, end)].count(sub)
-    return total
-
-
-def _header_end(data: mmap.mmap) -> int | None:
-    """The offset after the header row (the first that is not blank)."""
-    position = 0
-    while True:
-        end = data.find(b"\n", position)
-        if end < 0:
-            return None
-        if data[position:end].strip(b"\xef\xbb\xbf \t\r,"):
-            return end + 1 if _count(data, b'"', 0, end) % 2 == 0 else None
-        position = end + 1
-
-
-def _line_end(data: mmap.mmap, near: int) -> int | None:
-    """The offset after the first line break at or after `near`."""
-    end = data.find(b"\n", near)
-    return None if end < 0 else end + 1
-
-
-def _cut(data: mmap.mmap, near: int) -> int | None:
-    """The first line break at or after `near` outside quoted cells, as an offset after it."""
-    quotes = _count(data, b'"', 0, near)
-    position = near
-    while True:
-        end = data.find(b"\n", position)
-        if end < 0:
-            return None
-        quotes += _count(data, b'"', position, end)
-        if quotes % 2 == 0:
-            return end + 1
-        position = end + 1
 
 
 @attrs.frozen

@@ -1,36 +1,25 @@
-"""What the validator found: `Finding`s collected in a `Report`.
-
-A `Finding` is one problem at one place, with the id of the rule that found it
-(DESIGN.md §4). A `Report` holds the findings of one validation run and its
-summary; it is a plain value, built by `clusterkit.validate` and rendered by the
-command line. Both are attrs frozen classes: they never come from untrusted input.
-"""
+"""Private: `Finding`, one problem at one place, its `Severity` and `Entity`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import hashlib
-import io
-import json
 import re
-from collections.abc import Mapping
 from json.encoder import encode_basestring
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
-from clusterkit.errors import DatasetValidationError
 from clusterkit.values import Location
 
 __all__ = [
     "REPORT_VERSION",
     "Entity",
     "Finding",
-    "Report",
     "Severity",
-    "Summary",
+    "finding_json",
     "fingerprint",
+    "location_dict",
 ]
 
 # A cell (C12) or pointer (/activities/12/start) cut into text and numbers.
@@ -267,160 +256,3 @@ def location_dict(location: Location) -> dict[str, Any]:
         "pointer": location.pointer,
         "field": location.field,
     }
-
-
-@attrs.frozen
-class Summary:
-    """Counts of a validation run: every finding is counted, shown or not.
-
-    Added in version 0.1.0.
-
-    Attributes:
-        error: Number of errors.
-        warning: Number of warnings.
-        info: Number of informational findings.
-        by_rule: Number of findings per rule id, sorted by id.
-        shown: Number of findings the report holds.
-        total: Number of findings in all.
-    """
-
-    error: int = 0
-    warning: int = 0
-    info: int = 0
-    by_rule: Mapping[str, int] = attrs.field(factory=dict)
-    shown: int = 0
-    total: int = 0
-
-    @property
-    def truncated(self) -> bool:
-        """Whether the report holds fewer findings than were found."""
-        return self.shown < self.total
-
-    def count(self, severity: Severity) -> int:
-        """Number of findings of one severity."""
-        counts: int = getattr(self, severity.value)
-        return counts
-
-    def to_dict(self) -> dict[str, Any]:
-        """The summary as in the JSON report."""
-        return {
-            "error": self.error,
-            "warning": self.warning,
-            "info": self.info,
-            "by_rule": dict(self.by_rule),
-            "shown": self.shown,
-            "total": self.total,
-            "truncated": self.truncated,
-        }
-
-
-@attrs.frozen
-class Report:
-    """The result of one validation run.
-
-    Added in version 0.1.0.
-
-    Attributes:
-        findings: The findings kept, ordered by file, line and column; all of
-            them unless `max_findings` was set (then `summary.truncated` says so).
-        summary: Counts of every finding, kept or not.
-        as_of: The day after which dates count as "in the future" (CK-DATE-004).
-        fail_on: The lowest severity that makes the data invalid (`None`: never).
-        sources: The paths or names that were validated.
-        tool_version: The clusterkit version that ran.
-        reference_data: The version of the reference data used.
-    """
-
-    findings: tuple[Finding, ...]
-    summary: Summary
-    as_of: dt.date
-    fail_on: Severity | None = Severity.ERROR
-    sources: tuple[str, ...] = ()
-    tool_version: str = ""
-    reference_data: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """Whether no finding is at or above `fail_on`."""
-        if self.fail_on is None:
-            return True
-        return not any(
-            self.summary.count(severity)
-            for severity in Severity
-            if severity >= self.fail_on
-        )
-
-    def raise_for_findings(self) -> None:
-        """Raise if the data is not `ok`, with this report on the exception.
-
-        Raises:
-            DatasetValidationError: A finding is at or above `fail_on`; its
-                `.report` is this report.
-        """
-        if self.ok:
-            return
-        summary = self.summary
-        errors = "error" if summary.error == 1 else "errors"
-        warnings = "warning" if summary.warning == 1 else "warnings"
-        message = (
-            f"{', '.join(self.sources) or 'dataset'}: {summary.error} {errors}, "
-            f"{summary.warning} {warnings}"
-        )
-        if self.findings:
-            message += f"; first: {self.findings[0]}"
-        raise DatasetValidationError(
-            message, source=self.sources[0] if self.sources else None, report=self
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report in the structure of `clusterkit validate --format json`."""
-        head = self._head()
-        head["findings"] = [finding.to_dict() for finding in self.findings]
-        return head
-
-    def _head(self) -> dict[str, Any]:
-        return {
-            "report_version": REPORT_VERSION,
-            "tool": {"name": "clusterkit", "version": self.tool_version},
-            "reference_data": self.reference_data,
-            "as_of": self.as_of.isoformat(),
-            "valid": self.ok,
-            "summary": self.summary.to_dict(),
-            "findings": [],
-        }
-
-    def to_json(self) -> str:
-        """The report as JSON text (`clusterkit validate --format json`).
-
-        The summary is indented; each finding is one line, so a report with
-        thousands of findings stays readable and greppable.
-        """
-        buffer = io.StringIO()
-        self.write_json(buffer)
-        return buffer.getvalue()
-
-    def write_json(self, out: TextIO) -> None:
-        """Write `to_json()`'s text to `out` a finding at a time, in flat memory.
-
-        Examples:
-            >>> import datetime as dt
-            >>> print(Report((), Summary(), dt.date(2026, 1, 1)).to_json())  # doctest: +ELLIPSIS
-            {
-              "report_version": 1,
-              ...
-              "findings": []
-            }
-        """
-        text = json.dumps(self._head(), indent=2, ensure_ascii=False)
-        # "findings" is the last key: its empty list is where the findings go.
-        out.write(text.removesuffix("[]\n}"))
-        if not self.findings:
-            out.write("[]\n}")
-            return
-        out.write("[\n")
-        for number, finding in enumerate(self.findings):
-            if number:
-                out.write(",\n")
-            out.write("    ")
-            out.write(finding_json(finding))
-        out.write("\n  ]\n}")

@@ -1,0 +1,333 @@
+"""Private: check the cells of a chunk column by column, into a `Batch` of parsed values.
+
+A column is checked by the field's own pydantic type (the same type the record
+model uses, so the validator and `load_dataset` agree on every value), but each
+distinct value is checked once and remembered across chunks: a million activity
+rows hold a few thousand distinct dates, types and countries. Columns of ids and
+free text, which hardly repeat, are checked in bulk at C speed and fall back to
+one value at a time only when the bulk check finds something. The invariants
+between fields of a record are the model's own (`Record.invariants`).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection, Sequence
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from clusterkit._dates import is_iso_date_text
+from clusterkit._scan._batch import Batch
+from clusterkit.io import (
+    BAD_VALUE,
+    MISSING,
+    NON_CANONICAL_COUNTRY,
+    NON_ISO_DATE,
+    CellProblem,
+    Chunk,
+    Reporter,
+    cell_problem,
+    cell_to_input,
+    country_cell,
+    field_shape,
+)
+from clusterkit.models import TABLES
+
+__all__ = ["FieldCheck", "TableChecks", "parse_chunk"]
+
+_CONFIG = ConfigDict(str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+# Any control character: a bulk check that finds none needs no closer look.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ID_MAX = 64
+
+# Bounded memory: a cache that grows past this is started afresh.
+_CACHE_LIMIT = 50_000
+
+_NO_PROBLEMS: tuple[CellProblem, ...] = ()
+_MISSING = (MISSING,)
+
+Result = tuple[Any, tuple[CellProblem, ...]]
+Problems = dict[int, tuple[CellProblem, ...]]
+
+
+class FieldCheck:
+    """Checks the values of one field of one table, remembering each distinct value."""
+
+    def __init__(self, table: str, field: str, enabled: Collection[str] = ()) -> None:
+        info = TABLES[table].model_fields[field]
+        self.shape = shape = field_shape(table, field)
+        self.required = shape.required
+        annotation: Any = info.annotation
+        for constraint in info.metadata:
+            # Nested Annotated types flatten: this is Annotated[type, *metadata].
+            annotation = Annotated[annotation, constraint]
+        self._adapter: TypeAdapter[Any] = TypeAdapter(annotation, config=_CONFIG)
+        # Ids and free text hardly repeat: check them in bulk instead of caching.
+        self.bulk = shape.is_id or shape.is_text
+        self.max_length = _ID_MAX if shape.is_id else None
+        # Findings that only inform are worked out only when their rule runs.
+        self._quiet = {NON_CANONICAL_COUNTRY.id, NON_ISO_DATE.id} - set(enabled)
+        # Parsed values and problems of the distinct values seen, by raw value
+        # (text from CSV) or by (type, value) (typed values from JSON).
+        self._values: dict[Any, Any] = {}
+        self._problems: dict[Any, tuple[CellProblem, ...]] = {}
+        self._troubled: set[Any] = set()
+        self._repeats: bool | None = None
+        # The distinct raw values of the last column, and what each parsed to.
+        self.distinct: tuple[set[Any], dict[Any, Any]] | None = None
+
+    def check(self, raw: Any, *, flat: bool = True) -> Result:
+        """The parsed value of one raw cell value and its problems (value `None` if bad).
+
+        `flat` says a list is written as `;`-separated text (CSV), not as a list.
+        """
+        value, problems = self._check(raw, flat=flat)
+        if problems and problems[0].rule.id in self._quiet:
+            return value, _NO_PROBLEMS
+        return value, problems
+
+    def _check(self, raw: Any, *, flat: bool) -> Result:
+        shape = self.shape
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, (_MISSING if self.required else _NO_PROBLEMS)
+        if shape.is_country:
+            return country_cell(raw)
+        given = raw
+        if flat and isinstance(raw, str) and (shape.is_list or shape.is_mapping):
+            given = cell_to_input(shape.table, shape.name, raw)
+        try:
+            value = self._adapter.validate_python(given)
+        except ValidationError as error:
+            entry = error.errors(include_url=False)[0]
+            return None, (cell_problem(shape, entry, raw),)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if shape.is_date and isinstance(raw, str) and not is_iso_date_text(raw):
+            return value, (
+                CellProblem(
+                    NON_ISO_DATE,
+                    f"{raw!r} is not an ISO 8601 date; read as {value.isoformat()}",
+                    hint=f"write it as {value.isoformat()}",
+                    expected="YYYY-MM-DD",
+                ),
+            )
+        return value, _NO_PROBLEMS
+
+    def column(self, raw: Sequence[Any], *, text: bool) -> tuple[list[Any], Problems]:
+        """Parse a column of raw values: the values, and problems by row index.
+
+        `text` says every value is a string as written in a CSV file (lists
+        `;`-separated); otherwise values are typed, as JSON or records hold
+        them. After a call, `distinct` holds the distinct raw values of the
+        column and the mapping to their parsed values, when worked out on the way.
+        """
+        self.distinct = None
+        if not text:
+            kinds = set(map(type, raw))
+            kinds.discard(type(None))
+            if not kinds <= {str}:
+                return self._typed(raw, kinds)
+        if self.bulk and self._repeats is None and raw:
+            # Ids of the table itself hardly repeat, ids of others (an activity's
+            # partnership) do: the first chunk decides how to check the column.
+            self._repeats = len(set(raw)) * 2 < len(raw)
+        if self.bulk and not self._repeats:
+            bulk = self._bulk(raw)
+            if bulk is not None:
+                return bulk, {}
+        return self._by_distinct(raw, flat=text)
+
+    def _typed(
+        self, raw: Sequence[Any], kinds: set[type]
+    ) -> tuple[list[Any], Problems]:
+        """Typed values: 1, 1.0 and true are equal in Python but not as input."""
+        if len(kinds) == 1 and not kinds & {list, dict}:
+            # One type (and None): equal values are equal inputs.
+            return self._by_distinct(raw, flat=False, key=kinds.pop())
+        parsed = []
+        found: Problems = {}
+        for index, item in enumerate(raw):
+            given = _hashable(item)
+            try:
+                key = (type(item), given)
+                result = self._remembered(key, given)
+            except TypeError:  # a mapping: check it as it comes
+                result = self.check(item, flat=False)
+            parsed.append(result[0])
+            if result[1]:
+                found[index] = result[1]
+        return parsed, found
+
+    def _remembered(self, key: Any, given: Any) -> Result:
+        values = self._values
+        if key in values:
+            return values[key], self._problems[key]
+        if len(values) > _CACHE_LIMIT:
+            self._forget()
+        result = self.check(given, flat=False)
+        values[key], self._problems[key] = result
+        if result[1]:
+            self._troubled.add(key)
+        return result
+
+    def _forget(self) -> None:
+        self._values.clear()
+        self._problems.clear()
+        self._troubled.clear()
+
+    def _bulk(self, raw: Sequence[str | None]) -> list[Any] | None:
+        """Text checked as a whole column at C speed; `None`: look value by value.
+
+        Control characters, over-long ids and missing required values take the
+        one-value-at-a-time path, which explains them.
+        """
+        missing = None in raw
+        if missing and self.required:
+            return None
+        # Without the values not given ('' is not given too).
+        present: Sequence[str] = list(filter(None, raw)) if missing else raw  # type: ignore[arg-type] # None filtered out
+        joined = "".join(present)
+        if _CONTROL.search(joined):
+            return None
+        stripped = list(map(str.strip, present))
+        if self.max_length is not None and (
+            ";" in joined or max(map(len, stripped), default=0) > self.max_length
+        ):
+            return None
+        if missing:
+            return [None if text is None else (text.strip() or None) for text in raw]
+        if min(map(len, stripped), default=1) == 0:
+            if self.required:
+                return None
+            return [text or None for text in stripped]
+        return stripped
+
+    def _by_distinct(
+        self, raw: Sequence[Any], *, flat: bool = True, key: type | None = None
+    ) -> tuple[list[Any], Problems]:
+        values, problems = self._values, self._problems
+        distinct = set(raw)
+        if len(values) > _CACHE_LIMIT:
+            self._forget()
+        if key is None:
+            new = distinct.difference(values)
+            for item in new:
+                values[item], problems[item] = found = self.check(item, flat=flat)
+                if found[1]:
+                    self._troubled.add(item)
+            parsed = list(map(values.__getitem__, raw))
+            self.distinct = (distinct, values)
+            troubled = distinct & self._troubled
+            if not troubled:
+                return parsed, {}
+            return parsed, {
+                index: problems[item]
+                for index, item in enumerate(raw)
+                if item in troubled
+            }
+        # Typed values are remembered by (type, value): True and 1 differ here.
+        results = {
+            item: (None, _NO_PROBLEMS)
+            if item is None
+            else self._remembered((key, item), item)
+            for item in distinct
+        }
+        parsed_of = {item: result[0] for item, result in results.items()}
+        self.distinct = (distinct, parsed_of)
+        parsed = list(map(parsed_of.__getitem__, raw))
+        if not any(result[1] for result in results.values()):
+            return parsed, {}
+        return parsed, {
+            index: results[item][1] for index, item in enumerate(raw) if results[item][1]
+        }
+
+
+def _hashable(item: Any) -> Any:
+    if isinstance(item, list):
+        return tuple(_hashable(element) for element in item)
+    return item
+
+
+class TableChecks:
+    """The checks of every field of one table, for one pass (each keeps its memory)."""
+
+    def __init__(self, table: str, enabled: Collection[str]) -> None:
+        model = TABLES[table]
+        self.table = table
+        self.fields = {name: FieldCheck(table, name, enabled) for name in model.model_fields}
+        self.invariants = model.invariants
+        self.fill_defaults = model.fill_defaults
+
+
+def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
+    """Check the raw cells of a chunk and return its parsed columns, reporting problems.
+
+    """
+    size = len(chunk.numbers)
+    columns: dict[str, list[Any]] = {}
+    distinct: dict[str, Any] = {}
+    found: dict[str, Problems] = {}
+    for field, check in checks.fields.items():
+        cells = chunk.cells.get(field)
+        if cells is None:
+            columns[field] = [None] * size
+            distinct[field] = ({None}, {None: None})
+            continue
+        columns[field], problems = check.column(cells, text=chunk.text)
+        if check.distinct is not None:
+            distinct[field] = check.distinct
+        if problems:
+            found[field] = problems
+    batch = Batch(chunk.source, chunk.numbers, columns, chunk.starts, distinct)
+    for field, problems in found.items():
+        cells = chunk.cells[field]
+        for index, cell_problems in problems.items():
+            for problem in cell_problems:
+                report(
+                    problem.rule,
+                    batch.location(index, field),
+                    problem.message,
+                    hint=problem.hint,
+                    entity=batch.entity(index),
+                    value=_cell_text(cells[index]),
+                    expected=problem.expected,
+                )
+    for invariant in checks.invariants:
+        _check_invariant(batch, invariant, report)
+    for name in checks.fill_defaults(batch.columns):
+        batch.forget(name)
+    return batch
+
+
+def _check_invariant(batch: Batch, invariant: Any, report: Reporter) -> None:
+    """Report the rows that break an invariant of the model; their value is refused."""
+    fields = invariant.fields
+    bad = {
+        combination
+        for combination in batch.distinct(*fields)
+        if None not in combination and invariant.problem(*combination) is not None
+    }
+    blame = invariant.blame
+    for index in batch.rows_with(fields, bad):
+        values = [batch[name][index] for name in fields]
+        report(
+            BAD_VALUE,
+            batch.location(index, blame),
+            invariant.problem(*values),
+            entity=batch.entity(index),
+            value=batch[blame][index],
+        )
+        batch[blame][index] = None
+    if bad:
+        batch.forget(blame)
+
+
+def _cell_text(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, (tuple, list)):
+        return ";".join(str(item) for item in cell)
+    return str(cell)

@@ -1,0 +1,238 @@
+"""Private: what one pass keeps of a dataset — compact indexes, not rows.
+
+Memory grows with the number of distinct ids, not with rows: per table the pass
+keeps what later tables and the dataset-wide checks need (a partnership's period
+and members, an SME's clusters), a 60-bit digest of every key (to find
+duplicates at the end), and the sets of ids that something refers to (to find
+orphans). Generations come from the reference data, overridden by the dataset's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+import attrs
+
+from clusterkit._scan._batch import Batch
+from clusterkit.io import TableSource
+from clusterkit.models import Generation, reference_generations
+from clusterkit.values import Location
+
+__all__ = [
+    "ClusterInfo",
+    "Indexes",
+    "KeyLog",
+    "PartnershipInfo",
+    "SMEInfo",
+]
+
+_DIGEST = (1 << 60) - 1
+
+
+class KeyLog:
+    """Which keys of a table may repeat: a 60-bit digest of every key, in a set.
+
+    A million keys take about 64 MB here (a 60-bit int is Python's two-digit
+    size) and are checked at C speed, a batch at a time. Keys that share a digest
+    are only *suspects*: their rows are read again and compared by their real
+    keys, so a shared digest never makes a false finding; with 60 bits, two
+    different keys among a million share one about once in two million runs.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.suspects: set[int] = set()
+
+    @staticmethod
+    def digests(keys: Iterable[Any]) -> list[int]:
+        """The digest of each key."""
+        return list(map(operator.and_, map(hash, keys), itertools.repeat(_DIGEST)))
+
+    def add(self, keys: Iterable[Any]) -> None:
+        """Record the keys of a batch (rows without a key share one digest)."""
+        digests = self.digests(keys)
+        before = len(self.seen)
+        # About 25 µs a batch: which digests were seen before this batch.
+        earlier = self.seen.intersection(digests)
+        self.seen.update(digests)
+        if len(self.seen) - before < len(digests):
+            # A digest repeats, with an earlier batch or within this one: those
+            # digests become suspects, and their rows are compared for real.
+            counts = Counter(digests)
+            self.suspects.update(earlier)
+            self.suspects.update(digest for digest, n in counts.items() if n > 1)
+
+
+@attrs.frozen
+class ClusterInfo:
+    """What later checks need of a cluster: its country, and its row."""
+
+    country: str | None
+    number: int
+
+
+@attrs.frozen
+class SMEInfo:
+    """What later checks need of an SME: its clusters, and its row."""
+
+    clusters: tuple[str, ...]
+    number: int
+
+
+@attrs.frozen
+class PartnershipInfo:
+    """What later checks need of a partnership, its period completed from its generation."""
+
+    id: str
+    generation: Generation | None
+    members: tuple[str, ...]
+    start: dt.date | None
+    end: dt.date | None
+    number: int
+
+
+class Indexes:
+    """The indexes of one pass over a dataset, filled batch by batch (`index`)."""
+
+    def __init__(self) -> None:
+        self.generations: dict[str, Generation] = {
+            generation.id: generation for generation in reference_generations()
+        }
+        self.generation_rows: dict[str, tuple[TableSource, int]] = {}
+        self.clusters: dict[str, ClusterInfo] = {}
+        self.smes: dict[str, SMEInfo] = {}
+        self.partnerships: dict[str, PartnershipInfo] = {}
+        self.sources: dict[str, TableSource] = {}
+        # Declared targets: partnership id -> country -> row number.
+        self.targets: dict[str, dict[str, int]] = {}
+        self.keys: dict[str, KeyLog] = {}
+        self.referenced_clusters: set[str] = set()
+        self.referenced_smes: set[str] = set()
+        self.active_partnerships: set[str] = set()
+
+    def generation_of(self, generation_id: str | None) -> Generation | None:
+        """The generation with this id, from the dataset or the reference data."""
+        if generation_id is None:
+            return None
+        return self.generations.get(generation_id)
+
+    def generation_location(self, generation_id: str) -> Location | None:
+        """Where the dataset defines a generation (`None`: reference data)."""
+        found = self.generation_rows.get(generation_id)
+        return None if found is None else found[0].location(found[1], "id")
+
+    def index(self, batch: Batch) -> None:
+        """Remember what later tables and the dataset-wide checks need of a batch."""
+        table = batch.table
+        self.sources.setdefault(table, batch.source)
+        log = self.keys.setdefault(table, KeyLog())
+        log.add(batch_keys(batch))
+        _INDEXERS[table](self, batch)
+
+
+def batch_keys(batch: Batch) -> list[Any]:
+    """The key of each row: its id, or a target's (partnership, country)."""
+    if batch.table == "targets":
+        return [batch.entity(index).id for index in range(len(batch.numbers))]
+    return batch["id"]
+
+
+def _generations(indexes: Indexes, batch: Batch) -> None:
+    fields = list(Generation.model_fields)
+    for index, generation_id in enumerate(batch["id"]):
+        if generation_id is None or generation_id in indexes.generation_rows:
+            continue
+        values = {
+            name: batch[name][index]
+            for name in fields
+            if batch[name][index] is not None
+        }
+        try:
+            generation = Generation.model_validate(values)
+        except ValueError:
+            continue  # its bad cells were reported while reading
+        indexes.generations[generation_id] = generation
+        indexes.generation_rows[generation_id] = (batch.source, batch.numbers[index])
+
+
+def _clusters(indexes: Indexes, batch: Batch) -> None:
+    clusters = indexes.clusters
+    for cluster_id, country, number in zip(
+        batch["id"], batch["country"], batch.numbers, strict=True
+    ):
+        if cluster_id is not None and cluster_id not in clusters:
+            clusters[cluster_id] = ClusterInfo(country, number)
+
+
+def _smes(indexes: Indexes, batch: Batch) -> None:
+    smes = indexes.smes
+    for sme_id, clusters, number in zip(
+        batch["id"], batch["clusters"], batch.numbers, strict=True
+    ):
+        if sme_id is not None and sme_id not in smes:
+            smes[sme_id] = SMEInfo(clusters or (), number)
+        if clusters:
+            indexes.referenced_clusters.update(clusters)
+
+
+def _partnerships(indexes: Indexes, batch: Batch) -> None:
+    partnerships = indexes.partnerships
+    rows = zip(
+        batch["id"],
+        batch["generation"],
+        batch["members"],
+        batch["coordinator"],
+        batch["start"],
+        batch["end"],
+        batch.numbers,
+        strict=True,
+    )
+    for partnership_id, generation_id, members, coordinator, start, end, number in rows:
+        if members:
+            indexes.referenced_clusters.update(members)
+        if coordinator is not None:
+            indexes.referenced_clusters.add(coordinator)
+        if partnership_id is None or partnership_id in partnerships:
+            continue
+        generation = indexes.generation_of(generation_id)
+        partnerships[partnership_id] = PartnershipInfo(
+            id=partnership_id,
+            generation=generation,
+            members=members or (),
+            start=start or (generation.start if generation else None),
+            end=end or (generation.end if generation else None),
+            number=number,
+        )
+
+
+def _targets(indexes: Indexes, batch: Batch) -> None:
+    for partnership, country, number in zip(
+        batch["partnership"], batch["country"], batch.numbers, strict=True
+    ):
+        if partnership is not None and country is not None:
+            indexes.targets.setdefault(partnership, {}).setdefault(country, number)
+
+
+def _activities(indexes: Indexes, batch: Batch) -> None:
+    # Distinct values first (the checks ask for them too): far fewer than rows.
+    indexes.active_partnerships.update(batch.distinct("partnership"))
+    indexes.referenced_smes.update(chain.from_iterable(batch.distinct("smes") - {None}))
+    indexes.referenced_clusters.update(
+        chain.from_iterable(batch.distinct("clusters") - {None})
+    )
+
+
+_INDEXERS: dict[str, Callable[[Indexes, Batch], None]] = {
+    "generations": _generations,
+    "clusters": _clusters,
+    "smes": _smes,
+    "partnerships": _partnerships,
+    "targets": _targets,
+    "activities": _activities,
+}

@@ -1,0 +1,116 @@
+"""Private: `Scan`, one pass over one source, as batches of checked columns.
+
+The pass opens the source (any `clusterkit.io.Source`), reads it leniently chunk
+by chunk in table order, checks each chunk's cells into a `Batch` of parsed
+columns and keeps the indexes later tables and the dataset-wide checks need.
+Every problem goes to the `Reporter` it was given; nothing raises for bad data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from clusterkit._scan._batch import Batch
+from clusterkit._scan._cells import TableChecks, parse_chunk
+from clusterkit._scan._index import Indexes
+from clusterkit._scan._shards import Shard
+from clusterkit.errors import DatasetReadError
+from clusterkit.io import (
+    UNREADABLE,
+    OpenSource,
+    Reporter,
+    Source,
+    open_source,
+    source_name,
+)
+from clusterkit.models import TABLES
+from clusterkit.report import Entity, Rule
+from clusterkit.values import Location
+
+__all__ = ["Scan"]
+
+
+class Scan:
+    """One pass over one source; iterate `batches()`, then use `indexes`.
+
+    Args:
+        source: Any source `clusterkit.io.open_source` accepts.
+        report: Told of every problem of reading and of cells.
+        indexes: Where to keep the indexes (fresh ones by default).
+        enabled: The ids of the rules that run (informative remarks are worked
+            out only when theirs does).
+        shard: Read only this byte range of one table's file.
+        format: The format of a stream, if its bytes do not say.
+        name: How locations name a stream, mapping or `Dataset`.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        report: Reporter,
+        *,
+        indexes: Indexes | None = None,
+        enabled: Collection[str] = (),
+        shard: Shard | None = None,
+        format: str | None = None,  # noqa: A002 - as load_dataset
+        name: str | None = None,
+    ) -> None:
+        self.source = source
+        self.report = report
+        self.enabled = enabled
+        self.shard = shard
+        self.format = format
+        self.name = name
+        self.indexes = Indexes() if indexes is None else indexes
+        self.opened: OpenSource | None = None
+        self.display = source_name(source, name)
+
+    def batches(self) -> Iterator[Batch]:
+        """The checked batches of every table, in table order, indexed as they pass."""
+        try:
+            self.opened = open_source(self.source, format=self.format, name=self.name)
+        except DatasetReadError as error:
+            self.report(
+                UNREADABLE, error.location or Location(file=self.display), str(error)
+            )
+            return
+        self.display = self.opened.display
+        checks = {table: TableChecks(table, self.enabled) for table in TABLES}
+        for chunk in self.opened.chunks(self.report, spans=self._spans()):
+            batch = parse_chunk(chunk, checks[chunk.table], self.report)
+            self.indexes.index(batch)
+            yield batch
+
+    def reread(self, table: str) -> Iterator[Batch]:
+        """The batches of one table read again, reporting nothing (their problems
+        were reported the first time)."""
+        if self.opened is None:
+            return
+        checks = TableChecks(table, self.enabled)
+        quiet = _quiet
+        for chunk in self.opened.chunks(quiet, tables={table}, spans=self._spans()):
+            yield parse_chunk(chunk, checks, quiet)
+
+    def close(self) -> None:
+        """Close the source (an archive, a spooled stream)."""
+        if self.opened is not None:
+            self.opened.close()
+
+    def _spans(self) -> dict[str, tuple[int, int, int]]:
+        shard = self.shard
+        return {} if shard is None else {shard.table: shard.span}
+
+
+def _quiet(
+    rule: Rule,
+    location: Location,
+    message: str,
+    *,
+    hint: str | None = None,
+    entity: Entity | None = None,
+    value: Any = None,
+    expected: str | None = None,
+) -> None:
+    """A `Reporter` that drops every problem."""
+    del rule, location, message, hint, entity, value, expected

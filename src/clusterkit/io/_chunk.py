@@ -1,0 +1,177 @@
+"""Private: `Chunk`, the raw cells of consecutive rows of one table, column by column.
+
+The lenient readers of every format hand their rows over as chunks, so the checks
+that follow (`clusterkit.validate`, `clusterkit.compute_kpis`) work on whole
+columns whatever the format. A `TableSource` says where a table's rows are and
+turns a row *number* into a `Location`: the physical line for CSV, JSON Lines
+and workbook rows, the index in the table's array for a JSON document, a mapping
+or a `Dataset`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from clusterkit.io._problems import UNKNOWN_COLUMN, Reporter
+from clusterkit._hints import did_you_mean
+from clusterkit.io._rows import RawRow, column_letter, required_fields
+from clusterkit.models import TABLES
+from clusterkit.report import Entity
+from clusterkit.values import Location
+
+__all__ = ["BATCH_ROWS", "Chunk", "SourceKind", "TableSource", "chunks_from_rows"]
+
+BATCH_ROWS = 1_000
+"""Rows per chunk: large enough for C-speed column work, small enough for flat memory."""
+
+SourceKind = Literal["csv", "jsonl", "json", "xlsx", "mapping", "dataset"]
+"""How a table's rows are numbered and located (see `TableSource`)."""
+
+_INDEXED = frozenset({"json", "mapping", "dataset"})
+
+
+@attrs.define
+class TableSource:
+    """One table of a source: its file as displayed, its layout and its columns.
+
+    A row is identified by its *number*: the physical line for CSV, JSON Lines and
+    workbook rows, the index in the table's array for a JSON document, a mapping
+    or a `Dataset`.
+
+    Added in version 0.2.0.
+    """
+
+    table: str
+    kind: SourceKind
+    file: str | None = None
+    sheet: str | None = None
+    columns: dict[str, int] = attrs.field(factory=dict)
+
+    def location(self, number: int, field: str | None = None) -> Location:
+        """Where row `number` (and one of its fields) is."""
+        column = None if field is None else self.columns.get(field)
+        if self.kind in _INDEXED:
+            pointer = f"/{self.table}/{number}" + (f"/{field}" if field else "")
+            return Location(file=self.file, pointer=pointer, field=field)
+        if self.kind == "xlsx":
+            cell = f"{column_letter(column or 1)}{number}"
+            return Location(
+                file=self.file,
+                sheet=self.sheet,
+                line=number,
+                column=column,
+                cell=cell,
+                field=field,
+            )
+        return Location(file=self.file, line=number, column=column, field=field)
+
+
+@attrs.define
+class Chunk:
+    """Raw cells of consecutive rows of one table, a sequence per field.
+
+    Added in version 0.2.0.
+
+    Attributes:
+        source: The table and where its rows are.
+        numbers: The number of each row (see `TableSource`).
+        cells: The raw value of each row, per field present; `None` (or blank
+            text) is a value not given.
+        text: Every cell is text as written in a CSV file: lists are
+            `;`-separated, numbers and dates are unparsed.
+        starts: The line each row starts on, for a JSON document.
+    """
+
+    source: TableSource
+    numbers: Sequence[int]
+    cells: dict[str, Sequence[Any]]
+    text: bool = False
+    starts: Sequence[int | None] | None = None
+
+    @property
+    def table(self) -> str:
+        """The table of the rows."""
+        return self.source.table
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def chunks_from_rows(
+    rows: Iterator[RawRow], kind: SourceKind, display: str, report: Reporter
+) -> Iterator[Chunk]:
+    """Chunks of the rows of readers that yield `RawRow`s, table by table.
+
+    Fields no table has are reported once per table and field (`CK-HDR-002`), with
+    the number of rows they appear in; a workbook sheet without a required column
+    was reported by its header; a record of a JSON source without a required
+    field has it as a missing cell, for the cell checks to report row by row.
+    """
+    for table, table_rows in itertools.groupby(rows, key=lambda row: row.table):
+        yield from _table_chunks(table, table_rows, kind, display, report)
+
+
+def _table_chunks(
+    table: str,
+    rows: Iterator[RawRow],
+    kind: SourceKind,
+    display: str,
+    report: Reporter,
+) -> Iterator[Chunk]:
+    known = TABLES[table].model_fields
+    required = required_fields(table)
+    source: TableSource | None = None
+    unknown: dict[str, tuple[Location, int]] = {}
+    index = 0
+    while True:
+        chunk = list(itertools.islice(rows, BATCH_ROWS))
+        if not chunk:
+            break
+        if source is None:
+            first = chunk[0].location
+            source = TableSource(
+                table, kind, first.file or display, first.sheet, dict(chunk[0].columns)
+            )
+        numbers: list[int] = []
+        for offset, row in enumerate(chunk):
+            numbers.append(_number(row, index + offset, kind))
+            for key in row.values:
+                if key not in known:
+                    where, count = unknown.get(key, (row.location_of(key), 0))
+                    unknown[key] = (where, count + 1)
+        index += len(chunk)
+        # A workbook without a required column was told so once; in JSON each
+        # record without a required field is told so.
+        cells = {
+            field: [row.values.get(field) for row in chunk]
+            for field in known
+            if any(field in row.values for row in chunk)
+            or (kind != "xlsx" and field in required)
+        }
+        starts = [row.location.line for row in chunk] if kind == "json" else None
+        yield Chunk(source, numbers, cells, starts=starts)
+    for key, (where, count) in unknown.items():
+        rows_text = "1 row" if count == 1 else f"{count} rows"
+        report(
+            UNKNOWN_COLUMN,
+            where,
+            f"unknown field {key!r} in {table} ({rows_text}); it is ignored",
+            hint=did_you_mean(key, known),
+            entity=Entity(table),
+            value=key,
+            expected=", ".join(known),
+        )
+
+
+def _number(row: RawRow, counted: int, kind: SourceKind) -> int:
+    """A row's number: its line, or its index in the table's array."""
+    if kind not in _INDEXED:
+        return row.location.line or 0
+    pointer = row.location.pointer or ""
+    last = pointer.rsplit("/", 1)[-1]
+    # Entries that are not objects were skipped: the pointer still counts them.
+    return int(last) if last.isdigit() else counted

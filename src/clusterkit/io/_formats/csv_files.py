@@ -1,0 +1,399 @@
+"""Private: the CSV layout, a folder with one `<table>.csv` file per table.
+
+Files are UTF-8 with or without a byte-order mark; the header row names the fields
+(case and surrounding space ignored); an empty cell means "not given"; lists are
+`;`-separated. Lines are physical lines, header = 1, so a quoted cell that spans
+lines moves the following rows down as an editor shows them.
+
+Reading column at a time is the fast path of validation: rows are read in chunks
+by the `csv` module and turned into columns at C speed. A file that stops
+decoding or parsing part way is reported where it stops, and the rows before
+that point are still read (the tail is read again, tolerantly, to find them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from clusterkit.countries import CodeForm
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource
+from clusterkit.io._format import Format, Span
+from clusterkit.io._header import read_header
+from clusterkit.io._member import (
+    Member,
+    describe_undecodable,
+    undecodable_error,
+)
+from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
+from clusterkit.io._rows import RawRow, flat_cell, render, split_cells
+from clusterkit.models import TABLES, Dataset
+from clusterkit.report import Entity
+from clusterkit.values import Location
+
+__all__ = ["FORMAT"]
+
+
+def _text(handle: IO[bytes]) -> io.TextIOWrapper:
+    return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+# ---------------------------------------------------------------- strict rows
+
+
+def read_rows(
+    member: Member, table: str | None, report: Reporter = raise_problem
+) -> Iterator[RawRow]:
+    """Yield the rows of one CSV table file, streaming.
+
+    Raises:
+        DatasetReadError: The file cannot be opened or decoded, or (with the
+            default `report`) the header or a row is malformed.
+    """
+    assert table is not None  # noqa: S101 - a CSV file holds one table
+    display = member.display
+    with _text(member.open()) as handle:
+        reader = csv.reader(handle, strict=True)
+        positions: dict[str, int] | None = None
+        columns: dict[str, int] = {}
+        width = 0
+        last_line = 0
+        try:
+            for cells in reader:
+                line = last_line + 1
+                last_line = reader.line_num
+                if _blank(cells):
+                    continue
+                location = Location(display, line)
+                if positions is None:
+                    positions = read_header(
+                        cells, table, _header_place(display, line), report
+                    )
+                    columns = {name: i + 1 for name, i in positions.items()}
+                    width = len(cells)
+                    continue
+                if len(cells) != width:
+                    report(
+                        MALFORMED_ROW,
+                        location,
+                        f"row has {len(cells)} cells but the header has {width}",
+                        entity=Entity(table),
+                    )
+                    continue
+                values = {
+                    name: cells[index]
+                    for name, index in positions.items()
+                    if cells[index] and not cells[index].isspace()
+                }
+                yield RawRow(table, split_cells(table, values), location, columns)
+        except UnicodeDecodeError as error:
+            raise undecodable_error(member, error) from None
+        except csv.Error as error:
+            location = Location(file=display, line=last_line + 1)
+            raise DatasetReadError.at(
+                location, f"malformed CSV: {error} (an unterminated quote?)"
+            ) from None
+
+
+def _header_place(display: str, line: int) -> Any:
+    def where(column: int | None, field: str) -> Location:
+        return Location(file=display, line=line, column=column, field=field)
+
+    return where
+
+
+# ---------------------------------------------------------------- columns, leniently
+
+
+@attrs.define
+class _Table:
+    """One CSV table being read: its header, once read, and how far it got."""
+
+    member: Member
+    source: TableSource
+    report: Reporter
+    positions: dict[str, int] = attrs.field(factory=dict)
+    width: int | None = None
+    # The last line of the rows read so far.
+    last: int = 0
+
+
+def read_chunks(
+    member: Member,
+    table: str | None,
+    report: Reporter,
+    span: Span | None = None,
+) -> Iterator[Chunk]:
+    """Yield the rows of one CSV table file as chunks of columns, reporting problems.
+
+    Nothing raises for bad data: a file that cannot be read is a `CK-FILE-001`
+    problem where reading stopped; a bad header cell or a malformed row is a
+    problem of its own, and reading goes on.
+
+    Args:
+        member: The file.
+        table: The table it holds.
+        report: Told of each problem.
+        span: Read only the rows in this byte range `(start, end, first line)`,
+            which starts and ends at a line break outside quoted cells, with the
+            file's own header. Whoever cut it checked that the file reads
+            cleanly, so a problem here raises.
+    """
+    assert table is not None  # noqa: S101 - a CSV file holds one table
+    state = _Table(member, TableSource(table, "csv", member.display), report)
+    if span is not None:
+        yield from _span_chunks(state, span)
+        return
+    try:
+        handle = member.open()
+    except DatasetReadError as error:
+        report(UNREADABLE, Location(file=member.display), str(error))
+        return
+    failure: list[tuple[Exception, int]] = []
+    with _text(handle) as text:
+        reader = csv.reader(text, strict=True)
+        try:
+            if _header(reader, state):
+                yield from _rows(reader, state, 0)
+        except (UnicodeDecodeError, csv.Error) as problem:
+            failure.append((problem, state.last))
+    if not failure:
+        return
+    # The rows between the last chunk read and the problem went with it (and text
+    # is decoded a block at a time): read them again, tolerantly.
+    yield from _rows_before_problem(state, failure)
+    error, checked = failure[0]
+    if isinstance(error, UnicodeDecodeError):
+        message = describe_undecodable(member, error)
+    elif "field larger than field limit" in str(error):
+        message = (
+            f"malformed CSV: a cell longer than {csv.field_size_limit():,} "
+            "characters, most likely an unterminated quote that runs on"
+        )
+    else:
+        message = f"malformed CSV: {error} (an unterminated quote?)"
+    report(
+        UNREADABLE,
+        Location(file=member.display, line=checked + 1),
+        f"{message}; reading stopped here: the rows from this line on were "
+        "not checked",
+    )
+
+
+def _header(reader: Any, state: _Table) -> bool:
+    """Read the header row (the first that is not blank); `False`: there is none."""
+    for cells in reader:
+        if not _blank(cells):
+            _take_header(cells, reader.line_num, state)
+            state.last = reader.line_num
+            return True
+    # An empty file is an empty table: nothing to check, nothing lost.
+    return False
+
+
+def _take_header(cells: Sequence[str], line: int, state: _Table) -> None:
+    source = state.source
+    state.positions = read_header(
+        cells, source.table, _header_place(source.file or "", line), state.report
+    )
+    source.columns.update({name: i + 1 for name, i in state.positions.items()})
+    state.width = len(cells)
+
+
+def _rows(reader: Any, state: _Table, offset: int) -> Iterator[Chunk]:
+    """The chunks of the rows after the header (`offset`: lines before the reader's)."""
+    last = state.last
+    while True:
+        chunk = list(itertools.islice(reader, BATCH_ROWS))
+        if not chunk:
+            return
+        numbers: Sequence[int]
+        if reader.line_num + offset - last == len(chunk):
+            numbers = range(last + 1, last + 1 + len(chunk))
+        else:
+            numbers = _physical_lines(chunk, last)
+        last = state.last = reader.line_num + offset
+        yield from _columns(chunk, numbers, state)
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _rows_before_problem(
+    state: _Table, failure: list[tuple[Exception, int]]
+) -> Iterator[Chunk]:
+    """The rows after the last one read up to the bad byte or quote.
+
+    Here bytes that are not UTF-8 are read as lone surrogates, so the row that
+    holds one is found exactly; `failure` is corrected to name the first problem.
+    """
+    _, checked = failure[0]
+    kept: list[tuple[int, list[str]]] = []
+    with io.TextIOWrapper(
+        state.member.open(), encoding="utf-8-sig", newline="", errors="surrogateescape"
+    ) as handle:
+        reader = csv.reader(handle, strict=True)
+        previous = 0
+        try:
+            for row in reader:  # pragma: no branch - a bad byte ends it
+                start, previous = previous + 1, reader.line_num
+                if previous <= checked:
+                    continue
+                found = _SURROGATE.search("".join(row))
+                if found is not None:
+                    byte = bytes([ord(found.group()) - 0xDC00])
+                    bad = UnicodeDecodeError("utf-8", byte, 0, 1, "invalid start byte")
+                    failure[0] = (bad, start - 1)
+                    break
+                kept.append((start, row))
+        except csv.Error as error:
+            failure[0] = (error, previous)
+    if state.width is None:
+        while kept and _blank(kept[0][1]):
+            kept.pop(0)
+        if not kept:
+            return
+        line, cells = kept.pop(0)
+        _take_header(cells, line, state)
+    if kept:
+        numbers = [line for line, _ in kept]
+        yield from _columns([row for _, row in kept], numbers, state)
+
+
+def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
+    """The chunks of one byte range of a CSV file, with the file's own header."""
+    start, end, first_line = span
+    with _text(state.member.open()) as handle:
+        if not _header(csv.reader(handle, strict=True), state):
+            return
+    raw = state.member.open()
+    raw.seek(start)
+    with io.TextIOWrapper(
+        io.BufferedReader(_ByteRange(raw, end - start)),
+        encoding="utf-8",
+        newline="",
+    ) as text:
+        state.last = first_line - 1
+        yield from _rows(csv.reader(text, strict=True), state, first_line - 1)
+
+
+class _ByteRange(io.RawIOBase):
+    """The next `size` bytes of a binary file, as a file of their own."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._raw.read(size)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _columns(
+    chunk: list[list[str]], numbers: Sequence[int], state: _Table
+) -> Iterator[Chunk]:
+    """The chunk of some CSV rows (none if every row was malformed)."""
+    width = state.width or 0
+    if set(map(len, chunk)) != {width}:
+        chunk, numbers = _drop_odd_rows(chunk, numbers, width, state)
+        if not chunk:
+            return
+    columns = list(zip(*chunk, strict=True))
+    cells = {field: columns[index] for field, index in state.positions.items()}
+    yield Chunk(state.source, numbers, cells, text=True)
+
+
+def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:
+    """The line each row starts on, when quoted cells span lines."""
+    numbers = []
+    line = last + 1
+    for row in rows:
+        numbers.append(line)
+        line += _line_count(row)
+    return numbers
+
+
+def _line_count(row: Sequence[str]) -> int:
+    """The physical lines a row takes: one, and one more per line break in a cell."""
+    return 1 + sum(
+        cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row
+    )
+
+
+def _drop_odd_rows(
+    rows: list[list[str]], numbers: Sequence[int], width: int, state: _Table
+) -> tuple[list[list[str]], list[int]]:
+    kept_rows, kept_numbers = [], []
+    for row, number in zip(rows, numbers, strict=True):
+        if len(row) == width:
+            kept_rows.append(row)
+            kept_numbers.append(number)
+        elif not _blank(row):
+            state.report(
+                MALFORMED_ROW,
+                state.source.location(number),
+                f"row has {len(row)} cells but the header has {width}; the row "
+                "was not checked",
+                entity=Entity(state.source.table),
+                value=str(len(row)),
+                expected=str(width),
+            )
+    return kept_rows, kept_numbers
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_table(
+    path: Path, table: str, records: Iterable[Any], country_codes: CodeForm = "iso"
+) -> None:
+    """Write one table as a UTF-8 CSV file with every field as a column."""
+    fields = list(TABLES[table].model_fields)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        for record in records:
+            data = render(record, country_codes=country_codes)
+            writer.writerow([flat_cell(data[name]) for name in fields])
+
+
+def write(folder: Path, dataset: Dataset, country_codes: CodeForm) -> None:
+    """Write every table of a dataset as `<table>.csv` in `folder`."""
+    for table in TABLES:
+        write_table(folder / f"{table}.csv", table, dataset.table(table), country_codes)
+
+
+FORMAT = Format(
+    name="csv",
+    suffix=".csv",
+    per_table=True,
+    read_rows=read_rows,
+    read_chunks=read_chunks,
+    write=write,
+    write_table=write_table,
+    order=0,
+)

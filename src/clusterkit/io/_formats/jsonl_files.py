@@ -1,0 +1,391 @@
+"""Private: the JSON Lines layout, a folder with one `<table>.jsonl` file per table.
+
+One JSON object per line; `null` and blank text mean "not given"; blank lines are
+skipped. Reading column at a time decodes a chunk of lines with pydantic-core's
+JSON parser (the same values as the standard library's, several times as fast)
+and takes the columns at C speed; a line it refuses is decoded again with the
+standard library, which says what is wrong with it, so every message and value
+is the standard library's.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import io
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import attrs
+from pydantic import ValidationError
+from pydantic_core import from_json
+
+from clusterkit._hints import did_you_mean
+from clusterkit.countries import CodeForm
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource
+from clusterkit.io._format import Format, Span
+from clusterkit.io._member import Member, describe_undecodable
+from clusterkit.io._problems import (
+    MALFORMED_ROW,
+    UNKNOWN_COLUMN,
+    UNREADABLE,
+    Reporter,
+    raise_problem,
+)
+from clusterkit.io._rows import (
+    RawRow,
+    given_values,
+    json_kind,
+    json_record,
+    record_from_row,
+    required_fields,
+    table_of_model,
+)
+from clusterkit.models import TABLES, Dataset
+from clusterkit.models._base import Record
+from clusterkit.report import Entity
+from clusterkit.values import Location
+
+__all__ = ["FORMAT"]
+
+R = TypeVar("R", bound=Record)
+
+_BOM = codecs.BOM_UTF8
+_decode = functools.partial(from_json, cache_strings="keys")
+
+
+class _LineError(Exception):
+    """A line that is not one JSON object: the rule, where and what."""
+
+    def __init__(self, rule: Any, location: Location, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.location = location
+        self.message = message
+
+
+def _parse_line(text: bytes, location: Location) -> Any:
+    """One line decoded by the standard library, or the reason it cannot be.
+
+    Raises:
+        UnicodeDecodeError: The line is not UTF-8.
+        _LineError: The line is not JSON, or not one JSON object.
+    """
+    decoded = text.decode("utf-8")
+    try:
+        value = json.loads(decoded)
+    except json.JSONDecodeError as error:
+        where = attrs.evolve(location, column=error.colno)
+        raise _LineError(UNREADABLE, where, f"JSON syntax error: {error.msg}") from None
+    except RecursionError:
+        raise _LineError(
+            UNREADABLE, location, "JSON syntax error: values nested too deeply"
+        ) from None
+    if not isinstance(value, dict):
+        problem = f"expected a JSON object, got {json_kind(value)}"
+        raise _LineError(MALFORMED_ROW, location, problem)
+    return value
+
+
+# ---------------------------------------------------------------- strict rows
+
+
+def _lines(
+    handle: IO[bytes], display: str, first: int = 1
+) -> Iterator[tuple[bytes, Location]]:
+    """The non-blank lines of a file with their locations; a line ends at LF, CR or CRLF."""
+    line = first
+    for raw in handle:
+        for text in raw.splitlines() if b"\r" in raw else (raw,):
+            if first == 1 and line == 1:
+                text = text.removeprefix(_BOM)
+            if text.strip():
+                yield text, Location(display, line)
+            line += 1
+
+
+def read_rows(
+    member: Member, table: str | None, report: Reporter = raise_problem
+) -> Iterator[RawRow]:
+    """Yield the rows of one JSON Lines table file, streaming.
+
+    Raises:
+        DatasetReadError: The file cannot be opened or decoded, or (with the
+            default `report`) a line is not a JSON object.
+    """
+    assert table is not None  # noqa: S101 - a JSON Lines file holds one table
+    with member.open() as handle:
+        for text, location in _lines(handle, member.display):
+            try:
+                value = _parse_line(text, location)
+            except UnicodeDecodeError as error:
+                raise DatasetReadError.at(
+                    location, describe_undecodable(member, error)
+                ) from None
+            except _LineError as error:
+                report(error.rule, error.location, error.message, entity=Entity(table))
+                continue
+            yield RawRow(table, given_values(value), location)
+
+
+def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]:
+    """Yield the records of one JSON Lines table file with their locations.
+
+    A line is first validated straight from its JSON text, as fast as pydantic
+    goes; only a line that fails is parsed into a raw row, which applies the
+    "blank text is not given" convention and raises the located error.
+
+    Raises:
+        DatasetReadError: The file cannot be read, or a line is not a valid record.
+    """
+    table = table_of_model(model)
+    validate = model.model_validate_json
+    with member.open() as handle:
+        for text, location in _lines(handle, member.display):
+            try:
+                record = validate(text)
+            except ValidationError:
+                try:
+                    value = _parse_line(text, location)
+                except UnicodeDecodeError as error:
+                    raise DatasetReadError.at(
+                        location, describe_undecodable(member, error)
+                    ) from None
+                except _LineError as error:
+                    raise DatasetReadError.at(error.location, error.message) from None
+                row = RawRow(table, given_values(value), location)
+                record = record_from_row(row, model)
+            yield record, location
+
+
+# ---------------------------------------------------------------- columns, leniently
+
+
+@attrs.define
+class _Table:
+    """One JSON Lines table being read: unknown fields seen, and the fields."""
+
+    source: TableSource
+    report: Reporter
+    known: frozenset[str]
+    fields: tuple[str, ...]
+    required: frozenset[str]
+    unknown: dict[str, tuple[Location, int]] = attrs.field(factory=dict)
+    stopped: bool = False
+
+
+def read_chunks(
+    member: Member,
+    table: str | None,
+    report: Reporter,
+    span: Span | None = None,
+) -> Iterator[Chunk]:
+    """Yield the objects of one JSON Lines file as chunks of columns, reporting problems.
+
+    A line that is not JSON is a `CK-FILE-001` problem and one that is not an
+    object a `CK-ROW-001` problem, and reading goes on; bytes that are not UTF-8
+    stop the reading there (`CK-FILE-001`). Fields no table has are reported once
+    per field, with the number of rows they appear in.
+
+    Args:
+        member: The file.
+        table: The table it holds.
+        report: Told of each problem.
+        span: Only the lines in this byte range `(start, end, first line)`.
+    """
+    assert table is not None  # noqa: S101 - a JSON Lines file holds one table
+    fields = tuple(TABLES[table].model_fields)
+    state = _Table(
+        TableSource(table, "jsonl", member.display),
+        report,
+        frozenset(fields),
+        fields,
+        frozenset(required_fields(table)),
+    )
+    try:
+        handle = member.open()
+    except DatasetReadError as error:
+        report(UNREADABLE, Location(file=member.display), str(error))
+        return
+    first = 1
+    if span is not None:
+        start, end, first = span
+        handle.seek(start)
+        handle = io.BufferedReader(_Span(handle, end - start))
+    with handle:
+        line = first
+        while not state.stopped:
+            lines = list(itertools.islice(handle, BATCH_ROWS))
+            if not lines:
+                break
+            if line == 1:
+                lines[0] = lines[0].removeprefix(_BOM)
+            # A carriage return not followed by a line feed ends a line too, as
+            # in a text editor: such chunks are read line by line.
+            lone_cr = any(map(bytes.__contains__, lines, itertools.repeat(b"\r")))
+            if lone_cr:
+                joined = b"".join(lines)
+                lone_cr = joined.count(b"\r") != joined.count(b"\r\n")
+            chunk = _chunk(lines, line, state, member, split=lone_cr)
+            line += _line_count(lines) if lone_cr else len(lines)
+            if chunk is not None:
+                yield chunk
+    for key, (where, count) in state.unknown.items():
+        rows_text = "1 row" if count == 1 else f"{count} rows"
+        report(
+            UNKNOWN_COLUMN,
+            where,
+            f"unknown field {key!r} in {table} ({rows_text}); it is ignored",
+            hint=did_you_mean(key, state.known),
+            entity=Entity(table),
+            value=key,
+            expected=", ".join(fields),
+        )
+
+
+def _line_count(lines: Sequence[bytes]) -> int:
+    return sum(len(raw.splitlines()) or 1 for raw in lines)
+
+
+def _chunk(
+    lines: list[bytes], first: int, state: _Table, member: Member, *, split: bool
+) -> Chunk | None:
+    """The chunk of some lines: decoded at C speed, or line by line when one fails."""
+    numbers: Sequence[int]
+    values = None if split else _decoded(lines)
+    if values is None:
+        values, numbers = _line_by_line(lines, first, state, member)
+        if not values:
+            return None
+    else:
+        numbers = range(first, first + len(lines))
+    if not all(map(state.known.issuperset, values)):
+        _count_unknown(values, numbers, state)
+    cells = {
+        field: list(map(dict.get, values, itertools.repeat(field)))
+        for field in state.fields
+    }
+    # A field no row gives is left out (the cells are all missing), unless it is
+    # required: then every row says so.
+    cells = {
+        field: column
+        for field, column in cells.items()
+        if field in state.required or column.count(None) != len(column)
+    }
+    return Chunk(state.source, numbers, cells)
+
+
+def _decoded(lines: list[bytes]) -> list[Any] | None:
+    """Every line's object, at C speed; `None` when a line is not one JSON object."""
+    try:
+        values = list(map(_decode, lines))
+    except ValueError:
+        return None
+    return values if set(map(type, values)) == {dict} else None
+
+
+def _line_by_line(
+    lines: list[bytes], first: int, state: _Table, member: Member
+) -> tuple[list[Any], list[int]]:
+    """The objects of lines one of which the fast path refused, and their lines."""
+    values: list[Any] = []
+    numbers: list[int] = []
+    table = state.source.table
+    line = first
+    for raw in lines:
+        for text in raw.splitlines() if b"\r" in raw else (raw,):
+            location = Location(member.display, line)
+            line += 1
+            if not text.strip():
+                continue
+            try:
+                values.append(_parse_line(text, location))
+            except UnicodeDecodeError as error:
+                state.report(
+                    UNREADABLE,
+                    location,
+                    f"{describe_undecodable(member, error)}; reading of "
+                    f"{member.display} stopped here, rows after this point were "
+                    "not checked",
+                )
+                state.stopped = True
+                return values, numbers
+            except _LineError as error:
+                state.report(
+                    error.rule, error.location, error.message, entity=Entity(table)
+                )
+                continue
+            numbers.append(location.line or 0)
+    return values, numbers
+
+
+def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> None:
+    for value, number in zip(values, numbers, strict=True):
+        for key in value.keys() - state.known:
+            where, count = state.unknown.get(
+                key, (state.source.location(number, key), 0)
+            )
+            state.unknown[key] = (where, count + 1)
+
+
+class _Span(io.RawIOBase):
+    """The next `size` bytes of a binary file, as a file of their own."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._raw.read(size)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_table(
+    path: Path, table: str, records: Iterable[Any], country_codes: CodeForm = "iso"
+) -> None:
+    """Write one table as UTF-8 JSON Lines, one record per line, nulls left out."""
+    del table  # every record says what it is
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            handle.write(json_record(record, country_codes))
+            handle.write("\n")
+
+
+def write(folder: Path, dataset: Dataset, country_codes: CodeForm) -> None:
+    """Write every table of a dataset as `<table>.jsonl` in `folder`."""
+    for table in TABLES:
+        write_table(
+            folder / f"{table}.jsonl", table, dataset.table(table), country_codes
+        )
+
+
+FORMAT = Format(
+    name="jsonl",
+    suffix=".jsonl",
+    per_table=True,
+    read_rows=read_rows,
+    read_chunks=read_chunks,
+    write=write,
+    write_table=write_table,
+    read_records=read_records,
+    order=1,
+)

@@ -1,0 +1,223 @@
+"""Private: what can be wrong when a dataset is read, as the rules of the read stage.
+
+Readers never classify a problem by its message: each problem is reported with
+its `Rule`, declared here once. A lenient reader hands every problem to a
+`Reporter` and goes on; the strict readers behind `load_dataset` use
+`raise_problem`, which stops at the first. `cell_problem` turns a pydantic error
+on one value into the rule and message a data steward sees, for the model-level
+path (`load_dataset`) and the column path (`clusterkit.validate`) alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import attrs
+
+from clusterkit.countries import normalise_country
+from clusterkit.io._fields import FieldShape
+from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
+from clusterkit.report import Entity, Rule, Severity
+from clusterkit.values import Location
+
+__all__ = [
+    "AMBIGUOUS_COUNTRY",
+    "AMBIGUOUS_DATE",
+    "BAD_VALUE",
+    "DUPLICATE_COLUMN",
+    "MALFORMED_ROW",
+    "MISSING_COLUMN",
+    "NEGATIVE",
+    "NON_CANONICAL_COUNTRY",
+    "NON_ISO_DATE",
+    "NOT_A_COUNTRY",
+    "NOT_IN_VOCABULARY",
+    "UNKNOWN_COLUMN",
+    "MISSING",
+    "UNREADABLE",
+    "CellProblem",
+    "Reporter",
+    "cell_problem",
+    "country_cell",
+    "raise_problem",
+    "vocabulary_problem",
+]
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+UNREADABLE = Rule("CK-FILE-001", E, "unreadable file", "read")
+MISSING_COLUMN = Rule("CK-HDR-001", E, "missing required column", "read")
+UNKNOWN_COLUMN = Rule("CK-HDR-002", W, "unknown column", "read")
+DUPLICATE_COLUMN = Rule("CK-HDR-003", E, "duplicate column", "read")
+MALFORMED_ROW = Rule("CK-ROW-001", E, "malformed row", "read")
+BAD_VALUE = Rule("CK-TYPE-001", E, "value does not parse", "read")
+NON_ISO_DATE = Rule("CK-TYPE-002", W, "date in a non-ISO spelling", "read")
+AMBIGUOUS_DATE = Rule("CK-TYPE-003", E, "ambiguous date", "read")
+NOT_IN_VOCABULARY = Rule("CK-ENUM-001", E, "value outside its vocabulary", "read")
+NOT_A_COUNTRY = Rule("CK-COUNTRY-001", E, "not a country", "read")
+AMBIGUOUS_COUNTRY = Rule("CK-COUNTRY-002", E, "ambiguous country", "read")
+NON_CANONICAL_COUNTRY = Rule(
+    "CK-COUNTRY-003", INFO, "country in a non-canonical form", "read", default=False
+)
+NEGATIVE = Rule("CK-COUNT-001", E, "negative count or amount", "read")
+
+
+class Reporter(Protocol):
+    """Told of one problem a lenient reader found; the reader then goes on.
+
+    `clusterkit.rules` passes the validation run's own `report`, which turns the
+    problem into a `Finding` when the rule is enabled.
+    """
+
+    def __call__(
+        self,
+        rule: Rule,
+        location: Location,
+        message: str,
+        *,
+        hint: str | None = None,
+        entity: Entity | None = None,
+        value: Any = None,
+        expected: str | None = None,
+    ) -> None:
+        """Report one problem."""
+
+
+def raise_problem(
+    rule: Rule,  # noqa: ARG001 - a Reporter
+    location: Location,
+    message: str,
+    *,
+    hint: str | None = None,  # noqa: ARG001 - a Reporter
+    entity: Entity | None = None,  # noqa: ARG001 - a Reporter
+    value: Any = None,  # noqa: ARG001 - a Reporter
+    expected: str | None = None,  # noqa: ARG001 - a Reporter
+) -> None:
+    """The `Reporter` of the strict readers: stop at the first problem.
+
+    Raises:
+        DatasetReadError: Always, located at the problem.
+    """
+    raise DatasetReadError.at(location, message)
+
+
+@attrs.frozen
+class CellProblem:
+    """What is wrong with one cell, before it is placed in a file."""
+
+    rule: Rule
+    message: str
+    hint: str | None = None
+    expected: str | None = None
+
+
+MISSING = CellProblem(BAD_VALUE, "a value is required here, but the cell is empty")
+"""A required cell left empty."""
+
+
+def cell_problem(field: FieldShape, entry: Mapping[str, Any], raw: Any) -> CellProblem:  # noqa: PLR0911 - one return per kind of error
+    """The problem of one value, from the first pydantic error entry it raised."""
+    kind = entry["type"]
+    text = str(entry["msg"])
+    if kind == "country_ambiguous":
+        candidates = entry.get("ctx", {}).get("candidates", "")
+        return _ambiguous_country(raw, candidates)
+    if kind == "country_unknown":
+        return CellProblem(
+            NOT_A_COUNTRY, text, expected="a country name or ISO 3166-1 code"
+        )
+    if kind == "date_ambiguous":
+        readings = entry.get("ctx", {}).get("readings")
+        return CellProblem(AMBIGUOUS_DATE, text, hint=f"it reads as {readings}")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return CellProblem(
+            NEGATIVE,
+            f"{raw!r} is negative; {field.name} counts, so it is at least 0",
+            expected=">= 0",
+        )
+    if kind == "enum" and field.enum is not None:
+        return vocabulary_problem(field.enum, raw)
+    if kind == "sme_size_class":
+        return CellProblem(NOT_IN_VOCABULARY, text, expected="micro, small or medium")
+    if kind in {"string_pattern_mismatch", "string_too_long"} and (
+        field.is_id or field.is_list
+    ):
+        text = (
+            f"{entry.get('input')!r} is not a valid id: an id has 1 to 64 "
+            "characters, without ';' or control characters"
+        )
+    elif kind == "string_pattern_mismatch" and field.is_text:
+        text = f"{raw!r} contains control characters"
+    elif kind == "string_pattern_mismatch" and field.name == "region":
+        text = f"{raw!r} is not a NUTS code (a country code and up to 3 more, e.g. DE30)"
+    elif field.is_list and entry["loc"]:
+        text = f"item {entry['loc'][0]!s} ({entry.get('input')!r}): {text}"
+    elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:
+        text = f"{raw!r}: {text}"
+    return CellProblem(BAD_VALUE, text)
+
+
+def vocabulary_problem(kind: type[enum.Enum], raw: Any) -> CellProblem:
+    """A value outside an enumeration, with the nearest allowed value as a hint."""
+    allowed = [str(member.value) for member in kind]
+    nearest = difflib.get_close_matches(
+        str(raw).strip().lower(), allowed, n=1, cutoff=0.5
+    )
+    return CellProblem(
+        NOT_IN_VOCABULARY,
+        f"{raw!r} is not one of the allowed values",
+        hint=f"did you mean {nearest[0]!r}?" if nearest else None,
+        expected=", ".join(allowed),
+    )
+
+
+def _ambiguous_country(raw: Any, candidates: str) -> CellProblem:
+    return CellProblem(
+        AMBIGUOUS_COUNTRY,
+        f"{raw!r} could be several countries: {candidates}",
+        hint=f"write one ISO code: {candidates}",
+        expected="an ISO 3166-1 alpha-2 code",
+    )
+
+
+_NO_PROBLEMS: tuple[CellProblem, ...] = ()
+
+
+@functools.lru_cache(maxsize=4096)
+def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
+    """The ISO code of one country cell and its problems (code `None` if not a country).
+
+    A code read from another spelling is kept, with a `CK-COUNTRY-003` remark.
+    """
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+        return None, (
+            CellProblem(
+                NOT_A_COUNTRY,
+                f"{raw!r} is not a country: give a name or code as text",
+                expected="a country name or ISO 3166-1 code",
+            ),
+        )
+    try:
+        country = normalise_country(str(raw) if isinstance(raw, int) else raw)
+    except AmbiguousCountryError as error:
+        return None, (_ambiguous_country(raw, ", ".join(error.candidates)),)
+    except CountryError as error:
+        return None, (
+            CellProblem(
+                NOT_A_COUNTRY, str(error), expected="a country name or ISO 3166-1 code"
+            ),
+        )
+    if raw != country.alpha2:
+        return country.alpha2, (
+            CellProblem(
+                NON_CANONICAL_COUNTRY,
+                f"{raw!r} is {country.name}; write it as its ISO code {country.alpha2}",
+                hint=f"write {country.alpha2}",
+                expected=country.alpha2,
+            ),
+        )
+    return country.alpha2, _NO_PROBLEMS

@@ -1,0 +1,156 @@
+"""Private: sources that hold records in memory, a mapping or a `Dataset`.
+
+A mapping shaped like the JSON document (`{"clusters": [{...}, ...], ...}`) is
+read as a JSON document is, row by row with a pointer for each record. A
+`Dataset`'s chunks carry its records' values as they are (enumeration members as
+their values); the checks that follow verify ids and text of whole columns at C
+speed, and each distinct value of the others once, instead of parsing again.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource, chunks_from_rows
+from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
+from clusterkit.io._rows import RawRow, given_values, json_kind
+from clusterkit.models import TABLES, Dataset
+from clusterkit.models._base import Record
+from clusterkit.report import Entity
+from clusterkit.values import Location
+
+__all__ = ["dataset_chunks", "mapping_chunks", "mapping_rows"]
+
+
+def mapping_rows(
+    mapping: Mapping[str, Any], display: str, table: str | None, report: Reporter
+) -> Iterator[RawRow]:
+    """The rows of a mapping of table names to sequences of records, in table order.
+
+    A key that names no table, or a table that is not a sequence, is reported
+    (`CK-FILE-001`) and skipped; an entry that is not a mapping (or a record of
+    the table's model) is reported (`CK-ROW-001`) and skipped.
+    """
+    for key in mapping:
+        if key not in TABLES:
+            report(
+                UNREADABLE,
+                Location(file=display, pointer=f"/{key}"),
+                f"unknown table {key!r}; tables are {', '.join(TABLES)}; it was "
+                "not read",
+            )
+    for name, model in TABLES.items():
+        if name not in mapping or table not in {None, name}:
+            continue
+        records = mapping[name]
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(
+            records, Sequence
+        ):
+            report(
+                UNREADABLE,
+                Location(file=display, pointer=f"/{name}"),
+                f"table {name!r} must be a sequence of records, got "
+                f"{type(records).__name__}; it was not read",
+            )
+            continue
+        for index, entry in enumerate(records):
+            location = Location(file=display, pointer=f"/{name}/{index}")
+            if isinstance(entry, model):
+                yield RawRow(name, entry.model_dump(exclude_defaults=True), location)
+            elif isinstance(entry, Mapping):
+                yield RawRow(name, given_values(entry), location)
+            else:
+                report(
+                    MALFORMED_ROW,
+                    location,
+                    f"expected a mapping, got {json_kind(entry)}; the record was "
+                    "not checked",
+                    entity=Entity(name),
+                )
+
+
+def mapping_chunks(
+    mapping: Mapping[str, Any], display: str, table: str | None, report: Reporter
+) -> Iterator[Chunk]:
+    """The records of a mapping as chunks of columns."""
+    rows = mapping_rows(mapping, display, table, report)
+    yield from chunks_from_rows(rows, "mapping", display, report)
+
+
+def dataset_chunks(
+    dataset: Dataset, display: str, table: str | None = None
+) -> Iterator[Chunk]:
+    """The records of a `Dataset` as chunks of their values.
+
+    Enumeration members become their values, as read from a file.
+    """
+    for name in TABLES:
+        if table not in {None, name}:
+            continue
+        records = dataset.table(name)
+        source = TableSource(name, "dataset", display)
+        getters = _getters(name)
+        for start in range(0, len(records), BATCH_ROWS):
+            part = records[start : start + BATCH_ROWS]
+            cells = {field: get(part) for field, get in getters.items()}
+            numbers = range(start, start + len(part))
+            yield Chunk(source, numbers, cells)
+
+
+Getter = Callable[[Sequence[Record]], list[Any]]
+
+
+@functools.cache
+def _getters(table: str) -> dict[str, Getter]:
+    """For each field of a table, how to take its column from records."""
+    getters: dict[str, Getter] = {}
+    for field, info in TABLES[table].model_fields.items():
+        get = operator.attrgetter(field)
+        kind = _enum_of(info.annotation)
+        if kind is None:
+            getters[field] = functools.partial(_column, get)
+        elif _is_tuple(info.annotation):
+            getters[field] = functools.partial(_enum_tuples, get)
+        else:
+            values: dict[Any, Any] = {member: member.value for member in kind}
+            values[None] = None
+            getters[field] = functools.partial(_enums, get, values)
+    return getters
+
+
+def _column(get: Callable[[Record], Any], records: Sequence[Record]) -> list[Any]:
+    return list(map(get, records))
+
+
+def _enums(
+    get: Callable[[Record], Any], values: dict[Any, Any], records: Sequence[Record]
+) -> list[Any]:
+    return list(map(values.__getitem__, map(get, records)))
+
+
+def _enum_tuples(get: Callable[[Record], Any], records: Sequence[Record]) -> list[Any]:
+    return [tuple(member.value for member in items) for items in map(get, records)]
+
+
+def _is_tuple(annotation: Any) -> bool:
+    """Whether a field holds a tuple (alone or optional)."""
+    return any(
+        typing.get_origin(candidate) is tuple
+        for candidate in (annotation, *typing.get_args(annotation))
+    )
+
+
+def _enum_of(annotation: Any) -> type[enum.Enum] | None:
+    """The enumeration a field holds (alone, optional, or in a tuple), if any."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return candidate
+        for inner in typing.get_args(candidate):
+            if isinstance(inner, type) and issubclass(inner, enum.Enum):
+                return inner
+    return None

@@ -1,0 +1,426 @@
+"""Private: every kind of source a reader accepts, opened the same way.
+
+`open_source` takes what a user has — a folder of CSV or JSON Lines files, a
+`.json` document, an `.xlsx` workbook, a `.zip` of a folder, bytes or a binary
+file object, a mapping shaped like the JSON document, a `Dataset` — and gives an
+`OpenSource`: its files as `Member`s with the format that reads them, or its
+records. Locations name a stream by the name it was given (`<upload>` by
+default), never by a temporary file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Literal, Union
+
+import attrs
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._chunk import Chunk
+from clusterkit.io._format import Format, Layout, Span, format_named, formats
+from clusterkit.io._member import Member
+from clusterkit.io._problems import UNREADABLE, Reporter, raise_problem
+from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
+from clusterkit.io._rows import RawRow
+from clusterkit.models import TABLES, Dataset
+from clusterkit.values import Location
+
+__all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
+
+Source = Union[  # noqa: UP007 - a runtime alias, spelled as Python 3.10 accepts
+    str,
+    "os.PathLike[str]",
+    bytes,
+    bytearray,
+    memoryview,
+    IO[bytes],
+    Mapping[str, Any],
+    Dataset,
+]
+"""Everything a reader accepts: a path (folder, `.json`, `.xlsx`, `.zip`), bytes or a
+binary file object (a `.json` document, a workbook or a zip of a folder), a
+mapping shaped like the JSON document, or a `Dataset`."""
+
+MAX_ZIP_RATIO = 1_000
+"""A zip member that inflates more than this many times its stored size is refused
+(a "zip bomb"); real CSV and JSON Lines files compress 5 to 50 times."""
+
+_IN_MEMORY = 64 << 20  # streams up to this size are held in memory; larger, on disk
+_ZIP = "zip"
+
+Kind = Literal["folder", "document", "mapping", "dataset"]
+
+
+@attrs.define
+class OpenSource:
+    """A source ready to read: its tables' files with their format, or its records.
+
+    Use it as a context manager: an archive or a spooled stream is closed at the
+    end.
+
+    Attributes:
+        display: How locations name the source.
+        kind: `folder` (a file per table), `document` (one file), `mapping` or
+            `dataset`.
+        format: The format of the files (folders and documents).
+        members: The file of each table (folders), or the document under `""`.
+        records: The mapping or `Dataset` (records in memory).
+    """
+
+    display: str
+    kind: Kind
+    format: Format | None = None
+    members: Mapping[str, Member] = attrs.field(factory=dict)
+    records: Any = None
+    _close: list[Callable[[], None]] = attrs.field(factory=list)
+
+    def __enter__(self) -> OpenSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close what opening the source opened (an archive, a spooled stream)."""
+        while self._close:
+            self._close.pop()()
+
+    @property
+    def layout(self) -> Layout | str:
+        """The layout of a folder or document (`Layout.CSV`, …)."""
+        assert self.format is not None  # noqa: S101 - files have a format
+        return self.format.layout
+
+    def rows(
+        self, table: str | None = None, report: Reporter = raise_problem
+    ) -> Iterator[RawRow]:
+        """The raw rows of every table (or one), streaming; strict by default.
+
+        Raises:
+            DatasetReadError: A file cannot be read; with the default `report`, a
+                header or row problem too.
+        """
+        if self.kind == "mapping":
+            yield from mapping_rows(self.records, self.display, table, report)
+        elif self.kind == "dataset":
+            for chunk in dataset_chunks(self.records, self.display, table):
+                for offset, number in enumerate(chunk.numbers):
+                    values = {
+                        field: column[offset]
+                        for field, column in chunk.cells.items()
+                        if column[offset] not in (None, ())
+                    }
+                    yield RawRow(chunk.table, values, chunk.source.location(number))
+        else:
+            assert self.format is not None  # noqa: S101 - files have a format
+            for name, member in self.members.items():
+                wanted = None if self.kind == "document" else name
+                if table is None or self.kind == "document" or table == name:
+                    rows = self.format.read_rows(member, wanted or table, report)
+                    yield from rows
+
+    def chunks(
+        self,
+        report: Reporter,
+        *,
+        tables: Collection[str] | None = None,
+        spans: Mapping[str, Span] | None = None,
+    ) -> Iterator[Chunk]:
+        """The rows of every table (or some) as chunks of columns; problems reported.
+
+        `spans` reads one byte range of a table's file (per-table formats).
+        """
+        if self.kind == "mapping":
+            for chunk in mapping_chunks(self.records, self.display, None, report):
+                if tables is None or chunk.table in tables:
+                    yield chunk
+        elif self.kind == "dataset":
+            for chunk in dataset_chunks(self.records, self.display):
+                if tables is None or chunk.table in tables:
+                    yield chunk
+        else:
+            assert self.format is not None  # noqa: S101 - files have a format
+            for name, member in self.members.items():
+                if self.kind == "document":
+                    for chunk in self.format.read_chunks(member, None, report, None):
+                        if tables is None or chunk.table in tables:
+                            yield chunk
+                elif tables is None or name in tables:
+                    span = (spans or {}).get(name)
+                    yield from self.format.read_chunks(member, name, report, span)
+
+
+def open_source(
+    source: Source, *, format: str | None = None, name: str | None = None
+) -> OpenSource:
+    """Open any source a reader accepts.
+
+    Args:
+        source: See `Source`.
+        format: The format of a document or stream whose name or bytes do not say
+            (`"json"`, `"xlsx"`, or `"zip"` for a zip of a CSV or JSON Lines
+            folder).
+        name: How locations name a stream, a mapping or a `Dataset` (default
+            `<upload>`, `<mapping>`, `<dataset>`).
+
+    Raises:
+        DatasetReadError: The source cannot be opened as a dataset: no such path,
+            an unknown format, a folder without tables (or with two layouts), an
+            unsafe or corrupt zip archive.
+        TypeError: `source` is none of the kinds above.
+    """
+    display = source_name(source, name)
+    if isinstance(source, Dataset):
+        return OpenSource(display, "dataset", records=source)
+    if isinstance(source, Mapping):
+        return OpenSource(display, "mapping", records=source)
+    if isinstance(source, (str, os.PathLike)):
+        return _open_path(Path(source), display, format)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        return _open_stream(lambda: io.BytesIO(data), data[:4096], display, format, [])
+    if hasattr(source, "read"):
+        return _open_file_object(source, display, format)
+    msg = (
+        "a dataset source is a path, bytes, a binary file object, a mapping of "
+        f"tables or a Dataset, not {type(source).__name__}"
+    )
+    raise TypeError(msg)
+
+
+def source_name(source: Source, name: str | None = None) -> str:
+    """How locations name a source: `name`, a path as given, or its kind.
+
+    Examples:
+        >>> source_name("data/"), source_name(b"{}"), source_name({})
+        ('data/', '<upload>', '<mapping>')
+    """
+    if name is not None:
+        return name
+    if isinstance(source, Dataset):
+        return "<dataset>"
+    if isinstance(source, Mapping):
+        return "<mapping>"
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return "<upload>"
+
+
+def _join(display: str, name: str) -> str:
+    # Locations show the path as the user gave it, joined with the file name.
+    return display.rstrip("/\\") + "/" + name if display else name
+
+
+def _open_path(path: Path, display: str, format: str | None) -> OpenSource:
+    if path.is_dir():
+        files = {item.name: item for item in path.iterdir() if item.is_file()}
+        members = {
+            name: Member.of_path(file, _join(display, name))
+            for name, file in files.items()
+        }
+        return _folder(members, display)
+    if not path.exists():
+        raise DatasetReadError(f"{display}: no such file or directory", source=display)
+    kind = (format or path.suffix.lower().removeprefix(".")) or "(no suffix)"
+    if kind == _ZIP:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise DatasetReadError(
+                f"{display}: not a readable zip archive ({error})", source=display
+            ) from None
+        return _zip(archive, display, [archive.close])
+    document = formats().get(kind)
+    if document is not None and not document.per_table:
+        member = Member.of_path(path, display)
+        return OpenSource(display, "document", document, {"": member})
+    if document is not None:
+        raise DatasetReadError(
+            f"{display}: a single table file; give the folder that holds it, or read "
+            "it with iter_records(path, Model)",
+            source=display,
+        )
+    raise DatasetReadError(
+        f"{display}: unknown dataset format {path.suffix.lower() or '(no suffix)'!r}; "
+        "expected a folder of .csv or .jsonl files, a .json document, an .xlsx "
+        "workbook or a .zip of a folder",
+        source=display,
+    )
+
+
+def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
+    """A folder (or zip archive) of table files, of one per-table format."""
+    found: dict[str, dict[str, Member]] = {}
+    for fmt in formats().values():
+        if not fmt.per_table:
+            continue
+        tables = {
+            table: members[f"{table}{fmt.suffix}"]
+            for table in TABLES
+            if f"{table}{fmt.suffix}" in members
+        }
+        if tables:
+            found[fmt.name] = tables
+    if len(found) > 1:
+        kinds = " and ".join(f".{name}" for name in found)
+        raise DatasetReadError(
+            f"{display}: holds both {kinds} table files; keep one layout",
+            source=display,
+        )
+    if not found:
+        expected = ", ".join(f"{table}.csv" for table in TABLES)
+        raise DatasetReadError(
+            f"{display}: no dataset tables found (expected files such as {expected},"
+            " or the same names with .jsonl)",
+            source=display,
+        )
+    ((name, tables),) = found.items()
+    return OpenSource(display, "folder", format_named(name), tables)
+
+
+def _zip(
+    archive: zipfile.ZipFile, display: str, close: list[Callable[[], None]]
+) -> OpenSource:
+    """A zip of a folder: its table files at the root, or in its one top folder."""
+    try:
+        infos = archive.infolist()
+        for info in infos:
+            _check_member(info, display)
+        files = [info for info in infos if not info.is_dir()]
+        roots = {PurePosixPath(info.filename).parts[0] for info in files}
+        prefix = ""
+        if not any("/" not in info.filename for info in files) and len(roots) == 1:
+            prefix = f"{roots.pop()}/"
+        members = {
+            info.filename.removeprefix(prefix): Member(
+                _join(display, info.filename), _zip_opener(archive, info)
+            )
+            for info in files
+            if info.filename.startswith(prefix)
+            and "/" not in info.filename.removeprefix(prefix)
+        }
+        opened = _folder(members, display)
+    except BaseException:
+        for closing in close:
+            closing()
+        raise
+    opened._close.extend(close)  # noqa: SLF001 - handed over to the source that uses it
+    return opened
+
+
+def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+    return lambda: archive.open(info)
+
+
+def _check_member(info: zipfile.ZipInfo, display: str) -> None:
+    """Refuse members that could not be extracted safely, or inflate without bound.
+
+    Raises:
+        DatasetReadError: An absolute path, a path out of the archive (`..`), or a
+            compression ratio above `MAX_ZIP_RATIO`.
+    """
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        problem = f"member {name!r} has an absolute path"
+    elif ".." in parts:
+        problem = f"member {name!r} points outside the archive"
+    elif info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) and (
+        info.file_size > 1 << 20
+    ):
+        problem = (
+            f"member {name!r} would inflate {info.file_size:,} bytes from "
+            f"{info.compress_size:,} (more than {MAX_ZIP_RATIO:,} times): a zip bomb?"
+        )
+    else:
+        return
+    raise DatasetReadError(
+        f"{display}: refused: {problem}; nothing in it was read", source=display
+    )
+
+
+def _open_file_object(stream: Any, display: str, format: str | None) -> OpenSource:
+    """A binary file object: held in memory, or spooled to a temporary file."""
+    head = stream.read(_IN_MEMORY + 1)
+    if not isinstance(head, bytes):
+        msg = f"{display}: a dataset stream must be binary (opened with 'rb')"
+        raise TypeError(msg)
+    if len(head) <= _IN_MEMORY:
+        return _open_stream(lambda: io.BytesIO(head), head[:4096], display, format, [])
+    spool = tempfile.NamedTemporaryFile(suffix=".clusterkit", delete=False)  # noqa: SIM115 - closed with the source
+    with spool:
+        spool.write(head)
+        shutil.copyfileobj(stream, spool)
+    path = Path(spool.name)
+    return _open_stream(
+        lambda: path.open("rb"),
+        head[:4096],
+        display,
+        format,
+        [lambda: path.unlink(missing_ok=True)],
+    )
+
+
+def _open_stream(
+    opener: Callable[[], IO[bytes]],
+    head: bytes,
+    display: str,
+    format: str | None,
+    close: list[Callable[[], None]],
+) -> OpenSource:
+    """Bytes of a document or a zip of a folder, told apart by their start."""
+    kind = format or _sniff(head)
+    if kind == _ZIP:
+        try:
+            archive = zipfile.ZipFile(opener())
+        except zipfile.BadZipFile as error:
+            for closing in close:
+                closing()
+            raise DatasetReadError(
+                f"{display}: not a readable zip archive ({error})", source=display
+            ) from None
+        if format is None and _WORKBOOK in archive.namelist():
+            # A workbook is a zip archive too: read it as one.
+            archive.close()
+            kind = Layout.XLSX.value
+        else:
+            return _zip(archive, display, [archive.close, *close])
+    document = formats().get(kind or "")
+    if document is None or document.per_table:
+        for closing in close:
+            closing()
+        told = (
+            f"format {format!r} is not a document format"
+            if format
+            else "cannot tell its format from its first bytes"
+        )
+        raise DatasetReadError(
+            f"{display}: {told}; give format='json', 'xlsx' or 'zip'", source=display
+        )
+    return OpenSource(
+        display, "document", document, {"": Member(display, opener)}, close=close
+    )
+
+
+_WORKBOOK = "xl/workbook.xml"
+
+
+def _sniff(head: bytes) -> str | None:
+    if head.startswith(b"PK\x03\x04"):
+        return _ZIP
+    for fmt in formats().values():
+        if fmt.sniff is not None and fmt.sniff(head):
+            return fmt.name
+    return None
+
+
+def unreadable(report: Reporter, display: str, error: DatasetReadError) -> None:
+    """Report a source that cannot be opened (`CK-FILE-001`)."""
+    location = error.location or Location(file=display)
+    report(UNREADABLE, location, str(error))

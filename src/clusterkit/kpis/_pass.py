@@ -1,0 +1,86 @@
+"""Private: one pass over a source — the validator's checks and the KPI tallies together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from clusterkit._scan import Shard
+from clusterkit.io import Source
+from clusterkit.kpis._gather import Facts, Gather
+from clusterkit.kpis._scope import Scope
+from clusterkit.kpis._tally import Tally
+from clusterkit.models import TABLES
+from clusterkit.report import CATALOGUE, Report, Severity
+from clusterkit.rules import Options, run_checks
+
+__all__ = ["TABLE_ORDER", "ErrorCounts", "Pass", "gating_options", "run_pass"]
+
+# The small tables first, as the validator reads them, then activities.
+TABLE_ORDER = tuple(TABLES)
+
+# Rules that a file must pass to be read at all: the read stage. Without
+# validation these still leave out what cannot be read as a record.
+_READ_STAGE = tuple(
+    rule.id
+    for rule in CATALOGUE.values()
+    if rule.stage == "read" and rule.severity is Severity.ERROR and rule.default
+)
+
+
+def gating_options(*, validate: bool, as_of: dt.date | None) -> Options:
+    """The validator's options for the KPI gate: every error rule, or the read stage."""
+    rules = (
+        tuple(
+            rule.id
+            for rule in CATALOGUE.values()
+            if rule.severity is Severity.ERROR and rule.default
+        )
+        if validate
+        else _READ_STAGE
+    )
+    return Options(
+        as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+        select=rules,
+        max_findings=1_000,
+    )
+
+
+ErrorCounts = dict[tuple[str | None, str, bool], int]
+"""Error findings by (table, rule, whether they point at a row)."""
+
+
+@attrs.define
+class Pass:
+    """What one pass over a source gave.
+
+    `digests` holds the digests of the activity ids read, to find ids
+    repeated across shards.
+    """
+
+    facts: Facts
+    tally: Tally
+    report: Report
+    errors: ErrorCounts
+    digests: set[int]
+
+
+def run_pass(
+    source: Source,
+    scope: Scope,
+    options: Options,
+    shard: Shard | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Pass:
+    """Validate and gather one source (or one shard of it) in one pass."""
+    gather = Gather(scope, progress)
+    report, context = run_checks(source, options=options, on_batch=gather, shard=shard)
+    facts = gather.facts(context.error_rows or {})
+    log = context.keys.get("activities")
+    digests = set() if log is None else log.seen
+    return Pass(facts, gather.tally, report, dict(context.error_counts), digests)
+
+
