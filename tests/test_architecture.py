@@ -14,20 +14,22 @@ PACKAGE = Path(clusterkit.__file__).parent
 RANKS = {
     "errors": 0,
     "values": 1,
-    "report": 1,
+    "render": 1,
+    "report": 2,
     "countries": 2,
     "models": 3,
     "reference": 4,
     "schema": 4,
     "io": 5,
-    "rules": 6,
-    "kpis": 6,
-    "testing": 7,
-    "cli": 8,
-    "__main__": 8,
-    "__init__": 8,
+    "_scan": 6,
+    "rules": 7,
+    "kpis": 7,
+    "testing": 8,
+    "cli": 9,
+    "__main__": 9,
+    "__init__": 9,
 }
-LEAVES = {"_dates", "_reference_data", "_version"}
+LEAVES = {"_dates", "_hints", "_reference_data", "_version"}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 

@@ -24,9 +24,9 @@ from clusterkit.io import (
     iter_raw_rows,
     load_dataset,
 )
-from clusterkit.io import _json as json_module
-from clusterkit.io._csv import write_csv_table
-from clusterkit.io._jsonl import write_jsonl_table
+from clusterkit.io import Member
+from clusterkit.io._formats import csv_files, jsonl_files
+from clusterkit.io._formats import json_document as json_module
 from clusterkit.values import Location
 from conftest import write
 
@@ -276,24 +276,13 @@ class TestCsv:
         write(tmp_path / "smes.csv", "id,name,country\n")
         rows = iter_raw_rows(tmp_path)
         assert list(rows) == []
+        member = Member.of_path(tmp_path / "clusters.csv", "clusters.csv")
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(
-                ck.io._csv.read_csv_table(
-                    tmp_path / "clusters.csv", "clusters", "clusters.csv"
-                )
-            )
+            list(csv_files.read_rows(member, "clusters"))
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(
-                ck.io._jsonl.read_jsonl_table(
-                    tmp_path / "clusters.csv", "clusters", "clusters.csv"
-                )
-            )
+            list(jsonl_files.read_rows(member, "clusters"))
         with pytest.raises(ck.DatasetReadError, match="cannot open"):
-            list(
-                json_module.read_json_document(
-                    tmp_path / "clusters.csv", "clusters.csv"
-                )
-            )
+            list(json_module.read_rows(member, None))
 
 
 class TestLayouts:
@@ -614,8 +603,8 @@ class TestStreaming:
                 targets=ds.targets,
             )
         )
-        write_csv_table(folder / "activities.csv", "activities", activities)
-        write_jsonl_table(folder / "activities.jsonl", activities)
+        csv_files.write_table(folder / "activities.csv", "activities", activities)
+        jsonl_files.write_table(folder / "activities.jsonl", "activities", activities)
         lines = (folder / "activities.jsonl").read_text(encoding="utf-8").splitlines()
         write(folder / "doc.json", '{"activities": [\n' + ",\n".join(lines) + "\n]}\n")
         return {

@@ -27,12 +27,14 @@ from typing import Any
 import pytest
 
 import clusterkit as ck
-from clusterkit.io._jsonl import iter_jsonl_lines
-from clusterkit.kpis import _shards
-from clusterkit.kpis._compute import Pass, finish, gating_options, run_pass
+from clusterkit._scan import Shard, split_csv, split_jsonl
+from clusterkit.io import Member
+from clusterkit.io._formats import jsonl_files
+from clusterkit.kpis import _parallel as _shards
+from clusterkit.kpis._aggregate import finish
+from clusterkit.kpis._pass import Pass, gating_options, run_pass
 from clusterkit.kpis._scope import Scope
-from clusterkit.rules._context import Options, Shard
-from clusterkit.rules._engine import scan
+from clusterkit.rules import Options, run_checks
 from clusterkit.testing import generate_dataset
 
 AS_OF = dt.date(2026, 1, 1)
@@ -41,8 +43,8 @@ INVALID_FK = Path(__file__).parent / "data" / "invalid" / "CK-FK-001"
 SMALL_PART = 16 * 1024
 OPTIONS = gating_options(validate=True, as_of=AS_OF)
 
-real_split_csv = _shards.split_csv
-real_split_jsonl = _shards.split_jsonl
+real_split_csv = split_csv
+real_split_jsonl = split_jsonl
 
 
 # ---------------------------------------------------------------- data
@@ -165,7 +167,7 @@ def test_split_into_fewer_parts_than_asked_when_small(sharded: Path) -> None:
 def test_tiny_and_empty_files_are_not_split(tmp_path: Path) -> None:
     """Below 4 MiB a file is read in one process."""
     assert real_split_csv(BASE / "activities.csv", 8) == []
-    assert _shards.MIN_SHARD_BYTES == 4 << 20
+    assert ck._scan.MIN_SHARD_BYTES == 4 << 20
     empty = tmp_path / "activities.csv"
     empty.write_bytes(b"")
     assert real_split_csv(empty, 2, min_bytes=1) == []
@@ -361,7 +363,7 @@ def test_a_csv_folder_without_activities(tmp_path: Path, pids: Path) -> None:
 
 def test_the_real_threshold_keeps_small_files_whole(sharded: Path, pids: Path) -> None:
     """Without the patch, a file below 4 MiB is not shared."""
-    assert (sharded / "activities.csv").stat().st_size < _shards.MIN_SHARD_BYTES
+    assert (sharded / "activities.csv").stat().st_size < ck._scan.MIN_SHARD_BYTES
     assert compute(sharded, jobs=4) == compute(sharded)
     assert processes(pids) == []
 
@@ -513,18 +515,15 @@ def test_a_shard_reads_only_its_byte_range(tmp_path: Path) -> None:
     def on_batch(batch: Any, context: Any) -> None:
         seen.setdefault(batch.table, []).extend(batch.numbers)
 
-    def prepare(context: Any) -> None:
-        context.shard = shard
-
-    scan(folder, options=OPTIONS, on_batch=on_batch, prepare=prepare)
+    run_checks(folder, options=OPTIONS, on_batch=on_batch, shard=shard)
     assert seen["activities"] == [5, 6]
     assert seen["clusters"] == list(range(2, 10))
 
 
-def test_scan_without_prepare_sees_every_batch() -> None:
-    """`rules.scan` without `prepare` reads everything and records error rows."""
+def test_run_checks_sees_every_batch() -> None:
+    """`rules.run_checks` without a shard reads everything and records error rows."""
     seen: list[str] = []
-    report, context = scan(
+    report, context = run_checks(
         INVALID_FK, options=OPTIONS, on_batch=lambda batch, _: seen.append(batch.table)
     )
     assert "activities" in seen
@@ -614,12 +613,23 @@ def test_jsonl_lines_of_a_byte_range(tmp_path: Path) -> None:
     lines = [b'{"id": "A1"}\n', b"\n", b'{"id": "A2"}\n', b'{"id": "A3"}\n']
     file.write_bytes(b"\xef\xbb\xbf" + b"".join(lines))
     cut = 3 + len(lines[0]) + len(lines[1])
-    first = list(iter_jsonl_lines(file, "a.jsonl", (0, cut, 1)))
-    second = list(iter_jsonl_lines(file, "a.jsonl", (cut, file.stat().st_size, 3)))
-    assert [(text, where.line) for text, where in first] == [('{"id": "A1"}\n', 1)]
-    assert [(text, where.line) for text, where in second] == [
-        ('{"id": "A2"}\n', 3),
-        ('{"id": "A3"}\n', 4),
-    ]
-    whole = [(text, where.line) for text, where in iter_jsonl_lines(file, "a.jsonl")]
-    assert whole == [(text, where.line) for text, where in first + second]
+    member = Member.of_path(file, "a.jsonl")
+    problems: list[object] = []
+
+    def ids(span: tuple[int, int, int] | None) -> list[tuple[str, int]]:
+        return [
+            (key, number)
+            for chunk in jsonl_files.read_chunks(
+                member, "activities", lambda *args, **_: problems.append(args), span
+            )
+            for key, number in zip(chunk.cells["id"], chunk.numbers, strict=True)
+        ]
+
+    first = ids((0, cut, 1))
+    second = ids((cut, file.stat().st_size, 3))
+    assert first == [("A1", 1)]
+    assert second == [("A2", 3), ("A3", 4)]
+    assert ids(None) == first + second
+    assert problems == []
+
+

@@ -333,7 +333,7 @@ class TestSizeClass:
 
     def test_large_cannot_be_declared(self) -> None:
         """A declared class must be an SME class."""
-        assert errors_of(ck.SME, size_class="large") == [("size_class", "value_error")]
+        assert errors_of(ck.SME, size_class="large") == [("size_class", "sme_size_class")]
         assert errors_of(ck.SME, turnover_eur="-5") == [
             ("turnover_eur", "greater_than_equal")
         ]
@@ -345,7 +345,7 @@ class TestCluster:
     def test_members_total_bounds_sme_members(self) -> None:
         """More SME members than members in total is refused."""
         assert errors_of(ck.Cluster, members_total=10, sme_members=11) == [
-            ("", "value_error")
+            ("", "invariant")
         ]
         assert (
             ck.Cluster.model_validate(

@@ -26,11 +26,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import clusterkit as ck
-from clusterkit.io._csv import flat_cell
-from clusterkit.io._rows import cell_to_input, given_values, is_flat_field, render
+from clusterkit.io import required_fields
+from clusterkit.io._rows import (
+    cell_to_input,
+    flat_cell,
+    given_values,
+    is_flat_field,
+    render,
+)
 from clusterkit.models import TABLES
 from clusterkit.rules import CATALOGUE
-from clusterkit.rules._cells import REQUIRED
 from conftest import write
 
 AS_OF = dt.date(2026, 1, 1)
@@ -1098,4 +1103,4 @@ def test_the_read_errors_are_read_stage_errors() -> None:
     }
     assert read_errors - STRUCTURE_RULES == READ_ERRORS
     assert read_stage >= STRUCTURE_RULES
-    assert set(REQUIRED["activities"]) == {"id", "partnership", "type", "start"}
+    assert set(required_fields("activities")) == {"id", "partnership", "type", "start"}

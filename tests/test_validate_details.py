@@ -16,7 +16,9 @@ import pytest
 
 import clusterkit as ck
 from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
-from clusterkit.rules import _cells, _context, _read
+from clusterkit._scan import _cells, _verdicts
+from clusterkit.io import _chunk
+from clusterkit.rules import CATALOGUE, _context
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
@@ -80,7 +82,7 @@ def test_a_json_document_array_of_many_rows_is_read_in_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Batches after the first keep counting rows: pointers stay right."""
-    monkeypatch.setattr(_read, "BATCH_ROWS", 2)
+    monkeypatch.setattr(_chunk, "BATCH_ROWS", 2)
     document = tmp_path / "d.json"
     ck.dump_dataset(ck.load_dataset(BASE), document)
     data = json.loads(document.read_text(encoding="utf-8"))
@@ -145,9 +147,9 @@ def test_bounded_memories_give_the_same_findings(
     case = DATA / "invalid" / "CK-GEO-002"
     expected = found(ck.validate(case, as_of=AS_OF))
     monkeypatch.setattr(_cells, "_CACHE_LIMIT", 0)
-    monkeypatch.setattr(_context, "_VERDICT_LIMIT", 0)
+    monkeypatch.setattr(_verdicts, "_LIMIT", 0)
     monkeypatch.setattr(_context, "_TEXT_LIMIT", 0)
-    monkeypatch.setattr(_read, "BATCH_ROWS", 1)
+    monkeypatch.setattr(_chunk, "BATCH_ROWS", 1)
     del tmp_path
     assert found(ck.validate(case, as_of=AS_OF)) == expected
 
@@ -181,23 +183,19 @@ def test_files_that_cannot_be_opened(
 ) -> None:
     """A table file that cannot be opened or read is CK-FILE-001, the others are read."""
     folder = copy_base(tmp_path)
-    real_access, real_open = os.access, Path.open
-
-    def no_access(path: object, mode: int) -> bool:
-        return not str(path).endswith("targets.csv") and real_access(path, mode)  # type: ignore[arg-type] # os.access takes paths
+    real_open = Path.open
 
     def refuse(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "smes.csv":
+        if self.name in {"smes.csv", "targets.csv"}:
             raise PermissionError(13, "Permission denied")
         return real_open(self, *args, **kwargs)  # type: ignore[call-overload] # passed through as given
 
-    monkeypatch.setattr(os, "access", no_access)
     monkeypatch.setattr(Path, "open", refuse)
     report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
     messages = sorted(f.message for f in report.findings)
     assert messages == [
         f"{folder}/smes.csv: cannot open: Permission denied",
-        f"{folder}/targets.csv: cannot be read (permission denied)",
+        f"{folder}/targets.csv: cannot open: Permission denied",
     ]
 
 
@@ -253,10 +251,12 @@ def test_raise_without_kept_findings_names_the_counts() -> None:
 
 def test_checks_register_only_where_they_can_run() -> None:
     """A rows check needs its table; a rule checked while reading takes no check."""
-    with pytest.raises(ValueError, match="needs its table"):
-        check("CK-FK-001")(_nothing)
+    with pytest.raises(ValueError, match="needs one of its tables"):
+        check(CATALOGUE["CK-FK-001"])(_nothing)
+    with pytest.raises(ValueError, match="needs one of its tables"):
+        check(CATALOGUE["CK-FK-001"], "smes")(_nothing)
     with pytest.raises(ValueError, match="checked while reading"):
-        check("CK-TYPE-001", table="activities")(_nothing)
+        check(CATALOGUE["CK-TYPE-001"], "activities")(_nothing)
 
 
 def _nothing(*_: object) -> None:
@@ -406,7 +406,7 @@ def test_more_sme_members_than_members(tmp_path: Path) -> None:
 
 def test_a_duplicate_far_from_its_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only batches where a key repeats are looked at again; the duplicate is found."""
-    monkeypatch.setattr(_read, "BATCH_ROWS", 2)
+    monkeypatch.setattr(_chunk, "BATCH_ROWS", 2)
     report = ck.validate(DATA / "invalid" / "CK-PK-001", as_of=AS_OF, select=["CK-PK"])
     assert found(report) == [("CK-PK-001", None, 8, "id")]
     assert report.findings[0].related[0].line == 6

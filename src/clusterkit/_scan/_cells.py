@@ -229,10 +229,9 @@ class FieldCheck:
                 if item in troubled
             }
         # Typed values are remembered by (type, value): True and 1 differ here.
+        missing = (None, _MISSING if self.required else _NO_PROBLEMS)
         results = {
-            item: (None, _NO_PROBLEMS)
-            if item is None
-            else self._remembered((key, item), item)
+            item: missing if item is None else self._remembered((key, item), item)
             for item in distinct
         }
         parsed_of = {item: result[0] for item, result in results.items()}

@@ -187,7 +187,6 @@ def _ambiguous_country(raw: Any, candidates: str) -> CellProblem:
 _NO_PROBLEMS: tuple[CellProblem, ...] = ()
 
 
-@functools.lru_cache(maxsize=4096)
 def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
     """The ISO code of one country cell and its problems (code `None` if not a country).
 
@@ -201,8 +200,13 @@ def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
                 expected="a country name or ISO 3166-1 code",
             ),
         )
+    return _country(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _country(raw: str | int) -> tuple[str | None, tuple[CellProblem, ...]]:
     try:
-        country = normalise_country(str(raw) if isinstance(raw, int) else raw)
+        country = normalise_country(raw)  # type: ignore[arg-type] # numeric codes too
     except AmbiguousCountryError as error:
         return None, (_ambiguous_country(raw, ", ".join(error.candidates)),)
     except CountryError as error:

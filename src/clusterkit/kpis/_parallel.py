@@ -20,7 +20,7 @@ import attrs
 
 from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.errors import DatasetReadError
-from clusterkit.io import Layout, detect_layout
+from clusterkit.io import UNREADABLE, Layout, detect_layout
 from clusterkit.kpis._gather import Facts
 from clusterkit.kpis._pass import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._scope import Scope
@@ -49,6 +49,8 @@ def _run_part(path: Path, scope: Scope, options: Options, shard: Shard) -> _Part
         # The part does not read cleanly: one process reads the file and
         # reports where.
         return _Part(clean=False)
+    if any(rule == UNREADABLE.id for _, rule, _ in outcome.errors):
+        return _Part(clean=False)  # likewise, for a reader that reports it
     digests = array.array("Q", outcome.digests).tobytes()
     outcome.digests = set()
     return _Part(clean=True, outcome=outcome, digests=digests)

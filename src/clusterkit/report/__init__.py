@@ -8,6 +8,11 @@ A `Rule` describes one rule of the catalogue: its id, severity, title and
 explanation; the checks that find its problems are registered in `clusterkit.rules`.
 """
 
+from clusterkit.report._explanation import (
+    Explanation,
+    load_explanation,
+    parse_explanation,
+)
 from clusterkit.report._finding import (
     REPORT_VERSION,
     Entity,
@@ -24,6 +29,7 @@ __all__ = [
     "CATALOGUE",
     "REPORT_VERSION",
     "Entity",
+    "Explanation",
     "Finding",
     "Report",
     "Rule",
@@ -32,5 +38,7 @@ __all__ = [
     "Summary",
     "finding_json",
     "fingerprint",
+    "load_explanation",
     "location_dict",
+    "parse_explanation",
 ]

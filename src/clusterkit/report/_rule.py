@@ -14,6 +14,7 @@ from typing import Literal
 
 import attrs
 
+from clusterkit.report._explanation import Explanation, load_explanation
 from clusterkit.report._finding import Severity
 
 __all__ = ["CATALOGUE", "Rule", "Stage"]
@@ -68,6 +69,20 @@ class Rule:
     def family(self) -> str:
         """The family prefix, e.g. `CK-GEO` for `CK-GEO-001`."""
         return self.id.rsplit("-", 1)[0]
+
+    @property
+    def explanation(self) -> Explanation:
+        """What the rule means, a failing example and how to fix it.
+
+        Read from the rule's file in the package (`data/rules/<RULE>.md`) on
+        first use.
+
+        Added in version 0.2.0.
+
+        Raises:
+            ValueError: The rule's file is malformed.
+        """
+        return load_explanation(self.id)
 
     def __str__(self) -> str:
         return self.id
