@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 import clusterkit as ck
 from clusterkit import cli
+from clusterkit.cli import _schema
 from clusterkit.io import dump_dataset, load_dataset
 from conftest import write
 
@@ -146,7 +148,7 @@ def test_internal_errors_exit_3(
     def broken(table: str | None) -> dict[str, object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "json_schema", broken)
+    monkeypatch.setattr(_schema, "json_schema", broken)
     code, _, err = run(capsys, "schema")
     assert code == 3
     assert err.count("\n") == 1
@@ -161,7 +163,7 @@ def test_closed_pipe_is_not_an_error(
     def closed(data: object, out: object) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr(cli, "_print_json", closed)
+    monkeypatch.setattr(_schema, "print_json", closed)
     real_stdout = sys.stdout
     try:
         assert run(capsys, "schema")[0] == 0
@@ -275,3 +277,77 @@ def test_convert_with_eu_codes(
     assert ",EL," in text
     assert ",UK," in text
     assert load_dataset(tmp_path / "out") == ds
+
+
+CLI_PACKAGE = Path(cli.__file__).parent
+# Private modules of other clusterkit packages that a CLI module may import, each
+# by name and with its reason. Nothing else private: the CLI is a client of the API.
+PRIVATE_IMPORTS_ALLOWED = {
+    # The validate output formats; another change makes them public, and then
+    # this entry goes.
+    ("_validate.py", "clusterkit.rules._formats"),
+}
+
+
+def private_part(name: str) -> str | None:
+    """`clusterkit.x._y.z` -> `clusterkit.x._y`: up to the first private part, if any."""
+    parts = name.split(".")
+    for end, part in enumerate(parts[1:], 2):
+        if part.startswith("_") and not part.endswith("__"):  # dunders are public
+            return ".".join(parts[:end])
+    return None
+
+
+def private_imports(tree: ast.Module) -> set[str]:
+    """The private clusterkit modules and names a CLI module imports, but its own."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            # A relative import is resolved from clusterkit.cli, where the modules are.
+            base = ["clusterkit", "cli"][: 3 - node.level] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            private = private_part(name)
+            own = name.split(".")[:2] == ["clusterkit", "cli"]
+            if name.startswith("clusterkit.") and private and not own:
+                found.add(private)
+    return found
+
+
+def test_the_cli_imports_only_public_api() -> None:
+    """No CLI module imports a private module of another package, but the allowed."""
+    modules = sorted(CLI_PACKAGE.glob("*.py"))
+    assert len(modules) >= 8
+    found = {
+        (path.name, name)
+        for path in modules
+        for name in private_imports(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert found - PRIVATE_IMPORTS_ALLOWED == set(), "private imports in the CLI"
+    assert PRIVATE_IMPORTS_ALLOWED - found == set(), "stale allow-list entry: remove it"
+
+
+def test_the_private_import_check_sees_imports() -> None:
+    """Private modules and names are found in every form; public and own ones are not."""
+    source = (
+        "import clusterkit.io._csv\n"
+        "from clusterkit.rules._formats import FORMATS\n"
+        "from clusterkit.kpis import _compute\n"
+        "from clusterkit import _dates, __version__, countries\n"
+        "from clusterkit.countries import country_status\n"
+        "from clusterkit.cli._common import count\n"
+        "from . import _schema\n"
+        "from .._version import VERSION\n"
+        "import json, clusterkit\n"
+    )
+    assert private_imports(ast.parse(source)) == {
+        "clusterkit.io._csv",
+        "clusterkit.rules._formats",
+        "clusterkit.kpis._compute",
+        "clusterkit._dates",
+        "clusterkit._version",
+    }

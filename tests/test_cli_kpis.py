@@ -15,6 +15,7 @@ import pytest
 
 import clusterkit as ck
 from clusterkit import cli, kpis
+from clusterkit.cli import _common, _kpis
 from clusterkit.io import example_path
 
 DATA = Path(__file__).parent / "data"
@@ -349,7 +350,7 @@ def test_an_internal_error_is_one_line_and_exit_3(
     def broken(*args: Any, **kwargs: Any) -> ck.KPIResult:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "compute_kpis", broken)
+    monkeypatch.setattr(_kpis, "compute_kpis", broken)
     code, out, err = run(capsys, "--example")
     assert (code, out) == (3, "")
     assert err.startswith("clusterkit: internal error: RuntimeError: boom; ")
@@ -370,7 +371,7 @@ def test_progress_on_a_terminal(
     terminal = _Terminal()
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(_common, "PROGRESS_EVERY", 0.0)
     assert cli.main(["kpis", str(BASE), "--format", "json", *AS_OF_ARGS]) == 0
     shown = terminal.getvalue()
     assert "\rreading " in shown

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clusterkit import cli
+from clusterkit.cli import _common
 from clusterkit.rules import CATALOGUE
 
 DATA = Path(__file__).parent / "data"
@@ -480,7 +481,7 @@ def test_progress_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(_common, "PROGRESS_EVERY", 0.0)
     base = str(Path(__file__).parent / "data" / "valid" / "base")
     assert cli.main(["validate", base, "--as-of", "2026-01-01"]) == 0
     shown = terminal.getvalue()
@@ -502,7 +503,7 @@ def test_no_progress_in_ci_or_pipes(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_progress_is_throttled() -> None:
     """Progress is written at most every half second."""
     terminal = _Terminal()
-    progress = cli._Progress(terminal)
+    progress = _common.Progress(terminal)
     progress("a.csv", 1000)
     progress("a.csv", 2000)
     assert terminal.getvalue() == "\rreading a.csv: 1,000 rows"
@@ -513,5 +514,5 @@ def test_progress_is_throttled() -> None:
 def test_no_progress_line_nothing_to_clear() -> None:
     """A run too short to show progress leaves stderr untouched."""
     terminal = _Terminal()
-    cli._Progress(terminal).done()
+    _common.Progress(terminal).done()
     assert terminal.getvalue() == ""

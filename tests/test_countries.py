@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gettext
 import json
 from pathlib import Path
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 import clusterkit as ck
-from clusterkit.countries import Country, CountryCode, _names, normalise_country
+from clusterkit.countries import (
+    Country,
+    CountryCode,
+    CountryStatus,
+    _names,
+    country_status,
+    normalise_country,
+)
 from clusterkit.countries import _normalise as normalise_module
 from clusterkit.countries._names import EU_LANGUAGES, fold
 from clusterkit.errors import AmbiguousCountryError, CountryError
@@ -394,3 +402,94 @@ def test_country_field_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     assert _Row(country="Deutschland").country == "DE"
     assert _Row(country="Frankreich").country == "FR"
     assert _pydantic._CODES == {"Frankreich": "FR"}
+
+
+class TestCountryStatus:
+    """`country_status`: a value's country and its classifications, never raising."""
+
+    ON = dt.date(2019, 6, 1)
+
+    def test_known(self) -> None:
+        """A known value holds its country and every classification on the day."""
+        status = country_status("EL", on=self.ON)
+        assert status == CountryStatus(
+            "EL",
+            self.ON,
+            "COSME",
+            country=normalise_country("GR"),
+            eu_member=True,
+            programme_participant=True,
+            third_country_non_programme=False,
+            third_country_beyond_europe=False,
+        )
+        assert status.ok
+        assert (status.error, status.message, status.candidates) == (None, None, ())
+
+    def test_known_under_another_programme(self) -> None:
+        """The programme decides participation and the third-country rules."""
+        on = dt.date(2021, 3, 1)
+        assert country_status("UK", on=on).programme_participant is False
+        switzerland = country_status("Switzerland", on=on, programme="SMP")
+        assert switzerland.programme == "SMP"
+        assert switzerland.third_country_non_programme is True
+        assert switzerland.third_country_beyond_europe is False
+
+    def test_ambiguous(self) -> None:
+        """An ambiguous value holds the error and its candidates, and no country."""
+        status = country_status("Korea", on=self.ON)
+        assert not status.ok
+        assert status.country is None
+        assert status.eu_member is None
+        assert (status.error, status.candidates) == ("ambiguous", ("KP", "KR"))
+        assert status.message == "'Korea' could be several countries: KP, KR"
+
+    def test_unknown(self) -> None:
+        """An unknown value holds the error, its message and no candidates."""
+        status = country_status("Atlantis", on=self.ON)
+        assert (status.ok, status.error, status.candidates) == (False, "unknown", ())
+        assert status.message is not None
+        assert status.message.startswith("'Atlantis' is not a known country")
+
+    def test_unknown_programme_raises(self) -> None:
+        """A programme that does not exist is a mistake of the caller: it raises."""
+        with pytest.raises(ValueError, match="unknown programme 'H2020'"):
+            country_status("Atlantis", on=self.ON, programme="H2020")
+
+    def test_to_dict_of_a_country(self) -> None:
+        """`to_dict` of a country: its codes, each classification and no error."""
+        assert country_status("U.S.A.", on=self.ON).to_dict() == {
+            "input": "U.S.A.",
+            "country": {
+                "alpha2": "US",
+                "alpha3": "USA",
+                "numeric": "840",
+                "name": "United States",
+                "eu_code": "US",
+            },
+            "eu_member": False,
+            "programme_participant": False,
+            "third_country": {"non-programme": True, "beyond-europe": True},
+            "error": None,
+        }
+
+    def test_to_dict_of_an_error(self) -> None:
+        """`to_dict` of a value that is not one country: only input, country and error."""
+        assert country_status("Korea", on=self.ON).to_dict() == {
+            "input": "Korea",
+            "country": None,
+            "error": {
+                "type": "ambiguous",
+                "message": "'Korea' could be several countries: KP, KR",
+                "candidates": ["KP", "KR"],
+            },
+        }
+        unknown = country_status("Atlantis", on=self.ON).to_dict()
+        assert list(unknown) == ["input", "country", "error"]
+        assert unknown["error"]["type"] == "unknown"
+        assert unknown["error"]["candidates"] == []
+
+    def test_to_dict_is_json(self) -> None:
+        """`to_dict` gives data that JSON round-trips unchanged."""
+        for value in ("Deutschland", "Korea", "Atlantis", "Kosovo"):
+            data = country_status(value, on=self.ON).to_dict()
+            assert json.loads(json.dumps(data)) == data

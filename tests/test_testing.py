@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import importlib
+import json
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,6 +17,15 @@ from hypothesis import given
 import clusterkit as ck
 from clusterkit import testing
 from clusterkit.models import COUNTERS
+from clusterkit.testing import _generator_data
+
+GENERATOR_DATA = Path(ck.__file__).parent / "data" / "generator"
+# SHA-256 of the generator's output, recorded with the code that held its tables in
+# Python, before they became data files: benchmarks, the bundled example and users'
+# tests depend on the exact output, so a change must be deliberate. After one,
+# recompute them as the test below does (and rebuild the example).
+DATASET_SEED_11 = "622d71f5afa890caa451287fcdc5b994090b32148f67fb2c865433364f6332ee"
+ACTIVITIES_SEED_11 = "16c97342f358d0979023eb48b31513c902f5fc0ec85a205ab0bf39287c3769ed"
 
 
 @given(testing.datasets())
@@ -37,6 +51,88 @@ def test_generator_is_deterministic() -> None:
     assert testing.generate_dataset(seed=7, activities=40) != testing.generate_dataset(
         seed=8, activities=40
     )
+
+
+def sha256(text: str) -> str:
+    """The SHA-256 hex digest of `text` in UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_generator_output_is_pinned() -> None:
+    """The seeded output is exactly the recorded one, as bench/_dataset.py uses it."""
+    assert sha256(testing.generate_dataset(seed=11).model_dump_json()) == (
+        DATASET_SEED_11
+    )
+    base = testing.generate_dataset(seed=11, activities=0)
+    rows = testing.iter_generated_activities(
+        seed=11,
+        count=200,
+        partnerships=base.partnerships,
+        smes=base.smes,
+        targets=base.targets,
+    )
+    assert sha256("\n".join(row.model_dump_json() for row in rows)) == (
+        ACTIVITIES_SEED_11
+    )
+
+
+def test_generator_tables_are_read_on_first_use() -> None:
+    """Importing the generator reads no data file; its first use reads them once."""
+    script = """
+import json, sys
+opened = []
+sys.addaudithook(
+    lambda event, args: opened.append(str(args[0]))
+    if event == "open" and "generator" in str(args[0]) and str(args[0]).endswith(".csv")
+    else None
+)
+import clusterkit.testing._generator
+from clusterkit.testing._generator_data import load_tables
+at_import = (load_tables.cache_info().currsize, list(opened))
+clusterkit.testing.generate_dataset(seed=1, activities=20)
+clusterkit.testing.generate_dataset(seed=2, activities=20)
+print(json.dumps([at_import, [load_tables.cache_info().currsize, opened]]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    at_import, after_use = json.loads(done.stdout)
+    assert at_import == [0, []]
+    size, opened = after_use
+    assert size == 1
+    assert sorted(Path(path).name for path in opened) == [
+        "activity_profiles.csv",
+        "markets.csv",
+        "members.csv",
+        "themes.csv",
+    ]
+
+
+def test_generator_tables_are_documented() -> None:
+    """The folder's README names every table and every column of it."""
+    readme = (GENERATOR_DATA / "README.md").read_text(encoding="utf-8")
+    tables = sorted(GENERATOR_DATA.glob("*.csv"))
+    assert len(tables) == 4
+    for table in tables:
+        assert f"`{table.name}`" in readme
+        with table.open(encoding="utf-8", newline="") as file:
+            header = next(csv.reader(file))
+        assert [column for column in header if f"`{column}`" not in readme] == []
+
+
+def test_generator_tables_parse() -> None:
+    """The loader gives every activity type a profile and keeps the files' order."""
+    tables = _generator_data.load_tables()
+    assert tables is _generator_data.load_tables()
+    assert set(tables.profiles) == set(ck.ActivityType)
+    assert list(tables.markets)[:4] == ["US", "CN", "JP", "CA"]
+    assert tables.cosme_only == {"IS", "TR"}
+    assert tables.members["HR"].cities[1] == ("Split", "HR03")
+    assert tables.profiles[ck.ActivityType.C2C_MEETING].further is None
+    assert tables.profiles[ck.ActivityType.BUSINESS_MISSION].counters == {
+        "b2b_meetings": (8, 40),
+        "c2c_meetings": (0, 2),
+    }
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2018])

@@ -5,8 +5,9 @@
 `Country`, or says plainly why it cannot. `is_eu_member`,
 `is_programme_participant` and `is_third_country` answer for a given day from
 versioned reference data with a source for every date, and `protocol_order` sorts
-countries as EU texts list them. Every country field of the model is a
-`CountryCode`.
+countries as EU texts list them; `country_status` gives a value's country and
+all of its classifications on a day in one call, reporting rather than raising when
+the value is not one country. Every country field of the model is a `CountryCode`.
 """
 
 from clusterkit.countries._classify import (
@@ -22,6 +23,7 @@ from clusterkit.countries._classify import (
 from clusterkit.countries._country import CodeForm, Country
 from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._pydantic import CountryCode
+from clusterkit.countries._status import CountryStatus, country_status
 from clusterkit.countries._third import always_third_country, third_country_on
 
 __all__ = [
@@ -29,9 +31,11 @@ __all__ = [
     "CodeForm",
     "Country",
     "CountryCode",
+    "CountryStatus",
     "ThirdCountryRuleName",
     "always_third_country",
     "classification_changes",
+    "country_status",
     "is_eu_member",
     "is_european",
     "is_programme_participant",

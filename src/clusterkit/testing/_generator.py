@@ -7,6 +7,9 @@ pass the models and exercise the validator and the KPIs as real data would.
 
 Randomness comes only from `random.Random` seeded with a string (hashed with
 SHA-512), so the same arguments give the same data on every run and platform.
+
+The tables it draws from (member countries, third-country markets, themes and
+activity profiles) are data files, read on first use: see `_generator_data`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from clusterkit.countries import normalise_country
 from clusterkit.models import (
     SME,
     ActivityRecord,
-    ActivityType,
     Cluster,
     ClusterKind,
     Dataset,
@@ -30,118 +32,18 @@ from clusterkit.models import (
     ESCALabel,
     Funding,
     Generation,
-    IndustrialEcosystem,
     Partnership,
     Priority,
     ThirdCountryTarget,
     reference_generations,
 )
+from clusterkit.testing._generator_data import Market, Theme, load_tables
 
 __all__ = ["generate_dataset", "iter_generated_activities"]
 
-# code weight legal-form | name prefixes | cities with their NUTS 2016 region.
-# EU-27 members (the UK left during the programme) plus two COSME participants,
-# Iceland and Türkiye (from 22 December 2014); Serbia is left out because the date
-# its participation took effect is not sourced.
-_MEMBER_TABLE = """
-AT 4 GmbH | Alpine, Danube | Vienna AT13, Graz AT22, Linz AT31
-BE 4 BV | North Sea, Benelux | Brussels BE10, Ghent BE23, Liège BE33
-BG 2 EOOD | Black Sea, Balkan | Sofia BG41, Plovdiv BG42, Varna BG33
-CY 1 Ltd | Mediterranean, Levant | Nicosia CY00, Limassol CY00
-CZ 3 s.r.o. | Bohemian, Central European | Prague CZ01, Brno CZ06, Ostrava CZ08
-DE 8 GmbH | Rhine, Hanseatic, Alpine | Munich DE21, Berlin DE30, Stuttgart DE11, Hamburg DE60, Dresden DED2
-DK 3 ApS | Nordic, North Sea | Copenhagen DK01, Aarhus DK04, Odense DK03
-EE 1 OÜ | Baltic, Nordic | Tallinn EE00, Tartu EE00
-ES 7 S.L. | Iberian, Atlantic, Mediterranean | Madrid ES30, Barcelona ES51, Bilbao ES21, Valencia ES52, Seville ES61
-FI 3 Oy | Nordic, Baltic | Helsinki FI1B, Tampere FI19, Oulu FI1D
-FR 7 SAS | Atlantic, Alpine, Rhine | Paris FR10, Lyon FRK2, Toulouse FRJ2, Bordeaux FRI1, Nantes FRG0
-GR 3 IKE | Aegean, Hellenic | Athens EL30, Thessaloniki EL52, Patras EL63
-HR 2 d.o.o. | Adriatic, Pannonian | Zagreb HR04, Split HR03, Rijeka HR03
-HU 2 Kft. | Pannonian, Danube | Budapest HU1, Debrecen HU32, Győr HU22
-IE 2 Ltd | Celtic, Atlantic | Dublin IE06, Cork IE05, Galway IE04
-IS 1 ehf. | Nordic, Arctic | Reykjavík IS00, Akureyri IS00
-IT 7 S.r.l. | Alpine, Adriatic, Tyrrhenian | Milan ITC4, Turin ITC1, Bologna ITH5, Rome ITI4, Bari ITF4
-LT 2 UAB | Baltic, Amber | Vilnius LT01, Kaunas LT02
-LU 1 S.à r.l. | Benelux, Moselle | Luxembourg LU00, Esch-sur-Alzette LU00
-LV 1 SIA | Baltic, Amber | Riga LV00, Liepāja LV00
-MT 1 Ltd | Mediterranean, Island | Valletta MT00, Birkirkara MT00
-NL 4 B.V. | North Sea, Benelux, Rhine | Eindhoven NL41, Rotterdam NL33, Amsterdam NL32, Groningen NL11
-PL 4 Sp. z o.o. | Vistula, Baltic, Carpathian | Warsaw PL91, Kraków PL21, Wrocław PL51, Gdańsk PL63
-PT 3 Lda. | Atlantic, Lusitanian | Lisbon PT17, Porto PT11, Braga PT11
-RO 2 S.R.L. | Carpathian, Black Sea | Bucharest RO32, Cluj-Napoca RO11, Timișoara RO42
-SE 3 AB | Nordic, Baltic | Stockholm SE11, Gothenburg SE23, Malmö SE22
-SI 2 d.o.o. | Alpine, Adriatic | Ljubljana SI04, Maribor SI03
-SK 2 s.r.o. | Carpathian, Danube | Bratislava SK01, Košice SK04
-TR 2 Ltd. Şti. | Anatolian, Aegean | Istanbul TR10, Izmir TR31, Ankara TR51
-"""
-# Members that are not EU members: used only in COSME generations, whose
-# participants they were; other programmes' participants are not assumed.
-_COSME_ONLY = frozenset({"IS", "TR"})
-
-# code weight name | cities. The USA and China weigh most, the most attractive
-# markets of the first generation; Canada and Japan follow, as in the second
-# generation's consultation, then Israel, South Africa, India, Korea and others.
-_MARKET_TABLE = """
-US 12 the USA | New York, Boston, Chicago, San Francisco, Houston
-CN 10 China | Shanghai, Beijing, Shenzhen, Guangzhou, Chengdu
-JP 5 Japan | Tokyo, Osaka, Nagoya, Yokohama
-CA 5 Canada | Toronto, Montreal, Vancouver, Calgary
-IN 3 India | Mumbai, Bangalore, New Delhi, Pune
-KR 3 South Korea | Seoul, Busan, Incheon
-BR 3 Brazil | São Paulo, Rio de Janeiro, Curitiba
-MX 2 Mexico | Mexico City, Monterrey, Guadalajara
-IL 2 Israel | Tel Aviv, Haifa, Jerusalem
-ZA 2 South Africa | Johannesburg, Cape Town, Durban
-SG 2 Singapore | Singapore
-AU 2 Australia | Sydney, Melbourne, Brisbane
-"""
 # The first two markets of each partnership cycle through these pairs, so that the
 # USA and China lead and any six partnerships or more target all four.
 _LEAD_MARKETS = ("US CN", "JP US", "CN CA", "US JP", "CN US", "CA CN")
-
-# name | ecosystems | sectors | SME name words | NACE | acronym stem
-_THEME_TABLE = """
-Photonics | electronics | photonics, laser systems, optical sensors | Optics, Photonics, Lasers | C26.70 | PHOTON
-Agri-Food | agri-food | food processing, smart farming, organic food | Foods, Farms, Harvest | C10.89 | AGRIFOOD
-Maritime | mobility-transport-automotive | shipbuilding, offshore services, port logistics | Marine, Shipyards, Navigation | C30.11 | MARE
-Aerospace | aerospace-defence | aerostructures, drones, space applications | Aero, Avionics, Drones | C30.30 | AERO
-Health Technology | health | medical devices, digital health, diagnostics | Medical, Diagnostics, Health | C32.50 | MEDTECH
-Automotive | mobility-transport-automotive | electric mobility, automotive components | Mobility, Drive Systems, Components | C29.32 | AUTO
-Packaging | agri-food retail | smart packaging, sustainable packaging | Packaging, Pack, Containers | C22.22 | PACK
-Textile | textiles | technical textiles, sustainable fashion | Textiles, Fibres, Fashion | C13.96 | TEX
-Wood and Furniture | construction | timber construction, furniture design | Timber, Furniture, Woodworks | C31.09 | WOOD
-Clean Energy | energy-renewables | solar energy, wind energy, energy storage | Energy, Solar, Power | D35.11 | ENERGY
-Digital | digital | cybersecurity, artificial intelligence, cloud services | Software, Analytics, Data | J62.01 | DIGI
-Creative Industries | cultural-creative | video games, audiovisual production, design | Studios, Media, Design | J58.21 | CREATE
-Tourism | tourism | wellness tourism, smart destinations | Travel, Hospitality, Journeys | I55.10 | TOUR
-Biotech | health | biopharmaceuticals, industrial biotechnology | Biotech, Biologics, Bioscience | M72.11 | BIO
-Microelectronics | electronics digital | semiconductors, embedded systems | Microsystems, Electronics, Chips | C26.11 | CHIPS
-Advanced Materials | energy-intensive | composites, advanced ceramics | Materials, Composites, Ceramics | C23.44 | MATERIA
-Construction | construction | smart buildings, green construction | Building, Construction, Structures | F41.20 | BUILD
-Social Economy | proximity-social-economy | social enterprises, circular economy | Cooperative, Circular, Services | Q88.99 | SOCIAL
-Retail Innovation | retail | e-commerce, retail technology | Commerce, Retail, Shop | G47.91 | RETAIL
-"""
-
-# type | weight | days after the start (0: one day) | share hosted in the market |
-# share hosted in Europe (else no host) | SMEs listed | further SMEs involved ("-":
-# not counted) | counters | title ("{market}" is "third markets" without a target).
-_PROFILE_TABLE = """
-business_mission | 14 | 2-5 | 1.0 | 0.0 | 2-4 | 2-12 | b2b_meetings=8-40 c2c_meetings=0-2 | Business mission to {market}: {sector}
-c2c_meeting | 20 | 0-1 | 0.7 | 0.3 | 0-0 | - | c2c_meetings=1-1 | Cluster-to-cluster meeting with partners from {market}: {sector}
-b2b_matchmaking | 16 | 0-1 | 0.6 | 0.4 | 1-4 | 4-25 | b2b_meetings=10-80 | B2B matchmaking with companies from {market}: {sector}
-mou_signature | 6 | 0-0 | 0.6 | 0.4 | 0-0 | - | mous_signed=1-1 | Memorandum of understanding with a cluster in {market}
-collaboration_project | 5 | 90-360 | 0.0 | 0.0 | 1-3 | 0-3 | collaboration_projects=1-1 | Joint project with partners in {market}: {sector}
-gateway_service | 4 | 30-180 | 1.0 | 0.0 | 1-2 | 0-0 | | Soft-landing support in {market}: {sector}
-export_consortium | 3 | 60-240 | 0.0 | 0.0 | 2-4 | 0-2 | | Export consortium for {market}: {sector}
-trade_fair | 10 | 2-4 | 1.0 | 0.0 | 1-3 | 3-15 | b2b_meetings=0-30 | Joint stand at a trade fair in {market}: {sector}
-study_visit | 6 | 2-5 | 1.0 | 0.0 | 1-3 | 1-8 | c2c_meetings=0-3 | Study visit to {market}: {sector}
-webinar | 8 | 0-0 | 0.0 | 0.0 | 0-0 | 10-60 | | Webinar: doing business in {market}
-training | 5 | 0-1 | 0.0 | 0.6 | 0-0 | 5-30 | | Training: market entry in {market}
-partnering_event | 6 | 0-2 | 0.5 | 0.5 | 1-3 | 5-30 | b2b_meetings=10-60 | Partnering event: {sector} opportunities in {market}
-other | 2 | 0-0 | 0.2 | 0.3 | 0-0 | - | | Market study: {sector} in {market}
-"""
-# Training and other actions are not always about one market.
-_NO_TARGET_SHARE = {ActivityType.TRAINING: 0.4, ActivityType.OTHER: 0.5}
 # Most activities aim at a declared market of their partnership (CK-GEO-002).
 _ON_TARGET_SHARE = 0.9
 
@@ -154,6 +56,9 @@ _FIGURES = {
 }
 # ESCP-4i calls ask for members from three countries (CK-PART-002).
 _MIN_COUNTRIES = 3
+# Name parts stay here, not in the data files: short vocabularies of the
+# name-building code below, with nothing to source or explain, they read more
+# easily beside it.
 _SYLLABLES = (
     ("Lu", "Ve", "No", "Ka", "Ar", "Te", "Mi", "Zo", "Sa", "Ori", "Bel", "Cor"),
     ("men", "xo", "vix", "ra", "lio", "nta", "dor", "mo", "tek", "sa", "vel", "ron"),
@@ -168,108 +73,15 @@ _NAME_ENDINGS = (
 )
 
 
-class _Member(NamedTuple):
-    code: str
-    weight: int
-    legal_form: str
-    prefixes: tuple[str, ...]
-    cities: tuple[tuple[str, str], ...]  # (city, NUTS region)
-
-
-class _Market(NamedTuple):
-    code: str
-    weight: int
-    name: str
-    cities: tuple[str, ...]
-
-
-class _Theme(NamedTuple):
-    name: str
-    ecosystems: tuple[IndustrialEcosystem, ...]
-    sectors: tuple[str, ...]
-    words: tuple[str, ...]
-    nace: str
-    stem: str
-
-
-class _Profile(NamedTuple):
-    weight: int
-    days: tuple[int, int]
-    in_market: float
-    in_europe: float
-    listed: tuple[int, int]
-    further: tuple[int, int] | None
-    counters: dict[str, tuple[int, int]]
-    title: str
-
-
 class _Context(NamedTuple):
     # What the activities of one partnership are drawn from, computed once.
     id: str
     members: tuple[str, ...]
     smes: tuple[str, ...]
-    markets: tuple[_Market, ...]
+    markets: tuple[Market, ...]
     first: int  # date ordinals
     days: int
     sectors: tuple[str, ...]
-
-
-def _rows(table: str) -> list[list[str]]:
-    return [
-        [cell.strip() for cell in row.split("|")] for row in table.split("\n") if row
-    ]
-
-
-def _items(cell: str, sep: str = ", ") -> tuple[str, ...]:
-    return tuple(item for item in cell.split(sep) if item)
-
-
-def _span(cell: str) -> tuple[int, int]:
-    low, high = cell.split("-")
-    return int(low), int(high)
-
-
-def _member(head: str, prefixes: str, cities: str) -> _Member:
-    code, weight, legal_form = head.split(" ", 2)
-    places = tuple(city.rpartition(" ")[::2] for city in _items(cities))
-    return _Member(code, int(weight), legal_form, _items(prefixes), places)
-
-
-def _profile(*cells: str) -> _Profile:
-    weight, days, in_market, in_europe, listed, further, counters, title = cells
-    return _Profile(
-        int(weight),
-        _span(days),
-        float(in_market),
-        float(in_europe),
-        _span(listed),
-        None if further == "-" else _span(further),
-        {k: _span(v) for k, _, v in (c.partition("=") for c in _items(counters, " "))},
-        title,
-    )
-
-
-_MEMBERS = {row[0][:2]: _member(*row) for row in _rows(_MEMBER_TABLE)}
-_MARKETS = {
-    head[:2]: _Market(
-        head[:2], int(head.split()[1]), head.split(" ", 2)[2], _items(cities)
-    )
-    for head, cities in _rows(_MARKET_TABLE)
-}
-_THEMES = tuple(
-    _Theme(
-        name,
-        tuple(map(IndustrialEcosystem, ecosystems.split())),
-        _items(sectors),
-        _items(words),
-        nace,
-        stem,
-    )
-    for name, ecosystems, sectors, words, nace, stem in _rows(_THEME_TABLE)
-)
-_PROFILES = {ActivityType(row[0]): _profile(*row[1:]) for row in _rows(_PROFILE_TABLE)}
-_KINDS = tuple(_PROFILES)
-_KIND_WEIGHTS = tuple(profile.weight for profile in _PROFILES.values())
 
 
 def _rng(*parts: object) -> random.Random:
@@ -296,18 +108,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _market(code: str) -> _Market:
-    # A target of a real dataset may lie outside the table: named, without cities.
-    return _MARKETS.get(code) or _Market(code, 1, normalise_country(code).name, ())
+def _market(code: str) -> Market:
+    # A target of a real dataset may lie outside markets.csv: named, without cities.
+    known = load_tables().markets.get(code)
+    return known or Market(code, 1, normalise_country(code).name, ())
 
 
 def _make_clusters(
     rng: random.Random, count: int
-) -> tuple[list[Cluster], dict[str, _Theme]]:
-    countries = list(_MEMBERS.values())
+) -> tuple[list[Cluster], dict[str, Theme]]:
+    tables = load_tables()
+    countries = list(tables.members.values())
     weights = [country.weight for country in countries]
     clusters: list[Cluster] = []
-    themes: dict[str, _Theme] = {}
+    themes: dict[str, Theme] = {}
     per_country: dict[str, int] = {}
     names: set[str] = set()
     for n in range(count):
@@ -315,12 +129,12 @@ def _make_clusters(
         # The first three are EU clusters of distinct countries, so that every
         # partnership can have members from three countries.
         while n < _MIN_COUNTRIES and (
-            country.code in per_country or country.code in _COSME_ONLY
+            country.code in per_country or country.code in tables.cosme_only
         ):
             country = rng.choices(countries, weights)[0]
         per_country[country.code] = per_country.get(country.code, 0) + 1
         cluster_id = f"{country.code}-{per_country[country.code]:03d}"
-        theme = themes[cluster_id] = rng.choice(_THEMES)
+        theme = themes[cluster_id] = rng.choice(tables.themes)
         kind = rng.choices(tuple(ClusterKind), (17, 2, 1))[0]
         suffix = {"business_network": "Network", "supporting_organisation": "Agency"}
         ending = (
@@ -354,8 +168,9 @@ def _make_clusters(
 
 
 def _make_smes(
-    rng: random.Random, count: int, clusters: list[Cluster], themes: dict[str, _Theme]
+    rng: random.Random, count: int, clusters: list[Cluster], themes: dict[str, Theme]
 ) -> list[SME]:
+    members = load_tables().members
     smes: list[SME] = []
     names: set[str] = set()
     width = max(4, len(str(count)))
@@ -378,7 +193,8 @@ def _make_smes(
             turnover, balance, sheet_given = (50_001, 65_000), (20_000, 43_000), True
         sheet = Decimal(rng.randint(*balance) * 1000)
         stem = rng.choice(_SYLLABLES[0]) + rng.choice(_SYLLABLES[1])
-        name = f"{stem} {rng.choice(theme.words)} {_MEMBERS[home.country].legal_form}"
+        legal_form = members[home.country].legal_form
+        name = f"{stem} {rng.choice(theme.words)} {legal_form}"
         smes.append(
             SME(
                 id=f"SME-{n + 1:0{width}d}",
@@ -419,8 +235,9 @@ def _make_partnerships(
     rng: random.Random,
     blocks: list[Generation],
     clusters: list[Cluster],
-    themes: dict[str, _Theme],
+    themes: dict[str, Theme],
 ) -> list[Partnership]:
+    cosme_only = load_tables().cosme_only
     partnerships: list[Partnership] = []
     in_any: set[str] = set()
     in_generation: dict[str, set[str]] = {g.id: set() for g in blocks}
@@ -437,7 +254,7 @@ def _make_partnerships(
         eligible = [
             c
             for c in clusters
-            if generation.programme == "COSME" or c.country not in _COSME_ONLY
+            if generation.programme == "COSME" or c.country not in cosme_only
         ]
         used = in_generation[generation.id]
         pools = (
@@ -489,10 +306,11 @@ def _make_targets(
 ) -> list[ThirdCountryTarget]:
     low = max(2, generation.min_target_countries or 0)
     wanted = rng.randint(low, max(low, min(4, generation.max_target_countries or 4)))
+    known = load_tables().markets
     markets = _LEAD_MARKETS[position % len(_LEAD_MARKETS)].split()
     while len(markets) < wanted:
-        others = [code for code in _MARKETS if code not in markets]
-        markets += rng.choices(others, [_MARKETS[code].weight for code in others])
+        others = [code for code in known if code not in markets]
+        markets += rng.choices(others, [known[code].weight for code in others])
     start = partnership.start or generation.start
     end = partnership.end or generation.end
     targets = []
@@ -694,21 +512,25 @@ def _stream(
 ) -> Iterator[ActivityRecord]:
     # A generator of its own, so that bad arguments raise at the call, not later.
     width = max(4, len(str(count)))
-    anywhere = [_market(code) for code in _MARKETS]
-    europe = list(_MEMBERS.values())
+    tables = load_tables()
+    anywhere = list(tables.markets.values())
+    europe = list(tables.members.values())
     europe_weights = [country.weight for country in europe]
+    # The first activities are one of each type, in file order; then by weight.
+    kinds = tuple(tables.profiles)
+    kind_weights = [profile.weight for profile in tables.profiles.values()]
     # SMEs take turns, in an order shuffled once, so that every SME of a member
     # cluster takes part in something (no CK-ORPHAN-001) before any repeats.
     turns = {ctx.id: rng.sample(ctx.smes, len(ctx.smes)) for ctx in contexts}
     done = dict.fromkeys(turns, 0)
     for n in range(count):
         ctx = contexts[n] if n < len(contexts) else rng.choice(contexts)
-        kind = _KINDS[n] if n < len(_KINDS) else rng.choices(_KINDS, _KIND_WEIGHTS)[0]
-        profile = _PROFILES[kind]
+        kind = kinds[n] if n < len(kinds) else rng.choices(kinds, kind_weights)[0]
+        profile = tables.profiles[kind]
         first = ctx.first + rng.randint(0, ctx.days)
         last = min(first + rng.randint(*profile.days), ctx.first + ctx.days)
         target = None
-        if not _chance(rng, _NO_TARGET_SHARE.get(kind, 0.0)):
+        if not _chance(rng, profile.no_target):
             on_target = ctx.markets and _chance(rng, _ON_TARGET_SHARE)
             pool = ctx.markets if on_target else anywhere
             target = rng.choices(pool, [market.weight for market in pool])[0]

@@ -1,0 +1,111 @@
+"""The `clusterkit` command line (also `python -m clusterkit`).
+
+Not part of the Python API: reach it through the console script or `main`.
+
+Exit codes: 0 success; 1 the data could not be used (an unreadable file, an
+invalid row); 2 a usage error; 3 an internal error, reported on one line with
+where to report it, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Protocol, TextIO
+
+import clusterkit
+from clusterkit.cli import _convert, _country, _kpis, _rules, _schema, _validate
+from clusterkit.cli._common import (
+    EXIT_DATA,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    Commands,
+    Parser,
+    UsageError,
+)
+from clusterkit.errors import DatasetError
+
+__all__ = ["main"]
+
+_REPORT_BUGS = "please report it at https://github.com/clusterkit/clusterkit/issues"
+
+_Run = Callable[[argparse.Namespace, TextIO], int]
+"""A command: the parsed arguments and stdout in, the exit code out."""
+
+
+class _CommandModule(Protocol):
+    """A module of `clusterkit.cli` that adds one or more commands."""
+
+    def register(self, commands: Commands) -> None:
+        """Add the subparsers, each with `set_defaults(run=...)`."""
+
+    def run(self, args: argparse.Namespace, out: TextIO) -> int:
+        """Carry out the module's (first) command and return its exit code."""
+
+
+# In the order `clusterkit --help` lists them.
+_COMMANDS: tuple[_CommandModule, ...] = (
+    _schema,
+    _country,
+    _convert,
+    _validate,
+    _kpis,
+    _rules,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="clusterkit",
+        description=(
+            "Data model, validator and KPI engine for the EU's cluster "
+            "internationalisation programme (ESCP-4i, Euroclusters)."
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"clusterkit {clusterkit.__version__}"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=Parser
+    )
+    for command in _COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code.
+
+    Args:
+        argv: The arguments after the program name; `sys.argv[1:]` by default.
+    """
+    out, err = sys.stdout, sys.stderr
+    try:
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help and --version end the run on purpose
+            return int(done.code or 0)
+        run: _Run | None = getattr(args, "run", None)
+        if run is not None:
+            return run(args, out)
+        parser.print_usage(err)
+        err.write("clusterkit: error: a COMMAND is required (try clusterkit --help)\n")
+    except UsageError as error:
+        err.write(f"{error}\n")
+    except BrokenPipeError:
+        # The reader went away (`clusterkit schema | head`); that is not an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123 - stays open so the interpreter can flush at exit
+        return EXIT_OK
+    except DatasetError as error:
+        err.write(f"clusterkit: {error}\n")
+        return EXIT_DATA
+    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        err.write(
+            f"clusterkit: internal error: {type(error).__name__}: {error}; {_REPORT_BUGS}\n"
+        )
+        return EXIT_INTERNAL
+    return EXIT_USAGE

@@ -1,0 +1,131 @@
+"""Private: what the commands share (errors, the parser class, argument types, output)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO, TypeAlias
+
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROGRESS_EVERY",
+    "Commands",
+    "Parser",
+    "Progress",
+    "UsageError",
+    "count",
+    "iso_date",
+    "output_file",
+    "print_json",
+    "progress",
+]
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises `UsageError` instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]  # argparse's is NoReturn; raising keeps that
+        """Raise the usage error, with the program's name, for `main` to report."""
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"  # noqa: SLF001 - argparse has no public name for what add_subparsers returns
+"""What each command module's `register` adds its subparser to."""
+
+
+def iso_date(text: str) -> dt.date:
+    """An argument type: a day as YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def count(text: str) -> int:
+    """An argument type: a whole number of at least 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"{text!r} is not a whole number of at least 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def print_json(data: object, out: TextIO) -> None:
+    """Write `data` as indented JSON and a newline."""
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+@contextlib.contextmanager
+def output_file(path: str, command: str) -> Iterator[TextIO]:
+    """Open an `--output` FILE for writing; a file that cannot be written is a usage error.
+
+    Args:
+        path: The FILE as given.
+        command: The command, for the message (`validate`, `kpis`).
+    """
+    try:
+        with Path(path).open("w", encoding="utf-8") as handle:
+            yield handle
+    except OSError as error:
+        raise UsageError(
+            f"clusterkit {command}: cannot write {path}: {error.strerror or error}"
+        ) from None
+
+
+PROGRESS_EVERY = 0.5  # seconds
+
+
+class Progress:
+    """Rows read so far, on one line of a terminal's stderr, at most twice a second."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.shown = 0.0
+        self.width = 0
+
+    def __call__(self, where: str, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < PROGRESS_EVERY:
+            return
+        self.shown = now
+        text = f"reading {where}: {rows:,} rows"
+        self.err.write("\r" + text.ljust(self.width))
+        self.err.flush()
+        self.width = len(text)
+
+    def done(self) -> None:
+        """Clear the progress line, if one was written."""
+        if self.width:
+            self.err.write("\r" + " " * self.width + "\r")
+            self.err.flush()
+
+
+def progress(err: TextIO) -> Progress | None:
+    """A progress line on `err` when it is a terminal outside CI, else `None`."""
+    # Progress only on a terminal: quiet in pipes, files and CI logs.
+    if os.environ.get("CI") or not err.isatty():
+        return None
+    return Progress(err)

@@ -1,0 +1,97 @@
+"""Private: `clusterkit country VALUE ...`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Sequence
+from typing import TextIO
+
+from clusterkit import reference
+from clusterkit.cli._common import EXIT_DATA, EXIT_OK, Commands, iso_date, print_json
+from clusterkit.countries import PROGRAMMES, CountryStatus, country_status
+
+__all__ = ["register", "run"]
+
+
+def register(commands: Commands) -> None:
+    """Add `country` to the command line."""
+    country = commands.add_parser(
+        "country",
+        help="normalise country names and codes, with their EU and programme status",
+        description=(
+            "Normalise each VALUE to one country and show its codes and, on the day "
+            "--on (default: today), whether it is an EU member, a participant of the "
+            "programme, and a third country under each rule. A value that is not "
+            "one country is reported on its line, and the exit code is then 1."
+        ),
+    )
+    country.add_argument("values", nargs="+", metavar="VALUE")
+    country.add_argument(
+        "--on",
+        type=iso_date,
+        metavar="DATE",
+        help="the day to classify on (YYYY-MM-DD); default: today",
+    )
+    country.add_argument("--programme", choices=list(PROGRAMMES), default="COSME")
+    country.add_argument("--format", choices=["table", "json"], default="table")
+    country.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Print each value's country and status, as a table or as JSON."""
+    on: dt.date = args.on or dt.datetime.now(tz=dt.timezone.utc).date()
+    found = [
+        country_status(value, on=on, programme=args.programme) for value in args.values
+    ]
+    if args.format == "json":
+        report = {
+            "on": on.isoformat(),
+            "programme": args.programme,
+            "reference_data": reference.version(),
+            "countries": [status.to_dict() for status in found],
+        }
+        print_json(report, out)
+    else:
+        header = (
+            "input", "ISO", "EU", "alpha-3", "num", "name", "EU member",
+            args.programme, "third (non-programme)", "third (beyond-europe)",
+        )  # fmt: skip
+        out.write(f"on {on.isoformat()}\n")
+        out.write(_render_table([header, *map(_cells, found)]))
+    return EXIT_OK if all(status.ok for status in found) else EXIT_DATA
+
+
+def _yes(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
+def _cells(status: CountryStatus) -> tuple[str, ...]:
+    country = status.country
+    if country is None:
+        return (status.value, f"error: {status.message}")
+    return (
+        status.value,
+        country.alpha2,
+        country.eu_code,
+        country.alpha3,
+        country.numeric or "-",
+        country.name,
+        _yes(status.eu_member),
+        _yes(status.programme_participant),
+        _yes(status.third_country_non_programme),
+        _yes(status.third_country_beyond_europe),
+    )
+
+
+def _render_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as aligned columns; a shorter row's last cell runs on unaligned."""
+    full = [row for row in rows if len(row) == len(rows[0])]
+    widths = [max(len(row[i]) for row in full) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,192 @@
+"""Private: `clusterkit kpis [PATH]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from clusterkit.cli._common import (
+    EXIT_DATA,
+    EXIT_OK,
+    Commands,
+    UsageError,
+    count,
+    iso_date,
+    output_file,
+    progress,
+)
+from clusterkit.io import example_path
+from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
+
+__all__ = ["register", "run"]
+
+_FORMATS = ("table", "json", "csv", "markdown")
+
+
+def register(commands: Commands) -> None:
+    """Add `kpis` to the command line."""
+    kpis = commands.add_parser(
+        "kpis",
+        help="compute the programme's KPIs, with filters and breakdowns",
+        description=(
+            "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
+            "Lines files, a .json document or an .xlsx workbook; default: the "
+            "current folder), or of the bundled example with --example. Records with an error finding are left out and "
+            "counted (see clusterkit validate). Exit codes: 0 every record was used; "
+            "1 some were left out or could not be read (the KPIs are still printed); "
+            "2 usage error; 3 internal error."
+        ),
+    )
+    kpis.add_argument("path", nargs="?", metavar="PATH")
+    kpis.add_argument(
+        "--example", action="store_true", help="use the bundled example dataset"
+    )
+    kpis.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="DIM",
+        help=(
+            "break down by partnership, generation, target_country, year, quarter "
+            "or ecosystem; repeat or comma-separate for combinations"
+        ),
+    )
+    for name, what in (
+        ("generation", "generation ids"),
+        ("partnership", "partnership ids"),
+        ("target-country", "countries (any spelling)"),
+    ):
+        kpis.add_argument(
+            f"--{name}",
+            action="append",
+            metavar="ID" if name != "target-country" else "COUNTRY",
+            help=f"only these {what}; repeatable, comma-separated",
+        )
+    kpis.add_argument(
+        "--from",
+        dest="start",
+        type=iso_date,
+        metavar="DATE",
+        help="only activities starting on or after DATE",
+    )
+    kpis.add_argument(
+        "--to",
+        dest="end",
+        type=iso_date,
+        metavar="DATE",
+        help="only activities starting on or before DATE",
+    )
+    kpis.add_argument("--format", choices=_FORMATS, default="table")
+    kpis.add_argument("--output", metavar="FILE", help="write to FILE, not stdout")
+    kpis.add_argument(
+        "--reconcile",
+        action="store_true",
+        help=(
+            "also set the KPIs beside the figures published for the one generation "
+            "in scope (--generation)"
+        ),
+    )
+    kpis.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="share a large activities.csv or .jsonl among N processes",
+    )
+    kpis.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="use every record that can be read, without the validator",
+    )
+    kpis.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="dates after this day are in the future (CK-DATE-004); default: today",
+    )
+    kpis.set_defaults(run=run)
+
+
+def _jobs(text: str) -> int:
+    value = count(text)
+    if value < 1:
+        msg = f"{text!r} is not a number of processes (at least 1)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Compute and write the KPIs; say on stderr which records were left out."""
+    if args.example and args.path is not None:
+        raise UsageError("clusterkit kpis: give a dataset PATH or --example, not both")
+    if args.reconcile and args.format == "csv":
+        raise UsageError(
+            "clusterkit kpis: --reconcile needs --format table, markdown or json "
+            "(the CSV holds one table of KPIs)"
+        )
+    path = example_path() if args.example else Path(args.path or ".")
+    if not path.exists():
+        raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
+    shown = progress(sys.stderr)
+    try:
+        result = compute_kpis(
+            path,
+            progress=shown,
+            by=args.by,
+            generation=args.generation,
+            partnership=args.partnership,
+            start=args.start,
+            end=args.end,
+            target_country=args.target_country,
+            validate=args.validate,
+            as_of=args.as_of,
+            jobs=args.jobs,
+        )
+        reconciliation = reconcile(result) if args.reconcile else None
+    except ValueError as error:
+        raise UsageError(f"clusterkit kpis: {error}") from None
+    finally:
+        if shown is not None:
+            shown.done()
+    text = _text(result, reconciliation, args.format)
+    if args.output is None:
+        out.write(text)
+    else:
+        with output_file(args.output, "kpis") as handle:
+            handle.write(text)
+    if result.complete:
+        return EXIT_OK
+    left_out = ", ".join(
+        f"{table} {n.excluded:,}" for table, n in result.records.items() if n.excluded
+    )
+    rules = ", ".join(f"{rule} ({n:,})" for rule, n in result.excluded_by_rule.items())
+    sys.stderr.write(
+        "clusterkit kpis: records left out: "
+        + (left_out or "none, but a file could not be read in full")
+        + (f"; errors found: {rules}" if rules else "")
+        + f"; run `clusterkit validate {path}` for where and why\n"
+    )
+    return EXIT_DATA
+
+
+def _text(result: KPIResult, reconciliation: Reconciliation | None, name: str) -> str:
+    if name == "json":
+        data = result.to_dict()
+        if reconciliation is not None:
+            data["reconciliation"] = reconciliation.to_dict()
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if name == "csv":
+        return result.to_csv()
+    if name == "markdown":
+        text = result.to_markdown()
+        return (
+            text
+            if reconciliation is None
+            else text + "\n" + reconciliation.to_markdown()
+        )
+    text = result.to_table()
+    return text if reconciliation is None else text + "\n" + reconciliation.to_table()

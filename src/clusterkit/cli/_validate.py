@@ -1,0 +1,200 @@
+"""Private: `clusterkit validate [PATH ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from clusterkit.cli._common import (
+    EXIT_DATA,
+    EXIT_OK,
+    Commands,
+    UsageError,
+    count,
+    iso_date,
+    output_file,
+    progress,
+)
+from clusterkit.report import Report
+from clusterkit.rules import Thresholds, validate
+
+# The one private import of the command line, allowed by name in tests/test_cli.py:
+# the output formats are about to become public API (another change makes them
+# so), and this import moves to the public module then.
+from clusterkit.rules._formats import FORMATS, render_step_summary
+
+__all__ = ["register", "run"]
+
+
+class _FormatAction(argparse.Action):
+    """`--format NAME`: one more output, to stdout until an `--output` follows."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        del parser, option_string
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        outputs.append([values, None])
+        namespace.outputs = outputs
+
+
+class _OutputAction(argparse.Action):
+    """`--output FILE`: where the `--format` just before it is written."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        del option_string
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        if not outputs:
+            outputs.append(["text", None])
+        if outputs[-1][1] is not None:
+            parser.error(
+                f"--output {values}: the --format before it already has an "
+                "--output; give a --format for each file"
+            )
+        outputs[-1][1] = values
+        namespace.outputs = outputs
+
+
+def register(commands: Commands) -> None:
+    """Add `validate` to the command line."""
+    command = commands.add_parser(
+        "validate",
+        help="check datasets against every rule; exit 1 when something fails",
+        description=(
+            "Check each PATH (a folder of CSV or JSON Lines files, a .json document "
+            "or an .xlsx workbook; default: the current folder) against every "
+            "rule of the validator. Exit codes: 0 nothing at or above --fail-on; "
+            "1 findings at or above it (an unreadable file is a finding); 2 usage "
+            "error; 3 internal error."
+        ),
+    )
+    command.add_argument("paths", nargs="*", metavar="PATH")
+    command.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        action=_FormatAction,
+        dest="outputs",
+        help="output format; repeat for several, each with its own --output",
+    )
+    command.add_argument(
+        "--output",
+        metavar="FILE",
+        action=_OutputAction,
+        dest="outputs",
+        help="write the --format just before it to FILE instead of stdout",
+    )
+    command.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: ids or family prefixes (CK-GEO), comma-separated",
+    )
+    command.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="not these rules: ids or family prefixes, comma-separated",
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        default="error",
+        help="the lowest severity that fails the run (exit 1); default: error",
+    )
+    command.add_argument(
+        "--max-findings",
+        type=count,
+        metavar="N",
+        help="show at most N findings (all are counted; truncation is stated)",
+    )
+    command.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="dates after this day are in the future (CK-DATE-004); default: today",
+    )
+    command.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        type=_threshold,
+        metavar="NAME=N",
+        help=(
+            "override a partnership-structure threshold for every generation: "
+            f"{', '.join(attrs.fields_dict(Thresholds))}; repeatable"
+        ),
+    )
+    command.set_defaults(run=run)
+
+
+def _threshold(text: str) -> tuple[str, int]:
+    name, _, number = text.partition("=")
+    names = attrs.fields_dict(Thresholds)
+    if name.strip() not in names:
+        msg = f"{name.strip()!r} is not a threshold; thresholds are {', '.join(names)}"
+        raise argparse.ArgumentTypeError(msg)
+    return name.strip(), count(number.strip())
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate, write each output and say whether the run failed."""
+    in_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    outputs = args.outputs or (
+        [["text", None], ["github", None]] if in_github else [["text", None]]
+    )
+    shown = progress(sys.stderr)
+    try:
+        report = validate(
+            args.paths or ["."],
+            progress=shown,
+            as_of=args.as_of,
+            select=args.select,
+            ignore=args.ignore,
+            fail_on=args.fail_on,
+            max_findings=args.max_findings,
+            thresholds=Thresholds(**dict(args.threshold)),
+        )
+    except ValueError as error:
+        raise UsageError(f"clusterkit validate: {error}") from None
+    finally:
+        if shown is not None:
+            shown.done()
+    for name, destination in outputs:
+        if destination is None:
+            _write_format(name, report, out)
+            continue
+        with output_file(destination, "validate") as handle:
+            _write_format(name, report, handle)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_github and summary_file:
+        with Path(summary_file).open("a", encoding="utf-8") as handle:
+            handle.write(render_step_summary(report) + "\n")
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _write_format(name: str, report: Report, out: TextIO) -> None:
+    if name == "json":
+        # Streamed: a report with a million findings is never one string.
+        report.write_json(out)
+        out.write("\n")
+        return
+    text = FORMATS[name](report)
+    if text:
+        out.write(text + "\n")
