@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,137 @@ def test_the_check_sees_imports() -> None:
         "    from clusterkit.testing import y\n"
     )
     assert set(runtime_imports(ast.parse(source))) == {"io", "cli", "rules", "testing"}
+
+
+def imported_modules(tree: ast.Module, own: str) -> list[tuple[str, int]]:
+    """The clusterkit modules a module imports (with the line), resolved to modules.
+
+    `from clusterkit.io import _formats` imports the module `clusterkit.io._formats`;
+    `from clusterkit.io import Layout` imports `clusterkit.io`. Imports inside
+    functions count; `if TYPE_CHECKING:` blocks do not.
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            node.body = []
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = node.module
+            if node.level:  # a relative import, from the module's own package
+                module = ".".join(own.split(".")[: -node.level] + [module])
+            if not module.startswith("clusterkit"):
+                continue
+            for alias in node.names:
+                candidate = f"{module}.{alias.name}"
+                is_module = (PACKAGE.parent / candidate.replace(".", "/")).with_suffix(
+                    ".py"
+                ).exists() or (PACKAGE.parent / candidate.replace(".", "/")).is_dir()
+                found.append((candidate if is_module else module, node.lineno))
+        elif isinstance(node, ast.Import):
+            found.extend(
+                (alias.name, node.lineno)
+                for alias in node.names
+                if alias.name.startswith("clusterkit")
+            )
+    return found
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of a source file (`clusterkit.io._csv`, `clusterkit.io`)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def package_of(name: str) -> str:
+    """The package a module belongs to: `clusterkit.io` for `clusterkit.io._csv`."""
+    path = PACKAGE.parent / name.replace(".", "/")
+    return name if path.is_dir() else name.rsplit(".", 1)[0]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_private_module_of_another_package(path: Path) -> None:
+    """A module imports another package only through its public names.
+
+    `clusterkit.x._y` may be imported from inside `clusterkit.x` only; the
+    private leaves (`clusterkit._dates`, …) and the private scanning layer's own
+    package (`clusterkit._scan`) are modules of their own.
+    """
+    own = module_name(path)
+    for imported, line in imported_modules(ast.parse(path.read_text("utf-8")), own):
+        parts = imported.split(".")
+        private = [i for i, part in enumerate(parts) if part.startswith("_") and i > 1]
+        if not private:
+            continue
+        home = ".".join(parts[: private[0]])
+        assert own == home or own.startswith(f"{home}."), (
+            f"{own} imports the private module {imported} (line {line})"
+        )
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which clusterkit modules each clusterkit module imports."""
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        own = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[own] = {name for name, _ in imported_modules(tree, own)} - {own}
+    return graph
+
+
+def test_no_cycles_inside_a_package() -> None:
+    """Within a package, modules import one another without a cycle."""
+    graph = import_graph()
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        for target in sorted(graph.get(node, ())):
+            if package_of(target) != package_of(trail[0]) and target != package_of(
+                trail[0]
+            ):
+                continue
+            if target == trail[0]:
+                cycles.append([*trail, target])
+            elif target not in trail and len(trail) < 12:
+                visit(target, [*trail, target])
+
+    for start in graph:
+        visit(start, [start])
+    assert cycles == []
+
+
+def test_from_clusterkit_imports_resolve() -> None:
+    """Every name a module imports from a clusterkit module exists there."""
+    missing = []
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("clusterkit")
+            ):
+                continue
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if not hasattr(module, alias.name):
+                    try:
+                        importlib.import_module(f"{node.module}.{alias.name}")
+                    except ImportError:
+                        missing.append(f"{path.name}: {node.module}.{alias.name}")
+    assert missing == []
+
+
+def test_the_graph_resolves_modules_and_names() -> None:
+    """A submodule imported by name is a module; other names are their module's."""
+    source = (
+        "from clusterkit.io import _formats\n"
+        "from clusterkit.io import Layout\n"
+        "import clusterkit.rules\n"
+    )
+    assert imported_modules(ast.parse(source), "clusterkit.io._format") == [
+        ("clusterkit.io._formats", 1),
+        ("clusterkit.io", 2),
+        ("clusterkit.rules", 3),
+    ]

@@ -631,5 +631,3 @@ def test_jsonl_lines_of_a_byte_range(tmp_path: Path) -> None:
     assert second == [("A2", 3), ("A3", 4)]
     assert ids(None) == first + second
     assert problems == []
-
-

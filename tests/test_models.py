@@ -333,7 +333,9 @@ class TestSizeClass:
 
     def test_large_cannot_be_declared(self) -> None:
         """A declared class must be an SME class."""
-        assert errors_of(ck.SME, size_class="large") == [("size_class", "sme_size_class")]
+        assert errors_of(ck.SME, size_class="large") == [
+            ("size_class", "sme_size_class")
+        ]
         assert errors_of(ck.SME, turnover_eur="-5") == [
             ("turnover_eur", "greater_than_equal")
         ]

@@ -240,7 +240,9 @@ class FieldCheck:
         if not any(result[1] for result in results.values()):
             return parsed, {}
         return parsed, {
-            index: results[item][1] for index, item in enumerate(raw) if results[item][1]
+            index: results[item][1]
+            for index, item in enumerate(raw)
+            if results[item][1]
         }
 
 
@@ -256,15 +258,15 @@ class TableChecks:
     def __init__(self, table: str, enabled: Collection[str]) -> None:
         model = TABLES[table]
         self.table = table
-        self.fields = {name: FieldCheck(table, name, enabled) for name in model.model_fields}
+        self.fields = {
+            name: FieldCheck(table, name, enabled) for name in model.model_fields
+        }
         self.invariants = model.invariants
         self.fill_defaults = model.fill_defaults
 
 
 def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
-    """Check the raw cells of a chunk and return its parsed columns, reporting problems.
-
-    """
+    """Check the raw cells of a chunk and return its parsed columns, reporting problems."""
     size = len(chunk.numbers)
     columns: dict[str, list[Any]] = {}
     distinct: dict[str, Any] = {}

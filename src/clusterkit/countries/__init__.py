@@ -22,11 +22,13 @@ from clusterkit.countries._classify import (
 )
 from clusterkit.countries._country import CodeForm, Country
 from clusterkit.countries._normalise import normalise_country
-from clusterkit.countries._pydantic import CountryCode
+from clusterkit.countries._names import countries_by_alpha2 as known_countries
+from clusterkit.countries._pydantic import COUNTRY_FIELD, CountryCode
 from clusterkit.countries._status import CountryStatus, country_status
 from clusterkit.countries._third import always_third_country, third_country_on
 
 __all__ = [
+    "COUNTRY_FIELD",
     "PROGRAMMES",
     "CodeForm",
     "Country",
@@ -40,6 +42,7 @@ __all__ = [
     "is_european",
     "is_programme_participant",
     "is_third_country",
+    "known_countries",
     "normalise_country",
     "protocol_order",
     "third_country_on",

@@ -19,8 +19,7 @@ from clusterkit.io._problems import BAD_VALUE, UNREADABLE, Reporter, cell_proble
 from clusterkit.io._fields import field_shape
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
 from clusterkit.io._source import OpenSource, Source, open_source
-from clusterkit.models import TABLES, Dataset
-from clusterkit.models._base import Record
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
 from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
 from clusterkit.values import Location
@@ -265,7 +264,9 @@ class _Collector:
 
 
 def _load_leniently(
-    source: Source, format: str | None, name: str | None  # noqa: A002 - as load_dataset
+    source: Source,
+    format: str | None,
+    name: str | None,  # noqa: A002 - as load_dataset
 ) -> LoadedDataset:
     report: _Collector = _Collector()
     display = name or ("<dataset>" if isinstance(source, Dataset) else "<input>")

@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 from pydantic import StringConstraints
 
-from clusterkit.models import TABLES
-from clusterkit.models._base import (
+from clusterkit.models import (
+    TABLES,
     Identifier,
     Text,
     country_fields,
@@ -81,7 +81,8 @@ def field_shape(table: str, field: str) -> FieldShape:
 def _is_date(annotation: Any) -> bool:
     args = typing.get_args(annotation) or (annotation,)
     return any(
-        arg is dt.date or typing.get_origin(arg) is dt.date
+        arg is dt.date
+        or typing.get_origin(arg) is dt.date
         or getattr(arg, "__origin__", None) is dt.date
         for arg in args
     )

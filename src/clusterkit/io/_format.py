@@ -27,8 +27,7 @@ from clusterkit.io._chunk import Chunk
 from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter
 from clusterkit.io._rows import RawRow
-from clusterkit.models import Dataset
-from clusterkit.models._base import Record
+from clusterkit.models import Dataset, Record
 from clusterkit.values import Location
 
 __all__ = ["Format", "Layout", "Span", "format_named", "formats"]

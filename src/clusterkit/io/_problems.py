@@ -153,7 +153,9 @@ def cell_problem(field: FieldShape, entry: Mapping[str, Any], raw: Any) -> CellP
     elif kind == "string_pattern_mismatch" and field.is_text:
         text = f"{raw!r} contains control characters"
     elif kind == "string_pattern_mismatch" and field.name == "region":
-        text = f"{raw!r} is not a NUTS code (a country code and up to 3 more, e.g. DE30)"
+        text = (
+            f"{raw!r} is not a NUTS code (a country code and up to 3 more, e.g. DE30)"
+        )
     elif field.is_list and entry["loc"]:
         text = f"item {entry['loc'][0]!s} ({entry.get('input')!r}): {text}"
     elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:

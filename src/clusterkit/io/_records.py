@@ -19,8 +19,7 @@ from typing import Any
 from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource, chunks_from_rows
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
-from clusterkit.models import TABLES, Dataset
-from clusterkit.models._base import Record
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
 

@@ -16,8 +16,7 @@ from pydantic import ValidationError
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.models import TABLES
-from clusterkit.models._base import Record, country_fields, dict_fields, list_fields
+from clusterkit.models import TABLES, Record, country_fields, dict_fields, list_fields
 from clusterkit.values import Location
 
 __all__ = [

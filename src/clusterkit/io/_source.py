@@ -314,7 +314,9 @@ def _zip(
     return opened
 
 
-def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+def _zip_opener(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Callable[[], IO[bytes]]:
     return lambda: archive.open(info)
 
 

@@ -17,7 +17,13 @@ from clusterkit import reference
 from clusterkit.countries import protocol_order
 from clusterkit.kpis._catalogue import SCALAR_KPIS
 from clusterkit.kpis._gather import Facts, PartnershipFacts
-from clusterkit.kpis._result import Group, KPIResult, KPIValue, RecordCount, TargetMarket
+from clusterkit.kpis._result import (
+    Group,
+    KPIResult,
+    KPIValue,
+    RecordCount,
+    TargetMarket,
+)
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.kpis._tally import Cell, Tally
 from clusterkit.models import TABLES, ActivityType

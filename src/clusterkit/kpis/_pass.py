@@ -82,5 +82,3 @@ def run_pass(
     log = context.keys.get("activities")
     digests = set() if log is None else log.seen
     return Pass(facts, gather.tally, report, dict(context.error_counts), digests)
-
-

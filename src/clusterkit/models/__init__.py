@@ -5,6 +5,20 @@ Every record crosses the I/O boundary, so it parses and coerces its input (a CSV
 `pydantic.ValidationError` naming the field for a value it cannot accept.
 """
 
+from clusterkit.models._base import (
+    Amount,
+    Count,
+    Identifier,
+    Invariant,
+    IsoDate,
+    ListItem,
+    Record,
+    Text,
+    Website,
+    country_fields,
+    dict_fields,
+    list_fields,
+)
 from clusterkit.models.activity import COUNTERS, ActivityRecord, counter_defaults
 from clusterkit.models.cluster import Cluster, NutsCode
 from clusterkit.models.dataset import TABLES, Dataset
@@ -29,21 +43,33 @@ __all__ = [
     "TABLES",
     "ActivityRecord",
     "ActivityType",
+    "Amount",
     "Cluster",
     "ClusterKind",
+    "Count",
     "Dataset",
     "ESCALabel",
     "EnterpriseSize",
     "Funding",
     "Generation",
+    "Identifier",
     "IndustrialEcosystem",
+    "Invariant",
+    "IsoDate",
+    "ListItem",
     "NutsCode",
     "Partnership",
     "Priority",
+    "Record",
+    "Text",
     "ThirdCountryRule",
     "ThirdCountryTarget",
+    "Website",
     "classify_enterprise",
     "counter_defaults",
+    "country_fields",
+    "dict_fields",
+    "list_fields",
     "possible_size_classes",
     "reference_generations",
 ]

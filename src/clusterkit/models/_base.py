@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clusterkit._dates import parse_iso_date
-from clusterkit.countries._pydantic import COUNTRY_FIELD
+from clusterkit.countries import COUNTRY_FIELD
 
 __all__ = [
     "Amount",

@@ -141,7 +141,11 @@ class Context(Indexes):
         self.error_counts: dict[tuple[str | None, str, bool], int] = {}
 
     def failing(
-        self, batch: Batch, fields: tuple[str, ...], is_bad: Callable[..., bool], rule: Rule
+        self,
+        batch: Batch,
+        fields: tuple[str, ...],
+        is_bad: Callable[..., bool],
+        rule: Rule,
     ) -> set[Any]:
         """The distinct values (or combinations) of `fields` in `batch` that are bad.
 
@@ -207,9 +211,7 @@ class Context(Indexes):
         if self.error_rows is not None and severity is Severity.ERROR:
             # A header or a file is not a record (a missing column points at line 1).
             number = (
-                None
-                if entity is None or rule in FILE_RULES
-                else row_number(location)
+                None if entity is None or rule in FILE_RULES else row_number(location)
             )
             table = None if entity is None else entity.table
             key = (table, rule.id, number is not None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from clusterkit.countries._names import countries_by_alpha2
+from clusterkit.countries import known_countries
 from clusterkit.models import (
     SME,
     ActivityRecord,
@@ -80,7 +80,7 @@ def country_codes() -> st.SearchStrategy[str]:
 
     Added in version 0.1.0.
     """
-    return st.sampled_from(sorted(countries_by_alpha2()))
+    return st.sampled_from(sorted(known_countries()))
 
 
 def dates() -> st.SearchStrategy[dt.date]:

@@ -187,8 +187,7 @@ def read_chunks(
     report(
         UNREADABLE,
         Location(file=member.display, line=checked + 1),
-        f"{message}; reading stopped here: the rows from this line on were "
-        "not checked",
+        f"{message}; reading stopped here: the rows from this line on were not checked",
     )
 
 

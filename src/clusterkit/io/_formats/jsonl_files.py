@@ -45,8 +45,7 @@ from clusterkit.io._rows import (
     required_fields,
     table_of_model,
 )
-from clusterkit.models import TABLES, Dataset
-from clusterkit.models._base import Record
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
 

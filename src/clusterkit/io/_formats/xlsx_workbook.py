@@ -306,7 +306,6 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
     workbook.save(path)
 
 
-
 FORMAT = Format(
     name="xlsx",
     suffix=".xlsx",

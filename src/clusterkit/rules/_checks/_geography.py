@@ -115,7 +115,9 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
         )
 
     fields = ("partnership", "target_country")
-    rows = batch.rows_with(fields, context.failing(batch, fields, is_bad, NOT_THIRD_COUNTRY))
+    rows = batch.rows_with(
+        fields, context.failing(batch, fields, is_bad, NOT_THIRD_COUNTRY)
+    )
     if changing:
         rows.extend(
             index

@@ -115,7 +115,12 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
 def activity_partnership(batch: Batch, context: Context) -> None:
     """An activity's partnership must exist."""
     _unknown(
-        batch, context, ACTIVITY_PARTNERSHIP, "partnership", context.partnerships, "partnerships"
+        batch,
+        context,
+        ACTIVITY_PARTNERSHIP,
+        "partnership",
+        context.partnerships,
+        "partnerships",
     )
 
 
@@ -123,15 +128,24 @@ def activity_partnership(batch: Batch, context: Context) -> None:
 def partnership_generation(batch: Batch, context: Context) -> None:
     """A partnership's generation must exist in the dataset or the reference data."""
     _unknown(
-        batch, context, PARTNERSHIP_GENERATION, "generation", context.generations, "generations"
+        batch,
+        context,
+        PARTNERSHIP_GENERATION,
+        "generation",
+        context.generations,
+        "generations",
     )
 
 
 @check(PARTNERSHIP_CLUSTER, "partnerships")
 def partnership_clusters(batch: Batch, context: Context) -> None:
     """A partnership's members and coordinator must be clusters."""
-    _unknown(batch, context, PARTNERSHIP_CLUSTER, "members", context.clusters, "clusters")
-    _unknown(batch, context, PARTNERSHIP_CLUSTER, "coordinator", context.clusters, "clusters")
+    _unknown(
+        batch, context, PARTNERSHIP_CLUSTER, "members", context.clusters, "clusters"
+    )
+    _unknown(
+        batch, context, PARTNERSHIP_CLUSTER, "coordinator", context.clusters, "clusters"
+    )
 
 
 @check(ACTIVITY_SME, "activities")
@@ -150,7 +164,12 @@ def sme_clusters(batch: Batch, context: Context) -> None:
 def target_partnership(batch: Batch, context: Context) -> None:
     """A target's partnership must exist."""
     _unknown(
-        batch, context, TARGET_PARTNERSHIP, "partnership", context.partnerships, "partnerships"
+        batch,
+        context,
+        TARGET_PARTNERSHIP,
+        "partnership",
+        context.partnerships,
+        "partnerships",
     )
 
 
