@@ -11,9 +11,11 @@ from typing import Any
 import attrs
 import pytest
 
+import clusterkit as ck
+
 from clusterkit.report import Entity, Finding, Report, Severity, Summary
-from clusterkit.rules import _formats
-from clusterkit.rules._formats import (
+from clusterkit.report import _formats
+from clusterkit.report._formats import (
     FORMATS,
     render_github,
     render_json,
@@ -464,7 +466,7 @@ def test_step_summary_escapes_markdown() -> None:
     text = render_step_summary(make_report((nasty,), summary))
     assert (
         "| data/a\\_b.csv:2 | CK-ZZZ-001 | warning | a \\| b \\<script\\> \\[x\\](y) "
-        "\\`c\\` \\*d\\* \\_e\\_ \\$f\\$ &amp; g\\\\nh |"
+        "\\`c\\` \\*d\\* \\_e\\_ \\$f\\$ &amp; g<br>h |"
     ) in text
     assert "| CK-ZZZ-001 | warning | 1 |  |" in text
     assert "| CK-ZZZ-002 |  | 1 |  |" in text
@@ -645,12 +647,20 @@ def test_sarif_run() -> None:
         "CK-COUNTRY-003",
         "CK-FK-001",
     ]
+    explained = ck.rules.CATALOGUE["CK-FK-001"].explanation
     assert driver["rules"][4] == {
         "id": "CK-FK-001",
         "name": "ActivityRefersToAnUnknownPartnership",
         "shortDescription": {"text": "activity refers to an unknown partnership"},
+        "fullDescription": {"text": explained.meaning},
         "defaultConfiguration": {"level": "error"},
         "helpUri": "https://clusterkit.readthedocs.io/en/latest/reference/rules/#ck-fk-001",
+        "help": {
+            "text": f"{explained.meaning}\n\nExample:\n{explained.example}\n\n"
+            f"How to fix: {explained.fix}",
+            "markdown": f"{explained.meaning}\n\n**Example**\n\n```text\n"
+            f"{explained.example}\n```\n\n**How to fix.** {explained.fix}",
+        },
         "properties": {"severity": "error", "family": "CK-FK"},
     }
     assert driver["rules"][3]["defaultConfiguration"] == {"level": "note"}

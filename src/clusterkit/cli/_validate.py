@@ -20,13 +20,9 @@ from clusterkit.cli._common import (
     output_file,
     progress,
 )
-from clusterkit.report import Report
+from clusterkit.report import FORMATS, Report
 from clusterkit.rules import Thresholds, validate
 
-# The one private import of the command line, allowed by name in tests/test_cli.py:
-# the output formats are about to become public API (another change makes them
-# so), and this import moves to the public module then.
-from clusterkit.rules._formats import FORMATS, render_step_summary
 
 __all__ = ["register", "run"]
 
@@ -185,7 +181,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_github and summary_file:
         with Path(summary_file).open("a", encoding="utf-8") as handle:
-            handle.write(render_step_summary(report) + "\n")
+            handle.write(report.to_step_summary() + "\n")
     return EXIT_OK if report.ok else EXIT_DATA
 
 
@@ -195,6 +191,6 @@ def _write_format(name: str, report: Report, out: TextIO) -> None:
         report.write_json(out)
         out.write("\n")
         return
-    text = FORMATS[name](report)
+    text = report.render(name)
     if text:
         out.write(text + "\n")

@@ -22,11 +22,13 @@ from clusterkit.report._finding import (
     fingerprint,
     location_dict,
 )
+from clusterkit.report._formats import FORMATS
 from clusterkit.report._report import Report, Summary
 from clusterkit.report._rule import CATALOGUE, Rule, Stage
 
 __all__ = [
     "CATALOGUE",
+    "FORMATS",
     "REPORT_VERSION",
     "Entity",
     "Explanation",

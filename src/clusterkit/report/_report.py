@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 import attrs
 
 from clusterkit.errors import DatasetValidationError
+from clusterkit.report import _formats
 from clusterkit.report._finding import REPORT_VERSION, Finding, Severity, finding_json
 
 __all__ = ["Report", "Summary"]
@@ -42,6 +43,26 @@ class Summary:
     def truncated(self) -> bool:
         """Whether the report holds fewer findings than were found."""
         return self.shown < self.total
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding]) -> Summary:
+        """The summary of these findings, all of them shown.
+
+        Added in version 0.2.0.
+        """
+        severities = dict.fromkeys(Severity, 0)
+        by_rule: dict[str, int] = {}
+        for finding in findings:
+            severities[finding.severity] += 1
+            by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+        return cls(
+            error=severities[Severity.ERROR],
+            warning=severities[Severity.WARNING],
+            info=severities[Severity.INFO],
+            by_rule=dict(sorted(by_rule.items())),
+            shown=len(findings),
+            total=len(findings),
+        )
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""
@@ -135,6 +156,43 @@ class Report:
             "summary": self.summary.to_dict(),
             "findings": [],
         }
+
+    def render(self, format: str = "text", *, width: int | None = None) -> str:  # noqa: A002 - the name of the --format it gives
+        """The report in one of the formats of `clusterkit validate --format`.
+
+        `text` (one line per finding, then counts by rule and a summary), `json`,
+        `github` (workflow commands), `junit` (JUnit XML) or `sarif` (SARIF
+        2.1.0); the text has no final newline.
+
+        Added in version 0.2.0.
+
+        Args:
+            format: The format's name (`FORMATS`).
+            width: Wrap text at this many columns (`text` only).
+
+        Raises:
+            ValueError: `format` is not a format's name.
+
+        Examples:
+            >>> import datetime as dt
+            >>> print(Report((), Summary(), dt.date(2026, 1, 1)).render("text"))
+            no findings
+            0 errors, 0 warnings, 0 info — valid (fail on error) · as of 2026-01-01
+        """
+        if format == "text":
+            return _formats.render_text(self, max_width=width)
+        renderer = _formats.FORMATS.get(format)
+        if renderer is None:
+            msg = f"unknown format {format!r}; formats are {', '.join(_formats.FORMATS)}"
+            raise ValueError(msg)
+        return renderer(self)
+
+    def to_step_summary(self) -> str:
+        """The report as Markdown for a GitHub Actions step summary.
+
+        Added in version 0.2.0.
+        """
+        return _formats.render_step_summary(self)
 
     def to_json(self) -> str:
         """The report as JSON text (`clusterkit validate --format json`).

@@ -1,9 +1,10 @@
 r"""Private: a `Report` rendered as text, JSON, GitHub commands, JUnit XML or SARIF.
 
-`clusterkit validate --format NAME` picks its renderer from `FORMATS`; the GitHub
-Actions step summary (Markdown) has its own renderer, `render_step_summary`. Every
-renderer is a pure function of the report and returns text without a final newline:
-the caller adds one when it writes the text.
+`Report.render(NAME)` (and `clusterkit validate --format NAME`) picks its renderer
+from `FORMATS`; the GitHub Actions step summary (Markdown) has its own renderer,
+`render_step_summary`. Every renderer is a pure function of the report and returns
+text without a final newline: the caller adds one when it writes the text. Tables
+and escaping come from `clusterkit.render`, as for every other output.
 
 Messages carry values read from untrusted files, so every renderer neutralises what
 could break its format or a terminal: in text, Markdown and XML, control characters,
@@ -21,14 +22,18 @@ import textwrap
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from clusterkit.report import Finding, Report, Severity, Summary
-from clusterkit.report import CATALOGUE
+from clusterkit.render import Table, markdown_table, markdown_text, safe_text
+from clusterkit.report._finding import Finding, Severity
+from clusterkit.report._rule import CATALOGUE
 from clusterkit.values import Location
+
+if TYPE_CHECKING:
+    from clusterkit.report._report import Report, Summary
 
 __all__ = [
     "FORMATS",
@@ -65,36 +70,14 @@ _SARIF_LEVELS = {
     Severity.INFO: "note",
 }
 
-# C0 and C1 controls, DEL, lone surrogates, bidirectional overrides and isolates,
-# and the two noncharacters XML 1.0 forbids.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
-)
-_LATIN_1 = 0xFF  # the highest code point written as \xNN rather than \uNNNN
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
 
 
 # Shared pieces ---------------------------------------------------------------------
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= _LATIN_1 else f"\\u{code:04x}"
-
-
-def _safe(text: str, keep: str = "") -> str:
-    """`text` with unsafe characters, other than those in `keep`, made visible."""
-
-    def escape(match: re.Match[str]) -> str:
-        return match.group() if match.group() in keep else _escape(match)
-
-    return _UNSAFE.sub(escape, text)
+_safe = safe_text
 
 
 def _plural(count: int, noun: str) -> str:
@@ -395,22 +378,6 @@ def render_github(report: Report) -> str:
 # GitHub step summary (Markdown) ----------------------------------------------------
 
 
-def _markdown(text: str) -> str:
-    """Plain text made safe in a Markdown table cell."""
-    text = _safe(text).replace("&", "&amp;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _table(
-    header: Iterable[str], align: str, rows: Iterable[Iterable[str]]
-) -> list[str]:
-    """A Markdown table; `align` has one `l` or `r` per column."""
-    rules = ["---:" if side == "r" else "---" for side in align]
-    lines = [f"| {' | '.join(header)} |", f"| {' | '.join(rules)} |"]
-    lines.extend(f"| {' | '.join(row)} |" for row in rows)
-    return lines
-
-
 def render_step_summary(report: Report) -> str:
     """The report as Markdown for `$GITHUB_STEP_SUMMARY`.
 
@@ -424,36 +391,52 @@ def render_step_summary(report: Report) -> str:
     mark, verdict = ("✅", "valid") if report.ok else ("❌", "invalid")
     lines = [f"## {mark} clusterkit validate: {verdict}", ""]
     if not report.findings and not summary.total:
-        lines += [_markdown(_no_findings(report)) + ".", ""]
-    lines += [_markdown(_summary_line(report)), ""]
-    lines += _table(
-        ["Severity", "Findings"],
-        "lr",
-        [[severity.value, f"{summary.count(severity):,}"] for severity in _SEVERITIES],
+        lines += [markdown_text(_no_findings(report)) + ".", ""]
+    lines += [markdown_text(_summary_line(report)), ""]
+    lines.append(
+        markdown_table(
+            Table.of(
+                ["Severity", "Findings"],
+                [
+                    [severity.value, f"{summary.count(severity):,}"]
+                    for severity in _SEVERITIES
+                ],
+                align=["left", "right"],
+            )
+        )
     )
     rule_rows = _rule_rows(report)
     if rule_rows:
-        rows = [
-            [_markdown(row.rule), row.severity, f"{row.count:,}", _markdown(row.title)]
-            for row in rule_rows
-        ]
+        rows = [[row.rule, row.severity, f"{row.count:,}", row.title] for row in rule_rows]
         lines += ["", "### By rule", ""]
-        lines += _table(["Rule", "Severity", "Findings", "Title"], "llrl", rows)
+        lines.append(
+            markdown_table(
+                Table.of(
+                    ["Rule", "Severity", "Findings", "Title"],
+                    rows,
+                    align=["left", "left", "right", "left"],
+                )
+            )
+        )
     listed = report.findings[:STEP_SUMMARY_FINDINGS]
     if listed:
         lines += ["", "### Findings", ""]
-        lines += _table(
-            ["Location", "Rule", "Severity", "Message"],
-            "llll",
-            [
-                [
-                    _markdown(_where(finding.location)),
-                    _markdown(finding.rule),
-                    finding.severity.value,
-                    _markdown(_with_hint(finding)),
-                ]
-                for finding in listed
-            ],
+        lines.append(
+            markdown_table(
+                Table.of(
+                    ["Location", "Rule", "Severity", "Message"],
+                    [
+                        [
+                            _where(finding.location),
+                            finding.rule,
+                            finding.severity.value,
+                            _with_hint(finding),
+                        ]
+                        for finding in listed
+                    ],
+                    align=["left"] * 4,
+                )
+            )
         )
     notes = []
     if len(listed) < len(report.findings):
@@ -617,12 +600,24 @@ def _sarif_rule(rule: str) -> dict[str, Any]:
     entry = CATALOGUE.get(rule)
     if entry is None:
         return {"id": rule, "name": _sarif_name(rule)}
+    explained = entry.explanation
     return {
         "id": rule,
         "name": _sarif_name(entry.title),
         "shortDescription": {"text": entry.title},
+        "fullDescription": {"text": explained.meaning},
         "defaultConfiguration": {"level": _SARIF_LEVELS[entry.severity]},
         "helpUri": f"{DOCS_RULES_URL}#{rule.lower()}",
+        "help": {
+            "text": (
+                f"{explained.meaning}\n\nExample:\n{explained.example}\n\n"
+                f"How to fix: {explained.fix}"
+            ),
+            "markdown": (
+                f"{explained.meaning}\n\n**Example**\n\n```text\n"
+                f"{explained.example}\n```\n\n**How to fix.** {explained.fix}"
+            ),
+        },
         "properties": {"severity": entry.severity.value, "family": entry.family},
     }
 
