@@ -35,11 +35,13 @@ import clusterkit as ck
 from clusterkit import kpis
 from clusterkit.countries import protocol_order
 from clusterkit.io import example_path
-from clusterkit.kpis._catalogue import SCALAR_KPIS
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.reference import ReportedFigure, ReportedFigures, ReportedMarket
 from clusterkit.testing import generate_dataset
 
+SCALAR_KPIS = tuple(
+    kpi.id for kpi in kpis.definitions() if kpi.kind in {"count", "ratio"}
+)
 AS_OF = dt.date(2026, 1, 1)
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "valid" / "base"

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterkit.kpis._render import _table as kpi_table
 from clusterkit.render import (
     MIN_COLUMN_WIDTH,
     Column,
@@ -73,6 +72,42 @@ RULES = Table.of(
 )
 
 HOSTILE = ["a|b", "line\nbreak", "red\x1b[31m", "\u202eevil"]
+
+
+# What the KPI renderers of version 0.1.0 printed (kpis/_render.py `_table`), kept
+# here as the reference the new writers must match.
+def kpi_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], *, markdown: bool
+) -> list[str]:
+    cells = [[str(cell) for cell in row] for row in rows]
+    numeric = [
+        all(_is_number(row[index]) for row in cells) and bool(cells)
+        for index in range(len(header))
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |"]
+        lines.append(
+            "| " + " | ".join("---:" if right else "---" for right in numeric) + " |"
+        )
+        lines.extend("| " + " | ".join(row) + " |" for row in cells)
+        return lines
+    widths = [
+        max([len(header[index])] + [len(row[index]) for row in cells])
+        for index in range(len(header))
+    ]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(row, widths, numeric, strict=True)
+        ).rstrip()
+
+    return [line(header), line(["-" * width for width in widths]), *map(line, cells)]
+
+
+def _is_number(text: str) -> bool:
+    digits = text.lstrip("+-").replace(",", "").replace(".", "")
+    return text == "undefined" or digits.isdigit()
 
 
 def lines_of(text: str) -> list[str]:

@@ -265,7 +265,9 @@ def markdown_table(table: Table, *, level: int = 2) -> str:
     """
     if not 1 <= level <= _MAX_HEADING:
         raise ValueError(f"level must be 1 to {_MAX_HEADING}, not {level}")
-    lines = [] if not table.title else [f"{'#' * level} {markdown_text(table.title)}", ""]
+    lines = (
+        [] if not table.title else [f"{'#' * level} {markdown_text(table.title)}", ""]
+    )
     rules = ["---:" if right else "---" for right in _right_aligned(table)]
     header = [markdown_text(column.name) for column in table.columns]
     cells = [header, rules, *([markdown_text(c) for c in row] for row in table.rows)]

@@ -1,73 +1,78 @@
 """The programme's KPIs (DESIGN.md §7): one precise definition each, computed in one pass.
 
 `clusterkit.compute_kpis` computes them all, with scope filters and breakdowns;
-each KPI also has a function of its own, named after its id::
+each KPI is also a function of its own, named after its id::
 
     import clusterkit as ck
 
     result = ck.compute_kpis("data/", by="generation")
     ck.kpis.smes_involved("data/", generation="escp-4i-1")
 
+Every KPI is declared once, in the catalogue (`definitions()`), which the engine,
+these functions, the output and the docs page all read.
+
 Added in version 0.1.0.
 """
 
-from clusterkit.kpis._catalogue import KPIDefinition, definitions
+from clusterkit.kpis import _definitions
 from clusterkit.kpis._compute import compute_kpis
-from clusterkit.kpis._functions import (
-    activities,
-    activities_by_type,
-    b2b_meetings,
-    b2b_meetings_per_sme_involved,
-    c2c_meetings,
-    cluster_organisations,
-    collaboration_projects,
-    member_countries,
-    mous_signed,
-    partnerships,
-    partnerships_co_funded,
-    partnerships_voluntary,
-    smes_involved,
-    smes_involved_share_of_reached,
-    smes_reached,
-    target_markets,
+from clusterkit.kpis._definitions import *  # noqa: F403 - the KPIs, by id: the catalogue is the one place their ids are written
+from clusterkit.kpis._docs import reference_markdown
+from clusterkit.kpis._kpi import (
+    KPI,
+    ByTypeKPI,
+    CountKPI,
+    RankingKPI,
+    RatioKPI,
+    ScopeArguments,
 )
+from clusterkit.kpis._market import TargetMarket
 from clusterkit.kpis._reconcile import (
     ReconciledFigure,
     ReconciledMarket,
     Reconciliation,
     reconcile,
 )
-from clusterkit.kpis._result import Group, KPIResult, RecordCount, TargetMarket
+from clusterkit.kpis._result import Group, KPIResult, RecordCount
 from clusterkit.kpis._scope import DIMENSIONS, Scope
+
+KPIDefinition = KPI
+"""The name of `KPI` in version 0.1.0."""
+
+
+def definitions() -> tuple[KPI[object], ...]:
+    """Every KPI, in catalogue order.
+
+    Added in version 0.1.0.
+
+    Examples:
+        >>> from clusterkit import kpis
+        >>> [d.id for d in kpis.definitions()][:3]
+        ['partnerships', 'partnerships_co_funded', 'partnerships_voluntary']
+    """
+    return _definitions.CATALOGUE
+
 
 __all__ = [
     "DIMENSIONS",
+    "KPI",
+    "ByTypeKPI",
+    "CountKPI",
     "Group",
     "KPIDefinition",
     "KPIResult",
+    "RankingKPI",
+    "RatioKPI",
     "ReconciledFigure",
     "ReconciledMarket",
     "Reconciliation",
     "RecordCount",
     "Scope",
+    "ScopeArguments",
     "TargetMarket",
-    "activities",
-    "activities_by_type",
-    "b2b_meetings",
-    "b2b_meetings_per_sme_involved",
-    "c2c_meetings",
-    "cluster_organisations",
-    "collaboration_projects",
     "compute_kpis",
     "definitions",
-    "member_countries",
-    "mous_signed",
-    "partnerships",
-    "partnerships_co_funded",
-    "partnerships_voluntary",
     "reconcile",
-    "smes_involved",
-    "smes_involved_share_of_reached",
-    "smes_reached",
-    "target_markets",
+    "reference_markdown",
 ]
+__all__ += _definitions.__all__

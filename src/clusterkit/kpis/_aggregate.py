@@ -15,16 +15,12 @@ from typing import Any
 
 from clusterkit import reference
 from clusterkit.countries import protocol_order
-from clusterkit.kpis._catalogue import SCALAR_KPIS
+from clusterkit.kpis._definitions import CATALOGUE
 from clusterkit.kpis._gather import Facts, PartnershipFacts
-from clusterkit.kpis._result import (
-    Group,
-    KPIResult,
-    KPIValue,
-    RecordCount,
-    TargetMarket,
-)
+from clusterkit.kpis._market import KPIValue, TargetMarket
+from clusterkit.kpis._result import Group, KPIResult, RecordCount
 from clusterkit.kpis._scope import Scope, quarter_of
+from clusterkit.kpis._kpi import Measures
 from clusterkit.kpis._tally import Cell, Tally
 from clusterkit.models import TABLES, ActivityType
 from clusterkit.report import Report
@@ -110,56 +106,21 @@ def _end(p: PartnershipFacts) -> dt.date:
 
 def _measure(
     partnerships: Sequence[PartnershipFacts], cell: Cell, facts: Facts
-) -> tuple[dict[str, KPIValue], dict[str, int], tuple[TargetMarket, ...]]:
-    clusters = facts.clusters
-    members = {m for p in partnerships for m in p.members if m in clusters}
-    countries = {clusters[m] for m in members} - {None}
-    reached = sum(p.smes_reached or 0 for p in partnerships)
-    smes = cell.smes - facts.failed_smes if facts.failed_smes else cell.smes
-    involved = len(smes) + cell.anonymous_smes
-    values: dict[str, KPIValue] = {
-        "partnerships": len(partnerships),
-        "partnerships_co_funded": sum(
-            1 for p in partnerships if p.funding == "co_funded"
-        ),
-        "partnerships_voluntary": sum(
-            1 for p in partnerships if p.funding == "voluntary"
-        ),
-        "cluster_organisations": len(members),
-        "member_countries": len(countries),
-        "smes_reached": reached,
-        "activities": cell.activities,
-        "smes_involved": involved,
-        "c2c_meetings": cell.c2c_meetings,
-        "b2b_meetings": cell.b2b_meetings,
-        "mous_signed": cell.mous_signed,
-        "collaboration_projects": cell.collaboration_projects,
-        "b2b_meetings_per_sme_involved": _ratio(cell.b2b_meetings, involved),
-        "smes_involved_share_of_reached": _ratio(involved, reached),
-    }
-    assert tuple(values) == SCALAR_KPIS  # noqa: S101 - the catalogue and this agree
-    by_type = {kind.value: cell.by_type.get(kind.value, 0) for kind in ActivityType}
-    declared: dict[str, int] = {}
-    for p in partnerships:
-        for country in p.targets:
-            declared[country] = declared.get(country, 0) + 1
-    countries_seen = set(declared) | set(cell.markets)
-    markets = tuple(
-        TargetMarket(
-            country=country,
-            partnerships=declared.get(country, 0),
-            activities=cell.markets.get(country, 0),
-        )
-        for country in sorted(
-            countries_seen,
-            key=lambda c: (-declared.get(c, 0), protocol_order(c)),
-        )
-    )
+) -> tuple[dict[str, KPIValue], Mapping[str, int], tuple[TargetMarket, ...]]:
+    """Every KPI of the catalogue, by its measure, in catalogue order."""
+    measures = Measures(partnerships, cell, facts)
+    values: dict[str, KPIValue] = {}
+    by_type: Mapping[str, int] = {}
+    markets: tuple[TargetMarket, ...] = ()
+    for kpi in CATALOGUE:
+        value = kpi.measure(measures, values)
+        if kpi.kind == "by_type":
+            by_type = value
+        elif kpi.kind == "ranking":
+            markets = value
+        else:
+            values[kpi.id] = value
     return values, by_type, markets
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else numerator / denominator
 
 
 # Breakdowns.

@@ -14,6 +14,7 @@ import attrs
 from clusterkit.io import Source
 from clusterkit.kpis._aggregate import finish
 from clusterkit.kpis._gather import Gather
+from clusterkit.kpis._kpi import KPI
 from clusterkit.kpis._parallel import run_sharded
 from clusterkit.kpis._pass import gating_options, run_pass
 from clusterkit.kpis._result import KPIResult
@@ -136,3 +137,7 @@ def _compute(
             return finish(*result)
     outcome = run_pass(source, scope, options, progress=progress)
     return finish(scope, outcome.facts, outcome.tally, outcome.report, outcome.errors)
+
+
+# Calling a KPI computes the KPIs of its scope: the KPIs use this engine.
+KPI.engine = compute_kpis

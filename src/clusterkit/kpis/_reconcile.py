@@ -7,6 +7,7 @@ from typing import Any, Literal
 import attrs
 
 from clusterkit import reference
+from clusterkit.kpis import _tables
 from clusterkit.kpis._result import KPIResult
 from clusterkit.reference import ReportedFigures
 
@@ -107,17 +108,13 @@ class Reconciliation:
             "consistent": self.consistent,
         }
 
-    def to_table(self) -> str:
-        """The reconciliation as aligned text tables."""
-        from clusterkit.kpis._render import render_reconciliation  # noqa: PLC0415 - rendering is only for output
-
-        return render_reconciliation(self, markdown=False)
+    def to_table(self, width: int | None = None) -> str:
+        """The reconciliation as aligned text tables (fitted to `width` columns)."""
+        return _tables.reconciliation(self, markdown=False, width=width)
 
     def to_markdown(self) -> str:
-        """The reconciliation as Markdown tables."""
-        from clusterkit.kpis._render import render_reconciliation  # noqa: PLC0415 - rendering is only for output
-
-        return render_reconciliation(self, markdown=True)
+        """The reconciliation as Markdown tables, every cell escaped."""
+        return _tables.reconciliation(self, markdown=True)
 
 
 def reconcile(

@@ -8,37 +8,12 @@ from typing import Any
 
 import attrs
 
+from clusterkit.kpis import _tables
+from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.kpis._scope import Scope
 from clusterkit.report import Report
 
 __all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
-
-KPIValue = int | float | None
-
-
-@attrs.frozen
-class TargetMarket:
-    """One third country in the target-market ranking.
-
-    Added in version 0.1.0.
-
-    Attributes:
-        country: ISO alpha-2 code.
-        partnerships: Partnerships in scope that declare it as a target.
-        activities: Third-market activities in scope that target it.
-    """
-
-    country: str
-    partnerships: int
-    activities: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """`{"country", "partnerships", "activities"}`."""
-        return {
-            "country": self.country,
-            "partnerships": self.partnerships,
-            "activities": self.activities,
-        }
 
 
 @attrs.frozen
@@ -168,20 +143,19 @@ class KPIResult:
         """`to_dict()` as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def to_table(self) -> str:
-        """The result as aligned text tables, for a terminal."""
-        from clusterkit.kpis._render import render_text  # noqa: PLC0415 - rendering is only for output
+    def to_table(self, width: int | None = None) -> str:
+        """The result as aligned text tables, for a terminal.
 
-        return render_text(self)
+        Args:
+            width: Fit lines to this many columns: a wide table wraps its cells,
+                or shows each row as a block of `column: value` lines.
+        """
+        return _tables.text(self, width)
 
     def to_markdown(self) -> str:
-        """The result as Markdown tables."""
-        from clusterkit.kpis._render import render_markdown  # noqa: PLC0415 - rendering is only for output
-
-        return render_markdown(self)
+        """The result as Markdown tables, every cell escaped."""
+        return _tables.markdown(self)
 
     def to_csv(self) -> str:
         """The KPIs of the scope and of each group, one row each, as CSV text."""
-        from clusterkit.kpis._render import render_csv  # noqa: PLC0415 - rendering is only for output
-
-        return render_csv(self)
+        return _tables.csv(self)

@@ -407,7 +407,9 @@ def render_step_summary(report: Report) -> str:
     )
     rule_rows = _rule_rows(report)
     if rule_rows:
-        rows = [[row.rule, row.severity, f"{row.count:,}", row.title] for row in rule_rows]
+        rows = [
+            [row.rule, row.severity, f"{row.count:,}", row.title] for row in rule_rows
+        ]
         lines += ["", "### By rule", ""]
         lines.append(
             markdown_table(

@@ -183,7 +183,9 @@ class Report:
             return _formats.render_text(self, max_width=width)
         renderer = _formats.FORMATS.get(format)
         if renderer is None:
-            msg = f"unknown format {format!r}; formats are {', '.join(_formats.FORMATS)}"
+            msg = (
+                f"unknown format {format!r}; formats are {', '.join(_formats.FORMATS)}"
+            )
             raise ValueError(msg)
         return renderer(self)
 
