@@ -227,8 +227,15 @@ def load_dataset(
 
 def _load(opened: OpenSource) -> Dataset:
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
-    for row in opened.rows():
-        records[row.table].append(record_from_row(row, TABLES[row.table]))
+    fmt = opened.format
+    if opened.kind == "folder" and fmt is not None and fmt.read_records is not None:
+        # The format's own reader of records: JSON Lines straight into models.
+        for table, member in opened.members.items():
+            read = fmt.read_records(member, TABLES[table])
+            records[table] = [record for record, _ in read]
+    else:
+        for row in opened.rows():
+            records[row.table].append(record_from_row(row, TABLES[row.table]))
     return Dataset.model_validate(records)
 
 

@@ -12,7 +12,7 @@ import enum
 import functools
 import typing
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from pydantic import StringConstraints
@@ -20,6 +20,7 @@ from pydantic import StringConstraints
 from clusterkit.models import (
     TABLES,
     Identifier,
+    ListItem,
     Text,
     country_fields,
     dict_fields,
@@ -44,6 +45,8 @@ class FieldShape:
         is_mapping: A mapping (`key=value` pairs in a CSV cell).
         is_country: A country code.
         is_date: A calendar date.
+        items: For a list of ids (`id`) or of free items (`item`): what its
+            items are; lists of other values have none.
     """
 
     table: str
@@ -56,6 +59,7 @@ class FieldShape:
     is_mapping: bool = False
     is_country: bool = False
     is_date: bool = False
+    items: Literal["id", "item"] | None = None
 
 
 @functools.cache
@@ -75,6 +79,7 @@ def field_shape(table: str, field: str) -> FieldShape:
         is_mapping=field in dict_fields(model),
         is_country=field in country_fields(model),
         is_date=_is_date(info.annotation),
+        items=_items(info.annotation),
     )
 
 
@@ -103,6 +108,18 @@ def _enum_of_args(annotation: Any) -> type[enum.Enum] | None:
     for candidate in typing.get_args(annotation):
         if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
             return candidate
+    return None
+
+
+def _items(annotation: Any) -> Literal["id", "item"] | None:
+    """What the items of a tuple of ids or list items are (optional or not)."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is tuple:
+            item = typing.get_args(candidate)[0]
+            if item == Identifier:
+                return "id"
+            if item == ListItem:
+                return "item"
     return None
 
 

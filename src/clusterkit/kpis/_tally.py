@@ -177,13 +177,18 @@ def _add_markets(
     ).items():
         markets = cell_of[key].markets
         markets[target] = markets.get(target, 0) + n
-    for key, listed, count in itertools.compress(
-        zip(keys, smes, involved, strict=True), aimed
-    ):
+    # The same SME list recurs on many activities of a partnership: each distinct
+    # (cell, list) pair is added once; lists of no SME count their smes_involved.
+    pairs = set(itertools.compress(zip(keys, smes), aimed))
+    for key, listed in pairs:
         if listed:
             cell_of[key].smes.update(listed)
-        elif count:
-            cell_of[key].anonymous_smes += count
+    if ((), None) in pairs or any(not listed for _, listed in pairs):
+        for key, listed, count in itertools.compress(
+            zip(keys, smes, involved, strict=True), aimed
+        ):
+            if not listed and count:
+                cell_of[key].anonymous_smes += count
 
 
 _COUNTER_ATTRIBUTES = (
