@@ -168,7 +168,9 @@ class FieldCheck:
             if _BAD_ITEMS.search(joined):
                 return None
             items = _ITEM_SPLIT.split(joined) if present else []
-            lists: list[Any] = [tuple(cell.split(";")) if cell else None for cell in raw]
+            lists: list[Any] = [
+                tuple(cell.split(";")) if cell else None for cell in raw
+            ]
         else:
             kinds = set(map(type, raw))
             kinds.discard(type(None))

@@ -7,10 +7,11 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO, TypeAlias
+from typing import IO, TextIO, TypeAlias
 
 __all__ = [
     "EXIT_DATA",
@@ -27,6 +28,7 @@ __all__ = [
     "output_file",
     "print_json",
     "progress",
+    "stdin_or",
 ]
 
 EXIT_OK = 0
@@ -49,6 +51,13 @@ class Parser(argparse.ArgumentParser):
 
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"  # noqa: SLF001 - argparse has no public name for what add_subparsers returns
 """What each command module's `register` adds its subparser to."""
+
+
+def stdin_or(path: str | Path) -> str | Path | IO[bytes]:
+    """`-` is standard input (a zip of a folder or a JSON document); else the path."""
+    if str(path) == "-":
+        return sys.stdin.buffer
+    return path
 
 
 def iso_date(text: str) -> dt.date:

@@ -17,6 +17,7 @@ from clusterkit.cli._common import (
     iso_date,
     output_file,
     progress,
+    stdin_or,
 )
 from clusterkit.io import example_path
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
@@ -129,12 +130,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "(the CSV holds one table of KPIs)"
         )
     path = example_path() if args.example else Path(args.path or ".")
-    if not path.exists():
+    if args.path != "-" and not path.exists():
         raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
-            path,
+            stdin_or(path) if args.path == "-" else path,
             progress=shown,
             by=args.by,
             generation=args.generation,

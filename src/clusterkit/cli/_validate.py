@@ -19,10 +19,10 @@ from clusterkit.cli._common import (
     iso_date,
     output_file,
     progress,
+    stdin_or,
 )
 from clusterkit.report import FORMATS, Report
 from clusterkit.rules import Thresholds, validate
-
 
 __all__ = ["register", "run"]
 
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     shown = progress(sys.stderr)
     try:
         report = validate(
-            args.paths or ["."],
+            [stdin_or(path) for path in args.paths or ["."]],
             progress=shown,
             as_of=args.as_of,
             select=args.select,

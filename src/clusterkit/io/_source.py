@@ -209,7 +209,9 @@ def source_name(source: Source, name: str | None = None) -> str:
         return "<mapping>"
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
-    return "<upload>"
+    named = getattr(source, "name", None)
+    # A file object opened by path, or standard input (`<stdin>`), has a name.
+    return named if isinstance(named, str) else "<upload>"
 
 
 def _join(display: str, name: str) -> str:

@@ -38,6 +38,8 @@ def compute_kpis(
     as_of: dt.date | None = None,
     jobs: int = 1,
     progress: Callable[[str, int], None] | None = None,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -53,7 +55,10 @@ def compute_kpis(
     Added in version 0.1.0.
 
     Args:
-        source: A `Dataset`, or a dataset path in any layout.
+        source: A dataset in any form `load_dataset` reads: a folder of CSV or
+            JSON Lines files, a `.json` document, an `.xlsx` workbook, a `.zip`
+            of a folder, bytes or a binary file object, a mapping shaped like
+            the JSON document, or a `Dataset`.
         by: Breakdown dimensions: `partnership`, `generation`,
             `target_country`, `year`, `quarter`, `ecosystem` (several give their
             combinations).
@@ -76,6 +81,9 @@ def compute_kpis(
             workbook is read in one process.
         progress: Called after each batch of rows read in this process with
             the file (or table) and the number of its rows read so far.
+        format: The format of a document or stream whose name or first bytes
+            do not tell (`"json"`, `"xlsx"` or `"zip"`).
+        name: How findings name a stream, a mapping or a `Dataset`.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -110,7 +118,14 @@ def compute_kpis(
     gc.disable()
     try:
         return _compute(
-            source, scope, options, validate=validate, jobs=jobs, progress=progress
+            source,
+            scope,
+            options,
+            validate=validate,
+            jobs=jobs,
+            progress=progress,
+            format=format,
+            name=name,
         )
     finally:
         if collecting:
@@ -125,6 +140,8 @@ def _compute(
     validate: bool,
     jobs: int,
     progress: Callable[[str, int], None] | None,
+    format: str | None,  # noqa: A002 - as load_dataset
+    name: str | None,
 ) -> KPIResult:
     if isinstance(source, Dataset) and not validate:
         gather = Gather(scope)
@@ -135,7 +152,9 @@ def _compute(
         result = run_sharded(Path(source), scope, options, jobs)
         if result is not None:
             return finish(*result)
-    outcome = run_pass(source, scope, options, progress=progress)
+    outcome = run_pass(
+        source, scope, options, progress=progress, format=format, name=name
+    )
     return finish(scope, outcome.facts, outcome.tally, outcome.report, outcome.errors)
 
 

@@ -74,10 +74,20 @@ def run_pass(
     options: Options,
     shard: Shard | None = None,
     progress: Callable[[str, int], None] | None = None,
+    *,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> Pass:
     """Validate and gather one source (or one shard of it) in one pass."""
     gather = Gather(scope, progress)
-    report, context = run_checks(source, options=options, on_batch=gather, shard=shard)
+    report, context = run_checks(
+        source,
+        options=options,
+        on_batch=gather,
+        shard=shard,
+        format=format,
+        name=name,
+    )
     facts = gather.facts(context.error_rows or {})
     log = context.keys.get("activities")
     digests = set() if log is None else log.seen

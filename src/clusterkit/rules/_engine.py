@@ -33,6 +33,8 @@ def validate(
     max_findings: int | None = None,
     thresholds: Thresholds | None = None,
     progress: Callable[[str, int], None] | None = None,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> Report:
     """Check a dataset against every rule of the catalogue; never raises for bad data.
 
@@ -59,6 +61,10 @@ def validate(
         thresholds: Overrides of the partnership-structure thresholds.
         progress: Called after each batch of rows with the file (or table) being
             read and the number of its rows read so far.
+        format: The format of a document or stream whose name or first bytes
+            do not tell (`"json"`, `"xlsx"` or `"zip"`).
+        name: How findings name a stream, a mapping or a `Dataset` (default
+            `<upload>` or the file object's name, `<mapping>`, `<dataset>`).
 
     Returns:
         The report: findings ordered by file and line, and their counts.
@@ -92,7 +98,8 @@ def validate(
     gc.disable()
     try:
         for item in sources:
-            shown.append(_validate_one(item, collector, progress).display)
+            checked = _validate_one(item, collector, progress, format=format, name=name)
+            shown.append(checked.display)
     finally:
         if collecting:
             gc.enable()
@@ -114,6 +121,8 @@ def run_checks(
     on_batch: Callable[[Batch, Context], None],
     shard: Shard | None = None,
     record_errors: bool = True,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> tuple[Report, Context]:
     """Validate one source, handing each checked batch to `on_batch`.
 
@@ -131,6 +140,8 @@ def run_checks(
         on_batch: Called after each batch is checked.
         shard: Read only this byte range of one table's file.
         record_errors: Keep the rows with an error finding, by table.
+        format: The format of a stream whose first bytes do not tell.
+        name: How findings name a stream, a mapping or a `Dataset`.
     """
     collector = Collector(options)
     collecting = gc.isenabled()
@@ -143,6 +154,8 @@ def run_checks(
             on_batch=on_batch,
             shard=shard,
             record_errors=record_errors,
+            format=format,
+            name=name,
         )
     finally:
         if collecting:
@@ -218,11 +231,19 @@ def _validate_one(
     on_batch: Callable[[Batch, Context], None] | None = None,
     shard: Shard | None = None,
     record_errors: bool = False,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> Checked:
     """Read and check one source; `on_batch` sees each batch after its checks."""
     context = Context(collector)
     scan = Scan(
-        source, context.report, indexes=context, enabled=collector.enabled, shard=shard
+        source,
+        context.report,
+        indexes=context,
+        enabled=collector.enabled,
+        shard=shard,
+        format=format,
+        name=name,
     )
     context.reread = scan.reread
     if record_errors:
