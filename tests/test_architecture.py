@@ -30,7 +30,7 @@ RANKS = {
     "__main__": 9,
     "__init__": 9,
 }
-LEAVES = {"_dates", "_hints", "_reference_data", "_version"}
+LEAVES = {"_dates", "_hints", "_public", "_reference_data", "_version"}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
@@ -217,3 +217,67 @@ def test_the_graph_resolves_modules_and_names() -> None:
         ("clusterkit.io", 2),
         ("clusterkit.rules", 3),
     ]
+
+
+def literals() -> dict[str, set[str]]:
+    """Each exact string literal of the sources, with the modules it appears in."""
+    found: dict[str, set[str]] = {}
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.setdefault(node.value, set()).add(
+                    str(path.relative_to(PACKAGE))
+                )
+    return found
+
+
+def test_each_rule_id_is_written_once() -> None:
+    """A rule id is a literal in one module only: where its `Rule` is declared.
+
+    Prose that mentions a rule (a docstring, a help text, a message) is not the
+    id written as a value; `"CK-GEO-001"` alone is.
+    """
+    written = literals()
+    places = {rule: written.get(rule, set()) for rule in clusterkit.rules.CATALOGUE}
+    assert {rule: files for rule, files in places.items() if len(files) != 1} == {}
+
+
+# Where a KPI id may appear as a literal besides the catalogue, because the same
+# word names something else there.
+KPI_WORDS_ELSEWHERE = {
+    # Table names.
+    "activities": "the activities table",
+    "partnerships": "the partnerships table",
+    # Fields of the records, which the readers and the tallies read by name.
+    "b2b_meetings": "an activity's counter",
+    "c2c_meetings": "an activity's counter",
+    "mous_signed": "an activity's counter",
+    "collaboration_projects": "an activity's counter",
+    "smes_involved": "an activity's field",
+    "smes_reached": "a partnership's field",
+}
+# Keys of the KPI result's JSON structure (DESIGN.md §7) and of the published
+# figures, which name a KPI's structure rather than compute it.
+KPI_KEYS = {
+    ("kpis/_result.py", "activities_by_type"),
+    ("kpis/_result.py", "target_markets"),
+    ("reference.py", "target_markets"),
+}
+
+
+def test_each_kpi_id_is_written_once() -> None:
+    """A KPI id is a literal in the catalogue only (besides words that name a table,
+    a record field or a key of the result's structure)."""
+    written = literals()
+    elsewhere = set()
+    for kpi in clusterkit.kpis.definitions():
+        assert "kpis/_definitions.py" in written[kpi.id]
+        if kpi.id in KPI_WORDS_ELSEWHERE:
+            continue
+        elsewhere |= {
+            (file, kpi.id)
+            for file in written[kpi.id] - {"kpis/_definitions.py"}
+            if (file, kpi.id) not in KPI_KEYS
+        }
+    assert elsewhere == set()

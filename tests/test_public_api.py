@@ -14,8 +14,12 @@ PUBLIC_MODULES = [
     "clusterkit.countries",
     "clusterkit.errors",
     "clusterkit.io",
+    "clusterkit.kpis",
     "clusterkit.models",
     "clusterkit.reference",
+    "clusterkit.render",
+    "clusterkit.report",
+    "clusterkit.rules",
     "clusterkit.schema",
     "clusterkit.testing",
     "clusterkit.values",
@@ -72,3 +76,18 @@ def test_top_level_names() -> None:
     }
     assert expected <= set(ck.__all__)
     assert isinstance(ck.__version__, str)
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_names_report_their_public_home(name: str) -> None:
+    """A public class or function names a public module it can be imported from."""
+    module = importlib.import_module(name)
+    for item in module.__all__:
+        value = getattr(module, item)
+        if not (isinstance(value, type) or isinstance(value, types.FunctionType)):
+            continue
+        home = value.__module__
+        assert not any(part.startswith("_") for part in home.split(".")[1:]), (
+            f"{name}.{item} reports {home}"
+        )
+        assert getattr(importlib.import_module(home), value.__name__) is value

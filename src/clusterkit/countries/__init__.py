@@ -10,6 +10,7 @@ all of its classifications on a day in one call, reporting rather than raising w
 the value is not one country. Every country field of the model is a `CountryCode`.
 """
 
+from clusterkit._public import publish
 from clusterkit.countries._classify import (
     PROGRAMMES,
     ThirdCountryRuleName,
@@ -21,8 +22,8 @@ from clusterkit.countries._classify import (
     protocol_order,
 )
 from clusterkit.countries._country import CodeForm, Country
-from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._names import countries_by_alpha2 as known_countries
+from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._pydantic import COUNTRY_FIELD, CountryCode
 from clusterkit.countries._status import CountryStatus, country_status
 from clusterkit.countries._third import always_third_country, third_country_on
@@ -47,3 +48,5 @@ __all__ = [
     "protocol_order",
     "third_country_on",
 ]
+
+publish(globals())

@@ -12,6 +12,7 @@ leniently as `Chunk`s of raw cells, reporting each problem with the `Rule` of th
 read stage it breaks (`READ_RULES`) instead of raising.
 """
 
+from clusterkit._public import publish
 from clusterkit.io._chunk import BATCH_ROWS, Chunk, SourceKind, TableSource
 from clusterkit.io._dataset import (
     LoadedDataset,
@@ -129,3 +130,5 @@ __all__ = [
     "source_name",
     "vocabulary_problem",
 ]
+
+publish(globals())

@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import attrs
 
-from clusterkit.io._problems import UNKNOWN_COLUMN, Reporter
 from clusterkit._hints import did_you_mean
+from clusterkit.io._problems import UNKNOWN_COLUMN, Reporter
 from clusterkit.io._rows import RawRow, column_letter, required_fields
 from clusterkit.models import TABLES
 from clusterkit.report import Entity

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
+from clusterkit.io._fields import field_shape
 from clusterkit.io._format import Layout, format_named, formats
 from clusterkit.io._member import Member
 from clusterkit.io._problems import BAD_VALUE, UNREADABLE, Reporter, cell_problem
-from clusterkit.io._fields import field_shape
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
 from clusterkit.io._source import OpenSource, Source, open_source
 from clusterkit.models import TABLES, Dataset, Record

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 import attrs
 
 from clusterkit.countries import normalise_country
-from clusterkit.io._fields import FieldShape
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
+from clusterkit.io._fields import FieldShape
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.values import Location
 

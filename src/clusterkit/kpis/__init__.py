@@ -14,6 +14,7 @@ these functions, the output and the docs page all read.
 Added in version 0.1.0.
 """
 
+from clusterkit._public import publish
 from clusterkit.kpis import _definitions
 from clusterkit.kpis._compute import compute_kpis
 from clusterkit.kpis._definitions import *  # noqa: F403 - the KPIs, by id: the catalogue is the one place their ids are written
@@ -53,7 +54,7 @@ def definitions() -> tuple[KPI[object], ...]:
     return _definitions.CATALOGUE
 
 
-__all__ = [
+_NAMES = [
     "DIMENSIONS",
     "KPI",
     "ByTypeKPI",
@@ -75,4 +76,10 @@ __all__ = [
     "reconcile",
     "reference_markdown",
 ]
-__all__ += _definitions.__all__
+# The engine's names, and one function per KPI of the catalogue.
+__all__ = sorted(
+    [*_NAMES, *_definitions.__all__],
+    key=lambda name: (not name.isupper(), not name[:1].isupper(), name),
+)
+
+publish(globals())

@@ -17,10 +17,10 @@ from clusterkit import reference
 from clusterkit.countries import protocol_order
 from clusterkit.kpis._definitions import CATALOGUE
 from clusterkit.kpis._gather import Facts, PartnershipFacts
+from clusterkit.kpis._kpi import Measures
 from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.kpis._result import Group, KPIResult, RecordCount
 from clusterkit.kpis._scope import Scope, quarter_of
-from clusterkit.kpis._kpi import Measures
 from clusterkit.kpis._tally import Cell, Tally
 from clusterkit.models import TABLES, ActivityType
 from clusterkit.report import Report

@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from clusterkit.kpis._scope import Scope
-from clusterkit.kpis._tally import ActivityRow, Tally, ThirdMarkets
 from clusterkit._scan import Batch, KeyLog
 from clusterkit.io import BATCH_ROWS
+from clusterkit.kpis._scope import Scope
+from clusterkit.kpis._tally import ActivityRow, Tally, ThirdMarkets
 from clusterkit.models import COUNTERS, Dataset, Generation, reference_generations
 from clusterkit.rules import Context
 

@@ -141,8 +141,11 @@ def _met(finding: Finding) -> tuple[int, int, int]:
     position = TABLE_ORDER.index(table) if table in TABLE_ORDER else 0
     if CATALOGUE[finding.rule].stage != "dataset":
         return (0, position, 0)
-    # Duplicate ids (table by table) first, as the checks are registered.
-    return (1, 0 if finding.rule == "CK-PK-001" else 1, position)
+    # The dataset-wide checks run in catalogue order (duplicate ids first).
+    return (1, _ORDER[finding.rule], position)
+
+
+_ORDER = {rule: index for index, rule in enumerate(CATALOGUE)}
 
 
 def _merge_reports(

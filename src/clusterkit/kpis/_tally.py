@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
+from clusterkit.countries import always_third_country
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.models import Generation
-from clusterkit.countries import always_third_country
 
 __all__ = ["ActivityRow", "Cell", "Tally", "ThirdMarkets"]
 

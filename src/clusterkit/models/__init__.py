@@ -5,6 +5,7 @@ Every record crosses the I/O boundary, so it parses and coerces its input (a CSV
 `pydantic.ValidationError` naming the field for a value it cannot accept.
 """
 
+from clusterkit._public import publish
 from clusterkit.models._base import (
     Amount,
     Count,
@@ -73,3 +74,5 @@ __all__ = [
     "possible_size_classes",
     "reference_generations",
 ]
+
+publish(globals())

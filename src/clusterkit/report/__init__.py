@@ -8,6 +8,7 @@ A `Rule` describes one rule of the catalogue: its id, severity, title and
 explanation; the checks that find its problems are registered in `clusterkit.rules`.
 """
 
+from clusterkit._public import publish
 from clusterkit.report._explanation import (
     Explanation,
     load_explanation,
@@ -44,3 +45,5 @@ __all__ = [
     "location_dict",
     "parse_explanation",
 ]
+
+publish(globals())

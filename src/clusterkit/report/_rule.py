@@ -86,6 +86,3 @@ class Rule:
 
     def __str__(self) -> str:
         return self.id
-
-
-Rule.__module__ = "clusterkit.rules"

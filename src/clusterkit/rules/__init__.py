@@ -7,6 +7,7 @@
 KPI engine does), handing it each checked batch.
 """
 
+from clusterkit._public import publish
 from clusterkit.report import CATALOGUE, Rule
 from clusterkit.rules._context import Context, Options, Thresholds
 from clusterkit.rules._engine import run_checks, validate
@@ -24,3 +25,5 @@ __all__ = [
     "run_checks",
     "validate",
 ]
+
+publish(globals())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import attrs
 
-from clusterkit.report import Rule
+from clusterkit.report import CATALOGUE, Rule
 
 __all__ = ["Check", "check", "checks_for", "dataset_checks"]
 
@@ -71,5 +71,6 @@ def checks_for(table: str) -> list[Check]:
 
 
 def dataset_checks() -> list[Check]:
-    """The dataset-stage checks, in registration order."""
-    return list(_DATASET_CHECKS)
+    """The dataset-stage checks, in catalogue order (duplicate ids first)."""
+    order = {rule: index for index, rule in enumerate(CATALOGUE)}
+    return sorted(_DATASET_CHECKS, key=lambda entry: order[entry.rule.id])

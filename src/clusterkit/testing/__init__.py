@@ -15,6 +15,7 @@ Examples:
     ...     assert activity.b2b_meetings >= 0
 """
 
+from clusterkit._public import publish
 from clusterkit.testing._generator import generate_dataset, iter_generated_activities
 
 try:
@@ -60,3 +61,5 @@ __all__ = [
     "targets",
     "texts",
 ]
+
+publish(globals())

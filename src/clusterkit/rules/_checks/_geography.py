@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from clusterkit._scan import Batch
 from clusterkit.countries import (
     classification_changes,
     is_eu_member,
     is_programme_participant,
     normalise_country,
 )
-from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
