@@ -226,9 +226,7 @@ def literals() -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                found.setdefault(node.value, set()).add(
-                    str(path.relative_to(PACKAGE))
-                )
+                found.setdefault(node.value, set()).add(str(path.relative_to(PACKAGE)))
     return found
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import io
 import json
 import re
@@ -1781,3 +1782,32 @@ def test_a_generation_the_dataset_defines_without_activities(tmp_path: Path) -> 
         result = compute(source, generation="pilot-1", by="year")
         assert result["partnerships"] == 1
         assert [group.key["year"] for group in result.groups] == [2019]
+
+
+KPI_PAGE = Path(__file__).parents[1] / "docs" / "reference" / "kpis.md"
+
+
+def test_kpi_page_is_current() -> None:
+    """docs/reference/kpis.md is exactly what the catalogue generates.
+
+    Refresh it with ``CLUSTERKIT_UPDATE_SNAPSHOTS=1 pytest tests/test_kpis.py``.
+    """
+    text = kpis.reference_markdown()
+    if os.environ.get("CLUSTERKIT_UPDATE_SNAPSHOTS") == "1":
+        KPI_PAGE.write_text(text, encoding="utf-8")
+    assert KPI_PAGE.read_text(encoding="utf-8") == text, (
+        "docs/reference/kpis.md is out of date; see this test's docstring"
+    )
+
+
+def test_each_kpi_is_its_own_function() -> None:
+    """A KPI is callable, documented by its definition, and typed by its kind."""
+    ds = ck.load_example()
+    result = ck.compute_kpis(ds, as_of=AS_OF)
+    for kpi in kpis.definitions():
+        assert getattr(kpis, kpi.id) is kpi
+        assert kpi.__doc__ is not None
+        assert kpi.__doc__.startswith(f"{kpi.label}: {kpi.definition}")
+        assert repr(kpi) == f"<KPI {kpi.id}>"
+        assert kpi.title == kpi.label
+        assert kpi.value(result) == kpi(ds, as_of=AS_OF)

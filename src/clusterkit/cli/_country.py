@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 from typing import TextIO
 
 from clusterkit import reference
 from clusterkit.cli._common import EXIT_DATA, EXIT_OK, Commands, iso_date, print_json
 from clusterkit.countries import PROGRAMMES, CountryStatus, country_status
+from clusterkit.render import Table, terminal_width, text_table
 
 __all__ = ["register", "run"]
 
@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             args.programme, "third (non-programme)", "third (beyond-europe)",
         )  # fmt: skip
         out.write(f"on {on.isoformat()}\n")
-        out.write(_render_table([header, *map(_cells, found)]))
+        table = Table.of(header, map(_cells, found), align=["left"] * len(header))
+        out.write(text_table(table, terminal_width(out), rule=False) + "\n")
     return EXIT_OK if all(status.ok for status in found) else EXIT_DATA
 
 
@@ -82,16 +83,3 @@ def _cells(status: CountryStatus) -> tuple[str, ...]:
         _yes(status.third_country_non_programme),
         _yes(status.third_country_beyond_europe),
     )
-
-
-def _render_table(rows: Sequence[Sequence[str]]) -> str:
-    """Rows as aligned columns; a shorter row's last cell runs on unaligned."""
-    full = [row for row in rows if len(row) == len(rows[0])]
-    widths = [max(len(row[i]) for row in full) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)
-        ]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from clusterkit.cli._common import (
 )
 from clusterkit.io import example_path
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
+from clusterkit.render import terminal_width
 
 __all__ = ["register", "run"]
 
@@ -153,7 +154,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if shown is not None:
             shown.done()
-    text = _text(result, reconciliation, args.format)
+    # A table printed on a terminal fits its width; in a file or a pipe, it is
+    # written whole.
+    width = terminal_width(out) if args.output is None else None
+    text = _text(result, reconciliation, args.format, width)
     if args.output is None:
         out.write(text)
     else:
@@ -174,7 +178,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_DATA
 
 
-def _text(result: KPIResult, reconciliation: Reconciliation | None, name: str) -> str:
+def _text(
+    result: KPIResult,
+    reconciliation: Reconciliation | None,
+    name: str,
+    width: int | None = None,
+) -> str:
     if name == "json":
         data = result.to_dict()
         if reconciliation is not None:
@@ -189,5 +198,7 @@ def _text(result: KPIResult, reconciliation: Reconciliation | None, name: str) -
             if reconciliation is None
             else text + "\n" + reconciliation.to_markdown()
         )
-    text = result.to_table()
-    return text if reconciliation is None else text + "\n" + reconciliation.to_table()
+    text = result.to_table(width)
+    if reconciliation is None:
+        return text
+    return text + "\n" + reconciliation.to_table(width)
