@@ -11,8 +11,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-import clusterkit as ck
 from clusterkit.io._csv import write_csv_table
+
+import clusterkit as ck
 from clusterkit.testing import generate_dataset, iter_generated_activities
 
 SEED = 11

@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import clusterkit as ck
 from clusterkit.io._csv import write_csv_table
 from clusterkit.io._jsonl import write_jsonl_table
+
+import clusterkit as ck
 from clusterkit.testing import generate_dataset, iter_generated_activities
 
 

@@ -100,7 +100,7 @@ def imported_modules(tree: ast.Module, own: str) -> list[tuple[str, int]]:
         if isinstance(node, ast.ImportFrom) and node.module:
             module = node.module
             if node.level:  # a relative import, from the module's own package
-                module = ".".join(own.split(".")[: -node.level] + [module])
+                module = ".".join([*own.split(".")[: -node.level], module])
             if not module.startswith("clusterkit"):
                 continue
             for alias in node.names:
@@ -265,8 +265,11 @@ KPI_KEYS = {
 
 
 def test_each_kpi_id_is_written_once() -> None:
-    """A KPI id is a literal in the catalogue only (besides words that name a table,
-    a record field or a key of the result's structure)."""
+    """A KPI id is a literal in the catalogue only.
+
+    Besides words that name a table, a record field or a key of the result's
+    structure.
+    """
     written = literals()
     elsewhere = set()
     for kpi in clusterkit.kpis.definitions():

@@ -12,9 +12,7 @@ import attrs
 import pytest
 
 import clusterkit as ck
-
-from clusterkit.report import Entity, Finding, Report, Severity, Summary
-from clusterkit.report import _formats
+from clusterkit.report import Entity, Finding, Report, Severity, Summary, _formats
 from clusterkit.report._formats import (
     FORMATS,
     render_github,

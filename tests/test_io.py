@@ -19,12 +19,12 @@ import clusterkit as ck
 from clusterkit import testing
 from clusterkit.io import (
     Layout,
+    Member,
     detect_layout,
     dump_dataset,
     iter_raw_rows,
     load_dataset,
 )
-from clusterkit.io import Member
 from clusterkit.io._formats import csv_files, jsonl_files
 from clusterkit.io._formats import json_document as json_module
 from clusterkit.values import Location

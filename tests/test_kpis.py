@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping

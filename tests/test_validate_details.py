@@ -7,7 +7,6 @@ import datetime as dt
 import gc
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -15,9 +14,9 @@ import openpyxl
 import pytest
 
 import clusterkit as ck
-from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
 from clusterkit._scan import _cells, _verdicts
 from clusterkit.io import _chunk
+from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
 from clusterkit.rules import CATALOGUE, _context
 from clusterkit.rules._registry import check
 from clusterkit.values import Location

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterkit.models import reference_generations
-from clusterkit.rules._registry import CATALOGUE
+from clusterkit.rules import CATALOGUE
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE / "valid" / "base"

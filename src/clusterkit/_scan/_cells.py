@@ -151,7 +151,7 @@ class FieldCheck:
                 return bulk, {}
         return self._by_distinct(raw, flat=text)
 
-    def _lists(self, raw: Sequence[Any], *, text: bool) -> list[Any] | None:
+    def _lists(self, raw: Sequence[Any], *, text: bool) -> list[Any] | None:  # noqa: PLR0911 - one way out per reason to look value by value
         """A column of lists of ids (or items) checked whole; `None`: value by value.
 
         For the common case, lists whose every item is already a valid, stripped
@@ -231,7 +231,7 @@ class FieldCheck:
         self._problems.clear()
         self._troubled.clear()
 
-    def _bulk(self, raw: Sequence[str | None]) -> list[Any] | None:
+    def _bulk(self, raw: Sequence[str | None]) -> list[Any] | None:  # noqa: PLR0911 - one way out per reason to look value by value
         """Text checked as a whole column at C speed; `None`: look value by value.
 
         Control characters, over-long ids and missing required values take the
@@ -241,7 +241,7 @@ class FieldCheck:
         if missing and self.required:
             return None
         # Without the values not given ('' is not given too).
-        present: Sequence[str] = list(filter(None, raw)) if missing else raw  # type: ignore[arg-type] # None filtered out
+        present: Sequence[str] = list(filter(None, raw)) if missing else raw  # type: ignore[assignment] # None filtered out
         joined = "".join(present)
         if _CONTROL.search(joined):
             return None

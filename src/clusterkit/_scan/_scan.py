@@ -83,8 +83,10 @@ class Scan:
             yield batch
 
     def reread(self, table: str) -> Iterator[Batch]:
-        """The batches of one table read again, reporting nothing (their problems
-        were reported the first time)."""
+        """The batches of one table read again, reporting nothing.
+
+        Their problems were reported the first time.
+        """
         if self.opened is None:
             return
         checks = TableChecks(table, self.enabled)

@@ -59,5 +59,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"clusterkit convert: {error.args[0].replace('pass overwrite=True', 'use --force')}"
         ) from None
     counts = ", ".join(f"{n} {table}" for table, n in dataset.counts.items())
-    out.write(f"wrote {args.destination} ({layout.value}): {counts}\n")
+    out.write(f"wrote {args.destination} ({layout}): {counts}\n")
     return EXIT_OK

@@ -11,7 +11,7 @@ or a `Dataset`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -88,7 +88,7 @@ class Chunk:
 
     source: TableSource
     numbers: Sequence[int]
-    cells: dict[str, Sequence[Any]]
+    cells: Mapping[str, Sequence[Any]]
     text: bool = False
     starts: Sequence[int | None] | None = None
 

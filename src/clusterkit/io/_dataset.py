@@ -272,8 +272,8 @@ class _Collector:
 
 def _load_leniently(
     source: Source,
-    format: str | None,
-    name: str | None,  # noqa: A002 - as load_dataset
+    format: str | None,  # noqa: A002 - the name users know from the CLI
+    name: str | None,
 ) -> LoadedDataset:
     report: _Collector = _Collector()
     display = name or ("<dataset>" if isinstance(source, Dataset) else "<input>")
@@ -316,11 +316,10 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
         field = str(entry["loc"][0]) if entry["loc"] else None
         if entry["type"] == "invariant":
             field = entry["ctx"]["field"]
-        else:
-            # The item of a list field, as the field's own type would say.
-            entry = {**entry, "loc": entry["loc"][1:]}
+        # The item of a list field is located as the field's own type would say.
+        located = {**entry, "loc": entry["loc"][1:]}
         if field is None or field not in model.model_fields:
-            if entry["type"] == "extra_forbidden":
+            if located["type"] == "extra_forbidden":
                 continue  # reported as an unknown column or field by the reader
             report(BAD_VALUE, row.location, str(entry["msg"]), entity=entity)
             continue
@@ -333,7 +332,7 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
                 entity=entity,
             )
             continue
-        problem = cell_problem(field_shape(row.table, field), entry, raw)
+        problem = cell_problem(field_shape(row.table, field), located, raw)
         report(
             problem.rule,
             row.location_of(field),

@@ -60,6 +60,9 @@ class Layout(str, enum.Enum):
     XLSX = "xlsx"
     """One Excel workbook with a sheet per table."""
 
+    def __str__(self) -> str:
+        return self.value
+
 
 @attrs.frozen
 class Format:

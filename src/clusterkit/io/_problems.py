@@ -30,6 +30,7 @@ __all__ = [
     "BAD_VALUE",
     "DUPLICATE_COLUMN",
     "MALFORMED_ROW",
+    "MISSING",
     "MISSING_COLUMN",
     "NEGATIVE",
     "NON_CANONICAL_COUNTRY",
@@ -37,7 +38,6 @@ __all__ = [
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
     "UNKNOWN_COLUMN",
-    "MISSING",
     "UNREADABLE",
     "CellProblem",
     "Reporter",
@@ -119,7 +119,9 @@ MISSING = CellProblem(BAD_VALUE, "a value is required here, but the cell is empt
 """A required cell left empty."""
 
 
-def cell_problem(field: FieldShape, entry: Mapping[str, Any], raw: Any) -> CellProblem:  # noqa: PLR0911 - one return per kind of error
+def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
+    field: FieldShape, entry: Mapping[str, Any], raw: Any
+) -> CellProblem:
     """The problem of one value, from the first pydantic error entry it raised."""
     kind = entry["type"]
     text = str(entry["msg"])
@@ -208,7 +210,7 @@ def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
 @functools.lru_cache(maxsize=4096)
 def _country(raw: str | int) -> tuple[str | None, tuple[CellProblem, ...]]:
     try:
-        country = normalise_country(raw)  # type: ignore[arg-type] # numeric codes too
+        country = normalise_country(raw)
     except AmbiguousCountryError as error:
         return None, (_ambiguous_country(raw, ", ".join(error.candidates)),)
     except CountryError as error:

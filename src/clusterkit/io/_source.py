@@ -33,7 +33,7 @@ from clusterkit.values import Location
 
 __all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
 
-Source = Union[  # noqa: UP007 - a runtime alias, spelled as Python 3.10 accepts
+Source = Union[
     str,
     "os.PathLike[str]",
     bytes,
@@ -80,7 +80,7 @@ class OpenSource:
     records: Any = None
     _close: list[Callable[[], None]] = attrs.field(factory=list)
 
-    def __enter__(self) -> OpenSource:
+    def __enter__(self) -> OpenSource:  # noqa: PYI034 - Self needs Python 3.11 or typing_extensions
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -125,7 +125,7 @@ class OpenSource:
                     rows = self.format.read_rows(member, wanted or table, report)
                     yield from rows
 
-    def chunks(
+    def chunks(  # noqa: C901 - one branch per kind of source
         self,
         report: Reporter,
         *,
@@ -157,7 +157,10 @@ class OpenSource:
 
 
 def open_source(
-    source: Source, *, format: str | None = None, name: str | None = None
+    source: Source,
+    *,
+    format: str | None = None,  # noqa: A002 - the name users know from the CLI
+    name: str | None = None,
 ) -> OpenSource:
     """Open any source a reader accepts.
 
@@ -219,7 +222,11 @@ def _join(display: str, name: str) -> str:
     return display.rstrip("/\\") + "/" + name if display else name
 
 
-def _open_path(path: Path, display: str, format: str | None) -> OpenSource:
+def _open_path(
+    path: Path,
+    display: str,
+    format: str | None,  # noqa: A002 - the name users know from the CLI
+) -> OpenSource:
     if path.is_dir():
         files = {item.name: item for item in path.iterdir() if item.is_file()}
         members = {
@@ -349,7 +356,11 @@ def _check_member(info: zipfile.ZipInfo, display: str) -> None:
     )
 
 
-def _open_file_object(stream: Any, display: str, format: str | None) -> OpenSource:
+def _open_file_object(
+    stream: Any,
+    display: str,
+    format: str | None,  # noqa: A002 - the name users know from the CLI
+) -> OpenSource:
     """A binary file object: held in memory, or spooled to a temporary file."""
     head = stream.read(_IN_MEMORY + 1)
     if not isinstance(head, bytes):
@@ -375,7 +386,7 @@ def _open_stream(
     opener: Callable[[], IO[bytes]],
     head: bytes,
     display: str,
-    format: str | None,
+    format: str | None,  # noqa: A002 - the name users know from the CLI
     close: list[Callable[[], None]],
 ) -> OpenSource:
     """Bytes of a document or a zip of a folder, told apart by their start."""

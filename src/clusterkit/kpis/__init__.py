@@ -54,7 +54,7 @@ def definitions() -> tuple[KPI[object], ...]:
     return _definitions.CATALOGUE
 
 
-_NAMES = [
+__all__ = [
     "DIMENSIONS",
     "KPI",
     "ByTypeKPI",
@@ -76,10 +76,7 @@ _NAMES = [
     "reconcile",
     "reference_markdown",
 ]
-# The engine's names, and one function per KPI of the catalogue.
-__all__ = sorted(
-    [*_NAMES, *_definitions.__all__],
-    key=lambda name: (not name.isupper(), not name[:1].isupper(), name),
-)
+# The engine's names, then one function per KPI of the catalogue.
+__all__ += _definitions.__all__
 
 publish(globals())

@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from clusterkit import reference
-from clusterkit.countries import protocol_order
 from clusterkit.kpis._definitions import CATALOGUE
 from clusterkit.kpis._gather import Facts, PartnershipFacts
 from clusterkit.kpis._kpi import Measures
 from clusterkit.kpis._market import KPIValue, TargetMarket
+from clusterkit.kpis._pass import ErrorCounts
 from clusterkit.kpis._result import Group, KPIResult, RecordCount
 from clusterkit.kpis._scope import Scope, quarter_of
 from clusterkit.kpis._tally import Cell, Tally
-from clusterkit.models import TABLES, ActivityType
+from clusterkit.models import TABLES
 from clusterkit.report import Report
 
 __all__ = ["aggregate", "check_filters", "finish"]
@@ -51,7 +51,7 @@ def check_filters(scope: Scope, facts: Facts) -> None:
 def aggregate(
     scope: Scope, facts: Facts, tally: Tally
 ) -> tuple[
-    dict[str, KPIValue], dict[str, int], tuple[TargetMarket, ...], tuple[Group, ...]
+    dict[str, KPIValue], Mapping[str, int], tuple[TargetMarket, ...], tuple[Group, ...]
 ]:
     """The KPIs, activities by type and target markets of the scope, and its groups."""
     partnerships = [

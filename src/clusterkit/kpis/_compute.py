@@ -7,9 +7,6 @@ import gc
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import attrs
 
 from clusterkit.io import Source
 from clusterkit.kpis._aggregate import finish

@@ -10,6 +10,7 @@ comes after the counts it divides. Adding a KPI is one entry here, and a test.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from clusterkit.countries import protocol_order
 from clusterkit.kpis._kpi import (
@@ -218,8 +219,10 @@ over the activities in scope that target a third market (their `target_country` 
   Distinct across the whole scope (or group): an SME on five missions counts once.
   When an activity lists SME ids and also gives a larger `smes_involved`, only the listed ids count, because the unnamed ones cannot be told apart from SMEs counted elsewhere.
   An SME whose record has an error is not counted.""",
-    formula="""\
-`smes_involved = |⋃_{a ∈ A₃} a.smes| + Σ_{a ∈ A₃, a.smes empty} (a.smes_involved or 0)`""",
+    formula=(
+        "`smes_involved = |⋃_{a ∈ A₃} a.smes| "  # noqa: RUF001 - the union sign of the formula
+        "+ Σ_{a ∈ A₃, a.smes empty} (a.smes_involved or 0)`"
+    ),
     measure=lambda m, _: len(m.smes) + m.cell.anonymous_smes,
     example="""\
 The activities that target a third market are all but A5.
@@ -486,7 +489,7 @@ assert len(markets) == 5
 )
 
 
-CATALOGUE: tuple[KPI[object], ...] = (
+CATALOGUE: tuple[KPI[Any], ...] = (
     partnerships,
     partnerships_co_funded,
     partnerships_voluntary,

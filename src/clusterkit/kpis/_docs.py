@@ -44,8 +44,10 @@ def _section(kpi: KPI[object]) -> str:
             "",
             f"- **Definition:** {kpi.definition}",
             f"- **Formula:** {kpi.formula}",
-            f"- **Function:** `ck.kpis.{kpi.id}(source, **scope) -> {kpi.returns}`"
-            f"{kpi.note}",
+            (
+                f"- **Function:** `ck.kpis.{kpi.id}(source, **scope) -> "
+                f"{kpi.returns}`{kpi.note}"
+            ),
             f"- **Added in:** {kpi.since}",
             "",
             kpi.example.strip("\n"),

@@ -66,7 +66,7 @@ def run_sharded(
         return None  # one process reports what is wrong with it
     if layout not in {Layout.CSV, Layout.JSONL}:
         return None
-    file = path / f"activities.{layout.value}"
+    file = path / f"activities.{layout}"
     if not file.is_file():
         return None
     split = split_csv if layout is Layout.CSV else split_jsonl

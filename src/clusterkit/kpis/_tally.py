@@ -179,7 +179,7 @@ def _add_markets(
         markets[target] = markets.get(target, 0) + n
     # The same SME list recurs on many activities of a partnership: each distinct
     # (cell, list) pair is added once; lists of no SME count their smes_involved.
-    pairs = set(itertools.compress(zip(keys, smes), aimed))
+    pairs = set(itertools.compress(zip(keys, smes, strict=True), aimed))
     for key, listed in pairs:
         if listed:
             cell_of[key].smes.update(listed)

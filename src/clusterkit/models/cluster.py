@@ -38,12 +38,14 @@ NutsCode = Annotated[
 def _sme_members_within_total(
     sme_members: int | None, members_total: int | None
 ) -> str | None:
-    if sme_members is not None and members_total is not None:
-        if sme_members > members_total:
-            return (
-                f"sme_members ({sme_members}) cannot exceed "
-                f"members_total ({members_total})"
-            )
+    if (
+        sme_members is not None
+        and members_total is not None
+        and sme_members > members_total
+    ):
+        return (
+            f"sme_members ({sme_members}) cannot exceed members_total ({members_total})"
+        )
     return None
 
 

@@ -154,7 +154,7 @@ class Context(Indexes):
         """
         return self.verdicts.failing(batch, fields, is_bad, name=rule.id)
 
-    def flag(  # noqa: PLR0913 - a finding's parts, each a function of the row
+    def flag(
         self,
         rule: Rule,
         batch: Batch,
@@ -246,12 +246,6 @@ def row_number(location: Location) -> int | None:
         parts = location.pointer.split("/")
         return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None  # noqa: PLR2004 - "", table, index
     return location.line
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _text(value: Any) -> str:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
-from typing import Any
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from clusterkit import reference
 from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
-from clusterkit.io import Source, source_name
+from clusterkit.io import Source
 from clusterkit.report import CATALOGUE, Report, Severity, Summary
 from clusterkit.rules import _checks  # noqa: F401 - declares the rules and their checks
 from clusterkit.rules._context import Collector, Context, Options, Thresholds

@@ -174,16 +174,16 @@ def read_chunks(
     # The rows between the last chunk read and the problem went with it (and text
     # is decoded a block at a time): read them again, tolerantly.
     yield from _rows_before_problem(state, failure)
-    error, checked = failure[0]
-    if isinstance(error, UnicodeDecodeError):
-        message = describe_undecodable(member, error)
-    elif "field larger than field limit" in str(error):
+    stopped, checked = failure[0]
+    if isinstance(stopped, UnicodeDecodeError):
+        message = describe_undecodable(member, stopped)
+    elif "field larger than field limit" in str(stopped):
         message = (
             f"malformed CSV: a cell longer than {csv.field_size_limit():,} "
             "characters, most likely an unterminated quote that runs on"
         )
     else:
-        message = f"malformed CSV: {error} (an unterminated quote?)"
+        message = f"malformed CSV: {stopped} (an unterminated quote?)"
     report(
         UNREADABLE,
         Location(file=member.display, line=checked + 1),

@@ -99,9 +99,8 @@ def _lines(
     """The non-blank lines of a file with their locations; a line ends at LF, CR or CRLF."""
     line = first
     for raw in handle:
-        for text in raw.splitlines() if b"\r" in raw else (raw,):
-            if first == 1 and line == 1:
-                text = text.removeprefix(_BOM)
+        for part in raw.splitlines() if b"\r" in raw else (raw,):
+            text = part.removeprefix(_BOM) if first == line == 1 else part
             if text.strip():
                 yield text, Location(display, line)
             line += 1

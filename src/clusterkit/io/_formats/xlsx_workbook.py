@@ -171,7 +171,7 @@ def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _sheet_rows(
+def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
     rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
     sheet: str,
     table: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from typing import Any
 
 from clusterkit._scan import Batch
 from clusterkit.report import Rule, Severity
@@ -178,19 +179,26 @@ def _future(batch: Batch, context: Context, *fields: str) -> None:
     def is_bad(day: dt.date | None) -> bool:
         return day is not None and day > as_of
 
+    def expected(_: int) -> str:
+        return f"<= {as_of}"
+
     for field in fields:
         column = batch[field]
+
+        def message(index: int, field: str = field, column: list[Any] = column) -> str:
+            return (
+                f"{field} {column[index]} is in the future (after {as_of}); a "
+                "reported record cannot be in the future"
+            )
+
         context.flag(
             FUTURE_DATE,
             batch,
             (field,),
             is_bad,
             field=field,
-            message=lambda index, field=field, column=column: (
-                f"{field} {column[index]} is in the future (after {as_of}); a "
-                "reported record cannot be in the future"
-            ),
-            expected=lambda _: f"<= {as_of}",
+            message=message,
+            expected=expected,
         )
 
 
