@@ -11,8 +11,6 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from clusterkit.io._csv import write_csv_table
-
 import clusterkit as ck
 from clusterkit.testing import generate_dataset, iter_generated_activities
 
@@ -35,11 +33,18 @@ def generated_activities(base: ck.Dataset, rows: int) -> Iterable[ck.ActivityRec
     )
 
 
+def write_table(path: Path, table: str, records: Iterable[ck.ActivityRecord]) -> None:
+    """Write one table as a CSV file, streaming the records (the CSV format's writer)."""
+    writer = ck.io.format_named("csv").write_table
+    assert writer is not None  # noqa: S101 - a per-table format writes tables
+    writer(path, table, records, "iso")
+
+
 def write_dataset(folder: Path, rows: int) -> None:
     """Write the small tables and `rows` activities as CSV files in `folder`."""
     base = small_tables()
     ck.dump_dataset(base, folder, layout="csv", overwrite=True)
-    write_csv_table(
+    write_table(
         folder / "activities.csv", "activities", generated_activities(base, rows)
     )
 

@@ -87,7 +87,6 @@ import attrs
 import clusterkit as ck
 from _dataset import ensure_dataset, generated_activities, small_tables
 from clusterkit.countries import classification_changes
-from clusterkit.countries._names import countries_by_alpha2
 from clusterkit.models import TABLES
 
 # DESIGN.md §10.
@@ -276,7 +275,7 @@ def third_country_intervals(
     stretches are merged, so a day lies in at most one interval per pair.
     """
     rows: list[tuple[str, str, dt.date, dt.date]] = []
-    for code in countries_by_alpha2():
+    for code in ck.countries.known_countries():
         changes = classification_changes(code)
         starts = (FIRST_DAY, *changes)
         for generation in generations.values():
@@ -316,7 +315,9 @@ def duckdb_kpis(folder: Path, threads: int | None) -> dict[str, Any]:
     duckdb: Any = importlib.import_module("duckdb")
     generations = generations_in_effect(folder)
     intervals = third_country_intervals(generations)
-    protocol = [(code, *ck.protocol_order(code)) for code in countries_by_alpha2()]
+    protocol = [
+        (code, *ck.protocol_order(code)) for code in ck.countries.known_countries()
+    ]
     sources = {table: csv_source(folder, table) for table in PEER_TABLES}
 
     con = duckdb.connect()

@@ -22,11 +22,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from clusterkit.io._csv import write_csv_table
-from clusterkit.io._jsonl import write_jsonl_table
-
 import clusterkit as ck
 from clusterkit.testing import generate_dataset, iter_generated_activities
+
+
+def _write(path: Path, layout: str, records: Sequence[ck.ActivityRecord]) -> None:
+    """Write the activities as one table file of a per-table format."""
+    writer = ck.io.format_named(layout).write_table
+    assert writer is not None  # noqa: S101 - a per-table format writes tables
+    writer(path, "activities", records, "iso")
 
 
 def best_of(runs: int, works: Sequence[Callable[[], int]]) -> list[tuple[float, int]]:
@@ -59,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     folder = Path(tempfile.mkdtemp())
     jsonl, csv_file = folder / "activities.jsonl", folder / "activities.csv"
-    write_jsonl_table(jsonl, activities)
-    write_csv_table(csv_file, "activities", activities)
+    _write(jsonl, "jsonl", activities)
+    _write(csv_file, "csv", activities)
     lines = jsonl.read_text(encoding="utf-8").splitlines()
 
     def bare() -> int:

@@ -178,6 +178,8 @@ def read_chunks(
     if isinstance(stopped, UnicodeDecodeError):
         message = describe_undecodable(member, stopped)
     elif "field larger than field limit" in str(stopped):
+        # The csv module gives this error no type of its own; the rule is the
+        # same either way, only the explanation is better.
         message = (
             f"malformed CSV: a cell longer than {csv.field_size_limit():,} "
             "characters, most likely an unterminated quote that runs on"
