@@ -16,7 +16,8 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource, chunks_from_rows
+from clusterkit.io import _chunk
+from clusterkit.io._chunk import Chunk, TableSource, chunks_from_rows
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
 from clusterkit.models import TABLES, Dataset, Record
@@ -94,8 +95,8 @@ def dataset_chunks(
         records = dataset.table(name)
         source = TableSource(name, "dataset", display)
         getters = _getters(name)
-        for start in range(0, len(records), BATCH_ROWS):
-            part = records[start : start + BATCH_ROWS]
+        for start in range(0, len(records), _chunk.BATCH_ROWS):
+            part = records[start : start + _chunk.BATCH_ROWS]
             cells = {field: get(part) for field, get in getters.items()}
             numbers = range(start, start + len(part))
             yield Chunk(source, numbers, cells)

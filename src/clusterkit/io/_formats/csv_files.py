@@ -25,7 +25,8 @@ import attrs
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource
+from clusterkit.io import _chunk
+from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import (
@@ -217,7 +218,7 @@ def _rows(reader: Any, state: _Table, offset: int) -> Iterator[Chunk]:
     """The chunks of the rows after the header (`offset`: lines before the reader's)."""
     last = state.last
     while True:
-        chunk = list(itertools.islice(reader, BATCH_ROWS))
+        chunk = list(itertools.islice(reader, _chunk.BATCH_ROWS))
         if not chunk:
             return
         numbers: Sequence[int]

@@ -26,7 +26,8 @@ from pydantic_core import from_json
 from clusterkit._hints import did_you_mean
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._chunk import BATCH_ROWS, Chunk, TableSource
+from clusterkit.io import _chunk as chunks
+from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._member import Member, describe_undecodable
 from clusterkit.io._problems import (
@@ -217,7 +218,7 @@ def read_chunks(
     with handle:
         line = first
         while not state.stopped:
-            lines = list(itertools.islice(handle, BATCH_ROWS))
+            lines = list(itertools.islice(handle, chunks.BATCH_ROWS))
             if not lines:
                 break
             if line == 1:
