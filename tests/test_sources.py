@@ -29,7 +29,6 @@ import sys
 import tempfile
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
@@ -272,12 +271,6 @@ def test_the_example_has_findings_to_compare(forms: dict[str, Forms]) -> None:
     assert forms["base"].findings == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ck.DatasetReadError, AssertionError),
-    reason="open_source takes the first read of a stream as all of it when the "
-    "stream returns fewer bytes than asked (a pipe, a raw file object)",
-)
 @pytest.mark.parametrize("suffix", ["zip", "json"])
 def test_a_stream_that_reads_in_short_parts_is_read_whole(
     forms: dict[str, Forms], suffix: str
@@ -440,13 +433,6 @@ def test_a_spooled_stream_never_shows_its_temporary_file(
     assert "<upload>" in texts[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a spooled zip or workbook opens its temporary file and never closes it "
-    "(zipfile.ZipFile does not close a file object it was given); the file is "
-    "unlinked while open, which Windows refuses",
-)
 @pytest.mark.parametrize("suffix", ["zip", "xlsx"])
 def test_a_spooled_archive_closes_its_temporary_file(
     forms: dict[str, Forms], monkeypatch: pytest.MonkeyPatch, suffix: str
@@ -554,12 +540,6 @@ def test_an_unknown_format_for_a_path_is_an_unreadable_file(tmp_path: Path) -> N
     assert ck.load_dataset(path, format="json").clusters[0].id == "C1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a finding for a source that cannot be opened repeats its location at the "
-    "start of its message ('<upload>: refused: ...')",
-)
 def test_a_refusal_does_not_repeat_its_location() -> None:
     """A CK-FILE-001 message for a refused source says what is wrong, not where again."""
     data = zip_of({**base_tables(), "../evil.csv": b"id\n"})
@@ -607,12 +587,6 @@ DAMAGED_ZIPS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(zipfile.BadZipFile, zlib.error, RuntimeError),
-    reason="reading a damaged or encrypted zip member raises zipfile.BadZipFile, "
-    "zlib.error or RuntimeError out of validate instead of a CK-FILE-001 finding",
-)
 @pytest.mark.parametrize("case", list(DAMAGED_ZIPS))
 def test_a_damaged_zip_member_is_an_unreadable_file(case: str) -> None:
     """A zip whose member cannot be inflated is CK-FILE-001 at that member."""
@@ -803,33 +777,8 @@ def finding_keys(findings: Iterable[ck.Finding]) -> list[tuple[Any, ...]]:
 
 
 # Cases where a lenient load does not report what validate's read stage does.
-LENIENT_LOAD_GAPS = {
-    "CK-HDR-001": "a missing required column is reported once by validate, but "
-    "load_dataset(errors='report') adds a CK-TYPE-001 on every row as well",
-    "CK-TYPE-002": "load_dataset(errors='report') leaves out the CK-TYPE-002 warning "
-    "(a date in a non-ISO spelling) that validate reports",
-}
 
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            id=case.name,
-            marks=[
-                pytest.mark.xfail(
-                    strict=True,
-                    raises=AssertionError,
-                    reason=LENIENT_LOAD_GAPS[case.name],
-                )
-            ]
-            if case.name in LENIENT_LOAD_GAPS
-            else [],
-        )
-        for case in CASES
-    ],
-)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_a_lenient_load_reports_the_read_stage_findings(case: Path) -> None:
     """`errors="report"` reports exactly validate's read-stage findings, located alike."""
     dataset, report = ck.load_dataset(case, errors="report")
@@ -857,17 +806,7 @@ def _without(dataset: ck.Dataset, table: str, ids: set[str] | None) -> ck.Datase
         ("CK-COUNTRY-001", "activities", {"A4"}),
         ("CK-COUNT-001", "activities", {"A4"}),
         ("CK-HDR-003", "activities", set()),
-        pytest.param(
-            "CK-FILE-001",
-            "targets",
-            None,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="after an unreadable file, load_dataset(errors='report') "
-                "reads no later table: every activity is lost too",
-            ),
-        ),
+        ("CK-FILE-001", "targets", None),
     ],
 )
 def test_a_lenient_load_keeps_every_record_without_a_finding(
@@ -896,12 +835,6 @@ def test_a_lenient_load_of_what_cannot_be_opened_is_empty() -> None:
     assert loaded.report is report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="load_dataset(errors='report') locates a source it cannot open at "
-    "'<input>' instead of the source's name",
-)
 @pytest.mark.parametrize(
     ("source", "where"),
     [(b"not a dataset", "<upload>"), ("nowhere/at/all", "nowhere/at/all")],

@@ -191,10 +191,10 @@ def test_files_that_cannot_be_opened(
 
     monkeypatch.setattr(Path, "open", refuse)
     report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
-    messages = sorted(f.message for f in report.findings)
-    assert messages == [
-        f"{folder}/smes.csv: cannot open: Permission denied",
-        f"{folder}/targets.csv: cannot open: Permission denied",
+    found_at = sorted((f.location.file, f.message) for f in report.findings)
+    assert found_at == [
+        (f"{folder}/smes.csv", "cannot open: Permission denied"),
+        (f"{folder}/targets.csv", "cannot open: Permission denied"),
     ]
 
 

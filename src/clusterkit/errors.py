@@ -138,6 +138,25 @@ class DatasetReadError(DatasetError):
         return cls(f"{location}: {problem}", source=location.file, location=location)
 
     @property
+    def problem(self) -> str:
+        """What is wrong, without the location or file that leads the message.
+
+        For a finding, whose location already says where.
+
+        Added in version 0.2.0.
+
+        Examples:
+            >>> from clusterkit.values import Location
+            >>> DatasetReadError.at(Location(file="a.csv", line=3), "bad row").problem
+            'bad row'
+        """
+        message = str(self)
+        for lead in (self.location, self.source):
+            if lead is not None and message.startswith(f"{lead}: "):
+                return message.removeprefix(f"{lead}: ")
+        return message
+
+    @property
     def line(self) -> int | None:
         """The physical line of the problem (header = 1), when known."""
         return None if self.location is None else self.location.line

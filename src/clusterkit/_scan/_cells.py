@@ -33,6 +33,7 @@ from clusterkit.io import (
     cell_to_input,
     country_cell,
     field_shape,
+    non_iso_date,
 )
 from clusterkit.models import TABLES
 
@@ -113,14 +114,7 @@ class FieldCheck:
         if isinstance(value, enum.Enum):
             value = value.value
         if shape.is_date and isinstance(raw, str) and not is_iso_date_text(raw):
-            return value, (
-                CellProblem(
-                    NON_ISO_DATE,
-                    f"{raw!r} is not an ISO 8601 date; read as {value.isoformat()}",
-                    hint=f"write it as {value.isoformat()}",
-                    expected="YYYY-MM-DD",
-                ),
-            )
+            return value, (non_iso_date(raw, value),)
         return value, _NO_PROBLEMS
 
     def column(self, raw: Sequence[Any], *, text: bool) -> tuple[list[Any], Problems]:

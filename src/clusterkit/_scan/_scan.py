@@ -72,7 +72,9 @@ class Scan:
             self.opened = open_source(self.source, format=self.format, name=self.name)
         except DatasetReadError as error:
             self.report(
-                UNREADABLE, error.location or Location(file=self.display), str(error)
+                UNREADABLE,
+                error.location or Location(file=self.display),
+                error.problem,
             )
             return
         self.display = self.opened.display

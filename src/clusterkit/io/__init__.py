@@ -45,6 +45,7 @@ from clusterkit.io._problems import (
     Reporter,
     cell_problem,
     country_cell,
+    non_iso_date,
     raise_problem,
     vocabulary_problem,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "iter_records",
     "load_dataset",
     "load_example",
+    "non_iso_date",
     "open_source",
     "raise_problem",
     "required_fields",

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 import attrs
 from pydantic import ValidationError
 
+from clusterkit._dates import is_iso_date_text, parse_iso_date
 from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._fields import field_shape
 from clusterkit.io._format import Layout, format_named, formats
 from clusterkit.io._member import Member
-from clusterkit.io._problems import BAD_VALUE, UNREADABLE, Reporter, cell_problem
+from clusterkit.io._problems import (
+    BAD_VALUE,
+    MISSING,
+    UNREADABLE,
+    Reporter,
+    cell_problem,
+    non_iso_date,
+)
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
-from clusterkit.io._source import OpenSource, Source, open_source
+from clusterkit.io._source import OpenSource, Source, open_source, source_name
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
 from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
@@ -276,73 +284,123 @@ def _load_leniently(
     name: str | None,
 ) -> LoadedDataset:
     report: _Collector = _Collector()
-    display = name or ("<dataset>" if isinstance(source, Dataset) else "<input>")
+    display = source_name(source, name)
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
     try:
         opened = open_source(source, format=format, name=name)
     except DatasetReadError as error:
-        report(UNREADABLE, error.location or Location(file=display), str(error))
+        report(UNREADABLE, error.location or Location(file=display), error.problem)
     else:
-        display = opened.display
         with opened:
-            try:
-                for row in opened.rows(report=report):
-                    record = _record_or_findings(row, report)
-                    if record is not None:
-                        records[row.table].append(record)
-            except DatasetReadError as error:
-                location = error.location or Location(file=display)
-                problem = str(error).removeprefix(f"{location}: ")
-                report(
-                    UNREADABLE,
-                    location,
-                    f"{problem}; reading of {location.file or display} stopped "
-                    "here, rows after this point were not checked",
-                )
+            # A folder's tables one by one: a file that cannot be read stops
+            # itself, not the tables after it.
+            parts = list(opened.members) if opened.kind == "folder" else [None]
+            for table in parts:
+                try:
+                    for row in opened.rows(table, report=report):
+                        record = _record_or_findings(row, report)
+                        if record is not None:
+                            records[row.table].append(record)
+                except DatasetReadError as error:  # noqa: PERF203 - a file's failure, then the next file
+                    location = error.location or Location(file=display)
+                    report(
+                        UNREADABLE,
+                        location,
+                        f"{error.problem}; reading of {location.file or display} "
+                        "stopped here, rows after this point were not checked",
+                    )
     findings = sorted(report.findings, key=Finding.sort_key)
     return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
 
 
 def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
-    """The row's record, or `None` after reporting each of its problems."""
+    """The row's record, or `None` after reporting each of its problems.
+
+    Reported as the validator reports them: a field whose column is missing was
+    reported at the header, not here; a date in another spelling than ISO 8601
+    is remarked on (`CK-TYPE-002`) whether or not the record is valid.
+    """
     model = TABLES[row.table]
-    try:
-        return model.model_validate(row.values)
-    except ValidationError as error:
-        entries = error.errors(include_url=False)
     record_id = row.values.get("id") if row.table != "targets" else None
     entity = Entity(row.table, record_id if isinstance(record_id, str) else None)
+    try:
+        record: Record | None = model.model_validate(row.values)
+    except ValidationError as error:
+        record = None
+        entries = error.errors(include_url=False)
+    else:
+        entries = []
+    refused = set()
     for entry in entries:
-        field = str(entry["loc"][0]) if entry["loc"] else None
-        if entry["type"] == "invariant":
-            field = entry["ctx"]["field"]
-        # The item of a list field is located as the field's own type would say.
-        located = {**entry, "loc": entry["loc"][1:]}
-        if field is None or field not in model.model_fields:
-            if located["type"] == "extra_forbidden":
-                continue  # reported as an unknown column or field by the reader
+        field = entry["ctx"]["field"] if entry["type"] == "invariant" else None
+        field = field or (str(entry["loc"][0]) if entry["loc"] else None)
+        refused.add(field)
+        _report_entry(row, entry, field, entity, report)
+    _report_non_iso_dates(row, record, refused, entity, report)
+    return record
+
+
+def _report_entry(
+    row: RawRow,
+    entry: Mapping[str, Any],
+    field: str | None,
+    entity: Entity,
+    report: Reporter,
+) -> None:
+    """Report one pydantic error of a row as the validator would."""
+    model = TABLES[row.table]
+    if field is None or field not in model.model_fields:
+        if entry["type"] != "extra_forbidden":  # an unknown column: the reader's
             report(BAD_VALUE, row.location, str(entry["msg"]), entity=entity)
+        return
+    raw = row.values.get(field)
+    if entry["type"] == "missing":
+        if row.columns and field not in row.columns:
+            return  # the column is missing: reported once, at the header
+        report(BAD_VALUE, row.location_of(field), MISSING.message, entity=entity)
+        return
+    # The item of a list field is located as the field's own type would say.
+    located = {**entry, "loc": entry["loc"][1:]}
+    problem = cell_problem(field_shape(row.table, field), located, raw)
+    report(
+        problem.rule,
+        row.location_of(field),
+        problem.message,
+        hint=problem.hint,
+        entity=entity,
+        value=_cell_text(raw),
+        expected=problem.expected,
+    )
+
+
+def _report_non_iso_dates(
+    row: RawRow,
+    record: Record | None,
+    refused: set[str | None],
+    entity: Entity,
+    report: Reporter,
+) -> None:
+    """Remark on each date read from another spelling than ISO 8601."""
+    for field, raw in row.values.items():
+        if (
+            field in refused
+            or not isinstance(raw, str)
+            or field not in TABLES[row.table].model_fields
+            or not field_shape(row.table, field).is_date
+            or is_iso_date_text(raw)
+        ):
             continue
-        raw = row.values.get(field)
-        if entry["type"] == "missing":
-            report(
-                BAD_VALUE,
-                row.location_of(field),
-                "a value is required here, but the cell is empty",
-                entity=entity,
-            )
-            continue
-        problem = cell_problem(field_shape(row.table, field), located, raw)
+        value = getattr(record, field) if record is not None else parse_iso_date(raw)
+        problem = non_iso_date(raw, value)
         report(
             problem.rule,
             row.location_of(field),
             problem.message,
             hint=problem.hint,
             entity=entity,
-            value=_cell_text(raw),
+            value=raw,
             expected=problem.expected,
         )
-    return None
 
 
 def _cell_text(cell: Any) -> str | None:

@@ -9,6 +9,8 @@ line of a bad byte, or to read the rows before a problem again).
 from __future__ import annotations
 
 import codecs
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -19,13 +21,19 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.values import Location
 
 __all__ = [
+    "DAMAGED",
     "Member",
+    "damaged_error",
     "describe_undecodable",
     "sniff_binary",
     "undecodable_line",
 ]
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+"""What reading a damaged member of an archive raises: a bad checksum, a broken
+compressed stream, a member cut short (zipfile and zlib share no base class)."""
 
 
 @attrs.frozen
@@ -58,6 +66,11 @@ class Member:
             return self.opener()
         except OSError as error:
             problem = f"cannot open: {error.strerror or error}"
+            raise DatasetReadError.at(Location(file=self.display), problem) from None
+        except (RuntimeError, NotImplementedError, *DAMAGED) as error:
+            # An archive member that is encrypted, or compressed in a way zipfile
+            # cannot read, or damaged.
+            problem = f"cannot open: {error}"
             raise DatasetReadError.at(Location(file=self.display), problem) from None
 
     def head(self, size: int = 4096) -> bytes:
@@ -106,6 +119,14 @@ def undecodable_error(member: Member, error: UnicodeDecodeError) -> DatasetReadE
     """The error for a file that is not UTF-8, at the line of its first bad byte."""
     location = Location(file=member.display, line=undecodable_line(member))
     return DatasetReadError.at(location, describe_undecodable(member, error))
+
+
+def damaged_error(
+    member: Member, error: BaseException, line: int | None = None
+) -> DatasetReadError:
+    """The error for a file that is damaged (a member of an archive that cannot be read)."""
+    location = Location(file=member.display, line=line)
+    return DatasetReadError.at(location, f"the file is damaged ({error})")
 
 
 def sniff_binary(head: bytes) -> bool:

@@ -10,6 +10,7 @@ path (`load_dataset`) and the column path (`clusterkit.validate`) alike.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import enum
 import functools
@@ -43,6 +44,7 @@ __all__ = [
     "Reporter",
     "cell_problem",
     "country_cell",
+    "non_iso_date",
     "raise_problem",
     "vocabulary_problem",
 ]
@@ -163,6 +165,16 @@ def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
     elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:
         text = f"{raw!r}: {text}"
     return CellProblem(BAD_VALUE, text)
+
+
+def non_iso_date(raw: str, value: dt.date) -> CellProblem:
+    """The remark on a date read from another spelling than ISO 8601 (`CK-TYPE-002`)."""
+    return CellProblem(
+        NON_ISO_DATE,
+        f"{raw!r} is not an ISO 8601 date; read as {value.isoformat()}",
+        hint=f"write it as {value.isoformat()}",
+        expected="YYYY-MM-DD",
+    )
 
 
 def vocabulary_problem(kind: type[enum.Enum], raw: Any) -> CellProblem:

@@ -25,11 +25,10 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk
 from clusterkit.io._format import Format, Layout, Span, format_named, formats
 from clusterkit.io._member import Member
-from clusterkit.io._problems import UNREADABLE, Reporter, raise_problem
+from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
 from clusterkit.io._rows import RawRow
 from clusterkit.models import TABLES, Dataset
-from clusterkit.values import Location
 
 __all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
 
@@ -87,9 +86,15 @@ class OpenSource:
         self.close()
 
     def close(self) -> None:
-        """Close what opening the source opened (an archive, a spooled stream)."""
-        while self._close:
-            self._close.pop()()
+        """Close what opening the source opened (an archive, a spooled stream).
+
+        In the order it was opened in: an archive, then its file, then the file's
+        temporary copy.
+        """
+        closers = list(self._close)
+        self._close.clear()
+        for closing in closers:
+            closing()
 
     @property
     def layout(self) -> Layout | str:
@@ -362,10 +367,7 @@ def _open_file_object(
     format: str | None,  # noqa: A002 - the name users know from the CLI
 ) -> OpenSource:
     """A binary file object: held in memory, or spooled to a temporary file."""
-    head = stream.read(_IN_MEMORY + 1)
-    if not isinstance(head, bytes):
-        msg = f"{display}: a dataset stream must be binary (opened with 'rb')"
-        raise TypeError(msg)
+    head = _read_up_to(stream, _IN_MEMORY + 1, display)
     if len(head) <= _IN_MEMORY:
         return _open_stream(lambda: io.BytesIO(head), head[:4096], display, format, [])
     spool = tempfile.NamedTemporaryFile(suffix=".clusterkit", delete=False)  # noqa: SIM115 - closed with the source
@@ -382,6 +384,26 @@ def _open_file_object(
     )
 
 
+def _read_up_to(stream: Any, size: int, display: str) -> bytes:
+    """The stream's first `size` bytes, or all of it: a pipe gives a part per read.
+
+    Raises:
+        TypeError: The stream gives text, not bytes.
+    """
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        part = stream.read(left)
+        if not isinstance(part, (bytes, bytearray)):
+            msg = f"{display}: a dataset stream must be binary (opened with 'rb')"
+            raise TypeError(msg)
+        if not part:
+            break
+        parts.append(bytes(part))
+        left -= len(part)
+    return b"".join(parts)
+
+
 def _open_stream(
     opener: Callable[[], IO[bytes]],
     head: bytes,
@@ -392,9 +414,12 @@ def _open_stream(
     """Bytes of a document or a zip of a folder, told apart by their start."""
     kind = format or _sniff(head)
     if kind == _ZIP:
+        # A zip archive does not close a file object it was given: close it too.
+        handle = opener()
         try:
-            archive = zipfile.ZipFile(opener())
+            archive = zipfile.ZipFile(handle)
         except zipfile.BadZipFile as error:
+            handle.close()
             for closing in close:
                 closing()
             raise DatasetReadError(
@@ -403,9 +428,10 @@ def _open_stream(
         if format is None and _WORKBOOK in archive.namelist():
             # A workbook is a zip archive too: read it as one.
             archive.close()
+            handle.close()
             kind = Layout.XLSX.value
         else:
-            return _zip(archive, display, [archive.close, *close])
+            return _zip(archive, display, [archive.close, handle.close, *close])
     document = formats().get(kind or "")
     if document is None or document.per_table:
         for closing in close:
@@ -433,9 +459,3 @@ def _sniff(head: bytes) -> str | None:
         if fmt.sniff is not None and fmt.sniff(head):
             return fmt.name
     return None
-
-
-def unreadable(report: Reporter, display: str, error: DatasetReadError) -> None:
-    """Report a source that cannot be opened (`CK-FILE-001`)."""
-    location = error.location or Location(file=display)
-    report(UNREADABLE, location, str(error))

@@ -30,7 +30,9 @@ from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import (
+    DAMAGED,
     Member,
+    damaged_error,
     describe_undecodable,
     undecodable_error,
 )
@@ -101,6 +103,8 @@ def read_rows(
                 yield RawRow(table, split_cells(table, values), location, columns)
         except UnicodeDecodeError as error:
             raise undecodable_error(member, error) from None
+        except DAMAGED as error:
+            raise damaged_error(member, error, last_line + 1) from None
         except csv.Error as error:
             location = Location(file=display, line=last_line + 1)
             raise DatasetReadError.at(
@@ -160,7 +164,7 @@ def read_chunks(
     try:
         handle = member.open()
     except DatasetReadError as error:
-        report(UNREADABLE, Location(file=member.display), str(error))
+        report(UNREADABLE, Location(file=member.display), error.problem)
         return
     failure: list[tuple[Exception, int]] = []
     with _text(handle) as text:
@@ -168,7 +172,7 @@ def read_chunks(
         try:
             if _header(reader, state):
                 yield from _rows(reader, state, 0)
-        except (UnicodeDecodeError, csv.Error) as problem:
+        except (UnicodeDecodeError, csv.Error, *DAMAGED) as problem:
             failure.append((problem, state.last))
     if not failure:
         return
@@ -178,6 +182,8 @@ def read_chunks(
     stopped, checked = failure[0]
     if isinstance(stopped, UnicodeDecodeError):
         message = describe_undecodable(member, stopped)
+    elif isinstance(stopped, DAMAGED):
+        message = damaged_error(member, stopped).problem
     elif "field larger than field limit" in str(stopped):
         # The csv module gives this error no type of its own; the rule is the
         # same either way, only the explanation is better.
@@ -249,7 +255,7 @@ def _rows_before_problem(
         reader = csv.reader(handle, strict=True)
         previous = 0
         try:
-            for row in reader:  # pragma: no branch - a bad byte ends it
+            for row in reader:
                 start, previous = previous + 1, reader.line_num
                 if previous <= checked:
                     continue
@@ -262,6 +268,8 @@ def _rows_before_problem(
                 kept.append((start, row))
         except csv.Error as error:
             failure[0] = (error, previous)
+        except DAMAGED:
+            pass  # the damage that stopped the first reading: the rows before it
     if state.width is None:
         while kept and _blank(kept[0][1]):
             kept.pop(0)

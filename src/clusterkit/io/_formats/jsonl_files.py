@@ -29,7 +29,12 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk as chunks
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
-from clusterkit.io._member import Member, describe_undecodable
+from clusterkit.io._member import (
+    DAMAGED,
+    Member,
+    damaged_error,
+    describe_undecodable,
+)
 from clusterkit.io._problems import (
     MALFORMED_ROW,
     UNKNOWN_COLUMN,
@@ -94,10 +99,24 @@ def _parse_line(text: bytes, location: Location) -> Any:
 # ---------------------------------------------------------------- strict rows
 
 
-def _lines(
+def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, Location]]:
+    """The non-blank lines of a file with their locations; a line ends at LF, CR or CRLF.
+
+    Raises:
+        DatasetReadError: The file is damaged (a member of an archive).
+    """
+    line = 1
+    try:
+        for text, location in _split_lines(handle, member.display):
+            line = location.line or line
+            yield text, location
+    except DAMAGED as error:
+        raise damaged_error(member, error, line) from None
+
+
+def _split_lines(
     handle: IO[bytes], display: str, first: int = 1
 ) -> Iterator[tuple[bytes, Location]]:
-    """The non-blank lines of a file with their locations; a line ends at LF, CR or CRLF."""
     line = first
     for raw in handle:
         for part in raw.splitlines() if b"\r" in raw else (raw,):
@@ -118,7 +137,7 @@ def read_rows(
     """
     assert table is not None  # noqa: S101 - a JSON Lines file holds one table
     with member.open() as handle:
-        for text, location in _lines(handle, member.display):
+        for text, location in _lines(member, handle):
             try:
                 value = _parse_line(text, location)
             except UnicodeDecodeError as error:
@@ -144,7 +163,7 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
     table = table_of_model(model)
     validate = model.model_validate_json
     with member.open() as handle:
-        for text, location in _lines(handle, member.display):
+        for text, location in _lines(member, handle):
             try:
                 record = validate(text)
             except ValidationError:
@@ -208,7 +227,7 @@ def read_chunks(
     try:
         handle = member.open()
     except DatasetReadError as error:
-        report(UNREADABLE, Location(file=member.display), str(error))
+        report(UNREADABLE, Location(file=member.display), error.problem)
         return
     first = 1
     if span is not None:
@@ -218,7 +237,17 @@ def read_chunks(
     with handle:
         line = first
         while not state.stopped:
-            lines = list(itertools.islice(handle, chunks.BATCH_ROWS))
+            try:
+                lines = list(itertools.islice(handle, chunks.BATCH_ROWS))
+            except DAMAGED as error:
+                state.report(
+                    UNREADABLE,
+                    Location(file=member.display, line=line),
+                    f"{damaged_error(member, error).problem}; reading of "
+                    f"{member.display} stopped here, rows after this point were "
+                    "not checked",
+                )
+                break
             if not lines:
                 break
             if line == 1:

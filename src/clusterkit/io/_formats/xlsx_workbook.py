@@ -8,7 +8,6 @@ workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, chunks_from_rows
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
-from clusterkit.io._member import Member
+from clusterkit.io._member import DAMAGED, Member, damaged_error
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
 from clusterkit.io._rows import (
     RawRow,
@@ -79,12 +78,14 @@ def read_rows(
             formulas = openpyxl.load_workbook(
                 handles[1], read_only=True, data_only=False
             )
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        except (KeyError, OSError, ValueError, *DAMAGED) as error:
             raise DatasetReadError(
                 f"{display}: not a readable .xlsx workbook ({error})", source=display
             ) from None
         try:
             yield from _sheets(values, formulas, table, display, report)
+        except DAMAGED as error:
+            raise damaged_error(member, error) from None
         finally:
             values.close()
             formulas.close()
@@ -136,11 +137,10 @@ def _until_unreadable(
         yield from rows
     except DatasetReadError as error:
         location = error.location or Location(file=member.display)
-        problem = str(error).removeprefix(f"{location}: ")
         report(
             UNREADABLE,
             location,
-            f"{problem}; reading of {location.file or member.display} stopped "
+            f"{error.problem}; reading of {location.file or member.display} stopped "
             "here, rows after this point were not checked",
         )
 
