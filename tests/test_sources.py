@@ -778,6 +778,7 @@ def finding_keys(findings: Iterable[ck.Finding]) -> list[tuple[Any, ...]]:
 
 # Cases where a lenient load does not report what validate's read stage does.
 
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_a_lenient_load_reports_the_read_stage_findings(case: Path) -> None:
     """`errors="report"` reports exactly validate's read-stage findings, located alike."""

@@ -97,9 +97,6 @@ class Chunk:
         """The table of the rows."""
         return self.source.table
 
-    def __len__(self) -> int:
-        return len(self.numbers)
-
 
 def chunks_from_rows(
     rows: Iterator[RawRow], kind: SourceKind, display: str, report: Reporter

@@ -403,9 +403,7 @@ def _report_non_iso_dates(
         )
 
 
-def _cell_text(cell: Any) -> str | None:
-    if cell is None:
-        return None
+def _cell_text(cell: Any) -> str:
     if isinstance(cell, (tuple, list)):
         return ";".join(str(item) for item in cell)
     return str(cell)

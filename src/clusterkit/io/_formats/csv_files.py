@@ -255,7 +255,7 @@ def _rows_before_problem(
         reader = csv.reader(handle, strict=True)
         previous = 0
         try:
-            for row in reader:
+            for row in reader:  # pragma: no branch - the problem that stopped the first reading ends this one too
                 start, previous = previous + 1, reader.line_num
                 if previous <= checked:
                     continue

@@ -18,7 +18,7 @@ from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, chunks_from_rows
 from clusterkit.io._format import Format, Span
-from clusterkit.io._member import DAMAGED, Member, damaged_error, undecodable_error
+from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
 from clusterkit.io._rows import RawRow, given_values, json_kind, json_record
 from clusterkit.models import TABLES, Dataset
@@ -124,8 +124,6 @@ def read_rows(
             yield from _document_rows(scanner, table, report)
         except UnicodeDecodeError as error:
             raise undecodable_error(member, error) from None
-        except DAMAGED as error:
-            raise damaged_error(member, error, scanner.line) from None
 
 
 def read_chunks(

@@ -107,23 +107,14 @@ def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, Location]
     """
     line = 1
     try:
-        for text, location in _split_lines(handle, member.display):
-            line = location.line or line
-            yield text, location
+        for raw in handle:
+            for part in raw.splitlines() if b"\r" in raw else (raw,):
+                text = part.removeprefix(_BOM) if line == 1 else part
+                if text.strip():
+                    yield text, Location(member.display, line)
+                line += 1
     except DAMAGED as error:
         raise damaged_error(member, error, line) from None
-
-
-def _split_lines(
-    handle: IO[bytes], display: str, first: int = 1
-) -> Iterator[tuple[bytes, Location]]:
-    line = first
-    for raw in handle:
-        for part in raw.splitlines() if b"\r" in raw else (raw,):
-            text = part.removeprefix(_BOM) if first == line == 1 else part
-            if text.strip():
-                yield text, Location(display, line)
-            line += 1
 
 
 def read_rows(
