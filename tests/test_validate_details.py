@@ -106,6 +106,63 @@ def test_a_list_item_of_the_wrong_type_is_named(tmp_path: Path) -> None:
     assert finding.message.startswith("item 0 ({})")
 
 
+def test_json_list_items_are_stripped_and_an_empty_one_is_named(
+    tmp_path: Path,
+) -> None:
+    """A JSON list of ids with space around an item, or an empty item, reads as CSV."""
+    folder = tmp_path / "data.jsonl"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
+    path = folder / "activities.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["smes"] = [" SME-001", "SME-002 "]
+    lines[0] = json.dumps(first)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ck.validate(folder, as_of=AS_OF).findings == ()
+    assert ck.load_dataset(folder).activities[0].smes == ("SME-001", "SME-002")
+    first["smes"] = ["SME-001", ""]
+    lines[0] = json.dumps(first)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [finding] = ck.validate(folder, as_of=AS_OF).findings
+    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "smes")
+    assert finding.message.startswith("item 1 ('')")
+
+
+@pytest.mark.parametrize("item", ["SME-001;SME-002", "SME-001\x07"])
+def test_a_json_list_item_that_is_no_id_is_named(tmp_path: Path, item: str) -> None:
+    """In a JSON list, an item holding `;` or a control character is not an id."""
+    folder = tmp_path / "data.jsonl"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
+    path = folder / "activities.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["smes"] = [item]
+    lines[0] = json.dumps(first)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [finding] = ck.validate(folder, as_of=AS_OF).findings
+    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "smes")
+    assert finding.message == (
+        f"{item!r} is not a valid id: an id has 1 to 64 characters, "
+        "without ';' or control characters"
+    )
+
+
+def test_only_the_outsiders_of_a_list_of_smes_are_reported(tmp_path: Path) -> None:
+    """Of an activity's SMEs, those of the partnership's clusters are not reported."""
+    folder = copy_base(tmp_path)
+    rows = list(csv.DictReader(io.StringIO((folder / "activities.csv").read_text())))
+    a5 = next(index for index, row in enumerate(rows) if row["id"] == "A5")
+    # SME-003 is of ES-001, a member of P2; SME-002 is of FR-001, which is not.
+    set_cells(folder / "activities.csv", {a5: {"smes": "SME-003;SME-002"}})
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-SME-003"])
+    assert [(f.rule, f.message) for f in report.findings] == [
+        (
+            "CK-SME-003",
+            "SME 'SME-002' is not a member of any cluster of partnership 'P2'",
+        )
+    ]
+
+
 def test_a_large_size_class_is_not_an_sme(tmp_path: Path) -> None:
     """An SME declared 'large' is outside the SME size classes (CK-ENUM-001)."""
     folder = copy_base(tmp_path)

@@ -64,6 +64,17 @@ class Batch:
         self._distinct[key] = known
         return known
 
+    def each_value(self, field: str) -> Iterable[Any]:
+        """The values of a field, each at least once, as cheaply as known.
+
+        The distinct values when already worked out (values that repeat),
+        otherwise the column itself: hashing values that hardly repeat, to find
+        the distinct ones, costs more than it saves.
+        """
+        if field in self._distinct:
+            return self.distinct(field)
+        return self.columns[field]
+
     def filled(self, field: str, default: Any) -> Sequence[Any]:
         """A column with `default` where the value is missing (`None`)."""
         column = self.columns[field]

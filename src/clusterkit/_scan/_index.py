@@ -115,12 +115,24 @@ class Indexes:
         self.referenced_clusters: set[str] = set()
         self.referenced_smes: set[str] = set()
         self.active_partnerships: set[str] = set()
+        self._smes_by_cluster: dict[str | None, set[str]] = {}
+        self._smes_indexed = -1
 
     def generation_of(self, generation_id: str | None) -> Generation | None:
         """The generation with this id, from the dataset or the reference data."""
         if generation_id is None:
             return None
         return self.generations.get(generation_id)
+
+    def smes_by_cluster(self) -> dict[str | None, set[str]]:
+        """The SMEs of each cluster; under `None`, those that name no cluster."""
+        if self._smes_indexed != len(self.smes):  # built again once SMEs were added
+            self._smes_by_cluster = {}
+            for sme, info in self.smes.items():
+                for cluster in info.clusters or (None,):
+                    self._smes_by_cluster.setdefault(cluster, set()).add(sme)
+            self._smes_indexed = len(self.smes)
+        return self._smes_by_cluster
 
     def generation_location(self, generation_id: str) -> Location | None:
         """Where the dataset defines a generation (`None`: reference data)."""
@@ -220,12 +232,13 @@ def _targets(indexes: Indexes, batch: Batch) -> None:
 
 
 def _activities(indexes: Indexes, batch: Batch) -> None:
-    # Distinct values first (the checks ask for them too): far fewer than rows.
+    # Distinct values where known (the checks ask for them too): fewer than rows.
     indexes.active_partnerships.update(batch.distinct("partnership"))
-    indexes.referenced_smes.update(chain.from_iterable(batch.distinct("smes") - {None}))
-    indexes.referenced_clusters.update(
-        chain.from_iterable(batch.distinct("clusters") - {None})
-    )
+    for field, referenced in (
+        ("smes", indexes.referenced_smes),
+        ("clusters", indexes.referenced_clusters),
+    ):
+        referenced.update(chain.from_iterable(filter(None, batch.each_value(field))))
 
 
 _INDEXERS: dict[str, Callable[[Indexes, Batch], None]] = {

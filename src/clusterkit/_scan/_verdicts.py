@@ -23,6 +23,7 @@ class Verdicts:
 
     def __init__(self) -> None:
         self._memory: dict[Any, tuple[set[Any], set[Any]]] = {}
+        self._memos: dict[str, dict[Any, Any]] = {}
 
     def failing(
         self,
@@ -50,6 +51,14 @@ class Verdicts:
                 (bad if is_bad(value) else good).add(value)
         return distinct & bad if bad else set()
 
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A memory of judgements of one check's own, started afresh when it grows large."""
+        found = self._memos.setdefault(name, {})
+        if len(found) > _LIMIT * 5:
+            found.clear()
+        return found
+
     def forget(self) -> None:
         """Drop every judgement (memory, not results)."""
         self._memory.clear()
+        self._memos.clear()

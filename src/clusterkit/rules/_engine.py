@@ -95,12 +95,15 @@ def validate(
     gc.disable()
     try:
         for item in sources:
+            # Only where it was read is kept: each source's indexes go at once.
             checked = _validate_one(item, collector, progress, format=format, name=name)
             shown.append(checked.display)
+            del checked
+        # Before the collector is back: the findings are many young objects.
+        return _report(collector, shown)
     finally:
         if collecting:
             gc.enable()
-    return _report(collector, shown)
 
 
 @attrs.define
@@ -154,10 +157,10 @@ def run_checks(
             format=format,
             name=name,
         )
+        return _report(collector, [checked.display]), checked.context
     finally:
         if collecting:
             gc.enable()
-    return _report(collector, [checked.display]), checked.context
 
 
 def _report(collector: Collector, shown: list[str]) -> Report:

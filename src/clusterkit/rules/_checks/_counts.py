@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import operator
 import sys
 from typing import Any
 
 from clusterkit._scan import Batch
-from clusterkit.models import EnterpriseSize, classify_enterprise, possible_size_classes
+from clusterkit.models import EnterpriseSize
+from clusterkit.models import possible_size_classes as _possible_size_classes
 from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
@@ -61,8 +64,13 @@ SME_OUTSIDE_CLUSTERS = Rule(
 # Activity types that are not meetings between companies.
 _NO_B2B = {"webinar", "training"}
 
+_NO_SMES: frozenset[str] = frozenset()
+
 # Stands in for a count that was not given: no list is longer.
 _UNCOUNTED = sys.maxsize
+
+# Both SME rules ask for the same figures; an SME table holds few distinct ones.
+possible_size_classes = functools.lru_cache(maxsize=65_536)(_possible_size_classes)
 
 # Staff of a medium-sized enterprise stay below this (Recommendation 2003/361/EC).
 _MEDIUM_STAFF_CEILING = 250
@@ -121,7 +129,7 @@ def _contradicts(declared: str | None, *figures: Any) -> bool:
 
 def _large(*figures: Any) -> bool:
     return any(value is not None for value in figures) and (
-        classify_enterprise(*figures) is EnterpriseSize.LARGE
+        possible_size_classes(*figures) == {EnterpriseSize.LARGE}
     )
 
 
@@ -168,16 +176,36 @@ def within_sme_ceilings(batch: Batch, context: Context) -> None:
 
 @check(SME_OUTSIDE_CLUSTERS, "activities")
 def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
-    """An SME taking part is a member of one of the partnership's clusters."""
-    fields = ("partnership", "smes")
+    """An SME taking part is a member of one of the partnership's clusters.
 
-    def is_bad(partnership: str | None, smes: tuple[str, ...] | None) -> bool:
-        return bool(_outsiders(context, partnership, smes))
-
-    bad = context.failing(batch, fields, is_bad, SME_OUTSIDE_CLUSTERS)
-    for index in batch.rows_with(fields, bad):
-        partnership, smes = batch["partnership"][index], batch["smes"][index]
-        for sme in _outsiders(context, partnership, smes):
+    Each row's SMEs are compared at C speed with those of its partnership's
+    clusters; only the rows that name others are looked at closely (an unknown
+    SME is CK-FK-004's, and one that names no cluster is no outsider).
+    """
+    members_of = context.verdicts.memo(SME_OUTSIDE_CLUSTERS.id)  # partnership -> SMEs
+    listed = frozenset(
+        itertools.chain.from_iterable(filter(None, batch.each_value("smes")))
+    )
+    belonging = {}
+    for partnership_id in batch.distinct("partnership"):
+        if partnership_id not in context.partnerships:
+            belonging[partnership_id] = listed  # not judged: never an outsider
+            continue
+        if partnership_id not in members_of:
+            members_of[partnership_id] = _smes_of_members(context, partnership_id)
+        belonging[partnership_id] = members_of[partnership_id]
+    smes_column = batch.filled("smes", ())
+    within = map(
+        frozenset.issuperset,
+        map(belonging.__getitem__, batch["partnership"]),
+        smes_column,
+    )
+    free = context.smes_by_cluster().get(None, _NO_SMES)
+    for index in itertools.compress(itertools.count(), map(operator.not_, within)):
+        partnership, smes = batch["partnership"][index], smes_column[index]
+        for sme in smes:
+            if sme in belonging[partnership] or sme in free or sme not in context.smes:
+                continue
             context.report(
                 SME_OUTSIDE_CLUSTERS,
                 batch.location(index, "smes"),
@@ -193,20 +221,8 @@ def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
             )
 
 
-def _outsiders(
-    context: Context, partnership_id: str | None, smes: tuple[str, ...] | None
-) -> list[str]:
-    partnership = context.partnerships.get(partnership_id) if partnership_id else None
-    if partnership is None or not smes:
-        return []
-    members = set(partnership.members)
-    found = []
-    for sme in smes:
-        info = context.smes.get(sme)
-        if (
-            info is not None
-            and info.clusters
-            and not members.intersection(info.clusters)
-        ):
-            found.append(sme)
-    return found
+def _smes_of_members(context: Context, partnership_id: str) -> frozenset[str]:
+    """The SMEs of a partnership's member clusters."""
+    by_cluster = context.smes_by_cluster()
+    members = context.partnerships[partnership_id].members
+    return frozenset().union(*(by_cluster.get(cluster, ()) for cluster in members))
