@@ -58,8 +58,20 @@ def _has_control(text: str) -> bool:
 
 
 def _repeat(raw: Sequence[Any]) -> bool:
-    """Whether a column of text holds each of its values twice on average."""
-    return len(set(raw)) * 2 < len(raw)
+    """Whether a column holds each of its values twice on average."""
+    try:
+        return len(set(raw)) * 2 < len(raw)
+    except TypeError:  # a list holding a list or a mapping: checked as it comes
+        return False
+
+
+def _tuples(raw: Sequence[Any]) -> list[tuple[Any, ...] | None] | None:
+    """A column of lists as tuples; `None` when a value is no list."""
+    kinds = set(map(type, raw))
+    kinds.discard(type(None))
+    if not kinds <= {list, tuple}:
+        return None
+    return [None if value is None else tuple(value) for value in raw]
 
 
 _ID_MAX = 64
@@ -139,9 +151,12 @@ class FieldCheck:
         column and the mapping to their parsed values, when worked out on the way.
         """
         self.distinct = None
-        # Lists that repeat (the same SMEs at many activities) are checked once
-        # per distinct cell below; lists that hardly do, item by item at C speed.
-        if self.shape.items is not None and not (text and _repeat(raw)):
+        if self.shape.items is not None:
+            # Lists that repeat (the same SMEs at many activities) are checked
+            # once per distinct list; lists that hardly do, item by item at C speed.
+            tuples = raw if text else _tuples(raw)
+            if tuples is not None and _repeat(tuples):
+                return self._by_distinct(tuples, flat=text, key=None if text else tuple)
             lists = self._lists(raw, text=text)
             if lists is not None:
                 return lists, {}

@@ -60,7 +60,7 @@ __all__ = ["FORMAT"]
 R = TypeVar("R", bound=Record)
 
 _BOM = codecs.BOM_UTF8
-_decode = functools.partial(from_json, cache_strings="keys")
+_decode = functools.partial(from_json, cache_strings="all")
 
 
 class _LineError(Exception):
@@ -245,10 +245,8 @@ def read_chunks(
                 lines[0] = lines[0].removeprefix(_BOM)
             # A carriage return not followed by a line feed ends a line too, as
             # in a text editor: such chunks are read line by line.
-            lone_cr = any(map(bytes.__contains__, lines, itertools.repeat(b"\r")))
-            if lone_cr:
-                joined = b"".join(lines)
-                lone_cr = joined.count(b"\r") != joined.count(b"\r\n")
+            joined = b"".join(lines)
+            lone_cr = b"\r" in joined and (joined.count(b"\r") != joined.count(b"\r\n"))
             chunk = _chunk(lines, line, state, member, split=lone_cr)
             line += _line_count(lines) if lone_cr else len(lines)
             if chunk is not None:
@@ -293,18 +291,27 @@ def _chunk(
     cells = {
         field: column
         for field, column in cells.items()
-        if field in state.required or column.count(None) != len(column)
+        if field in state.required
+        or column[0] is not None  # given in the first row: no need to count
+        or column.count(None) != len(column)
     }
     return Chunk(state.source, numbers, cells)
 
 
 def _decoded(lines: list[bytes]) -> list[Any] | None:
-    """Every line's object, at C speed; `None` when a line is not one JSON object."""
+    """Every line's object, at C speed; `None` when a line is not one JSON object.
+
+    The lines are decoded as the items of one JSON array: a blank line, or
+    one that is not a JSON value, fails the whole; a line of several values
+    (`{...},{...}`) makes more items than lines.
+    """
     try:
-        values = list(map(_decode, lines))
+        values = _decode(b"[" + b",".join(lines) + b"]")
     except ValueError:
         return None
-    return values if set(map(type, values)) == {dict} else None
+    if len(values) != len(lines) or set(map(type, values)) != {dict}:
+        return None
+    return values  # type: ignore[no-any-return] # a list, as the array decodes
 
 
 def _line_by_line(
