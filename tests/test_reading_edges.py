@@ -65,6 +65,25 @@ def test_a_line_nested_too_deeply_is_an_unreadable_line(tmp_path: Path) -> None:
         ck.load_dataset(folder)
 
 
+def test_a_line_of_two_objects_is_not_read_as_two_rows(tmp_path: Path) -> None:
+    """`{...},{...}` on one line is CK-FILE-001 at its line, not two records."""
+    folder = jsonl_copy(tmp_path)
+    clusters = folder / "clusters.jsonl"
+    lines = clusters.read_text(encoding="utf-8").splitlines()
+    lines[1] = f"{lines[1]},{lines[2]}"
+    del lines[2]
+    clusters.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE", "CK-ROW"])
+    assert [(f.rule, f.location.line) for f in report.findings] == [
+        ("CK-FILE-001", 2)
+    ]
+    loaded = ck.load_dataset(folder, errors="report")
+    assert [(f.rule, f.location.line) for f in loaded.report.findings] == [
+        ("CK-FILE-001", 2)
+    ]
+    assert len(loaded.dataset.clusters) == len(lines) - 1
+
+
 def test_a_line_that_is_not_utf8_stops_the_record_reader(tmp_path: Path) -> None:
     """iter_records on a JSON Lines file names the line that is not UTF-8."""
     path = tmp_path / "clusters.jsonl"
