@@ -74,9 +74,7 @@ def test_a_line_of_two_objects_is_not_read_as_two_rows(tmp_path: Path) -> None:
     del lines[2]
     clusters.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE", "CK-ROW"])
-    assert [(f.rule, f.location.line) for f in report.findings] == [
-        ("CK-FILE-001", 2)
-    ]
+    assert [(f.rule, f.location.line) for f in report.findings] == [("CK-FILE-001", 2)]
     loaded = ck.load_dataset(folder, errors="report")
     assert [(f.rule, f.location.line) for f in loaded.report.findings] == [
         ("CK-FILE-001", 2)
