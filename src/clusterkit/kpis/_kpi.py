@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import attrs
 
 from clusterkit.errors import KPIError
 from clusterkit.kpis._gather import Facts, PartnershipFacts
 from clusterkit.kpis._market import KPIValue, TargetMarket
+from clusterkit.kpis._scope import ScopeFilters
 from clusterkit.kpis._tally import Cell
 
 if TYPE_CHECKING:
@@ -44,17 +45,15 @@ V = TypeVar("V")
 Kind = Literal["count", "ratio", "by_type", "ranking"]
 
 
-class ScopeArguments(TypedDict, total=False):
+class ScopeArguments(ScopeFilters, total=False):
     """The keyword arguments of a KPI function: those of `compute_kpis` but `by`.
+
+    The filters `generation`, `partnership`, `start`, `end` and
+    `target_country`, and `validate`, `as_of` and `jobs`.
 
     Added in version 0.2.0.
     """
 
-    generation: str | Iterable[str] | None
-    partnership: str | Iterable[str] | None
-    start: dt.date | None
-    end: dt.date | None
-    target_country: str | Iterable[str] | None
     validate: bool
     as_of: dt.date | None
     jobs: int

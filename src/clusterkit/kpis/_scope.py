@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError
 
-__all__ = ["ACTIVITY_DIMENSIONS", "DIMENSIONS", "Scope", "quarter_of"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["ACTIVITY_DIMENSIONS", "DIMENSIONS", "Scope", "ScopeFilters", "quarter_of"]
 
 DIMENSIONS = (
     "partnership",
@@ -76,6 +79,16 @@ def _dimensions(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(name for name in DIMENSIONS if name in names)
 
 
+class ScopeFilters(TypedDict, total=False):
+    """The filters of a scope, as `compute_kpis` and the KPI functions take them."""
+
+    generation: str | Iterable[str] | None
+    partnership: str | Iterable[str] | None
+    start: dt.date | None
+    end: dt.date | None
+    target_country: str | Iterable[str] | None
+
+
 @attrs.frozen
 class Scope:
     """Which records a KPI computation covers, and how it breaks them down.
@@ -111,11 +124,7 @@ class Scope:
         cls,
         *,
         by: str | Iterable[str] | None = None,
-        generation: str | Iterable[str] | None = None,
-        partnership: str | Iterable[str] | None = None,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        target_country: str | Iterable[str] | None = None,
+        **filters: Unpack[ScopeFilters],
     ) -> Scope:
         """A scope from the arguments of `compute_kpis`, checked.
 
@@ -124,6 +133,7 @@ class Scope:
                 starts, or a target country that is not a country.
             TypeError: A date that is not a `datetime.date`.
         """
+        start, end = filters.get("start"), filters.get("end")
         for name, day in (("start", start), ("end", end)):
             if day is not None and type(day) is not dt.date:
                 msg = f"{name}: expected a datetime.date, not {day!r}"
@@ -132,11 +142,11 @@ class Scope:
             msg = f"the date range ends ({end}) before it starts ({start})"
             raise ValueError(msg)
         return cls(
-            generation=_names(generation, "generation"),
-            partnership=_names(partnership, "partnership"),
+            generation=_names(filters.get("generation"), "generation"),
+            partnership=_names(filters.get("partnership"), "partnership"),
             start=start,
             end=end,
-            target_country=_countries(target_country),
+            target_country=_countries(filters.get("target_country")),
             by=_dimensions(by),
         )
 
