@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from typing import Any
 
 from clusterkit._scan import Batch
 from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
+from clusterkit.values import Location
 
 __all__ = [
     "ACTIVITY_OUTSIDE_PARTNERSHIP",
@@ -92,23 +94,16 @@ def activity_in_partnership_period(batch: Batch, context: Context) -> None:
         )
     for index in sorted(rows):
         partnership = context.partnerships[parts[index]]
-        field, value = _end_outside(
-            batch["start"][index],
-            batch["end"][index],
-            partnership.start,
-            partnership.end,
-        )
-        window = f"{partnership.start or '…'} to {partnership.end or '…'}"
-        source = context.sources["partnerships"]
-        context.report(
+        _report_outside(
+            context,
             ACTIVITY_OUTSIDE_PARTNERSHIP,
-            batch.location(index, field),
-            f"activity {field} {value} is outside the period of partnership "
-            f"{partnership.id!r} ({window})",
-            entity=batch.entity(index),
-            value=value,
-            expected=window,
-            related=(source.location(partnership.number, "start"),),
+            batch,
+            index,
+            owner=f"partnership {partnership.id!r}",
+            period=(partnership.start, partnership.end),
+            related=(
+                context.sources["partnerships"].location(partnership.number, "start"),
+            ),
         )
 
 
@@ -138,6 +133,35 @@ def _end_outside(
     return "end", end
 
 
+def _report_outside(
+    context: Context,
+    rule: Rule,
+    batch: Batch,
+    index: int,
+    *,
+    owner: str,
+    period: tuple[dt.date | None, dt.date | None],
+    related: Iterable[Location],
+) -> None:
+    """Report the end of a row's period that lies outside its owner's period."""
+    first, last = period
+    field, value = _end_outside(batch["start"][index], batch["end"][index], first, last)
+    window = f"{first or '…'} to {last or '…'}"
+    context.report(
+        rule,
+        batch.location(index, field),
+        f"{_ROW_KIND[batch.table]} {field} {value} is outside the period of {owner} "
+        f"({window})",
+        entity=batch.entity(index),
+        value=value,
+        expected=window,
+        related=related,
+    )
+
+
+_ROW_KIND = {"activities": "activity", "partnerships": "partnership"}
+
+
 @check(PARTNERSHIP_OUTSIDE_GENERATION, "partnerships")
 def partnership_in_generation_period(batch: Batch, context: Context) -> None:
     """A partnership's own dates lie within its generation's period."""
@@ -153,23 +177,15 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
     for index in batch.rows_with(fields, bad):
         generation = context.generation_of(batch["generation"][index])
         assert generation is not None  # noqa: S101 - only rows with a generation are bad
-        field, value = _end_outside(
-            batch["start"][index], batch["end"][index], generation.start, generation.end
-        )
-        window = f"{generation.start} to {generation.end}"
-        context.report(
+        where = context.generation_location(generation.id)
+        _report_outside(
+            context,
             PARTNERSHIP_OUTSIDE_GENERATION,
-            batch.location(index, field),
-            f"partnership {field} {value} is outside the period of generation "
-            f"{generation.id!r} ({window})",
-            entity=batch.entity(index),
-            value=value,
-            expected=window,
-            related=[
-                where
-                for where in (context.generation_location(generation.id),)
-                if where is not None
-            ],
+            batch,
+            index,
+            owner=f"generation {generation.id!r}",
+            period=(generation.start, generation.end),
+            related=() if where is None else (where,),
         )
 
 
