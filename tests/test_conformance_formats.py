@@ -37,10 +37,6 @@ ALL_CASES = sorted(path for path in CASES_FOLDER.iterdir() if path.is_dir())
 CSV_TEXT_RULES = ("CK-FILE", "CK-HDR", "CK-ROW")
 FORMS = ("jsonl", "json", "mapping", "xlsx")
 
-# (case, form) pairs that cannot match, with the reason. None is needed today:
-# add one only for a value the form carries differently, never to hide a bug.
-EXCLUDED: dict[tuple[str, str], str] = {}
-
 Table = tuple[list[str], list[dict[str, str]]]
 Key = tuple[str, str | None, str | None, str | None]
 
@@ -177,15 +173,11 @@ def csv_findings(case: Path) -> list[Key]:
 
 
 def _params() -> list[Any]:
-    params = []
-    for case in CASES:
-        for form in FORMS:
-            reason = EXCLUDED.get((case.name, form))
-            marks = [pytest.mark.skip(reason=reason)] if reason else []
-            params.append(
-                pytest.param(case, form, id=f"{case.name}-{form}", marks=marks)
-            )
-    return params
+    return [
+        pytest.param(case, form, id=f"{case.name}-{form}")
+        for case in CASES
+        for form in FORMS
+    ]
 
 
 @pytest.mark.parametrize(("case", "form"), _params())
@@ -201,7 +193,6 @@ def test_every_rule_not_about_csv_text_is_checked_in_every_form() -> None:
     covered = {item["rule"] for case in CASES for item in expected_of(case)["findings"]}
     rules = {rule for rule in CATALOGUE if not rule.startswith(CSV_TEXT_RULES)}
     assert rules <= covered
-    assert {name for name, _ in EXCLUDED} <= {case.name for case in ALL_CASES}
 
 
 @pytest.mark.parametrize("form", ["json", "mapping", "xlsx"])

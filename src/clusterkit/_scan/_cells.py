@@ -365,14 +365,11 @@ def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
         cells = chunk.cells[field]
         for index, cell_problems in problems.items():
             for problem in cell_problems:
-                report(
-                    problem.rule,
+                problem.report_at(
+                    report,
                     batch.location(index, field),
-                    problem.message,
-                    hint=problem.hint,
                     entity=batch.entity(index),
-                    value=_cell_text(cells[index]),
-                    expected=problem.expected,
+                    raw=cells[index],
                 )
     for invariant in checks.invariants:
         _check_invariant(batch, invariant, report)
@@ -402,11 +399,3 @@ def _check_invariant(batch: Batch, invariant: Any, report: Reporter) -> None:
         batch[blame][index] = None
     if bad:
         batch.forget(blame)
-
-
-def _cell_text(cell: Any) -> str | None:
-    if cell is None:
-        return None
-    if isinstance(cell, (tuple, list)):
-        return ";".join(str(item) for item in cell)
-    return str(cell)

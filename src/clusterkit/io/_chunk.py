@@ -17,13 +17,22 @@ from typing import Any, Literal
 import attrs
 
 from clusterkit._hints import did_you_mean
-from clusterkit.io._problems import UNKNOWN_COLUMN, Reporter
+from clusterkit.errors import DatasetReadError
+from clusterkit.io._member import Member
+from clusterkit.io._problems import UNKNOWN_COLUMN, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, column_letter, required_fields
 from clusterkit.models import TABLES
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
-__all__ = ["BATCH_ROWS", "Chunk", "SourceKind", "TableSource", "chunks_from_rows"]
+__all__ = [
+    "BATCH_ROWS",
+    "Chunk",
+    "SourceKind",
+    "TableSource",
+    "chunks_from_rows",
+    "whole_file_chunks",
+]
 
 BATCH_ROWS = 1_000
 """Rows per chunk: large enough for C-speed column work, small enough for flat memory."""
@@ -96,6 +105,35 @@ class Chunk:
     def table(self) -> str:
         """The table of the rows."""
         return self.source.table
+
+
+def whole_file_chunks(
+    rows: Iterator[RawRow], kind: SourceKind, member: Member, report: Reporter
+) -> Iterator[Chunk]:
+    """Chunks of a file read whole (a JSON document, a workbook), as far as it reads.
+
+    A failure of the reader is a `CK-FILE-001` problem where it is; the rows
+    before it are still read.
+    """
+    yield from chunks_from_rows(
+        _until_unreadable(rows, member, report), kind, member.display, report
+    )
+
+
+def _until_unreadable(
+    rows: Iterator[RawRow], member: Member, report: Reporter
+) -> Iterator[RawRow]:
+    """The rows of a reader until it fails; the failure is reported (`CK-FILE-001`)."""
+    try:
+        yield from rows
+    except DatasetReadError as error:
+        location = error.location or Location(file=member.display)
+        report(
+            UNREADABLE,
+            location,
+            f"{error.problem}; reading of {location.file or member.display} stopped "
+            "here, rows after this point were not checked",
+        )
 
 
 def chunks_from_rows(

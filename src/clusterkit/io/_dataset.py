@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -29,7 +30,7 @@ from clusterkit.io._rows import RawRow, record_from_row, table_of_model
 from clusterkit.io._source import OpenSource, Source, open_source, source_name
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
-from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
+from clusterkit.report import Entity, Finding, Report, Rule, Summary
 from clusterkit.values import Location
 
 __all__ = [
@@ -362,15 +363,7 @@ def _report_entry(
     # The item of a list field is located as the field's own type would say.
     located = {**entry, "loc": entry["loc"][1:]}
     problem = cell_problem(field_shape(row.table, field), located, raw)
-    report(
-        problem.rule,
-        row.location_of(field),
-        problem.message,
-        hint=problem.hint,
-        entity=entity,
-        value=_cell_text(raw),
-        expected=problem.expected,
-    )
+    problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
 
 
 def _report_non_iso_dates(
@@ -392,41 +385,13 @@ def _report_non_iso_dates(
             continue
         value = getattr(record, field) if record is not None else parse_iso_date(raw)
         problem = non_iso_date(raw, value)
-        report(
-            problem.rule,
-            row.location_of(field),
-            problem.message,
-            hint=problem.hint,
-            entity=entity,
-            value=raw,
-            expected=problem.expected,
-        )
-
-
-def _cell_text(cell: Any) -> str:
-    if isinstance(cell, (tuple, list)):
-        return ";".join(str(item) for item in cell)
-    return str(cell)
+        problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
 
 
 def _report(findings: list[Finding], display: str) -> Report:
-    severities = dict.fromkeys(Severity, 0)
-    by_rule: dict[str, int] = {}
-    for finding in findings:
-        severities[finding.severity] += 1
-        by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-    import datetime as dt  # noqa: PLC0415 - TODO
-
     return Report(
         findings=tuple(findings),
-        summary=Summary(
-            error=severities[Severity.ERROR],
-            warning=severities[Severity.WARNING],
-            info=severities[Severity.INFO],
-            by_rule=dict(sorted(by_rule.items())),
-            shown=len(findings),
-            total=len(findings),
-        ),
+        summary=Summary.of(findings),
         as_of=dt.date.today(),  # noqa: DTZ011 - the user's calendar day
         sources=(display,),
         tool_version=VERSION,

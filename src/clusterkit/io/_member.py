@@ -9,11 +9,12 @@ line of a bad byte, or to read the rows before a problem again).
 from __future__ import annotations
 
 import codecs
+import io
 import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import attrs
 
@@ -22,6 +23,7 @@ from clusterkit.values import Location
 
 __all__ = [
     "DAMAGED",
+    "ByteRange",
     "Member",
     "damaged_error",
     "describe_undecodable",
@@ -132,3 +134,27 @@ def damaged_error(
 def sniff_binary(head: bytes) -> bool:
     """Whether the first bytes of a file look like binary data rather than text."""
     return b"\x00" in head or head.startswith((b"PK\x03\x04", b"\x89PNG", b"%PDF"))
+
+
+class ByteRange(io.RawIOBase):
+    """The next `size` bytes of a binary file, as a file of their own (a shard)."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._raw.read(size)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()

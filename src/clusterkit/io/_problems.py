@@ -116,6 +116,32 @@ class CellProblem:
     hint: str | None = None
     expected: str | None = None
 
+    def report_at(
+        self, report: Reporter, location: Location, *, entity: Entity | None, raw: Any
+    ) -> None:
+        """Report this problem of the cell value `raw`, placed at `location`.
+
+        Added in version 0.2.0.
+        """
+        report(
+            self.rule,
+            location,
+            self.message,
+            hint=self.hint,
+            entity=entity,
+            value=_cell_text(raw),
+            expected=self.expected,
+        )
+
+
+def _cell_text(cell: Any) -> str | None:
+    """A cell value as text: a list `;`-separated, as in a CSV file."""
+    if cell is None:
+        return None
+    if isinstance(cell, (tuple, list)):
+        return ";".join(str(item) for item in cell)
+    return str(cell)
+
 
 MISSING = CellProblem(BAD_VALUE, "a value is required here, but the cell is empty")
 """A required cell left empty."""

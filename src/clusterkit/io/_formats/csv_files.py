@@ -31,6 +31,7 @@ from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import (
     DAMAGED,
+    ByteRange,
     Member,
     damaged_error,
     describe_undecodable,
@@ -291,36 +292,12 @@ def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
     raw = state.member.open()
     raw.seek(start)
     with io.TextIOWrapper(
-        io.BufferedReader(_ByteRange(raw, end - start)),
+        io.BufferedReader(ByteRange(raw, end - start)),
         encoding="utf-8",
         newline="",
     ) as text:
         state.last = first_line - 1
         yield from _rows(csv.reader(text, strict=True), state, first_line - 1)
-
-
-class _ByteRange(io.RawIOBase):
-    """The next `size` bytes of a binary file, as a file of their own."""
-
-    def __init__(self, raw: IO[bytes], size: int) -> None:
-        self._raw = raw
-        self._left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = min(len(buffer), self._left)
-        if size <= 0:
-            return 0
-        data = self._raw.read(size)
-        buffer[: len(data)] = data
-        self._left -= len(data)
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
 
 
 def _columns(

@@ -16,10 +16,10 @@ from typing import IO, Any
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._chunk import Chunk, chunks_from_rows
+from clusterkit.io._chunk import Chunk, whole_file_chunks
 from clusterkit.io._format import Format, Span
 from clusterkit.io._member import Member, undecodable_error
-from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
+from clusterkit.io._problems import MALFORMED_ROW, Reporter, raise_problem
 from clusterkit.io._rows import RawRow, given_values, json_kind, json_record
 from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Entity
@@ -138,24 +138,9 @@ def read_chunks(
     `CK-FILE-001` problem where it is; the records before it are still read.
     """
     del span  # a document is read whole
-    rows = _until_unreadable(read_rows(member, table, report), member, report)
-    yield from chunks_from_rows(rows, "json", member.display, report)
-
-
-def _until_unreadable(
-    rows: Iterator[RawRow], member: Member, report: Reporter
-) -> Iterator[RawRow]:
-    """The rows of a reader until it fails; the failure is reported (`CK-FILE-001`)."""
-    try:
-        yield from rows
-    except DatasetReadError as error:
-        location = error.location or Location(file=member.display)
-        report(
-            UNREADABLE,
-            location,
-            f"{error.problem}; reading of {location.file or member.display} stopped "
-            "here, rows after this point were not checked",
-        )
+    yield from whole_file_chunks(
+        read_rows(member, table, report), "json", member, report
+    )
 
 
 def _document_rows(

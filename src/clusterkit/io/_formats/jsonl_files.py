@@ -31,6 +31,7 @@ from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._member import (
     DAMAGED,
+    ByteRange,
     Member,
     damaged_error,
     describe_undecodable,
@@ -130,15 +131,21 @@ def read_rows(
     with member.open() as handle:
         for text, location in _lines(member, handle):
             try:
-                value = _parse_line(text, location)
-            except UnicodeDecodeError as error:
-                raise DatasetReadError.at(
-                    location, describe_undecodable(member, error)
-                ) from None
+                value = _parsed(member, text, location)
             except _LineError as error:
                 report(error.rule, error.location, error.message, entity=Entity(table))
                 continue
             yield RawRow(table, given_values(value), location)
+
+
+def _parsed(member: Member, text: bytes, location: Location) -> Any:
+    """The object of one line (`_LineError` if it is none); bytes not UTF-8 raise."""
+    try:
+        return _parse_line(text, location)
+    except UnicodeDecodeError as error:
+        raise DatasetReadError.at(
+            location, describe_undecodable(member, error)
+        ) from None
 
 
 def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]:
@@ -159,11 +166,7 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
                 record = validate(text)
             except ValidationError:
                 try:
-                    value = _parse_line(text, location)
-                except UnicodeDecodeError as error:
-                    raise DatasetReadError.at(
-                        location, describe_undecodable(member, error)
-                    ) from None
+                    value = _parsed(member, text, location)
                 except _LineError as error:
                     raise DatasetReadError.at(error.location, error.message) from None
                 row = RawRow(table, given_values(value), location)
@@ -224,7 +227,7 @@ def read_chunks(
     if span is not None:
         start, end, first = span
         handle.seek(start)
-        handle = io.BufferedReader(_Span(handle, end - start))
+        handle = io.BufferedReader(ByteRange(handle, end - start))
     with handle:
         line = first
         while not state.stopped:
@@ -356,30 +359,6 @@ def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> 
                 key, (state.source.location(number, key), 0)
             )
             state.unknown[key] = (where, count + 1)
-
-
-class _Span(io.RawIOBase):
-    """The next `size` bytes of a binary file, as a file of their own."""
-
-    def __init__(self, raw: IO[bytes], size: int) -> None:
-        self._raw = raw
-        self._left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = min(len(buffer), self._left)
-        if size <= 0:
-            return 0
-        data = self._raw.read(size)
-        buffer[: len(data)] = data
-        self._left -= len(data)
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
 
 
 # ---------------------------------------------------------------- writing
