@@ -142,6 +142,7 @@ from kpis import (
     differences,
     generations_in_effect,
     load_columns,
+    peer_result,
     third_country_intervals,
     version,
 )
@@ -510,46 +511,6 @@ def duckdb_preloaded(
     return seconds, peer_result(
         (*partnership_row, *cluster_row, *activity_row, *named_row), by_type, markets
     )
-
-
-def peer_result(
-    row: Sequence[Any], by_type: Mapping[str, Any], markets: Sequence[Sequence[Any]]
-) -> dict[str, Any]:
-    """DuckDB's rows in the shape of ``KPIResult.to_dict()`` (as bench/kpis.py does)."""
-    (
-        partnerships, co_funded, voluntary, smes_reached, clusters, countries,
-        activities, b2b, c2c, mous, projects, unnamed, named,
-    ) = (None if value is None else int(value) for value in row)  # fmt: skip
-    involved = (named or 0) + (unnamed or 0)
-    kpis: dict[str, Any] = {
-        "partnerships": partnerships,
-        "partnerships_co_funded": co_funded,
-        "partnerships_voluntary": voluntary,
-        "cluster_organisations": clusters,
-        "member_countries": countries,
-        "smes_reached": smes_reached,
-        "activities": activities,
-        "smes_involved": involved,
-        "c2c_meetings": c2c,
-        "b2b_meetings": b2b,
-        "mous_signed": mous,
-        "collaboration_projects": projects,
-        # The ratios as the contract defines them: None when the denominator is 0.
-        "b2b_meetings_per_sme_involved": (b2b or 0) / involved if involved else None,
-        "smes_involved_share_of_reached": (
-            involved / smes_reached if smes_reached else None
-        ),
-    }
-    return {
-        "kpis": kpis,
-        "activities_by_type": {
-            kind.value: int(by_type.get(kind.value, 0)) for kind in ck.ActivityType
-        },
-        "target_markets": [
-            {"country": country, "partnerships": int(p), "activities": int(n)}
-            for country, p, n in markets
-        ],
-    }
 
 
 # The parent ------------------------------------------------------------------

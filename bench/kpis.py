@@ -335,20 +335,28 @@ def duckdb_kpis(folder: Path, threads: int | None) -> dict[str, Any]:
         )
         load_columns(con, "protocol", ("code", "position", "name"), protocol)
         con.execute(PREPARE.format(**sources))
-        partnerships, co_funded, voluntary, smes_reached = con.execute(
-            PARTNERSHIP_KPIS
-        ).fetchone()
-        clusters, countries = con.execute(CLUSTER_KPIS.format(**sources)).fetchone()
-        activities, b2b, c2c, mous, projects, unnamed = con.execute(
-            ACTIVITY_KPIS
-        ).fetchone()
-        (named,) = con.execute(NAMED_SMES).fetchone()
+        partnership_row = con.execute(PARTNERSHIP_KPIS).fetchone()
+        cluster_row = con.execute(CLUSTER_KPIS.format(**sources)).fetchone()
+        activity_row = con.execute(ACTIVITY_KPIS).fetchone()
+        named_row = con.execute(NAMED_SMES).fetchone()
         by_type = dict(con.execute(BY_TYPE).fetchall())
         markets = con.execute(TARGET_MARKETS.format(**sources)).fetchall()
     finally:
         con.close()
+    return peer_result(
+        (*partnership_row, *cluster_row, *activity_row, *named_row), by_type, markets
+    )
 
-    involved = int(named) + int(unnamed)
+
+def peer_result(
+    row: Sequence[Any], by_type: Mapping[str, Any], markets: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    """DuckDB's KPI rows, in order, in the shape of ``KPIResult.to_dict()``."""
+    (
+        partnerships, co_funded, voluntary, smes_reached, clusters, countries,
+        activities, b2b, c2c, mous, projects, unnamed, named,
+    ) = (None if value is None else int(value) for value in row)  # fmt: skip
+    involved = (named or 0) + (unnamed or 0)
     kpis: dict[str, Any] = {
         "partnerships": partnerships,
         "partnerships_co_funded": co_funded,
@@ -363,13 +371,13 @@ def duckdb_kpis(folder: Path, threads: int | None) -> dict[str, Any]:
         "mous_signed": mous,
         "collaboration_projects": projects,
         # The ratios as the contract defines them: None when the denominator is 0.
-        "b2b_meetings_per_sme_involved": int(b2b) / involved if involved else None,
+        "b2b_meetings_per_sme_involved": (b2b or 0) / involved if involved else None,
         "smes_involved_share_of_reached": (
-            involved / int(smes_reached) if smes_reached else None
+            involved / smes_reached if smes_reached else None
         ),
     }
     return {
-        "kpis": {key: None if v is None else _number(v) for key, v in kpis.items()},
+        "kpis": kpis,
         "activities_by_type": {
             kind.value: int(by_type.get(kind.value, 0)) for kind in ck.ActivityType
         },
@@ -392,11 +400,6 @@ def load_columns(
         for number, column in enumerate(columns, start=1)
     )
     con.execute(f"CREATE TEMP TABLE {name} AS SELECT {selects}", values)
-
-
-def _number(value: Any) -> int | float:
-    # DuckDB hands back ints, floats and (for sums of BIGINT) Decimals.
-    return value if isinstance(value, float) else int(value)
 
 
 # Children -------------------------------------------------------------------
