@@ -190,15 +190,19 @@ class TestCountry:
 
     def test_table(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Each value gets its codes and its status on the day, one line each."""
-        code, out, _ = run(capsys, "country", "EL", "U.S.A.", "--on", "2019-06-01")
+        code, out, _ = run(
+            capsys, "country", "EL", "U.S.A.", "Frnce", "Allemagne", "--on", "2019-06-01"
+        )
         assert code == 0
         lines = out.splitlines()
         assert lines[0] == "on 2019-06-01"
-        assert lines[1].split()[:4] == ["input", "ISO", "EU", "alpha-3"]
-        assert lines[2].split()[:6] == ["EL", "GR", "EL", "GRC", "300", "Greece"]
+        assert lines[1].split()[:6] == ["input", "read", "as", "ISO", "EU", "alpha-3"]
+        assert lines[2].split()[:7] == ["EL", "code", "GR", "EL", "GRC", "300", "Greece"]
         assert lines[2].split()[-4:] == ["yes", "yes", "no", "no"]
-        assert lines[3].split()[:3] == ["U.S.A.", "US", "US"]
+        assert lines[3].split()[:4] == ["U.S.A.", "alias", "US", "US"]
         assert lines[3].split()[-4:] == ["no", "no", "yes", "yes"]
+        assert lines[4].split()[:3] == ["Frnce", "typo", "FR"]
+        assert lines[5].split()[:4] == ["Allemagne", "translation", "(fr)", "DE"]
 
     def test_errors_are_reported_on_their_line(
         self, capsys: pytest.CaptureFixture[str]
@@ -212,7 +216,7 @@ class TestCountry:
         assert lines[2].startswith("Atlantis")
         assert "error: 'Atlantis' is not a known country" in lines[2]
         assert "could be several countries: KP, KR" in lines[3]
-        assert lines[4].split()[:2] == ["Japan", "JP"]
+        assert lines[4].split()[:3] == ["Japan", "name", "JP"]
 
     def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--format json gives one object with the day, the programme and each value."""

@@ -23,8 +23,9 @@ from clusterkit.countries import (
     country_status,
     normalise_country,
 )
-from clusterkit.countries import _normalise as normalise_module
-from clusterkit.countries._names import EU_LANGUAGES, fold
+from clusterkit.countries import _match as match_module
+from clusterkit.countries._keys import fold
+from clusterkit.countries._names import EU_LANGUAGES
 from clusterkit.errors import AmbiguousCountryError, CountryError
 
 ALL = list(pycountry.countries)
@@ -122,21 +123,21 @@ def test_results_are_cached_and_the_cache_is_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Repeated values hit the cache, failures included; a full cache starts afresh."""
-    monkeypatch.setattr(normalise_module, "_CACHE", {})
-    monkeypatch.setattr(normalise_module, "_CACHE_SIZE", 2)
+    monkeypatch.setattr(match_module, "_CACHE", {})
+    monkeypatch.setattr(match_module, "_CACHE_SIZE", 2)
     assert normalise_country("France").alpha2 == "FR"
     with pytest.raises(CountryError):
         normalise_country("Atlantis")
     with pytest.raises(CountryError):
         normalise_country("Atlantis")
     assert normalise_country("Spain").alpha2 == "ES"
-    assert set(normalise_module._CACHE) == {"Spain"}
+    assert set(match_module._CACHE) == {"Spain"}
 
 
 def test_empty_keys_are_not_indexed() -> None:
     """A name that folds to nothing (only an article) is never a key."""
-    index: dict[str, _names.Match] = {}
-    _names._add(index, fold("The"), "DE", 0)
+    index: dict[str, _names.NameMatch] = {}
+    _names._add(index, fold("The"), ["DE"], 0, "name")
     assert index == {}
     with pytest.raises(CountryError):
         normalise_country("The")
@@ -154,7 +155,8 @@ def test_fold() -> None:
     """Keys ignore case, accents, articles, dots and separators."""
     assert fold("The Netherlands") == fold("Netherlands, The") == "netherlands"
     assert fold("U.S.A.") == "usa"
-    assert fold("Bosnia & Herzegovina") == "bosnia and herzegovina"
+    assert fold("Bosnia & Herzegovina") == fold("Bosnia-Herzegovina") == "bosnia herzegovina"
+    assert fold("Congo, Democratic Republic of the") == "congo democratic republic"
     assert fold("Føroyar") == "foroyar"
     assert fold("THE") == ""
 
@@ -385,7 +387,7 @@ def test_idempotent_on_every_spelling(value: str) -> None:
 def test_translations_are_indexed_only_when_needed() -> None:
     """An English name is found without building the index of the other languages."""
     _names.full_index.cache_clear()
-    normalise_module._CACHE.clear()
+    match_module._CACHE.clear()
     assert normalise_country("Germany").alpha2 == "DE"
     assert _names.full_index.cache_info().currsize == 0
     assert normalise_country("Deutschland").alpha2 == "DE"
@@ -421,6 +423,7 @@ class TestCountryStatus:
             programme_participant=True,
             third_country_non_programme=False,
             third_country_beyond_europe=False,
+            kind="code",
         )
         assert status.ok
         assert (status.error, status.message, status.candidates) == (None, None, ())
@@ -450,6 +453,15 @@ class TestCountryStatus:
         assert status.message is not None
         assert status.message.startswith("'Atlantis' is not a known country")
 
+    def test_typo_and_suggestion(self) -> None:
+        """A typo says it was guessed; an unknown value near one country suggests it."""
+        typo = country_status("Frnce", on=self.ON)
+        assert (typo.country, typo.kind) == (normalise_country("FR"), "typo")
+        assert country_status("Allemagne", on=self.ON).language == "fr"
+        inda = country_status("Inda", on=self.ON)
+        assert (inda.error, inda.suggestions) == ("unknown", ("IN",))
+        assert inda.to_dict()["error"]["suggestions"] == ["IN"]
+
     def test_unknown_programme_raises(self) -> None:
         """A programme that does not exist is a mistake of the caller: it raises."""
         with pytest.raises(ValueError, match="unknown programme 'H2020'"):
@@ -466,6 +478,7 @@ class TestCountryStatus:
                 "name": "United States",
                 "eu_code": "US",
             },
+            "read_as": {"kind": "alias", "language": None},
             "eu_member": False,
             "programme_participant": False,
             "third_country": {"non-programme": True, "beyond-europe": True},
@@ -481,6 +494,7 @@ class TestCountryStatus:
                 "type": "ambiguous",
                 "message": "'Korea' could be several countries: KP, KR",
                 "candidates": ["KP", "KR"],
+                "suggestions": [],
             },
         }
         unknown = country_status("Atlantis", on=self.ON).to_dict()

@@ -57,6 +57,9 @@ class CountryError(ClusterkitError, ValueError):
     Args:
         message: What is wrong, for a person.
         value: The input that could not be normalised.
+        suggestions: ISO alpha-2 codes of the countries whose name is one
+            letter away from an unknown value ("did you mean ...?"); empty
+            otherwise. Added in version 0.2.0.
 
     Examples:
         >>> from clusterkit.errors import CountryError
@@ -64,9 +67,12 @@ class CountryError(ClusterkitError, ValueError):
         "'Atlantis' is not a country"
     """
 
-    def __init__(self, message: str, *, value: object) -> None:
+    def __init__(
+        self, message: str, *, value: object, suggestions: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.value = value
+        self.suggestions = suggestions
 
 
 class AmbiguousCountryError(CountryError):

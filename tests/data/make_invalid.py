@@ -405,6 +405,16 @@ def _country_name_default(data: Data) -> list[Expect]:
 
 
 @case(
+    "CK-COUNTRY-004",
+    "Activity A4 host_country 'Germny', one letter from Germany: read as DE, with a "
+    "warning that the reading is a guess.",
+)
+def _country_typo(data: Data) -> list[Expect]:
+    data["activities"].set(("A4",), "host_country", "Germny")
+    return [Expect("CK-COUNTRY-004", "activities", "A4", "host_country")]
+
+
+@case(
     "CK-COUNT-001",
     "Activity A4 (a webinar) c2c_meetings -2: a negative count. No other rule "
     "looks at c2c_meetings.",

@@ -20,7 +20,8 @@ def register(commands: Commands) -> None:
         "country",
         help="normalise country names and codes, with their EU and programme status",
         description=(
-            "Normalise each VALUE to one country and show its codes and, on the day "
+            "Normalise each VALUE to one country and show how it was read (code, "
+            "name, alias, historic, translation, or typo: a guess), its codes and, on the day "
             "--on (default: today), whether it is an EU member, a participant of the "
             "programme, and a third country under each rule. A value that is not "
             "one country is reported on its line, and the exit code is then 1."
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print_json(report, out)
     else:
         header = (
-            "input", "ISO", "EU", "alpha-3", "num", "name", "EU member",
+            "input", "read as", "ISO", "EU", "alpha-3", "num", "name", "EU member",
             args.programme, "third (non-programme)", "third (beyond-europe)",
         )  # fmt: skip
         out.write(f"on {on.isoformat()}\n")
@@ -71,8 +72,12 @@ def _cells(status: CountryStatus) -> tuple[str, ...]:
     country = status.country
     if country is None:
         return (status.value, f"error: {status.message}")
+    read_as = str(status.kind)
+    if status.language:
+        read_as += f" ({status.language})"
     return (
         status.value,
+        read_as,
         country.alpha2,
         country.eu_code,
         country.alpha3,

@@ -2,7 +2,8 @@
 
 `normalise_country` turns the dirtiest column of a partnership spreadsheet ("U.S.A.",
 "P.R. China", "Korea, Rep.", "EL", "Türkiye", "Deutschland", "Macedonia") into one
-`Country`, or says plainly why it cannot. `is_eu_member`,
+`Country`, or says plainly why it cannot; `match_country` also tells how the value
+was read (a code, a name, a translation, a former name, or a typo it guessed). `is_eu_member`,
 `is_programme_participant` and `is_third_country` answer for a given day from
 versioned reference data with a source for every date, and `protocol_order` sorts
 countries as EU texts list them; `country_status` gives a value's country and
@@ -22,6 +23,7 @@ from clusterkit.countries._classify import (
     protocol_order,
 )
 from clusterkit.countries._country import CodeForm, Country
+from clusterkit.countries._match import CountryMatch, match_country
 from clusterkit.countries._names import countries_by_alpha2 as known_countries
 from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._pydantic import COUNTRY_FIELD, CountryCode
@@ -34,6 +36,7 @@ __all__ = [
     "CodeForm",
     "Country",
     "CountryCode",
+    "CountryMatch",
     "CountryStatus",
     "ThirdCountryRuleName",
     "always_third_country",
@@ -44,6 +47,7 @@ __all__ = [
     "is_programme_participant",
     "is_third_country",
     "known_countries",
+    "match_country",
     "normalise_country",
     "protocol_order",
     "third_country_on",

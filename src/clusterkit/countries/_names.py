@@ -1,44 +1,44 @@
 """Private: the name index behind `normalise_country`.
 
-Names are compared as *keys*: case-folded, without accents, apostrophes or dots,
-with other punctuation as spaces, `&` as `and`, `st` as `saint`, and a leading
-or trailing English article dropped ("Gambia, The" and "The Gambia" are
-`gambia`). A name with a comma is also indexed inverted ("Korea, Republic of" is
-also `republic of korea`).
-
-The index is built in two steps, each once: the English names (ISO 3166 and the
-curated spellings of `country_names.json`) on first use, and the names in the 24
-official EU languages (pycountry's ISO 3166 translations plus curated own-language
-names) only when an English lookup misses, so the usual first call stays fast.
+Names are compared as keys (`_keys.fold`). The index is built in two stages,
+each once: the English stage (pycountry's ISO 3166 names, CLDR's and the UN's
+English names, ISO 3166-3's former names and the curated spellings of
+`country_names.json`) on first use, and every other language of
+`country_names_cldr.json` only when an English lookup misses, so the usual first
+call stays fast. Within a stage, a key that names several countries is ambiguous;
+between stages, English wins.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
+from typing import Any, Literal
 
 import attrs
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.countries._country import Country
+from clusterkit.countries._keys import fold, name_keys
 
 __all__ = [
     "EU_LANGUAGES",
-    "Match",
+    "MatchKind",
+    "NameMatch",
     "countries_by_alpha2",
     "english_index",
-    "fold",
     "full_index",
-    "keys",
+    "languages",
     "refused_and_ambiguous",
-    "typo_matches",
+    "sovereign_of",
 ]
 
+MatchKind = Literal["code", "name", "alias", "historic", "translation", "typo"]
+"""How a value was read as a country: see `CountryMatch.kind`."""
+
 # The official languages of the EU other than English (Regulation No 1/1958, as
-# amended): pycountry ships an ISO 3166-1 translation for each.
+# amended).
 EU_LANGUAGES = (
     "bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu",
     "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
@@ -48,58 +48,10 @@ EU_LANGUAGES = (
 # Kosovo's user-assigned XK is the same in both conventions.
 _EU_CODE_EXCEPTIONS = {"GR": "EL", "GB": "UK"}
 _KOSOVO = Country(alpha2="XK", alpha3="XKX", numeric=None, name="Kosovo", eu_code="XK")
-
-# Letters that Unicode decomposition leaves whole but people type without marks.
-_LETTERS = str.maketrans(
-    {
-        "ø": "o",
-        "đ": "d",
-        "ł": "l",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        "\u0131": "i",
-        "ð": "d",
-    }
-)
-_JOINERS = re.compile("['\u2019\u2018`\u00b4.]")
-_SEPARATORS = re.compile(r"[\W_]+")
-_ENGLISH_NAME = 0
-_OTHER_NAME = 1
-
-
-def fold(text: str) -> str:
-    """The comparison key of a name.
-
-    Examples:
-        >>> fold("  C\u00f4te d\u2019Ivoire ")
-        'cote divoire'
-        >>> fold("Gambia, The"), fold("St. Lucia"), fold("Bosnia & Herzegovina")
-        ('gambia', 'saint lucia', 'bosnia and herzegovina')
-        >>> fold("U. S. A.")
-        'usa'
-    """
-    text = text.casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).translate(_LETTERS)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _JOINERS.sub("", text).replace("&", " and ")
-    words = _SEPARATORS.sub(" ", text).split()
-    if len(words) > 1 and all(len(word) == 1 for word in words):
-        words = ["".join(words)]  # "U. S. A." is "usa"
-    if words and words[0] == "the":
-        words = words[1:]
-    if words and words[-1] == "the":
-        words = words[:-1]
-    return " ".join("saint" if word == "st" else word for word in words)
-
-
-def keys(name: str) -> Iterator[str]:
-    """The keys a name is found under: itself and, with one comma, inverted."""
-    yield fold(name)
-    head, comma, tail = name.partition(",")
-    if comma and "," not in tail:
-        yield fold(f"{tail} {head}")
+_ENGLISH, _OTHER = 0, 1
+# When one key comes from several kinds of name for the same country, the
+# first of these is reported.
+_KIND_ORDER: tuple[MatchKind, ...] = ("name", "alias", "historic", "translation")
 
 
 @functools.cache
@@ -129,76 +81,106 @@ def countries_by_alpha2() -> dict[str, Country]:
 
 
 @attrs.frozen
-class Match:
-    """What a key names: the countries of the best-ranked names with that key."""
+class NameMatch:
+    """What a key names: the countries of the best-ranked names with that key.
+
+    `kind` and `language` tell what sort of name it is (`language` is the CLDR
+    locale of a translation only one shipped language writes so, else `None`).
+    """
 
     countries: frozenset[str]
     rank: int
+    kind: MatchKind
+    language: str | None = None
 
 
-def _add(index: dict[str, Match], key: str, alpha2: str, rank: int) -> None:
+def _add(
+    index: dict[str, NameMatch],
+    key: str,
+    countries: Iterable[str],
+    rank: int,
+    kind: MatchKind,
+    language: str | None = None,
+) -> None:
     if not key:
         return
+    codes = frozenset(countries)
     found = index.get(key)
     if found is None or rank < found.rank:
-        index[key] = Match(frozenset({alpha2}), rank)
-    elif rank == found.rank and alpha2 not in found.countries:
-        index[key] = Match(found.countries | {alpha2}, rank)
+        index[key] = NameMatch(codes, rank, kind, language)
+    elif rank == found.rank:
+        countries = found.countries | codes
+        if _KIND_ORDER.index(kind) < _KIND_ORDER.index(found.kind):
+            index[key] = NameMatch(countries, rank, kind, language)
+        else:
+            # A name several languages share ("Italie" is French and Czech)
+            # is no one language's.
+            same = found.kind == kind and found.language == language
+            index[key] = NameMatch(
+                countries, rank, found.kind, found.language if same else None
+            )
 
 
-def _english_names() -> Iterator[tuple[str, str]]:
+@functools.cache
+def _generated() -> Mapping[str, Any]:
+    return read_data_file("country_names_cldr.json")
+
+
+def languages() -> tuple[str, ...]:
+    """The CLDR locales whose country names the normaliser knows."""
+    return tuple(_generated()["languages"])
+
+
+def _codes(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def _curated(english: bool) -> Iterator[tuple[str, str, MatchKind]]:
+    for alias in read_data_file("country_names.json")["aliases"]:
+        if (alias["kind"] in {"native", "kosovo"}) != english:
+            kind: MatchKind = (
+                "translation"
+                if not english
+                else "historic"
+                if alias["kind"] == "historic"
+                else "alias"
+            )
+            yield alias["name"], alias["country"], kind
+
+
+@functools.cache
+def english_index() -> dict[str, NameMatch]:
+    """Keys of the English names: ISO, CLDR, UN, former names and curated spellings."""
+    index: dict[str, NameMatch] = {}
     for entry in _pycountry().countries:
         for attribute in ("name", "official_name", "common_name"):
             value = getattr(entry, attribute, None)
             if value:
-                yield value, entry.alpha_2
-    for alias in read_data_file("country_names.json")["aliases"]:
-        if alias["kind"] not in {"native", "kosovo"}:
-            yield alias["name"], alias["country"]
-    yield "Kosovo", "XK"
-
-
-def _translated_names() -> Iterator[tuple[str, str]]:
-    import gettext  # noqa: PLC0415 - only needed once the translations are indexed
-
-    pycountry = _pycountry()
-    for language in EU_LANGUAGES:
-        translation = gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-        )
-        for entry in pycountry.countries:
-            for attribute in ("name", "official_name", "common_name"):
-                value = getattr(entry, attribute, None)
-                if value:
-                    yield translation.gettext(value), entry.alpha_2
-    for alias in read_data_file("country_names.json")["aliases"]:
-        if alias["kind"] in {"native", "kosovo"}:
-            yield alias["name"], alias["country"]
-
-
-def _build(
-    names: Iterable[tuple[str, str]], rank: int, index: dict[str, Match]
-) -> None:
-    # Many translations repeat the English name: fold each spelling once. The
-    # order does not matter: names of one rank sharing a key merge into one Match.
-    for name, alpha2 in set(names):
-        for key in keys(name):
-            _add(index, key, alpha2, rank)
-
-
-@functools.cache
-def english_index() -> dict[str, Match]:
-    """Keys of the English names and curated spellings."""
-    index: dict[str, Match] = {}
-    _build(_english_names(), _ENGLISH_NAME, index)
+                for key in name_keys(value):
+                    _add(index, key, (entry.alpha_2,), _ENGLISH, "name")
+    generated = _generated()
+    for key, codes in generated["names"]["en"].items():
+        _add(index, key, _codes(codes), _ENGLISH, "name")
+    for key, codes in generated["historic"].items():
+        _add(index, key, _codes(codes), _ENGLISH, "historic")
+    for name, alpha2, kind in _curated(english=True):
+        for key in name_keys(name):
+            _add(index, key, (alpha2,), _ENGLISH, kind)
+    _add(index, "kosovo", ("XK",), _ENGLISH, "name")
     return index
 
 
 @functools.cache
-def full_index() -> dict[str, Match]:
-    """Keys of every name: English first, then the other EU languages."""
+def full_index() -> dict[str, NameMatch]:
+    """Keys of every name: English first, then every other language."""
     index = dict(english_index())
-    _build(_translated_names(), _OTHER_NAME, index)
+    for language, names in _generated()["names"].items():
+        if language != "en":
+            for key, codes in names.items():
+                _add(index, key, _codes(codes), _OTHER, "translation", language)
+    for name, alpha2, kind in _curated(english=False):
+        for key in name_keys(name):
+            _add(index, key, (alpha2,), _OTHER, kind)
     return index
 
 
@@ -214,46 +196,7 @@ def refused_and_ambiguous() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]
     return refused, ambiguous
 
 
-@functools.cache
-def _alphabet() -> str:
-    return "".join(sorted({ch for key in full_index() for ch in key}))
-
-
-def _edits(key: str) -> Iterator[str]:
-    """Every string one letter away: missing, added, wrong, or two swapped."""
-    alphabet = _alphabet()
-    for i in range(len(key) + 1):
-        if i < len(key):
-            yield key[:i] + key[i + 1 :]
-            if i + 1 < len(key):
-                yield key[:i] + key[i + 1] + key[i] + key[i + 2 :]
-            for ch in alphabet:
-                yield key[:i] + ch + key[i + 1 :]
-        for ch in alphabet:
-            yield key[:i] + ch + key[i:]
-
-
-# Typos are corrected only in names this long: shorter ones are too close to
-# each other ("Iran"/"Iraq", "Mali"/"Malta").
-MIN_TYPO_LETTERS = 5
-
-
-def typo_matches(key: str) -> frozenset[str]:
-    """The countries with a name one letter away from `key` (empty if too short)."""
-    if sum(ch.isalpha() for ch in key) < MIN_TYPO_LETTERS:
-        return frozenset()
-    index = full_index()
-    refused, ambiguous = refused_and_ambiguous()
-    found: set[str] = set()
-    for candidate in _edits(key):
-        if (
-            candidate == key
-            or candidate in refused
-            or candidate in ambiguous
-            or sum(ch.isalpha() for ch in candidate) < MIN_TYPO_LETTERS
-        ):
-            continue
-        match = index.get(candidate)
-        if match is not None:
-            found |= match.countries
-    return frozenset(found)
+def sovereign_of(alpha2: str) -> str | None:
+    """The state a dependent territory belongs to ("HK" is China's), else `None`."""
+    sovereign: str | None = _generated()["sovereigns"].get(alpha2)
+    return sovereign

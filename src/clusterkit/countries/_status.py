@@ -14,7 +14,8 @@ from clusterkit.countries._classify import (
     is_third_country,
 )
 from clusterkit.countries._country import Country
-from clusterkit.countries._normalise import normalise_country
+from clusterkit.countries._match import match_country
+from clusterkit.countries._names import MatchKind
 from clusterkit.errors import AmbiguousCountryError, CountryError
 
 __all__ = ["CountryStatus", "country_status"]
@@ -48,6 +49,13 @@ class CountryStatus:
             an error.
         candidates: The ISO alpha-2 codes of the countries an ambiguous value
             could mean; empty otherwise.
+        kind: How the value was read (`CountryMatch.kind`: `"code"`, `"name"`,
+            `"alias"`, `"historic"`, `"translation"` or `"typo"`); `None`
+            without a country. Added in version 0.2.0.
+        language: The CLDR locale of a translation, when one language writes
+            the name so; `None` otherwise.
+        suggestions: For an unknown value, the ISO alpha-2 codes of the
+            countries one letter away ("did you mean"); empty otherwise.
 
     Examples:
         >>> from datetime import date
@@ -68,6 +76,9 @@ class CountryStatus:
     error: Literal["ambiguous", "unknown"] | None = None
     message: str | None = None
     candidates: tuple[str, ...] = ()
+    kind: MatchKind | None = None
+    language: str | None = None
+    suggestions: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -78,9 +89,10 @@ class CountryStatus:
         """The status as JSON-ready data, as `clusterkit country --format json` prints it.
 
         A value that names a country gives `input`, `country` (its codes and
-        name), `eu_member`, `programme_participant`, `third_country` (one flag
-        per rule) and `error` (`None`); one that does not gives only `input`,
-        `country` (`None`) and `error` (its type, message and candidates).
+        name), `read_as` (the match kind and language), `eu_member`,
+        `programme_participant`, `third_country` (one flag per rule) and
+        `error` (`None`); one that does not gives only `input`, `country`
+        (`None`) and `error` (its type, message, candidates and suggestions).
         """
         if self.country is None:
             return {
@@ -90,11 +102,13 @@ class CountryStatus:
                     "type": self.error,
                     "message": self.message,
                     "candidates": list(self.candidates),
+                    "suggestions": list(self.suggestions),
                 },
             }
         return {
             "input": self.value,
             "country": attrs.asdict(self.country),
+            "read_as": {"kind": self.kind, "language": self.language},
             "eu_member": self.eu_member,
             "programme_participant": self.programme_participant,
             "third_country": {
@@ -141,7 +155,7 @@ def country_status(
         msg = f"unknown programme {programme!r}; known programmes are {', '.join(PROGRAMMES)}"
         raise ValueError(msg)
     try:
-        country = normalise_country(value)
+        match = match_country(value)
     except AmbiguousCountryError as error:
         return CountryStatus(
             value,
@@ -152,7 +166,15 @@ def country_status(
             candidates=error.candidates,
         )
     except CountryError as error:
-        return CountryStatus(value, on, programme, error="unknown", message=str(error))
+        return CountryStatus(
+            value,
+            on,
+            programme,
+            error="unknown",
+            message=str(error),
+            suggestions=error.suggestions,
+        )
+    country = match.country
     return CountryStatus(
         value,
         on,
@@ -166,4 +188,6 @@ def country_status(
         third_country_beyond_europe=is_third_country(
             country, on, programme, "beyond-europe"
         ),
+        kind=match.kind,
+        language=match.language,
     )

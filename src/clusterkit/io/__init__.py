@@ -30,6 +30,7 @@ from clusterkit.io._problems import (
     AMBIGUOUS_COUNTRY,
     AMBIGUOUS_DATE,
     BAD_VALUE,
+    COUNTRY_TYPO,
     DUPLICATE_COLUMN,
     MALFORMED_ROW,
     MISSING,
@@ -71,6 +72,7 @@ READ_RULES = (
     NOT_A_COUNTRY,
     AMBIGUOUS_COUNTRY,
     NON_CANONICAL_COUNTRY,
+    COUNTRY_TYPO,
     NEGATIVE,
 )
 """The rules of the read stage, which the readers and the checks of cells report."""
@@ -83,6 +85,7 @@ __all__ = [
     "AMBIGUOUS_DATE",
     "BAD_VALUE",
     "BATCH_ROWS",
+    "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "FILE_RULES",
     "MALFORMED_ROW",

@@ -20,10 +20,12 @@ from clusterkit.io._format import Layout, format_named, formats
 from clusterkit.io._member import Member
 from clusterkit.io._problems import (
     BAD_VALUE,
+    COUNTRY_TYPO,
     MISSING,
     UNREADABLE,
     Reporter,
     cell_problem,
+    country_cell,
     non_iso_date,
 )
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
@@ -319,7 +321,8 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
 
     Reported as the validator reports them: a field whose column is missing was
     reported at the header, not here; a date in another spelling than ISO 8601
-    is remarked on (`CK-TYPE-002`) whether or not the record is valid.
+    is remarked on (`CK-TYPE-002`) whether or not the record is valid, and a
+    country read from a typo is warned of (`CK-COUNTRY-004`).
     """
     model = TABLES[row.table]
     record_id = row.values.get("id") if row.table != "targets" else None
@@ -338,6 +341,7 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
         refused.add(field)
         _report_entry(row, entry, field, entity, report)
     _report_non_iso_dates(row, record, refused, entity, report)
+    _report_country_typos(row, refused, entity, report)
     return record
 
 
@@ -386,6 +390,23 @@ def _report_non_iso_dates(
         value = getattr(record, field) if record is not None else parse_iso_date(raw)
         problem = non_iso_date(raw, value)
         problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
+
+
+def _report_country_typos(
+    row: RawRow, refused: set[str | None], entity: Entity, report: Reporter
+) -> None:
+    """Warn of each country read from a typo (`CK-COUNTRY-004`): a guess, always said."""
+    for field, raw in row.values.items():
+        if (
+            field in refused
+            or not isinstance(raw, str)
+            or field not in TABLES[row.table].model_fields
+            or not field_shape(row.table, field).is_country
+        ):
+            continue
+        for problem in country_cell(raw)[1]:
+            if problem.rule is COUNTRY_TYPO:
+                problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
 
 
 def _report(findings: list[Finding], display: str) -> Report:

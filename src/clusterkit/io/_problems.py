@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from clusterkit.countries import normalise_country
+from clusterkit.countries import match_country
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
 from clusterkit.io._fields import FieldShape
 from clusterkit.report import Entity, Rule, Severity
@@ -29,6 +29,7 @@ __all__ = [
     "AMBIGUOUS_COUNTRY",
     "AMBIGUOUS_DATE",
     "BAD_VALUE",
+    "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "MALFORMED_ROW",
     "MISSING",
@@ -65,6 +66,7 @@ AMBIGUOUS_COUNTRY = Rule("CK-COUNTRY-002", E, "ambiguous country", "read")
 NON_CANONICAL_COUNTRY = Rule(
     "CK-COUNTRY-003", INFO, "country in a non-canonical form", "read", default=False
 )
+COUNTRY_TYPO = Rule("CK-COUNTRY-004", W, "country read from a typo", "read")
 NEGATIVE = Rule("CK-COUNT-001", E, "negative count or amount", "read")
 
 
@@ -232,7 +234,8 @@ _NO_PROBLEMS: tuple[CellProblem, ...] = ()
 def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
     """The ISO code of one country cell and its problems (code `None` if not a country).
 
-    A code read from another spelling is kept, with a `CK-COUNTRY-003` remark.
+    A code read from another spelling is kept, with a `CK-COUNTRY-003` remark;
+    one guessed from a typo also gets a `CK-COUNTRY-004` warning.
     """
     if not isinstance(raw, (str, int)) or isinstance(raw, bool):
         return None, (
@@ -248,22 +251,37 @@ def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
 @functools.lru_cache(maxsize=4096)
 def _country(raw: str | int) -> tuple[str | None, tuple[CellProblem, ...]]:
     try:
-        country = normalise_country(raw)
+        match = match_country(raw)
     except AmbiguousCountryError as error:
         return None, (_ambiguous_country(raw, ", ".join(error.candidates)),)
     except CountryError as error:
+        suggested = error.suggestions
         return None, (
             CellProblem(
-                NOT_A_COUNTRY, str(error), expected="a country name or ISO 3166-1 code"
+                NOT_A_COUNTRY,
+                str(error),
+                hint=f"write {suggested[0]} if that is the country meant"
+                if len(suggested) == 1
+                else None,
+                expected="a country name or ISO 3166-1 code",
             ),
         )
-    if raw != country.alpha2:
-        return country.alpha2, (
-            CellProblem(
-                NON_CANONICAL_COUNTRY,
-                f"{raw!r} is {country.name}; write it as its ISO code {country.alpha2}",
-                hint=f"write {country.alpha2}",
-                expected=country.alpha2,
-            ),
+    country = match.country
+    if raw == country.alpha2:
+        return country.alpha2, _NO_PROBLEMS
+    canonical = CellProblem(
+        NON_CANONICAL_COUNTRY,
+        f"{raw!r} is {country.name}; write it as its ISO code {country.alpha2}",
+        hint=f"write {country.alpha2}",
+        expected=country.alpha2,
+    )
+    if match.is_guess:
+        # A guess is kept, so the dataset stays usable, but always said.
+        typo = CellProblem(
+            COUNTRY_TYPO,
+            f"{raw!r} read as {country.name} ({country.alpha2})",
+            hint=f"write {country.alpha2} if that is the country meant",
+            expected=country.alpha2,
         )
-    return country.alpha2, _NO_PROBLEMS
+        return country.alpha2, (typo, canonical)
+    return country.alpha2, (canonical,)

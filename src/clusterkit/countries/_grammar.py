@@ -1,0 +1,206 @@
+"""Private: the normalisation grammar, the other readings of a value whose exact key misses.
+
+Each reading is deterministic and documented in docs/reference/countries.md:
+
+1. **footnotes** dropped: a trailing `*`, `†`, `‡`, superscript digit, `[a]`,
+   `(3)`, `[2019]` or `(2019)`;
+2. **articles** dropped: one leading article of a shipped language ("la France",
+   "l'Italie", "il-Ġermanja", "η Ελλάδα") or a trailing one as the UN writes it
+   ("France (la)", "Gambia, The");
+3. **inversions**: "Name, Qualifier" and "Name (Qualifier)" read as "Qualifier
+   Name" ("Korea, Rep." is "Rep. Korea");
+4. **abbreviations** expanded word by word ("Rep." republic, "Dem." democratic,
+   "Is." islands, "Fed." federal or federated, "Sts." states, "N." north);
+5. **qualifiers** that name no country dropped from the end ("Hong Kong SAR",
+   "Saint Martin (French part)", "Kosovo under UNSCR 1244/99").
+
+`splits` gives the composite readings that need the index: "Name (Qualifier)",
+"Name, Qualifier", "Name - Qualifier" and "CODE - Name", whose parts must agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from clusterkit.countries._keys import fold, strip_name_article
+
+__all__ = ["QUALIFIERS", "key_readings", "splits"]
+
+# Note letters, note numbers and years only: "[DE]" and "(276)" are codes, read by `splits`.
+_FOOTNOTE = re.compile(
+    r"(?:\s*(?:[*\u2020\u2021\u00b9\u00b2\u00b3\u2070-\u2079]+"
+    r"|[\[(]\s*(?:\d{1,2}|(?:19|20)\d\d|[a-z]|note \d{1,3})\s*[\])]|\^\d+)"
+    r"|(?<=[^\W\d_])\d{1,2})\s*$"
+)
+_LEADING_ARTICLE = re.compile(
+    r"^(?P<article>the|le|la|les|el|los|las|lo|il|gli|o|a|os|as|der|die|das|de|het|"
+    r"an|na|\u03b7|\u03bf|\u03c4\u03bf|\u03bf\u03b9|\u03c4\u03b1)\s+(?=[^\W\d_])"
+    r"|^(?:l['\u2019]\s*|(?:il|l|ir|is|it|ix|i\u017c|iz|in|ik|id|ic|i\u010b)-)(?=[^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _without_article(text: str) -> str:
+    """`text` without a leading article; "DE France" keeps its code, "LA FRANCE" not."""
+    match = _LEADING_ARTICLE.match(text)
+    if match is None:
+        return text
+    article = match["article"]
+    if article and len(article) > 1 and article.isupper() and not text.isupper():
+        return text
+    return text[match.end() :]
+
+
+# Abbreviations as agencies write them, by folded word: every expansion is tried.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "rep": ("republic", "republique", "republica", "repubblica", "republik"),
+    "repub": ("republic",),
+    "dem": ("democratic", "democratique", "democratica"),
+    "democ": ("democratic",),
+    "fed": ("federal", "federated", "federation", "federative"),
+    "sts": ("states",),
+    "is": ("islands", "island", "isles"),
+    "isl": ("islands", "island"),
+    "isls": ("islands",),
+    "isds": ("islands",),
+    "terr": ("territory", "territories"),
+    "utd": ("united",),
+    "pdr": ("peoples democratic republic",),
+    "dpr": ("democratic peoples republic",),
+    "ste": ("sainte",),
+    "sta": ("santa",),
+    "n": ("north",),
+    "s": ("south",),
+    "e": ("east",),
+    "w": ("west",),
+}
+_MOST_EXPANSIONS = 64
+
+QUALIFIERS = frozenset(
+    fold(phrase)
+    for phrase in (
+        "SAR",
+        "SAR China",
+        "SAR of China",
+        "SAR, PRC",
+        "Special Administrative Region",
+        "Special Administrative Region of China",
+        "Special Administrative Region of the People's Republic of China",
+        "French part",
+        "Dutch part",
+        "Overseas France",
+        "Overseas territory",
+        "Overseas department",
+        "Overseas collectivity",
+        "British Overseas Territory",
+        "Crown dependency",
+        "unincorporated territory",
+        "Islas Malvinas",
+        "Malvinas",
+        "Burma",
+        "Keeling",
+        "Keeling Islands",
+        "under UNSCR 1244",
+        "under UNSCR 1244/99",
+        "under UNSCR 1244/1999",
+        "UNSCR 1244",
+        "UNSCR 1244/99",
+        "UNSCR 1244/1999",
+        "Kosovo*",
+        "country",
+    )
+)
+"""Trailing words that qualify a name without naming another country."""
+
+
+def _texts(text: str) -> Iterator[str]:
+    """The value without footnotes, then without articles, then inverted."""
+    bare = text
+    while True:
+        shorter = _FOOTNOTE.sub("", bare).strip()
+        if shorter == bare or not shorter:
+            break
+        bare = shorter
+    forms = list(dict.fromkeys((text, bare, strip_name_article(bare))))
+    for form in list(forms):
+        without = _without_article(form)
+        if without != form:
+            forms.append(without)
+    for form in forms:
+        yield form
+        inverted = _inverted(form)
+        if inverted:
+            yield inverted
+
+
+def _inverted(text: str) -> str | None:
+    head, comma, tail = text.partition(",")
+    if comma and "," not in tail:
+        return f"{tail} {head}"
+    head, bracket, tail = text.partition("(")
+    if bracket and tail.endswith(")") and "(" not in tail:
+        return f"{tail[:-1]} {head}"
+    return None
+
+
+def _expansions(key: str) -> Iterator[str]:
+    words = key.split()
+    choices = [_ABBREVIATIONS.get(word, (word,)) for word in words]
+    if all(len(choice) == 1 for choice in choices):
+        return
+    for count, combination in enumerate(itertools.product(*choices)):
+        if count == _MOST_EXPANSIONS:
+            return
+        yield " ".join(combination)
+
+
+def _without_qualifier(key: str) -> str | None:
+    words = key.split()
+    for cut in range(1, len(words)):
+        if " ".join(words[cut:]) in QUALIFIERS:
+            return " ".join(words[:cut])
+    return None
+
+
+# An elided article typed with a space instead of its apostrophe: "Cote d Ivoire".
+_ELISION = re.compile(r"\b([dl]) (?=\w)")
+
+
+def key_readings(text: str) -> Iterator[str]:
+    """The keys to try for `text`, most literal first (its own key included)."""
+    seen: set[str] = set()
+    for form in _texts(text):
+        key = fold(form)
+        joined = _ELISION.sub(r"\1", key)
+        for candidate in (key, joined, *_expansions(key)):
+            for reading in (candidate, _without_qualifier(candidate)):
+                # The first key is yielded even when empty: "-" folds to "",
+                # which the refused names list as a placeholder.
+                if reading is not None and reading not in seen and (reading or not seen):
+                    seen.add(reading)
+                    yield reading
+
+
+_SPLIT = re.compile(r"^(?P<head>.+?)\s*(?:\((?P<bracket>[^()]+)\)|\[(?P<square>[^\[\]]+)\])\s*$")
+_SEPARATED = re.compile(r"^(?P<head>.+?)\s*(?:,|\s[-\u2013\u2014/|:]\s?|:)\s*(?P<tail>.+)$")
+_LEADING_CODE = re.compile(r"^(?P<code>[A-Za-z]{2,3}|\d{1,3})\s*(?:[-\u2013\u2014:/|]\s*|\s)(?P<name>\S.*)$")
+
+
+def splits(text: str) -> Iterator[tuple[str, str]]:
+    """(name, qualifier) pairs a composite value can be read as, qualifier last.
+
+    "Guadeloupe (France)", "Hong Kong, China", "Germany - DE", "DE - Germany",
+    "DEU: Germany", "276 Germany": the caller accepts a pair when the name is one
+    country and the qualifier is that country or the state it belongs to.
+    """
+    match = _SPLIT.match(text)
+    if match:
+        yield match["head"], match["bracket"] or match["square"]
+    match = _SEPARATED.match(text)
+    if match:
+        yield match["head"], match["tail"]
+    match = _LEADING_CODE.match(text)
+    if match:
+        yield match["name"], match["code"]

@@ -1,0 +1,226 @@
+"""Private: `match_country`, the country a value names and how it was read."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import attrs
+
+from clusterkit.countries._country import Country
+from clusterkit.countries._grammar import key_readings, splits
+from clusterkit.countries._keys import fold
+from clusterkit.countries._names import (
+    MatchKind,
+    NameMatch,
+    countries_by_alpha2,
+    english_index,
+    full_index,
+    refused_and_ambiguous,
+    sovereign_of,
+)
+from clusterkit.countries._typo import corrections, suggestions
+from clusterkit.errors import AmbiguousCountryError, CountryError
+
+__all__ = ["CountryMatch", "match_country"]
+
+_EU_CODES = {"EL": "GR", "UK": "GB", "XKX": "XK"}
+_ISO_NUMERIC_DIGITS = 3
+_MOST_CODE_CHARACTERS = 3
+
+# Results by input text, so a column of repeated names costs one dict lookup per
+# cell. Failures are kept too (as the exception to raise). Bounded: cleared when
+# full, so memory stays flat on endless distinct input.
+_CACHE: dict[str, CountryMatch | CountryError] = {}
+_CACHE_SIZE = 100_000
+
+
+@attrs.frozen
+class CountryMatch:
+    """The country a value names, and how it was read.
+
+    Added in version 0.2.0.
+
+    Attributes:
+        value: The value as given.
+        country: The country.
+        kind: How it was found: `"code"` (an ISO or EU code), `"name"` (an
+            English name from ISO 3166, CLDR or the UN), `"alias"` (a curated
+            spelling: UN, World Bank, EU protocol, abbreviation, common name),
+            `"historic"` (a former name, ISO 3166-3 or curated), `"translation"`
+            (a name in another language) or `"typo"` (one letter from an English
+            name: a guess, which `clusterkit validate` reports as CK-COUNTRY-004).
+        language: The CLDR locale of a translation (`"de"`, `"zh-Hant"`), when
+            known; `None` otherwise.
+
+    Examples:
+        >>> from clusterkit.countries import match_country
+        >>> match = match_country("Frnce")
+        >>> match.country.alpha2, match.kind
+        ('FR', 'typo')
+        >>> match_country("Allemagne").language
+        'fr'
+    """
+
+    value: str
+    country: Country
+    kind: MatchKind
+    language: str | None = None
+
+    @property
+    def is_guess(self) -> bool:
+        """Whether the value was corrected as a typo rather than recognised."""
+        return self.kind == "typo"
+
+
+def match_country(value: object, /) -> CountryMatch:
+    """Return the one country `value` names, and how it was read.
+
+    `normalise_country(value)` is `match_country(value).country`; see it for
+    what is accepted.
+
+    Added in version 0.2.0.
+
+    Raises:
+        AmbiguousCountryError: `value` could be several countries.
+        CountryError: `value` is not one country; `.suggestions` lists the
+            countries one letter away, if any.
+
+    Examples:
+        >>> match_country("DEU").kind, match_country("Korea, Rep.").kind
+        ('code', 'alias')
+    """
+    if isinstance(value, Country):
+        return CountryMatch(value.alpha2, value, "code")
+    if not isinstance(value, str):
+        raise CountryError(
+            f"a country must be given as text, not {type(value).__name__}",
+            value=value,
+        )
+    cached = _CACHE.get(value)
+    if cached is None:
+        try:
+            cached = _lookup(value)
+        except CountryError as error:
+            cached = error
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[value] = cached
+    if isinstance(cached, CountryError):
+        raise cached
+    return cached
+
+
+def _by_code(text: str) -> Country | None:
+    code = text.upper()
+    if code.isdigit():
+        return _by_numeric().get(code.lstrip("0").zfill(_ISO_NUMERIC_DIGITS))
+    code = _EU_CODES.get(code, code)
+    if len(code) == 2:  # noqa: PLR2004 - alpha-2
+        return countries_by_alpha2().get(code)
+    return _by_alpha3().get(code)
+
+
+@functools.cache
+def _by_numeric() -> dict[str, Country]:
+    return {c.numeric: c for c in countries_by_alpha2().values() if c.numeric}
+
+
+@functools.cache
+def _by_alpha3() -> dict[str, Country]:
+    return {c.alpha3: c for c in countries_by_alpha2().values()}
+
+
+def _is_code(text: str) -> bool:
+    return len(text) <= _MOST_CODE_CHARACTERS and text.isalnum()
+
+
+def _lookup(value: str) -> CountryMatch:
+    text = value.strip()
+    if not text:
+        raise CountryError("an empty value is not a country", value=value)
+    found = _recognise(value, text)
+    if found is not None:
+        return found
+    for name, qualifier in splits(text):
+        found = _composite(value, text, name.strip(), qualifier.strip())
+        if found is not None:
+            return found
+    return _corrected(value, text, fold(text))
+
+
+def _recognise(value: str, text: str) -> CountryMatch | None:
+    """A code, or a key of the text's readings: the first that names something."""
+    if _is_code(text):
+        country = _by_code(text)
+        if country is not None:
+            return CountryMatch(value, country, "code")
+    refused, ambiguous = refused_and_ambiguous()
+    readings = list(key_readings(text))
+    # The translations are indexed only when no English reading is known.
+    for index in (english_index, full_index):
+        for key in readings:
+            if key in refused:
+                raise CountryError(
+                    f"{text!r} is not one country (it is a {refused[key]})", value=value
+                )
+            if key in ambiguous:
+                raise _ambiguous(value, text, ambiguous[key])
+            match = index().get(key)
+            if match is not None:
+                return _matched(value, text, match)
+    return None
+
+
+def _matched(value: str, text: str, match: NameMatch) -> CountryMatch:
+    if len(match.countries) > 1:
+        raise _ambiguous(value, text, sorted(match.countries))
+    (alpha2,) = match.countries
+    return CountryMatch(value, countries_by_alpha2()[alpha2], match.kind, match.language)
+
+
+def _composite(value: str, text: str, name: str, qualifier: str) -> CountryMatch | None:
+    """`name` read with a `qualifier` that must be its country or its sovereign state."""
+    try:
+        head = _recognise(name, name)
+        other = _recognise(qualifier, qualifier)
+    except CountryError:
+        return None
+    if head is None or other is None:
+        return None
+    country, beside = head.country, other.country
+    if beside == country or sovereign_of(country.alpha2) == beside.alpha2:
+        return attrs.evolve(head, value=value)
+    raise CountryError(
+        f"{text!r} names two countries: {country.name} ({country.alpha2}) "
+        f"and {beside.name} ({beside.alpha2})",
+        value=value,
+    )
+
+
+def _corrected(value: str, text: str, key: str) -> CountryMatch:
+    """The one country `key` is a typo of, or the error that says why not."""
+    close = corrections(key)
+    if len(close) == 1:
+        (alpha2,) = close
+        return CountryMatch(value, countries_by_alpha2()[alpha2], "typo")
+    close = close or suggestions(key)
+    if close:
+        names = " or ".join(sorted(countries_by_alpha2()[c].name for c in close))
+        raise CountryError(
+            f"{text!r} is not a known country (did you mean {names}?)",
+            value=value,
+            suggestions=tuple(sorted(close)),
+        )
+    raise CountryError(f"{text!r} is not a known country", value=value)
+
+
+def _ambiguous(
+    value: str, text: str, candidates: Sequence[str]
+) -> AmbiguousCountryError:
+    codes = tuple(candidates)
+    return AmbiguousCountryError(
+        f"{text!r} could be several countries: {', '.join(codes)}",
+        value=value,
+        candidates=codes,
+    )
