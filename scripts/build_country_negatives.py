@@ -46,6 +46,7 @@ root::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import csv
 import gettext
 import importlib
@@ -632,9 +633,24 @@ INFLECTED_NAMES = frozenset(INFLECTED_NAMES_PL + INFLECTED_NAMES_DE)
 _APOSTROPHES_AND_DOTS = {"'", "\u2019", "\u02bc", "`", "\u00b4", "."}
 
 
+# Letters that Unicode decomposition leaves whole but people type without marks.
+_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "\u0131": "i", "ð": "d"}
+)
+
+# Slurs in the frequency lists are kept out of the corpus; listed by SHA-256 so
+# that this file does not spell them.
+OFFENSIVE_SHA256 = frozenset({"120f6e5b4ea32f65bda68452fcfaaef06b0136e1d0e4a6f60bc3771fa0936dd6"})
+
+
+def is_offensive(word: str) -> bool:
+    """Whether `word` is a slur left out of the corpus."""
+    return hashlib.sha256(word.encode("utf-8")).hexdigest() in OFFENSIVE_SHA256
+
+
 def fold(text: str) -> str:
     """Casefold, strip accents, drop apostrophes and dots, other punctuation to spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_LETTERS)
     kept: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch) or ch in _APOSTROPHES_AND_DOTS:
@@ -782,6 +798,7 @@ def one_edit_words(
             or key in refuse
             or key in FORMER_AND_COLLOQUIAL_NAMES
             or word in INFLECTED_NAMES
+            or is_offensive(word)
         ):
             continue
         near = near_names(key, index)

@@ -200,7 +200,7 @@ def _composite(value: str, text: str, name: str, qualifier: str) -> CountryMatch
 
 def _corrected(value: str, text: str, key: str) -> CountryMatch:
     """The one country `key` is a typo of, or the error that says why not."""
-    close = corrections(key)
+    close = corrections(text, key)
     if len(close) == 1:
         (alpha2,) = close
         return CountryMatch(value, countries_by_alpha2()[alpha2], "typo")

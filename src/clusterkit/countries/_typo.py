@@ -5,12 +5,18 @@ ordinary words, demonyms and other languages' names are not corrected (measured
 on `tests/data/country_negatives.csv`, see docs/reference/countries.md). A value
 is corrected to a country when all of these hold:
 
-- it is at least `MIN_TYPO_LETTERS` Latin letters (spaces allowed);
+- it is plain ASCII (a word with accents was typed with care, in another
+  language: "alegría" is no typo of Algeria) and at least `MIN_TYPO_LETTERS`
+  letters (spaces allowed); at exactly five, only a missing or swapped letter
+  counts ("Frnce", "Spian"), since five-letter words one letter from a name
+  abound ("slain", "chiba");
 - it is one edit away from an *English* name (never a translation): a letter
   missing, a letter added, a letter wrong, or two neighbouring letters swapped;
 - the first letter is untouched, and the last letter too, except a doubled last
   letter ("Canadaa") or the last two swapped ("Croatai"): an added or changed
   ending is how demonyms and plurals are made ("Guinean", "Gambit", "Frances");
+  for the same reason an "i" missing before a final "a" is no typo ("russa",
+  "serba" and "croata" are Romance adjectives of Russia, Serbia, Croatia);
 - a wrong letter is next to the right one on a QWERTY, QWERTZ or AZERTY
   keyboard, and an added letter doubles or neighbours a letter beside it;
 - no other country has a name, in any shipped language, that close by the
@@ -75,12 +81,21 @@ def _typo_sources(typed: str) -> Iterator[str]:
     """The names `typed` can be a narrow typo of (see the module's rule)."""
     near = _neighbours()
     last = len(typed) - 1
+    # Five letters leave little room: only a missing or swapped letter is a typo.
+    short = _letters(typed) <= MIN_TYPO_LETTERS
     for i in range(1, len(typed)):
         here = typed[i]
-        # A letter missing before typed[i]: the last letter is kept.
+        # A letter missing before typed[i]: the last letter is kept, and an "i"
+        # before a final "a" is not missing ("russa", "serba" are adjectives).
         for letter in _LETTERS:
-            yield typed[:i] + letter + typed[i:]
+            if not (letter == "i" and i == last and here == "a"):
+                yield typed[:i] + letter + typed[i:]
         if here == " ":
+            continue
+        # typed[i] and typed[i + 1] swapped.
+        if i < last and typed[i + 1] != " ":
+            yield typed[:i] + typed[i + 1] + here + typed[i + 2 :]
+        if short:
             continue
         # typed[i] added: doubled, or next to a letter beside it.
         before, after = typed[i - 1], typed[i + 1] if i < last else ""
@@ -92,9 +107,6 @@ def _typo_sources(typed: str) -> Iterator[str]:
         if i < last:
             for letter in near[here]:
                 yield typed[:i] + letter + typed[i + 1 :]
-        # typed[i] and typed[i + 1] swapped.
-        if i < last and typed[i + 1] != " ":
-            yield typed[:i] + typed[i + 1] + here + typed[i + 2 :]
 
 
 def _edits(key: str) -> Iterator[str]:
@@ -122,14 +134,14 @@ def _countries(candidates: Iterator[str], index: dict[str, NameMatch], key: str)
     return frozenset(found)
 
 
-def corrections(key: str) -> frozenset[str]:
+def corrections(text: str, key: str) -> frozenset[str]:
     """The countries `key` is a narrow typo of (empty when it is not one).
 
     When a name of another country, in any language, is as close under the
     same rule, all of them are returned, so the caller sees that the typo is
     not one country's ("Belige" is as close to the Dutch "Belgie" as to Belize).
     """
-    if _letters(key) < MIN_TYPO_LETTERS or not _is_latin(key):
+    if _letters(key) < MIN_TYPO_LETTERS or not _is_latin(key) or not text.isascii():
         return frozenset()
     sources = list(_typo_sources(key))
     found = _countries(iter(sources), english_index(), key)
