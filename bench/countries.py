@@ -18,6 +18,19 @@ it is slow). The corpora, each chosen with ``--corpus``:
   country names and the CLDR display names; the expected answer is the row's
   ``ISO3166-1-Alpha-2``. Accuracy per column, then for all columns, the English
   ones, the French and Spanish ones, and the Arabic, Chinese and Russian ones.
+- ``isocodes``: held out, the one corpus here that is not a build source of
+  clusterkit's name table (CLDR and datasets/country-codes are). pycountry's
+  iso-codes ISO 3166-1 translations (gettext domain ``iso3166-1`` under
+  ``pycountry.LOCALES_DIR``) into the languages clusterkit ships that are not
+  official EU languages: ``scripts/build_country_names.py`` reads these
+  translations for the 24 EU languages only. Each CLDR locale id maps to its
+  gettext locale (`ISOCODES_LOCALES`; a language without a translation file is
+  left out with a note). Rows: every pycountry country's translated ``name``,
+  ``common_name`` and ``official_name`` (those it has; a translation holding
+  alternatives split at ``;``), unless the translation is the English original
+  (untranslated); each distinct name once per language, expecting the
+  country's alpha-2 code (a name the translation gives to several countries is
+  left out with a note). Accuracy per language and for all of them.
 - ``variants``: accuracy by category on the project's variant table
   (``tests/data/country_variants.csv``): a tool is right when it returns the
   expected country, or refuses a value that is not one country.
@@ -48,7 +61,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gettext
 import importlib
+import importlib.metadata
 import json
 import logging
 import statistics
@@ -76,6 +91,24 @@ CLDR_LOCALES = (
     "zh_Hant", "ja", "ko", "ru", "uk", "tr", "nb", "nn", "is", "sq", "sr",
     "sr_Latn", "mk", "bs", "ka", "hy", "he",
 )  # fmt: skip
+
+# The 24 official EU languages (CLDR locale ids): the build reads iso-codes'
+# translations for these (`EU_LANGUAGES` of scripts/build_country_names.py),
+# so the held-out corpus takes the other shipped languages.
+EU_LANGUAGES = frozenset(
+    ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu",
+     "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
+)  # fmt: skip
+# CLDR locale id -> iso-codes gettext locale, where the two spell it differently;
+# any other language is looked up under its own id ("sr" is Cyrillic in both).
+ISOCODES_LOCALES = {
+    "nb": "nb_NO",
+    "sr-Latn": "sr@latin",
+    "zh": "zh_CN",
+    "zh-Hant": "zh_TW",
+}
+ISOCODES_DOMAIN = "iso3166-1"
+ISOCODES_ATTRIBUTES = ("name", "common_name", "official_name")
 
 UNTERM_LANGUAGES = ("English", "French", "Spanish", "Russian", "Chinese", "Arabic")
 CODES_COLUMNS = (
@@ -117,7 +150,7 @@ CODES_SUMMARIES: dict[str, tuple[str, ...]] = {
         "official_name_ru",
     ),
 }
-CORPORA = ("cldr", "codes", "variants", "negatives", "speed", "startup")
+CORPORA = ("cldr", "codes", "isocodes", "variants", "negatives", "speed", "startup")
 REFUSE = "!"  # the expected answer of a value that is not one country
 
 Tool = Callable[[str], str | None]
@@ -363,6 +396,63 @@ def load_cldr(locales: Sequence[str]) -> tuple[list[Case], list[str]]:
     return cases, notes
 
 
+def isocodes_languages() -> tuple[list[str], str]:
+    """The shipped languages that are not EU languages (CLDR ids), and their origin."""
+    locales, origin = cldr_locales()
+    languages = [locale.replace("_", "-") for locale in locales]
+    return [language for language in languages if language not in EU_LANGUAGES], origin
+
+
+def load_isocodes(languages: Sequence[str]) -> tuple[list[Case], list[str]]:
+    """The ISO 3166-1 translations pycountry ships for `languages`, expecting alpha-2.
+
+    The group of a row is the CLDR locale id with the gettext locale read, as
+    in "zh-Hant (zh_TW)". Also returns a note for each language without a
+    translation file (left out) and for names given to several countries.
+    """
+    pycountry: Any = importlib.import_module("pycountry")
+    locales_dir = Path(pycountry.LOCALES_DIR)
+    cases: list[Case] = []
+    notes = []
+    for language in languages:
+        locale = ISOCODES_LOCALES.get(language, language.replace("-", "_"))
+        path = locales_dir / locale / "LC_MESSAGES" / f"{ISOCODES_DOMAIN}.mo"
+        if not path.is_file():
+            notes.append(
+                f"pycountry has no {ISOCODES_DOMAIN} translation for {language!r} "
+                f"(looked for {locale}); left out."
+            )
+            continue
+        with path.open("rb") as handle:
+            translation = gettext.GNUTranslations(handle)
+        found: dict[str, set[str]] = defaultdict(set)
+        for entry in pycountry.countries:
+            for attribute in ISOCODES_ATTRIBUTES:
+                english = getattr(entry, attribute, None)
+                if not english:
+                    continue
+                # A few entries hold alternatives: "USA; Sambandsstatane" (nn).
+                for part in translation.gettext(english).split(";"):
+                    translated = part.strip()
+                    if translated and translated != english:
+                        found[translated].add(str(entry.alpha_2))
+        group = f"{language} ({locale})"
+        shared = sorted(name for name, codes in found.items() if len(codes) > 1)
+        if shared:
+            notes.append(
+                f"{group}: left out {len(shared)} names given to several countries: "
+                + "; ".join(
+                    f"{name} ({', '.join(sorted(found[name]))})" for name in shared
+                )
+            )
+        cases += [
+            Case(group, name, codes.pop())
+            for name, codes in found.items()
+            if len(codes) == 1
+        ]
+    return cases, notes
+
+
 def load_codes() -> list[Case]:
     """The name columns of datasets/country-codes, each cell expecting its row's code.
 
@@ -420,6 +510,28 @@ def run_codes(tools: Mapping[str, Tool], misses: int) -> None:
     )
     print_accuracy("column", list(tools), result)
     print_misses("column", result, misses)
+
+
+def run_isocodes(tools: Mapping[str, Tool], misses: int) -> None:
+    """The held-out iso-codes table: accuracy per non-EU shipped language."""
+    languages, origin = isocodes_languages()
+    cases, notes = load_isocodes(languages)
+    groups = list(dict.fromkeys(case.group for case in cases))
+    result = score(tools, cases, {"all": groups})
+    version = importlib.metadata.version("pycountry")
+    print(
+        f"## Held-out accuracy on {len(cases):,} iso-codes ISO 3166-1 translations "
+        "(not a build source of clusterkit's name table)\n"
+    )
+    print(
+        f"The {len(groups)} shipped non-EU languages ({origin}), from the gettext "
+        f"catalogues of pycountry {version}; clusterkit's build reads iso-codes "
+        "for the EU languages only.\n"
+    )
+    for note in notes:
+        print(f"Note: {note}\n")
+    print_accuracy("language (gettext locale)", list(tools), result)
+    print_misses("language", result, misses)
 
 
 def run_variants(tools: Mapping[str, Tool], misses: int) -> None:
@@ -602,6 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections: dict[str, Callable[[], None]] = {
         "cldr": lambda: run_cldr(tools, args.misses),
         "codes": lambda: run_codes(tools, args.misses),
+        "isocodes": lambda: run_isocodes(tools, args.misses),
         "variants": lambda: run_variants(tools, args.misses),
         "negatives": lambda: run_negatives(tools, args.misses),
         "speed": lambda: run_speed(tools, budget),

@@ -1,4 +1,4 @@
-"""Build `src/clusterkit/data/country_names_cldr.json`, the normaliser's multilingual name table.
+r"""Build `src/clusterkit/data/country_names_cldr.json`, the normaliser's multilingual name table.
 
 Run from the repository root when a source changes, then commit the result::
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gettext
+import importlib.metadata
 import json
 import re
 from collections import defaultdict
@@ -88,9 +89,22 @@ DIVIDED = {
     "NTHH": ("IQ", "SA"),  # Neutral Zone
     "PCHH": ("FM", "MH", "MP", "PW"),  # Pacific Islands (trust territory)
     "SUHH": (
-        "AM", "AZ", "BY", "EE", "GE", "KG", "KZ", "LT",
-        "LV", "MD", "RU", "TJ", "TM", "UA", "UZ",
-    ),  # fmt: skip
+        "AM",
+        "AZ",
+        "BY",
+        "EE",
+        "GE",
+        "KG",
+        "KZ",
+        "LT",
+        "LV",
+        "MD",
+        "RU",
+        "TJ",
+        "TM",
+        "UA",
+        "UZ",
+    ),  # USSR; fmt: skip
     "YUCS": ("BA", "HR", "ME", "MK", "RS", "SI", "XK"),  # Yugoslavia
 }
 _SOVEREIGN = re.compile(r"^(?:Territory|Territories|Part|Crown dependency|"
@@ -153,11 +167,13 @@ def historic_names(codes: set[str]) -> Iterator[tuple[str, list[str]]]:
 
 
 def attested(key: str, codes: set[str], table: dict[str, set[str]]) -> set[str]:
-    """Of the countries a translation key names, the one whose CLDR or UN name shares
-    its first word's first four letters ("Slovenská republika" is Slovakia's, not
-    the Gambia's as one iso-codes translation says); none when that is not one.
+    """Of the countries a translation key names, the one its CLDR or UN names attest.
+
+    The one whose CLDR or UN name shares the key's first four letters
+    ("Slovenská republika" is Slovakia's, not the Gambia's as one iso-codes
+    translation says); none when that is not one.
     """
-    stem = key.split()[0][:4]
+    stem = key.split(maxsplit=1)[0][:4]
     close = {
         code
         for code in codes
@@ -168,7 +184,9 @@ def attested(key: str, codes: set[str], table: dict[str, set[str]]) -> set[str]:
     return close if len(close) == 1 else set()
 
 
-def add(table: dict[str, set[str]], name: str, codes: list[str] | tuple[str, ...]) -> None:
+def add(
+    table: dict[str, set[str]], name: str, codes: list[str] | tuple[str, ...]
+) -> None:
     """Index `name` under each of its keys."""
     for key in name_keys(name):
         if key:
@@ -183,11 +201,10 @@ def compact(table: dict[str, set[str]]) -> dict[str, str | list[str]]:
     }
 
 
-def build(cldr: Path, country_codes: Path) -> dict[str, object]:
-    """The document `country_names_cldr.json` holds."""
-    codes = known_codes()
-    with country_codes.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["ISO3166-1-Alpha-2"]]
+def language_tables(
+    cldr: Path, rows: list[dict[str, str]], codes: set[str]
+) -> dict[str, dict[str, set[str]]]:
+    """Per language: CLDR names, then UN names, then translations CLDR and the UN lack."""
     names: dict[str, dict[str, set[str]]] = {
         language: defaultdict(set) for language in LANGUAGES
     }
@@ -199,28 +216,50 @@ def build(cldr: Path, country_codes: Path) -> dict[str, object]:
         add(names[language], name, [code])
     for language in EU_LANGUAGES:
         if language != "en":
-            # Only keys CLDR and the UN lack: a few iso-codes translations give
-            # two countries the same official name.
-            extra: dict[str, set[str]] = defaultdict(set)
-            for name, code in translations(language):
-                add(extra, name, [code])
-            for key, found in extra.items():
-                if len(found) > 1:
-                    found = attested(key, found, names[language])
-                if found and key not in names[language]:
-                    names[language][key] = found
-    historic: dict[str, set[str]] = defaultdict(set)
-    for name, successors in historic_names(codes):
-        add(historic, name, successors)
+            add_translations(names[language], language)
+    return names
+
+
+def add_translations(table: dict[str, set[str]], language: str) -> None:
+    """Add the keys of pycountry's translations that `table` lacks.
+
+    Only those: a few iso-codes translations give two countries the same
+    official name, and CLDR and the UN are the better sources.
+    """
+    extra: dict[str, set[str]] = defaultdict(set)
+    for name, code in translations(language):
+        add(extra, name, [code])
+    for key, found in extra.items():
+        kept = attested(key, found, table) if len(found) > 1 else found
+        if kept and key not in table:
+            table[key] = kept
+
+
+def sovereign_states(rows: list[dict[str, str]]) -> dict[str, str]:
+    """The state each dependent territory belongs to, from `is_independent`."""
     sovereigns = {}
     for row in rows:
         match = _SOVEREIGN.match(row["is_independent"])
         if match:
             sovereigns[row["ISO3166-1-Alpha-2"]] = match.group(1)
+    return dict(sorted(sovereigns.items()))
+
+
+def build(cldr: Path, country_codes: Path) -> dict[str, object]:
+    """The document `country_names_cldr.json` holds."""
+    codes = known_codes()
+    with country_codes.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["ISO3166-1-Alpha-2"]]
+    names = language_tables(cldr, rows, codes)
+    historic: dict[str, set[str]] = defaultdict(set)
+    for name, successors in historic_names(codes):
+        add(historic, name, successors)
     cldr_version = json.loads((cldr / "package.json").read_text(encoding="utf-8"))
     return {
         # Every data file carries the release version of manifest.json.
-        "version": json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))["version"],
+        "version": json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))[
+            "version"
+        ],
         "generated_by": "scripts/build_country_names.py",
         "description": (
             "Country names in many languages, pre-folded as clusterkit compares "
@@ -246,8 +285,8 @@ def build(cldr: Path, country_codes: Path) -> dict[str, object]:
                 "licence": "ODC Public Domain Dedication and License",
             },
             {
-                "name": f"pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}"
-                ": ISO 3166-1 translations (iso-codes) and ISO 3166-3".replace("  ", " "),
+                "name": f"pycountry {importlib.metadata.version('pycountry')}: "
+                "ISO 3166-1 translations (iso-codes) and ISO 3166-3",
                 "url": "https://github.com/pycountry/pycountry",
                 "licence": "LGPL-2.1 (iso-codes data)",
             },
@@ -255,21 +294,26 @@ def build(cldr: Path, country_codes: Path) -> dict[str, object]:
         "languages": list(LANGUAGES),
         "names": {language: compact(table) for language, table in names.items()},
         "historic": compact(historic),
-        "sovereigns": dict(sorted(sovereigns.items())),
+        "sovereigns": sovereign_states(rows),
     }
 
 
 def main() -> int:
     """Write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cldr", type=Path, required=True, help="unpacked cldr-localenames-full")
-    parser.add_argument("--country-codes", type=Path, required=True, help="country-codes.csv")
+    parser.add_argument(
+        "--cldr", type=Path, required=True, help="unpacked cldr-localenames-full"
+    )
+    parser.add_argument(
+        "--country-codes", type=Path, required=True, help="country-codes.csv"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     document = build(args.cldr, args.country_codes)
     text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
     args.output.write_text(text + "\n", encoding="utf-8")
-    total = sum(len(table) for table in document["names"].values())  # type: ignore[attr-defined]
+    names: dict[str, dict[str, object]] = document["names"]  # type: ignore[assignment]  # build's own shape
+    total = sum(len(table) for table in names.values())
     print(f"{args.output}: {total} keys in {len(LANGUAGES)} languages")
     return 0
 

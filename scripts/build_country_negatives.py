@@ -46,9 +46,9 @@ root::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import csv
 import gettext
+import hashlib
 import importlib
 import importlib.metadata
 import json
@@ -635,12 +635,23 @@ _APOSTROPHES_AND_DOTS = {"'", "\u2019", "\u02bc", "`", "\u00b4", "."}
 
 # Letters that Unicode decomposition leaves whole but people type without marks.
 _LETTERS = str.maketrans(
-    {"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "\u0131": "i", "ð": "d"}
+    {
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "\u0131": "i",
+        "ð": "d",
+    }
 )
 
 # Slurs in the frequency lists are kept out of the corpus; listed by SHA-256 so
 # that this file does not spell them.
-OFFENSIVE_SHA256 = frozenset({"120f6e5b4ea32f65bda68452fcfaaef06b0136e1d0e4a6f60bc3771fa0936dd6"})
+OFFENSIVE_SHA256 = frozenset(
+    {"120f6e5b4ea32f65bda68452fcfaaef06b0136e1d0e4a6f60bc3771fa0936dd6"}
+)
 
 
 def is_offensive(word: str) -> bool:

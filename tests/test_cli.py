@@ -191,13 +191,28 @@ class TestCountry:
     def test_table(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Each value gets its codes and its status on the day, one line each."""
         code, out, _ = run(
-            capsys, "country", "EL", "U.S.A.", "Frnce", "Allemagne", "--on", "2019-06-01"
+            capsys,
+            "country",
+            "EL",
+            "U.S.A.",
+            "Frnce",
+            "Allemagne",
+            "--on",
+            "2019-06-01",
         )
         assert code == 0
         lines = out.splitlines()
         assert lines[0] == "on 2019-06-01"
         assert lines[1].split()[:6] == ["input", "read", "as", "ISO", "EU", "alpha-3"]
-        assert lines[2].split()[:7] == ["EL", "code", "GR", "EL", "GRC", "300", "Greece"]
+        assert lines[2].split()[:7] == [
+            "EL",
+            "code",
+            "GR",
+            "EL",
+            "GRC",
+            "300",
+            "Greece",
+        ]
         assert lines[2].split()[-4:] == ["yes", "yes", "no", "no"]
         assert lines[3].split()[:4] == ["U.S.A.", "alias", "US", "US"]
         assert lines[3].split()[-4:] == ["no", "no", "yes", "yes"]

@@ -155,7 +155,11 @@ def test_fold() -> None:
     """Keys ignore case, accents, articles, dots and separators."""
     assert fold("The Netherlands") == fold("Netherlands, The") == "netherlands"
     assert fold("U.S.A.") == "usa"
-    assert fold("Bosnia & Herzegovina") == fold("Bosnia-Herzegovina") == "bosnia herzegovina"
+    assert (
+        fold("Bosnia & Herzegovina")
+        == fold("Bosnia-Herzegovina")
+        == "bosnia herzegovina"
+    )
     assert fold("Congo, Democratic Republic of the") == "congo democratic republic"
     assert fold("Føroyar") == "foroyar"
     assert fold("THE") == ""

@@ -797,6 +797,26 @@ def test_non_canonical_countries_only_when_selected(tmp_path: Path) -> None:
     assert selected.ok
 
 
+def test_a_typo_country_is_read_and_always_warned_of(tmp_path: Path) -> None:
+    """CK-COUNTRY-004: 'Frnce' is read as FR, with a warning that it was a guess."""
+    text = ACTIVITIES_HEADER.replace("title", "host_country") + (
+        "A1,P1,webinar,2018-05-14,Frnce\nA2,P1,webinar,2018-05-14,Inda\n"
+    )
+    folder = with_activities(tmp_path, text)
+    report = run(folder)
+    typo = only(report.findings, "CK-COUNTRY-004")
+    assert typo.severity is ck.Severity.WARNING
+    assert typo.message == "'Frnce' read as France (FR)"
+    assert typo.hint == "write FR if that is the country meant"
+    assert (typo.location.line, typo.location.field) == (2, "host_country")
+    unknown = only(report.findings, "CK-COUNTRY-001")
+    assert unknown.message == "'Inda' is not a known country (did you mean India?)"
+    assert unknown.hint == "write IN if that is the country meant"
+    assert "CK-COUNTRY-003" not in report.summary.by_rule
+    selected = run(folder, select=["CK-COUNTRY"])
+    assert {"CK-COUNTRY-003", "CK-COUNTRY-004"} <= set(selected.summary.by_rule)
+
+
 def test_thresholds_override_the_generation(tmp_path: Path) -> None:
     """`Thresholds(min_members=5)` makes both base partnerships too small (CK-PART-001)."""
     report = run(BASE, thresholds=ck.Thresholds(min_members=5))

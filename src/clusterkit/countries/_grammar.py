@@ -12,7 +12,10 @@ Each reading is deterministic and documented in docs/reference/countries.md:
 4. **abbreviations** expanded word by word ("Rep." republic, "Dem." democratic,
    "Is." islands, "Fed." federal or federated, "Sts." states, "N." north);
 5. **qualifiers** that name no country dropped from the end ("Hong Kong SAR",
-   "Saint Martin (French part)", "Kosovo under UNSCR 1244/99").
+   "Saint Martin (French part)", "Kosovo under UNSCR 1244/99");
+6. **formal designations** dropped from the start ("Republic of Italy", "State
+   of Libya"); the rest must still name one country, so "Democratic Republic
+   of Korea" is ambiguous, never a guess.
 
 `splits` gives the composite readings that need the index: "Name (Qualifier)",
 "Name, Qualifier", "Name - Qualifier" and "CODE - Name", whose parts must agree.
@@ -70,6 +73,8 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "pdr": ("peoples democratic republic",),
     "dpr": ("democratic peoples republic",),
     "ste": ("sainte",),
+    "herz": ("herzegovina",),
+    "rp": ("republic",),
     "sta": ("santa",),
     "n": ("north",),
     "s": ("south",),
@@ -147,13 +152,27 @@ def _inverted(text: str) -> str | None:
 
 def _expansions(key: str) -> Iterator[str]:
     words = key.split()
-    choices = [_ABBREVIATIONS.get(word, (word,)) for word in words]
-    if all(len(choice) == 1 for choice in choices):
+    if not any(word in _ABBREVIATIONS for word in words):
         return
+    choices = [_ABBREVIATIONS.get(word, (word,)) for word in words]
     for count, combination in enumerate(itertools.product(*choices)):
         if count == _MOST_EXPANSIONS:
             return
         yield " ".join(combination)
+
+
+# A formal designation before a short name: "Republic of Italy", "State of
+# Libya", "Kingdom of Denmark" (the folded key has lost "of" and "the").
+_FORMAL = re.compile(
+    r"^(?:(?:federal|federative|democratic|islamic|socialist|peoples|co operative|"
+    r"cooperative|plurinational|bolivarian|arab|independent|sovereign) )*"
+    r"(?:republic|kingdom|state|principality|grand duchy|commonwealth|sultanate) (?=\S)"
+)
+
+
+def _without_formal(key: str) -> str | None:
+    shorter = _FORMAL.sub("", key, count=1)
+    return shorter if shorter != key else None
 
 
 def _without_qualifier(key: str) -> str | None:
@@ -175,17 +194,32 @@ def key_readings(text: str) -> Iterator[str]:
         key = fold(form)
         joined = _ELISION.sub(r"\1", key)
         for candidate in (key, joined, *_expansions(key)):
-            for reading in (candidate, _without_qualifier(candidate)):
+            readings = (
+                candidate,
+                _without_qualifier(candidate),
+                _without_formal(candidate),
+            )
+            for reading in readings:
                 # The first key is yielded even when empty: "-" folds to "",
                 # which the refused names list as a placeholder.
-                if reading is not None and reading not in seen and (reading or not seen):
+                if (
+                    reading is not None
+                    and reading not in seen
+                    and (reading or not seen)
+                ):
                     seen.add(reading)
                     yield reading
 
 
-_SPLIT = re.compile(r"^(?P<head>.+?)\s*(?:\((?P<bracket>[^()]+)\)|\[(?P<square>[^\[\]]+)\])\s*$")
-_SEPARATED = re.compile(r"^(?P<head>.+?)\s*(?:,|\s[-\u2013\u2014/|:]\s?|:)\s*(?P<tail>.+)$")
-_LEADING_CODE = re.compile(r"^(?P<code>[A-Za-z]{2,3}|\d{1,3})\s*(?:[-\u2013\u2014:/|]\s*|\s)(?P<name>\S.*)$")
+_SPLIT = re.compile(
+    r"^(?P<head>.+?)\s*(?:\((?P<bracket>[^()]+)\)|\[(?P<square>[^\[\]]+)\])\s*$"
+)
+_SEPARATED = re.compile(
+    r"^(?P<head>.+?)\s*(?:,|\s[-\u2013\u2014/|:]\s?|:)\s*(?P<tail>.+)$"
+)
+_LEADING_CODE = re.compile(
+    r"^(?P<code>[A-Za-z]{2,3}|\d{1,3})\s*(?:[-\u2013\u2014:/|]\s*|\s)(?P<name>\S.*)$"
+)
 
 
 def splits(text: str) -> Iterator[tuple[str, str]]:

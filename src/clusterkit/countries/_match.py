@@ -156,7 +156,11 @@ def _recognise(value: str, text: str) -> CountryMatch | None:
         if country is not None:
             return CountryMatch(value, country, "code")
     refused, ambiguous = refused_and_ambiguous()
-    readings = list(key_readings(text))
+    # Most values are a name as it is: its own key is tried before the grammar
+    # works out the other readings.
+    readings: list[str] = [fold(text)]
+    if readings[0] not in english_index():
+        readings = list(key_readings(text))
     # The translations are indexed only when no English reading is known.
     for index in (english_index, full_index):
         for key in readings:
@@ -176,14 +180,23 @@ def _matched(value: str, text: str, match: NameMatch) -> CountryMatch:
     if len(match.countries) > 1:
         raise _ambiguous(value, text, sorted(match.countries))
     (alpha2,) = match.countries
-    return CountryMatch(value, countries_by_alpha2()[alpha2], match.kind, match.language)
+    return CountryMatch(
+        value, countries_by_alpha2()[alpha2], match.kind, match.language
+    )
 
 
 def _composite(value: str, text: str, name: str, qualifier: str) -> CountryMatch | None:
-    """`name` read with a `qualifier` that must be its country or its sovereign state."""
+    """`name` read with a `qualifier` that must be its country or its sovereign state.
+
+    An ambiguous name is settled by a qualifier naming the state one of its
+    candidates belongs to ("Virgin Islands (UK)" is VG, "Saint Martin
+    (Netherlands)" is SX).
+    """
     try:
-        head = _recognise(name, name)
         other = _recognise(qualifier, qualifier)
+        head = _recognise(name, name) if other is not None else None
+    except AmbiguousCountryError as error:
+        return _settled(value, error.candidates, other) if other else None
     except CountryError:
         return None
     if head is None or other is None:
@@ -196,6 +209,18 @@ def _composite(value: str, text: str, name: str, qualifier: str) -> CountryMatch
         f"and {beside.name} ({beside.alpha2})",
         value=value,
     )
+
+
+def _settled(
+    value: str, candidates: Sequence[str], qualifier: CountryMatch
+) -> CountryMatch | None:
+    """The one candidate that is the qualifier's country or belongs to it."""
+    state = qualifier.country.alpha2
+    chosen = [code for code in candidates if state in (code, sovereign_of(code))]
+    if len(chosen) != 1:
+        return None
+    # Read by its name, whatever kind of name settled it.
+    return CountryMatch(value, countries_by_alpha2()[chosen[0]], "name")
 
 
 def _corrected(value: str, text: str, key: str) -> CountryMatch:

@@ -100,6 +100,7 @@ def _add(
     countries: Iterable[str],
     rank: int,
     kind: MatchKind,
+    *,
     language: str | None = None,
 ) -> None:
     if not key:
@@ -123,7 +124,8 @@ def _add(
 
 @functools.cache
 def _generated() -> Mapping[str, Any]:
-    return read_data_file("country_names_cldr.json")
+    table: Mapping[str, Any] = read_data_file("country_names_cldr.json")
+    return table
 
 
 def languages() -> tuple[str, ...]:
@@ -135,7 +137,7 @@ def _codes(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-def _curated(english: bool) -> Iterator[tuple[str, str, MatchKind]]:
+def _curated(*, english: bool) -> Iterator[tuple[str, str, MatchKind]]:
     for alias in read_data_file("country_names.json")["aliases"]:
         if (alias["kind"] in {"native", "kosovo"}) != english:
             kind: MatchKind = (
@@ -177,7 +179,9 @@ def full_index() -> dict[str, NameMatch]:
     for language, names in _generated()["names"].items():
         if language != "en":
             for key, codes in names.items():
-                _add(index, key, _codes(codes), _OTHER, "translation", language)
+                _add(
+                    index, key, _codes(codes), _OTHER, "translation", language=language
+                )
     for name, alpha2, kind in _curated(english=False):
         for key in name_keys(name):
             _add(index, key, (alpha2,), _OTHER, kind)

@@ -122,7 +122,9 @@ def _edits(key: str) -> Iterator[str]:
             yield key[:i] + letter + key[i:]
 
 
-def _countries(candidates: Iterator[str], index: dict[str, NameMatch], key: str) -> frozenset[str]:
+def _countries(
+    candidates: Iterator[str], index: dict[str, NameMatch], key: str
+) -> frozenset[str]:
     refused, ambiguous = refused_and_ambiguous()
     found: set[str] = set()
     for candidate in candidates:

@@ -406,7 +406,9 @@ def _report_country_typos(
             continue
         for problem in country_cell(raw)[1]:
             if problem.rule is COUNTRY_TYPO:
-                problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
+                problem.report_at(
+                    report, row.location_of(field), entity=entity, raw=raw
+                )
 
 
 def _report(findings: list[Finding], display: str) -> Report:
