@@ -18,9 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import clusterkit as ck
-from clusterkit.countries import CountryMatch, match_country, normalise_country
+from clusterkit.countries import CountryMatch, _names, match_country, normalise_country
 from clusterkit.countries._keys import fold, name_keys, strip_name_article
-from clusterkit.countries import _names
 from clusterkit.countries._names import languages, sovereign_of
 from clusterkit.countries._typo import corrections, suggestions
 from clusterkit.errors import AmbiguousCountryError, CountryError
