@@ -97,3 +97,30 @@ def test_readme_main_job_is_kpis_on_the_example() -> None:
     assert re.search(
         r"^SMEs involved +smes_involved +[\d,]+$", done.stdout, re.MULTILINE
     )
+
+
+def test_clean_country_column_on_its_sample() -> None:
+    """The sample column: codes, how each was read, and the values to check."""
+    done = run_example("clean_country_column.py")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == "value,code,read_as,note"
+    assert "ドイツ,DE,translation (ja)," in lines
+    assert "Frnce,FR,typo,a guess: check it" in lines
+    assert "Korea,,ambiguous,could be KP or KR" in lines
+    assert any(line.startswith("Gambit,,unknown,") for line in lines)
+    assert "11 values: 7 read, 1 guessed, 3 not one country" in done.stderr
+
+
+def test_clean_country_column_of_a_file(tmp_path: Path) -> None:
+    """A file's column is cleaned and the file left as it was; all clean exits 0."""
+    path = write(tmp_path / "members.csv", "name,country\nA,DE\nB,Deutschland\n")
+    before = path.read_bytes()
+    done = run_example("clean_country_column.py", str(path), "country")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "DE,DE,code,",
+        "Deutschland,DE,translation,",
+    ]
+    assert path.read_bytes() == before
+    assert run_example("clean_country_column.py", "only-one").returncode == 2
