@@ -14,8 +14,9 @@ Each reading is deterministic and documented in docs/reference/countries.md:
 5. **qualifiers** that name no country dropped from the end ("Hong Kong SAR",
    "Saint Martin (French part)", "Kosovo under UNSCR 1244/99");
 6. **formal designations** dropped from the start ("Republic of Italy", "State
-   of Libya"); the rest must still name one country, so "Democratic Republic
-   of Korea" is ambiguous, never a guess.
+   of Libya", "Republikken Albania", "Lýðveldið Kúba") or the end ("Angola
+   Cumhuriyeti", "安哥拉共和国"); the rest must still name one country, so
+   "Democratic Republic of Korea" is ambiguous, never a guess.
 
 `splits` gives the composite readings that need the index: "Name (Qualifier)",
 "Name, Qualifier", "Name - Qualifier" and "CODE - Name", whose parts must agree.
@@ -175,6 +176,53 @@ def _without_formal(key: str) -> str | None:
     return shorter if shorter != key else None
 
 
+# The same designations in the other shipped languages, folded, before the
+# name ("Republikken Albania", "Lýðveldið Kúba", "Република Србија",
+# "جمهورية بنين") or after it ("Angola Cumhuriyeti", "앙골라 공화국",
+# "安哥拉共和国"). Only where the name stays in its own form: a designation
+# followed by a genitive ("Republika e Shqipërisë") is not read.
+_DESIGNATIONS_BEFORE = tuple(
+    fold(word)
+    for word in (
+        "Republika", "Republikken", "Republiken", "Republik", "République",
+        "República", "Repubblica", "Republiek", "Lýðveldið", "Respublika",
+        "Република", "Республика", "Республіка", "הרפובליקה", "جمهورية",
+        "Kongeriket", "Kongeriget", "Konungariket", "Koninkrijk", "Königreich",
+        "Royaume", "Reino", "Regno", "Kraljevina", "Краљевина", "Кралство",
+        "Королевство", "Konungsríkið", "مملكة", "Staten", "Estado", "État",
+        "Stato", "Staat", "Государство", "Држава", "Държава", "دولة",
+        "Fyrstendømmet", "Fyrstedømmet", "Furstendømmet", "Fürstentum",
+        "Principauté", "Principado", "Principato", "Kneževina", "Кнежевина",
+        "Княжество", "إمارة", "Federacija", "Федерация", "Федерација",
+        "Storhertugdømmet", "Großherzogtum", "Grand-Duché", "Gran Ducado",
+        "Granducato", "Великое Герцогство", "Sultanatet", "Султанат", "سلطنة",
+    )
+)  # fmt: skip
+_CONNECTORS = frozenset(
+    fold(word)
+    for word in ("de", "del", "du", "des", "d'", "di", "della", "da", "do", "van",
+                 "der", "e", "te", "i", "na", "od", "של", "на", "tal", "ta")
+)  # fmt: skip
+_DESIGNATIONS_AFTER = tuple(
+    fold(word)
+    for word in (
+        "Cumhuriyeti", "Kralli\u011fi", "Devleti", "Vabariik", "공화국", "왕국",
+        "연방", "共和国", "共和國", "王国", "王國", "联邦", "聯邦",
+    )
+)  # fmt: skip
+
+
+def _without_designation(key: str) -> Iterator[str]:
+    for word in _DESIGNATIONS_BEFORE:
+        if key.startswith(word + " "):
+            rest = key[len(word) + 1 :]
+            first, _, after = rest.partition(" ")
+            yield after if first in _CONNECTORS and after else rest
+    for word in _DESIGNATIONS_AFTER:
+        if key.endswith(word) and len(key) > len(word):
+            yield key[: -len(word)].rstrip()
+
+
 def _without_qualifier(key: str) -> str | None:
     words = key.split()
     for cut in range(1, len(words)):
@@ -198,6 +246,7 @@ def key_readings(text: str) -> Iterator[str]:
                 candidate,
                 _without_qualifier(candidate),
                 _without_formal(candidate),
+                *_without_designation(candidate),
             )
             for reading in readings:
                 # The first key is yielded even when empty: "-" folds to "",

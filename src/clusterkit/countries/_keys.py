@@ -28,6 +28,10 @@ _LETTERS = str.maketrans(
         "þ": "th",
         "\u0131": "i",
         "ð": "d",
+        # Arabic spellings that vary in practice: alef maqsura and ya, ta
+        # marbuta and ha are written for each other.
+        "\u0649": "\u064a",
+        "\u0629": "\u0647",
     }
 )
 # Japanese voicing marks change the word (ドイツ is not トイツ): kept, unlike accents.
@@ -35,6 +39,18 @@ _KEPT_MARKS = frozenset("\u3099\u309a")
 _JOINERS = re.compile("['\u2019\u2018`\u00b4.\u02bc]")
 _SEPARATORS = re.compile(r"[\W_]+")
 _DROPPED = frozenset({"the", "of", "and"})
+# Arabic "and" is written joined to the next word or apart ("أنتيغوا و باربودا").
+_ARABIC_AND = "\u0648"
+
+
+def _joined_and(words: list[str]) -> list[str]:
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == _ARABIC_AND:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def fold(text: str) -> str:
@@ -58,6 +74,8 @@ def fold(text: str) -> str:
     words = _SEPARATORS.sub(" ", text).split()
     if len(words) > 1 and all(len(word) == 1 for word in words):
         words = ["".join(words)]  # "U. S. A." is "usa"
+    if _ARABIC_AND in words:
+        words = _joined_and(words)
     return " ".join(
         "saint" if word == "st" else word for word in words if word not in _DROPPED
     )
