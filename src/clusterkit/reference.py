@@ -17,14 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 import attrs
 
 from clusterkit._reference_data import read_data_file
-from clusterkit.models import Generation, IndustrialEcosystem, reference_generations
+from clusterkit.models import (
+    Dataset,
+    Generation,
+    IndustrialEcosystem,
+    reference_generations,
+)
 
 __all__ = [
     "Ecosystem",
@@ -35,6 +42,9 @@ __all__ = [
     "ecosystems",
     "generation",
     "generations",
+    "programme",
+    "programme_notes",
+    "programme_path",
     "provenance",
     "reported_figures",
     "version",
@@ -122,6 +132,51 @@ class ReportedFigures:
     def figure(self, kpi: str) -> ReportedFigure | None:
         """The published figure for one KPI id, if this publication has one."""
         return next((f for f in self.figures if f.kpi == kpi), None)
+
+
+@functools.cache
+def programme() -> Dataset:
+    """The real programme as data: the register of partnerships from public sources.
+
+    51 partnerships of every generation, their member clusters (variant names
+    of one organisation merged), their declared target countries and the
+    generations, each record with its `sources`; inferred values are named in
+    `Partnership.inferred`, and every member list is marked partial
+    (`members_partial`), since most sources name only some members. Built
+    from `programme/register.json` by `clusterkit.io.import_partnerships`
+    (`scripts/build_programme.py`); what the import merged, inferred or left
+    out is in `programme_notes()`. Versioned with the reference data.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> from clusterkit import reference
+        >>> len(reference.programme().partnerships)
+        51
+    """
+    return Dataset.model_validate(read_data_file("programme/dataset.json"))
+
+
+def programme_path() -> Path:
+    """The shipped programme dataset file (a JSON document), for tools that read paths.
+
+    Added in version 0.2.0.
+    """
+    resource = importlib.resources.files("clusterkit").joinpath(
+        "data", "programme", "dataset.json"
+    )
+    return Path(str(resource))
+
+
+def programme_notes() -> tuple[Mapping[str, str | None], ...]:
+    """What importing the register merged, inferred or left out, note by note.
+
+    Each note has `record` (an acronym, or `None`), `field`, `kind` and `message`,
+    as `clusterkit.io.ImportNote`.
+
+    Added in version 0.2.0.
+    """
+    return tuple(read_data_file("programme/notes.json"))
 
 
 def version() -> str:

@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 import clusterkit
-from clusterkit.cli import _convert, _country, _kpis, _rules, _schema, _validate
+from clusterkit.cli import (
+    _convert,
+    _country,
+    _import,
+    _kpis,
+    _rules,
+    _schema,
+    _validate,
+)
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_INTERNAL,
@@ -51,6 +59,7 @@ _COMMANDS: tuple[_CommandModule, ...] = (
     _schema,
     _country,
     _convert,
+    _import,
     _validate,
     _kpis,
     _rules,

@@ -25,6 +25,12 @@ from clusterkit.io._dataset import (
 from clusterkit.io._example import example_path, load_example
 from clusterkit.io._fields import FieldShape, field_shape
 from clusterkit.io._format import Format, Layout, Span, format_named, formats
+from clusterkit.io._import import (
+    ImportNote,
+    ImportResult,
+    NoteKind,
+    import_partnerships,
+)
 from clusterkit.io._member import Member
 from clusterkit.io._problems import (
     AMBIGUOUS_COUNTRY,
@@ -101,12 +107,15 @@ __all__ = [
     "UNKNOWN_COLUMN",
     "UNREADABLE",
     "CellProblem",
+    "ImportNote",
+    "ImportResult",
     "Chunk",
     "FieldShape",
     "Format",
     "Layout",
     "LoadedDataset",
     "Member",
+    "NoteKind",
     "OpenSource",
     "RawRow",
     "Reporter",
@@ -124,6 +133,7 @@ __all__ = [
     "field_shape",
     "format_named",
     "formats",
+    "import_partnerships",
     "iter_raw_rows",
     "iter_records",
     "load_dataset",

@@ -86,6 +86,8 @@ class Cluster(Record):
     """Cluster management excellence label."""
     esca_label_date: IsoDate | None = None
     """Date the label was awarded."""
+    sources: tuple[Website, ...] = ()
+    """Where the facts come from: web addresses. Added in version 0.2.0."""
 
     invariants = (
         Invariant(

@@ -68,6 +68,18 @@ class Partnership(Record):
     """Sectors, as free text."""
     website: Website | None = None
     """Web address."""
+    members_partial: bool = False
+    """The member list names only some members, as its source published them.
+
+    The member-count rules (CK-PART-001, CK-PART-002) then do not apply: a
+    partial list says nothing about how many members there were. Added in
+    version 0.2.0.
+    """
+    inferred: tuple[ListItem, ...] = ()
+    """The fields whose values were inferred, not stated by a source
+    (`generation`, `strand`, `funding`, …). Added in version 0.2.0."""
+    sources: tuple[Website, ...] = ()
+    """Where the facts come from: web addresses. Added in version 0.2.0."""
 
     def period(self, generation: Generation | None = None) -> Period | None:
         """The partnership's period, its missing ends taken from `generation`.

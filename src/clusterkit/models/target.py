@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clusterkit.countries import CountryCode
-from clusterkit.models._base import Identifier, IsoDate, Record
+from clusterkit.models._base import Identifier, IsoDate, Record, Website
 from clusterkit.models.vocabulary import Priority
 
 __all__ = ["ThirdCountryTarget"]
@@ -30,6 +30,8 @@ class ThirdCountryTarget(Record):
     """Primary or secondary target."""
     since: IsoDate | None = None
     """Date from which the country is targeted, if not from the start."""
+    sources: tuple[Website, ...] = ()
+    """Where the facts come from: web addresses. Added in version 0.2.0."""
 
     @property
     def key(self) -> tuple[str, str]:

@@ -64,9 +64,11 @@ def _generation(batch: Batch, context: Context, index: int) -> Generation | None
 def enough_members(batch: Batch, context: Context) -> None:
     """A partnership has at least the generation's minimum of member clusters."""
     override = context.options.thresholds.min_members
+    partial = batch["members_partial"]
     for index, members in enumerate(batch["members"]):
         generation = _generation(batch, context, index)
-        if override is None and generation is None:
+        # A list its source gave only in part cannot be counted.
+        if partial[index] or (override is None and generation is None):
             continue
         least = override if override is not None else generation.min_members  # type: ignore[union-attr] # one of them is set
         count = len(set(members or ()))
@@ -86,7 +88,10 @@ def enough_members(batch: Batch, context: Context) -> None:
 def enough_member_countries(batch: Batch, context: Context) -> None:
     """Member clusters come from at least the minimum number of countries."""
     override = context.options.thresholds.min_member_countries
+    partial = batch["members_partial"]
     for index, members in enumerate(batch["members"]):
+        if partial[index]:
+            continue
         generation = _generation(batch, context, index)
         least = (
             override

@@ -1,0 +1,76 @@
+"""Private: `clusterkit import SRC DEST`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from clusterkit.cli._common import EXIT_OK, Commands, UsageError
+from clusterkit.io import Layout, dump_dataset, import_partnerships
+
+__all__ = ["register", "run"]
+
+
+def register(commands: Commands) -> None:
+    """Add `import` to the command line."""
+    command = commands.add_parser(
+        "import",
+        help="import a published, partnership-centric list into a dataset",
+        description=(
+            "Read SRC, a published list with one record per partnership (.json, "
+            ".jsonl, .csv or .xlsx; members inline by name and country, a "
+            "coordinator by name, periods as free text), and write it as a "
+            "clusterkit dataset at DEST (its layout from its suffix, as for "
+            "convert). Variant names of one organisation in one country become one "
+            "cluster. Every merge, inference and value left out is a note, printed "
+            "on stderr and, with --notes FILE, written as JSON. SRC is never written."
+        ),
+    )
+    command.add_argument("source", metavar="SRC")
+    command.add_argument("destination", metavar="DEST")
+    command.add_argument("--to", choices=[layout.value for layout in Layout])
+    command.add_argument("--force", action="store_true", help="replace files at DEST")
+    command.add_argument(
+        "--partial-members",
+        action="store_true",
+        help="the sources name only some members: member-count rules do not apply",
+    )
+    command.add_argument("--notes", metavar="FILE", help="write the notes as JSON")
+    command.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Import SRC, write DEST, print the notes and a summary."""
+    source, destination = Path(args.source), Path(args.destination)
+    if destination.exists() and source.resolve() == destination.resolve():
+        raise UsageError(
+            "clusterkit import: DEST is SRC; input files are never written"
+        )
+    result = import_partnerships(source, members_partial=args.partial_members)
+    try:
+        layout = dump_dataset(
+            result.dataset, destination, layout=args.to, overwrite=args.force
+        )
+    except FileExistsError as error:
+        raise UsageError(
+            f"clusterkit import: {error.args[0].replace('pass overwrite=True', 'use --force')}"
+        ) from None
+    for note in result.notes:
+        sys.stderr.write(f"{note}\n")
+    if args.notes:
+        notes = [
+            {"record": n.record, "field": n.field, "kind": n.kind, "message": n.message}
+            for n in result.notes
+        ]
+        Path(args.notes).write_text(
+            json.dumps(notes, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    counts = ", ".join(f"{n} {table}" for table, n in result.dataset.counts.items())
+    kinds = Counter(note.kind for note in result.notes)
+    told = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
+    out.write(f"wrote {destination} ({layout}): {counts}; notes: {told}\n")
+    return EXIT_OK

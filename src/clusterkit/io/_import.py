@@ -1,0 +1,570 @@
+"""Private: `import_partnerships`, published partnership lists into a dataset.
+
+Published lists are partnership-centric: one record per partnership, members
+inline by name and country, a coordinator by name, a generation as a number, a
+strand as a name, a period as free text. The importer turns them into the
+clusterkit tables, and writes down every merge, inference and value it could
+not use in its notes, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from clusterkit.countries import normalise_country
+from clusterkit.errors import CountryError, DatasetReadError
+from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
+from clusterkit.io._periods import read_period
+from clusterkit.models import Dataset
+from clusterkit.reference import generations as shipped_generations
+from clusterkit.reference import provenance
+from clusterkit.values import Location
+
+__all__ = ["ImportNote", "ImportResult", "NoteKind", "import_partnerships"]
+
+NoteKind = Literal["merged", "inferred", "not-read", "unplaced", "kept-aside"]
+"""What a note is about: see `ImportNote.kind`."""
+
+# The fields of a published record the importer reads; any other is kept aside.
+_READ = frozenset(
+    {
+        "id", "acronym", "name", "generation", "strand", "funding", "members",
+        "coordinator", "period", "start", "end", "target_countries", "sectors",
+        "sources", "eu_grant_eur", "grant_eur", "website", "generation_basis",
+        "strand_basis", "funding_basis",
+    }
+)  # fmt: skip
+_BASES = {
+    "generation_basis": "generation",
+    "strand_basis": "strand",
+    "funding_basis": "funding",
+}
+_ESCP_GENERATIONS = 4
+
+
+@attrs.frozen
+class ImportNote:
+    """One thing the importer did that a person should know.
+
+    Added in version 0.2.0.
+
+    Attributes:
+        record: The partnership it is about (its acronym, or `#N` for the Nth
+            record), or `None` for the whole import.
+        field: The published field, or `None`.
+        kind: `"merged"` (variant names taken for one organisation),
+            `"inferred"` (a value worked out, not stated), `"not-read"` (a value
+            the importer could not read, left out), `"unplaced"` (a name it
+            could not tie to one organisation) or `"kept-aside"` (a published
+            field the model has no place for).
+        message: What happened, for a person.
+    """
+
+    record: str | None
+    field: str | None
+    kind: NoteKind
+    message: str
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.record, self.field) if part)
+        return f"{where}: {self.kind}: {self.message}" if where else self.message
+
+
+@attrs.frozen
+class ImportResult:
+    """The imported dataset and the notes of the import.
+
+    Added in version 0.2.0.
+    """
+
+    dataset: Dataset
+    notes: tuple[ImportNote, ...]
+
+    def notes_of(self, kind: NoteKind) -> tuple[ImportNote, ...]:
+        """The notes of one kind."""
+        return tuple(note for note in self.notes if note.kind == kind)
+
+
+def import_partnerships(
+    source: str | Path | Iterable[Mapping[str, Any]],
+    *,
+    members_partial: bool = False,
+) -> ImportResult:
+    """Read a published, partnership-centric list into a clusterkit dataset.
+
+    Each record is one partnership: `acronym`, `name`, `generation` (a number
+    1 to 4 for the ESCP-4i generations, or a generation id), `strand` (an id of
+    the generation's strands, or its name: `preparation`), `funding`,
+    `members` (each a name and a `country`), `coordinator` (a name),
+    `period` (free text: "2016-01 to 2017", "2016-02-01, 24 months") or
+    `start`/`end`, `target_countries`, `sectors`, `sources` (web addresses),
+    `eu_grant_eur`, and `*_basis` notes saying whether a value was inferred.
+
+    Members with the same organisation key in one country are one cluster,
+    whose id is stable (`DE-balticnetplasmatec`), whatever the order of the
+    records. Every merge, inference, unread value and unused field is a note.
+
+    Added in version 0.2.0.
+
+    Args:
+        source: A `.json` file (a list of records, or `{"partnerships": [...]}`),
+            a `.jsonl` file (a record per line), a `.csv` file or an `.xlsx`
+            workbook (a row per record; lists `;`-separated, members as
+            `Name (CC); Name (CC)`), or the records themselves.
+        members_partial: The sources name only some members of each
+            partnership: the member-count rules then do not apply.
+
+    Returns:
+        The dataset (partnerships, member clusters, targets, the generations
+        used) and the notes.
+
+    Raises:
+        DatasetReadError: The file cannot be read as records.
+
+    Examples:
+        >>> result = import_partnerships([
+        ...     {"acronym": "AdPack", "name": "Advanced Packaging", "generation": 1,
+        ...      "members": [{"name": "Plastiwin", "country": "BE"},
+        ...                  {"name": "PLASTIWIN", "country": "BE"}]}])
+        >>> result.dataset.partnerships[0].members
+        ('BE-plastiwin',)
+        >>> print(result.notes[0])
+        AdPack: members: merged: 'PLASTIWIN' and 'Plastiwin' are one organisation, BE-plastiwin ('Plastiwin')
+    """
+    records = list(_records(source))
+    return _Importer(records, members_partial=members_partial).run()
+
+
+def _records(
+    source: str | Path | Iterable[Mapping[str, Any]],
+) -> Iterator[Mapping[str, Any]]:
+    if not isinstance(source, (str, Path)):
+        yield from source
+        return
+    path = Path(source)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            document = json.loads(path.read_text(encoding="utf-8-sig"))
+            if isinstance(document, Mapping):
+                document = document.get("partnerships")
+            if not isinstance(document, list) or not all(
+                isinstance(r, Mapping) for r in document
+            ):
+                msg = 'expected a list of records, or {"partnerships": [...]}'
+                raise DatasetReadError.at(Location(file=str(path)), msg)
+            yield from document
+        elif suffix == ".jsonl":
+            yield from _jsonl(path)
+        elif suffix == ".csv":
+            text = path.read_text(encoding="utf-8-sig")
+            yield from map(_from_row, csv.DictReader(io.StringIO(text, newline="")))
+        elif suffix == ".xlsx":
+            yield from map(_from_row, _xlsx_rows(path))
+        else:
+            msg = f"cannot import {suffix or 'a file without a suffix'}: give .json, .jsonl, .csv or .xlsx"
+            raise DatasetReadError.at(Location(file=str(path)), msg)
+    except OSError as error:
+        raise DatasetReadError.at(
+            Location(file=str(path)), error.strerror or str(error)
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DatasetReadError.at(
+            Location(file=str(path)), f"not valid UTF-8 JSON: {error}"
+        ) from None
+
+
+def _jsonl(path: Path) -> Iterator[Mapping[str, Any]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise DatasetReadError.at(
+                    Location(file=str(path), line=number),
+                    f"not valid JSON: {error.msg}",
+                ) from None
+            if not isinstance(record, Mapping):
+                raise DatasetReadError.at(
+                    Location(file=str(path), line=number),
+                    "a line must hold one JSON object",
+                )
+            yield record
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
+    from clusterkit.io._formats.xlsx_workbook import _openpyxl  # noqa: PLC0415 - optional dependency
+
+    workbook = _openpyxl().load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [
+            str(cell).strip() if cell is not None else "" for cell in next(rows, ())
+        ]
+        for row in rows:
+            if any(cell not in (None, "") for cell in row):
+                yield {
+                    name: "" if cell is None else str(cell)
+                    for name, cell in zip(header, row)
+                    if name
+                }
+    finally:
+        workbook.close()
+
+
+def _keys_of(name: str) -> tuple[str, ...]:
+    """A name's key, and those of its parts around brackets and a dash.
+
+    "LITEK - Laser and Engineering Technologies Cluster" is also "LITEK", and
+    "Piemonte Innova (Fondazione Torino Wireless)" also both names.
+    """
+    head, _, rest = name.partition("(")
+    short = re.split(r"\s[-\u2013\u2014]\s", name, maxsplit=1)[0]
+    parts = (name, head, rest.rstrip(") "), short)
+    return tuple(organisation_key(part) for part in parts)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _from_row(row: Mapping[str, str]) -> dict[str, Any]:
+    """A flat row as a record: lists `;`-separated, members `Name (CC)`."""
+    record: dict[str, Any] = {key: value for key, value in row.items() if key and value}
+    for key in ("target_countries", "sectors", "sources"):
+        if key in record:
+            record[key] = _split(record[key])
+    if "members" in record:
+        members = []
+        for item in _split(record["members"]):
+            name, _, country = item.rpartition("(")
+            if name and country.endswith(")"):
+                members.append({"name": name.strip(), "country": country[:-1].strip()})
+            else:
+                members.append({"name": item, "country": None})
+        record["members"] = members
+    return record
+
+
+class _Importer:
+    """One import: the records in, the tables and notes out."""
+
+    def __init__(
+        self, records: Sequence[Mapping[str, Any]], *, members_partial: bool
+    ) -> None:
+        self.records = records
+        self.members_partial = members_partial
+        self.notes: list[ImportNote] = []
+        self.generations = {g.id: g for g in shipped_generations()}
+        # Organisations: (country, key) -> names seen and sources.
+        self.names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self.sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def note(
+        self, record: str | None, field: str | None, kind: NoteKind, message: str
+    ) -> None:
+        self.notes.append(ImportNote(record, field, kind, message))
+
+    def run(self) -> ImportResult:
+        labels = [
+            str(r.get("acronym") or f"#{n}") for n, r in enumerate(self.records, 1)
+        ]
+        members = [
+            self._members(record, label)
+            for record, label in zip(self.records, labels, strict=True)
+        ]
+        ids = self._ids(labels)
+        partnerships, targets, used = [], [], set()
+        for record, label, identity, keys in zip(
+            self.records, labels, ids, members, strict=True
+        ):
+            partnership = self._partnership(record, label, identity, keys)
+            used.add(partnership["generation"])
+            partnerships.append(partnership)
+            targets.extend(self._targets(record, label, identity))
+        clusters = [self._cluster(place) for place in sorted(self.names)]
+        generations = [g for g in self.generations.values() if g.id in used]
+        dataset = Dataset.model_validate(
+            {
+                "generations": generations,
+                "clusters": clusters,
+                "partnerships": partnerships,
+                "targets": targets,
+            }
+        )
+        return ImportResult(dataset, tuple(self.notes))
+
+    # --- members and clusters ---------------------------------------------------
+
+    def _members(self, record: Mapping[str, Any], label: str) -> list[tuple[str, str]]:
+        places: list[tuple[str, str]] = []
+        for member in record.get("members") or ():
+            name = str(member.get("name") or "").strip()
+            try:
+                country = normalise_country(member.get("country")).alpha2
+            except CountryError as error:
+                self.note(
+                    label,
+                    "members",
+                    "unplaced",
+                    f"{name!r}: no country ({error}); left out of the members",
+                )
+                continue
+            key = organisation_key(name)
+            if not key:
+                self.note(
+                    label, "members", "not-read", f"{name!r} is no name; left out"
+                )
+                continue
+            place = (country, key)
+            self.names[place][name] += 1
+            self.sources[place].update(record.get("sources") or ())
+            if place not in places:
+                places.append(place)
+        return places
+
+    def _cluster(self, place: tuple[str, str]) -> dict[str, Any]:
+        country, key = place
+        names = self.names[place]
+        # The most used spelling; then one not in capitals, without a legal
+        # form, with spaces between its words; then alphabetical: the same
+        # whatever the order of the records.
+        name = min(
+            names,
+            key=lambda n: (-names[n], n.isupper(), has_legal_form(n), -n.count(" "), n),
+        )
+        identity = cluster_id(country, key)
+        if len(names) > 1:
+            spelled = " and ".join(repr(n) for n in sorted(names))
+            self.note(
+                None,
+                "members",
+                "merged",
+                f"{spelled} are one organisation, {identity} ({name!r})",
+            )
+        return {
+            "id": identity,
+            "name": name,
+            "country": country,
+            "sources": sorted(self.sources[place]),
+        }
+
+    def _coordinator(
+        self, record: Mapping[str, Any], label: str, places: list[tuple[str, str]]
+    ) -> tuple[str, str] | None:
+        name = str(record.get("coordinator") or "").strip()
+        if not name:
+            return None
+        wanted = set(filter(None, _keys_of(name)))
+        found = [place for place in places if wanted & self._aliases(place)]
+        if len(found) == 1:
+            return found[0]
+        for key in filter(None, _keys_of(name)):
+            found = [place for place in self.names if key in self._aliases(place)]
+            if len(found) == 1:
+                places.append(found[0])
+                self.note(
+                    label,
+                    "coordinator",
+                    "inferred",
+                    f"{name!r} is {cluster_id(*found[0])}, a member of another partnership; added to the members",
+                )
+                return found[0]
+        self.note(
+            label,
+            "coordinator",
+            "unplaced",
+            f"{name!r} is not one known organisation; no coordinator set",
+        )
+        return None
+
+    def _aliases(self, place: tuple[str, str]) -> set[str]:
+        """The keys an organisation is known by: each name, and its parts around brackets."""
+        return {key for name in self.names[place] for key in _keys_of(name) if key}
+
+    # --- partnerships -----------------------------------------------------------
+
+    def _ids(self, labels: Sequence[str]) -> list[str]:
+        counts = Counter(labels)
+        ids = []
+        for record, label in zip(self.records, labels, strict=True):
+            identity = str(record.get("id") or label).strip().replace(";", ",")
+            if counts[label] > 1 and not record.get("id"):
+                identity = f"{identity} ({self._generation(record, label, quiet=True)})"
+            ids.append(identity)
+        return ids
+
+    def _generation(
+        self, record: Mapping[str, Any], label: str, *, quiet: bool = False
+    ) -> str:
+        value = record.get("generation")
+        text = str(value).strip() if value is not None else ""
+        if text in self.generations:
+            return text
+        if text.isdigit() and 1 <= int(text) <= _ESCP_GENERATIONS:
+            return f"escp-4i-{text}"
+        if not quiet:
+            self.note(
+                label,
+                "generation",
+                "not-read",
+                f"{value!r} is no known generation; kept as given",
+            )
+        return text or "unknown"
+
+    def _strand(
+        self, record: Mapping[str, Any], label: str, generation: str
+    ) -> str | None:
+        value = str(record.get("strand") or "").strip()
+        known = self.generations.get(generation)
+        if not value or known is None:
+            return value or None
+        if value in known.strands:
+            return value
+        if not known.strands:
+            self.note(
+                label,
+                "strand",
+                "not-read",
+                f"{value!r}: {generation} has no strands; left out",
+            )
+            return None
+        stem = value.casefold()[:7]
+        names = provenance(generation).strand_names
+        matching = [s for s, n in names.items() if n.casefold().startswith(stem)]
+        if len(matching) == 1:
+            self.note(
+                label,
+                "strand",
+                "inferred",
+                f"{value!r} read as strand {matching[0]} ({names[matching[0]]})",
+            )
+            return matching[0]
+        choices = ", ".join(matching) or ", ".join(known.strands)
+        self.note(
+            label,
+            "strand",
+            "not-read",
+            f"{value!r} could be strand {choices} of {generation}; left out",
+        )
+        return None
+
+    def _funding(self, record: Mapping[str, Any], label: str) -> str:
+        value = str(record.get("funding") or "co-funded").strip()
+        for funding in ("co-funded", "voluntary"):
+            if value.casefold().startswith(funding):
+                if value.casefold() != funding:
+                    self.note(
+                        label, "funding", "inferred", f"{value!r} read as {funding}"
+                    )
+                return funding.replace("-", "_")
+        self.note(
+            label,
+            "funding",
+            "not-read",
+            f"{value!r} is neither co-funded nor voluntary; co-funded assumed",
+        )
+        return "co_funded"
+
+    def _period(
+        self, record: Mapping[str, Any], label: str
+    ) -> tuple[str | None, str | None]:
+        start, end = record.get("start"), record.get("end")
+        text = str(record.get("period") or "").strip()
+        if start or end or not text:
+            return (str(start) if start else None, str(end) if end else None)
+        reading = read_period(text)
+        if reading.start is None and reading.end is None:
+            self.note(
+                label,
+                "period",
+                "not-read",
+                f"{text!r} gives no date; the generation's period applies",
+            )
+        elif reading.unread:
+            given = " to ".join(part or "?" for part in (reading.start, reading.end))
+            self.note(
+                label,
+                "period",
+                "inferred",
+                f"{text!r} read as {given}; the rest is a remark",
+            )
+        return reading.start, reading.end
+
+    def _partnership(
+        self,
+        record: Mapping[str, Any],
+        label: str,
+        identity: str,
+        places: list[tuple[str, str]],
+    ) -> dict[str, Any]:
+        generation = self._generation(record, label)
+        coordinator = self._coordinator(record, label, places)
+        start, end = self._period(record, label)
+        inferred = []
+        for basis, field in _BASES.items():
+            text = str(record.get(basis) or "")
+            if text.casefold().startswith("inferred"):
+                inferred.append(field)
+                self.note(label, field, "inferred", text)
+        aside = sorted(
+            key
+            for key, value in record.items()
+            if key not in _READ and value not in (None, "", [], {})
+        )
+        if aside:
+            self.note(
+                label,
+                None,
+                "kept-aside",
+                f"{', '.join(aside)}: no field of the model holds them",
+            )
+        grant = record.get("eu_grant_eur", record.get("grant_eur"))
+        return {
+            "id": identity,
+            "acronym": str(record.get("acronym") or identity),
+            "name": str(record.get("name") or record.get("acronym") or identity),
+            "generation": generation,
+            "strand": self._strand(record, label, generation),
+            "funding": self._funding(record, label),
+            "coordinator": cluster_id(*coordinator) if coordinator else None,
+            "members": [cluster_id(*place) for place in places],
+            "start": start,
+            "end": end,
+            "grant_eur": grant,
+            "sectors": [str(s).replace(";", ",") for s in record.get("sectors") or ()],
+            "website": record.get("website") or None,
+            "members_partial": self.members_partial,
+            "inferred": inferred,
+            "sources": list(record.get("sources") or ()),
+        }
+
+    def _targets(
+        self, record: Mapping[str, Any], label: str, identity: str
+    ) -> Iterator[dict[str, Any]]:
+        seen = set()
+        for value in record.get("target_countries") or ():
+            try:
+                country = normalise_country(value).alpha2
+            except CountryError as error:
+                self.note(label, "target_countries", "not-read", f"{error}; left out")
+                continue
+            if country not in seen:
+                seen.add(country)
+                yield {
+                    "partnership": identity,
+                    "country": country,
+                    "sources": list(record.get("sources") or ()),
+                }

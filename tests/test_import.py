@@ -1,0 +1,488 @@
+"""Importing published partnership lists, and the shipped programme register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import clusterkit as ck
+from clusterkit import reference
+from clusterkit.cli import main
+from clusterkit.io import ImportNote, import_partnerships
+from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
+from clusterkit.io._periods import PeriodReading, read_period
+from conftest import write
+
+REGISTER = Path(ck.__file__).parent / "data" / "programme" / "register.json"
+
+
+def record(**fields: Any) -> dict[str, Any]:
+    """A published record with three members, as the register writes them."""
+    base: dict[str, Any] = {
+        "acronym": "AdPack",
+        "name": "Advanced Packaging",
+        "generation": 1,
+        "strand": "preparation",
+        "funding": "co-funded",
+        "members": [
+            {"name": "BalticNet-PlasmaTec e.V.", "country": "DE"},
+            {"name": "Nanoprogress z.s.", "country": "CZ"},
+            {"name": "Plastiwin", "country": "BE"},
+        ],
+        "coordinator": "Nanoprogress",
+        "period": "2016-01-01, 24 months",
+        "target_countries": ["US", "JP"],
+        "sources": ["https://example.org/adpack"],
+    }
+    base.update(fields)
+    return base
+
+
+# --- Organisation names ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Optics Valley", "OpticsValley"),
+        ("Plastiwin", "PLASTIWIN"),
+        ("Human.Technology Styria", "Human Technology Styria"),
+        ("CREA Hydro & Energy", "CREA Hydro&Energy"),
+        (
+            "bwcon - Baden-Württemberg: Connected e.V.",
+            "bwcon - Baden-Wurttemberg: Connected",
+        ),
+        ("Media Evolution Southern Sweden AB", "Media Evolution Southern Sweden"),
+        ("Nanoprogress z.s.", "Nanoprogress"),
+        ("Packbridge GmbH", "Packbridge"),
+    ],
+)
+def test_variant_names_share_a_key(one: str, other: str) -> None:
+    """Case, accents, punctuation, spacing and a legal form do not tell names apart."""
+    assert organisation_key(one) == organisation_key(other)
+
+
+def test_a_legal_form_alone_is_a_name() -> None:
+    """A name that is only a legal-form word keeps it; different names differ."""
+    assert organisation_key("AB") == "ab"
+    assert organisation_key("Optics Valley") != organisation_key("Optics Hill")
+    assert has_legal_form("Media Evolution AB")
+    assert not has_legal_form("AB")
+
+
+def test_cluster_ids_are_short_and_stable() -> None:
+    """Ids are country and key; a long key is cut and hashed, still unique."""
+    assert cluster_id("DE", "optence") == "DE-optence"
+    long_one, long_other = cluster_id("DE", "x" * 80), cluster_id("DE", "x" * 81)
+    assert len(long_one) == 64
+    assert long_one != long_other
+
+
+# --- Periods -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("2016-01 to 2017", PeriodReading("2016-01", "2017", None)),
+        ("2016-02-01, 24 months", PeriodReading("2016-02-01", "2018-01-31", None)),
+        (
+            "2021-09-28 kick-off, 24 months",
+            PeriodReading("2021-09-28", "2023-09-27", None),
+        ),
+        ("2022-09, 30 months", PeriodReading("2022-09", "2025-02", None)),
+        ("2018, 12 months", PeriodReading("2018", "2018-12", None)),
+        ("ended 2019-06-30", PeriodReading(None, "2019-06-30", None)),
+        ("2022-09 start", PeriodReading("2022-09", None, None)),
+        (
+            "2020-09 to 2022-02-28 (18 months)",
+            PeriodReading("2020-09", "2022-02-28", "2020-09 to 2022-02-28 (18 months)"),
+        ),
+        (
+            "2018 (early) to 2019, two years",
+            PeriodReading("2018", "2019", "2018 (early) to 2019, two years"),
+        ),
+        ("24 months", PeriodReading(None, None, "24 months")),
+        (
+            "two years, ended 15 December (2019 inferred)",
+            PeriodReading(None, None, "two years, ended 15 December (2019 inferred)"),
+        ),
+        ("2019-13 to 2020", PeriodReading(None, "2020", "2019-13 to 2020")),
+        ("2019-02-30, 3 months", PeriodReading(None, None, "2019-02-30, 3 months")),
+    ],
+)
+def test_periods_as_published(text: str, reading: PeriodReading) -> None:
+    """Ranges, durations, an end alone, a start alone; remarks reported, not read."""
+    assert read_period(text) == reading
+
+
+# --- The importer ------------------------------------------------------------------
+
+
+def test_a_record_becomes_tables() -> None:
+    """Members become clusters, the coordinator is found by name, targets by country."""
+    result = import_partnerships([record()])
+    dataset = result.dataset
+    (partnership,) = dataset.partnerships
+    assert partnership.id == "AdPack"
+    assert partnership.generation == "escp-4i-1"
+    assert partnership.strand == "1"
+    assert partnership.members == (
+        "DE-balticnetplasmatec",
+        "CZ-nanoprogress",
+        "BE-plastiwin",
+    )
+    assert partnership.coordinator == "CZ-nanoprogress"
+    assert (partnership.start, partnership.end) == (
+        dt.date(2016, 1, 1),
+        dt.date(2017, 12, 31),
+    )
+    assert partnership.sources == ("https://example.org/adpack",)
+    assert [t.country for t in dataset.targets] == ["US", "JP"]
+    assert dataset.targets[0].sources == ("https://example.org/adpack",)
+    assert {c.id: c.name for c in dataset.clusters}["DE-balticnetplasmatec"] == (
+        "BalticNet-PlasmaTec e.V."
+    )
+    assert [g.id for g in dataset.generations] == ["escp-4i-1"]
+    assert ck.validate(dataset).summary.error == 0
+    strand_note = result.notes_of("inferred")[0]
+    assert strand_note == ImportNote(
+        "AdPack",
+        "strand",
+        "inferred",
+        "'preparation' read as strand 1 (preparation phase)",
+    )
+
+
+def test_variant_names_merge_in_one_country_only() -> None:
+    """One organisation under two names is one cluster; the same name abroad is not."""
+    result = import_partnerships(
+        [
+            record(acronym="A", members=[{"name": "Optics Valley", "country": "FR"}]),
+            record(acronym="B", members=[{"name": "OpticsValley", "country": "FR"}]),
+            record(acronym="C", members=[{"name": "Optics Valley", "country": "BE"}]),
+        ]
+    )
+    ids = sorted(c.id for c in result.dataset.clusters)
+    assert ids == ["BE-opticsvalley", "FR-opticsvalley"]
+    (merged,) = result.notes_of("merged")
+    assert (
+        "'Optics Valley' and 'OpticsValley' are one organisation, FR-opticsvalley"
+        in merged.message
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(range(4)))
+def test_merging_does_not_depend_on_order(order: list[int]) -> None:
+    """Ids, names and members are the same whatever the order of the records."""
+    records = [
+        record(
+            acronym="A",
+            members=[
+                {"name": "Optics Valley", "country": "FR"},
+                {"name": "Plastiwin", "country": "BE"},
+            ],
+        ),
+        record(acronym="B", members=[{"name": "OpticsValley", "country": "FR"}]),
+        record(
+            acronym="C",
+            members=[
+                {"name": "PLASTIWIN", "country": "BE"},
+                {"name": "Techtera", "country": "FR"},
+            ],
+        ),
+        record(
+            acronym="D",
+            members=[
+                {"name": "TECHTERA", "country": "FR"},
+                {"name": "Optics Valley", "country": "FR"},
+            ],
+        ),
+    ]
+    baseline = import_partnerships(records).dataset
+    shuffled = import_partnerships([records[i] for i in order]).dataset
+    assert sorted(shuffled.clusters, key=lambda c: c.id) == sorted(
+        baseline.clusters, key=lambda c: c.id
+    )
+    assert sorted(shuffled.partnerships, key=lambda p: p.id) == sorted(
+        baseline.partnerships, key=lambda p: p.id
+    )
+
+
+def test_the_coordinator_is_found_in_another_partnership() -> None:
+    """A coordinator not listed as a member but known elsewhere is added, with a note."""
+    result = import_partnerships(
+        [
+            record(acronym="A", coordinator="LITEK"),
+            record(
+                acronym="B",
+                members=[{"name": "LITEK - Laser Cluster", "country": "LT"}],
+                coordinator=None,
+            ),
+        ]
+    )
+    first = result.dataset.partnership("A")
+    assert first.coordinator == "LT-liteklasercluster"
+    assert first.coordinator in first.members
+    assert any(n.field == "coordinator" and n.kind == "inferred" for n in result.notes)
+
+
+def test_what_cannot_be_placed_is_reported() -> None:
+    """Unknown coordinators, members without a country, unread values: all noted."""
+    result = import_partnerships(
+        [
+            record(
+                acronym="X",
+                generation="escp-9",
+                strand="whatever",
+                funding="sponsored",
+                coordinator="Nobody Known",
+                period="two years",
+                members=[
+                    {"name": "Somewhere", "country": "Atlantis"},
+                    {"name": "...", "country": "DE"},
+                ],
+                target_countries=["Mars", "US"],
+                figures={"smes": 12},
+                notes="a remark",
+            )
+        ]
+    )
+    kinds = {(n.field, n.kind) for n in result.notes}
+    assert ("members", "unplaced") in kinds
+    assert ("members", "not-read") in kinds
+    assert ("coordinator", "unplaced") in kinds
+    assert ("generation", "not-read") in kinds
+    assert ("funding", "not-read") in kinds
+    assert ("period", "not-read") in kinds
+    assert ("target_countries", "not-read") in kinds
+    (aside,) = result.notes_of("kept-aside")
+    assert aside.message == "figures, notes: no field of the model holds them"
+    partnership = result.dataset.partnerships[0]
+    assert partnership.members == ()
+    assert partnership.funding is ck.models.Funding.CO_FUNDED
+
+
+@pytest.mark.parametrize(
+    ("generation", "strand", "expected", "note"),
+    [
+        ("escp-4i-2", "preparation", None, "not-read"),
+        ("escp-4i-2", "1.b", "1.b", None),
+        ("euroclusters-1", "A", None, "not-read"),
+        (4, "A", "A", None),
+    ],
+)
+def test_strands(
+    generation: object, strand: str, expected: str | None, note: str | None
+) -> None:
+    """A strand name is mapped only when it names one strand of the generation."""
+    result = import_partnerships([record(generation=generation, strand=strand)])
+    assert result.dataset.partnerships[0].strand == expected
+    strand_notes = [n.kind for n in result.notes if n.field == "strand"]
+    assert strand_notes == ([note] if note else [])
+
+
+def test_duplicate_acronyms_get_their_generation() -> None:
+    """Two records with one acronym keep apart, each id naming its generation."""
+    result = import_partnerships([record(), record(generation=2, strand="2")])
+    assert [p.id for p in result.dataset.partnerships] == [
+        "AdPack (escp-4i-1)",
+        "AdPack (escp-4i-2)",
+    ]
+
+
+def test_inferences_are_named_in_the_record() -> None:
+    """A basis that says "inferred" names its field in `Partnership.inferred`."""
+    result = import_partnerships(
+        [
+            record(
+                generation_basis="inferred: timing",
+                strand_basis="stated",
+                funding="co-funded (SMP grant)",
+            )
+        ]
+    )
+    partnership = result.dataset.partnerships[0]
+    assert partnership.inferred == ("generation",)
+    assert (
+        ImportNote("AdPack", "generation", "inferred", "inferred: timing")
+        in result.notes
+    )
+    assert any(n.field == "funding" and n.kind == "inferred" for n in result.notes)
+
+
+def test_members_partial_switches_off_the_member_count_rules() -> None:
+    """A partnership with one known member fails CK-PART-001 unless its list is partial."""
+    one = [record(members=[{"name": "Plastiwin", "country": "BE"}], coordinator=None)]
+    complete = ck.validate(import_partnerships(one).dataset)
+    partial = ck.validate(import_partnerships(one, members_partial=True).dataset)
+    assert "CK-PART-001" in complete.summary.by_rule
+    assert "CK-PART-001" not in partial.summary.by_rule
+    assert "CK-PART-002" not in partial.summary.by_rule
+
+
+# --- Every input format ------------------------------------------------------------
+
+
+def write_csv(path: Path) -> Path:
+    """The record as a CSV row."""
+    return write(
+        path,
+        "acronym,name,generation,strand,members,coordinator,period,target_countries,sources\n"
+        'AdPack,Advanced Packaging,1,preparation,"BalticNet-PlasmaTec e.V. (DE); '
+        'Nanoprogress z.s. (CZ); Plastiwin (BE)",Nanoprogress,"2016-01-01, 24 months",US;JP,'
+        "https://example.org/adpack\n",
+    )
+
+
+def test_every_input_format_gives_the_same_dataset(tmp_path: Path) -> None:
+    """JSON (list or document), JSON Lines, CSV and xlsx give one dataset."""
+    expected = import_partnerships([record(funding=None)]).dataset
+    one = {k: v for k, v in record().items() if k != "funding"}
+    listed = write(tmp_path / "list.json", json.dumps([one]))
+    document = write(tmp_path / "doc.json", json.dumps({"partnerships": [one]}))
+    lines = write(tmp_path / "list.jsonl", json.dumps(one) + "\n\n")
+    table = write_csv(tmp_path / "list.csv")
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    import csv  # noqa: PLC0415 - only this test turns the CSV into a sheet
+
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    sheet.append([None] * 3)
+    workbook.save(tmp_path / "list.xlsx")
+    for source in (listed, document, lines, table, tmp_path / "list.xlsx"):
+        assert import_partnerships(source).dataset == expected, source
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bad.json", "{", "not valid UTF-8 JSON"),
+        ("bad.json", '{"partnerships": 3}', "expected a list of records"),
+        (
+            "bad.jsonl",
+            '{"acronym": "A"}\n[1]\n',
+            "bad.jsonl:2: a line must hold one JSON object",
+        ),
+        ("bad.jsonl", "{\n", "bad.jsonl:1: not valid JSON"),
+        ("list.txt", "x", "cannot import .txt"),
+    ],
+)
+def test_unreadable_input_is_a_located_error(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    """A file that is not records raises DatasetReadError naming it."""
+    path = write(tmp_path / name, text)
+    with pytest.raises(ck.DatasetReadError, match=message):
+        import_partnerships(path)
+
+
+def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    """A file that does not exist is a DatasetReadError, not an OSError."""
+    with pytest.raises(ck.DatasetReadError, match="No such file"):
+        import_partnerships(tmp_path / "none.json")
+
+
+def test_a_member_cell_without_a_country(tmp_path: Path) -> None:
+    """A CSV member without "(CC)" has no country: reported, left out."""
+    path = write(
+        tmp_path / "x.csv", "acronym,name,generation,members\nA,Alpha,1,Somebody\n"
+    )
+    result = import_partnerships(path)
+    assert result.dataset.partnerships[0].members == ()
+    assert result.notes_of("unplaced")
+
+
+# --- The command line ----------------------------------------------------------------
+
+
+def test_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`clusterkit import` writes the dataset and the notes, and leaves SRC alone."""
+    source = write_csv(tmp_path / "list.csv")
+    before = source.read_bytes()
+    notes = tmp_path / "notes.json"
+    code = main(
+        ["import", str(source), str(tmp_path / "out.json"), "--notes", str(notes)]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "wrote" in captured.out and "1 partnerships" in captured.out
+    assert "AdPack: strand: inferred" in captured.err
+    assert json.loads(notes.read_text(encoding="utf-8"))[0]["kind"] == "inferred"
+    assert source.read_bytes() == before
+    assert ck.load_dataset(tmp_path / "out.json").partnerships[0].id == "AdPack"
+    assert main(["import", str(source), str(tmp_path / "out.json")]) == 2
+    assert main(["import", str(source), str(source)]) == 2
+    assert (
+        main(["import", str(tmp_path / "missing.csv"), str(tmp_path / "o.json")]) == 1
+    )
+
+
+# --- The shipped register --------------------------------------------------------------
+
+
+def shipped() -> Mapping[str, Any]:
+    """The shipped register file."""
+    loaded: Mapping[str, Any] = json.loads(REGISTER.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_the_register_is_versioned_and_sourced() -> None:
+    """The register carries the reference-data version; every record has sources."""
+    register = shipped()
+    assert register["version"] == reference.version()
+    assert len(register["partnerships"]) == 51
+    assert all(record["sources"] for record in register["partnerships"])
+
+
+def test_the_importer_reproduces_the_shipped_programme() -> None:
+    """Importing the register gives exactly the shipped dataset and notes."""
+    result = import_partnerships(REGISTER, members_partial=True)
+    assert result.dataset == reference.programme()
+    notes = [
+        {"record": n.record, "field": n.field, "kind": n.kind, "message": n.message}
+        for n in result.notes
+    ]
+    assert notes == [dict(n) for n in reference.programme_notes()]
+
+
+def test_the_programme_validates_without_errors() -> None:
+    """No error finding; the warnings are those the register's page explains."""
+    report = ck.validate(reference.programme_path())
+    assert report.summary.error == 0, [
+        str(f) for f in report.findings if f.severity is ck.Severity.ERROR
+    ]
+    assert set(report.summary.by_rule) <= {
+        "CK-ORPHAN-001",
+        "CK-PART-007",
+        "CK-DATE-005",
+    }
+
+
+def test_kpis_use_every_partnership() -> None:
+    """The KPI gate keeps all 51 partnerships of the register."""
+    result = ck.compute_kpis(reference.programme())
+    assert result.kpis["partnerships"] == 51
+    assert result.records["partnerships"].excluded == 0
+    assert result.target_markets
+
+
+def test_programme_records_keep_their_sources() -> None:
+    """Partnerships, clusters and targets all name where their facts come from."""
+    programme = reference.programme()
+    assert len(programme.partnerships) == 51
+    assert all(p.sources for p in programme.partnerships)
+    assert all(c.sources for c in programme.clusters)
+    assert all(t.sources for t in programme.targets)
+    assert all(p.members_partial for p in programme.partnerships)
