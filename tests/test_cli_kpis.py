@@ -251,6 +251,23 @@ def test_unwritable_output_is_a_usage_error(
             "before it starts",
         ),
         (("--example", "--format", "xml"), "invalid choice: 'xml'"),
+        (("--example", "--ignore", "CK-NOPE"), "ignore: 'CK-NOPE' names no rule"),
+        (("--example", "--threshold", "members=2"), "'members' is not a threshold"),
+        (
+            ("--example", "--no-validate", "--ignore", "CK-PART-001"),
+            "--no-validate does not go with --ignore: it checks only",
+        ),
+        (
+            (
+                "--example",
+                "--no-validate",
+                "--select",
+                "CK-FK",
+                "--threshold",
+                "min_members=2",
+            ),
+            "--no-validate does not go with --select, --threshold: ",
+        ),
     ],
 )
 def test_usage_errors_exit_2(
@@ -314,6 +331,51 @@ def test_no_validate(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, str(INVALID / "CK-FK-001"), "--no-validate")
     assert code == 1
     assert err.startswith("clusterkit kpis: records left out: activities 1; run ")
+
+
+TOO_FEW_MEMBERS = INVALID / "CK-PART-001"
+
+
+@pytest.mark.parametrize(
+    ("argv", "scope"),
+    [
+        (("--ignore", "CK-PART-001"), {"ignore": ["CK-PART-001"]}),
+        (("--ignore", "CK-DATE-004,CK-PART"), {"ignore": "CK-DATE-004,CK-PART"}),
+        (("--select", "CK-FK", "--select", "CK-DATE"), {"select": "CK-FK,CK-DATE"}),
+        (
+            ("--threshold", "min_members=2"),
+            {"thresholds": ck.Thresholds(min_members=2)},
+        ),
+    ],
+)
+def test_rules_chosen_for_the_gate(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], scope: dict[str, Any]
+) -> None:
+    """--ignore, --select and --threshold as for validate: P2 (too few members) counts."""
+    path = TOO_FEW_MEMBERS
+    code, out, err = run(capsys, str(path), *argv, "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data == expected(path, **scope).to_dict()
+    assert (data["kpis"]["partnerships"], data["kpis"]["activities"]) == (2, 6)
+    assert data["excluded_by_rule"] == {}
+
+
+def test_rules_not_ignored_still_leave_records_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With --ignore, stderr still names the rules that left records out, and counts."""
+    path = INVALID / "CK-FK-001"
+    code, _, err = run(capsys, str(path), "--ignore", "CK-PART-001")
+    assert code == 1
+    assert err == (
+        "clusterkit kpis: records left out: activities 1; errors found: "
+        f"CK-FK-001 (1); run `clusterkit validate {path}` for where and why\n"
+    )
+    code, _, err = run(capsys, str(BASE), "--threshold", "min_members=4")
+    assert code == 1
+    assert "records left out: partnerships 1, targets 2, activities 2; " in err
+    assert "errors found: CK-PART-001 (1);" in err
 
 
 def test_as_of(capsys: pytest.CaptureFixture[str]) -> None:
@@ -394,7 +456,16 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["kpis", "--help"])
     out = capsys.readouterr().out
     assert code == 0
-    for option in ("--example", "--by", "--reconcile", "--jobs", "--no-validate"):
+    for option in (
+        "--example",
+        "--by",
+        "--reconcile",
+        "--jobs",
+        "--no-validate",
+        "--select",
+        "--ignore",
+        "--threshold",
+    ):
         assert option in out
 
 

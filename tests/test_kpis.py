@@ -1205,6 +1205,99 @@ def test_validate_false_reports_only_the_read_stage_on_a_path() -> None:
     assert compute(small(), validate=False).validation is None
 
 
+# P2 lists two of its members: it breaks CK-PART-001 (and warns CK-PART-002).
+TOO_FEW_MEMBERS = INVALID / "CK-PART-001"
+
+
+def test_a_partnership_with_too_few_members_is_left_out_by_default() -> None:
+    """The gate leaves P2 out for CK-PART-001, with its targets and activities."""
+    result = compute(TOO_FEW_MEMBERS)
+    assert (result["partnerships"], result["activities"]) == (1, 4)
+    assert counts(result)["activities"] == (6, 4, 2)
+    assert result.excluded_by_rule == {"CK-PART-001": 1}
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        {"ignore": ["CK-PART-001"]},
+        {"ignore": "CK-PART"},
+        {"ignore": "ck-date-004, CK-PART-001"},
+        {"select": ["CK-FK", "CK-DATE"]},
+        {"select": "CK-PART-002,CK-PART-003"},
+        {"thresholds": ck.Thresholds(min_members=2)},
+    ],
+    ids=["id", "prefix", "string", "select", "select-warning", "thresholds"],
+)
+def test_a_rule_left_out_of_the_gate_keeps_its_records(choice: dict[str, Any]) -> None:
+    """CK-PART-001 ignored, not selected or with a lower minimum: P2 and its activities count."""
+    result = compute(TOO_FEW_MEMBERS, **choice)
+    assert (result["partnerships"], result["activities"]) == (2, 6)
+    assert counts(result)["partnerships"] == (2, 2, 0)
+    assert counts(result)["targets"] == (5, 5, 0)
+    assert counts(result)["activities"] == (6, 6, 0)
+    assert result.excluded_by_rule == {}
+    assert result.complete
+    assert result.validation is not None
+    assert result.validation.summary.total == 0
+    assert measures(result) == measures(compute(TOO_FEW_MEMBERS, validate=False))
+
+
+def test_the_rules_not_ignored_still_leave_records_out() -> None:
+    """Ignoring CK-PART-001 keeps the gate of every other rule (CK-FK-001 here)."""
+    result = compute(INVALID / "CK-FK-001", ignore="CK-PART-001")
+    assert result.excluded_by_rule == {"CK-FK-001": 1}
+    assert counts(result)["activities"] == (6, 5, 1)
+    chosen = compute(INVALID / "CK-FK-001", select="CK-FK-001")
+    assert chosen.excluded_by_rule == {"CK-FK-001": 1}
+
+
+def test_thresholds_that_raise_a_minimum_leave_more_out() -> None:
+    """`Thresholds(min_members=4)`: the base dataset's P2 (three members) is left out."""
+    result = compute(BASE, thresholds=ck.Thresholds(min_members=4))
+    assert result.excluded_by_rule == {"CK-PART-001": 1}
+    assert counts(result)["partnerships"] == (2, 1, 1)
+
+
+@pytest.mark.parametrize("choice", [{"select": "CK-FK"}, {"ignore": "CK-TYPE-001"}])
+def test_the_read_stage_leaves_records_out_whatever_is_chosen(
+    choice: dict[str, Any],
+) -> None:
+    """A cell that cannot be read leaves its row out, as with validate=False."""
+    result = compute(INVALID / "CK-TYPE-001", **choice)
+    assert result.excluded_by_rule == {"CK-TYPE-001": 1}
+    assert counts(result)["activities"] == (6, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("choice", "named"),
+    [
+        ({"ignore": ["CK-PART-001"]}, "ignore"),
+        ({"select": "CK-FK"}, "select"),
+        ({"select": "", "ignore": ()}, "select and ignore"),
+        ({"thresholds": ck.Thresholds(min_members=2)}, "thresholds"),
+    ],
+)
+@pytest.mark.parametrize("source", [TOO_FEW_MEMBERS, small()], ids=["path", "dataset"])
+def test_choosing_rules_without_validation_raises(
+    source: Any, choice: dict[str, Any], named: str
+) -> None:
+    """validate=False checks no rule to choose: select, ignore or thresholds are a mistake."""
+    with pytest.raises(
+        ValueError, match=f"^{named} would have no effect: validate=False"
+    ):
+        compute(source, validate=False, **choice)
+
+
+@pytest.mark.parametrize(
+    "choice", [{"ignore": "CK-NOPE"}, {"select": ["CK-PART", "x"]}]
+)
+def test_a_rule_choice_that_names_no_rule_raises(choice: dict[str, Any]) -> None:
+    """An entry that names no rule is refused, as `validate` refuses it."""
+    with pytest.raises(ValueError, match="names no rule"):
+        compute(TOO_FEW_MEMBERS, **choice)
+
+
 def test_duplicate_partnerships_without_validation_use_the_first() -> None:
     """Without validation a repeated partnership id counts once, with the first record."""
     repeated = [*PARTNERSHIPS, {**PARTNERSHIPS[0], "smes_reached": 1000}]

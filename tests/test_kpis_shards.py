@@ -244,6 +244,18 @@ def test_parts_in_other_processes_give_the_one_process_result(
 
 
 @pytest.mark.usefixtures("small_parts")
+def test_parts_gate_with_the_rules_chosen(sharded: Path, pids: Path) -> None:
+    """jobs=3 with CK-FK-001 ignored: each part leaves it out of its gate, as one process does."""
+    alone = compute(sharded, ignore="CK-FK-001")
+    shared = compute(sharded, jobs=3, ignore="CK-FK-001")
+    assert len(processes(pids)) == 3
+    assert shared == alone
+    assert shared.excluded_by_rule == {}
+    assert shared.validation is not None
+    assert shared.validation.summary.total == 0
+
+
+@pytest.mark.usefixtures("small_parts")
 def test_a_finding_in_a_later_part_has_the_line_of_one_process(
     sharded: Path, pids: Path
 ) -> None:

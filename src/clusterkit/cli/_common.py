@@ -1,4 +1,4 @@
-"""Private: what the commands share (errors, the parser class, argument types, output)."""
+"""Private: what the commands share (errors, the parser class, argument types, rule options, output)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TextIO, TypeAlias
 
+import attrs
+
+from clusterkit.rules import Thresholds
+
 __all__ = [
     "EXIT_DATA",
     "EXIT_INTERNAL",
@@ -23,12 +27,15 @@ __all__ = [
     "Parser",
     "Progress",
     "UsageError",
+    "add_rule_options",
     "count",
     "iso_date",
     "output_file",
     "print_json",
     "progress",
+    "rule_options_given",
     "stdin_or",
+    "thresholds",
 ]
 
 EXIT_OK = 0
@@ -79,6 +86,61 @@ def count(text: str) -> int:
         msg = f"{text!r} is not a whole number of at least 0"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def add_rule_options(command: argparse.ArgumentParser) -> None:
+    """Add `--select`, `--ignore` and `--threshold NAME=N`: which rules run, how strictly.
+
+    `validate` and `kpis` take them alike: `args.select` and `args.ignore` are
+    lists of what was given (the API parses them), and `thresholds(args)`
+    reads `--threshold`.
+    """
+    command.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: ids or family prefixes (CK-GEO), comma-separated",
+    )
+    command.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="not these rules: ids or family prefixes, comma-separated",
+    )
+    command.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        type=_threshold,
+        metavar="NAME=N",
+        help=(
+            "override a partnership-structure threshold for every generation: "
+            f"{', '.join(attrs.fields_dict(Thresholds))}; repeatable"
+        ),
+    )
+
+
+def _threshold(text: str) -> tuple[str, int]:
+    name, _, number = text.partition("=")
+    names = attrs.fields_dict(Thresholds)
+    if name.strip() not in names:
+        msg = f"{name.strip()!r} is not a threshold; thresholds are {', '.join(names)}"
+        raise argparse.ArgumentTypeError(msg)
+    return name.strip(), count(number.strip())
+
+
+def thresholds(args: argparse.Namespace) -> Thresholds | None:
+    """The `--threshold` overrides given, or `None` when there are none."""
+    return Thresholds(**dict(args.threshold)) if args.threshold else None
+
+
+def rule_options_given(args: argparse.Namespace) -> list[str]:
+    """The options of `add_rule_options` on the command line, as written there."""
+    return [
+        f"--{name}" for name in ("select", "ignore", "threshold") if getattr(args, name)
+    ]
 
 
 def print_json(data: object, out: TextIO) -> None:

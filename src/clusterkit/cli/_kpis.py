@@ -13,11 +13,14 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    add_rule_options,
     count,
     iso_date,
     output_file,
     progress,
+    rule_options_given,
     stdin_or,
+    thresholds,
 )
 from clusterkit.io import example_path
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
@@ -36,8 +39,10 @@ def register(commands: Commands) -> None:
         description=(
             "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
             "Lines files, a .json document or an .xlsx workbook; default: the "
-            "current folder), or of the bundled example with --example. Records with an error finding are left out and "
-            "counted (see clusterkit validate). Exit codes: 0 every record was used; "
+            "current folder), or of the bundled example with --example. Records with an "
+            "error finding are left out and counted (see clusterkit validate); "
+            "--select, --ignore and --threshold choose the rules that leave "
+            "records out, as for clusterkit validate. Exit codes: 0 every record was used; "
             "1 some were left out or could not be read (the KPIs are still printed); "
             "2 usage error; 3 internal error."
         ),
@@ -102,8 +107,12 @@ def register(commands: Commands) -> None:
         "--no-validate",
         dest="validate",
         action="store_false",
-        help="use every record that can be read, without the validator",
+        help=(
+            "use every record that can be read, without the validator "
+            "(not with --select, --ignore or --threshold)"
+        ),
     )
+    add_rule_options(kpis)
     kpis.add_argument(
         "--as-of",
         type=iso_date,
@@ -130,6 +139,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "clusterkit kpis: --reconcile needs --format table, markdown or json "
             "(the CSV holds one table of KPIs)"
         )
+    given = rule_options_given(args)
+    if not args.validate and given:
+        raise UsageError(
+            f"clusterkit kpis: --no-validate does not go with {', '.join(given)}: "
+            "it checks only that each record can be read; to use records that "
+            "break some rules, drop --no-validate and --ignore those rules "
+            "(--ignore CK-PART-001)"
+        )
     path = example_path() if args.example else Path(args.path or ".")
     if args.path != "-" and not path.exists():
         raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
@@ -145,6 +162,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             end=args.end,
             target_country=args.target_country,
             validate=args.validate,
+            select=args.select or None,
+            ignore=args.ignore or None,
+            thresholds=thresholds(args),
             as_of=args.as_of,
             jobs=args.jobs,
         )

@@ -8,21 +8,21 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-import attrs
-
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
     Commands,
     UsageError,
+    add_rule_options,
     count,
     iso_date,
     output_file,
     progress,
     stdin_or,
+    thresholds,
 )
 from clusterkit.report import FORMATS, Report
-from clusterkit.rules import Thresholds, validate
+from clusterkit.rules import validate
 
 __all__ = ["register", "run"]
 
@@ -94,20 +94,7 @@ def register(commands: Commands) -> None:
         dest="outputs",
         help="write the --format just before it to FILE instead of stdout",
     )
-    command.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="RULES",
-        help="only these rules: ids or family prefixes (CK-GEO), comma-separated",
-    )
-    command.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="RULES",
-        help="not these rules: ids or family prefixes, comma-separated",
-    )
+    add_rule_options(command)
     command.add_argument(
         "--fail-on",
         choices=["error", "warning", "info", "never"],
@@ -126,27 +113,7 @@ def register(commands: Commands) -> None:
         metavar="DATE",
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
-    command.add_argument(
-        "--threshold",
-        action="append",
-        default=[],
-        type=_threshold,
-        metavar="NAME=N",
-        help=(
-            "override a partnership-structure threshold for every generation: "
-            f"{', '.join(attrs.fields_dict(Thresholds))}; repeatable"
-        ),
-    )
     command.set_defaults(run=run)
-
-
-def _threshold(text: str) -> tuple[str, int]:
-    name, _, number = text.partition("=")
-    names = attrs.fields_dict(Thresholds)
-    if name.strip() not in names:
-        msg = f"{name.strip()!r} is not a threshold; thresholds are {', '.join(names)}"
-        raise argparse.ArgumentTypeError(msg)
-    return name.strip(), count(number.strip())
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -165,7 +132,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             ignore=args.ignore,
             fail_on=args.fail_on,
             max_findings=args.max_findings,
-            thresholds=Thresholds(**dict(args.threshold)),
+            thresholds=thresholds(args),
         )
     except ValueError as error:
         raise UsageError(f"clusterkit validate: {error}") from None

@@ -17,7 +17,7 @@ from clusterkit.kpis._pass import gating_options, run_pass
 from clusterkit.kpis._result import KPIResult
 from clusterkit.kpis._scope import Scope
 from clusterkit.models import Dataset
-from clusterkit.rules import Options
+from clusterkit.rules import Options, Thresholds
 
 __all__ = ["compute_kpis"]
 
@@ -32,6 +32,9 @@ def compute_kpis(
     end: dt.date | None = None,
     target_country: str | Iterable[str] | None = None,
     validate: bool = True,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    thresholds: Thresholds | None = None,
     as_of: dt.date | None = None,
     jobs: int = 1,
     progress: Callable[[str, int], None] | None = None,
@@ -48,6 +51,8 @@ def compute_kpis(
     severity is error: a record with an error finding is left out, and so are
     the activities of a partnership left out. What was left out is counted in
     `result.records` and `result.excluded_by_rule`, never dropped silently.
+    `select`, `ignore` and `thresholds` choose the rules of this gate as they do
+    for `validate`.
 
     Added in version 0.1.0.
 
@@ -71,6 +76,17 @@ def compute_kpis(
             a `Dataset` entirely, a path after reading (cells that cannot be
             read still leave their record out). Activities whose partnership is
             unknown are always left out and counted.
+        select: Only these rules leave records out: rule ids or family
+            prefixes (`CK-PART`), an iterable or a comma-separated string, as
+            `validate` takes them. Default: every rule whose severity is error.
+            The read stage (a cell, row, header or file that cannot be read)
+            leaves its records out whatever `select` and `ignore` say. Added
+            in version 0.2.0.
+        ignore: These rules leave no record out (`"CK-PART-001"` keeps
+            partnerships listed with only some of their members); the forms
+            `select` takes. Added in version 0.2.0.
+        thresholds: Overrides of the partnership-structure thresholds, as for
+            `validate` (`Thresholds(min_members=2)`). Added in version 0.2.0.
         as_of: The day after which dates are in the future (CK-DATE-004);
             default today.
         jobs: Processes that share a large activities file (a folder of CSV
@@ -88,7 +104,10 @@ def compute_kpis(
     Raises:
         ValueError: An unknown breakdown, a filter naming a generation or a
             partnership the data does not have, a date range that ends before
-            it starts, a target country that is not a country, or `jobs` < 1.
+            it starts, a target country that is not a country, `jobs` < 1, a
+            `select` or `ignore` entry that names no rule, or `select`,
+            `ignore` or `thresholds` with `validate=False` (which checks none
+            of those rules).
 
     Examples:
         >>> import datetime as dt
@@ -96,6 +115,8 @@ def compute_kpis(
         >>> result = ck.compute_kpis(ck.load_example(), as_of=dt.date(2026, 1, 1))
         >>> result["partnerships"], result.complete
         (6, True)
+        >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").complete
+        True
     """
     scope = Scope.build(
         by=by,
@@ -108,7 +129,13 @@ def compute_kpis(
     if jobs < 1:
         msg = f"jobs must be at least 1, not {jobs}"
         raise ValueError(msg)
-    options = gating_options(validate=validate, as_of=as_of)
+    options = gating_options(
+        validate=validate,
+        as_of=as_of,
+        select=select,
+        ignore=ignore,
+        thresholds=thresholds,
+    )
     # The pass makes many short-lived objects and few cycles; the cyclic
     # collector would walk the records and indexes again and again.
     collecting = gc.isenabled()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -14,12 +14,15 @@ from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
 from clusterkit.models import TABLES
 from clusterkit.report import CATALOGUE, Report, Severity
-from clusterkit.rules import Options, run_checks
+from clusterkit.rules import Options, Thresholds, run_checks
 
 __all__ = ["TABLE_ORDER", "ErrorCounts", "Pass", "gating_options", "run_pass"]
 
 # The small tables first, as the validator reads them, then activities.
 TABLE_ORDER = tuple(TABLES)
+
+# The findings `result.validation` keeps (all are counted).
+_MAX_FINDINGS = 1_000
 
 # Rules that a file must pass to be read at all: the read stage. Without
 # validation these still leave out what cannot be read as a record.
@@ -30,22 +33,61 @@ _READ_STAGE = tuple(
 )
 
 
-def gating_options(*, validate: bool, as_of: dt.date | None) -> Options:
-    """The validator's options for the KPI gate: every error rule, or the read stage."""
-    rules = (
-        tuple(
-            rule.id
-            for rule in CATALOGUE.values()
-            if rule.severity is Severity.ERROR and rule.default
+def gating_options(
+    *,
+    validate: bool,
+    as_of: dt.date | None,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
+    thresholds: Thresholds | None = None,
+) -> Options:
+    """The validator's options for the KPI gate.
+
+    With `validate`: the error rules that `select` and `ignore` leave on (all of
+    them by default), with `thresholds`, and the read stage whatever they say: a
+    cell that cannot be read would be counted as empty. Without: the read stage.
+
+    Raises:
+        ValueError: `select`, `ignore` or `thresholds` without `validate`, or a
+            `select` or `ignore` entry that names no rule.
+    """
+    if not validate:
+        given = [
+            name
+            for name, value in (
+                ("select", select),
+                ("ignore", ignore),
+                ("thresholds", thresholds),
+            )
+            if value is not None
+        ]
+        if given:
+            names = " and ".join(given)
+            msg = (
+                f"{names} would have no effect: validate=False checks only that "
+                "each record can be read; to use records that break some rules, "
+                "keep validation on and ignore those rules (ignore='CK-PART-001')"
+            )
+            raise ValueError(msg)
+        return Options(
+            as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+            select=_READ_STAGE,
+            max_findings=_MAX_FINDINGS,
         )
-        if validate
-        else _READ_STAGE
+    chosen = Options.build(
+        as_of=as_of,
+        select=select or (),
+        ignore=ignore or (),
+        thresholds=thresholds,
     )
-    return Options(
-        as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
-        select=rules,
-        max_findings=1_000,
+    enabled = chosen.enabled()
+    rules = tuple(
+        rule.id
+        for rule in CATALOGUE.values()
+        if rule.severity is Severity.ERROR
+        and (rule.id in enabled or rule.id in _READ_STAGE)
     )
+    return attrs.evolve(chosen, select=rules, ignore=(), max_findings=_MAX_FINDINGS)
 
 
 ErrorCounts = dict[tuple[str | None, str, bool], int]

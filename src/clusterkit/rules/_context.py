@@ -81,6 +81,56 @@ class Options:
     max_findings: int | None = None
     thresholds: Thresholds = Thresholds()
 
+    @classmethod
+    def build(
+        cls,
+        *,
+        as_of: dt.date | None = None,
+        select: str | Iterable[str] = (),
+        ignore: str | Iterable[str] = (),
+        fail_on: Severity | str | None = Severity.ERROR,
+        max_findings: int | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> Options:
+        """The options from the arguments `validate` takes, checked and normalised.
+
+        `validate` and `compute_kpis` read their options through this, so both
+        accept the same forms and refuse the same mistakes.
+
+        Added in version 0.2.0.
+
+        Args:
+            as_of: Dates after this day are in the future; default today.
+            select: Only these rules: ids or family prefixes (`CK-GEO`), an
+                iterable or one comma-separated string; upper-cased.
+            ignore: Not these rules, in the forms `select` takes.
+            fail_on: A severity, its name, `"never"` or `None` for never.
+            max_findings: Keep at most this many findings; `None` keeps all.
+            thresholds: Overrides of the partnership-structure thresholds.
+
+        Returns:
+            The options.
+
+        Raises:
+            ValueError: A `select` or `ignore` entry names no rule, `fail_on` is
+                not a severity, or `max_findings` is negative.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from clusterkit.rules import Options
+            >>> options = Options.build(as_of=dt.date(2026, 1, 1), ignore="ck-part-001, CK-GEO")
+            >>> options.ignore
+            ('CK-PART-001', 'CK-GEO')
+        """
+        return cls(
+            as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+            select=_rule_patterns(select, "select"),
+            ignore=_rule_patterns(ignore, "ignore"),
+            fail_on=_severity(fail_on),
+            max_findings=_limit(max_findings),
+            thresholds=thresholds or Thresholds(),
+        )
+
     def enabled(self) -> frozenset[str]:
         """The ids of the rules that run under these options."""
 
@@ -93,6 +143,44 @@ class Options:
             if (matches(rule.id, self.select) if self.select else rule.default)
             and not matches(rule.id, self.ignore)
         )
+
+
+def _rule_patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    cleaned = []
+    for pattern in patterns:
+        for part in pattern.split(","):
+            item = part.strip().upper()
+            if not item:
+                continue
+            if not any(
+                rule == item or rule.startswith(f"{item}-") for rule in CATALOGUE
+            ):
+                msg = (
+                    f"{what}: {part.strip()!r} names no rule; give a rule id "
+                    "(CK-FK-001) or a family prefix (CK-FK); see `clusterkit rules`"
+                )
+                raise ValueError(msg)
+            cleaned.append(item)
+    return tuple(cleaned)
+
+
+def _severity(value: Severity | str | None) -> Severity | None:
+    if value is None or value == "never":
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        msg = f"fail_on must be 'error', 'warning', 'info' or 'never', not {value!r}"
+        raise ValueError(msg) from None
+
+
+def _limit(value: int | None) -> int | None:
+    if value is not None and value < 0:
+        msg = f"max_findings must be at least 0, not {value}"
+        raise ValueError(msg)
+    return value
 
 
 class Collector:

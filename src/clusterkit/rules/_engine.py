@@ -12,7 +12,7 @@ from clusterkit import reference
 from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
 from clusterkit.io import Source
-from clusterkit.report import CATALOGUE, Report, Severity, Summary
+from clusterkit.report import Report, Severity, Summary
 from clusterkit.rules import _checks  # noqa: F401 - declares the rules and their checks
 from clusterkit.rules._context import Collector, Context, Options, Thresholds
 from clusterkit.rules._registry import checks_for, dataset_checks
@@ -78,13 +78,13 @@ def validate(
         >>> report.ok, report.summary.error
         (True, 0)
     """
-    options = Options(
-        as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
-        select=_rule_patterns(select, "select"),
-        ignore=_rule_patterns(ignore, "ignore"),
-        fail_on=_severity(fail_on),
-        max_findings=_limit(max_findings),
-        thresholds=thresholds or Thresholds(),
+    options = Options.build(
+        as_of=as_of,
+        select=select,
+        ignore=ignore,
+        fail_on=fail_on,
+        max_findings=max_findings,
+        thresholds=thresholds,
     )
     collector = Collector(options)
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
@@ -183,44 +183,6 @@ def _report(collector: Collector, shown: list[str]) -> Report:
         tool_version=VERSION,
         reference_data=reference.version(),
     )
-
-
-def _rule_patterns(patterns: Iterable[str], what: str) -> tuple[str, ...]:
-    if isinstance(patterns, str):
-        patterns = [patterns]
-    cleaned = []
-    for pattern in patterns:
-        for part in pattern.split(","):
-            item = part.strip().upper()
-            if not item:
-                continue
-            if not any(
-                rule == item or rule.startswith(f"{item}-") for rule in CATALOGUE
-            ):
-                msg = (
-                    f"{what}: {part.strip()!r} names no rule; give a rule id "
-                    "(CK-FK-001) or a family prefix (CK-FK); see `clusterkit rules`"
-                )
-                raise ValueError(msg)
-            cleaned.append(item)
-    return tuple(cleaned)
-
-
-def _severity(value: Severity | str | None) -> Severity | None:
-    if value is None or value == "never":
-        return None
-    try:
-        return Severity(value)
-    except ValueError:
-        msg = f"fail_on must be 'error', 'warning', 'info' or 'never', not {value!r}"
-        raise ValueError(msg) from None
-
-
-def _limit(value: int | None) -> int | None:
-    if value is not None and value < 0:
-        msg = f"max_findings must be at least 0, not {value}"
-        raise ValueError(msg)
-    return value
 
 
 def _validate_one(
