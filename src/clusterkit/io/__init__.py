@@ -40,13 +40,16 @@ from clusterkit.io._problems import (
     NON_ISO_DATE,
     NOT_A_COUNTRY,
     NOT_IN_VOCABULARY,
+    PARTIAL_DATE,
     UNKNOWN_COLUMN,
     UNREADABLE,
     CellProblem,
     Reporter,
     cell_problem,
     country_cell,
+    date_remark,
     non_iso_date,
+    parse_date,
     raise_problem,
     vocabulary_problem,
 )
@@ -74,6 +77,7 @@ READ_RULES = (
     NON_CANONICAL_COUNTRY,
     COUNTRY_TYPO,
     NEGATIVE,
+    PARTIAL_DATE,
 )
 """The rules of the read stage, which the readers and the checks of cells report."""
 
@@ -97,6 +101,7 @@ __all__ = [
     "NON_ISO_DATE",
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
+    "PARTIAL_DATE",
     "READ_RULES",
     "UNKNOWN_COLUMN",
     "UNREADABLE",
@@ -118,6 +123,7 @@ __all__ = [
     "cell_to_input",
     "column_letter",
     "country_cell",
+    "date_remark",
     "detect_layout",
     "dump_dataset",
     "example_path",
@@ -130,6 +136,7 @@ __all__ = [
     "load_example",
     "non_iso_date",
     "open_source",
+    "parse_date",
     "raise_problem",
     "required_fields",
     "source_name",
