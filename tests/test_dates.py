@@ -235,7 +235,7 @@ def test_a_partial_date_takes_the_role_of_its_field() -> None:
         ("17", "date_format", "or YYYY-MM, YYYY for a month, a year"),
         ("2017-1", "date_format", "write the month as 2017-01 (YYYY-MM)"),
         ("March 2017", "date_format", "write the month as 2017-03 (YYYY-MM)"),
-        ("20177", "date_format", "YYYY-MM-DD (or YYYY-MM, YYYY for a month, a year)"),
+        ("20177", "date_format", "2017-03-14; or YYYY-MM, YYYY for a month, a year"),
         (2017, "date_format", "a number, not a date; write it as text"),
         ("2023-02-30", "date_not_exist", "February 2023 has 28 days"),
     ],

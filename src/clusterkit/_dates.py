@@ -39,6 +39,8 @@ _ISO_LENGTH = 10
 # ISO 8601's reduced forms: a year, or a year and a month.
 _REDUCED_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
 _MONTHS = 12
+# What a start or end also takes, for messages.
+_MONTH_YEAR = "YYYY-MM, YYYY for a month, a year"
 
 Precision = Literal["year", "month", "day"]
 """How precisely a date is given: to the year, to the month or to the day."""
@@ -58,18 +60,12 @@ class PartialDate(dt.date):
     Date arithmetic and `replace()` give plain dates: a day moved from the last
     day of 2017 is no longer "2017".
 
+    `PartialDate(year, month, day, precision)` takes the day it stands for, which
+    must be the first or the last of its month (precision `month`) or of its year
+    (precision `year`), and raises `ValueError` otherwise; `first_day` and
+    `last_day` build one from the year and the month.
+
     Added in version 0.2.0.
-
-    Args:
-        year: The year.
-        month: The month of the day it stands for.
-        day: The day it stands for: the first or the last day of its month (for
-            precision `month`) or of its year (for precision `year`).
-        precision: `month` or `year`.
-
-    Raises:
-        ValueError: Not a date, a precision other than `month` or `year`, or a
-            day that is neither the first nor the last of its month or year.
 
     Examples:
         >>> import datetime as dt
@@ -189,6 +185,17 @@ def parse_start_date(value: Any) -> Any:
     Raises:
         PydanticCustomError: As `parse_iso_date`.
     """
+    if (
+        type(value) is str
+        and len(value) == _ISO_LENGTH
+        and value[4] == value[7] == "-"
+        and value.isascii()
+    ):
+        # The common case, as in `parse_iso_date`, without a further call.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     return _parse_period_date(value, end=False)
 
 
@@ -198,6 +205,17 @@ def parse_end_date(value: Any) -> Any:
     Raises:
         PydanticCustomError: As `parse_iso_date`.
     """
+    if (
+        type(value) is str
+        and len(value) == _ISO_LENGTH
+        and value[4] == value[7] == "-"
+        and value.isascii()
+    ):
+        # The common case, as in `parse_iso_date`, without a further call.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     return _parse_period_date(value, end=True)
 
 
@@ -309,16 +327,9 @@ def _refuse_partial_values(value: Any, *, reduced: bool) -> None:
         # date field is more often a serial or a timestamp than a year.
         raise PydanticCustomError(
             "date_format",
-            "{value} is a number, not a date; write it as text, {forms}",
-            {"value": repr(value), "forms": _forms(reduced=reduced)},
+            "{value} is a number, not a date; write it as text, YYYY-MM-DD{more}",
+            {"value": repr(value), "more": f" (or {_MONTH_YEAR})" if reduced else ""},
         )
-
-
-def _forms(*, reduced: bool) -> str:
-    """The forms a date field takes, for messages."""
-    if reduced:
-        return "YYYY-MM-DD (or YYYY-MM, YYYY for a month, a year)"
-    return "YYYY-MM-DD"
 
 
 def is_iso_date_text(value: object) -> bool:
@@ -356,8 +367,8 @@ def _other_spelling(value: str, text: str, *, reduced: bool) -> dt.date:
     # Digits of other scripts are not read as numbers: nobody types them in a date.
     not_a_date = PydanticCustomError(
         "date_format",
-        "{value} is not an ISO 8601 date ({forms}, e.g. 2017-03-14)",
-        {"value": repr(value), "forms": _forms(reduced=reduced)},
+        "{value} is not an ISO 8601 date (YYYY-MM-DD, e.g. 2017-03-14{more})",
+        {"value": repr(value), "more": f"; or {_MONTH_YEAR}" if reduced else ""},
     )
     if any(char.isdigit() and not char.isascii() for char in text):
         raise not_a_date
@@ -386,7 +397,7 @@ def _other_spelling(value: str, text: str, *, reduced: bool) -> dt.date:
             "date_format",
             "{value} is not a complete date; give year, month and day "
             "(YYYY-MM-DD, e.g. 2017-03-14)"
-            + (", or YYYY-MM, YYYY for a month, a year" if reduced else ""),
+            + (f", or {_MONTH_YEAR}" if reduced else ""),
             {"value": repr(value)},
         )
     if len(readings) > 1:
