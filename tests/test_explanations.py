@@ -150,7 +150,7 @@ def test_rules_markdown_structure() -> None:
         assert f"```text\n{EXPLANATIONS[rule_id].example}\n```" in page
     for family, heading in FAMILIES.items():
         assert f"## {family}: {heading} {{ #{family.lower()} }}\n" in page
-    assert "`CK-ENUM` and `CK-COUNTRY`, and `CK-COUNT-001`." in page
+    assert "`CK-ENUM` and `CK-COUNTRY`, and `CK-COUNT-001` and `CK-DATE-005`." in page
     assert "`CK-COUNTRY-003` is off by default" in page
     assert "\n- **warning**: the data is probably wrong" in page
     assert "checked while the files are read; off unless named with `--select`." in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import tracemalloc
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import testing
+from clusterkit.cli import main
 from clusterkit.io import (
     Layout,
     Member,
@@ -723,3 +725,212 @@ def test_arbitrary_csv_rows_never_crash(
     if error is not None:
         assert error.location is not None
         assert error.location.line is not None
+
+
+# A partnership, a target and an activity whose period dates are given to the
+# year, to the month and to the day, as a user types them.
+PRECISIONS = {
+    "year": {"start": "2016", "end": "2017", "since": "2016", "act": "2017"},
+    "month": {
+        "start": "2016-02",
+        "end": "2017-06",
+        "since": "2016-03",
+        "act": "2017-06",
+    },
+    "day": {
+        "start": "2016-02-01",
+        "end": "2017-06-30",
+        "since": "2016-03-01",
+        "act": "2017-06-01",
+    },
+}
+SOURCE_NAMES = {
+    "csv": "data",
+    "jsonl": "data",
+    "json": "data.json",
+    "xlsx": "data.xlsx",
+}
+
+
+def period_tables(dates: dict[str, str]) -> dict[str, list[dict[str, str]]]:
+    """Records of three tables, every value as text, with the given period dates."""
+    return {
+        "partnerships": [
+            {
+                "id": "P1",
+                "acronym": "A",
+                "name": "N",
+                "generation": "escp-4i-1",
+                "start": dates["start"],
+                "end": dates["end"],
+            }
+        ],
+        "targets": [{"partnership": "P1", "country": "US", "since": dates["since"]}],
+        "activities": [
+            {
+                "id": "A1",
+                "partnership": "P1",
+                "type": "webinar",
+                "start": dates["act"],
+                "end": dates["act"],
+            }
+        ],
+    }
+
+
+def write_by_hand(layout: str, folder: Path, dates: dict[str, str]) -> Path:
+    """The records as a user writes them in `layout`: dates as text in every cell."""
+    tables = period_tables(dates)
+    folder.mkdir()
+    target = folder / SOURCE_NAMES[layout]
+    if layout == "json":
+        write(target, json.dumps(tables))
+    elif layout == "xlsx":
+        openpyxl = pytest.importorskip("openpyxl")
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for table, rows in tables.items():
+            sheet = workbook.create_sheet(table)
+            sheet.append(list(rows[0]))
+            for row in rows:
+                sheet.append(list(row.values()))
+        workbook.save(target)
+    else:
+        for table, rows in tables.items():
+            if layout == "jsonl":
+                text = "".join(json.dumps(row) + "\n" for row in rows)
+            else:
+                text = ",".join(rows[0]) + "\n"
+                text += "".join(",".join(row.values()) + "\n" for row in rows)
+            write(target / f"{table}.{layout}", text)
+    return target
+
+
+def written_dates(layout: str, target: Path) -> dict[str, object]:
+    """The period dates as a writer wrote them: cell text, JSON string or cell value."""
+    if layout == "xlsx":
+        openpyxl = pytest.importorskip("openpyxl")
+        workbook = openpyxl.load_workbook(target)
+        rows = {
+            table: dict(zip(*(list(r) for r in workbook[table].values), strict=True))
+            for table in ("partnerships", "targets", "activities")
+        }
+    elif layout == "json":
+        document = json.loads(target.read_text(encoding="utf-8"))
+        rows = {table: records[0] for table, records in document.items() if records}
+    elif layout == "jsonl":
+        rows = {
+            table: json.loads((target / f"{table}.jsonl").read_text(encoding="utf-8"))
+            for table in ("partnerships", "targets", "activities")
+        }
+    else:
+        rows = {
+            table: next(
+                csv.DictReader(
+                    (target / f"{table}.csv").read_text(encoding="utf-8").splitlines()
+                )
+            )
+            for table in ("partnerships", "targets", "activities")
+        }
+    return {
+        "start": rows["partnerships"]["start"],
+        "end": rows["partnerships"]["end"],
+        "since": rows["targets"]["since"],
+        "act": rows["activities"]["start"],
+    }
+
+
+class TestPeriodDates:
+    """Period dates given to the year, the month or the day, in every layout."""
+
+    @pytest.mark.parametrize("writer", [layout.value for layout in Layout])
+    @pytest.mark.parametrize("reader", [layout.value for layout in Layout])
+    @pytest.mark.parametrize("precision", list(PRECISIONS))
+    def test_read_and_written_as_given(
+        self, tmp_path: Path, precision: str, reader: str, writer: str
+    ) -> None:
+        """Each layout reads a date at its precision; each writer writes it back so."""
+        dates = PRECISIONS[precision]
+        ds = load_dataset(write_by_hand(reader, tmp_path / "in", dates))
+        partnership, target = ds.partnerships[0], ds.targets[0]
+        activity = ds.activities[0]
+        day = dt.date
+        expected_days = {
+            "year": (day(2016, 1, 1), day(2017, 12, 31), day(2016, 1, 1)),
+            "month": (day(2016, 2, 1), day(2017, 6, 30), day(2016, 3, 1)),
+            "day": (day(2016, 2, 1), day(2017, 6, 30), day(2016, 3, 1)),
+        }[precision]
+        assert (partnership.start, partnership.end, target.since) == expected_days
+        # The same text as the start and the end of one activity.
+        assert (activity.start, activity.end) == {
+            "year": (day(2017, 1, 1), day(2017, 12, 31)),
+            "month": (day(2017, 6, 1), day(2017, 6, 30)),
+            "day": (day(2017, 6, 1), day(2017, 6, 1)),
+        }[precision]
+        for value in (partnership.start, partnership.end, target.since, activity.end):
+            if precision == "day":
+                assert type(value) is dt.date
+            else:
+                assert isinstance(value, ck.PartialDate)
+                assert value.precision == precision
+        (tmp_path / "out").mkdir()
+        out = tmp_path / "out" / SOURCE_NAMES[writer]
+        dump_dataset(ds, out, layout=writer)
+        written = written_dates(writer, out)
+        if writer == "xlsx" and precision == "day":
+            # A full date is a real date cell; a month or a year is text.
+            assert written["start"] == dt.datetime(2016, 2, 1)  # noqa: DTZ001 - workbook cells are naive
+        else:
+            assert written == dates
+        again = load_dataset(out)
+        assert again == ds
+        assert again.model_dump(mode="json") == ds.model_dump(mode="json")
+
+    @pytest.mark.parametrize("layout", list(Layout))
+    @settings(
+        max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        starts=st.lists(testing.start_dates(), min_size=1, max_size=4),
+        ends=st.lists(testing.end_dates(), min_size=1, max_size=4),
+    )
+    def test_round_trip_keeps_the_precision(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        layout: Layout,
+        starts: list[dt.date],
+        ends: list[dt.date],
+    ) -> None:
+        """Any mix of days, months and years reads back with its precision."""
+        ds = ck.Dataset(
+            activities=[
+                ck.ActivityRecord(
+                    id=f"A{index}",
+                    partnership="P1",
+                    type="webinar",
+                    start=start,
+                    end=end,
+                )
+                for index, (start, end) in enumerate(zip(starts, ends, strict=False))
+            ]
+        )
+        folder = tmp_path_factory.mktemp(layout.value)
+        target = folder / SOURCE_NAMES[layout.value]
+        dump_dataset(ds, target, layout=layout)
+        again = load_dataset(target)
+        assert again == ds
+        assert again.model_dump(mode="json") == ds.model_dump(mode="json")
+        for before, after in zip(ds.activities, again.activities, strict=True):
+            for field in ("start", "end"):
+                assert type(getattr(after, field)) is type(getattr(before, field))
+                assert str(getattr(after, field)) == str(getattr(before, field))
+
+    def test_convert_writes_them_as_given(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`clusterkit convert` writes a month and a year as they were given."""
+        source = write_by_hand("csv", tmp_path / "in", PRECISIONS["month"])
+        out = tmp_path / "out.json"
+        assert main(["convert", str(source), str(out)]) == 0
+        capsys.readouterr()
+        assert written_dates("json", out) == PRECISIONS["month"]

@@ -781,6 +781,37 @@ def test_by_quarter() -> None:
     assert quarter_of(dt.date(2019, 12, 31)) == "2019-Q4"
 
 
+def test_months_and_years_filter_and_group_by_their_days() -> None:
+    """A month or a year counts from its first day; filters may be partial dates too."""
+    partial = small(
+        partnerships=[{**PARTNERSHIPS[0], "start": "2018-02", "end": "2020-01"}],
+        activities=[
+            act("Y", "P1", "webinar", "2019"),  # 2019-01-01
+            act("M", "P1", "webinar", "2019-05"),  # 2019-05-01
+            act("D", "P1", "webinar", "2019-05-31"),
+        ],
+        targets=[],
+    )
+    result = compute(partial, by="quarter", start=dt.date(2019, 2, 1))
+    assert result["activities"] == 2  # M and D, not Y (from 2019-01-01)
+    assert [g.key["quarter"] for g in result.groups if g["activities"]] == ["2019-Q2"]
+    year = ck.PartialDate.first_day(2019), ck.PartialDate.last_day(2019)
+    in_2019 = compute(partial, start=year[0], end=year[1])
+    assert in_2019["activities"] == 3
+    assert in_2019.scope.to_dict()["start"] == "2019"
+    month = compute(partial, start=ck.PartialDate.first_day(2019, 5))
+    assert month["activities"] == 2
+    # The partnership's own period is a filter as it stands: P1 from 2018-02-01.
+    p1 = partial.partnerships[0]
+    assert compute(partial, start=p1.start, end=p1.end)["partnerships"] == 1
+    by_year = compute(partial, by="year")
+    assert {g.key["year"]: g["activities"] for g in by_year.groups} == {
+        2018: 0,
+        2019: 3,
+        2020: 0,
+    }
+
+
 def test_by_quarter_within_a_date_range() -> None:
     """Only the quarters of the range, and none when a period misses it."""
     result = compute(

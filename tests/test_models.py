@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -434,6 +435,131 @@ def test_partnership_period_defaults_to_generation() -> None:
 def test_target_key() -> None:
     """A target is identified by its partnership and country."""
     assert ck.ThirdCountryTarget(partnership="P1", country="CHN").key == ("P1", "CN")
+
+
+class TestPeriodDates:
+    """Periods given to the month or the year: `StartDate` and `EndDate` fields."""
+
+    # Every field that takes a month or a year, and which day such a value means.
+    FIELDS = (
+        (ck.Partnership, "start", "start"),
+        (ck.Partnership, "end", "end"),
+        (ck.ThirdCountryTarget, "since", "start"),
+        (ck.ActivityRecord, "start", "start"),
+        (ck.ActivityRecord, "end", "end"),
+    )
+
+    @pytest.mark.parametrize(("model", "field", "role"), FIELDS)
+    @pytest.mark.parametrize(
+        ("text", "first", "last"),
+        [
+            ("2017", dt.date(2017, 1, 1), dt.date(2017, 12, 31)),
+            ("2016-02", dt.date(2016, 2, 1), dt.date(2016, 2, 29)),
+        ],
+    )
+    def test_a_start_is_the_first_day_and_an_end_the_last(
+        self,
+        model: type[BaseModel],
+        field: str,
+        role: str,
+        text: str,
+        first: dt.date,
+        last: dt.date,
+    ) -> None:
+        """The field's role decides the day; the value keeps its precision and text."""
+        for record in (
+            model.model_validate({**MINIMAL[model], field: text}),
+            model.model_validate_json(json.dumps({**MINIMAL[model], field: text})),
+        ):
+            value = getattr(record, field)
+            # pydantic keeps the date subclass a before-validator returns.
+            assert type(value) is ck.PartialDate
+            assert value == (first if role == "start" else last)
+            assert str(value) == text
+            assert record.model_dump(mode="json")[field] == text
+            assert json.loads(record.model_dump_json())[field] == text
+            assert record.model_dump()[field] is value
+            assert model.model_validate(record.model_dump()) == record
+
+    def test_a_full_date_stays_a_plain_date(self) -> None:
+        """A date given to the day is a `datetime.date`, written as YYYY-MM-DD."""
+        record = ck.Partnership.model_validate(
+            {**MINIMAL[ck.Partnership], "start": "2016-02-01", "end": "14 March 2017"}
+        )
+        assert type(record.start) is dt.date
+        assert record.model_dump(mode="json")["end"] == "2017-03-14"
+
+    def test_equal_to_the_same_day_given_in_full(self) -> None:
+        """A record with 2016-02 as a start equals one with 2016-02-01 (the same day)."""
+        month = ck.Partnership.model_validate(
+            {**MINIMAL[ck.Partnership], "start": "2016-02"}
+        )
+        day = ck.Partnership.model_validate(
+            {**MINIMAL[ck.Partnership], "start": "2016-02-01"}
+        )
+        assert month == day
+        assert month.model_dump(mode="json") != day.model_dump(mode="json")
+
+    def test_an_activity_in_a_year(self) -> None:
+        """A month or year as both start and end covers the whole month or year."""
+        activity = ck.ActivityRecord.model_validate(
+            {**MINIMAL[ck.ActivityRecord], "start": "2017", "end": "2017"}
+        )
+        assert (activity.start, activity.end) == (
+            dt.date(2017, 1, 1),
+            dt.date(2017, 12, 31),
+        )
+        assert activity.end is not None
+        assert activity.start < dt.date(2017, 6, 1) < activity.end
+
+    def test_a_copied_value_takes_its_new_role(self) -> None:
+        """A month copied from a start into an end stands for its last day there."""
+        start = ck.Partnership.model_validate(
+            {**MINIMAL[ck.Partnership], "start": "2016-02"}
+        ).start
+        assert start is not None
+        partnership = ck.Partnership.model_validate(
+            {**MINIMAL[ck.Partnership], "start": start, "end": start}
+        )
+        assert partnership.start is start
+        assert partnership.end == dt.date(2016, 2, 29)
+        assert partnership.period() == Period(dt.date(2016, 2, 1), dt.date(2016, 2, 29))
+
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("2017-13", "date_not_exist"),
+            ("17", "date_format"),
+            ("2017-1", "date_format"),
+            ("201", "date_format"),
+            ("2017-02-30", "date_not_exist"),
+        ],
+    )
+    def test_invalid_months_and_years(self, text: str, kind: str) -> None:
+        """A month that does not exist, a short year or an unpadded month is refused."""
+        for model, field, _ in self.FIELDS:
+            assert errors_of(model, **{field: text}) == [(field, kind)]
+
+    def test_a_json_number_is_not_a_year(self) -> None:
+        """2017 as a JSON number is refused: a year is written as text."""
+        line = json.dumps({**MINIMAL[ck.ActivityRecord], "start": 2017})
+        with pytest.raises(ValidationError, match="2017 is a number, not a date"):
+            ck.ActivityRecord.model_validate_json(line)
+
+    @pytest.mark.parametrize(
+        ("model", "field"),
+        [
+            (ck.Generation, "start"),
+            (ck.Generation, "end"),
+            (ck.Cluster, "esca_label_date"),
+        ],
+    )
+    def test_other_dates_are_full_dates(
+        self, model: type[BaseModel], field: str
+    ) -> None:
+        """A generation's period and a label's date take full dates only."""
+        for value in ("2017", "2016-02", ck.PartialDate.first_day(2016, 2)):
+            assert errors_of(model, **{field: value}) == [(field, "date_format")]
 
 
 class TestDataset:

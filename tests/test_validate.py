@@ -817,6 +817,183 @@ def test_a_typo_country_is_read_and_always_warned_of(tmp_path: Path) -> None:
     assert {"CK-COUNTRY-003", "CK-COUNTRY-004"} <= set(selected.summary.by_rule)
 
 
+def test_a_date_given_to_the_month_or_year_is_remarked_on(tmp_path: Path) -> None:
+    """CK-DATE-005, on by default: info at the cell, saying which day was read."""
+    text = (
+        "id,partnership,type,start,end\n"
+        "A1,P1,webinar,2018-05,2018-05\n"
+        "A2,P1,webinar, 2019 ,\n"
+        "A3,P1,webinar,2019-06-01,\n"
+    )
+    folder = with_activities(tmp_path, text)
+    report = run(folder)
+    assert report.ok
+    assert keys(in_file(report, "activities.csv")) == [
+        ("CK-DATE-005", "activities.csv", 2, "end"),
+        ("CK-DATE-005", "activities.csv", 2, "start"),
+        ("CK-DATE-005", "activities.csv", 3, "start"),
+    ]
+    first = next(f for f in report.findings if f.location.field == "start")
+    assert first.severity is ck.Severity.INFO
+    assert first.location.column == 4
+    assert (
+        first.message
+        == "'2018-05' is given to the month: read as its first day, 2018-05-01"
+    )
+    assert first.hint == (
+        "write the day (YYYY-MM-DD) if it is known; 2018-05-01 is what is compared"
+    )
+    assert (first.value, first.expected) == ("2018-05", "YYYY-MM-DD")
+    messages = {(f.location.line, f.location.field): f.message for f in report.findings}
+    assert messages[2, "end"] == (
+        "'2018-05' is given to the month: read as its last day, 2018-05-31"
+    )
+    assert messages[3, "start"] == (
+        "'2019' is given to the year: read as its first day, 2019-01-01"
+    )
+    assert "CK-DATE-005" not in run(folder, ignore=["CK-DATE-005"]).summary.by_rule
+    assert "CK-DATE-005" not in run(folder, select=["CK-TYPE"]).summary.by_rule
+    loaded = ck.load_dataset(folder, errors="report")
+    assert keys(loaded.report.findings) == keys(in_file(report, "activities.csv"))
+    assert [f.message for f in loaded.report.findings] == [
+        f.message for f in in_file(report, "activities.csv")
+    ]
+
+
+def test_a_partial_date_in_a_refused_row_is_remarked_on(tmp_path: Path) -> None:
+    """A row refused for another value still gets its CK-DATE-005 remarks."""
+    text = "id,partnership,type,start,end\nA1,P1,webnar,2018-05,2019\n"
+    loaded = ck.load_dataset(with_activities(tmp_path, text), errors="report")
+    assert [(f.rule, f.location.field, f.message) for f in loaded.report.findings] == [
+        ("CK-ENUM-001", "type", "'webnar' is not one of the allowed values"),
+        (
+            "CK-DATE-005",
+            "start",
+            "'2018-05' is given to the month: read as its first day, 2018-05-01",
+        ),
+        (
+            "CK-DATE-005",
+            "end",
+            "'2019' is given to the year: read as its last day, 2019-12-31",
+        ),
+    ]
+    assert loaded.dataset.activities == ()
+    # A full date in another spelling, in a refused row, is read as its field reads it.
+    clusters = "id,name,country,esca_label_date\nC1,N,Atlantis,14 March 2019\n"
+    write(tmp_path / "data" / "clusters.csv", clusters)
+    loaded = ck.load_dataset(tmp_path / "data", errors="report")
+    remarks = [
+        f for f in loaded.report.findings if f.location.field == "esca_label_date"
+    ]
+    assert [(f.rule, f.hint) for f in remarks] == [
+        ("CK-TYPE-002", "write it as 2019-03-14")
+    ]
+
+
+def test_partial_dates_of_records_in_memory(tmp_path: Path) -> None:
+    """A Dataset's partial dates are remarked on too; full dates are not."""
+    dataset = ck.Dataset(
+        activities=[
+            ck.ActivityRecord(
+                id="A1",
+                partnership="P1",
+                type="webinar",
+                start="2018",
+                end="2018-06-30",
+            )
+        ]
+    )
+    report = run(dataset, select=["CK-DATE-005", "CK-TYPE"])
+    assert [(f.rule, f.location.pointer, f.message) for f in report.findings] == [
+        (
+            "CK-DATE-005",
+            "/activities/0/start",
+            "'2018' is given to the year: read as its first day, 2018-01-01",
+        )
+    ]
+    loaded = ck.load_dataset({"activities": dataset.activities}, errors="report")
+    assert [f.rule for f in loaded.report.findings] == ["CK-DATE-005"]
+
+
+def test_the_date_rules_compare_first_and_last_days() -> None:
+    """A start given as a month or year is its first day, an end its last."""
+    partnership = {"acronym": "A", "name": "N", "generation": "escp-4i-1"}
+    dataset = ck.Dataset.model_validate(
+        {
+            "partnerships": [
+                {**partnership, "id": "P1", "start": "2016", "end": "2017"},
+                {**partnership, "id": "P2", "start": "2016-01-01", "end": "2017-06-30"},
+                # escp-4i-1 starts on 2015-12-01: 2015 is its first day, before.
+                {**partnership, "id": "P3", "start": "2015", "end": "2017"},
+            ],
+            "targets": [
+                {"partnership": "P1", "country": "US", "since": "2026"},
+                {"partnership": "P2", "country": "US", "since": "2026-02"},
+            ],
+            "activities": [
+                {
+                    "id": "A1",
+                    "partnership": "P1",
+                    "type": "webinar",
+                    "start": "2017-06-01",
+                },
+                {
+                    "id": "A2",
+                    "partnership": "P1",
+                    "type": "webinar",
+                    "start": "2017",
+                    "end": "2017",
+                },
+                {
+                    "id": "A3",
+                    "partnership": "P2",
+                    "type": "webinar",
+                    "start": "2017-06",
+                    "end": "2017-06",
+                },
+                {
+                    "id": "A4",
+                    "partnership": "P2",
+                    "type": "webinar",
+                    "start": "2017-06",
+                    "end": "2017-07",
+                },
+                {
+                    "id": "A5",
+                    "partnership": "P1",
+                    "type": "webinar",
+                    "start": "2015-12",
+                },
+                {
+                    "id": "A6",
+                    "partnership": "P1",
+                    "type": "webinar",
+                    "start": "2017-07",
+                    "end": "2017-06-30",
+                },
+            ],
+        }
+    )
+    report = run(
+        dataset, select=["CK-DATE-001", "CK-DATE-002", "CK-DATE-003", "CK-DATE-004"]
+    )
+    found = sorted(
+        (f.rule, f.entity.id if f.entity else None, f.location.field)
+        for f in report.findings
+    )
+    assert found == [
+        ("CK-DATE-001", "A6", "end"),  # 2017-07-01 after 2017-06-30
+        ("CK-DATE-002", "A4", "end"),  # 2017-07-31 after P2's 2017-06-30
+        ("CK-DATE-002", "A5", "start"),  # 2015-12-01 before P1's 2016-01-01
+        ("CK-DATE-003", "P3", "start"),  # 2015-01-01 before escp-4i-1's start
+        ("CK-DATE-004", "P2/US", "since"),  # 2026-02-01 after 2026-01-01
+    ]
+    outside = next(f for f in report.findings if f.entity and f.entity.id == "A5")
+    assert outside.message == (
+        "activity start 2015-12 is outside the period of partnership 'P1' (2016 to 2017)"
+    )
+
+
 def test_thresholds_override_the_generation(tmp_path: Path) -> None:
     """`Thresholds(min_members=5)` makes both base partnerships too small (CK-PART-001)."""
     report = run(BASE, thresholds=ck.Thresholds(min_members=5))

@@ -58,7 +58,7 @@ from clusterkit.models import (
 )
 from clusterkit.report import Entity, Finding, Report, Severity, Summary
 from clusterkit.rules import Thresholds, validate
-from clusterkit.values import Location, Period
+from clusterkit.values import Location, PartialDate, Period
 
 # Read from a module, not importlib.metadata, which alone costs ~60 ms of import time.
 __version__ = VERSION
@@ -89,6 +89,7 @@ __all__ = [
     "KPIResult",
     "Layout",
     "Location",
+    "PartialDate",
     "Partnership",
     "Period",
     "Priority",

@@ -28,6 +28,10 @@ _FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "activities": (("partnership", "partnerships", "id"),),
 }
 _PRIMARY_KEYS = {"targets": ["partnership", "country"]}
+# A period's start or end: a date, a month or a year. Table Schema has no type for
+# "any of date, yearmonth and year", so it is a string of one of those shapes.
+_PERIOD_DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+_PERIOD_DATE_NOTE = "A date (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY)."
 _JSON_TO_TABLE_TYPES = {
     "string": "string",
     "integer": "integer",
@@ -79,6 +83,8 @@ def _table_type(main: dict[str, Any], options: list[dict[str, Any]]) -> tuple[st
     if json_type == "object":
         return "string", "';'-separated key=value pairs."
     if main.get("format") == "date":
+        if len(options) > 1:  # a date, or a month or a year
+            return "string", _PERIOD_DATE_NOTE
         return "date", ""
     if {option.get("type") for option in options} == {"number", "string"}:
         return "number", ""  # a decimal amount
@@ -101,6 +107,8 @@ def _field(
         for key in ("enum", "maxLength", "minLength", "pattern")
         if key in main and kind not in {"date", "number"}
     }
+    if note == _PERIOD_DATE_NOTE:
+        constraints["pattern"] = _PERIOD_DATE_PATTERN
     if "minimum" in main:
         constraints["minimum"] = main["minimum"]
     if required:

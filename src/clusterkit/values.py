@@ -1,8 +1,10 @@
 """Small immutable values shared across clusterkit.
 
-These are attrs frozen classes: they never come from untrusted input, so they need
-no parsing, only immutability, hashing and ordering. Records that cross the I/O
-boundary are pydantic models (see `clusterkit.models`).
+`Location` and `Period` are attrs frozen classes: they never come from untrusted
+input, so they need no parsing, only immutability, hashing and ordering. Records
+that cross the I/O boundary are pydantic models (see `clusterkit.models`), whose
+period fields may hold a `PartialDate`, a `datetime.date` that remembers it was
+given to the month or the year.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ import datetime as dt
 
 import attrs
 
-__all__ = ["Location", "Period"]
+from clusterkit._dates import PartialDate, Precision
+
+__all__ = ["Location", "PartialDate", "Period", "Precision"]
+
+# Defined beside the date parsers it comes from; this is where users import it.
+PartialDate.__module__ = __name__
 
 
 @attrs.frozen

@@ -700,6 +700,50 @@ def _date_future_activity(data: Data) -> list[Expect]:
     ]
 
 
+@case(
+    "CK-DATE-005",
+    "Partnership P1 start '2018-02' and end '2020-01', the base's 2018-02-01 and "
+    "2020-01-31 given to the month; target (P1, JP) since '2018-06' (the base's "
+    "2018-06-01); activity A1 end '2018' (2018-12-31, inside P1). Each is read as "
+    "the first day of a start, the last of an end, so no other rule fires.",
+)
+def _date_partial(data: Data) -> list[Expect]:
+    data["partnerships"].set(("P1",), "start", "2018-02")
+    data["partnerships"].set(("P1",), "end", "2020-01")
+    data["targets"].set(("P1", "JP"), "since", "2018-06")
+    data["activities"].set(("A1",), "end", "2018")
+    return [
+        Expect("CK-DATE-005", "partnerships", "P1", "start"),
+        Expect("CK-DATE-005", "partnerships", "P1", "end"),
+        Expect("CK-DATE-005", "targets", ("P1", "JP"), "since"),
+        Expect("CK-DATE-005", "activities", "A1", "end"),
+    ]
+
+
+@case(
+    "CK-DATE-005-outside",
+    "Activity A3 end '2020-02': given to the month, an end is the month's last "
+    "day, 2020-02-29, after P1's end 2020-01-31 (CK-DATE-002 on the end).",
+)
+def _date_partial_outside(data: Data) -> list[Expect]:
+    data["activities"].set(("A3",), "end", "2020-02")
+    return [
+        Expect("CK-DATE-002", "activities", "A3", "end"),
+        Expect("CK-DATE-005", "activities", "A3", "end"),
+    ]
+
+
+@case(
+    "CK-DATE-005-ignored",
+    "The CK-DATE-005 edits with the rule ignored: the dates are valid, so there "
+    "is no finding.",
+    options={"ignore": ["CK-DATE-005"]},
+)
+def _date_partial_ignored(data: Data) -> list[Expect]:
+    _date_partial(data)
+    return []
+
+
 # --- Geography ----------------------------------------------------------------------
 
 

@@ -19,21 +19,22 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from clusterkit._dates import is_iso_date_text
+from clusterkit._dates import PartialDate, is_iso_date_text
 from clusterkit._scan._batch import Batch
 from clusterkit.io import (
     BAD_VALUE,
     MISSING,
     NON_CANONICAL_COUNTRY,
     NON_ISO_DATE,
+    PARTIAL_DATE,
     CellProblem,
     Chunk,
     Reporter,
     cell_problem,
     cell_to_input,
     country_cell,
+    date_remark,
     field_shape,
-    non_iso_date,
 )
 from clusterkit.models import TABLES
 
@@ -102,7 +103,11 @@ class FieldCheck:
         self.bulk = shape.is_id or shape.is_text
         self.max_length = _ID_MAX if shape.is_id else None
         # Findings that only inform are worked out only when their rule runs.
-        self._quiet = {NON_CANONICAL_COUNTRY.id, NON_ISO_DATE.id} - set(enabled)
+        self._quiet = {
+            NON_CANONICAL_COUNTRY.id,
+            NON_ISO_DATE.id,
+            PARTIAL_DATE.id,
+        } - set(enabled)
         # Parsed values and problems of the distinct values seen, by raw value
         # (text from CSV) or by (type, value) (typed values from JSON).
         self._values: dict[Any, Any] = {}
@@ -138,8 +143,11 @@ class FieldCheck:
             return None, (cell_problem(shape, entry, raw),)
         if isinstance(value, enum.Enum):
             value = value.value
-        if shape.is_date and isinstance(raw, str) and not is_iso_date_text(raw):
-            return value, (non_iso_date(raw, value),)
+        if shape.is_date and (
+            isinstance(raw, PartialDate)
+            or (isinstance(raw, str) and not is_iso_date_text(raw))
+        ):
+            return value, (date_remark(raw, value),)
         return value, _NO_PROBLEMS
 
     def column(self, raw: Sequence[Any], *, text: bool) -> tuple[list[Any], Problems]:

@@ -46,13 +46,16 @@ from clusterkit.io._problems import (
     NON_ISO_DATE,
     NOT_A_COUNTRY,
     NOT_IN_VOCABULARY,
+    PARTIAL_DATE,
     UNKNOWN_COLUMN,
     UNREADABLE,
     CellProblem,
     Reporter,
     cell_problem,
     country_cell,
+    date_remark,
     non_iso_date,
+    parse_date,
     raise_problem,
     vocabulary_problem,
 )
@@ -80,6 +83,7 @@ READ_RULES = (
     NON_CANONICAL_COUNTRY,
     COUNTRY_TYPO,
     NEGATIVE,
+    PARTIAL_DATE,
 )
 """The rules of the read stage, which the readers and the checks of cells report."""
 
@@ -103,6 +107,7 @@ __all__ = [
     "NON_ISO_DATE",
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
+    "PARTIAL_DATE",
     "READ_RULES",
     "UNKNOWN_COLUMN",
     "UNREADABLE",
@@ -127,6 +132,7 @@ __all__ = [
     "cell_to_input",
     "column_letter",
     "country_cell",
+    "date_remark",
     "detect_layout",
     "dump_dataset",
     "example_path",
@@ -140,6 +146,7 @@ __all__ = [
     "load_example",
     "non_iso_date",
     "open_source",
+    "parse_date",
     "raise_problem",
     "required_fields",
     "source_name",

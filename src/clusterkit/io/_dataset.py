@@ -11,7 +11,7 @@ from typing import Any, Literal, NamedTuple, TypeVar, overload
 import attrs
 from pydantic import ValidationError
 
-from clusterkit._dates import is_iso_date_text, parse_iso_date
+from clusterkit._dates import PartialDate, is_iso_date_text
 from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
@@ -26,7 +26,8 @@ from clusterkit.io._problems import (
     Reporter,
     cell_problem,
     country_cell,
-    non_iso_date,
+    date_remark,
+    parse_date,
 )
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
 from clusterkit.io._source import OpenSource, Source, open_source, source_name
@@ -321,7 +322,8 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
 
     Reported as the validator reports them: a field whose column is missing was
     reported at the header, not here; a date in another spelling than ISO 8601
-    is remarked on (`CK-TYPE-002`) whether or not the record is valid, and a
+    is remarked on (`CK-TYPE-002`), and so is one given to the month or the year
+    (`CK-DATE-005`), whether or not the record is valid, and a
     country read from a typo is warned of (`CK-COUNTRY-004`).
     """
     model = TABLES[row.table]
@@ -377,18 +379,22 @@ def _report_non_iso_dates(
     entity: Entity,
     report: Reporter,
 ) -> None:
-    """Remark on each date read from another spelling than ISO 8601."""
+    """Remark on each date not written `YYYY-MM-DD`: another spelling, a month, a year."""
     for field, raw in row.values.items():
         if (
             field in refused
-            or not isinstance(raw, str)
+            or not isinstance(raw, (str, PartialDate))
             or field not in TABLES[row.table].model_fields
             or not field_shape(row.table, field).is_date
             or is_iso_date_text(raw)
         ):
             continue
-        value = getattr(record, field) if record is not None else parse_iso_date(raw)
-        problem = non_iso_date(raw, value)
+        value = (
+            getattr(record, field)
+            if record is not None
+            else parse_date(field_shape(row.table, field), raw)
+        )
+        problem = date_remark(raw, value)
         problem.report_at(report, row.location_of(field), entity=entity, raw=raw)
 
 

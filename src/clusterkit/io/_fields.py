@@ -19,8 +19,10 @@ from pydantic import StringConstraints
 
 from clusterkit.models import (
     TABLES,
+    EndDate,
     Identifier,
     ListItem,
+    StartDate,
     Text,
     country_fields,
     dict_fields,
@@ -45,6 +47,9 @@ class FieldShape:
         is_mapping: A mapping (`key=value` pairs in a CSV cell).
         is_country: A country code.
         is_date: A calendar date.
+        period: For a date that may be given to the month or the year, which
+            day such a value stands for: the first of a `start`, the last of
+            an `end`.
         items: For a list of ids (`id`) or of free items (`item`): what its
             items are; lists of other values have none.
     """
@@ -59,6 +64,7 @@ class FieldShape:
     is_mapping: bool = False
     is_country: bool = False
     is_date: bool = False
+    period: Literal["start", "end"] | None = None
     items: Literal["id", "item"] | None = None
 
 
@@ -79,6 +85,7 @@ def field_shape(table: str, field: str) -> FieldShape:
         is_mapping=field in dict_fields(model),
         is_country=field in country_fields(model),
         is_date=_is_date(info.annotation),
+        period=_period(info.annotation, info.metadata),
         items=_items(info.annotation),
     )
 
@@ -91,6 +98,20 @@ def _is_date(annotation: Any) -> bool:
         or getattr(arg, "__origin__", None) is dt.date
         for arg in args
     )
+
+
+def _period(annotation: Any, metadata: Sequence[Any]) -> Literal["start", "end"] | None:
+    """`start` or `end` for a field typed `StartDate` or `EndDate` (optional or not)."""
+    candidates = [annotation, *typing.get_args(annotation)]
+    roles: tuple[tuple[Literal["start", "end"], Any], ...] = (
+        ("start", StartDate),
+        ("end", EndDate),
+    )
+    for role, kind in roles:
+        # Optional, the type is an argument; required, pydantic keeps its metadata.
+        if kind in candidates or list(metadata) == list(typing.get_args(kind)[1:]):
+            return role
+    return None
 
 
 def _enum_of(annotation: Any) -> type[enum.Enum] | None:

@@ -19,6 +19,12 @@ from typing import Any, Protocol
 
 import attrs
 
+from clusterkit._dates import (
+    PartialDate,
+    parse_end_date,
+    parse_iso_date,
+    parse_start_date,
+)
 from clusterkit.countries import match_country
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
 from clusterkit.io._fields import FieldShape
@@ -39,13 +45,16 @@ __all__ = [
     "NON_ISO_DATE",
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
+    "PARTIAL_DATE",
     "UNKNOWN_COLUMN",
     "UNREADABLE",
     "CellProblem",
     "Reporter",
     "cell_problem",
     "country_cell",
+    "date_remark",
     "non_iso_date",
+    "parse_date",
     "raise_problem",
     "vocabulary_problem",
 ]
@@ -68,6 +77,15 @@ NON_CANONICAL_COUNTRY = Rule(
 )
 COUNTRY_TYPO = Rule("CK-COUNTRY-004", W, "country read from a typo", "read")
 NEGATIVE = Rule("CK-COUNT-001", E, "negative count or amount", "read")
+# On by default: it never fails a run, and it says which day a month or a year
+# was read as, which the date rules (CK-DATE-001 to 004) then compare.
+PARTIAL_DATE = Rule(
+    "CK-DATE-005",
+    INFO,
+    "date given to the month or the year",
+    "read",
+    tables=("partnerships", "targets", "activities"),
+)
 
 
 class Reporter(Protocol):
@@ -193,6 +211,35 @@ def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
     elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:
         text = f"{raw!r}: {text}"
     return CellProblem(BAD_VALUE, text)
+
+
+def parse_date(field: FieldShape, raw: Any) -> Any:
+    """A date cell's value, read as its field reads it (a month or a year as a day)."""
+    if field.period == "start":
+        return parse_start_date(raw)
+    if field.period == "end":
+        return parse_end_date(raw)
+    return parse_iso_date(raw)
+
+
+def date_remark(raw: str | PartialDate, value: dt.date) -> CellProblem:
+    """The remark on a date not written `YYYY-MM-DD` (`CK-DATE-005` or `CK-TYPE-002`)."""
+    if isinstance(value, PartialDate):
+        return partial_date(raw, value)
+    return non_iso_date(str(raw), value)
+
+
+def partial_date(raw: str | PartialDate, value: PartialDate) -> CellProblem:
+    """The remark on a date given to the month or the year (`CK-DATE-005`)."""
+    day = value.day_date().isoformat()
+    bound = "last" if value.is_end else "first"
+    return CellProblem(
+        PARTIAL_DATE,
+        f"{str(raw).strip()!r} is given to the {value.precision}: read as its {bound} "
+        f"day, {day}",
+        hint=f"write the day (YYYY-MM-DD) if it is known; {day} is what is compared",
+        expected="YYYY-MM-DD",
+    )
 
 
 def non_iso_date(raw: str, value: dt.date) -> CellProblem:

@@ -10,6 +10,7 @@ import attrs
 
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError
+from clusterkit.values import PartialDate
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -135,7 +136,8 @@ class Scope:
         """
         start, end = filters.get("start"), filters.get("end")
         for name, day in (("start", start), ("end", end)):
-            if day is not None and type(day) is not dt.date:
+            # A date, or a month or a year (`PartialDate`), but not a moment.
+            if day is not None and type(day) not in {dt.date, PartialDate}:
                 msg = f"{name}: expected a datetime.date, not {day!r}"
                 raise TypeError(msg)
         if start is not None and end is not None and start > end:

@@ -17,20 +17,23 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
-from clusterkit._dates import parse_iso_date
+from clusterkit._dates import parse_end_date, parse_iso_date, parse_start_date
 from clusterkit.countries import COUNTRY_FIELD
 
 __all__ = [
     "Amount",
     "Count",
+    "EndDate",
     "Identifier",
     "Invariant",
     "IsoDate",
     "ListItem",
     "Record",
+    "StartDate",
     "Text",
     "Website",
     "country_fields",
@@ -129,6 +132,56 @@ ListItem = Annotated[
 
 IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
 """A calendar date, given as a `datetime.date` or an ISO 8601 string."""
+
+
+def _date_text(value: dt.date) -> str:
+    # A PartialDate writes itself as given (`2017`, `2016-02`), a date as YYYY-MM-DD.
+    return value.isoformat()
+
+
+_PERIOD_DATE_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string", "format": "date"},
+            {
+                "type": "string",
+                "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$",
+                "description": "A month (YYYY-MM) or a year (YYYY).",
+            },
+        ]
+    }
+)
+
+# pydantic keeps a `date` subclass that a before-validator returns (its date
+# validator accepts any `date` instance), so a PartialDate reaches the record;
+# tests/test_models.py holds pydantic to that.
+StartDate = Annotated[
+    dt.date,
+    BeforeValidator(parse_start_date),
+    PlainSerializer(_date_text, when_used="json"),
+    _PERIOD_DATE_SCHEMA,
+]
+"""The start of a period: a date, or a month (`2016-02`) or year (`2016`) as its first day.
+
+A month or a year is kept as a `clusterkit.PartialDate`, which is written back
+as it was given.
+
+Added in version 0.2.0.
+"""
+
+EndDate = Annotated[
+    dt.date,
+    BeforeValidator(parse_end_date),
+    PlainSerializer(_date_text, when_used="json"),
+    _PERIOD_DATE_SCHEMA,
+]
+"""The end of a period: a date, or a month (`2017-06`) or year (`2017`) as its last day.
+
+A month or a year is kept as a `clusterkit.PartialDate`, which is written back
+as it was given.
+
+Added in version 0.2.0.
+"""
 
 Count = Annotated[int, Field(ge=0, strict=False)]
 """A count: an integer of at least 0."""

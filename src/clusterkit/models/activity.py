@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from clusterkit.countries import CountryCode
-from clusterkit.models._base import Count, Identifier, IsoDate, Record, Text
+from clusterkit.models._base import Count, EndDate, Identifier, Record, StartDate, Text
 from clusterkit.models.vocabulary import ActivityType
 
 __all__ = ["COUNTERS", "ActivityRecord", "counter_defaults"]
@@ -80,10 +80,10 @@ class ActivityRecord(Record):
     """Id of the partnership that ran the activity."""
     type: ActivityType
     """What kind of action it was."""
-    start: IsoDate
-    """First day."""
-    end: IsoDate | None = None
-    """Last day, for actions longer than a day; not before `start`."""
+    start: StartDate
+    """First day; a month or a year given alone stands for its first day."""
+    end: EndDate | None = None
+    """Last day, for actions longer than a day; not before `start`; a month or a year given alone stands for its last day."""
     title: Text | None = None
     """Title or short description."""
     target_country: CountryCode | None = None

@@ -7,10 +7,11 @@ import datetime as dt
 from clusterkit.models._base import (
     Amount,
     Count,
+    EndDate,
     Identifier,
-    IsoDate,
     ListItem,
     Record,
+    StartDate,
     Text,
     Website,
 )
@@ -54,10 +55,10 @@ class Partnership(Record):
     """Id of the coordinating cluster; must be among the members."""
     members: tuple[Identifier, ...] = ()
     """Ids of the member clusters, coordinator included."""
-    start: IsoDate | None = None
-    """First day; defaults to the generation's start."""
-    end: IsoDate | None = None
-    """Last day; defaults to the generation's end."""
+    start: StartDate | None = None
+    """First day; defaults to the generation's start; a month or a year given alone stands for its first day."""
+    end: EndDate | None = None
+    """Last day; defaults to the generation's end; a month or a year given alone stands for its last day."""
     smes_reached: Count | None = None
     """Number of SMEs the partnership reaches out to."""
     grant_eur: Amount | None = None

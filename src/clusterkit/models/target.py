@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clusterkit.countries import CountryCode
-from clusterkit.models._base import Identifier, IsoDate, Record, Website
+from clusterkit.models._base import Identifier, Record, StartDate, Website
 from clusterkit.models.vocabulary import Priority
 
 __all__ = ["ThirdCountryTarget"]
@@ -28,8 +28,8 @@ class ThirdCountryTarget(Record):
     """The target country (ISO alpha-2)."""
     priority: Priority = Priority.PRIMARY
     """Primary or secondary target."""
-    since: IsoDate | None = None
-    """Date from which the country is targeted, if not from the start."""
+    since: StartDate | None = None
+    """Date from which the country is targeted, if not from the start; a month or a year given alone stands for its first day."""
     sources: tuple[Website, ...] = ()
     """Where the facts come from: web addresses. Added in version 0.2.0."""
 

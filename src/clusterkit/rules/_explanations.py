@@ -309,9 +309,11 @@ def rules_markdown() -> str:
         *(_summary_row(rule) for rule in CATALOGUE.values()),
         "",
     ]
-    by_family: dict[str, list[Rule]] = {}
-    for rule in CATALOGUE.values():
-        by_family.setdefault(rule.family, []).append(rule)
+    # A family's rules together, by number, in the families' order: a rule of
+    # the read stage (CK-DATE-005) is declared before the rest of its family.
+    by_family: dict[str, list[Rule]] = {family: [] for family in FAMILIES}
+    for rule in sorted(CATALOGUE.values(), key=lambda rule: rule.id):
+        by_family[rule.family].append(rule)
     for family, rules in by_family.items():
         parts.extend((f"## {family}: {FAMILIES[family]} {{ #{family.lower()} }}", ""))
         parts.extend(_section(rule) for rule in rules)

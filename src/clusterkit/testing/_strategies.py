@@ -25,6 +25,7 @@ from clusterkit.models import (
     ThirdCountryRule,
     ThirdCountryTarget,
 )
+from clusterkit.values import PartialDate
 
 __all__ = [
     "activities",
@@ -33,10 +34,12 @@ __all__ = [
     "country_codes",
     "datasets",
     "dates",
+    "end_dates",
     "generations",
     "identifiers",
     "partnerships",
     "smes",
+    "start_dates",
     "targets",
     "texts",
 ]
@@ -89,6 +92,36 @@ def dates() -> st.SearchStrategy[dt.date]:
     Added in version 0.1.0.
     """
     return st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))
+
+
+def _period_dates(*, end: bool) -> st.SearchStrategy[dt.date]:
+    day = dates()
+    given = st.sampled_from(["year", "month"])
+    bound = PartialDate.last_day if end else PartialDate.first_day
+    partial = st.builds(
+        lambda precision, day: bound(
+            day.year, day.month if precision == "month" else None
+        ),
+        given,
+        day,
+    )
+    return day | partial
+
+
+def start_dates() -> st.SearchStrategy[dt.date]:
+    """Starts of periods: dates, and months and years as their first day (`PartialDate`).
+
+    Added in version 0.2.0.
+    """
+    return _period_dates(end=False)
+
+
+def end_dates() -> st.SearchStrategy[dt.date]:
+    """Ends of periods: dates, and months and years as their last day (`PartialDate`).
+
+    Added in version 0.2.0.
+    """
+    return _period_dates(end=True)
 
 
 def amounts() -> st.SearchStrategy[Decimal]:
@@ -228,8 +261,8 @@ def partnerships() -> st.SearchStrategy[Partnership]:
         funding=st.sampled_from(Funding),
         coordinator=st.none() | identifiers(),
         members=_ids(),
-        start=st.none() | dates(),
-        end=st.none() | dates(),
+        start=st.none() | start_dates(),
+        end=st.none() | end_dates(),
         smes_reached=st.none() | _counts(),
         grant_eur=st.none() | amounts(),
         ecosystems=_ecosystems(),
@@ -248,7 +281,7 @@ def targets() -> st.SearchStrategy[ThirdCountryTarget]:
         partnership=identifiers(),
         country=country_codes(),
         priority=st.sampled_from(Priority),
-        since=st.none() | dates(),
+        since=st.none() | start_dates(),
     )
 
 
@@ -263,8 +296,8 @@ def activities() -> st.SearchStrategy[ActivityRecord]:
         id=identifiers(),
         partnership=identifiers(),
         type=st.sampled_from(ActivityType),
-        start=dates(),
-        end=st.none() | dates(),
+        start=start_dates(),
+        end=st.none() | end_dates(),
         title=st.none() | texts(max_size=80),
         target_country=st.none() | country_codes(),
         host_country=st.none() | country_codes(),

@@ -30,7 +30,7 @@ from clusterkit.io._rows import (
 )
 from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Entity
-from clusterkit.values import Location
+from clusterkit.values import Location, PartialDate
 
 __all__ = ["FORMAT"]
 
@@ -252,6 +252,7 @@ def _header_place(display: str, sheet: str, line: int) -> Callable[..., Location
 
 def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - one return per cell type reads best
     # Write numbers, dates and booleans as typed cells; everything else as text.
+    # A month or a year is text too ("2017"): a date cell is always a whole day.
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int):
@@ -261,7 +262,11 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
         if raw == raw.to_integral_value():
             return int(raw)
         return as_float if Decimal(repr(as_float)) == raw else str(raw)
-    if isinstance(raw, dt.date) and raw.year > _EXCEL_EPOCH_YEAR:
+    if (
+        isinstance(raw, dt.date)
+        and raw.year > _EXCEL_EPOCH_YEAR
+        and not isinstance(raw, PartialDate)
+    ):
         return raw
     text = flat_cell(value)
     if text.startswith("="):
