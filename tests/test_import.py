@@ -417,7 +417,8 @@ def test_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "wrote" in captured.out and "1 partnerships" in captured.out
+    assert captured.out.startswith("wrote")
+    assert "1 partnerships" in captured.out
     assert "AdPack: strand: inferred" in captured.err
     assert json.loads(notes.read_text(encoding="utf-8"))[0]["kind"] == "inferred"
     assert source.read_bytes() == before

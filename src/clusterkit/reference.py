@@ -162,9 +162,8 @@ def programme_path() -> Path:
 
     Added in version 0.2.0.
     """
-    resource = importlib.resources.files("clusterkit").joinpath(
-        "data", "programme", "dataset.json"
-    )
+    data = importlib.resources.files("clusterkit").joinpath("data")
+    resource = data.joinpath("programme").joinpath("dataset.json")
     return Path(str(resource))
 
 

@@ -649,11 +649,11 @@ def _date_outside_end(data: Data) -> list[Expect]:
 
 @case(
     "CK-DATE-003",
-    "Partnership P2 start 2017-12-01: before escp-4i-2's start 2018-01-01 (its "
+    "Partnership P2 start 2017-11-01: before escp-4i-2's start 2017-12-01 (its "
     "activities stay inside the new period).",
 )
 def _date_partnership_start(data: Data) -> list[Expect]:
-    data["partnerships"].set(("P2",), "start", "2017-12-01")
+    data["partnerships"].set(("P2",), "start", "2017-11-01")
     return [Expect("CK-DATE-003", "partnerships", "P2", "start")]
 
 

@@ -138,7 +138,7 @@ def import_partnerships(
         >>> result.dataset.partnerships[0].members
         ('BE-plastiwin',)
         >>> print(result.notes[0])
-        AdPack: members: merged: 'PLASTIWIN' and 'Plastiwin' are one organisation, BE-plastiwin ('Plastiwin')
+        members: merged: 'PLASTIWIN' and 'Plastiwin' are one organisation, BE-plastiwin ('Plastiwin')
     """
     records = list(_records(source))
     return _Importer(records, members_partial=members_partial).run()
@@ -217,7 +217,7 @@ def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
             if any(cell not in (None, "") for cell in row):
                 yield {
                     name: "" if cell is None else str(cell)
-                    for name, cell in zip(header, row)
+                    for name, cell in zip(header, row, strict=False)
                     if name
                 }
     finally:
@@ -247,7 +247,7 @@ def _from_row(row: Mapping[str, str]) -> dict[str, Any]:
         if key in record:
             record[key] = _split(record[key])
     if "members" in record:
-        members = []
+        members: list[dict[str, str | None]] = []
         for item in _split(record["members"]):
             name, _, country = item.rpartition("(")
             if name and country.endswith(")"):
@@ -286,7 +286,9 @@ class _Importer:
             for record, label in zip(self.records, labels, strict=True)
         ]
         ids = self._ids(labels)
-        partnerships, targets, used = [], [], set()
+        partnerships: list[dict[str, Any]] = []
+        targets: list[dict[str, Any]] = []
+        used: set[str] = set()
         for record, label, identity, keys in zip(
             self.records, labels, ids, members, strict=True
         ):

@@ -20,13 +20,16 @@ __all__ = ["LEGAL_FORMS", "cluster_id", "has_legal_form", "organisation_key"]
 # Baltic, Polish, Hungarian, Slovenian, Croatian, Bulgarian, Romanian, Greek,
 # Portuguese, British and Irish forms.
 LEGAL_FORMS = frozenset(
-    """
-    ev gmbh ggmbh eg ek ag kg ug mbh zs zsp sro as ao asbl vzw aisbl sa sas sarl
-    scrl sprl sl slu scoop srl spa scarl scpa snc bv nv vof ab ek ry oy oyj aps
-    asa ou mtu uab vsi sia biedriba spzoo sp zoo kft zrt nonprofit doo dd ad ood
-    eood eeig ltd limited plc llp cic clg inc llc lda crl ae ike amke
-    """.split()
-)
+    {
+     "ev", "gmbh", "ggmbh", "eg", "ek", "ag", "kg", "ug", "mbh", "zs", "zsp", "sro",
+     "as", "ao", "asbl", "vzw", "aisbl", "sa", "sas", "sarl", "scrl", "sprl", "sl",
+     "slu", "scoop", "srl", "spa", "scarl", "scpa", "snc", "bv", "nv", "vof", "ab",
+     "ry", "oy", "oyj", "aps", "asa", "ou", "mtu", "uab", "vsi", "sia", "biedriba",
+     "spzoo", "kft", "zrt", "nonprofit", "doo", "dd", "ad", "ood", "eood",
+     "eeig", "ltd", "limited", "plc", "llp", "cic", "clg", "inc", "llc", "lda", "crl",
+     "ae", "ike", "amke",
+    }
+)  # fmt: skip
 _DOTS = re.compile(r"[.\u00b7'\u2019]")
 _WORDS = re.compile(r"[^\W_]+")
 _MOST_ID = 64

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 __all__ = ["PeriodReading", "read_period"]
 
 _DATE = r"(\d{4}(?:-\d{2}(?:-\d{2})?)?)"
-_RANGE = re.compile(rf"^{_DATE}\s*(?:to|until|-|–)\s*{_DATE}\b")
+_RANGE = re.compile(rf"^{_DATE}\s*(?:to|until|-|\u2013)\s*{_DATE}\b")
 _DURATION = re.compile(rf"^{_DATE}(?:\s*kick-off)?\s*,?\s*(\d{{1,3}})\s*months?\b")
 _ENDED = re.compile(rf"^ended\s+{_DATE}\b")
 _START = re.compile(rf"^{_DATE}(?:\s*(?:start|kick-off))?\b")
@@ -27,8 +27,11 @@ _BRACKETS = re.compile(r"\s*\([^()]*\)")
 
 @attrs.frozen
 class PeriodReading:
-    """What a period's text gives: a start, an end (each `None` if not given), and
-    what of the text was not used (`None` when all of it was)."""
+    """What a period's text gives.
+
+    A start and an end (each `None` if not given), and the text when part of it
+    was not used (`None` when all of it was).
+    """
 
     start: str | None
     end: str | None
