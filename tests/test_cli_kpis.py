@@ -240,7 +240,10 @@ def test_unwritable_output_is_a_usage_error(
     [
         (("--example", "--jobs", "0"), "'0' is not a number of processes (at least 1)"),
         (("--example", "--jobs", "two"), "'two' is not a whole number"),
-        ((str(BASE), "--example"), "give a dataset PATH or --example, not both"),
+        (
+            (str(BASE), "--example"),
+            "give one of a dataset PATH, --example or --programme",
+        ),
         (("no/such/folder",), "no/such/folder: no such file or directory"),
         (("--example", "--by", "country"), "'country' is not a breakdown"),
         (("--example", "--generation", "escp-4i-9"), "did you mean 'escp-4i-"),

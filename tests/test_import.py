@@ -487,3 +487,36 @@ def test_programme_records_keep_their_sources() -> None:
     assert all(c.sources for c in programme.clusters)
     assert all(t.sources for t in programme.targets)
     assert all(p.members_partial for p in programme.partnerships)
+
+
+def test_edge_records(tmp_path: Path) -> None:
+    """A CSV without members, duplicate unknown generations, a target given twice."""
+    path = write(tmp_path / "x.csv", "acronym,name,generation\nA,Alpha,1\n")
+    assert import_partnerships(path).dataset.partnerships[0].members == ()
+    twins = import_partnerships([record(generation="x"), record(generation="x")])
+    assert [p.id for p in twins.dataset.partnerships] == ["AdPack (x)", "AdPack (x)"]
+    assert len([n for n in twins.notes if n.field == "generation"]) == 2
+    once = import_partnerships(
+        [record(target_countries=["US", "USA", "United States"])]
+    )
+    assert [t.country for t in once.dataset.targets] == ["US"]
+
+
+def test_import_without_notes_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --notes the notes go to stderr only."""
+    source = write_csv(tmp_path / "list.csv")
+    assert main(["import", str(source), str(tmp_path / "out")]) == 0
+    assert "notes:" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_programme_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--programme` validates and computes on the shipped register."""
+    assert main(["validate", "--programme"]) == 0
+    assert "0 errors" in capsys.readouterr().out
+    assert main(["kpis", "--programme", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kpis"]["partnerships"] == 51
+    assert main(["validate", "--programme", "data/"]) == 2
+    assert "not both" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from clusterkit.cli._common import (
 )
 from clusterkit.io import example_path
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
+from clusterkit.reference import programme_path
 from clusterkit.render import terminal_width
 
 __all__ = ["register", "run"]
@@ -39,7 +40,8 @@ def register(commands: Commands) -> None:
         description=(
             "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
             "Lines files, a .json document or an .xlsx workbook; default: the "
-            "current folder), or of the bundled example with --example. Records with an "
+            "current folder), of the bundled example with --example, or of the "
+            "programme's real register with --programme. Records with an "
             "error finding are left out and counted (see clusterkit validate); "
             "--select, --ignore and --threshold choose the rules that leave "
             "records out, as for clusterkit validate. Exit codes: 0 every record was used; "
@@ -50,6 +52,11 @@ def register(commands: Commands) -> None:
     kpis.add_argument("path", nargs="?", metavar="PATH")
     kpis.add_argument(
         "--example", action="store_true", help="use the bundled example dataset"
+    )
+    kpis.add_argument(
+        "--programme",
+        action="store_true",
+        help="use the register of real partnerships (clusterkit.reference.programme())",
     )
     kpis.add_argument(
         "--by",
@@ -132,8 +139,10 @@ def _jobs(text: str) -> int:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute and write the KPIs; say on stderr which records were left out."""
-    if args.example and args.path is not None:
-        raise UsageError("clusterkit kpis: give a dataset PATH or --example, not both")
+    if sum((args.example, args.programme, args.path is not None)) > 1:
+        raise UsageError(
+            "clusterkit kpis: give one of a dataset PATH, --example or --programme"
+        )
     if args.reconcile and args.format == "csv":
         raise UsageError(
             "clusterkit kpis: --reconcile needs --format table, markdown or json "
@@ -147,7 +156,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "break some rules, drop --no-validate and --ignore those rules "
             "(--ignore CK-PART-001)"
         )
-    path = example_path() if args.example else Path(args.path or ".")
+    path = (
+        example_path()
+        if args.example
+        else programme_path()
+        if args.programme
+        else Path(args.path or ".")
+    )
     if args.path != "-" and not path.exists():
         raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
     shown = progress(sys.stderr)

@@ -21,6 +21,7 @@ from clusterkit.cli._common import (
     stdin_or,
     thresholds,
 )
+from clusterkit.reference import programme_path
 from clusterkit.report import FORMATS, Report
 from clusterkit.rules import validate
 
@@ -108,6 +109,11 @@ def register(commands: Commands) -> None:
         help="show at most N findings (all are counted; truncation is stated)",
     )
     command.add_argument(
+        "--programme",
+        action="store_true",
+        help="validate the register of real partnerships (clusterkit.reference.programme())",
+    )
+    command.add_argument(
         "--as-of",
         type=iso_date,
         metavar="DATE",
@@ -122,10 +128,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     outputs = args.outputs or (
         [["text", None], ["github", None]] if in_github else [["text", None]]
     )
+    if args.programme and args.paths:
+        raise UsageError("clusterkit validate: give PATHs or --programme, not both")
+    paths = [str(programme_path())] if args.programme else args.paths or ["."]
     shown = progress(sys.stderr)
     try:
         report = validate(
-            [stdin_or(path) for path in args.paths or ["."]],
+            [stdin_or(path) for path in paths],
             progress=shown,
             as_of=args.as_of,
             select=args.select,
