@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import clusterkit as ck
 from clusterkit import reference
 from clusterkit.cli import main
-from clusterkit.io import ImportNote, import_partnerships
+from clusterkit.io import ImportNote, export_partnerships, import_partnerships
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import PeriodReading, read_period
 from conftest import write
@@ -520,3 +520,75 @@ def test_programme_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(capsys.readouterr().out)["kpis"]["partnerships"] == 51
     assert main(["validate", "--programme", "data/"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+NAMES = [
+    "Optics Valley",
+    "OpticsValley",
+    "Plastiwin",
+    "PLASTIWIN",
+    "Techtera",
+    "Nanoprogress z.s.",
+]
+COUNTRIES = ["FR", "BE", "CZ", "DE", "EL"]
+PERIOD_DATES = ["2016", "2016-02", "2016-02-10", "2017", "2017-12", "2017-12-31"]
+
+
+@st.composite
+def published_records(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Published records: variant names, countries, partial dates, targets."""
+    count = draw(st.integers(1, 4))
+    records = []
+    for number in range(count):
+        members = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.sampled_from(NAMES),
+                        "country": st.sampled_from(COUNTRIES),
+                    }
+                ),
+                max_size=4,
+            )
+        )
+        records.append(
+            {
+                "acronym": f"P{number}",
+                "name": f"Partnership {number}",
+                "generation": draw(
+                    st.sampled_from([1, 2, "escp-4i-4", "euroclusters-1"])
+                ),
+                "members": members,
+                "coordinator": draw(st.sampled_from([None, *NAMES])),
+                "start": draw(st.sampled_from([None, *PERIOD_DATES[:3]])),
+                "end": draw(st.sampled_from([None, *PERIOD_DATES[3:]])),
+                "target_countries": draw(
+                    st.lists(st.sampled_from(["US", "JP", "CN"]), max_size=3)
+                ),
+                "sources": [f"https://example.org/{number}"],
+            }
+        )
+    return records
+
+
+@settings(max_examples=40, deadline=None)
+@given(published_records())
+def test_export_then_import_round_trips(records: list[dict[str, Any]]) -> None:
+    """An imported dataset, exported and imported again, is the same dataset."""
+    first = import_partnerships(records).dataset
+    again = import_partnerships(export_partnerships(first)).dataset
+    assert again == first
+    for partnership, twin in zip(first.partnerships, again.partnerships, strict=True):
+        for day, same in ((partnership.start, twin.start), (partnership.end, twin.end)):
+            assert str(day) == str(same)  # the precision survives, not only the day
+
+
+def test_the_register_round_trips() -> None:
+    """The shipped programme exports and imports back unchanged."""
+    programme = reference.programme()
+    assert (
+        import_partnerships(
+            export_partnerships(programme), members_partial=True
+        ).dataset
+        == programme
+    )

@@ -29,6 +29,7 @@ from clusterkit.io._import import (
     ImportNote,
     ImportResult,
     NoteKind,
+    export_partnerships,
     import_partnerships,
 )
 from clusterkit.io._member import Member
@@ -136,6 +137,7 @@ __all__ = [
     "detect_layout",
     "dump_dataset",
     "example_path",
+    "export_partnerships",
     "field_shape",
     "format_named",
     "formats",

@@ -29,7 +29,13 @@ from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
 
-__all__ = ["ImportNote", "ImportResult", "NoteKind", "import_partnerships"]
+__all__ = [
+    "ImportNote",
+    "ImportResult",
+    "NoteKind",
+    "export_partnerships",
+    "import_partnerships",
+]
 
 NoteKind = Literal["merged", "inferred", "not-read", "unplaced", "kept-aside"]
 """What a note is about: see `ImportNote.kind`."""
@@ -377,6 +383,7 @@ class _Importer:
             found = [place for place in self.names if key in self._aliases(place)]
             if len(found) == 1:
                 places.append(found[0])
+                self.sources[found[0]].update(record.get("sources") or ())
                 self.note(
                     label,
                     "coordinator",
@@ -570,3 +577,52 @@ class _Importer:
                     "country": country,
                     "sources": list(record.get("sources") or ()),
                 }
+
+
+def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
+    """The dataset's partnerships in the published, partnership-centric shape.
+
+    The inverse of `import_partnerships`: members inline by name and country,
+    the coordinator by name, dates as given (`2016-01` stays a month), targets
+    as countries. Importing what it gives back yields the same partnerships,
+    clusters and targets when the cluster ids are those the importer makes.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> from clusterkit import reference
+        >>> export_partnerships(reference.programme())[0]["members"][0]
+        {'name': 'BalticNet-PlasmaTec e.V.', 'country': 'DE'}
+    """
+    clusters = {cluster.id: cluster for cluster in dataset.clusters}
+    targets: dict[str, list[str]] = defaultdict(list)
+    for target in dataset.targets:
+        targets[target.partnership].append(str(target.country))
+    records = []
+    for partnership in dataset.partnerships:
+        members = [clusters[m] for m in partnership.members if m in clusters]
+        coordinator = clusters.get(partnership.coordinator or "")
+        record: dict[str, Any] = {
+            "id": partnership.id,
+            "acronym": partnership.acronym,
+            "name": partnership.name,
+            "generation": partnership.generation,
+            "strand": partnership.strand,
+            "funding": partnership.funding.value.replace("_", "-"),
+            "members": [{"name": c.name, "country": str(c.country)} for c in members],
+            "coordinator": coordinator.name if coordinator else None,
+            "start": partnership.start.isoformat() if partnership.start else None,
+            "end": partnership.end.isoformat() if partnership.end else None,
+            "target_countries": targets[partnership.id],
+            "sectors": list(partnership.sectors),
+            "sources": list(partnership.sources),
+            "eu_grant_eur": partnership.grant_eur,
+            "website": partnership.website,
+        }
+        for field in partnership.inferred:
+            if field in {"generation", "strand", "funding"}:
+                record[f"{field}_basis"] = "inferred"
+        records.append(
+            {key: value for key, value in record.items() if value not in (None, [])}
+        )
+    return records
