@@ -620,8 +620,7 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
             "website": partnership.website,
         }
         for field in partnership.inferred:
-            if field in {"generation", "strand", "funding"}:
-                record[f"{field}_basis"] = "inferred"
+            record[f"{field}_basis"] = "inferred"
         records.append(
             {key: value for key, value in record.items() if value not in (None, [])}
         )
