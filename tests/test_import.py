@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -351,11 +353,8 @@ def test_every_input_format_gives_the_same_dataset(tmp_path: Path) -> None:
     document = write(tmp_path / "doc.json", json.dumps({"partnerships": [one]}))
     lines = write(tmp_path / "list.jsonl", json.dumps(one) + "\n\n")
     table = write_csv(tmp_path / "list.csv")
-    openpyxl = pytest.importorskip("openpyxl")
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    import csv  # noqa: PLC0415 - only this test turns the CSV into a sheet
-
+    sheet = workbook.create_sheet("partnerships", 0)
     with table.open(encoding="utf-8") as handle:
         for row in csv.reader(handle):
             sheet.append(row)
