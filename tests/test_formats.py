@@ -136,14 +136,10 @@ def test_text_lists_each_finding_then_counts_then_summary() -> None:
     """One line per finding with its hint, the counts by rule, then the summary."""
     assert render_text(make_report()).splitlines() == [
         (
-            "data/activities.csv:3:2: error CK-FK-001 activity 'A1' refers to an "
-            "unknown partnership 'P9'"
+            "data/activities.csv:3:2: error CK-FK-001 partnership: activity 'A1' "
+            "refers to an unknown partnership 'P9'"
         ),
         "    hint: did you mean 'P1'?",
-        (
-            "data.xlsx:activities!C12: warning CK-TYPE-002 date '14 March 2017' is not "
-            "in ISO form"
-        ),
         (
             "data.json#/partnerships/0/funding: error CK-ENUM-001 funding 'Grant' is "
             "not one of grant, voluntary"
@@ -152,6 +148,10 @@ def test_text_lists_each_finding_then_counts_then_summary() -> None:
         (
             "data/smes.csv: error CK-FILE-001 cannot read the file: it is not UTF-8 "
             "(perhaps cp1252)"
+        ),
+        (
+            "data.xlsx:activities!C12: warning CK-TYPE-002 start: date '14 March 2017' "
+            "is not in ISO form"
         ),
         (
             "data/clusters.csv:5:3: info CK-COUNTRY-003 country 'Germany' is not "
@@ -247,8 +247,9 @@ def test_text_wraps_to_a_width() -> None:
     """With a width, long lines wrap with indented continuation lines."""
     lines = render_text(make_report((CSV,)), max_width=50).splitlines()
     assert lines == [
-        "data/activities.csv:3:2: error CK-FK-001 activity",
-        "    'A1' refers to an unknown partnership 'P9'",
+        "data/activities.csv:3:2: error CK-FK-001",
+        "    partnership: activity 'A1' refers to an",
+        "    unknown partnership 'P9'",
         "    hint: did you mean 'P1'?",
         "",
         "  CK-FK-001  error    1  activity refers to an",
@@ -344,11 +345,12 @@ def test_github_commands() -> None:
     """One workflow command per finding, with what GitHub can point at."""
     assert render_github(make_report()).splitlines() == [
         (
-            "::error file=data/activities.csv,line=3,col=2,title=CK-FK-001::activity "
-            "'A1' refers to an unknown partnership 'P9'. Hint: did you mean 'P1'?"
+            "::error file=data/activities.csv,line=3,col=2,title=CK-FK-001::"
+            "partnership: activity 'A1' refers to an unknown partnership 'P9'. Hint: "
+            "did you mean 'P1'?"
         ),
         (
-            "::warning file=data.xlsx,title=CK-TYPE-002::activities!C12: date "
+            "::warning file=data.xlsx,title=CK-TYPE-002::activities!C12: start: date "
             "'14 March 2017' is not in ISO form"
         ),
         (
@@ -414,8 +416,8 @@ def test_step_summary() -> None:
         "| CK-FK-001 | error | 1 | activity refers to an unknown partnership |" in lines
     )
     assert (
-        "| data/activities.csv:3:2 | CK-FK-001 | error | activity 'A1' refers to an "
-        "unknown partnership 'P9'. Hint: did you mean 'P1'? |"
+        "| data/activities.csv:3:2 | CK-FK-001 | error | partnership: activity 'A1' "
+        "refers to an unknown partnership 'P9'. Hint: did you mean 'P1'? |"
     ) in lines
     assert "| data.xlsx:activities!C12 | CK-TYPE-002 | warning |" in text
     assert ">" not in text  # nothing was left out
@@ -444,7 +446,10 @@ def test_step_summary_lists_fifty_findings_and_states_the_rest() -> None:
     rows = [line for line in lines if line.startswith("| data/activities.csv:")]
     assert len(rows) == 50
     assert lines[-2:] == [
-        "> This table lists the first 50 of the report's 60 findings.",
+        (
+            "> This table lists the first 50 of the report's 60 findings, errors "
+            "first; findings that follow from another are counted with it."
+        ),
         (
             "> The report is truncated: showing 60 of 100 findings; 40 more not shown "
             "(raise --max-findings to see them)."
@@ -514,7 +519,7 @@ def test_junit_has_a_testcase_per_finding() -> None:
     failure = cases[0].find("failure")
     assert failure is not None
     assert failure.get("type") == "CK-FK-001"
-    assert failure.get("message") == _formats._with_hint(CSV)
+    assert failure.get("message") == _formats._with_hint(CSV, labelled=True)
     assert failure.text == (
         "error CK-FK-001 at data/activities.csv:3:2 (partnership)\n"
         "activity 'A1' refers to an unknown partnership 'P9'\n"
@@ -682,7 +687,7 @@ def test_sarif_results() -> None:
         "ruleId": "CK-FK-001",
         "ruleIndex": 4,
         "level": "error",
-        "message": {"text": _formats._with_hint(CSV)},
+        "message": {"text": _formats._with_hint(CSV, labelled=True)},
         "locations": [
             {
                 "physicalLocation": {
@@ -710,6 +715,8 @@ def test_sarif_results() -> None:
             "entity": {"table": "activities", "id": "A1"},
             "value": "P9",
             "expected": "a partnership id",
+            "caused_by": None,
+            "follows": 0,
         },
     }
     assert workbook["locations"] == [

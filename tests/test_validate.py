@@ -707,7 +707,7 @@ def test_to_json_has_the_structure_of_the_json_report(layouts: dict[str, Any]) -
         "summary",
         "findings",
     ]
-    assert data["report_version"] == 1
+    assert data["report_version"] == 2
     assert data["tool"] == {"name": "clusterkit", "version": ck.__version__}
     assert data["reference_data"] == ck.reference.version()
     assert data["as_of"] == "2026-01-01"
@@ -720,6 +720,8 @@ def test_to_json_has_the_structure_of_the_json_report(layouts: dict[str, Any]) -
         "shown": 3,
         "total": 3,
         "truncated": False,
+        "min_severity": "info",
+        "below_min_severity": 0,
     }
     location_keys = ["file", "line", "column", "sheet", "cell", "pointer", "field"]
     for finding in data["findings"]:
@@ -734,6 +736,7 @@ def test_to_json_has_the_structure_of_the_json_report(layouts: dict[str, Any]) -
             "expected",
             "related",
             "fingerprint",
+            "caused_by",
         ]
         assert list(finding["location"]) == location_keys
         assert finding["location"]["sheet"] is None

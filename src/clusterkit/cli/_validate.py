@@ -109,6 +109,15 @@ def register(commands: Commands) -> None:
         help="show at most N findings (all are counted; truncation is stated)",
     )
     command.add_argument(
+        "--min-severity",
+        choices=["error", "warning", "info"],
+        default="info",
+        help=(
+            "show only findings of this severity or above (all are still counted "
+            "and decide the exit code); default: info, everything"
+        ),
+    )
+    command.add_argument(
         "--programme",
         action="store_true",
         help="validate the register of real partnerships (clusterkit.reference.programme())",
@@ -141,6 +150,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             ignore=args.ignore,
             fail_on=args.fail_on,
             max_findings=args.max_findings,
+            min_severity=args.min_severity,
             thresholds=thresholds(args),
         )
     except ValueError as error:

@@ -26,7 +26,7 @@ from clusterkit.kpis._pass import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
 from clusterkit.report import CATALOGUE, Finding, Report, Summary
-from clusterkit.rules import Options
+from clusterkit.rules import Options, relink_causes
 
 __all__ = ["run_sharded"]
 
@@ -167,7 +167,9 @@ def _merge_reports(
     # One process keeps the first findings it meets: put them in that order.
     met.sort(key=lambda item: (_met(item[0]), item[1], item[0].sort_key()))
     limit = options.max_findings
-    kept = [finding for finding, _ in (met if limit is None else met[:limit])]
+    kept = relink_causes(
+        [finding for finding, _ in (met if limit is None else met[:limit])]
+    )
     kept.sort(key=lambda finding: finding.sort_key())
     by_rule = dict(first.summary.by_rule)
     for key, n in outcomes[0].errors.items():

@@ -25,8 +25,11 @@ __all__ = [
 # A cell (C12) or pointer (/activities/12/start) cut into text and numbers.
 _PARTS = re.compile(r"(\d+)")
 
-REPORT_VERSION = 1
-"""Version of the JSON report structure; it changes only when the structure does."""
+REPORT_VERSION = 2
+"""Version of the JSON report structure; it changes only when the structure does.
+
+Version 2 (clusterkit 0.2.0) added each finding's `caused_by`.
+"""
 
 
 class Severity(str, enum.Enum):
@@ -134,6 +137,11 @@ class Finding:
         related: Other places involved: the first occurrence of a duplicate, the
             partnership row that sets an activity's window.
         fingerprint: Stable digest of rule, file, entity, field and value.
+        caused_by: The fingerprint of the finding this one follows from, if any:
+            a reference to a record whose id could not be read, or a later
+            reference to an id already reported missing. Text, GitHub and SARIF
+            output fold such a finding under its cause; it has no hint of its own.
+            Added in version 0.2.0.
     """
 
     rule: str
@@ -146,6 +154,7 @@ class Finding:
     expected: str | None = None
     related: tuple[Location, ...] = ()
     fingerprint: str = attrs.field(default="")
+    caused_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.fingerprint:
@@ -187,6 +196,7 @@ class Finding:
             "expected": self.expected,
             "related": [location_dict(item) for item in self.related],
             "fingerprint": self.fingerprint,
+            "caused_by": self.caused_by,
         }
 
     def __str__(self) -> str:
@@ -233,7 +243,8 @@ def finding_json(finding: Finding) -> str:
         f'"location": {_location_json(finding.location)}, "entity": {entity_json}, '
         f'"value": {_json_value(finding.value)}, '
         f'"expected": {_json_value(finding.expected)}, "related": [{related}], '
-        f'"fingerprint": {_text(finding.fingerprint)}}}'
+        f'"fingerprint": {_text(finding.fingerprint)}, '
+        f'"caused_by": {_json_value(finding.caused_by)}}}'
     )
 
 

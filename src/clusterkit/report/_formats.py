@@ -22,7 +22,7 @@ import textwrap
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -111,12 +111,137 @@ def _where(location: Location) -> str:
     return file
 
 
-def _with_hint(finding: Finding) -> str:
-    """The message, then `. Hint: …` when the finding has a hint."""
+def _with_hint(finding: Finding, *, labelled: bool = False) -> str:
+    """The message (after its field, if `labelled`), then `. Hint: …` if it has one."""
+    message = _labelled(finding) if labelled else finding.message
     if finding.hint is None:
-        return finding.message
-    separator = " " if finding.message.endswith((".", "?", "!")) else ". "
-    return f"{finding.message}{separator}Hint: {finding.hint}"
+        return message
+    separator = " " if message.endswith((".", "?", "!")) else ". "
+    return f"{message}{separator}Hint: {finding.hint}"
+
+
+FOLDED_PLACES = 10
+"""How many places of folded findings a line lists before "and N more"."""
+
+RELATED_LIMIT = 100
+"""How many folded findings a SARIF result lists as related locations."""
+
+
+@attrs.frozen
+class _Folded:
+    """A finding shown, with the findings that follow from it folded under it."""
+
+    finding: Finding
+    follows: tuple[Finding, ...] = ()
+
+
+def _folded(findings: Sequence[Finding], *, by_severity: bool) -> list[_Folded]:
+    """The findings to show, each with those that follow from it (`caused_by`).
+
+    A finding whose cause is shown is folded under it (under the first cause of
+    a chain); one whose cause is not shown (left out by `--max-findings` or
+    `--min-severity`) is shown on its own. With `by_severity`, errors come
+    first, then warnings, then information, each in the order given.
+    """
+    shown = {finding.fingerprint: finding for finding in reversed(findings)}
+
+    def root(finding: Finding) -> Finding:
+        seen = {finding.fingerprint}
+        while finding.caused_by is not None and finding.caused_by in shown:
+            cause = shown[finding.caused_by]
+            if cause.fingerprint in seen:
+                break
+            seen.add(cause.fingerprint)
+            finding = cause
+        return finding
+
+    follows: dict[int, list[Finding]] = {}
+    roots: list[Finding] = []
+    for finding in findings:
+        top = root(finding) if finding.caused_by is not None else finding
+        if top is finding:
+            roots.append(finding)
+        else:
+            follows.setdefault(id(top), []).append(finding)
+    if by_severity:
+        roots.sort(key=lambda finding: -finding.severity.rank)
+    return [_Folded(item, tuple(follows.get(id(item), ()))) for item in roots]
+
+
+def _places(findings: Sequence[Finding]) -> str:
+    """Where findings are, compactly: `a.csv lines 4, 11 and 3 more; b.csv line 2`."""
+    by_file: dict[str, list[str]] = {}
+    for finding in findings:
+        where = finding.location
+        file = where.file or "<input>"
+        if where.sheet is not None:
+            place = _sheet_ref(where)
+        elif where.line is not None:
+            place = str(where.line)
+        elif where.pointer is not None:
+            place = where.pointer
+        else:
+            continue
+        places = by_file.setdefault(file, [])
+        if place not in places:
+            places.append(place)
+    parts = []
+    for file, places in by_file.items():
+        lines = all(place.isdigit() for place in places)
+        noun = ("line" if len(places) == 1 else "lines") if lines else "at"
+        listed = ", ".join(places[:FOLDED_PLACES])
+        if len(places) > FOLDED_PLACES:
+            listed += f" and {len(places) - FOLDED_PLACES:,} more"
+        parts.append(f"{file} {noun} {listed}")
+    return "; ".join(parts)
+
+
+def _follow_groups(follows: Sequence[Finding]) -> list[str]:
+    """`CK-FK-007 19 times: cluster 'X' does not exist in clusters, at a.csv lines 4, 11`."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in follows:
+        groups.setdefault((finding.rule, finding.message), []).append(finding)
+    lines = []
+    for (rule, message), members in groups.items():
+        places = _places(members)
+        lines.append(
+            f"{rule} {_times(len(members))}: {message}"
+            + (f", at {places}" if places else "")
+        )
+    return lines
+
+
+def _times(count: int) -> str:
+    """`once`, `twice`, `19 times`."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
+def _follow_sentence(count: int) -> str:
+    return f"and {_plural(count, 'finding')} that follow{'s' if count == 1 else ''} from it"
+
+
+def _follow_summary(follows: Sequence[Finding]) -> str:
+    """`(and 24 findings that follow from it: CK-FK-007 19 times in a.csv, …)`."""
+    counts: Counter[tuple[str, str]] = Counter(
+        (finding.rule, finding.location.file or "<input>") for finding in follows
+    )
+    parts = ", ".join(
+        f"{rule} {_times(n)} in {file}" for (rule, file), n in counts.items()
+    )
+    return f"({_follow_sentence(len(follows))}: {parts})"
+
+
+def _labelled(finding: Finding) -> str:
+    """The message with the field it is about in front (`start: …`).
+
+    Not when the message starts by naming it already ("partnership 'P9' …" of
+    the field `partnership`, "SME 'S9' …" of `smes`).
+    """
+    field = finding.location.field
+    message = finding.message
+    if not field or message.lower().startswith(field.lower().removesuffix("s")):
+        return message
+    return f"{field}: {message}"
 
 
 def _fails(report: Report, severity: Severity) -> bool:
@@ -210,8 +335,11 @@ def _rule_rows(report: Report) -> list[_RuleRow]:
     return rows
 
 
-def _details(finding: Finding) -> str:
-    """Every part of a finding on its own line, for JUnit bodies."""
+def _details(finding: Finding, follows: Sequence[Finding] = ()) -> str:
+    """Every part of a finding on its own line, for JUnit bodies.
+
+    The findings that follow from it are listed after it, one per line.
+    """
     where = _where(finding.location)
     if finding.location.field:
         where += f" ({finding.location.field})"
@@ -232,6 +360,13 @@ def _details(finding: Finding) -> str:
         lines.append(f"expected: {finding.expected}")
     lines.extend(f"related: {_where(related)}" for related in finding.related)
     lines.append(f"fingerprint: {finding.fingerprint}")
+    if finding.caused_by is not None:
+        lines.append(f"caused by: {finding.caused_by}")
+    if follows:
+        lines.append(_follow_sentence(len(follows)) + ":")
+        lines.extend(
+            f"  {_where(item.location)}: {item.rule} {item.message}" for item in follows
+        )
     return "\n".join(lines)
 
 
@@ -241,9 +376,11 @@ def _details(finding: Finding) -> str:
 def render_text(report: Report, *, max_width: int | None = None) -> str:
     """The report for a person at a terminal (`--format text`).
 
-    One line per finding, `file:line:column: severity RULE message`, with its hint
-    on the next line; then the count of each rule, the summary and, when findings
-    were left out, how many.
+    Errors first, then warnings, then information, each in file order; one line
+    per finding, `file:line:column: severity RULE field: message`, with its hint
+    on the next line and the findings that follow from it (`caused_by`) folded
+    under it, grouped by rule and message with their places. Then the count of
+    each rule, the summary and what was left out, if anything.
 
     Args:
         report: The report to render.
@@ -268,22 +405,45 @@ def render_text(report: Report, *, max_width: int | None = None) -> str:
         )
 
     findings: list[str] = []
-    for finding in report.findings:
+    for item in _folded(report.findings, by_severity=True):
+        finding = item.finding
         where = _safe(_where(finding.location))
-        line = (
-            f"{where}: {finding.severity.value} {finding.rule} {_safe(finding.message)}"
-        )
+        line = f"{where}: {finding.severity.value} {finding.rule} {_safe(_labelled(finding))}"
         findings.extend(wrap(line))
         if finding.hint is not None:
             findings.extend(wrap(f"hint: {_safe(finding.hint)}", "    ", " " * 10))
+        if item.follows:
+            findings.extend(
+                wrap(_follow_sentence(len(item.follows)) + ":", "    ", " " * 6)
+            )
+            for group in _follow_groups(item.follows):
+                findings.extend(wrap(_safe(group), " " * 6, " " * 10))
     tail: list[str] = []
     if not report.findings and not report.summary.total:
         tail.extend(wrap(_safe(_no_findings(report)), hanging="  "))
     tail.extend(wrap(_safe(_summary_line(report)), hanging="  "))
+    if report.summary.below:
+        tail.extend(wrap(_below(report), hanging="  "))
     if report.summary.truncated:
         tail.extend(wrap(_truncation(report.summary), hanging="  "))
     blocks = [findings, _rule_table(report, width), tail]
     return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _below(report: Report) -> str:
+    """`not shown: 8 warnings, 0 info (below --min-severity error)`."""
+    summary = report.summary
+    hidden = [
+        _plural(summary.count(severity), severity.value)
+        if severity is not Severity.INFO
+        else f"{summary.count(severity):,} info"
+        for severity in _SEVERITIES
+        if severity < summary.min_severity
+    ]
+    return (
+        f"not shown: {', '.join(hidden)} "
+        f"(below --min-severity {summary.min_severity.value})"
+    )
 
 
 def _rule_table(report: Report, width: int | None) -> list[str]:
@@ -347,12 +507,15 @@ def render_github(report: Report) -> str:
     """
     lines = []
     line_breaks = "\n\r"
-    for finding in report.findings:
+    for item in _folded(report.findings, by_severity=False):
+        finding = item.finding
         location = finding.location
         properties: list[tuple[str, str]] = []
         if location.file is not None:
             properties.append(("file", location.file.replace("\\", "/")))
-        message = _with_hint(finding)
+        message = _with_hint(finding, labelled=True)
+        if item.follows:
+            message += f" {_follow_summary(item.follows)}"
         if location.sheet is not None:
             message = f"{_sheet_ref(location)}: {message}"
         elif location.line is not None:
@@ -420,7 +583,8 @@ def render_step_summary(report: Report) -> str:
                 )
             )
         )
-    listed = report.findings[:STEP_SUMMARY_FINDINGS]
+    folded = _folded(report.findings, by_severity=True)
+    listed = folded[:STEP_SUMMARY_FINDINGS]
     if listed:
         lines += ["", "### Findings", ""]
         lines.append(
@@ -429,22 +593,28 @@ def render_step_summary(report: Report) -> str:
                     ["Location", "Rule", "Severity", "Message"],
                     [
                         [
-                            _where(finding.location),
-                            finding.rule,
-                            finding.severity.value,
-                            _with_hint(finding),
+                            _where(item.finding.location),
+                            item.finding.rule,
+                            item.finding.severity.value,
+                            _with_hint(item.finding, labelled=True)
+                            + (
+                                f" {_follow_summary(item.follows)}"
+                                if item.follows
+                                else ""
+                            ),
                         ]
-                        for finding in listed
+                        for item in listed
                     ],
                     align=["left"] * 4,
                 )
             )
         )
     notes = []
-    if len(listed) < len(report.findings):
+    if len(listed) < len(folded):
         notes.append(
             f"This table lists the first {len(listed):,} of the report's "
-            f"{_plural(len(report.findings), 'finding')}."
+            f"{_plural(len(folded), 'finding')}, errors first; findings that "
+            "follow from another are counted with it."
         )
     if summary.truncated:
         notes.append(f"The report is truncated: {_truncation(summary)}.")
@@ -491,7 +661,8 @@ def render_junit(report: Report) -> str:
 
     tests = failures = 0
     seen: Counter[tuple[str, str]] = Counter()
-    for finding in report.findings:
+    for item in _folded(report.findings, by_severity=False):
+        finding = item.finding
         classname = _xml(finding.rule)
         name = _xml(_where(finding.location))
         seen[classname, name] += 1
@@ -499,14 +670,18 @@ def render_junit(report: Report) -> str:
             name += f" ({seen[classname, name]})"
         case = _testcase(suite, classname, name)
         tests += 1
+        details = _details(finding, item.follows)
         if _fails(report, finding.severity):
             failures += 1
+            message = _with_hint(finding, labelled=True)
+            if item.follows:
+                message += f" {_follow_summary(item.follows)}"
             failure = ET.SubElement(
-                case, "failure", type=classname, message=_xml(_with_hint(finding))
+                case, "failure", type=classname, message=_xml(message)
             )
-            failure.text = _xml(_details(finding))
+            failure.text = _xml(details)
         else:
-            ET.SubElement(case, "system-out").text = _xml(_details(finding))
+            ET.SubElement(case, "system-out").text = _xml(details)
 
     summary = report.summary
     if summary.truncated:
@@ -624,19 +799,27 @@ def _sarif_rule(rule: str) -> dict[str, Any]:
     }
 
 
-def _sarif_result(finding: Finding, rule_index: Mapping[str, int]) -> dict[str, Any]:
+def _sarif_result(item: _Folded, rule_index: Mapping[str, int]) -> dict[str, Any]:
+    finding = item.finding
     entity = finding.entity
+    message = _with_hint(finding, labelled=True)
+    if item.follows:
+        message += f" {_follow_summary(item.follows)}"
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "level": _SARIF_LEVELS[finding.severity],
-        "message": {"text": _with_hint(finding)},
+        "message": {"text": message},
         "locations": [_sarif_location(finding.location)],
     }
-    if finding.related:
+    related = list(finding.related)
+    # The findings that follow from this one are places it touches, listed up to
+    # a bound (the message counts them all).
+    related += [follow.location for follow in item.follows[:RELATED_LIMIT]]
+    if related:
         result["relatedLocations"] = [
-            {"id": number, **_sarif_location(related)}
-            for number, related in enumerate(finding.related, start=1)
+            {"id": number, **_sarif_location(place)}
+            for number, place in enumerate(related, start=1)
         ]
     return result | {
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
@@ -647,6 +830,8 @@ def _sarif_result(finding: Finding, rule_index: Mapping[str, int]) -> dict[str, 
             else {"table": entity.table, "id": entity.id},
             "value": finding.value,
             "expected": finding.expected,
+            "caused_by": finding.caused_by,
+            "follows": len(item.follows),
         },
     }
 
@@ -688,7 +873,8 @@ def render_sarif(report: Report) -> str:
                 "invocations": [invocation],
                 "columnKind": "unicodeCodePoints",
                 "results": [
-                    _sarif_result(finding, rule_index) for finding in report.findings
+                    _sarif_result(item, rule_index)
+                    for item in _folded(report.findings, by_severity=False)
                 ],
                 "properties": {
                     "as_of": report.as_of.isoformat(),

@@ -30,6 +30,9 @@ class Summary:
         by_rule: Number of findings per rule id, sorted by id.
         shown: Number of findings the report holds.
         total: Number of findings in all.
+        min_severity: The report holds no finding below this severity
+            (`--min-severity`); those are counted all the same. Added in
+            version 0.2.0.
     """
 
     error: int = 0
@@ -38,11 +41,24 @@ class Summary:
     by_rule: Mapping[str, int] = attrs.field(factory=dict)
     shown: int = 0
     total: int = 0
+    min_severity: Severity = Severity.INFO
+
+    @property
+    def below(self) -> int:
+        """Number of findings left out for being below `min_severity`.
+
+        Added in version 0.2.0.
+        """
+        return sum(
+            self.count(severity)
+            for severity in Severity
+            if severity < self.min_severity
+        )
 
     @property
     def truncated(self) -> bool:
-        """Whether the report holds fewer findings than were found."""
-        return self.shown < self.total
+        """Whether `max_findings` left findings out (not counting those `below`)."""
+        return self.shown < self.total - self.below
 
     @classmethod
     def of(cls, findings: Sequence[Finding]) -> Summary:
@@ -79,6 +95,8 @@ class Summary:
             "shown": self.shown,
             "total": self.total,
             "truncated": self.truncated,
+            "min_severity": self.min_severity.value,
+            "below_min_severity": self.below,
         }
 
 

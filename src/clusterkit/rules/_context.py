@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePosixPath
 from typing import Any
 
 import attrs
 
 from clusterkit._scan import Batch, Indexes, Verdicts
-from clusterkit.io import FILE_RULES
-from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity
+from clusterkit.io import FILE_RULES, UNREADABLE
+from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.values import Location
 
 __all__ = [
@@ -56,6 +57,11 @@ DEFAULT_MIN_MEMBER_COUNTRIES = 3
 
 _TEXT_LIMIT = 100_000
 
+# The tables other records refer to by id.
+_REFERENCED = frozenset({"generations", "clusters", "smes", "partnerships"})
+# The files of a folder that hold one table each.
+_TABLE_FILES = frozenset({".csv", ".jsonl"})
+
 
 @attrs.frozen
 class Options:
@@ -72,6 +78,8 @@ class Options:
         fail_on: The lowest severity that makes the data invalid (`None`: never).
         max_findings: Keep at most this many findings (all are still counted).
         thresholds: Overrides of the partnership-structure thresholds.
+        min_severity: Keep no finding below this severity (all are still
+            counted). Added in version 0.2.0.
     """
 
     as_of: dt.date
@@ -80,6 +88,7 @@ class Options:
     fail_on: Severity | None = Severity.ERROR
     max_findings: int | None = None
     thresholds: Thresholds = Thresholds()
+    min_severity: Severity = Severity.INFO
 
     @classmethod
     def build(
@@ -91,6 +100,7 @@ class Options:
         fail_on: Severity | str | None = Severity.ERROR,
         max_findings: int | None = None,
         thresholds: Thresholds | None = None,
+        min_severity: Severity | str = Severity.INFO,
     ) -> Options:
         """The options from the arguments `validate` takes, checked and normalised.
 
@@ -107,13 +117,14 @@ class Options:
             fail_on: A severity, its name, `"never"` or `None` for never.
             max_findings: Keep at most this many findings; `None` keeps all.
             thresholds: Overrides of the partnership-structure thresholds.
+            min_severity: Keep no finding below this severity or its name.
 
         Returns:
             The options.
 
         Raises:
-            ValueError: A `select` or `ignore` entry names no rule, `fail_on` is
-                not a severity, or `max_findings` is negative.
+            ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
+                `min_severity` is not a severity, or `max_findings` is negative.
 
         Examples:
             >>> import datetime as dt
@@ -129,6 +140,7 @@ class Options:
             fail_on=_severity(fail_on),
             max_findings=_limit(max_findings),
             thresholds=thresholds or Thresholds(),
+            min_severity=_min_severity(min_severity),
         )
 
     def enabled(self) -> frozenset[str]:
@@ -173,6 +185,14 @@ def _severity(value: Severity | str | None) -> Severity | None:
         return Severity(value)
     except ValueError:
         msg = f"fail_on must be 'error', 'warning', 'info' or 'never', not {value!r}"
+        raise ValueError(msg) from None
+
+
+def _min_severity(value: Severity | str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        msg = f"min_severity must be 'error', 'warning' or 'info', not {value!r}"
         raise ValueError(msg) from None
 
 
@@ -227,6 +247,25 @@ class Context(Indexes):
         self.error_rows: dict[str, set[int]] | None = None
         # Error findings by (table, rule id, whether they point at a row).
         self.error_counts: dict[tuple[str | None, str, bool], int] = {}
+        # The first finding that left records of a table unread, by table: an id
+        # that did not read, a missing id column, an unreadable file. A reference
+        # to an unknown id of that table may mean that record: it follows from it.
+        self.unread: dict[str, str] = {}
+        # The first finding of each unknown id, by (table, id): later references
+        # to the same id follow from it.
+        self.missing: dict[tuple[str, Any], str] = {}
+        # The id each of those first findings suggests instead, by fingerprint.
+        self.suggested: dict[str, tuple[str, str]] = {}
+
+    def rehint(self, hints: dict[str, str]) -> None:
+        """Give the kept findings with these fingerprints these hints instead."""
+        if not hints:
+            return
+        findings = self.collector.findings
+        for index, finding in enumerate(findings):
+            hint = hints.get(finding.fingerprint)
+            if hint is not None:
+                findings[index] = attrs.evolve(finding, hint=hint)
 
     def failing(
         self,
@@ -291,11 +330,22 @@ class Context(Indexes):
         expected: str | None = None,
         related: Iterable[Location] = (),
         severity: Severity | None = None,
-    ) -> None:
-        """Count a finding of `rule`, and keep it unless `max_findings` are kept."""
+        caused_by: str | None = None,
+    ) -> str | None:
+        """Count a finding of `rule`, and keep it unless `max_findings` are kept.
+
+        Returns:
+            The finding's fingerprint, or `None` if its rule does not run.
+        """
         if rule.id not in self.enabled:
-            return
+            return None
         severity = severity or rule.severity
+        text = None if value is None else _text(value)
+        digest = fingerprint(rule.id, location.file, entity, location.field, text)
+        if severity is Severity.ERROR:
+            unread = _unread_table(rule, location, entity)
+            if unread is not None:
+                self.unread.setdefault(unread, digest)
         if self.error_rows is not None and severity is Severity.ERROR:
             # A header or a file is not a record (a missing column points at line 1).
             number = (
@@ -306,13 +356,14 @@ class Context(Indexes):
             self.error_counts[key] = self.error_counts.get(key, 0) + 1
             if table is not None and number is not None:
                 self.error_rows.setdefault(table, set()).add(number)
-        if (
+        if severity < self.options.min_severity or (
             self.options.max_findings is not None
             and len(self.collector.findings) >= self.options.max_findings
         ):
-            # Counted, not kept: skip building the finding.
+            # Counted, not kept (below the severity shown, or beyond the number
+            # kept): skip building the finding.
             self.collector.count(rule.id, severity)
-            return
+            return digest
         self.collector.add(
             Finding(
                 rule=rule.id,
@@ -321,11 +372,31 @@ class Context(Indexes):
                 location=location,
                 hint=None if hint is None else self.collector.shared(hint),
                 entity=entity,
-                value=None if value is None else _text(value),
+                value=text,
                 expected=None if expected is None else self.collector.shared(expected),
                 related=tuple(related),
+                fingerprint=digest,
+                caused_by=caused_by,
             )
         )
+        return digest
+
+
+def _unread_table(rule: Rule, location: Location, entity: Entity | None) -> str | None:
+    """The table whose records an error left unread, if it did.
+
+    A record whose id did not read (or a table without its id column) cannot be
+    referred to; an unreadable file of a folder leaves its table's rows unread.
+    """
+    if entity is not None:
+        if entity.id is None and location.field == "id" and entity.table in _REFERENCED:
+            return entity.table
+        return None
+    if rule is UNREADABLE and location.file is not None:
+        path = PurePosixPath(location.file.replace("\\", "/"))
+        if path.suffix in _TABLE_FILES and path.stem in _REFERENCED:
+            return path.stem
+    return None
 
 
 def row_number(location: Location) -> int | None:

@@ -14,6 +14,7 @@ from clusterkit._version import VERSION
 from clusterkit.io import Source
 from clusterkit.report import Report, Severity, Summary
 from clusterkit.rules import _checks  # noqa: F401 - declares the rules and their checks
+from clusterkit.rules._checks._identity import explain_causes
 from clusterkit.rules._context import Collector, Context, Options, Thresholds
 from clusterkit.rules._registry import checks_for, dataset_checks
 
@@ -28,6 +29,7 @@ def validate(
     ignore: Iterable[str] = (),
     fail_on: Severity | str | None = Severity.ERROR,
     max_findings: int | None = None,
+    min_severity: Severity | str = Severity.INFO,
     thresholds: Thresholds | None = None,
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
@@ -55,6 +57,9 @@ def validate(
             `"never"` or `None` for never.
         max_findings: Keep at most this many findings; every finding is still
             counted in `report.summary`, which says when some were left out.
+        min_severity: Keep only findings of this severity or above (`"error"`,
+            `"warning"` or `"info"`); the others are still counted in
+            `report.summary` (`summary.below`). Added in version 0.2.0.
         thresholds: Overrides of the partnership-structure thresholds.
         progress: Called after each batch of rows with the file (or table) being
             read and the number of its rows read so far.
@@ -67,8 +72,8 @@ def validate(
         The report: findings ordered by file and line, and their counts.
 
     Raises:
-        ValueError: A `select` or `ignore` entry names no rule, `fail_on` is not a
-            severity, or `max_findings` is negative (mistakes in the call, not in
+        ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
+            `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
 
     Examples:
@@ -84,6 +89,7 @@ def validate(
         ignore=ignore,
         fail_on=fail_on,
         max_findings=max_findings,
+        min_severity=min_severity,
         thresholds=thresholds,
     )
     collector = Collector(options)
@@ -173,6 +179,7 @@ def _report(collector: Collector, shown: list[str]) -> Report:
         by_rule=dict(sorted(collector.counts.items())),
         shown=len(findings),
         total=sum(collector.counts.values()),
+        min_severity=options.min_severity,
     )
     return Report(
         findings=tuple(findings),
@@ -223,6 +230,10 @@ def _validate_one(
         for entry in dataset_checks():
             if context.runs(entry.rule):
                 entry.function(context)
+        if not record_errors:
+            # The KPI gate's parts must agree with one pass: their hints stay
+            # what each finding knew when it was met.
+            explain_causes(context)
     finally:
         scan.close()
     return Checked(scan.display, context)

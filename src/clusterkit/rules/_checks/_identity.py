@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from clusterkit._hints import did_you_mean
+import attrs
+
 from clusterkit._scan import Batch, KeyLog, batch_keys
 from clusterkit.io import field_shape
-from clusterkit.report import Entity, Rule, Severity
+from clusterkit.report import Entity, Finding, Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
@@ -24,6 +26,8 @@ __all__ = [
     "PARTNERSHIP_GENERATION",
     "SME_CLUSTER",
     "TARGET_PARTNERSHIP",
+    "explain_causes",
+    "relink_causes",
 ]
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -106,20 +110,122 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
         if lists
         else missing
     )
+    unread = context.unread.get(target)
     for index in batch.rows_with((field,), bad):
         value = batch[field][index]
         items = value if isinstance(value, tuple) else (value,)
         for item in items:
             if item in known:
                 continue
-            context.report(
+            # A record of the target that did not read may be the one meant; else
+            # the first reference to a missing id is the one to fix, the others
+            # follow. Either way a guess at another id would mislead.
+            cause = unread or context.missing.get((target, item))
+            close = None if cause else _closest(item, known)
+            digest = context.report(
                 rule,
                 batch.location(index, field),
                 f"{_NAMES[target]} {item!r} does not exist in {target}",
-                hint=did_you_mean(item, known),
+                hint=None if cause else _hint(close, target, context),
                 entity=batch.entity(index),
                 value=item,
+                caused_by=cause,
             )
+            if cause is None and digest is not None:
+                context.missing[target, item] = digest
+                if close is not None:
+                    context.suggested[digest] = (target, close)
+
+
+def _closest(item: str, known: Collection[str]) -> str | None:
+    """The known id closest to `item`, if one is close."""
+    close = difflib.get_close_matches(item, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _hint(close: str | None, target: str, context: Context) -> str | None:
+    """Did you mean the closest id? For a generation, also every known one."""
+    hint = None if close is None else f"did you mean {close!r}?"
+    if target != "generations":
+        return hint
+    listed = "; ".join(
+        f"{key} = {generation.name} ({generation.start} to {generation.end})"
+        for key, generation in sorted(context.generations.items())
+    )
+    return (
+        f"{hint} Known generations: {listed}"
+        if hint
+        else f"known generations: {listed}"
+    )
+
+
+_LISTED = 5
+"""How many missing ids the hint of a record whose id did not read names."""
+
+
+def explain_causes(context: Context) -> None:
+    """Once every table was read, make the hints of root findings say what is known.
+
+    A record whose id did not read: which missing ids other records refer to,
+    one of which may be its own. A first reference to a missing id whose closest
+    id is one nothing refers to: that id may be the misspelt one, not the
+    references.
+    """
+    hints: dict[str, str] = {}
+    referred: dict[str, dict[str, int]] = {}
+    for finding in context.collector.findings:
+        if finding.caused_by is not None and finding.value is not None:
+            values = referred.setdefault(finding.caused_by, {})
+            values[finding.value] = values.get(finding.value, 0) + 1
+    for table, digest in context.unread.items():
+        values = referred.get(digest)
+        if not values:
+            continue
+        named = ", ".join(
+            f"{value!r} ({_times(count)})"
+            for value, count in list(values.items())[:_LISTED]
+        )
+        if len(values) > _LISTED:
+            named += f" and {len(values) - _LISTED:,} more"
+        hints[digest] = (
+            f"records elsewhere refer to {_NAMES[table]} ids that are in no row of "
+            f"{table}: {named}; if one is this record's id, write it here"
+        )
+    for digest, (table, close) in context.suggested.items():
+        unused = _unused(context, table, close)
+        if unused is not None:
+            hints[digest] = f"did you mean {close!r}? {unused}"
+    context.rehint(hints)
+
+
+_UNUSED = {
+    "partnerships": "has no activities",
+    "clusters": "is referred to by nothing",
+    "smes": "takes part in no activity",
+}
+
+
+def _unused(context: Context, table: str, key: str) -> str | None:
+    """Why an id nothing refers to may be the misspelt one; `None` if it is used."""
+    records: Mapping[str, Any] = getattr(context, table)
+    used: Collection[str] = {
+        "partnerships": context.active_partnerships,
+        "clusters": context.referenced_clusters,
+        "smes": context.referenced_smes,
+    }.get(table, (key,))
+    source = context.sources.get(table)
+    if key in used or key not in records or source is None:
+        return None
+    where = source.location(records[key].number, "id")
+    return (
+        f"{_NAMES[table]} {key!r} at {where} {_UNUSED[table]}: if that id is "
+        "the misspelt one, correct it there instead"
+    )
+
+
+def _times(count: int) -> str:
+    """`once`, `twice`, `19 times`."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
 
 
 @check(ACTIVITY_PARTNERSHIP, "activities")
@@ -270,3 +376,40 @@ def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None
                 value=key,
                 related=(first[key],),
             )
+
+
+_REFERENCES = {
+    ACTIVITY_PARTNERSHIP.id: "partnerships",
+    PARTNERSHIP_GENERATION.id: "generations",
+    PARTNERSHIP_CLUSTER.id: "clusters",
+    ACTIVITY_SME.id: "smes",
+    SME_CLUSTER.id: "clusters",
+    TARGET_PARTNERSHIP.id: "partnerships",
+    ACTIVITY_CLUSTER.id: "clusters",
+}
+"""The table each reference rule's ids belong to."""
+
+
+def relink_causes(findings: Sequence[Finding]) -> list[Finding]:
+    """Findings in the order one pass meets them, each missing id's first the root.
+
+    Parts of one file checked apart (`compute_kpis(jobs=N)`) each take their
+    first reference to a missing id as its root; merged, only the first of all
+    is, and the others follow from it, without a hint, as in one pass.
+    """
+    roots: dict[tuple[str, str], str] = {}
+    moved: dict[str, str] = {}
+    linked = []
+    for finding in findings:
+        target = _REFERENCES.get(finding.rule)
+        if finding.caused_by is not None:
+            cause = moved.get(finding.caused_by)
+            if cause is not None:
+                finding = attrs.evolve(finding, caused_by=cause)  # noqa: PLW2901 - the finding, relinked
+        elif target is not None and finding.value is not None:
+            root = roots.setdefault((target, finding.value), finding.fingerprint)
+            if root != finding.fingerprint:
+                moved[finding.fingerprint] = root
+                finding = attrs.evolve(finding, caused_by=root, hint=None)  # noqa: PLW2901 - the finding, relinked
+        linked.append(finding)
+    return linked
