@@ -516,3 +516,28 @@ def test_no_progress_line_nothing_to_clear() -> None:
     terminal = _Terminal()
     _common.Progress(terminal).done()
     assert terminal.getvalue() == ""
+
+
+def test_min_severity_shows_errors_only_and_still_fails_on_warnings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--min-severity error` hides warnings, counts them, and they still decide."""
+    code, out, err = run(
+        capsys, "validate", str(GEO_002), *AS_OF, "--min-severity", "error"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert not any(" warning CK-" in line for line in lines)
+    assert "  CK-GEO-002  warning  1  activity targets an undeclared market" in lines
+    assert lines[-1] == "not shown: 1 warning, 0 info (below --min-severity error)"
+    code, out, err = run(
+        capsys,
+        "validate",
+        str(GEO_002),
+        *AS_OF,
+        "--min-severity",
+        "error",
+        "--fail-on",
+        "warning",
+    )
+    assert (code, err) == (1, "")

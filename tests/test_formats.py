@@ -789,3 +789,193 @@ def test_formats_table() -> None:
 def test_renderers_are_deterministic(render: Any) -> None:
     """Rendering twice gives the same text."""
     assert render(make_report()) == render(make_report())
+
+
+# Root causes and severity --------------------------------------------------------
+
+
+ROOT = Finding(
+    "CK-TYPE-001",
+    Severity.ERROR,
+    "a value is required here, but the cell is empty",
+    Location("data/clusters.csv", 6, 1, field="id"),
+    hint="records elsewhere refer to cluster ids that are in no row of clusters",
+    entity=Entity("clusters", None),
+)
+
+
+def follower(line: int, file: str = "data/activities.csv", **changes: Any) -> Finding:
+    """A reference to the cluster whose id did not read, following from `ROOT`."""
+    settings: dict[str, Any] = {
+        "location": Location(file, line, 10, field="clusters"),
+        "entity": Entity("activities", f"A{line}"),
+        "value": "DE-001",
+        "caused_by": ROOT.fingerprint,
+    }
+    settings.update(changes)
+    return Finding(
+        "CK-FK-007",
+        Severity.ERROR,
+        "cluster 'DE-001' does not exist in clusters",
+        **settings,
+    )
+
+
+CASCADE = (
+    *(follower(line) for line in range(2, 15)),
+    follower(4, "data/partnerships.csv", entity=Entity("partnerships", "P1")),
+    ROOT,
+)
+
+
+def test_text_folds_what_follows_under_its_root() -> None:
+    """The root is shown once, with its followers grouped and their places listed."""
+    lines = render_text(make_report(CASCADE)).splitlines()
+    assert lines[:5] == [
+        (
+            "data/clusters.csv:6:1: error CK-TYPE-001 id: a value is required here, "
+            "but the cell is empty"
+        ),
+        f"    hint: {ROOT.hint}",
+        "    and 14 findings that follow from it:",
+        (
+            "      CK-FK-007 14 times: cluster 'DE-001' does not exist in clusters, at "
+            "data/activities.csv lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 3 more; "
+            "data/partnerships.csv line 4"
+        ),
+        "",
+    ]
+
+
+def test_text_shows_errors_then_warnings_then_information() -> None:
+    """Severity groups come in order; the order within a group is kept."""
+    report = make_report((INFO, WORKBOOK, CSV, FILE))
+    heads = [
+        line.split(": ", 1)[1].split(" ")[:2]
+        for line in render_text(report).splitlines()
+        if line.startswith("data")
+    ]
+    assert heads == [
+        ["error", "CK-FK-001"],
+        ["error", "CK-FILE-001"],
+        ["warning", "CK-TYPE-002"],
+        ["info", "CK-COUNTRY-003"],
+    ]
+
+
+def test_a_follower_whose_root_is_not_shown_stands_alone() -> None:
+    """Left out by max_findings or min_severity, the root cannot fold anything."""
+    alone = follower(2)
+    lines = render_text(make_report((alone,))).splitlines()
+    assert lines[0] == (
+        "data/activities.csv:2:10: error CK-FK-007 cluster 'DE-001' does not exist "
+        "in clusters"
+    )
+    assert "follow" not in render_text(make_report((alone,)))
+
+
+def test_a_chain_folds_under_its_first_root_and_a_loop_stops() -> None:
+    """A follower of a follower is folded under the first root; a loop ends."""
+    middle = follower(2)
+    last = follower(3, caused_by=middle.fingerprint)
+    folded = _formats._folded([ROOT, middle, last], by_severity=False)
+    assert [(item.finding, item.follows) for item in folded] == [(ROOT, (middle, last))]
+    one = attrs.evolve(follower(2), fingerprint="a", caused_by="b")
+    two = attrs.evolve(follower(3), fingerprint="b", caused_by="a")
+    looped = _formats._folded([one, two], by_severity=False)
+    assert [(item.finding, item.follows) for item in looped] == [(one, ()), (two, ())]
+
+
+def test_places_of_workbooks_pointers_and_placeless_findings() -> None:
+    """Cells and pointers are listed as they are; a finding without a place is not."""
+    cells = [
+        follower(2, location=Location("d.xlsx", 2, 3, sheet="activities", cell="C2")),
+        follower(3, location=Location("d.json", pointer="/activities/1/clusters")),
+        follower(4, location=Location("d.csv")),
+    ]
+    assert _formats._places(cells) == (
+        "d.xlsx at activities!C2; d.json at /activities/1/clusters"
+    )
+    assert _formats._follow_groups([follower(4, location=Location())]) == [
+        "CK-FK-007 once: cluster 'DE-001' does not exist in clusters"
+    ]
+
+
+def test_github_step_summary_junit_and_sarif_fold_too() -> None:
+    """Machine formats show the root with a count; JSON keeps every finding."""
+    report = make_report(CASCADE)
+    github = render_github(report).splitlines()
+    assert len(github) == 1
+    assert github[0].endswith(
+        "(and 14 findings that follow from it: CK-FK-007 13 times in "
+        "data/activities.csv, CK-FK-007 once in data/partnerships.csv)"
+    )
+    summary = render_step_summary(report)
+    assert summary.count("| data/") == 1
+    assert "and 14 findings that follow from it" in summary
+    suite = parse_junit(render_junit(report))
+    (case,) = suite.findall("testcase")
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert "and 14 findings that follow from it:" in failure.text
+    assert "  data/partnerships.csv:4:10: CK-FK-007 cluster 'DE-001'" in failure.text
+    (result,) = parse_sarif(render_sarif(report))["results"]
+    assert result["properties"]["follows"] == 14
+    assert len(result["relatedLocations"]) == 14
+    assert len(json.loads(render_json(report))["findings"]) == 15
+
+
+def test_junit_details_name_the_cause() -> None:
+    """A follower shown alone says which finding it follows from."""
+    suite = parse_junit(render_junit(make_report((follower(2),))))
+    failure = suite.findall("testcase")[0].find("failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert failure.text.endswith(f"caused by: {ROOT.fingerprint}")
+
+
+def test_sarif_lists_at_most_a_hundred_followers_as_related() -> None:
+    """Related locations are bounded; the count in the properties is not."""
+    many = (*(follower(line) for line in range(2, 152)), ROOT)
+    (result,) = parse_sarif(render_sarif(make_report(many)))["results"]
+    assert len(result["relatedLocations"]) == _formats.RELATED_LIMIT
+    assert result["properties"]["follows"] == 150
+
+
+def test_text_states_what_min_severity_left_out() -> None:
+    """The counts cover every finding; a last line says what was not shown."""
+    summary = attrs.evolve(
+        summary_of((CSV, FILE)),
+        warning=3,
+        info=2,
+        total=7,
+        min_severity=Severity.ERROR,
+    )
+    report = make_report((CSV, FILE), summary)
+    assert not summary.truncated
+    assert summary.below == 5
+    assert render_text(report).splitlines()[-1] == (
+        "not shown: 3 warnings, 2 info (below --min-severity error)"
+    )
+    warnings_up = attrs.evolve(
+        summary, warning=0, total=4, min_severity=Severity.WARNING
+    )
+    assert render_text(make_report((CSV, FILE), warnings_up)).splitlines()[-1] == (
+        "not shown: 2 info (below --min-severity warning)"
+    )
+
+
+def test_the_field_is_named_unless_the_message_names_it() -> None:
+    """`field: message`, except when the message starts with the field's name."""
+    assert (
+        _formats._labelled(WORKBOOK) == "start: date '14 March 2017' is not in ISO form"
+    )
+    assert _formats._labelled(POINTER) == POINTER.message
+    assert _formats._labelled(FILE) == FILE.message
+    quoted = evolve(
+        FILE,
+        message="required column 'id' is missing",
+        location=Location("a.csv", 1, field="id"),
+    )
+    assert _formats._labelled(quoted) == quoted.message

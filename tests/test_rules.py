@@ -46,6 +46,63 @@ def expected_of(case: Path) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
     return data.get("options", {}), rows
 
 
+CASCADES = [
+    case
+    for case in CASES
+    if any(
+        "follows" in item
+        for item in json.loads((case / "expected.json").read_text(encoding="utf-8"))[
+            "findings"
+        ]
+    )
+]
+
+
+def _place(finding: ck.Finding) -> tuple[str, str | None, int | None, str | None]:
+    where = finding.location
+    return (finding.rule, Path(where.file or "").name, where.line, where.field)
+
+
+@pytest.mark.parametrize("case", CASCADES, ids=lambda case: case.name)
+def test_cascade_links_each_finding_to_its_root(case: Path) -> None:
+    """Findings that follow carry their root's fingerprint and no hint; roots none."""
+    items = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    expected = items["findings"]
+    report = ck.validate(case, as_of=AS_OF)
+    by_place = {_place(finding): finding for finding in report.findings}
+    for item in expected:
+        finding = by_place[item["rule"], item["file"], item["line"], item["field"]]
+        if "follows" in item:
+            root = expected[item["follows"]]
+            cause = by_place[root["rule"], root["file"], root["line"], root["field"]]
+            assert finding.caused_by == cause.fingerprint
+            assert finding.hint is None
+        else:
+            assert finding.caused_by is None
+
+
+@pytest.mark.parametrize("case", CASCADES, ids=lambda case: case.name)
+def test_cascade_root_is_the_first_error_shown_and_the_rest_folded(
+    case: Path,
+) -> None:
+    """The text output starts with the root; what follows is folded, never its own line."""
+    items = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    follows = [item for item in items["findings"] if "follows" in item]
+    text = ck.validate(case, as_of=AS_OF).render("text")
+    first = text.splitlines()[0]
+    root = items["findings"][follows[0]["follows"]]
+    assert f"{root['file']}:{root['line']}:" in first
+    assert f" error {root['rule']} " in first
+    assert f"    and {len(follows)} findings that follow from it:" in text
+    finding_lines = [line for line in text.splitlines() if ": error CK-" in line]
+    assert len(finding_lines) == len(items["findings"]) - len(follows) - sum(
+        1 for item in items["findings"] if item["rule"] == "CK-ORPHAN-001"
+    )
+    assert "did you mean" not in "".join(
+        line for line in text.splitlines() if line.startswith("      CK-")
+    )
+
+
 def test_the_base_dataset_is_valid() -> None:
     """The base dataset gives no finding at all, with every rule selected."""
     report = ck.validate(DATA / "valid" / "base", as_of=AS_OF, select=["CK"])

@@ -466,3 +466,143 @@ def test_a_duplicate_far_from_its_first(monkeypatch: pytest.MonkeyPatch) -> None
     report = ck.validate(DATA / "invalid" / "CK-PK-001", as_of=AS_OF, select=["CK-PK"])
     assert found(report) == [("CK-PK-001", None, 8, "id")]
     assert report.findings[0].related[0].line == 6
+
+
+# Root causes ------------------------------------------------------------------------
+
+
+def _roots(report: Report) -> list[Finding]:
+    return [finding for finding in report.findings if finding.caused_by is None]
+
+
+def test_a_missing_id_column_is_the_root_of_every_reference(tmp_path: Path) -> None:
+    """Without the id column no cluster can be named: every reference follows from it."""
+    folder = copy_base(tmp_path)
+    clusters = folder / "clusters.csv"
+    text = clusters.read_text(encoding="utf-8")
+    clusters.write_text(text.replace("id,", "ident,", 1), encoding="utf-8")
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    (root,) = [f for f in report.findings if f.rule == "CK-HDR-001"]
+    references = [f for f in report.findings if f.rule.startswith("CK-FK-")]
+    assert len(references) > 10
+    assert {f.caused_by for f in references} == {root.fingerprint}
+    assert all(f.hint is None for f in references)
+    assert root.hint is not None
+    assert "and 3 more" in root.hint  # eight cluster ids, five named
+
+
+def test_an_unreadable_table_file_is_the_root_of_its_references(
+    tmp_path: Path,
+) -> None:
+    """An undecodable clusters.csv: the references to clusters follow from it."""
+    folder = copy_base(tmp_path)
+    (folder / "clusters.csv").write_bytes(b"id,name\n\xff\xfe,bad\n")
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    (root,) = [f for f in report.findings if f.rule == "CK-FILE-001"]
+    references = [f for f in report.findings if f.rule.startswith("CK-FK-")]
+    assert references
+    assert {f.caused_by for f in references} == {root.fingerprint}
+
+
+def test_an_unreadable_activities_file_is_the_root_of_nothing(tmp_path: Path) -> None:
+    """Nothing refers to activities: their unreadable file roots no finding."""
+    folder = copy_base(tmp_path)
+    (folder / "activities.csv").write_bytes(b"id,partnership\n\xff\xfe,P1\n")
+    context = _context.Context(_context.Collector(_context.Options.build()))
+    context.report(
+        CATALOGUE["CK-FILE-001"], Location(str(folder / "activities.csv")), "bad"
+    )
+    context.report(CATALOGUE["CK-FILE-001"], Location(None), "bad")
+    assert context.unread == {}
+
+
+def test_a_record_without_id_that_nothing_misses_keeps_its_hint(
+    tmp_path: Path,
+) -> None:
+    """An empty id whose table no reference misses: the plain finding, no guess."""
+    folder = copy_base(tmp_path)
+    with (folder / "clusters.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",Extra Cluster (fictional),DE,cluster_organisation,,,,,,,,,\n")
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1), ignore="CK-ORPHAN")
+    (finding,) = report.findings
+    assert (finding.rule, finding.hint, finding.caused_by) == (
+        "CK-TYPE-001",
+        None,
+        None,
+    )
+
+
+def test_an_empty_id_of_a_table_without_references_is_no_root(tmp_path: Path) -> None:
+    """A target has no id; an activity's empty id roots nothing (nothing names it)."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "activities.csv", {0: {"id": ""}})
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    assert [(f.rule, f.caused_by) for f in report.findings] == [("CK-TYPE-001", None)]
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "cells", "used"),
+    [
+        ("clusters", 7, {"id": "BE-01"}, "is referred to by nothing"),
+        ("smes", 3, {"id": "SME-04"}, "takes part in no activity"),
+    ],
+)
+def test_a_close_id_nothing_refers_to_may_be_the_misspelt_one(
+    tmp_path: Path, table: str, row: int, cells: dict[str, str], used: str
+) -> None:
+    """The first reference's hint points at the unused id that may be wrong."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / f"{table}.csv", {row: cells})
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1), ignore="CK-ORPHAN")
+    (root, *follows) = sorted(
+        (f for f in report.findings if f.rule.startswith("CK-FK-")),
+        key=lambda f: f.caused_by is not None,
+    )
+    assert root.hint is not None
+    assert root.hint.startswith(f"did you mean {cells['id']!r}? ")
+    assert used in root.hint
+    assert all(f.caused_by == root.fingerprint and f.hint is None for f in follows)
+
+
+def test_a_close_id_that_is_used_is_only_suggested(tmp_path: Path) -> None:
+    """A close id other records use is probably right: the plain did-you-mean."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "activities.csv", {0: {"partnership": "P01"}})
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    hints = {f.hint for f in report.findings if f.rule == "CK-FK-001"}
+    assert hints == {"did you mean 'P1'?"}
+
+
+def test_an_unknown_generation_lists_the_known_ones(tmp_path: Path) -> None:
+    """With or without a close id, the hint lists every generation with its meaning."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "partnerships.csv",
+        {0: {"generation": "escp-4i 2"}, 1: {"generation": "first call"}},
+    )
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    hints = [f.hint or "" for f in report.findings if f.rule == "CK-FK-002"]
+    assert len(hints) == 2
+    assert hints[0].startswith("did you mean 'escp-4i-2'? Known generations: ")
+    assert hints[1].startswith("known generations: escp-4i-1 = ESCP-4i first")
+    assert (
+        "escp-4i-2 = ESCP-4i second generation (2017-12-01 to 2020-02-29)" in hints[1]
+    )
+
+
+def test_min_severity_keeps_what_is_shown_and_counts_everything(tmp_path: Path) -> None:
+    """Below min_severity: counted, not kept; a wrong name is a ValueError."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "activities.csv", {0: {"partnership": "P9", "start": "5/14/2018"}}
+    )
+    everything = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    errors = ck.validate(folder, as_of=dt.date(2026, 1, 1), min_severity="error")
+    assert errors.summary.total == everything.summary.total
+    assert errors.summary.below == everything.summary.total - len(errors.findings)
+    assert errors.summary.below > 0
+    assert [f for f in everything.findings if f.severity is Severity.ERROR] == list(
+        errors.findings
+    )
+    with pytest.raises(ValueError, match="min_severity must be"):
+        ck.validate(folder, min_severity="fatal")

@@ -131,6 +131,8 @@ class Expect:
     row: Key | str | None
     field: str | None
     occurrence: int = 0
+    follows: int | None = None
+    """The index, in the case's list, of the finding this one follows from."""
 
     def resolve(self, data: Data) -> dict[str, Any]:
         """The finding as written to `expected.json`, its line worked out."""
@@ -143,12 +145,15 @@ class Expect:
             table = data[self.table]
             key = (self.row,) if isinstance(self.row, str) else self.row
             line = table.line_of(table.find(key, self.occurrence))
-        return {
+        resolved: dict[str, Any] = {
             "rule": self.rule,
             "file": f"{self.table}.csv",
             "line": line,
             "field": self.field,
         }
+        if self.follows is not None:
+            resolved["follows"] = self.follows
+        return resolved
 
 
 Edit = Callable[[Data], list[Expect]]
@@ -324,6 +329,24 @@ def _type_empty(data: Data) -> list[Expect]:
 
 
 @case(
+    "CK-TYPE-001-empty-id",
+    "Cluster FR-001's id cell left empty: the row's id does not read, so SME-002, "
+    "partnership P1 and activities A1 and A3, which name FR-001, refer to a "
+    "cluster that is nowhere. Those four findings follow from the empty id (the "
+    "root cause), carry no did-you-mean hint, and are folded under it.",
+)
+def _type_empty_id(data: Data) -> list[Expect]:
+    data["clusters"].set(("FR-001",), "id", "")
+    return [
+        Expect("CK-TYPE-001", "clusters", ("",), "id"),
+        Expect("CK-FK-005", "smes", "SME-002", "clusters", follows=0),
+        Expect("CK-FK-003", "partnerships", "P1", "members", follows=0),
+        Expect("CK-FK-007", "activities", "A1", "clusters", follows=0),
+        Expect("CK-FK-007", "activities", "A3", "clusters", follows=0),
+    ]
+
+
+@case(
     "CK-TYPE-001-id",
     "Activity A4 id 'A4;A7': an id may not contain ';'.",
 )
@@ -467,6 +490,25 @@ def _fk_partnership(data: Data) -> list[Expect]:
 def _fk_generation(data: Data) -> list[Expect]:
     data["partnerships"].set(("P2",), "generation", "escp-4i-9")
     return [Expect("CK-FK-002", "partnerships", "P2", "generation")]
+
+
+@case(
+    "CK-FK-001-misspelt-id",
+    "Partnership P2's own id misspelt 'P-2' in partnerships.csv, while its two "
+    "targets and activities A5 and A6 still name P2. The first reference (target "
+    "P2/CA) is the root: its hint says that 'P-2' has no activities and may be "
+    "the misspelt id; the other three follow from it, without a hint. 'P-2' has "
+    "no activities (CK-ORPHAN-001).",
+)
+def _fk_misspelt_id(data: Data) -> list[Expect]:
+    data["partnerships"].set(("P2",), "id", "P-2")
+    return [
+        Expect("CK-FK-006", "targets", ("P2", "CA"), "partnership"),
+        Expect("CK-FK-006", "targets", ("P2", "IN"), "partnership", follows=0),
+        Expect("CK-FK-001", "activities", "A5", "partnership", follows=0),
+        Expect("CK-FK-001", "activities", "A6", "partnership", follows=0),
+        Expect("CK-ORPHAN-001", "partnerships", "P-2", "id"),
+    ]
 
 
 @case(

@@ -105,8 +105,8 @@ class Reporter(Protocol):
         entity: Entity | None = None,
         value: Any = None,
         expected: str | None = None,
-    ) -> None:
-        """Report one problem."""
+    ) -> object:
+        """Report one problem (what it returns, if anything, is ignored)."""
 
 
 def raise_problem(

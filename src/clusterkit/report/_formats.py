@@ -146,14 +146,13 @@ def _folded(findings: Sequence[Finding], *, by_severity: bool) -> list[_Folded]:
     shown = {finding.fingerprint: finding for finding in reversed(findings)}
 
     def root(finding: Finding) -> Finding:
-        seen = {finding.fingerprint}
-        while finding.caused_by is not None and finding.caused_by in shown:
-            cause = shown[finding.caused_by]
-            if cause.fingerprint in seen:
-                break
-            seen.add(cause.fingerprint)
-            finding = cause
-        return finding
+        top, seen = finding, {finding.fingerprint}
+        while top.caused_by is not None and top.caused_by in shown:
+            top = shown[top.caused_by]
+            if top.fingerprint in seen:
+                return finding  # a loop has no root: each stands alone
+            seen.add(top.fingerprint)
+        return top
 
     follows: dict[int, list[Finding]] = {}
     roots: list[Finding] = []
@@ -234,12 +233,17 @@ def _follow_summary(follows: Sequence[Finding]) -> str:
 def _labelled(finding: Finding) -> str:
     """The message with the field it is about in front (`start: …`).
 
-    Not when the message starts by naming it already ("partnership 'P9' …" of
-    the field `partnership`, "SME 'S9' …" of `smes`).
+    Not when the message names it already: starting with it ("partnership 'P9'
+    …" of the field `partnership`, "SME 'S9' …" of `smes`), or quoting it
+    ("required column 'acronym' …").
     """
     field = finding.location.field
     message = finding.message
-    if not field or message.lower().startswith(field.lower().removesuffix("s")):
+    if (
+        not field
+        or message.lower().startswith(field.lower().removesuffix("s"))
+        or f"'{field}'" in message
+    ):
         return message
     return f"{field}: {message}"
 

@@ -175,8 +175,8 @@ def explain_causes(context: Context) -> None:
     referred: dict[str, dict[str, int]] = {}
     for finding in context.collector.findings:
         if finding.caused_by is not None and finding.value is not None:
-            values = referred.setdefault(finding.caused_by, {})
-            values[finding.value] = values.get(finding.value, 0) + 1
+            counts = referred.setdefault(finding.caused_by, {})
+            counts[finding.value] = counts.get(finding.value, 0) + 1
     for table, digest in context.unread.items():
         values = referred.get(digest)
         if not values:
@@ -216,7 +216,7 @@ def _unused(context: Context, table: str, key: str) -> str | None:
     source = context.sources.get(table)
     if key in used or key not in records or source is None:
         return None
-    where = source.location(records[key].number, "id")
+    where = attrs.evolve(source.location(records[key].number), field=None)
     return (
         f"{_NAMES[table]} {key!r} at {where} {_UNUSED[table]}: if that id is "
         "the misspelt one, correct it there instead"
