@@ -198,6 +198,7 @@ def _validate_one(
 ) -> Checked:
     """Read and check one source; `on_batch` sees each batch after its checks."""
     context = Context(collector)
+    first = len(collector.findings)
     scan = Scan(
         source,
         context.report,
@@ -223,6 +224,9 @@ def _validate_one(
         for entry in dataset_checks():
             if context.runs(entry.rule):
                 entry.function(context)
+        if scan.places:
+            # Only now, and only for the findings: where in a record its field is.
+            collector.relocate(first, scan.place)
     finally:
         scan.close()
     return Checked(scan.display, context)
