@@ -16,6 +16,7 @@ import pytest
 import clusterkit as ck
 from clusterkit._scan import _cells, _verdicts
 from clusterkit.io import _chunk
+from clusterkit.models import ThirdCountryRule
 from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
 from clusterkit.rules import CATALOGUE, _context
 from clusterkit.rules._registry import check
@@ -178,7 +179,95 @@ def test_an_unknown_ecosystem_gets_the_nearest(tmp_path: Path) -> None:
     report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
     [finding] = report.findings
     assert finding.location.field == "ecosystems"
-    assert finding.hint == "did you mean 'digital'?"
+    assert finding.hint is not None
+    assert finding.hint.startswith("did you mean 'digital'? Allowed values: aero")
+
+
+def test_a_bad_item_of_a_vocabulary_list_is_named(tmp_path: Path) -> None:
+    """In a list, the item outside the vocabulary is named, not the whole list."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "clusters.csv", {0: {"ecosystems": "digital;tourismm"}})
+    [finding] = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"]).findings
+    assert finding.message == "'tourismm' is not one of the allowed values"
+    assert (finding.hint or "").startswith("did you mean 'tourism'? Allowed values:")
+
+
+def test_a_value_outside_its_vocabulary_lists_every_allowed_value(
+    tmp_path: Path,
+) -> None:
+    """The hint lists the allowed values, with what each means where a name does not say.
+
+    The nearest value comes first when one is close; the 13 activity types are
+    all listed; an SME's size class is never `large`.
+    """
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"funding": "co-financed"}})
+    set_cells(folder / "activities.csv", {0: {"type": "conference"}})
+    set_cells(
+        folder / "smes.csv", {0: {"size_class": "big"}, 1: {"size_class": "large"}}
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
+    hints = {f.location.field: f.hint for f in report.findings}
+    assert hints == {
+        "funding": "did you mean 'co_funded'? Allowed values: co_funded = EU grant, "
+        "voluntary = no EU grant",
+        "type": "allowed values: business_mission, c2c_meeting, b2b_matchmaking, "
+        "mou_signature, collaboration_project, gateway_service, export_consortium, "
+        "trade_fair, study_visit, webinar, training, partnering_event, other",
+        "size_class": "allowed values: micro = fewer than 10 staff, small = fewer "
+        "than 50 staff, medium = fewer than 250 staff",
+    }
+    assert [
+        f.expected for f in report.findings if f.location.field == "size_class"
+    ] == [
+        "micro, small, medium",
+        "micro, small or medium",
+    ]
+
+
+def test_the_third_country_rules_say_what_they_mean() -> None:
+    """A generation's third-country rule outside its vocabulary lists both, with meanings."""
+    problem = ck.io.vocabulary_problem(ThirdCountryRule, "world")
+    assert problem.hint == (
+        "allowed values: non-programme = outside the EU and the programme's "
+        "countries, beyond-europe = also outside Europe"
+    )
+
+
+def test_a_strand_outside_the_generation_lists_its_strands(tmp_path: Path) -> None:
+    """CK-PART-004 lists the generation's strands with their meaning from the reference data."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"strand": "1a"}, 1: {"strand": "3"}})
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-004"])
+    strands = (
+        "1.a = preparatory phase, open to a wide range of sectors and value chains; "
+        "1.b = preparatory phase, clusters in Earth observation applications; "
+        "2 = implementation phase"
+    )
+    assert [f.hint for f in report.findings] == [
+        f"did you mean '1.a'? Allowed values: {strands}",
+        f"allowed values: {strands}",
+    ]
+
+
+def test_strands_of_a_generation_of_the_dataset(tmp_path: Path) -> None:
+    """A generation of the dataset's own has strands without meanings; an override keeps them."""
+    folder = copy_base(tmp_path)
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,strands\n"
+        "escp-4i-2,Second,ESCP-4i,COSME,2017-12-01,2020-02-29,2;3\n"
+        "own-1,Own,Own,COSME,2017-12-01,2020-02-29,X;Y\n",
+        encoding="utf-8",
+    )
+    set_cells(
+        folder / "partnerships.csv",
+        {0: {"strand": "1"}, 1: {"strand": "Z", "generation": "own-1"}},
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-004"])
+    assert [f.hint for f in report.findings] == [
+        "allowed values: 2 = implementation phase, 3",
+        "allowed values: X, Y",
+    ]
 
 
 def test_the_non_programme_rule_says_what_a_target_must_be(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from clusterkit import reference
+from clusterkit._hints import allowed_values, did_you_mean
 from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Entity, Rule, Severity
@@ -147,6 +149,10 @@ def strand_of_generation(batch: Batch, context: Context) -> None:
                 UNKNOWN_STRAND,
                 batch.location(index, "strand"),
                 f"strand {strand!r} is not a strand of {generation.id} ({allowed})",
+                hint=allowed_values(
+                    _strand_meanings(generation),
+                    did_you_mean(strand, generation.strands),
+                ),
                 entity=batch.entity(index),
                 value=strand,
                 expected=allowed,
@@ -200,6 +206,20 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
                 value=grant,
                 expected=f"<= {cap}",
             )
+
+
+def _strand_meanings(generation: Generation) -> dict[str, str | None]:
+    """Each strand of a generation with what it means, as the reference data says.
+
+    A generation the dataset defines under an id of its own has strands without
+    meanings; one that overrides a shipped generation keeps the meanings of the
+    strands it shares with it.
+    """
+    try:
+        names = reference.provenance(generation.id).strand_names
+    except KeyError:
+        names = {}
+    return {strand: names.get(strand) for strand in generation.strands}
 
 
 def _cap(generation: Generation | None, strand: str | None) -> Decimal | None:
