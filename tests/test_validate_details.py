@@ -555,3 +555,86 @@ def test_a_duplicate_far_from_its_first(monkeypatch: pytest.MonkeyPatch) -> None
     report = ck.validate(DATA / "invalid" / "CK-PK-001", as_of=AS_OF, select=["CK-PK"])
     assert found(report) == [("CK-PK-001", None, 8, "id")]
     assert report.findings[0].related[0].line == 6
+
+
+def with_coordinators(tmp_path: Path, *coordinators: str) -> Report:
+    """The base dataset with its partnerships' coordinators (and a few clusters) changed.
+
+    IT-002, a cluster of no partnership, is "Tyrrhenian Tourism Cluster (TTC)";
+    FR-002 shares its name with FR-001, a member of P1; AT-001 has a one-word name.
+    """
+    folder = copy_base(tmp_path)
+    with (folder / "clusters.csv").open("a", encoding="utf-8") as handle:
+        handle.write("IT-002,Tyrrhenian Tourism Cluster (TTC),IT,,,,,,,,,,\n")
+        handle.write("FR-002,Paris Optics Valley,FR,,,,,,,,,,\n")
+    set_cells(folder / "clusters.csv", {6: {"name": "Viennafood"}})
+    set_cells(
+        folder / "partnerships.csv",
+        {
+            number: {"coordinator": coordinator}
+            for number, coordinator in enumerate(coordinators)
+        },
+    )
+    return ck.validate(folder, as_of=AS_OF, select=["CK-FK-003", "CK-PART-003"])
+
+
+def test_a_coordinator_given_by_name_gets_its_id(tmp_path: Path) -> None:
+    """A coordinator written as a cluster's name is told the cluster's id, for both rules."""
+    report = with_coordinators(tmp_path, "lombardy mechatronics CLUSTER", "ES-001")
+    hint = (
+        "write the cluster's id, 'IT-001' (Lombardy Mechatronics Cluster "
+        "(fictional)), not its name"
+    )
+    assert [(f.rule, f.hint) for f in report.findings] == [
+        ("CK-FK-003", hint),
+        ("CK-PART-003", hint),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("coordinators", "hints"),
+    [
+        (
+            ("LMC", "TTC"),
+            [
+                (
+                    "write the cluster's id, 'IT-001' (Lombardy Mechatronics Cluster "
+                    "(fictional)), not its acronym"
+                ),
+                (
+                    "write the cluster's id, 'IT-002' (Tyrrhenian Tourism Cluster (TTC)), "
+                    "not its acronym"
+                ),
+            ],
+        ),
+        (
+            ("Paris Optics Valley", "Tyrrhenian Tourism Cluster"),
+            [
+                (
+                    "write the cluster's id, 'FR-001' (Paris Optics Valley (fictional)), "
+                    "not its name"
+                ),
+                (
+                    "write the cluster's id, 'IT-002' (Tyrrhenian Tourism Cluster (TTC)), "
+                    "not its name"
+                ),
+            ],
+        ),
+        (("fictional", "---"), [None, None]),
+        (
+            ("Viennafood", "V"),
+            ["write the cluster's id, 'AT-001' (Viennafood), not its name", None],
+        ),
+    ],
+)
+def test_a_coordinator_given_by_acronym_or_shared_name(
+    tmp_path: Path, coordinators: tuple[str, str], hints: list[str | None]
+) -> None:
+    """Initials of a member, an acronym in brackets, a name a member shares: one id.
+
+    A cluster of no partnership, or of another, is named too when it is the
+    only one; several clusters of the name and none a member, or nothing that
+    looks like a name, give no such hint.
+    """
+    report = with_coordinators(tmp_path, *coordinators)
+    assert [f.hint for f in report.findings if f.rule == "CK-FK-003"] == hints

@@ -11,6 +11,7 @@ from clusterkit._scan import Batch, KeyLog, batch_keys
 from clusterkit.io import field_shape
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import Context
+from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
@@ -116,7 +117,8 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
                 rule,
                 batch.location(index, field),
                 f"{_NAMES[target]} {item!r} does not exist in {target}",
-                hint=did_you_mean(item, known),
+                hint=cluster_named(context, batch, index, field, item)
+                or did_you_mean(item, known),
                 entity=batch.entity(index),
                 value=item,
             )

@@ -10,6 +10,7 @@ from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
+from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
 
 __all__ = [
@@ -130,7 +131,8 @@ def coordinator_is_member(batch: Batch, context: Context) -> None:
                 COORDINATOR_NOT_MEMBER,
                 batch.location(index, "coordinator"),
                 f"coordinator {coordinator!r} is not among the members",
-                hint=f"add {coordinator} to members",
+                hint=cluster_named(context, batch, index, "coordinator", coordinator)
+                or f"add {coordinator} to members",
                 entity=batch.entity(index),
                 value=coordinator,
             )
