@@ -638,3 +638,85 @@ def test_a_coordinator_given_by_acronym_or_shared_name(
     """
     report = with_coordinators(tmp_path, *coordinators)
     assert [f.hint for f in report.findings if f.rule == "CK-FK-003"] == hints
+
+
+@pytest.mark.parametrize(
+    ("generation", "start", "end", "hint"),
+    [
+        (
+            "escp-4i-2",
+            "2016-01-01",
+            "2017-11-30",
+            (
+                "its dates fit escp-4i-1 (2015-12-01 to 2018-01-31): is its generation "
+                "wrong?"
+            ),
+        ),
+        (
+            "escp-4i-3",
+            "2017-12-15",
+            "",
+            (
+                "its dates fit escp-4i-1 (2015-12-01 to 2018-01-31) and escp-4i-2 "
+                "(2017-12-01 to 2020-02-29): is its generation wrong?"
+            ),
+        ),
+        ("escp-4i-2", "2010-01-01", "2011-01-01", None),
+    ],
+)
+def test_dates_outside_the_generation_name_the_ones_they_fit(
+    tmp_path: Path, generation: str, start: str, end: str, hint: str | None
+) -> None:
+    """CK-DATE-003's hint names the other generations whose period holds the dates."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "partnerships.csv",
+        {1: {"generation": generation, "start": start, "end": end, "strand": ""}},
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-DATE-003"])
+    assert [f.hint for f in report.findings] == [hint]
+
+
+def test_a_voluntary_partnership_names_the_generations_that_had_them(
+    tmp_path: Path,
+) -> None:
+    """CK-PART-005's hint names every generation known to the run with voluntary ones."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "partnerships.csv", {1: {"funding": "voluntary", "grant_eur": ""}}
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [
+        (
+            "only escp-4i-1 (2015-12-01 to 2018-01-31) had voluntary partnerships: is "
+            "its generation wrong? If not, its funding is co_funded"
+        )
+    ]
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,voluntary_allowed\n"
+        "escp-4i-1,First,ESCP-4i,COSME,2015-12-01,2018-01-31,false\n",
+        encoding="utf-8",
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [None]
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,voluntary_allowed\n"
+        "own-1,Own,Own,COSME,2016-01-01,2016-12-31,true\n",
+        encoding="utf-8",
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [
+        (
+            "only escp-4i-1 (2015-12-01 to 2018-01-31) and own-1 (2016-01-01 to "
+            "2016-12-31) had voluntary partnerships: is its generation wrong? If not, "
+            "its funding is co_funded"
+        )
+    ]
+
+
+def test_a_grant_without_a_strand_is_held_to_the_highest_cap(tmp_path: Path) -> None:
+    """Without a strand, a grant is compared with the generation's highest cap."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"strand": "", "grant_eur": "448751"}})
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-006"])
+    assert [f.expected for f in report.findings] == ["<= 448750"]

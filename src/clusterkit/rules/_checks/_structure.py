@@ -10,6 +10,7 @@ from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
+from clusterkit.rules._generations import voluntary_in
 from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
 
@@ -176,6 +177,7 @@ def voluntary_allowed(batch: Batch, context: Context) -> None:
                 batch.location(index, "funding"),
                 f"{generation.id} had no voluntary partnerships; every partnership "
                 "of it was co-funded",
+                hint=voluntary_in(context.generations.values()),
                 entity=batch.entity(index),
                 value=funding,
                 expected="co_funded",
