@@ -519,6 +519,15 @@ class TestJsonDocument:
             (3, 1),
         ]
 
+    def test_place_skips_the_end_of_a_longer_key(self, tmp_path: Path) -> None:
+        """`"id":` that ends a key with an escaped quote is not the key `id`."""
+        path = write(tmp_path / "d.json", '{"clusters": [{"a\\"id": 1, "id": "C1"}]}\n')
+        member = Member.of_path(path, "d.json")
+        source = TableSource("clusters", "json", "d.json", lines=array("I", [1]))
+        where = Location(file="d.json", line=1, pointer="/clusters/0/id", field="id")
+        placed = json_module.place(member, [where], {"clusters": source})
+        assert (placed[where].line, placed[where].column) == (1, 28)
+
     def test_lines_are_read_forward(self, tmp_path: Path) -> None:
         """Lines are skipped to, kept while needed, and `None` past the end."""
         path = write(tmp_path / "d.txt", "one\ntwo\nthree\n")

@@ -15,6 +15,7 @@ start line of each record (`TableSource.lines`).
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import itertools
 import json
@@ -314,11 +315,26 @@ def _place_record(
     placed: dict[Location, Location],
 ) -> None:
     """Place the locations of one record: at their field's key, else at its `{`."""
-    spots = _keys(lines, line, start, set(fields) - {None})
+    keys = {field for field in fields if field is not None}
+    spots: dict[str | None, tuple[int, int]] = {None: (line, start + 1)}
+    for key in keys:
+        spot = _quick_key(lines, line, start, key)
+        if spot is not None:
+            spots[key] = spot
+    if len(spots) <= len(keys):
+        spots = _keys(lines, line, start, keys)
     for field, found in fields.items():
         at_line, column = spots.get(field) or spots[None]
-        for location in found:
-            placed[location] = attrs.evolve(location, line=at_line, column=column)
+        for where in found:
+            placed[where] = Location(
+                where.file,
+                at_line,
+                column,
+                where.sheet,
+                where.cell,
+                where.pointer,
+                field,
+            )
 
 
 def _record(
@@ -405,8 +421,40 @@ def _record_starts(lines: _Lines, line: int, last: int) -> list[int]:
     return starts
 
 
+@functools.lru_cache(maxsize=256)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """`"key":`, white space allowed before the colon."""
+    return re.compile(f'"{re.escape(key)}"\\s*:')
+
+
+def _quick_key(
+    lines: _Lines, line: int, start: int, key: str
+) -> tuple[int, int] | None:
+    """The line and column of `"key":` in the record at `start`, found the quick way.
+
+    The first `"key":` after the record's `{` is one of its own top-level keys
+    when no `{` comes between: a JSON string cannot hold an unescaped quote, so
+    the text matches only a whole key, and without a nested object it is at the
+    record's top level (lists hold no keys). `None` when a `{` comes first or
+    the key string is a longer key's end: the tokens decide (`_keys`).
+    """
+    pattern = _key_pattern(key)
+    number, position = line, start + 1
+    while (text := lines.get(number)) is not None:
+        found = pattern.search(text, position)
+        end = len(text) if found is None else found.start()
+        if text.find("{", position, end) >= 0:
+            return None
+        if found is not None:
+            if text[found.start() - 1 : found.start()] == "\\":
+                return None
+            return number, found.start() + 1
+        number, position = number + 1, 0
+    return None
+
+
 def _keys(
-    lines: _Lines, line: int, start: int, keys: set[str | None]
+    lines: _Lines, line: int, start: int, keys: Collection[str]
 ) -> dict[str | None, tuple[int, int]]:
     """The line and column of the record at `start` and of its top-level `keys`."""
     spots: dict[str | None, tuple[int, int]] = {None: (line, start + 1)}
