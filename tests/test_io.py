@@ -8,6 +8,7 @@ import hashlib
 import json
 import tracemalloc
 import zipfile
+from array import array
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from clusterkit.cli import main
 from clusterkit.io import (
     Layout,
     Member,
+    TableSource,
     detect_layout,
     dump_dataset,
     iter_raw_rows,
@@ -438,10 +440,10 @@ class TestJsonDocument:
             ('{"clusters": [], }', "JSON syntax error: Expecting value", 1, 18),
             ('{"members": []}', "unknown table 'members'", 1, 2),
             ('{"clusters": {}}', "must be an array of objects, got an object", 1, 14),
-            ('{"clusters": [1]}', "expected a JSON object, got a number", 1, None),
-            ('{"clusters": ["x"]}', "expected a JSON object, got a string", 1, None),
-            ('{"clusters": [true]}', "expected a JSON object, got a boolean", 1, None),
-            ('{"clusters": [null]}', "expected a JSON object, got null", 1, None),
+            ('{"clusters": [1]}', "expected a JSON object, got a number", 1, 15),
+            ('{"clusters": ["x"]}', "expected a JSON object, got a string", 1, 15),
+            ('{"clusters": [true]}', "expected a JSON object, got a boolean", 1, 15),
+            ('{"clusters": [null]}', "expected a JSON object, got null", 1, 15),
             ('{"clusters": []} x', "extra data", 1, 18),
             ('{"clusters" []}', "expected ':'", 1, 13),
             ("{3: []}", "expected a table name, found 3", 1, 2),
@@ -462,6 +464,98 @@ class TestJsonDocument:
         assert error.line == line
         assert error.location is not None
         assert error.location.column == column
+
+    def test_place_finds_keys_at_the_top_level(self, tmp_path: Path) -> None:
+        """A field is found at its record's top level, not inside a nested value."""
+        text = (
+            '{"clusters": [\n\n  {"sources": ["a"], "x": {"id": 2},\n'
+            '   "id": "C1", "id": "again"}, {"id": "C2"}\n]}\n'
+        )
+        path = write(tmp_path / "d.json", text)
+        member = Member.of_path(path, "d.json")
+        # Wrong on purpose: the second record starts on line 4.
+        source = TableSource("clusters", "json", "d.json", lines=array("I", [3, 3]))
+
+        def at(pointer: str, field: str | None = None) -> Location:
+            return Location(file="d.json", line=3, pointer=pointer, field=field)
+
+        wanted = [
+            at("/clusters/0/id", "id"),
+            at("/clusters/0/x", "x"),
+            at("/clusters/0/nothing", "nothing"),
+            at("/clusters/1/id", "id"),  # not found where the lines say
+            at("/clusters/2/id", "id"),  # past the array
+            at("/smes/0/id", "id"),  # no such table
+            at("/clusters"),
+            at("/clusters/x"),
+            Location(file="d.json", line=3),
+            Location(file="other.json", line=3, pointer="/clusters/0/id"),
+        ]
+        placed = json_module.place(member, wanted, {"clusters": source})
+        assert {
+            where.pointer: (placed[where].line, placed[where].column)
+            for where in placed
+        } == {
+            "/clusters/0/id": (4, 4),
+            "/clusters/0/x": (3, 22),
+            "/clusters/0/nothing": (3, 3),
+        }
+        assert json_module.place(member, wanted[4:], {"clusters": source}) == {}
+
+    def test_place_after_a_blank_line_and_past_the_end(self, tmp_path: Path) -> None:
+        """A record after a blank line is found; lines past the end are not."""
+        path = write(tmp_path / "d.json", '{"clusters": [\n\n{"id": "C1",\n')
+        member = Member.of_path(path, "d.json")
+        lines = array("I", [3, 9])
+        source = TableSource("clusters", "json", "d.json", lines=lines)
+        wanted = [
+            Location(file="d.json", line=3, pointer="/clusters/0/id", field="id"),
+            Location(file="d.json", line=3, pointer="/clusters/0/name", field="name"),
+            Location(file="d.json", line=9, pointer="/clusters/1/id", field="id"),
+        ]
+        placed = json_module.place(member, wanted, {"clusters": source})
+        assert [(placed[w].line, placed[w].column) for w in placed] == [
+            (3, 2),
+            (3, 1),
+        ]
+
+    def test_place_skips_the_end_of_a_longer_key(self, tmp_path: Path) -> None:
+        """`"id":` that ends a key with an escaped quote is not the key `id`."""
+        path = write(tmp_path / "d.json", '{"clusters": [{"a\\"id": 1, "id": "C1"}]}\n')
+        member = Member.of_path(path, "d.json")
+        source = TableSource("clusters", "json", "d.json", lines=array("I", [1]))
+        where = Location(file="d.json", line=1, pointer="/clusters/0/id", field="id")
+        placed = json_module.place(member, [where], {"clusters": source})
+        assert (placed[where].line, placed[where].column) == (1, 28)
+
+    def test_lines_are_read_forward(self, tmp_path: Path) -> None:
+        """Lines are skipped to, kept while needed, and `None` past the end."""
+        path = write(tmp_path / "d.txt", "one\ntwo\nthree\n")
+        with path.open(encoding="utf-8") as handle:
+            lines = json_module._Lines(handle)
+            assert lines.get(2) == "two"
+            lines.forget_before(9)
+            assert lines.get(9) is None
+        with path.open(encoding="utf-8") as handle:
+            lines = json_module._Lines(handle)
+            assert (lines.get(1), lines.get(3), lines.get(4)) == ("one", "three", None)
+
+    def test_entries_that_are_not_objects_keep_their_index(
+        self, tmp_path: Path
+    ) -> None:
+        """The line array counts skipped entries, so later records keep their lines."""
+        text = '{"clusters": [\n1,\n  {"id": "C1"},\n  2, {"id": "C2", "x": 1}]}\n'
+        path = write(tmp_path / "d.json", text)
+        report = ck.validate(path, select=["CK-HDR-002", "CK-ROW-001"])
+        spots = [
+            (f.rule, f.location.pointer, f.location.line, f.location.column)
+            for f in report.findings
+        ]
+        assert spots == [
+            ("CK-ROW-001", "/clusters/0", 2, 1),
+            ("CK-ROW-001", "/clusters/2", 4, 3),
+            ("CK-HDR-002", "/clusters/3/x", 4, 19),
+        ]
 
     def test_empty_document(self, tmp_path: Path) -> None:
         """An empty object is an empty dataset."""

@@ -847,3 +847,20 @@ def test_a_lenient_load_names_what_cannot_be_opened(source: Source, where: str) 
     assert only(report, "CK-FILE-001").location.file == where
     assert report.sources == (where,)
     assert ck.validate(source, as_of=AS_OF).findings[0].location.file == where
+
+
+def test_only_a_json_document_places_findings_at_their_field(tmp_path: Path) -> None:
+    """`OpenSource.place` moves a JSON document's locations; other sources' stay."""
+    where = ck.Location(file="x", line=2, pointer="/clusters/0/id", field="id")
+    with ck.io.open_source(BASE) as folder:
+        assert folder.place([where], {}) == {}
+    with ck.io.open_source(ck.load_dataset(BASE)) as records:
+        assert records.place([where], {}) == {}
+    path = tmp_path / "data.json"
+    ck.dump_dataset(ck.load_dataset(FK_001), path)
+    report = ck.validate(path, as_of=AS_OF, select=["CK-FK-001"])
+    assert report.findings
+    for finding in report.findings:
+        line = path.read_text("utf-8").splitlines()[(finding.location.line or 0) - 1]
+        column = finding.location.column or 0
+        assert line[column - 1 :].startswith('"partnership":')

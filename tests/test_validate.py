@@ -337,6 +337,135 @@ def test_a_json_pointer_counts_entries_that_were_skipped(tmp_path: Path) -> None
     assert finding.location.line == 5
 
 
+def broken_document() -> dict[str, Any]:
+    """The base dataset as a JSON document with a bad value, an orphan and a repeat."""
+    document: dict[str, Any] = ck.load_dataset(BASE).model_dump(
+        mode="json", exclude_none=True
+    )
+    document["activities"][3]["type"] = "webinr"
+    document["clusters"].append({"id": "XX-1", "name": "Nobody", "country": "DE"})
+    document["smes"].append(dict(document["smes"][0]))
+    return document
+
+
+def key_spot(path: Path, finding: ck.Finding) -> tuple[int, int]:
+    """The line and column of the finding's `"field":` key, found by reading `path`."""
+    pointer = finding.location.pointer or ""
+    table, index = pointer.split("/")[1:3]
+    record = json.loads(path.read_text("utf-8"))[table][int(index)]
+    assert finding.location.field in record
+    lines = path.read_text("utf-8").splitlines()
+    line = finding.location.line or 0
+    column = lines[line - 1].index(f'"{finding.location.field}":') + 1
+    return line, column
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_json_document_findings_are_at_their_field(
+    tmp_path: Path, indent: int | None
+) -> None:
+    """Every finding in a .json document has the line and column of its field's key.
+
+    Pretty-printed (a record over many lines) or compact (a record per line, as
+    clusterkit writes it), rows-stage and dataset-stage findings alike; the
+    pointer stays in the JSON report.
+    """
+    document = broken_document()
+    path = tmp_path / "data.json"
+    if indent is None:
+        # A record per line, as clusterkit writes a document.
+        tables = [
+            f'  "{table}": [\n'
+            + ",\n".join(f"    {json.dumps(row)}" for row in rows)
+            + "\n  ]"
+            for table, rows in document.items()
+        ]
+        path.write_text("{\n" + ",\n".join(tables) + "\n}\n", "utf-8")
+    else:
+        path.write_text(json.dumps(document, indent=indent), "utf-8")
+    report = run(path)
+    rules = {finding.rule for finding in report.findings}
+    assert {"CK-ENUM-001", "CK-ORPHAN-001", "CK-PK-001"} <= rules
+    for finding in report.findings:
+        assert finding.location.pointer is not None
+        assert key_spot(path, finding) == (
+            finding.location.line,
+            finding.location.column,
+        )
+        for related in finding.related:
+            assert related.line is not None
+            assert related.column is not None
+    text = report.render("text")
+    assert f"{path}#" not in text
+    enum = only(report.findings, "CK-ENUM-001")
+    assert f"{path}:{enum.location.line}:{enum.location.column}: error" in text
+    assert enum.to_dict()["location"]["pointer"] == "/activities/3/type"
+
+
+def test_json_document_on_one_line(tmp_path: Path) -> None:
+    """In a document written on one line, findings differ by column."""
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(broken_document()), "utf-8")
+    text = path.read_text("utf-8")
+    report = run(path)
+    for finding in report.findings:
+        assert finding.location.line == 1
+        field = f'"{finding.location.field}":'
+        column = finding.location.column or 0
+        assert text[column - 1 : column - 1 + len(field)] == field
+    orphan = only(report.findings, "CK-ORPHAN-001")
+    assert text[: (orphan.location.column or 0) - 1].endswith("{")
+
+
+def test_json_document_field_left_out_is_at_its_record(tmp_path: Path) -> None:
+    """A finding about a key the record lacks, or a non-object, is at the record's start."""
+    text = (
+        '{\n  "clusters": [\n    7,\n    {\n      "name": "No id",\n'
+        '      "country": "DE"\n    },\n    {"id": "C2",  "name": "Two",\n'
+        '     "country": "DE", "extra": {"id": 1}}\n  ]\n}\n'
+    )
+    path = write(tmp_path / "data.json", text)
+    report = run(path, select=["CK-TYPE-001", "CK-ROW-001", "CK-HDR-002"])
+    spots = {
+        (finding.rule, finding.location.field): (
+            finding.location.line,
+            finding.location.column,
+        )
+        for finding in report.findings
+    }
+    assert spots == {
+        ("CK-ROW-001", None): (3, 5),
+        ("CK-TYPE-001", "id"): (4, 5),
+        ("CK-HDR-002", "extra"): (9, 23),
+    }
+
+
+def test_json_document_before_an_undecodable_byte(tmp_path: Path) -> None:
+    """A finding whose record ends where the text stops decoding keeps its record's line.
+
+    The reading decoded the record and stopped after it; the line break after
+    the record is in the next block of bytes, which does not decode.
+    """
+    head = '{"clusters": [\n'
+    first = '  {"id": "C0", "name": "%s", "country": "DE"},\n'
+    last = '  {"id": "C1", "name": "One",\n   "country": "XX"},'
+    padding = "x" * (65536 - len(head) - len(first % "") - len(last))
+    text = head + first % padding + last
+    path = tmp_path / "data.json"
+    path.write_bytes(text.encode() + b'\n  {"id": "C\xff"}]}\n')
+    report = run(path, select=["CK-COUNTRY-001", "CK-FILE-001", "CK-ORPHAN-001"])
+    spots = [
+        (finding.location.pointer, finding.location.line, finding.location.column)
+        for finding in report.findings
+    ]
+    assert spots == [
+        ("/clusters/0/id", 2, 4),
+        ("/clusters/1/country", 3, None),
+        ("/clusters/1/id", 3, None),
+        (None, 5, None),
+    ]
+
+
 def test_file_findings_do_not_repeat_their_location(tmp_path: Path) -> None:
     """A CK-FILE-001 message says what is wrong; the location is not repeated in it."""
     path = write(tmp_path / "data.json", '{\n  "clusters": [\n    {"id": "C1",}\n]}\n')

@@ -16,6 +16,7 @@ import pytest
 import clusterkit as ck
 from clusterkit._scan import _cells, _verdicts
 from clusterkit.io import _chunk
+from clusterkit.models import ThirdCountryRule
 from clusterkit.report import Entity, Finding, Report, Severity, Summary, finding_json
 from clusterkit.rules import CATALOGUE, _context
 from clusterkit.rules._registry import check
@@ -178,7 +179,95 @@ def test_an_unknown_ecosystem_gets_the_nearest(tmp_path: Path) -> None:
     report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
     [finding] = report.findings
     assert finding.location.field == "ecosystems"
-    assert finding.hint == "did you mean 'digital'?"
+    assert finding.hint is not None
+    assert finding.hint.startswith("did you mean 'digital'? Allowed values: aero")
+
+
+def test_a_bad_item_of_a_vocabulary_list_is_named(tmp_path: Path) -> None:
+    """In a list, the item outside the vocabulary is named, not the whole list."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "clusters.csv", {0: {"ecosystems": "digital;tourismm"}})
+    [finding] = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"]).findings
+    assert finding.message == "'tourismm' is not one of the allowed values"
+    assert (finding.hint or "").startswith("did you mean 'tourism'? Allowed values:")
+
+
+def test_a_value_outside_its_vocabulary_lists_every_allowed_value(
+    tmp_path: Path,
+) -> None:
+    """The hint lists the allowed values, with what each means where a name does not say.
+
+    The nearest value comes first when one is close; the 13 activity types are
+    all listed; an SME's size class is never `large`.
+    """
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"funding": "co-financed"}})
+    set_cells(folder / "activities.csv", {0: {"type": "conference"}})
+    set_cells(
+        folder / "smes.csv", {0: {"size_class": "big"}, 1: {"size_class": "large"}}
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ENUM"])
+    hints = {f.location.field: f.hint for f in report.findings}
+    assert hints == {
+        "funding": "did you mean 'co_funded'? Allowed values: co_funded = EU grant, "
+        "voluntary = no EU grant",
+        "type": "allowed values: business_mission, c2c_meeting, b2b_matchmaking, "
+        "mou_signature, collaboration_project, gateway_service, export_consortium, "
+        "trade_fair, study_visit, webinar, training, partnering_event, other",
+        "size_class": "allowed values: micro = fewer than 10 staff, small = fewer "
+        "than 50 staff, medium = fewer than 250 staff",
+    }
+    assert [
+        f.expected for f in report.findings if f.location.field == "size_class"
+    ] == [
+        "micro, small, medium",
+        "micro, small or medium",
+    ]
+
+
+def test_the_third_country_rules_say_what_they_mean() -> None:
+    """A generation's third-country rule outside its vocabulary lists both, with meanings."""
+    problem = ck.io.vocabulary_problem(ThirdCountryRule, "world")
+    assert problem.hint == (
+        "allowed values: non-programme = outside the EU and the programme's "
+        "countries, beyond-europe = also outside Europe"
+    )
+
+
+def test_a_strand_outside_the_generation_lists_its_strands(tmp_path: Path) -> None:
+    """CK-PART-004 lists the generation's strands with their meaning from the reference data."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"strand": "1a"}, 1: {"strand": "3"}})
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-004"])
+    strands = (
+        "1.a = preparatory phase, open to a wide range of sectors and value chains; "
+        "1.b = preparatory phase, clusters in Earth observation applications; "
+        "2 = implementation phase"
+    )
+    assert [f.hint for f in report.findings] == [
+        f"did you mean '1.a'? Allowed values: {strands}",
+        f"allowed values: {strands}",
+    ]
+
+
+def test_strands_of_a_generation_of_the_dataset(tmp_path: Path) -> None:
+    """A generation of the dataset's own has strands without meanings; an override keeps them."""
+    folder = copy_base(tmp_path)
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,strands\n"
+        "escp-4i-2,Second,ESCP-4i,COSME,2017-12-01,2020-02-29,2;3\n"
+        "own-1,Own,Own,COSME,2017-12-01,2020-02-29,X;Y\n",
+        encoding="utf-8",
+    )
+    set_cells(
+        folder / "partnerships.csv",
+        {0: {"strand": "1"}, 1: {"strand": "Z", "generation": "own-1"}},
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-004"])
+    assert [f.hint for f in report.findings] == [
+        "allowed values: 2 = implementation phase, 3",
+        "allowed values: X, Y",
+    ]
 
 
 def test_the_non_programme_rule_says_what_a_target_must_be(tmp_path: Path) -> None:
@@ -606,3 +695,168 @@ def test_min_severity_keeps_what_is_shown_and_counts_everything(tmp_path: Path) 
     )
     with pytest.raises(ValueError, match="min_severity must be"):
         ck.validate(folder, min_severity="fatal")
+
+
+def with_coordinators(tmp_path: Path, *coordinators: str) -> Report:
+    """The base dataset with its partnerships' coordinators (and a few clusters) changed.
+
+    IT-002, a cluster of no partnership, is "Tyrrhenian Tourism Cluster (TTC)";
+    FR-002 shares its name with FR-001, a member of P1; AT-001 has a one-word name.
+    """
+    folder = copy_base(tmp_path)
+    with (folder / "clusters.csv").open("a", encoding="utf-8") as handle:
+        handle.write("IT-002,Tyrrhenian Tourism Cluster (TTC),IT,,,,,,,,,,\n")
+        handle.write("FR-002,Paris Optics Valley,FR,,,,,,,,,,\n")
+    set_cells(folder / "clusters.csv", {6: {"name": "Viennafood"}})
+    set_cells(
+        folder / "partnerships.csv",
+        {
+            number: {"coordinator": coordinator}
+            for number, coordinator in enumerate(coordinators)
+        },
+    )
+    return ck.validate(folder, as_of=AS_OF, select=["CK-FK-003", "CK-PART-003"])
+
+
+def test_a_coordinator_given_by_name_gets_its_id(tmp_path: Path) -> None:
+    """A coordinator written as a cluster's name is told the cluster's id, for both rules."""
+    report = with_coordinators(tmp_path, "lombardy mechatronics CLUSTER", "ES-001")
+    hint = (
+        "write the cluster's id, 'IT-001' (Lombardy Mechatronics Cluster "
+        "(fictional)), not its name"
+    )
+    assert [(f.rule, f.hint) for f in report.findings] == [
+        ("CK-FK-003", hint),
+        ("CK-PART-003", hint),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("coordinators", "hints"),
+    [
+        (
+            ("LMC", "TTC"),
+            [
+                (
+                    "write the cluster's id, 'IT-001' (Lombardy Mechatronics Cluster "
+                    "(fictional)), not its acronym"
+                ),
+                (
+                    "write the cluster's id, 'IT-002' (Tyrrhenian Tourism Cluster (TTC)), "
+                    "not its acronym"
+                ),
+            ],
+        ),
+        (
+            ("Paris Optics Valley", "Tyrrhenian Tourism Cluster"),
+            [
+                (
+                    "write the cluster's id, 'FR-001' (Paris Optics Valley (fictional)), "
+                    "not its name"
+                ),
+                (
+                    "write the cluster's id, 'IT-002' (Tyrrhenian Tourism Cluster (TTC)), "
+                    "not its name"
+                ),
+            ],
+        ),
+        (("fictional", "---"), [None, None]),
+        (
+            ("Viennafood", "V"),
+            ["write the cluster's id, 'AT-001' (Viennafood), not its name", None],
+        ),
+    ],
+)
+def test_a_coordinator_given_by_acronym_or_shared_name(
+    tmp_path: Path, coordinators: tuple[str, str], hints: list[str | None]
+) -> None:
+    """Initials of a member, an acronym in brackets, a name a member shares: one id.
+
+    A cluster of no partnership, or of another, is named too when it is the
+    only one; several clusters of the name and none a member, or nothing that
+    looks like a name, give no such hint.
+    """
+    report = with_coordinators(tmp_path, *coordinators)
+    assert [f.hint for f in report.findings if f.rule == "CK-FK-003"] == hints
+
+
+@pytest.mark.parametrize(
+    ("generation", "start", "end", "hint"),
+    [
+        (
+            "escp-4i-2",
+            "2016-01-01",
+            "2017-11-30",
+            (
+                "its dates fit escp-4i-1 (2015-12-01 to 2018-01-31): is its generation "
+                "wrong?"
+            ),
+        ),
+        (
+            "escp-4i-3",
+            "2017-12-15",
+            "",
+            (
+                "its dates fit escp-4i-1 (2015-12-01 to 2018-01-31) and escp-4i-2 "
+                "(2017-12-01 to 2020-02-29): is its generation wrong?"
+            ),
+        ),
+        ("escp-4i-2", "2010-01-01", "2011-01-01", None),
+    ],
+)
+def test_dates_outside_the_generation_name_the_ones_they_fit(
+    tmp_path: Path, generation: str, start: str, end: str, hint: str | None
+) -> None:
+    """CK-DATE-003's hint names the other generations whose period holds the dates."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "partnerships.csv",
+        {1: {"generation": generation, "start": start, "end": end, "strand": ""}},
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-DATE-003"])
+    assert [f.hint for f in report.findings] == [hint]
+
+
+def test_a_voluntary_partnership_names_the_generations_that_had_them(
+    tmp_path: Path,
+) -> None:
+    """CK-PART-005's hint names every generation known to the run with voluntary ones."""
+    folder = copy_base(tmp_path)
+    set_cells(
+        folder / "partnerships.csv", {1: {"funding": "voluntary", "grant_eur": ""}}
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [
+        (
+            "only escp-4i-1 (2015-12-01 to 2018-01-31) had voluntary partnerships: is "
+            "its generation wrong? If not, its funding is co_funded"
+        )
+    ]
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,voluntary_allowed\n"
+        "escp-4i-1,First,ESCP-4i,COSME,2015-12-01,2018-01-31,false\n",
+        encoding="utf-8",
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [None]
+    (folder / "generations.csv").write_text(
+        "id,name,family,programme,start,end,voluntary_allowed\n"
+        "own-1,Own,Own,COSME,2016-01-01,2016-12-31,true\n",
+        encoding="utf-8",
+    )
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-005"])
+    assert [f.hint for f in report.findings] == [
+        (
+            "only escp-4i-1 (2015-12-01 to 2018-01-31) and own-1 (2016-01-01 to "
+            "2016-12-31) had voluntary partnerships: is its generation wrong? If not, "
+            "its funding is co_funded"
+        )
+    ]
+
+
+def test_a_grant_without_a_strand_is_held_to_the_highest_cap(tmp_path: Path) -> None:
+    """Without a strand, a grant is compared with the generation's highest cap."""
+    folder = copy_base(tmp_path)
+    set_cells(folder / "partnerships.csv", {0: {"strand": "", "grant_eur": "448751"}})
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-006"])
+    assert [f.expected for f in report.findings] == ["<= 448750"]

@@ -12,8 +12,6 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
-import attrs
-
 from clusterkit.io import TableSource
 from clusterkit.report import Entity
 from clusterkit.values import Location
@@ -29,15 +27,12 @@ class Batch:
         source: TableSource,
         numbers: Sequence[int],
         columns: dict[str, list[Any]],
-        starts: Sequence[int | None] | None = None,
         distinct: dict[Any, Any] | None = None,
     ) -> None:
         self.source = source
         self.table = source.table
         self.numbers = numbers
         self.columns = columns
-        # The line each row starts on (a JSON document's records).
-        self._starts = starts
         # Distinct values of single columns, as the cell checks found them.
         self._distinct: dict[Any, Any] = distinct or {}
 
@@ -112,13 +107,11 @@ class Batch:
         return [index for index, key in enumerate(column) if key in keys]
 
     def location(self, index: int, field: str | None = None) -> Location:
-        """Where row `index` of the batch (and one of its fields) is."""
-        if self._starts is not None:
-            # The JSON reader knows the line each record starts on.
-            return attrs.evolve(
-                self.source.location(self.numbers[index], field),
-                line=self._starts[index],
-            )
+        """Where row `index` of the batch (and one of its fields) is.
+
+        In a JSON document, the line the record starts on: the line of the
+        field itself is worked out for the findings only (`Scan.place`).
+        """
         return self.source.location(self.numbers[index], field)
 
     def entity(self, index: int) -> Entity:

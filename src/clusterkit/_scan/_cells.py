@@ -368,7 +368,7 @@ def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
             distinct[field] = check.distinct
         if problems:
             found[field] = problems
-    batch = Batch(chunk.source, chunk.numbers, columns, chunk.starts, distinct)
+    batch = Batch(chunk.source, chunk.numbers, columns, distinct)
     for field, problems in found.items():
         cells = chunk.cells[field]
         for index, cell_problems in problems.items():

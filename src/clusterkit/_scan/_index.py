@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -20,7 +21,7 @@ from typing import Any
 import attrs
 
 from clusterkit._scan._batch import Batch
-from clusterkit.io import TableSource
+from clusterkit.io import TableSource, organisation_key
 from clusterkit.models import Generation, reference_generations
 from clusterkit.values import Location
 
@@ -71,10 +72,11 @@ class KeyLog:
 
 @attrs.frozen
 class ClusterInfo:
-    """What later checks need of a cluster: its country, and its row."""
+    """What later checks need of a cluster: its country, its row and its name."""
 
     country: str | None
     number: int
+    name: str | None = None
 
 
 @attrs.frozen
@@ -117,6 +119,8 @@ class Indexes:
         self.active_partnerships: set[str] = set()
         self._smes_by_cluster: dict[str | None, set[str]] = {}
         self._smes_indexed = -1
+        self._cluster_names: dict[str, dict[str, str]] = {}
+        self._names_indexed = -1
 
     def generation_of(self, generation_id: str | None) -> Generation | None:
         """The generation with this id, from the dataset or the reference data."""
@@ -134,6 +138,22 @@ class Indexes:
             self._smes_indexed = len(self.smes)
         return self._smes_by_cluster
 
+    def cluster_names(self) -> dict[str, dict[str, str]]:
+        """The clusters by the key of their name (`organisation_key`): id and how named.
+
+        A name's acronym in brackets, "Tyrrhenian Tourism Cluster (TTC)", is a
+        key too, as an `acronym`; the name without it is a `name`. Worked out
+        when first asked (a coordinator that is no id), again once clusters
+        were added.
+        """
+        if self._names_indexed != len(self.clusters):
+            self._cluster_names = {}
+            for cluster_id, info in self.clusters.items():
+                for key, how in _name_keys(info.name or ""):
+                    self._cluster_names.setdefault(key, {}).setdefault(cluster_id, how)
+            self._names_indexed = len(self.clusters)
+        return self._cluster_names
+
     def generation_location(self, generation_id: str) -> Location | None:
         """Where the dataset defines a generation (`None`: reference data)."""
         found = self.generation_rows.get(generation_id)
@@ -146,6 +166,19 @@ class Indexes:
         log = self.keys.setdefault(table, KeyLog())
         log.add(batch_keys(batch))
         _INDEXERS[table](self, batch)
+
+
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+
+
+def _name_keys(name: str) -> list[tuple[str, str]]:
+    """The keys a cluster is known by: its name, without and in brackets."""
+    keys = [(organisation_key(name), "name")]
+    bracketed = _BRACKETS.findall(name)
+    if bracketed:
+        keys.append((organisation_key(_BRACKETS.sub(" ", name)), "name"))
+        keys.extend((organisation_key(part), "acronym") for part in bracketed)
+    return [(key, how) for key, how in keys if key]
 
 
 def batch_keys(batch: Batch) -> list[Any]:
@@ -175,11 +208,11 @@ def _generations(indexes: Indexes, batch: Batch) -> None:
 
 def _clusters(indexes: Indexes, batch: Batch) -> None:
     clusters = indexes.clusters
-    for cluster_id, country, number in zip(
-        batch["id"], batch["country"], batch.numbers, strict=True
+    for cluster_id, country, number, name in zip(
+        batch["id"], batch["country"], batch.numbers, batch["name"], strict=True
     ):
         if cluster_id is not None and cluster_id not in clusters:
-            clusters[cluster_id] = ClusterInfo(country, number)
+            clusters[cluster_id] = ClusterInfo(country, number, name)
 
 
 def _smes(indexes: Indexes, batch: Batch) -> None:

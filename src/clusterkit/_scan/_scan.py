@@ -96,6 +96,25 @@ class Scan:
         for chunk in self.opened.chunks(quiet, tables={table}, spans=self._spans()):
             yield parse_chunk(chunk, checks, quiet)
 
+    @property
+    def places(self) -> bool:
+        """Whether `place` can move findings: the source is a JSON document."""
+        opened = self.opened
+        return (
+            opened is not None
+            and opened.format is not None
+            and opened.format.place is not None
+        )
+
+    def place(self, locations: Collection[Location]) -> dict[Location, Location]:
+        """Findings' locations placed at their fields, where reading could not.
+
+        In a JSON document, a finding gets the line and column of its field's
+        key (see `OpenSource.place`). Call it when `places`, before `close`.
+        """
+        assert self.opened is not None  # noqa: S101 - only after `batches` opened it
+        return self.opened.place(locations, self.indexes.sources)
+
     def close(self) -> None:
         """Close the source (an archive, a spooled stream)."""
         if self.opened is not None:

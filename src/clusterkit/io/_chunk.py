@@ -5,12 +5,14 @@ that follow (`clusterkit.validate`, `clusterkit.compute_kpis`) work on whole
 columns whatever the format. A `TableSource` says where a table's rows are and
 turns a row *number* into a `Location`: the physical line for CSV, JSON Lines
 and workbook rows, the index in the table's array for a JSON document, a mapping
-or a `Dataset`.
+or a `Dataset`. A JSON document's table also keeps the line each record starts
+on, in a compact array (4 bytes a row), so that every finding in it has a line.
 """
 
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -52,6 +54,17 @@ class TableSource:
     or a `Dataset`.
 
     Added in version 0.2.0.
+
+    Attributes:
+        table: The table.
+        kind: How its rows are numbered and located.
+        file: The file as displayed.
+        sheet: The workbook sheet.
+        columns: The 1-based column of each field (CSV, workbook).
+        lines: In a JSON document, the line each entry of the table's array
+            starts on, by index (an entry that is not an object has the line of
+            the record before it, and its index is in `gaps`).
+        gaps: The indexes of the entries that are not objects.
     """
 
     table: str
@@ -59,13 +72,17 @@ class TableSource:
     file: str | None = None
     sheet: str | None = None
     columns: dict[str, int] = attrs.field(factory=dict)
+    lines: array[int] | None = attrs.field(default=None, eq=False, repr=False)
+    gaps: set[int] = attrs.field(factory=set, eq=False, repr=False)
 
     def location(self, number: int, field: str | None = None) -> Location:
         """Where row `number` (and one of its fields) is."""
         column = None if field is None else self.columns.get(field)
         if self.kind in _INDEXED:
             pointer = f"/{self.table}/{number}" + (f"/{field}" if field else "")
-            return Location(file=self.file, pointer=pointer, field=field)
+            lines = self.lines
+            line = lines[number] if lines is not None and number < len(lines) else None
+            return Location(file=self.file, line=line, pointer=pointer, field=field)
         if self.kind == "xlsx":
             cell = f"{column_letter(column or 1)}{number}"
             return Location(
@@ -160,6 +177,8 @@ def _table_chunks(
     known = TABLES[table].model_fields
     required = required_fields(table)
     source: TableSource | None = None
+    # A JSON document's records: the line each starts on, 4 bytes a row.
+    lines = array("I") if kind == "json" else None
     unknown: dict[str, tuple[Location, int]] = {}
     index = 0
     while True:
@@ -169,7 +188,12 @@ def _table_chunks(
         if source is None:
             first = chunk[0].location
             source = TableSource(
-                table, kind, first.file or display, first.sheet, dict(chunk[0].columns)
+                table,
+                kind,
+                first.file or display,
+                first.sheet,
+                dict(chunk[0].columns),
+                lines=lines,
             )
         numbers: list[int] = []
         for offset, row in enumerate(chunk):
@@ -187,7 +211,10 @@ def _table_chunks(
             if any(field in row.values for row in chunk)
             or (kind != "xlsx" and field in required)
         }
-        starts = [row.location.line for row in chunk] if kind == "json" else None
+        starts = None
+        if lines is not None:
+            starts = [row.location.line or 0 for row in chunk]
+            _keep_lines(lines, source.gaps, numbers, starts)
         yield Chunk(source, numbers, cells, starts=starts)
     for key, (where, count) in unknown.items():
         rows_text = "1 row" if count == 1 else f"{count} rows"
@@ -200,6 +227,21 @@ def _table_chunks(
             value=key,
             expected=", ".join(known),
         )
+
+
+def _keep_lines(
+    lines: array[int], gaps: set[int], numbers: list[int], starts: list[int]
+) -> None:
+    """Add the start lines of a chunk's records to its table's array of lines."""
+    if numbers[0] == len(lines) and numbers[-1] == len(lines) + len(numbers) - 1:
+        lines.extend(starts)  # no entry was skipped: at C speed
+        return
+    for number, line in zip(numbers, starts, strict=True):
+        # Entries that are not objects keep the array sorted, and are set apart.
+        filler = lines[-1] if lines else line
+        gaps.update(range(len(lines), number))
+        lines.extend([filler] * (number - len(lines)))
+        lines.append(line)
 
 
 def _number(row: RawRow, counted: int, kind: SourceKind) -> int:

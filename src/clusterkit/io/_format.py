@@ -15,7 +15,7 @@ import enum
 import functools
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ import attrs
 
 from clusterkit.countries import CodeForm
 from clusterkit.io import _formats
-from clusterkit.io._chunk import Chunk
+from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter
 from clusterkit.io._rows import RawRow
@@ -40,6 +40,9 @@ Span = tuple[int, int, int]
 RowReader = Callable[[Member, "str | None", Reporter], Iterator[RawRow]]
 ChunkReader = Callable[[Member, "str | None", Reporter, "Span | None"], Iterator[Chunk]]
 RecordReader = Callable[[Member, type[Any]], Iterator[tuple[Any, Location]]]
+Placer = Callable[
+    [Member, Collection[Location], Mapping[str, TableSource]], dict[Location, Location]
+]
 
 
 class Layout(str, enum.Enum):
@@ -80,6 +83,9 @@ class Format:
         write_table: Per-table formats: `(path, table, records, country_codes)`.
         sniff: Documents: whether bytes (their start) are this format.
         read_records: A faster strict reader of one table file's records.
+        place: Documents whose records span lines: `(member, locations,
+            sources)`, the findings' locations placed at their fields (see
+            `OpenSource.place`).
         order: Where the format comes among the others (`--to` choices).
     """
 
@@ -92,6 +98,7 @@ class Format:
     write_table: Callable[[Path, str, Iterable[Any], CodeForm], None] | None = None
     sniff: Callable[[bytes], bool] | None = None
     read_records: RecordReader | None = None
+    place: Placer | None = None
     order: int = 100
 
     @property

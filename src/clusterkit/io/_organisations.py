@@ -49,7 +49,14 @@ def has_legal_form(name: str) -> bool:
 
 
 def organisation_key(name: str) -> str:
-    """The merge key of an organisation's name.
+    """The key of an organisation's name: variant spellings of one name share it.
+
+    Case, accents, punctuation and spacing are ignored, and so is a legal form at
+    the end (e.V., z.s., asbl, GmbH, a.s., Ltd, S.A., …). `import_partnerships`
+    merges the names of one country that share a key; the validator recognises
+    a coordinator written as a cluster's name by it.
+
+    Added in version 0.2.0.
 
     Examples:
         >>> organisation_key("Optics Valley") == organisation_key("OpticsValley")

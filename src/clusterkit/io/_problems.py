@@ -25,9 +25,11 @@ from clusterkit._dates import (
     parse_iso_date,
     parse_start_date,
 )
+from clusterkit._hints import allowed_values
 from clusterkit.countries import match_country
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
 from clusterkit.io._fields import FieldShape
+from clusterkit.models import EnterpriseSize, Funding, ThirdCountryRule
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.values import Location
 
@@ -190,9 +192,16 @@ def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
             expected=">= 0",
         )
     if kind == "enum" and field.enum is not None:
-        return vocabulary_problem(field.enum, raw)
+        # In a list, the item that is not in the vocabulary.
+        item = entry.get("input", raw) if field.is_list and entry["loc"] else raw
+        return vocabulary_problem(field.enum, item)
     if kind == "sme_size_class":
-        return CellProblem(NOT_IN_VOCABULARY, text, expected="micro, small or medium")
+        return CellProblem(
+            NOT_IN_VOCABULARY,
+            text,
+            hint=allowed_values(_MEANINGS[EnterpriseSize]),
+            expected="micro, small or medium",
+        )
     if kind in {"string_pattern_mismatch", "string_too_long"} and (
         field.is_id or field.is_list
     ):
@@ -252,16 +261,38 @@ def non_iso_date(raw: str, value: dt.date) -> CellProblem:
     )
 
 
+# What the values of a vocabulary mean, where a name alone does not say; the
+# values allowed in a record, where the vocabulary has more (`large` is no SME).
+_MEANINGS: dict[type[enum.Enum], dict[str, str | None]] = {
+    Funding: {"co_funded": "EU grant", "voluntary": "no EU grant"},
+    EnterpriseSize: {
+        "micro": "fewer than 10 staff",
+        "small": "fewer than 50 staff",
+        "medium": "fewer than 250 staff",
+    },
+    ThirdCountryRule: {
+        "non-programme": "outside the EU and the programme's countries",
+        "beyond-europe": "also outside Europe",
+    },
+}
+
+
 def vocabulary_problem(kind: type[enum.Enum], raw: Any) -> CellProblem:
-    """A value outside an enumeration, with the nearest allowed value as a hint."""
-    allowed = [str(member.value) for member in kind]
+    """A value outside an enumeration; the hint lists the allowed values.
+
+    With what each means where the name does not say it (`co_funded = EU
+    grant`), after the nearest allowed value when one is close.
+    """
+    meanings = _MEANINGS.get(kind) or dict.fromkeys(str(m.value) for m in kind)
+    allowed = list(meanings)
     nearest = difflib.get_close_matches(
         str(raw).strip().lower(), allowed, n=1, cutoff=0.5
     )
+    question = f"did you mean {nearest[0]!r}?" if nearest else None
     return CellProblem(
         NOT_IN_VOCABULARY,
         f"{raw!r} is not one of the allowed values",
-        hint=f"did you mean {nearest[0]!r}?" if nearest else None,
+        hint=allowed_values(meanings, question),
         expected=", ".join(allowed),
     )
 

@@ -22,13 +22,14 @@ from typing import IO, Any, Literal, Union
 import attrs
 
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._chunk import Chunk
+from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Layout, Span, format_named, formats
 from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
 from clusterkit.io._rows import RawRow
 from clusterkit.models import TABLES, Dataset
+from clusterkit.values import Location
 
 __all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
 
@@ -159,6 +160,26 @@ class OpenSource:
                 elif tables is None or name in tables:
                     span = (spans or {}).get(name)
                     yield from self.format.read_chunks(member, name, report, span)
+
+    def place(
+        self, locations: Collection[Location], sources: Mapping[str, TableSource]
+    ) -> dict[Location, Location]:
+        """Findings' locations placed more precisely than the reading could.
+
+        In a JSON document, a finding about a record's field gets the line and
+        column of the field's key, not the line the record starts on; other
+        sources' locations are already exact, and none is returned for them.
+
+        Args:
+            locations: Where findings are, as the checks placed them.
+            sources: The tables read, in the order read (`Chunk.source` of each).
+
+        Returns:
+            The new location of each location that moved.
+        """
+        if self.kind != "document" or self.format is None or self.format.place is None:
+            return {}
+        return self.format.place(self.members[""], locations, sources)
 
 
 def open_source(

@@ -9,7 +9,7 @@ its findings go.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -229,6 +229,33 @@ class Collector:
         """Count a finding and keep it."""
         self.count(finding.rule, finding.severity)
         self.findings.append(finding)
+
+    def relocate(
+        self,
+        first: int,
+        place: Callable[[Collection[Location]], Mapping[Location, Location]],
+    ) -> None:
+        """Move the findings kept from `first` on (and their related places).
+
+        `place` gets their locations and returns the new place of those that
+        move: a JSON document's findings go to their field's line and column.
+        """
+        kept = self.findings
+        wanted = {
+            where
+            for finding in kept[first:]
+            for where in (finding.location, *finding.related)
+            if where.pointer is not None and where.line is not None
+        }
+        placed = place(wanted) if wanted else {}
+        if not placed:
+            return
+        for index in range(first, len(kept)):
+            finding = kept[index]
+            location = placed.get(finding.location, finding.location)
+            related = tuple(placed.get(where, where) for where in finding.related)
+            if location is not finding.location or related != finding.related:
+                kept[index] = attrs.evolve(finding, location=location, related=related)
 
 
 class Context(Indexes):

@@ -205,6 +205,7 @@ def _validate_one(
 ) -> Checked:
     """Read and check one source; `on_batch` sees each batch after its checks."""
     context = Context(collector)
+    first = len(collector.findings)
     scan = Scan(
         source,
         context.report,
@@ -227,16 +228,24 @@ def _validate_one(
             if on_batch is not None:
                 on_batch(batch, context)
         context.verdicts.forget()  # the rows are read: make room for the dataset checks
-        for entry in dataset_checks():
-            if context.runs(entry.rule):
-                entry.function(context)
-        if not record_errors:
-            # The KPI gate's parts must agree with one pass: their hints stay
-            # what each finding knew when it was met.
-            explain_causes(context)
+        _finish(context, scan, first, explain=not record_errors)
     finally:
         scan.close()
     return Checked(scan.display, context)
+
+
+def _finish(context: Context, scan: Scan, first: int, *, explain: bool) -> None:
+    """After the rows: the dataset checks, the roots' hints, the fields' places."""
+    for entry in dataset_checks():
+        if context.runs(entry.rule):
+            entry.function(context)
+    if explain:
+        # Not for the KPI gate, whose parts must agree with one pass: their
+        # hints stay what each finding knew when it was met.
+        explain_causes(context)
+    if scan.places:
+        # Only now, and only for the findings: where in a record its field is.
+        context.collector.relocate(first, scan.place)
 
 
 def _progress(progress: Callable[[str, int], None]) -> Callable[[Batch, Context], None]:

@@ -4,19 +4,31 @@ The document is an object with one array per table:
 `{"generations": [...], "clusters": [...], ...}`. The reader streams: it decodes
 one record at a time from a sliding buffer, so memory holds one record, not the
 file, and it knows the physical line where each record starts.
+
+The line and column of a field inside its record are worked out only for the
+findings, after the checks (`place`): one pass over the file that skips to the
+lines where their records start and looks for the field's key at the record's
+top level. Reading keeps no position per field, and no line per row beyond the
+start line of each record (`TableSource.lines`).
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import io
+import itertools
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._chunk import Chunk, whole_file_chunks
+from clusterkit.io._chunk import Chunk, TableSource, whole_file_chunks
 from clusterkit.io._format import Format, Span
 from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._problems import MALFORMED_ROW, Reporter, raise_problem
@@ -30,6 +42,8 @@ __all__ = ["FORMAT"]
 _CHUNK = 1 << 16
 _WHITESPACE = " \t\n\r"
 _DECODER = json.JSONDecoder()
+# A JSON string (it never spans lines) or a structural character.
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[][{}:,]')
 
 
 class _Scanner:
@@ -211,7 +225,7 @@ def _table_rows(
             else:
                 report(
                     MALFORMED_ROW,
-                    location,
+                    attrs.evolve(location, column=start.column),
                     f"expected a JSON object, got {json_kind(value)}; the record "
                     "was not checked",
                     entity=Entity(table),
@@ -219,6 +233,252 @@ def _table_rows(
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return
+
+
+Record = tuple[int, int]
+"""A record to place: the line it starts on, and how many records start on that
+line before it (in a document written on one line, every record starts on line 1)."""
+
+
+def place(
+    member: Member,
+    locations: Collection[Location],
+    sources: Mapping[str, TableSource],
+) -> dict[Location, Location]:
+    """The locations of findings in a document, at their field's key.
+
+    Each location of `member` with a pointer into a table (`/activities/3/start`)
+    gets the line and column of the key `"start":` at the top level of record 3,
+    or of the record's `{` when the record has no such key (a field left out, or
+    the record itself). One pass over the file, skipping at C speed to the lines
+    where the records start.
+
+    Added in version 0.2.0.
+
+    Args:
+        member: The document.
+        locations: Where findings are, as the checks placed them.
+        sources: The tables read from the document, in the order they appear,
+            with the line each record starts on.
+
+    Returns:
+        The new location of each location that was placed; the others are left
+        out (another file, a record not found).
+    """
+    wanted = _wanted(member, locations, sources)
+    placed: dict[Location, Location] = {}
+    if not wanted:
+        return placed
+    with io.TextIOWrapper(member.open(), encoding="utf-8-sig") as handle:
+        lines = _Lines(handle)
+        try:
+            for line in sorted(wanted):
+                records = wanted[line]
+                lines.forget_before(line - 1)
+                starts = _record_starts(lines, line, max(records))
+                for ordinal, fields in records.items():
+                    if ordinal < len(starts):  # else not where the reading saw it
+                        _place_record(lines, line, starts[ordinal], fields, placed)
+        except UnicodeDecodeError:
+            pass  # reported by the reading, which stopped there
+    return placed
+
+
+Wanted = dict[int, dict[int, dict[str | None, list[Location]]]]
+"""The locations to place, by record (start line, then rank) and field."""
+
+
+def _wanted(
+    member: Member,
+    locations: Collection[Location],
+    sources: Mapping[str, TableSource],
+) -> Wanted:
+    """The locations in `member` that name a record, by record and field."""
+    order = list(sources)
+    wanted: Wanted = {}
+    for location in locations:
+        if location.file != member.display:
+            continue
+        record = _record(location.pointer, sources, order)
+        if record is not None:
+            line, ordinal = record
+            fields = wanted.setdefault(line, {}).setdefault(ordinal, {})
+            fields.setdefault(location.field, []).append(location)
+    return wanted
+
+
+def _place_record(
+    lines: _Lines,
+    line: int,
+    start: int,
+    fields: Mapping[str | None, list[Location]],
+    placed: dict[Location, Location],
+) -> None:
+    """Place the locations of one record: at their field's key, else at its `{`."""
+    keys = {field for field in fields if field is not None}
+    spots: dict[str | None, tuple[int, int]] = {None: (line, start + 1)}
+    for key in keys:
+        spot = _quick_key(lines, line, start, key)
+        if spot is not None:
+            spots[key] = spot
+    if len(spots) <= len(keys):
+        spots = _keys(lines, line, start, keys)
+    for field, found in fields.items():
+        at_line, column = spots.get(field) or spots[None]
+        for where in found:
+            placed[where] = Location(
+                where.file,
+                at_line,
+                column,
+                where.sheet,
+                where.cell,
+                where.pointer,
+                field,
+            )
+
+
+def _record(
+    pointer: str | None, sources: Mapping[str, TableSource], order: list[str]
+) -> Record | None:
+    """The start line of the record a pointer names, and its rank on that line."""
+    parts = (pointer or "").split("/")
+    if len(parts) < 3 or not parts[2].isdigit():  # noqa: PLR2004 - "", table, index
+        return None
+    table, index = parts[1], int(parts[2])
+    source = sources.get(table)
+    lines = None if source is None else source.lines
+    if source is None or lines is None or index >= len(lines) or index in source.gaps:
+        return None
+    line = lines[index]
+    ordinal = _starting(source, line, stop=index)
+    for other in order[: order.index(table)]:
+        ordinal += _starting(sources[other], line)
+    return line, ordinal
+
+
+def _starting(source: TableSource, line: int, stop: int | None = None) -> int:
+    """How many records of a table start on `line` (before index `stop`)."""
+    lines = source.lines or ()
+    first = bisect.bisect_left(lines, line)
+    end = bisect.bisect_right(lines, line) if stop is None else stop
+    return end - first - sum(1 for gap in source.gaps if first <= gap < end)
+
+
+class _Lines:
+    """The lines of a text file, read forward, the ones still needed kept."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._lines = iter(handle)
+        self._first = 1  # the number of the first line kept
+        self._kept: list[str] = []
+
+    def get(self, number: int) -> str | None:
+        """Line `number` (from 1) without its line break; `None` past the end.
+
+        Lines are read forward: a line let go of is not read again.
+        """
+        if not self._kept and number > self._first:
+            # Skip the lines in between at C speed.
+            skipped = next(
+                itertools.islice(self._lines, number - self._first, None), None
+            )
+            if skipped is None:
+                return None
+            self._first = number
+            self._kept.append(skipped)
+        while self._first + len(self._kept) <= number:
+            text = next(self._lines, None)
+            if text is None:
+                return None
+            self._kept.append(text)
+        return self._kept[number - self._first].rstrip("\n")
+
+    def forget_before(self, number: int) -> None:
+        """Let go of the lines before line `number`."""
+        cut = min(max(number - self._first, 0), len(self._kept))
+        del self._kept[:cut]
+        self._first += cut
+
+
+def _record_starts(lines: _Lines, line: int, last: int) -> list[int]:
+    """Where the records that start on `line` start, up to the `last`-th (from 0).
+
+    A record is an object that follows `[` or `,`; at the start of the line,
+    that is the end of the line before.
+    """
+    before = lines.get(line - 1) if line > 1 else None
+    text = lines.get(line) or ""
+    # Blank: the line before is not known, assume the record starts here.
+    previous = (before.rstrip()[-1:] or ",") if before is not None else ""
+    starts: list[int] = []
+    for match in _TOKEN.finditer(text):
+        piece = match.group()
+        if piece == "{" and previous in {"[", ","}:
+            starts.append(match.start())
+            if len(starts) > last:
+                break
+        previous = piece[0]
+    return starts
+
+
+@functools.lru_cache(maxsize=256)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """`"key":`, white space allowed before the colon."""
+    return re.compile(f'"{re.escape(key)}"\\s*:')
+
+
+def _quick_key(
+    lines: _Lines, line: int, start: int, key: str
+) -> tuple[int, int] | None:
+    """The line and column of `"key":` in the record at `start`, found the quick way.
+
+    The first `"key":` after the record's `{` is one of its own top-level keys
+    when no `{` comes between: a JSON string cannot hold an unescaped quote, so
+    the text matches only a whole key, and without a nested object it is at the
+    record's top level (lists hold no keys). `None` when a `{` comes first or
+    the key string is a longer key's end: the tokens decide (`_keys`).
+    """
+    pattern = _key_pattern(key)
+    number, position = line, start + 1
+    while (text := lines.get(number)) is not None:
+        found = pattern.search(text, position)
+        end = len(text) if found is None else found.start()
+        if text.find("{", position, end) >= 0:
+            return None
+        if found is not None:
+            if text[found.start() - 1 : found.start()] == "\\":
+                return None
+            return number, found.start() + 1
+        number, position = number + 1, 0
+    return None
+
+
+def _keys(
+    lines: _Lines, line: int, start: int, keys: Collection[str]
+) -> dict[str | None, tuple[int, int]]:
+    """The line and column of the record at `start` and of its top-level `keys`."""
+    spots: dict[str | None, tuple[int, int]] = {None: (line, start + 1)}
+    depth = 0
+    key: tuple[str, int, int] | None = None
+    number, position = line, start
+    while (text := lines.get(number)) is not None:
+        for match in _TOKEN.finditer(text, position):
+            piece = match.group()
+            if piece in {"{", "["}:
+                depth += 1
+            elif piece in {"}", "]"}:
+                depth -= 1
+                if depth == 0:
+                    return spots
+            elif piece == ":" and key is not None and depth == 1:
+                name = json.loads(key[0])
+                if name in keys and name not in spots:
+                    spots[name] = (key[1], key[2])
+                    if len(spots) > len(keys):
+                        return spots
+            key = (piece, number, match.start() + 1) if piece[0] == '"' else None
+        number, position = number + 1, 0
+    return spots
 
 
 def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
@@ -249,5 +509,6 @@ FORMAT = Format(
     read_chunks=read_chunks,
     write=write,
     sniff=_sniff,
+    place=place,
     order=2,
 )

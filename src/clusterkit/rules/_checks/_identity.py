@@ -13,6 +13,7 @@ from clusterkit._scan import Batch, KeyLog, batch_keys
 from clusterkit.io import field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity
 from clusterkit.rules._context import Context
+from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
@@ -121,12 +122,13 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
             # the first reference to a missing id is the one to fix, the others
             # follow. Either way a guess at another id would mislead.
             cause = unread or context.missing.get((target, item))
-            close = None if cause else _closest(item, known)
+            named = None if cause else cluster_named(context, batch, index, field, item)
+            close = None if cause or named else _closest(item, known)
             digest = context.report(
                 rule,
                 batch.location(index, field),
                 f"{_NAMES[target]} {item!r} does not exist in {target}",
-                hint=None if cause else _hint(close, target, context),
+                hint=None if cause else named or _hint(close, target, context),
                 entity=batch.entity(index),
                 value=item,
                 caused_by=cause,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from clusterkit import reference
+from clusterkit._hints import allowed_values, did_you_mean
 from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
+from clusterkit.rules._generations import voluntary_in
+from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
 
 __all__ = [
@@ -128,7 +132,8 @@ def coordinator_is_member(batch: Batch, context: Context) -> None:
                 COORDINATOR_NOT_MEMBER,
                 batch.location(index, "coordinator"),
                 f"coordinator {coordinator!r} is not among the members",
-                hint=f"add {coordinator} to members",
+                hint=cluster_named(context, batch, index, "coordinator", coordinator)
+                or f"add {coordinator} to members",
                 entity=batch.entity(index),
                 value=coordinator,
             )
@@ -147,6 +152,10 @@ def strand_of_generation(batch: Batch, context: Context) -> None:
                 UNKNOWN_STRAND,
                 batch.location(index, "strand"),
                 f"strand {strand!r} is not a strand of {generation.id} ({allowed})",
+                hint=allowed_values(
+                    _strand_meanings(generation),
+                    did_you_mean(strand, generation.strands),
+                ),
                 entity=batch.entity(index),
                 value=strand,
                 expected=allowed,
@@ -168,6 +177,7 @@ def voluntary_allowed(batch: Batch, context: Context) -> None:
                 batch.location(index, "funding"),
                 f"{generation.id} had no voluntary partnerships; every partnership "
                 "of it was co-funded",
+                hint=voluntary_in(context.generations.values()),
                 entity=batch.entity(index),
                 value=funding,
                 expected="co_funded",
@@ -200,6 +210,20 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
                 value=grant,
                 expected=f"<= {cap}",
             )
+
+
+def _strand_meanings(generation: Generation) -> dict[str, str | None]:
+    """Each strand of a generation with what it means, as the reference data says.
+
+    A generation the dataset defines under an id of its own has strands without
+    meanings; one that overrides a shipped generation keeps the meanings of the
+    strands it shares with it.
+    """
+    try:
+        names = reference.provenance(generation.id).strand_names
+    except KeyError:
+        names = {}
+    return {strand: names.get(strand) for strand in generation.strands}
 
 
 def _cap(generation: Generation | None, strand: str | None) -> Decimal | None:

@@ -10,6 +10,7 @@ from typing import Any
 from clusterkit._scan import Batch
 from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
+from clusterkit.rules._generations import dates_fit
 from clusterkit.rules._registry import check
 from clusterkit.values import Location
 
@@ -142,6 +143,7 @@ def _report_outside(
     owner: str,
     period: tuple[dt.date | None, dt.date | None],
     related: Iterable[Location],
+    hint: str | None = None,
 ) -> None:
     """Report the end of a row's period that lies outside its owner's period."""
     first, last = period
@@ -152,6 +154,7 @@ def _report_outside(
         batch.location(index, field),
         f"{_ROW_KIND[batch.table]} {field} {value} is outside the period of {owner} "
         f"({window})",
+        hint=hint,
         entity=batch.entity(index),
         value=value,
         expected=window,
@@ -186,6 +189,12 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
             owner=f"generation {generation.id!r}",
             period=(generation.start, generation.end),
             related=() if where is None else (where,),
+            hint=dates_fit(
+                context.generations.values(),
+                batch["start"][index],
+                batch["end"][index],
+                but=generation.id,
+            ),
         )
 
 
