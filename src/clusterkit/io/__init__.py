@@ -33,6 +33,7 @@ from clusterkit.io._import import (
     import_partnerships,
 )
 from clusterkit.io._member import Member
+from clusterkit.io._organisations import organisation_key
 from clusterkit.io._problems import (
     AMBIGUOUS_COUNTRY,
     AMBIGUOUS_DATE,
@@ -148,6 +149,7 @@ __all__ = [
     "load_example",
     "non_iso_date",
     "open_source",
+    "organisation_key",
     "parse_date",
     "raise_problem",
     "required_fields",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -214,6 +214,11 @@ class Collector:
 class Context(Indexes):
     """One dataset being validated: its indexes, and where its findings go."""
 
+    linking_rules: ClassVar[frozenset[str]] = frozenset()
+    """The rules that fill `same_records` (one record under two ids), which the
+    module declaring them sets: the KPI gate runs them, warnings though they are,
+    to count such an SME once."""
+
     def __init__(self, collector: Collector) -> None:
         super().__init__()
         self.collector = collector
@@ -227,6 +232,9 @@ class Context(Indexes):
         self.error_rows: dict[str, set[int]] | None = None
         # Error findings by (table, rule id, whether they point at a row).
         self.error_counts: dict[tuple[str | None, str, bool], int] = {}
+        # Records CK-DUP-001 found to repeat an earlier one, by table: later id
+        # -> first id (the KPI engine counts such SMEs once).
+        self.same_records: dict[str, dict[str, str]] = {}
 
     def failing(
         self,
