@@ -315,9 +315,13 @@ def test_an_id_repeated_in_a_list() -> None:
 
 
 def test_lists_that_repeat_are_judged_once_each(tmp_path: Path) -> None:
-    """Many rows with the same lists: each repeated id of each row is reported."""
+    """Many rows with the same lists, over batches: each repeated id of each row.
+
+    The first batch of 1,000 rows is clean, its distinct list remembered; the
+    second holds the list clean again and one with a repeat.
+    """
     rows = ["id,partnership,type,start,smes"]
-    rows += [f"A{n},P1,webinar,2018-01-01,S1;S2" for n in range(50)]
+    rows += [f"A{n},P1,webinar,2018-01-01,S1;S2" for n in range(1050)]
     rows += [f"B{n},P1,webinar,2018-01-01,S1;S1" for n in range(50)]
     (tmp_path / "activities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = ck.validate(tmp_path, as_of=AS_OF, select="CK-DUP-002")

@@ -309,12 +309,19 @@ def _repeats(batch: Batch, context: Context, field: str) -> None:
     """Report each id listed more than once in a row's `field`, at that cell.
 
     The lengths of the lists and of their sets are compared at C speed, over
-    the distinct lists when they repeat; only a batch with a repeat is looked
-    at list by list.
+    the distinct lists when they repeat, and only over those not seen clean
+    in an earlier batch; only a batch with a repeat is looked at list by list.
     """
     values = batch.each_value(field)
+    clean: dict[Any, None] | None = None
+    if isinstance(values, set):
+        # The distinct lists: most were met, clean, in earlier batches.
+        clean = context.verdicts.memo(f"{REPEATED_ID.id} {batch.table}.{field}")
+        values = values.difference(clean)
     lists = list(filter(None, values))
     if sum(map(len, lists)) == sum(map(len, map(frozenset, lists))):
+        if clean is not None:
+            clean.update(dict.fromkeys(values))
         return
     what = _LISTED[batch.table, field]
     bad = context.failing(batch, (field,), _has_repeat, REPEATED_ID)
