@@ -179,7 +179,8 @@ def test_vat_key_adds_the_countrys_prefix() -> None:
     assert vat_key("136695976", "DE") == "DE136695976"
     assert vat_key("094259216", "GR") == "EL094259216"
     assert vat_key("DE136695976", "FR") == "DE136695976"
-    assert vat_key("GR094259216", "GR") == "GR094259216"
+    assert vat_key("GR094259216", "GR") == "EL094259216"  # meant as EL
+    assert vat_key("GR094259216", "DE") == "GR094259216"
     assert vat_key("974760673", "NO") == "974760673"
     assert vat_key("974760673", None) == "974760673"
 

@@ -104,12 +104,18 @@ def _prefix(vat: str) -> str | None:
 def vat_key(vat: str, country: str | None) -> str:
     """The VAT number with its country prefix: a number given without one is the country's.
 
+    A Greek number written with GR is EL's, as its record means it.
+
     Examples:
         >>> vat_key("136695976", "DE"), vat_key("DE136695976", "FR")
         ('DE136695976', 'DE136695976')
     """
     prefixes = _PREFIXES.get(country or "", ())
-    if prefixes and _prefix(vat) not in _VAT_PREFIXES | _MISTAKEN_PREFIXES.keys():
+    head = _prefix(vat)
+    if head in _MISTAKEN_PREFIXES:
+        meant = _MISTAKEN_PREFIXES[head]
+        return meant + vat[2:] if meant in prefixes else vat
+    if prefixes and head not in _VAT_PREFIXES:
         return prefixes[0] + vat
     return vat
 
