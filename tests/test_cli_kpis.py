@@ -64,6 +64,27 @@ def test_example_in_each_text_format(
     assert out == render(expected(by="generation"))
 
 
+def test_an_sme_under_two_ids_is_counted_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The note is printed under the tables and in the JSON; nothing is left out."""
+    folder = Path(shutil.copytree(BASE, tmp_path / "data"))
+    with (folder / "smes.csv").open("a", encoding="utf-8") as smes:
+        smes.write("SME-005,LUMEN OPTICS GMBH (Fictional),DE,,,,,DE-001,\n")
+    activities = (folder / "activities.csv").read_text(encoding="utf-8")
+    (folder / "activities.csv").write_text(
+        activities.replace("US,DE,,DE-001,SME-001,12", "US,DE,,DE-001,SME-005,12"),
+        encoding="utf-8",
+    )
+    note = "1 SME id counted as a duplicate of another SME (CK-DUP-001): SME-005 as SME-001"
+    code, out, err = run(capsys, str(folder))
+    assert (code, err) == (0, "")
+    assert f"\n{note}\n" in out
+    code, out, err = run(capsys, str(folder), "--format", "json")
+    assert json.loads(out)["notes"] == [note]
+    assert json.loads(out)["duplicate_smes"] == {"SME-005": "SME-001"}
+
+
 def test_table_is_the_default_format(capsys: pytest.CaptureFixture[str]) -> None:
     """Without --format: the text tables."""
     code, out, _ = run(capsys, "--example")

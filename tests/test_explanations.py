@@ -140,7 +140,7 @@ def test_rules_markdown_structure() -> None:
     """The page has a summary row and a section, with its example, for every rule."""
     page = rules_markdown()
     assert page.startswith("# Rules\n")
-    assert page.endswith("use --ignore CK-SME-003.\n")
+    assert page.endswith("copy the PIC again from the Funding & Tenders Portal.\n")
     for rule_id, rule in CATALOGUE.items():
         anchor = rule_id.lower()
         assert (

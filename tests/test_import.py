@@ -64,6 +64,11 @@ def record(**fields: Any) -> dict[str, Any]:
         ("Media Evolution Southern Sweden AB", "Media Evolution Southern Sweden"),
         ("Nanoprogress z.s.", "Nanoprogress"),
         ("Packbridge GmbH", "Packbridge"),
+        ("Łódź Sensors Sp. z o.o.", "LODZ SENSORS"),
+        ("Müller GmbH & Co. KG", "Muller"),
+        ("Ørsted Optics A/S", "Orsted Optics"),
+        ("Bio Tech S.r.l.", "Bio Tech Ltd"),
+        ("Nordic Lasers Oy Ab", "Nordic Lasers"),
     ],
 )
 def test_variant_names_share_a_key(one: str, other: str) -> None:
@@ -74,6 +79,7 @@ def test_variant_names_share_a_key(one: str, other: str) -> None:
 def test_a_legal_form_alone_is_a_name() -> None:
     """A name that is only a legal-form word keeps it; different names differ."""
     assert organisation_key("AB") == "ab"
+    assert organisation_key("Sp. z o.o.") == "spzoo"
     assert organisation_key("Optics Valley") != organisation_key("Optics Hill")
     assert has_legal_form("Media Evolution AB")
     assert not has_legal_form("AB")

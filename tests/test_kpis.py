@@ -27,7 +27,7 @@ import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -369,6 +369,76 @@ def test_smes_are_distinct_across_the_scope_not_per_activity() -> None:
     assert result["smes_involved"] == 20
     # S1 is in P1's and P3's groups: the groups add up to more than the total.
     assert sum(g["smes_involved"] or 0 for g in result.groups) == 21
+
+
+class TestDuplicateSMEs:
+    """`smes_involved` counts an SME listed under two ids (CK-DUP-001) once."""
+
+    # S5 is S1 under another id (the same name); A1 lists it besides S1 and S2.
+    TWIN: ClassVar[dict[str, str]] = {
+        "id": "S5",
+        "name": "LUMEN (Fictional)",
+        "country": "DE",
+    }
+
+    def twins(self) -> ck.Dataset:
+        """The small dataset with S5, listed on A1."""
+        a1 = {**ACTIVITIES[0], "smes": ["S1", "S2", "S5"], "smes_involved": 3}
+        return small(smes=[*SMES, self.TWIN], activities=[a1, *ACTIVITIES[1:]])
+
+    def test_counted_once_and_said_so(self) -> None:
+        """S5 counts as S1; the result names the pair and the finding is kept."""
+        result = compute(self.twins(), by="partnership")
+        assert result["smes_involved"] == TOTAL["smes_involved"]
+        assert group(result, partnership="P1")["smes_involved"] == 14
+        assert result.duplicate_smes == {"S5": "S1"}
+        assert result.notes == (
+            "1 SME id counted as a duplicate of another SME (CK-DUP-001): S5 as S1",
+        )
+        assert result.validation is not None
+        assert result.validation.summary.by_rule == {"CK-DUP-001": 1}
+        assert result.complete  # a warning leaves nothing out
+        assert result.to_dict()["duplicate_smes"] == {"S5": "S1"}
+        assert result.to_dict()["notes"] == list(result.notes)
+        assert result.notes[0] in result.to_table()
+        assert result.notes[0] in result.to_markdown()
+
+    def test_not_without_the_rule(self) -> None:
+        """Ignored, or without validation, every SME id counts."""
+        for result in (
+            compute(self.twins(), ignore="CK-DUP-001"),
+            compute(self.twins(), select="CK-FK"),
+            compute(self.twins(), validate=False),
+        ):
+            assert result["smes_involved"] == 21  # TOTAL's 20, and S5
+            assert result.duplicate_smes == {}
+            assert result.notes == ()
+
+    def test_the_first_record_failed(self) -> None:
+        """When the first record has an error, its twin still counts, as it."""
+        bad_s1 = {**SMES[0], "vat": "DE136695975"}  # CK-ID-001
+        a1 = {**ACTIVITIES[0], "smes": ["S2", "S5"], "smes_involved": 2}
+        a8 = {**ACTIVITIES[7], "smes": ["S5"]}
+        activities = [a1, *ACTIVITIES[1:7], a8, *ACTIVITIES[8:]]
+        ds = small(smes=[bad_s1, *SMES[1:], self.TWIN], activities=activities)
+        result = compute(ds)
+        assert result.excluded_by_rule == {"CK-ID-001": 1}
+        assert result["smes_involved"] == TOTAL["smes_involved"]
+
+    def test_many_pairs(self) -> None:
+        """The note lists ten pairs, then how many more."""
+        twins = [
+            {"id": f"T{n:02}", "name": "Nova (fictional)", "country": "FR"}
+            for n in range(12)
+        ]
+        result = compute(small(smes=[*SMES, *twins]))
+        assert result["smes_involved"] == TOTAL["smes_involved"]
+        assert len(result.duplicate_smes) == 12
+        assert result.notes == (
+            "12 SME ids counted as duplicates of other SMEs (CK-DUP-001): "
+            + ", ".join(f"T{n:02} as S2" for n in range(10))
+            + ", and 2 more",
+        )
 
 
 def test_a_target_that_is_not_third_counts_for_counters_not_smes_involved() -> None:
@@ -1502,7 +1572,10 @@ def test_to_dict_has_the_structure_of_the_spec() -> None:
         "target_markets",
         "records",
         "excluded_by_rule",
+        "duplicate_smes",
+        "notes",
     ]
+    assert (data["duplicate_smes"], data["notes"]) == ({}, [])
     assert data["scope"] == {
         "generation": ["escp-4i-1"],
         "partnership": None,

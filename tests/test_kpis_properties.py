@@ -5,7 +5,8 @@
 - A `Dataset` and the same dataset read as files give the same result.
 - A partnership's activities never change another partnership's KPIs.
 - `smes_involved` is the distinct SME ids plus the unnamed ones, never more
-  than the per-activity counts added up.
+  than the per-activity counts added up; an SME under a second id (CK-DUP-001)
+  changes nothing.
 - A generation filter is the same as computing on that generation's records.
 - A breakdown group is the scope with the group's value as one more filter.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import clusterkit as ck
@@ -369,6 +370,76 @@ def test_smes_involved_on_arbitrary_records(ds: ck.Dataset) -> None:
     for counter in COUNTERS:
         assert result[counter] == sum(getattr(a, counter) for a in used)
     assert result.records["activities"].excluded == len(ds.activities) - len(used)
+
+
+_NAME_VARIANTS = (
+    str.upper,
+    str.lower,
+    lambda name: f"{name} Ltd",
+    lambda name: name.replace(" ", "-"),
+)
+
+
+@st.composite
+def with_twin(draw: st.DrawFn) -> tuple[ck.Dataset, ck.Dataset, str]:
+    """A generated dataset, it with one SME added again under a fresh id, the SME's id.
+
+    The twin has the SME's country and a variant of its name, or both get the
+    same valid VAT number; activities that list the SME list the twin instead,
+    besides it, or keep the SME alone.
+    """
+    ds = draw(generated(max_activities=60))
+    assume(ds.smes)
+    original = draw(st.sampled_from(ds.smes))
+    if draw(st.booleans()):
+        twin_name = draw(st.sampled_from(_NAME_VARIANTS))(original.name)
+        original_now = original
+    else:
+        vat = draw(testing.vat_numbers().filter(lambda v: v.startswith("DE")))
+        original_now = original.model_copy(update={"country": "DE", "vat": vat})
+        twin_name = "Twin Company Under Another Name (fictional)"
+    twin = original_now.model_copy(update={"id": "SME-TWIN", "name": twin_name})
+    activities = []
+    for activity in ds.activities:
+        how = draw(st.sampled_from(["instead", "besides", "keep"]))
+        if original.id not in activity.smes or how == "keep":
+            activities.append(activity)
+        elif how == "instead":
+            listed = tuple("SME-TWIN" if s == original.id else s for s in activity.smes)
+            activities.append(activity.model_copy(update={"smes": listed}))
+        else:
+            involved = activity.smes_involved
+            activities.append(
+                activity.model_copy(
+                    update={
+                        "smes": (*activity.smes, "SME-TWIN"),
+                        # One more SME listed: one more involved (CK-COUNT-002).
+                        "smes_involved": None if involved is None else involved + 1,
+                    }
+                )
+            )
+    smes = tuple(original_now if s.id == original.id else s for s in ds.smes)
+    before = ds.model_copy(update={"smes": smes})
+    after = before.model_copy(
+        update={"smes": (*smes, twin), "activities": tuple(activities)}
+    )
+    return before, after, original.id
+
+
+@FAST
+@given(with_twin())
+def test_an_sme_under_a_second_id_counts_once(
+    drawn: tuple[ck.Dataset, ck.Dataset, str],
+) -> None:
+    """One CK-DUP-001 finding, and `smes_involved` is as it was."""
+    before, after, original = drawn
+    report = ck.validate(after, as_of=AS_OF, select="CK-DUP-001")
+    assert [(f.rule, f.entity) for f in report.findings] == [
+        ("CK-DUP-001", ck.Entity("smes", "SME-TWIN"))
+    ]
+    counted = compute(after)
+    assert counted["smes_involved"] == compute(before)["smes_involved"]
+    assert counted.duplicate_smes == {"SME-TWIN": original}
 
 
 # ---------------------------------------------------------------- filters and groups

@@ -256,6 +256,39 @@ def test_parts_gate_with_the_rules_chosen(sharded: Path, pids: Path) -> None:
 
 
 @pytest.mark.usefixtures("small_parts")
+def test_parts_count_a_duplicate_sme_once(tmp_path: Path, pids: Path) -> None:
+    """An SME under a second id, listed in every part, counts once, as in one process."""
+    ds = make_dataset(errors=False)
+    first = ds.smes[0]
+    twin = first.model_copy(update={"id": "SME-TWIN"})
+    rows = [
+        activity.model_copy(
+            update={
+                "smes": tuple(
+                    "SME-TWIN" if sme == first.id and n % 2 else sme
+                    for sme in activity.smes
+                )
+            }
+        )
+        for n, activity in enumerate(ds.activities)
+    ]
+    folder = dump(
+        ds.model_copy(update={"smes": (*ds.smes, twin), "activities": tuple(rows)}),
+        tmp_path / "data",
+    )
+    alone = compute(folder)
+    shared = compute(folder, jobs=3)
+    assert len(processes(pids)) == 3
+    assert shared == alone
+    assert shared.duplicate_smes == {"SME-TWIN": first.id}
+    assert shared["smes_involved"] == compute(ds)["smes_involved"]
+    counted = shared["smes_involved"]
+    assert isinstance(counted, int)
+    assert compute(folder, ignore="CK-DUP-001")["smes_involved"] == counted + 1
+    assert findings(shared) == [("CK-DUP-001", "smes.csv", 62)]
+
+
+@pytest.mark.usefixtures("small_parts")
 def test_a_finding_in_a_later_part_has_the_line_of_one_process(
     sharded: Path, pids: Path
 ) -> None:

@@ -405,6 +405,49 @@ class TestCluster:
         assert errors_of(ck.Cluster, ecosystems=["space"]) == [("ecosystems", "enum")]
 
 
+class TestIdentifiers:
+    """`vat` and `pic` of clusters and SMEs: kept as given, tidied."""
+
+    @pytest.mark.parametrize("model", [ck.Cluster, ck.SME])
+    @pytest.mark.parametrize(
+        ("given", "stored"),
+        [
+            ("DE136695976", "DE136695976"),
+            (" de 136 695 976 ", "DE136695976"),
+            ("EL 094.014.201", "EL094014201"),
+            ("FR-40/303,265\u00a0045", "FR40303265045"),
+            ("136695976", "136695976"),  # no prefix: kept so, checked as the country's
+            ("not a VAT", "NOTAVAT"),  # any text: CK-ID-001 judges it
+            ("-", "-"),  # nothing but separators: kept as given
+        ],
+    )
+    def test_a_vat_number_is_stored_compact(
+        self, model: type[BaseModel], given: str, stored: str
+    ) -> None:
+        """Spaces and separators go, letters are upper case; compacting again changes nothing."""
+        record = model.model_validate({**MINIMAL[model], "vat": given})
+        assert record.vat == stored  # type: ignore[attr-defined] # both models have it
+        assert ck.models.compact_vat(stored) == stored
+
+    @pytest.mark.parametrize("model", [ck.Cluster, ck.SME])
+    def test_a_pic_is_text_stripped(self, model: type[BaseModel]) -> None:
+        """A PIC keeps its characters (CK-ID-002 judges them); a number becomes text."""
+        assert model.model_validate({**MINIMAL[model], "pic": " 999 999 999 "}).pic == (  # type: ignore[attr-defined] # both models have it
+            "999 999 999"
+        )
+        assert model.model_validate({**MINIMAL[model], "pic": 999999999}).pic == (  # type: ignore[attr-defined] # both models have it
+            "999999999"
+        )
+
+    @pytest.mark.parametrize("field", ["vat", "pic"])
+    def test_optional_and_not_empty(self, field: str) -> None:
+        """Not given is `None`; empty text or a control character is refused."""
+        assert getattr(ck.SME(**MINIMAL[ck.SME]), field) is None
+        for bad in ["", "   ", "DE\x00136"]:
+            with pytest.raises(ValidationError):
+                ck.SME.model_validate({**MINIMAL[ck.SME], field: bad})
+
+
 def test_generation_hash_and_empty_caps() -> None:
     """Generations hash despite their grant-cap mapping; no caps is None."""
     generation = ck.Generation.model_validate(

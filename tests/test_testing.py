@@ -23,8 +23,10 @@ GENERATOR_DATA = Path(ck.__file__).parent / "data" / "generator"
 # SHA-256 of the generator's output, recorded with the code that held its tables in
 # Python, before they became data files: benchmarks, the bundled example and users'
 # tests depend on the exact output, so a change must be deliberate. After one,
-# recompute them as the test below does (and rebuild the example).
-DATASET_SEED_11 = "b3b25beba5462060edabd6cc99d3bc366213f76e84888ec7c1d8c43d723e47bd"
+# recompute them as the test below does (and rebuild the example). Recomputed when
+# clusters and SMEs gained `vat` and `pic`, which the generator leaves empty: the
+# dump holds them as nulls, every other value is as before.
+DATASET_SEED_11 = "0b70fbde49956e50dbe4f2eab3d4be8dcb5dc3b30f60fab00431a770ba41541f"
 ACTIVITIES_SEED_11 = "8a56c3337079f2927658cd2c8d66c6a978f102086c3a36e77f0bece7bd058000"
 
 

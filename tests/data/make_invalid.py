@@ -102,6 +102,13 @@ class Table:
         """A row for this header from cells by column name (others empty)."""
         return [values.get(name, "") for name in self.header]
 
+    def add_column(self, name: str) -> None:
+        """Add an empty column at the end of the header and every row."""
+        self.header.append(name)
+        for row in self.rows:
+            if row is not None:
+                row.append("")
+
     def drop_column(self, name: str) -> None:
         """Remove a column from the header and every row."""
         index = self.column(name)
@@ -1044,6 +1051,142 @@ def _sme_large_money(data: Data) -> list[Expect]:
 def _sme_outside(data: Data) -> list[Expect]:
     data["activities"].set(("A5",), "smes", "SME-002")
     return [Expect("CK-SME-003", "activities", "A5", "smes")]
+
+
+# --- Duplicates and identifiers ----------------------------------------------------
+
+
+@case(
+    "CK-DUP-001",
+    "An SME SME-005 'LUMEN-OPTICS GMBH (Fictional)' (DE, cluster DE-001) added at "
+    "the end of smes.csv: SME-001's name 'Lumen Optics GmbH (fictional)' in "
+    "another case and punctuation. Activity A4 lists it instead of SME-001, so it "
+    "is no orphan. Reported at SME-005's name, with SME-001 as related.",
+)
+def _same_sme_name(data: Data) -> list[Expect]:
+    smes = data["smes"]
+    smes.rows.append(
+        smes.record(
+            {
+                "id": "SME-005",
+                "name": "LUMEN-OPTICS GMBH (Fictional)",
+                "country": "DE",
+                "clusters": "DE-001",
+            }
+        )
+    )
+    data["activities"].set(("A4",), "smes", "SME-005")
+    return [Expect("CK-DUP-001", "smes", "SME-005", "name")]
+
+
+@case(
+    "CK-DUP-001-vat",
+    "A vat column added to smes.csv: SME-001 gives DE136695976, and a new SME "
+    "SME-005 'Photon Werk (fictional)' (DE, cluster DE-001) gives 'DE 136 695 976', "
+    "the same number as written with spaces. Activity A4 lists SME-005 instead of "
+    "SME-001. Reported at SME-005's vat.",
+)
+def _same_sme_vat(data: Data) -> list[Expect]:
+    smes = data["smes"]
+    smes.add_column("vat")
+    smes.set(("SME-001",), "vat", "DE136695976")
+    smes.rows.append(
+        smes.record(
+            {
+                "id": "SME-005",
+                "name": "Photon Werk (fictional)",
+                "country": "DE",
+                "clusters": "DE-001",
+                "vat": "DE 136 695 976",
+            }
+        )
+    )
+    data["activities"].set(("A4",), "smes", "SME-005")
+    return [Expect("CK-DUP-001", "smes", "SME-005", "vat")]
+
+
+@case(
+    "CK-DUP-001-pic",
+    "A pic column added to clusters.csv: DE-001 gives 999999999, and a new cluster "
+    "DE-002 'Munich Laser Network (fictional)' (DE) with the same PIC is added and "
+    "made a member of P1, so it is no orphan. Reported at DE-002's pic.",
+)
+def _same_cluster_pic(data: Data) -> list[Expect]:
+    clusters = data["clusters"]
+    clusters.add_column("pic")
+    clusters.set(("DE-001",), "pic", "999999999")
+    clusters.rows.append(
+        clusters.record(
+            {
+                "id": "DE-002",
+                "name": "Munich Laser Network (fictional)",
+                "country": "DE",
+                "pic": "999999999",
+            }
+        )
+    )
+    data["partnerships"].set(("P1",), "members", "DE-001;FR-001;IT-001;PL-001;DE-002")
+    return [Expect("CK-DUP-001", "clusters", "DE-002", "pic")]
+
+
+@case(
+    "CK-DUP-002",
+    "Activity A1 smes 'SME-001;SME-002;SME-001': SME-001 listed twice (A1's "
+    "smes_involved 2 still covers its two distinct SMEs).",
+)
+def _repeated_sme(data: Data) -> list[Expect]:
+    data["activities"].set(("A1",), "smes", "SME-001;SME-002;SME-001")
+    return [Expect("CK-DUP-002", "activities", "A1", "smes")]
+
+
+@case(
+    "CK-DUP-002-members",
+    "Partnership P2 members 'ES-001;GR-001;AT-001;GR-001;ES-001': two ids listed "
+    "twice, two findings at the one cell.",
+)
+def _repeated_members(data: Data) -> list[Expect]:
+    data["partnerships"].set(("P2",), "members", "ES-001;GR-001;AT-001;GR-001;ES-001")
+    return [
+        Expect("CK-DUP-002", "partnerships", "P2", "members"),
+        Expect("CK-DUP-002", "partnerships", "P2", "members"),
+    ]
+
+
+@case(
+    "CK-ID-001",
+    "A vat column added to clusters.csv: GR-001 gives GR094259216, a valid Greek "
+    "number written with the ISO code GR instead of the VAT prefix EL.",
+)
+def _vat_prefix(data: Data) -> list[Expect]:
+    clusters = data["clusters"]
+    clusters.add_column("vat")
+    clusters.set(("GR-001",), "vat", "GR094259216")
+    return [Expect("CK-ID-001", "clusters", "GR-001", "vat")]
+
+
+@case(
+    "CK-ID-001-check",
+    "A vat column added to smes.csv: SME-001 (DE) gives DE136695975, whose check "
+    "digit is wrong (DE136695976 is valid), and SME-002 (FR) gives 40303265045, a "
+    "valid French number without its prefix, which is accepted.",
+)
+def _vat_check(data: Data) -> list[Expect]:
+    smes = data["smes"]
+    smes.add_column("vat")
+    smes.set(("SME-001",), "vat", "DE136695975")
+    smes.set(("SME-002",), "vat", "40303265045")
+    return [Expect("CK-ID-001", "smes", "SME-001", "vat")]
+
+
+@case(
+    "CK-ID-002",
+    "A pic column added to smes.csv: SME-003 gives 99999999, eight digits.",
+)
+def _pic_digits(data: Data) -> list[Expect]:
+    smes = data["smes"]
+    smes.add_column("pic")
+    smes.set(("SME-003",), "pic", "99999999")
+    return [Expect("CK-ID-002", "smes", "SME-003", "pic")]
 
 
 # --- Writing ------------------------------------------------------------------------

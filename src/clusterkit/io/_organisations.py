@@ -3,8 +3,9 @@
 Published lists write one cluster many ways: "Optics Valley" and "OpticsValley",
 "Plastiwin" and "PLASTIWIN", "BalticNet-PlasmaTec e.V." and "BalticNet
 PlasmaTec". The key ignores case, accents, punctuation and spacing, and a legal
-form at the end (e.V., z.s., asbl, GmbH, a.s., Ltd, S.A., …); within one country,
-names with the same key are one organisation.
+form at the end (e.V., z.s., asbl, GmbH, a.s., Ltd, S.A., Sp. z o.o., GmbH & Co.
+KG, …); within one country, names with the same key are one organisation. The
+importer merges such names, and the validator's CK-DUP-001 reports them.
 """
 
 from __future__ import annotations
@@ -28,16 +29,36 @@ LEGAL_FORMS = frozenset(
      "spzoo", "kft", "zrt", "nonprofit", "doo", "dd", "ad", "ood", "eood",
      "eeig", "ltd", "limited", "plc", "llp", "cic", "clg", "inc", "llc", "lda", "crl",
      "ae", "ike", "amke",
+     # Added for CK-DUP-001: forms of several words, and more countries'.
+     "gmbhcokg", "agcokg", "cokg", "spk", "sc", "sk", "se", "bvba", "cvba", "sll",
+     "ltda", "ehf", "hf", "bt", "dooel", "shpk", "kk", "sprlu", "eurl", "sasu",
     }
 )  # fmt: skip
+# The most words a legal form is written in ("Sp. z o.o.": sp, z, oo).
+_FORM_WORDS = 3
 _DOTS = re.compile(r"[.\u00b7'\u2019]")
 _WORDS = re.compile(r"[^\W_]+")
 _MOST_ID = 64
 _HASH = 8
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_BASE_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "\u0131": "i",
+        "ŧ": "t",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)  # dotless i written as an escape: it looks like i
+
+
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", name.casefold())
+    text = unicodedata.normalize("NFKD", name.casefold()).translate(_BASE_LETTERS)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _WORDS.findall(_DOTS.sub("", text))
 
@@ -49,14 +70,24 @@ def has_legal_form(name: str) -> bool:
 
 
 def organisation_key(name: str) -> str:
-    """The key of an organisation's name: variant spellings of one name share it.
+    """The key under which variant names of one organisation are the same.
 
-    Case, accents, punctuation and spacing are ignored, and so is a legal form at
-    the end (e.V., z.s., asbl, GmbH, a.s., Ltd, S.A., …). `import_partnerships`
-    merges the names of one country that share a key; the validator recognises
-    a coordinator written as a cluster's name by it.
+    The name in lower case, without accents, punctuation or spaces, and without
+    the legal forms it ends with (`LEGAL_FORMS`, also when written in several
+    words: "Sp. z o.o.", "GmbH & Co. KG"). A name that is nothing but a legal
+    form keeps it ("AB" is "ab"). `import_partnerships` merges the names of
+    one country that share a key; the validator recognises a coordinator
+    written as a cluster's name, and the same organisation under two ids
+    (CK-DUP-001), by it.
 
     Added in version 0.2.0.
+
+    Args:
+        name: An organisation's name.
+
+    Returns:
+        The key; within one country, names with the same key are taken to be
+        one organisation.
 
     Examples:
         >>> organisation_key("Optics Valley") == organisation_key("OpticsValley")
@@ -65,11 +96,22 @@ def organisation_key(name: str) -> str:
         'balticnetplasmatec'
         >>> organisation_key("Nanoprogress z.s.")
         'nanoprogress'
+        >>> organisation_key("Łódź Sensors Sp. z o.o.") == organisation_key("LODZ SENSORS")
+        True
     """
     words = _words(name)
-    while len(words) > 1 and words[-1] in LEGAL_FORMS:
-        words.pop()
-    return "".join(words)
+    while True:
+        form = next(
+            (
+                size
+                for size in range(min(_FORM_WORDS, len(words) - 1), 0, -1)
+                if "".join(words[-size:]) in LEGAL_FORMS
+            ),
+            0,
+        )
+        if not form:
+            return "".join(words)
+        del words[-form:]
 
 
 def cluster_id(country: str, key: str) -> str:

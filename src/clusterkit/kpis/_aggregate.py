@@ -252,6 +252,7 @@ def finish(
         groups=groups,
         records=records,
         excluded_by_rule=_by_rule(errors),
+        duplicate_smes=dict(sorted(facts.same_smes.items())),
         validation=report,
     )
 

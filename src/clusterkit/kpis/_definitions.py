@@ -218,10 +218,12 @@ smes_involved = CountKPI(
 over the activities in scope that target a third market (their `target_country` is given and is a third country on the activity's `start` under the partnership's generation's programme and `third_country_rule`): the number of distinct SME ids listed on them, plus `smes_involved` (not given = 0) of those that list no SME id.
   Distinct across the whole scope (or group): an SME on five missions counts once.
   When an activity lists SME ids and also gives a larger `smes_involved`, only the listed ids count, because the unnamed ones cannot be told apart from SMEs counted elsewhere.
-  An SME whose record has an error is not counted.""",
+  An SME whose record has an error is not counted.
+  With the validation gate, an SME listed under two ids ([`CK-DUP-001`](rules.md#ck-dup-001): the same VAT number, PIC, or name in one country) is counted once: each id is first mapped to the id of the SME's first record, and `result.duplicate_smes` lists the ids so mapped; with `validate=False` every SME id counts.""",
     formula=(
-        "`smes_involved = |⋃_{a ∈ A₃} a.smes| "  # noqa: RUF001 - the union sign of the formula
-        "+ Σ_{a ∈ A₃, a.smes empty} (a.smes_involved or 0)`"
+        "`smes_involved = |⋃_{a ∈ A₃} first(a.smes)| "  # noqa: RUF001 - the union sign of the formula
+        "+ Σ_{a ∈ A₃, a.smes empty} (a.smes_involved or 0)`, where `first` maps "
+        "the id of an SME found under several ids to its first id"
     ),
     measure=lambda m, _: len(m.smes) + m.cell.anonymous_smes,
     example="""\

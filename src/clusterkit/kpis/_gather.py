@@ -82,6 +82,9 @@ class Facts:
     # Per table: records used and excluded.
     used: Mapping[str, int]
     excluded: Mapping[str, int]
+    # SME ids that CK-DUP-001 found to repeat an earlier SME -> that SME's id:
+    # counted as it among SMEs involved.
+    same_smes: Mapping[str, str] = attrs.field(factory=dict)
 
 
 class Gather:
@@ -206,8 +209,16 @@ class Gather:
 
     # ------------------------------------------------------------ at the end
 
-    def facts(self, errors: Mapping[str, set[int]]) -> Facts:
-        """Keep the records that passed, now that every error is known."""
+    def facts(
+        self,
+        errors: Mapping[str, set[int]],
+        same_smes: Mapping[str, str] | None = None,
+    ) -> Facts:
+        """Keep the records that passed, now that every error is known.
+
+        `same_smes` maps the ids of SMEs found to repeat an earlier SME
+        (CK-DUP-001) to that SME's id.
+        """
         for number, row in self.held:
             if number not in errors.get("activities", ()):
                 self._held_row(row)
@@ -262,6 +273,7 @@ class Gather:
             | {row[2] for row in self.rows["partnerships"] if row[2] is not None},
             used=used,
             excluded=excluded,
+            same_smes=dict(same_smes or {}),
         )
 
     def _held_row(self, row: ActivityRow) -> None:

@@ -83,9 +83,16 @@ class Measures:
 
     @functools.cached_property
     def smes(self) -> set[str]:
-        """The SME ids on third-market activities, but those whose record failed."""
+        """The SME ids on third-market activities, but those whose record failed.
+
+        An SME found under a second id (CK-DUP-001) is counted under its first.
+        """
         failed = self.facts.failed_smes
-        return self.cell.smes - failed if failed else self.cell.smes
+        smes = self.cell.smes - failed if failed else self.cell.smes
+        same = self.facts.same_smes
+        if same and not smes.isdisjoint(same):
+            return {same.get(sme, sme) for sme in smes}
+        return smes
 
 
 Measure = Callable[[Measures, Mapping[str, KPIValue]], V]

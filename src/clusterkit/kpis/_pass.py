@@ -14,7 +14,7 @@ from clusterkit.kpis._scope import Scope
 from clusterkit.kpis._tally import Tally
 from clusterkit.models import TABLES
 from clusterkit.report import CATALOGUE, Report, Severity
-from clusterkit.rules import Options, Thresholds, run_checks
+from clusterkit.rules import Context, Options, Thresholds, run_checks
 
 __all__ = ["TABLE_ORDER", "ErrorCounts", "Pass", "gating_options", "run_pass"]
 
@@ -45,7 +45,9 @@ def gating_options(
 
     With `validate`: the error rules that `select` and `ignore` leave on (all of
     them by default), with `thresholds`, and the read stage whatever they say: a
-    cell that cannot be read would be counted as empty. Without: the read stage.
+    cell that cannot be read would be counted as empty. CK-DUP-001, a warning,
+    runs too when they leave it on: the SMEs it finds under two ids are counted
+    once. Without: the read stage.
 
     Raises:
         ValueError: `select`, `ignore` or `thresholds` without `validate`, or a
@@ -84,7 +86,7 @@ def gating_options(
     rules = tuple(
         rule.id
         for rule in CATALOGUE.values()
-        if rule.severity is Severity.ERROR
+        if (rule.severity is Severity.ERROR or rule.id in Context.linking_rules)
         and (rule.id in enabled or rule.id in _READ_STAGE)
     )
     return attrs.evolve(chosen, select=rules, ignore=(), max_findings=_MAX_FINDINGS)
@@ -129,7 +131,9 @@ def run_pass(
         format=format,
         name=name,
     )
-    facts = gather.facts(context.error_rows or {})
+    facts = gather.facts(
+        context.error_rows or {}, same_smes=context.same_records.get("smes", {})
+    )
     log = context.keys.get("activities")
     digests = set() if log is None else log.seen
     return Pass(facts, gather.tally, report, dict(context.error_counts), digests)

@@ -15,6 +15,9 @@ from clusterkit.report import Report
 
 __all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
 
+# The pairs of SME ids a note lists before saying how many more there are.
+_LISTED = 10
+
 
 @attrs.frozen
 class Group:
@@ -94,6 +97,9 @@ class KPIResult:
         records: Per table, the records used and excluded.
         excluded_by_rule: The number of error findings of each rule; each left
             out a record, or part of a file that could not be read.
+        duplicate_smes: The SME ids found to be an earlier SME under another id
+            (CK-DUP-001), each with the id it was counted as in
+            `smes_involved`; empty without validation. Added in version 0.2.0.
         validation: The report of those findings. With `validate=False` it
             holds the findings of reading a path (cells that cannot be read
             still leave their record out), and is `None` for a `Dataset`.
@@ -107,6 +113,7 @@ class KPIResult:
     groups: tuple[Group, ...]
     records: Mapping[str, RecordCount]
     excluded_by_rule: Mapping[str, int] = attrs.field(factory=dict)
+    duplicate_smes: Mapping[str, str] = attrs.field(factory=dict)
     validation: Report | None = attrs.field(default=None, eq=False, repr=False)
 
     def __getitem__(self, kpi: str) -> KPIValue:
@@ -116,6 +123,33 @@ class KPIResult:
     def excluded(self) -> int:
         """Records left out, over every table."""
         return sum(count.excluded for count in self.records.values())
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How records were counted beyond the definitions, one sentence each.
+
+        The SME ids counted as another SME (`duplicate_smes`), as the text and
+        Markdown outputs print it.
+
+        Added in version 0.2.0.
+
+        Examples:
+            >>> import clusterkit as ck
+            >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").notes
+            ()
+        """
+        same = self.duplicate_smes
+        if not same:
+            return ()
+        pairs = [f"{later} as {first}" for later, first in same.items()]
+        if len(pairs) > _LISTED:
+            pairs[_LISTED:] = [f"and {len(pairs) - _LISTED:,} more"]
+        counted = (
+            "1 SME id counted as a duplicate of another SME"
+            if len(same) == 1
+            else f"{len(same):,} SME ids counted as duplicates of other SMEs"
+        )
+        return (f"{counted} (CK-DUP-001): {', '.join(pairs)}",)
 
     @property
     def complete(self) -> bool:
@@ -137,6 +171,8 @@ class KPIResult:
             table: count.to_dict() for table, count in self.records.items()
         }
         data["excluded_by_rule"] = dict(self.excluded_by_rule)
+        data["duplicate_smes"] = dict(self.duplicate_smes)
+        data["notes"] = list(self.notes)
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -148,13 +148,17 @@ def _excluded(result: KPIResult) -> list[str]:
     ]
 
 
+def _notes(result: KPIResult) -> list[str]:
+    return [line for note in result.notes for line in ("", note)]
+
+
 def text(result: KPIResult, width: int | None = None) -> str:
     """The result as aligned text tables, fitted to `width` columns if given."""
     lines = [_scope_line(result)]
     for heading, body in _sections(result):
         lines += ["", heading, ""]
         lines.append(body if isinstance(body, str) else text_table(body, width))
-    return "\n".join(lines + _excluded(result)) + "\n"
+    return "\n".join(lines + _notes(result) + _excluded(result)) + "\n"
 
 
 def markdown(result: KPIResult) -> str:
@@ -165,6 +169,7 @@ def markdown(result: KPIResult) -> str:
         lines.append(
             markdown_text(body) if isinstance(body, str) else markdown_table(body)
         )
+    lines += [markdown_text(line) for line in _notes(result)]
     excluded = _excluded(result)
     if excluded:
         lines += ["", markdown_text(excluded[1])]

@@ -15,6 +15,7 @@ from clusterkit.models._base import (
     ListItem,
     Record,
     Text,
+    VatNumber,
     Website,
     check_invariants,
 )
@@ -88,6 +89,10 @@ class Cluster(Record):
     """Date the label was awarded."""
     sources: tuple[Website, ...] = ()
     """Where the facts come from: web addresses. Added in version 0.2.0."""
+    vat: VatNumber | None = None
+    """EU VAT number (`DE136695976`), stored compact. Added in version 0.2.0."""
+    pic: Text | None = None
+    """EU Participant Identification Code (PIC): nine digits. Added in version 0.2.0."""
 
     invariants = (
         Invariant(

@@ -9,7 +9,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from clusterkit.countries import CountryCode
-from clusterkit.models._base import Amount, Count, Identifier, Record, Text
+from clusterkit.models._base import Amount, Count, Identifier, Record, Text, VatNumber
 from clusterkit.models.vocabulary import EnterpriseSize
 
 __all__ = ["SME", "classify_enterprise", "possible_size_classes"]
@@ -172,6 +172,10 @@ class SME(Record):
     """Ids of the clusters the SME is a member of."""
     nace: Text | None = None
     """NACE activity code."""
+    vat: VatNumber | None = None
+    """EU VAT number (`DE136695976`), stored compact. Added in version 0.2.0."""
+    pic: Text | None = None
+    """EU Participant Identification Code (PIC): nine digits. Added in version 0.2.0."""
 
     @property
     def derived_size_class(self) -> EnterpriseSize | None:

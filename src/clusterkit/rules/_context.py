@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -261,6 +261,11 @@ class Collector:
 class Context(Indexes):
     """One dataset being validated: its indexes, and where its findings go."""
 
+    linking_rules: ClassVar[frozenset[str]] = frozenset()
+    """The rules that fill `same_records` (one record under two ids), which the
+    module declaring them sets: the KPI gate runs them, warnings though they are,
+    to count such an SME once."""
+
     def __init__(self, collector: Collector) -> None:
         super().__init__()
         self.collector = collector
@@ -283,6 +288,10 @@ class Context(Indexes):
         self.missing: dict[tuple[str, Any], str] = {}
         # The id each of those first findings suggests instead, by fingerprint.
         self.suggested: dict[str, tuple[str, str]] = {}
+
+        # Records CK-DUP-001 found to repeat an earlier one, by table: later id
+        # -> first id (the KPI engine counts such SMEs once).
+        self.same_records: dict[str, dict[str, str]] = {}
 
     def rehint(self, hints: dict[str, str]) -> None:
         """Give the kept findings with these fingerprints these hints instead."""

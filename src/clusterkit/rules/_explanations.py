@@ -106,6 +106,8 @@ FAMILIES: dict[str, str] = {
     "CK-GEO": "geography",
     "CK-PART": "partnership structure",
     "CK-SME": "SMEs",
+    "CK-DUP": "duplicates",
+    "CK-ID": "identifiers: VAT numbers and PICs",
 }
 """The heading of every rule family on the docs page."""
 

@@ -30,10 +30,12 @@ try:
         generations,
         identifiers,
         partnerships,
+        pics,
         smes,
         start_dates,
         targets,
         texts,
+        vat_numbers,
     )
 except ImportError as _missing:  # hypothesis is the optional extra clusterkit[testing]
     _hypothesis_error = _missing
@@ -60,10 +62,12 @@ __all__ = [
     "identifiers",
     "iter_generated_activities",
     "partnerships",
+    "pics",
     "smes",
     "start_dates",
     "targets",
     "texts",
+    "vat_numbers",
 ]
 
 publish(globals())

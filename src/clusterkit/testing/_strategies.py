@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from hypothesis import strategies as st
+from stdnum.iso7064 import mod_11_10
 
 from clusterkit.countries import known_countries
 from clusterkit.models import (
@@ -38,10 +39,12 @@ __all__ = [
     "generations",
     "identifiers",
     "partnerships",
+    "pics",
     "smes",
     "start_dates",
     "targets",
     "texts",
+    "vat_numbers",
 ]
 
 _ID_ALPHABET = st.characters(
@@ -194,7 +197,7 @@ def generations() -> st.SearchStrategy[Generation]:
 def clusters() -> st.SearchStrategy[Cluster]:
     """Valid `Cluster` records.
 
-    Added in version 0.1.0.
+    Added in version 0.1.0; `vat` and `pic` drawn since version 0.2.0.
     """
     return st.builds(
         _cluster,
@@ -211,6 +214,8 @@ def clusters() -> st.SearchStrategy[Cluster]:
         sme_share=st.none() | st.floats(min_value=0, max_value=1),
         esca_label=st.none() | st.sampled_from(ESCALabel),
         esca_label_date=st.none() | dates(),
+        vat=_vat_field(),
+        pic=_pic_field(),
     )
 
 
@@ -229,7 +234,7 @@ def _cluster(
 def smes() -> st.SearchStrategy[SME]:
     """Valid `SME` records (declared size classes may contradict the figures).
 
-    Added in version 0.1.0.
+    Added in version 0.1.0; `vat` and `pic` drawn since version 0.2.0.
     """
     return st.builds(
         SME,
@@ -243,7 +248,56 @@ def smes() -> st.SearchStrategy[SME]:
         | st.sampled_from([s for s in EnterpriseSize if s is not EnterpriseSize.LARGE]),
         clusters=_ids(),
         nace=st.none() | texts(max_size=8),
+        vat=_vat_field(),
+        pic=_pic_field(),
     )
+
+
+# Valid VAT numbers of every EU member state and Northern Ireland, from
+# python-stdnum's documentation, compact; German ones are also made up (below).
+_KNOWN_VAT_NUMBERS = (
+    "ATU13585627", "BE0403019261", "BG175074752", "CY10259033P", "CZ25123891",
+    "DE136695976", "DK13585628", "EE100931558", "EL094259216", "ESB58378431",
+    "ES54362315K", "FI20774740", "FR40303265045", "FRK7399859412", "HR33392005961",
+    "HU12892312", "IE6433435F", "IE6433435OA", "IT00743110157", "LT119511515",
+    "LU15027442", "LV40003521600", "MT11679112", "NL004495445B01", "PL8567346215",
+    "PT501964843", "RO18547290", "SE123456789701", "SI50223054", "SK2022749619",
+    "XI980780684",
+)  # fmt: skip
+
+
+def _german_vat(digits: str) -> str:
+    # German VAT numbers end with an ISO 7064 MOD 11,10 check digit.
+    return f"DE{digits}{mod_11_10.calc_check_digit(digits)}"
+
+
+def vat_numbers() -> st.SearchStrategy[str]:
+    """Valid EU VAT numbers, compact: of every member state, and many German ones.
+
+    Each passes python-stdnum's check, so a record with one of its country's
+    passes the validator's CK-ID-001. `VatNumber` fields of the record
+    strategies draw these, other text, or nothing.
+
+    Added in version 0.2.0.
+    """
+    german = st.from_regex(r"[1-9][0-9]{7}", fullmatch=True).map(_german_vat)
+    return st.sampled_from(_KNOWN_VAT_NUMBERS) | german
+
+
+def pics() -> st.SearchStrategy[str]:
+    """Participant Identification Codes: nine digits (CK-ID-002).
+
+    Added in version 0.2.0.
+    """
+    return st.from_regex(r"9[0-9]{8}", fullmatch=True)
+
+
+def _vat_field() -> st.SearchStrategy[str | None]:
+    return st.none() | vat_numbers() | texts(max_size=20)
+
+
+def _pic_field() -> st.SearchStrategy[str | None]:
+    return st.none() | pics() | texts(max_size=12)
 
 
 def partnerships() -> st.SearchStrategy[Partnership]:

@@ -1,0 +1,521 @@
+"""Checks of duplicates and identifiers: CK-DUP-001, CK-DUP-002, CK-ID-001, CK-ID-002.
+
+The VAT check is python-stdnum's, imported the first time a VAT number is
+checked: `import clusterkit` stays as fast as without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from clusterkit._scan import Batch
+from clusterkit.countries import normalise_country
+from clusterkit.io import organisation_key
+from clusterkit.report import Entity, Rule, Severity
+from clusterkit.rules._context import Context
+from clusterkit.rules._registry import check
+from clusterkit.values import Location
+
+__all__ = [
+    "BAD_PIC",
+    "BAD_VAT",
+    "REPEATED_ID",
+    "SAME_ORGANISATION",
+    "vat_key",
+    "vat_problem",
+]
+
+E, W = Severity.ERROR, Severity.WARNING
+
+SAME_ORGANISATION = Rule(
+    "CK-DUP-001", W, "the same SME or cluster under two ids", "dataset"
+)
+REPEATED_ID = Rule(
+    "CK-DUP-002",
+    E,
+    "id repeated in one list",
+    "rows",
+    tables=("activities", "partnerships", "smes"),
+)
+BAD_VAT = Rule(
+    "CK-ID-001",
+    E,
+    "VAT number that fails its check or its country",
+    "rows",
+    tables=("clusters", "smes"),
+)
+BAD_PIC = Rule(
+    "CK-ID-002", E, "PIC that is not nine digits", "rows", tables=("clusters", "smes")
+)
+
+Context.linking_rules = frozenset({SAME_ORGANISATION.id})
+
+_KINDS = {"clusters": "cluster", "smes": "SME"}
+
+# --- CK-ID-001: VAT numbers -------------------------------------------------------
+
+# The VAT prefixes of the EU member states: the ISO code, but EL for Greece.
+# XI is Northern Ireland's (goods, since 2021), GB the United Kingdom's (an EU
+# member until 2020-01-31).
+_MEMBER_PREFIXES = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
+    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})  # fmt: skip
+_PREFIXES: dict[str, tuple[str, ...]] = {
+    **{prefix: (prefix,) for prefix in _MEMBER_PREFIXES - {"EL"}},
+    "GR": ("EL",),
+    "GB": ("GB", "XI"),
+}
+"""The prefixes of a record's VAT number, by its country (ISO alpha-2)."""
+_VAT_PREFIXES = _MEMBER_PREFIXES | {"XI", "GB"}
+# Written for Greece's EL: a prefix that is a VAT prefix of no country.
+_MISTAKEN_PREFIXES = {"GR": "EL"}
+
+_PROBLEMS = {
+    "InvalidChecksum": "its check digit is wrong",
+    "InvalidLength": "it has the wrong number of characters",
+    "InvalidFormat": "it has the wrong format",
+    "InvalidComponent": "a part of it is not valid",
+}
+
+_VIES = "https://ec.europa.eu/taxation_customs/vies/"
+
+
+@attrs.frozen
+class VatProblem:
+    """What is wrong with a VAT number, and how to fix it."""
+
+    message: str
+    hint: str
+    expected: str | None = None
+
+
+def _prefix(vat: str) -> str | None:
+    head = vat[:2]
+    return head if len(head) == 2 and head.isascii() and head.isalpha() else None  # noqa: PLR2004 - two letters
+
+
+def vat_key(vat: str, country: str | None) -> str:
+    """The VAT number with its country prefix: a number given without one is the country's.
+
+    A Greek number written with GR is EL's, as its record means it.
+
+    Examples:
+        >>> vat_key("136695976", "DE"), vat_key("DE136695976", "FR")
+        ('DE136695976', 'DE136695976')
+    """
+    prefixes = _PREFIXES.get(country or "", ())
+    head = _prefix(vat)
+    if head in _MISTAKEN_PREFIXES:
+        meant = _MISTAKEN_PREFIXES[head]
+        return meant + vat[2:] if meant in prefixes else vat
+    if prefixes and head not in _VAT_PREFIXES:
+        return prefixes[0] + vat
+    return vat
+
+
+@functools.lru_cache(maxsize=4096)
+def vat_problem(vat: str, country: str | None) -> VatProblem | None:
+    """What is wrong with a record's VAT number, or `None` if nothing is.
+
+    A number with a VAT prefix must have its record's country's (`EL` for
+    Greece; `GB` or `XI` for the United Kingdom) and pass that country's check.
+    A number without a prefix is read as the country's. A record of a country
+    without EU VAT numbers may give any number without a VAT prefix: it is not
+    checked.
+    """
+    prefix = _prefix(vat)
+    allowed = _PREFIXES.get(country or "", ())
+    if prefix is not None and prefix not in allowed:
+        if country is not None and (
+            prefix in _VAT_PREFIXES or prefix in _MISTAKEN_PREFIXES
+        ):
+            return _wrong_prefix(vat, prefix, country, allowed)
+        if prefix in _MISTAKEN_PREFIXES or prefix not in _VAT_PREFIXES:
+            prefix = None  # not a VAT prefix: the number is the country's
+    if prefix is None and not allowed:
+        return None  # outside the EU's VAT numbers: not checked
+    number = vat if prefix is not None else allowed[0] + vat
+    found = _check(number)
+    if found is None:
+        return None
+    read = "" if number == vat else f" (read as {number}, with its country's prefix)"
+    return VatProblem(
+        f"VAT number {vat!r}{read} is not a valid VAT number of "
+        f"{_prefix_country(number[:2])}: {found}",
+        "copy the number again from an invoice or the company's register; the "
+        f"EU's VIES service confirms a number ({_VIES})",
+    )
+
+
+def _wrong_prefix(
+    vat: str, prefix: str, country: str, allowed: tuple[str, ...]
+) -> VatProblem:
+    name = normalise_country(country).name
+    if not allowed:
+        return VatProblem(
+            f"VAT number {vat!r} starts with {prefix}, but the record's country is "
+            f"{name} ({country}), which has no EU VAT numbers",
+            "correct the country, or give the organisation's own number (without an "
+            "EU VAT prefix)",
+        )
+    own = " or ".join(allowed)
+    message = (
+        f"VAT number {vat!r} starts with {prefix}, but the record's country is "
+        f"{name} ({country}), whose VAT numbers start with {own}"
+    )
+    if _MISTAKEN_PREFIXES.get(prefix) == allowed[0]:
+        hint = (
+            f"{name}'s VAT numbers use {allowed[0]}, not its ISO code {prefix}: "
+            f"write {allowed[0]}{vat[2:]}"
+        )
+    else:
+        hint = (
+            f"the number is one of {_prefix_country(prefix)}: correct the record's "
+            f"country, or give the organisation's VAT number of {name}"
+        )
+    return VatProblem(message, hint, expected=f"{own}…")
+
+
+def _prefix_country(prefix: str) -> str:
+    if prefix == "XI":
+        return "Northern Ireland (XI)"
+    code = {"EL": "GR"}.get(prefix, prefix)
+    return f"{normalise_country(code).name} ({prefix})"
+
+
+def _check(number: str) -> str | None:
+    """What python-stdnum finds wrong with a prefixed VAT number, or `None`."""
+    from stdnum.exceptions import ValidationError  # noqa: PLC0415 - on first use: import stays fast
+
+    try:
+        if number.startswith("GB"):
+            from stdnum.gb import vat as british  # noqa: PLC0415 - on first use
+
+            british.validate(number)
+        else:
+            from stdnum.eu import vat as european  # noqa: PLC0415 - on first use
+
+            european.validate(number)
+    except ValidationError as error:
+        return _PROBLEMS.get(type(error).__name__, str(error))
+    return None
+
+
+def _vat_is_bad(vat: str | None, country: str | None) -> bool:
+    return vat is not None and vat_problem(vat, country) is not None
+
+
+@check(BAD_VAT, "clusters")
+def cluster_vat(batch: Batch, context: Context) -> None:
+    """A cluster's VAT number passes its country's check."""
+    _vat(batch, context)
+
+
+@check(BAD_VAT, "smes")
+def sme_vat(batch: Batch, context: Context) -> None:
+    """An SME's VAT number passes its country's check."""
+    _vat(batch, context)
+
+
+def _vat(batch: Batch, context: Context) -> None:
+    fields = ("vat", "country")
+    bad = context.failing(batch, fields, _vat_is_bad, BAD_VAT)
+    for index in batch.rows_with(fields, bad):
+        vat, country = batch["vat"][index], batch["country"][index]
+        problem = vat_problem(vat, country)
+        assert problem is not None  # noqa: S101 - judged bad above
+        context.report(
+            BAD_VAT,
+            batch.location(index, "vat"),
+            problem.message,
+            hint=problem.hint,
+            entity=batch.entity(index),
+            value=vat,
+            expected=problem.expected,
+        )
+
+
+# --- CK-ID-002: PICs --------------------------------------------------------------
+
+_PIC = re.compile(r"[0-9]{9}")
+_PIC_LENGTH = 9
+
+
+def _pic_is_bad(pic: str | None) -> bool:
+    return pic is not None and _PIC.fullmatch(pic) is None
+
+
+def _pic_problem(pic: str) -> tuple[str, str]:
+    digits = "".join(filter("0123456789".__contains__, pic))
+    if len(digits) == _PIC_LENGTH:
+        return (
+            f"PIC {pic!r} is not nine digits: it holds other characters",
+            f"write the digits alone: {digits}",
+        )
+    what = f"{len(pic)} characters" if digits != pic else f"{len(pic)} digits"
+    return (
+        f"PIC {pic!r} is not nine digits: it has {what}",
+        (
+            "a PIC is the nine-digit Participant Identification Code of the EU's "
+            "Funding & Tenders Portal; copy it again from there"
+        ),
+    )
+
+
+@check(BAD_PIC, "clusters")
+def cluster_pic(batch: Batch, context: Context) -> None:
+    """A cluster's PIC is nine digits."""
+    _pic(batch, context)
+
+
+@check(BAD_PIC, "smes")
+def sme_pic(batch: Batch, context: Context) -> None:
+    """An SME's PIC is nine digits."""
+    _pic(batch, context)
+
+
+def _pic(batch: Batch, context: Context) -> None:
+    bad = context.failing(batch, ("pic",), _pic_is_bad, BAD_PIC)
+    for index in batch.rows_with(("pic",), bad):
+        message, hint = _pic_problem(batch["pic"][index])
+        context.report(
+            BAD_PIC,
+            batch.location(index, "pic"),
+            message,
+            hint=hint,
+            entity=batch.entity(index),
+            value=batch["pic"][index],
+            expected="nine digits",
+        )
+
+
+# --- CK-DUP-002: an id repeated in one list ---------------------------------------
+
+_LISTED = {
+    ("activities", "smes"): "SME",
+    ("activities", "clusters"): "cluster",
+    ("partnerships", "members"): "cluster",
+    ("smes", "clusters"): "cluster",
+}
+_TIMES = {2: "twice", 3: "three times"}
+
+
+def _has_repeat(items: tuple[str, ...] | None) -> bool:
+    return items is not None and len(set(items)) < len(items)
+
+
+def _repeats(batch: Batch, context: Context, field: str) -> None:
+    """Report each id listed more than once in a row's `field`, at that cell.
+
+    The lengths of the lists and of their sets are compared at C speed, over
+    the distinct lists when they repeat, and only over those not seen clean
+    in an earlier batch; only a batch with a repeat is looked at list by list.
+    """
+    values = batch.each_value(field)
+    clean: dict[Any, None] | None = None
+    if isinstance(values, set):
+        # The distinct lists: most were met, clean, in earlier batches.
+        clean = context.verdicts.memo(f"{REPEATED_ID.id} {batch.table}.{field}")
+        values = values.difference(clean)
+    lists = list(filter(None, values))
+    if sum(map(len, lists)) == sum(map(len, map(frozenset, lists))):
+        if clean is not None:
+            clean.update(dict.fromkeys(values))
+        return
+    what = _LISTED[batch.table, field]
+    bad = context.failing(batch, (field,), _has_repeat, REPEATED_ID)
+    for index in batch.rows_with((field,), bad):
+        for item, times in Counter(batch[field][index]).items():
+            if times < 2:  # noqa: PLR2004 - once is not repeated
+                continue
+            context.report(
+                REPEATED_ID,
+                batch.location(index, field),
+                f"{what} {item!r} is listed {_TIMES.get(times, f'{times} times')} "
+                f"in {field}",
+                hint=f"list each {what} once",
+                entity=batch.entity(index),
+                value=item,
+            )
+
+
+@check(REPEATED_ID, "activities")
+def activity_lists(batch: Batch, context: Context) -> None:
+    """An activity lists each SME and each cluster once."""
+    _repeats(batch, context, "smes")
+    _repeats(batch, context, "clusters")
+
+
+@check(REPEATED_ID, "partnerships")
+def partnership_members(batch: Batch, context: Context) -> None:
+    """A partnership lists each member once."""
+    _repeats(batch, context, "members")
+
+
+@check(REPEATED_ID, "smes")
+def sme_clusters(batch: Batch, context: Context) -> None:
+    """An SME lists each of its clusters once."""
+    _repeats(batch, context, "clusters")
+
+
+# --- CK-DUP-001: one organisation under two ids -----------------------------------
+
+
+@attrs.frozen
+class _First:
+    """The first record of an organisation: its id, and where its id is."""
+
+    id: str
+    location: Location
+
+
+@attrs.frozen
+class _Match:
+    """What a later record may match: the first record, and which record gave it."""
+
+    first: _First
+    id: str
+    name: str | None
+
+
+@attrs.frozen
+class _Record:
+    """One record of clusters or SMEs as CK-DUP-001 compares them."""
+
+    id: str
+    name: str | None
+    country: str | None
+    vat: str | None
+    pic: str | None
+    batch: Batch
+    index: int
+
+    def keys(self) -> Iterator[tuple[str, Any]]:
+        """What makes two records one organisation, strongest first."""
+        if self.vat is not None:
+            yield "vat", vat_key(self.vat, self.country)
+        if self.pic is not None:
+            yield "pic", self.pic
+        if self.name is not None and self.country is not None:
+            key = organisation_key(self.name)
+            if key:
+                yield "name", (self.country, key)
+
+
+@check(SAME_ORGANISATION)
+def same_organisations(context: Context) -> None:
+    """No SME or cluster is in its table twice under different ids.
+
+    The tables are read again (they are small), keeping one entry per distinct
+    name, VAT number and PIC: memory grows with the records, not the rows of
+    other tables.
+    """
+    for table in _KINDS:
+        if table in context.sources:
+            context.same_records[table] = _same_records(context, table)
+
+
+def _records(context: Context, table: str) -> Iterator[_Record]:
+    seen: set[str] = set()
+    for batch in context.reread(table):
+        rows = zip(
+            batch["id"],
+            batch["name"],
+            batch["country"],
+            batch["vat"],
+            batch["pic"],
+            strict=True,
+        )
+        for index, (key, name, country, vat, pic) in enumerate(rows):
+            if key is None or key in seen:
+                continue  # no id, or a repeated one: CK-TYPE-001's and CK-PK-001's
+            seen.add(key)
+            yield _Record(key, name, country, vat, pic, batch, index)
+
+
+def _same_records(context: Context, table: str) -> dict[str, str]:
+    """Report each record that repeats an earlier one; later id -> first id."""
+    matches: dict[tuple[str, Any], _Match] = {}
+    # The VAT number and PIC of each record: two records whose numbers differ
+    # are two organisations, whatever their names.
+    numbers: dict[str, tuple[str | None, str | None]] = {}
+    same: dict[str, str] = {}
+    for record in _records(context, table):
+        keys = list(record.keys())
+        vat = None if record.vat is None else vat_key(record.vat, record.country)
+        numbers[record.id] = (vat, record.pic)
+        found = next(
+            (
+                (kind, matches[kind, value])
+                for kind, value in keys
+                if (kind, value) in matches
+                and not (
+                    kind == "name"
+                    and _differ(numbers, record.id, matches[kind, value].id)
+                )
+            ),
+            None,
+        )
+        if found is None:
+            first = _First(record.id, record.batch.location(record.index, "id"))
+        else:
+            kind, match = found
+            first = match.first
+            same[record.id] = first.id
+            _report_same(context, table, record, kind, match)
+        for kind, value in keys:
+            matches.setdefault((kind, value), _Match(first, record.id, record.name))
+    return same
+
+
+def _differ(
+    numbers: dict[str, tuple[str | None, str | None]], later: str, earlier: str
+) -> bool:
+    """Whether two records give different VAT numbers or different PICs."""
+    mine, theirs = numbers[later], numbers[earlier]
+    return any(
+        one is not None and other is not None and one != other
+        for one, other in zip(mine, theirs, strict=True)
+    )
+
+
+def _report_same(
+    context: Context, table: str, record: _Record, kind: str, match: _Match
+) -> None:
+    what = _KINDS[table]
+    first = match.first
+    # When the record matches a later record of the same organisation, say which.
+    via = "" if match.id == first.id else f" as {match.id!r}"
+    if kind == "vat":
+        why = f"same VAT number {vat_key(record.vat or '', record.country)}{via}"
+        two = "correct the VAT number of the one it does not belong to"
+    elif kind == "pic":
+        why = f"same PIC {record.pic}{via}"
+        two = "correct the PIC of the one it does not belong to"
+    else:
+        names = (
+            repr(record.name)
+            if match.name == record.name
+            else f"{record.name!r} and {match.name!r}"
+        )
+        why = f"same name in {record.country}{via}: {names}"
+        two = "give each its VAT number or PIC, which tell them apart"
+    context.report(
+        SAME_ORGANISATION,
+        record.batch.location(record.index, kind),
+        f"{what} {record.id!r} looks like {first.id!r} ({why})",
+        hint=(
+            f"if they are one {what}, keep one record and use its id everywhere; "
+            f"if they are two, {two}"
+        ),
+        entity=Entity(table, record.id),
+        value=record.id,
+        related=(first.location,),
+    )
