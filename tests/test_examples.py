@@ -82,6 +82,26 @@ def test_compute_kpis_on_an_invalid_dataset() -> None:
     assert "left out: 1 activities" in done.stderr
 
 
+def test_kpis_in_pandas_on_the_example() -> None:
+    """The pandas example prints KPIs by generation and year, then without webinars."""
+    example = ck.load_example()
+    done = run_example("kpis_in_pandas.py")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^ *escp-4i-1 +2016 +38 ", done.stdout, re.MULTILINE)
+    assert "B2B meetings by partnership:" in done.stdout
+    webinars = sum(a.type == ck.ActivityType.WEBINAR for a in example.activities)
+    left = len(example.activities) - webinars
+    assert f"activities without webinars: {left}" in done.stdout
+
+
+def test_kpis_in_pandas_on_an_invalid_dataset() -> None:
+    """Errors are printed from the report's frame, and the exit code is 1."""
+    done = run_example("kpis_in_pandas.py", str(DATA / "invalid" / "CK-FK-001"))
+    assert done.returncode == 1
+    assert "CK-FK-001" in done.stderr
+    assert "activities.csv" in done.stderr
+
+
 def test_readme_main_job_is_kpis_on_the_example() -> None:
     """The README's first quick-start command computes the KPIs of the example."""
     readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")

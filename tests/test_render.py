@@ -1,9 +1,11 @@
-"""The one output layer for tables: text, Markdown and CSV (clusterkit.render)."""
+"""The one output layer for tables: text, Markdown, CSV and HTML (clusterkit.render)."""
 
 from __future__ import annotations
 
 import csv
+import html.parser
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +18,8 @@ from clusterkit.render import (
     Column,
     Table,
     csv_table,
+    html_table,
+    html_text,
     markdown_table,
     safe_text,
     terminal_width,
@@ -426,6 +430,61 @@ def test_markdown_escapes_every_cell() -> None:
     assert markdown_table(every).split("\n")[-1] == (
         "| \\\\\\`\\*\\_\\[\\]\\<\\>\\|\\~\\$ &amp; &amp;amp; \\\\t |"
     )
+
+
+def test_html_escapes_every_cell() -> None:
+    """HTML escapes markup in cells, headers and the title; controls are made visible."""
+    table = Table.of(
+        ["<th>", "n"],
+        [["<script>alert('x')</script>", 1], ['a "q" & b\nc\x1b']],
+        title="<i>t</i>",
+    )
+    assert html_table(table) == (
+        "<table>\n"
+        "<caption>&lt;i&gt;t&lt;/i&gt;</caption>\n"
+        '<thead><tr><th>&lt;th&gt;</th><th style="text-align: right">n</th></tr>'
+        "</thead>\n"
+        "<tbody>\n"
+        "<tr><td>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</td>"
+        '<td style="text-align: right">1</td></tr>\n'
+        '<tr><td colspan="2">a &quot;q&quot; &amp; b<br>c\\x1b</td></tr>\n'
+        "</tbody>\n"
+        "</table>"
+    )
+    assert html_text("\u202e<") == "\\u202e&lt;"
+
+
+class _Cells(html.parser.HTMLParser):
+    """The text of every cell and the tags of an HTML table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.cells: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        del attrs  # only the tags count
+        self.tags.append(tag)
+        if tag in {"td", "th"}:
+            self.cells.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self.cells:
+            self.cells[-1] += data
+
+
+@given(st.lists(st.text(max_size=10), min_size=1, max_size=3))
+def test_html_cells_stay_text(values: list[str]) -> None:
+    """No value adds a tag: the parsed cells are the values, made safe."""
+    parser = _Cells()
+    parser.feed(html_table(Table.of(["v"] * len(values), [values])))
+    assert set(parser.tags) <= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+    expected = [
+        "".join(safe_text(part) for part in re.split(r"\r\n|\r|\n", value))
+        for value in values
+    ]
+    cells = [cell.replace("\n", "") for cell in parser.cells[len(values) :]]
+    assert cells == expected
 
 
 def test_csv_quotes_and_keeps_every_value() -> None:

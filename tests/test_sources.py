@@ -2,8 +2,8 @@
 
 A dataset gives the same records, the same findings and the same KPIs whether it
 comes as a folder of CSV or JSON Lines files, a `.json` document, a workbook, a
-`.zip` of a folder, bytes or a file object of one of those, a mapping or a
-`Dataset`. Findings are compared up to their location, which each form spells in
+`.zip` of a folder, bytes or a file object of one of those, a mapping, a
+mapping of DataFrames (pandas, polars or Arrow) or a `Dataset`. Findings are compared up to their location, which each form spells in
 its own way (a line, a cell, a pointer); everything else must match, messages and
 values included. The one message that quotes a location, CK-PK-001's "first at
 <place>", is compared up to that place. A `Dataset` built in memory is the one
@@ -201,6 +201,11 @@ FORMS: dict[str, Make] = {
         (where / "data.json").read_text(encoding="utf-8")
     ),
     "dataset": lambda where, _: ck.load_dataset(where / "csv"),
+    "pandas-frames": lambda where, _: ck.load_dataset(where / "csv").to_frames(),
+    "polars-frames": lambda where, _: ck.load_dataset(where / "csv").to_frames(
+        "polars"
+    ),
+    "arrow-frames": lambda where, _: ck.load_dataset(where / "csv").to_frames("arrow"),
 }
 
 
@@ -296,7 +301,7 @@ def test_a_stream_that_reads_in_short_parts_is_read_whole(
 def test_every_form_of_generated_records_reads_alike(
     tmp_path: Path, dataset: ck.Dataset
 ) -> None:
-    """Folder, zip bytes, JSON bytes, mapping and Dataset give one report and one KPI set."""
+    """Folder, zip bytes, JSON bytes, mapping, Dataset and frames give one report and KPI set."""
     where = Path(tempfile.mkdtemp(dir=tmp_path))
     ck.dump_dataset(dataset, where / "csv")
     ck.dump_dataset(dataset, where / "data.json")
@@ -310,6 +315,9 @@ def test_every_form_of_generated_records_reads_alike(
         "json-bytes": document,
         "mapping": records,
         "dataset": as_written,
+        "pandas-frames": as_written.to_frames("pandas"),
+        "polars-frames": as_written.to_frames("polars"),
+        "arrow-frames": as_written.to_frames("arrow"),
     }
     reference = ck.validate(where / "csv", as_of=AS_OF)
     kpis = kpi_values(ck.compute_kpis(where / "csv", as_of=AS_OF))

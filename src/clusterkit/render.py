@@ -1,8 +1,8 @@
-r"""Tables as aligned text, Markdown and CSV: the one output layer of clusterkit.
+r"""Tables as aligned text, Markdown, CSV and HTML: the one output layer of clusterkit.
 
 The renderers of a validation `Report` and of a `KPIResult`, and the command line,
-all build a `Table` and write it with `text_table`, `markdown_table` or `csv_table`,
-so layout, alignment and escaping are decided once, here. Cells carry values read
+all build a `Table` and write it with `text_table`, `markdown_table`, `csv_table`
+or `html_table` (a notebook's rich display), so layout, alignment and escaping are decided once, here. Cells carry values read
 from untrusted files: text and Markdown make control characters, lone surrogates
 and bidirectional overrides visible (`safe_text`); CSV, for programs, keeps values
 exactly and quotes what needs it. Given a width (`terminal_width` gives a
@@ -15,6 +15,7 @@ Added in version 0.2.0.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import shutil
@@ -30,6 +31,8 @@ __all__ = [
     "Column",
     "Table",
     "csv_table",
+    "html_table",
+    "html_text",
     "markdown_table",
     "markdown_text",
     "safe_text",
@@ -299,6 +302,65 @@ def csv_table(table: Table) -> str:
         csv.writer(buffer, lineterminator="\r\n").writerow(row)
         lines.append(buffer.getvalue()[:-2] + "\n")
     return "".join(lines)
+
+
+def html_table(table: Table) -> str:
+    """The table as an HTML `<table>`, for a notebook's rich display.
+
+    Every cell, header and the title (a `<caption>`) pass `html_text`, so no
+    value can become markup. Right-aligned columns get `text-align: right`; a row
+    with fewer cells than columns has its last cell span the rest.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> print(html_table(Table.of(["id", "n"], [["<script>", 2]])))
+        <table>
+        <thead><tr><th>id</th><th style="text-align: right">n</th></tr></thead>
+        <tbody>
+        <tr><td>&lt;script&gt;</td><td style="text-align: right">2</td></tr>
+        </tbody>
+        </table>
+    """
+    size = len(table.columns)
+    styles = [
+        ' style="text-align: right"' if right else "" for right in _right_aligned(table)
+    ]
+    head = "".join(
+        f"<th{style}>{html_text(column.name)}</th>"
+        for column, style in zip(table.columns, styles, strict=True)
+    )
+    lines = ["<table>"]
+    if table.title:
+        lines.append(f"<caption>{html_text(table.title)}</caption>")
+    lines += [f"<thead><tr>{head}</tr></thead>", "<tbody>"]
+    for row in table.rows:
+        own, spanning = _split(row, size)
+        cells = [
+            f"<td{style}>{html_text(value)}</td>"
+            for value, style in zip(own, styles, strict=False)
+        ]
+        if spanning is not None:
+            cells.append(f'<td colspan="{size - len(own)}">{html_text(spanning)}</td>')
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def html_text(text: str) -> str:
+    r"""Plain text made safe in HTML: `safe_text`, then `& < > " '` escaped.
+
+    A line break becomes `<br>`.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> html_text("<b>R&D</b>\nnext")
+        '&lt;b&gt;R&amp;D&lt;/b&gt;<br>next'
+    """
+    return "<br>".join(
+        html.escape(safe_text(part), quote=True) for part in _LINE_BREAK.split(text)
+    )
 
 
 def terminal_width(stream: TextIO) -> int | None:

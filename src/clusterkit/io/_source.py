@@ -2,7 +2,8 @@
 
 `open_source` takes what a user has — a folder of CSV or JSON Lines files, a
 `.json` document, an `.xlsx` workbook, a `.zip` of a folder, bytes or a binary
-file object, a mapping shaped like the JSON document, a `Dataset` — and gives an
+file object, a mapping shaped like the JSON document, a mapping of table names to
+DataFrames, a `Dataset` — and gives an
 `OpenSource`: its files as `Member`s with the format that reads them, or its
 records. Locations name a stream by the name it was given (`<upload>` by
 default), never by a temporary file.
@@ -24,6 +25,7 @@ import attrs
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Layout, Span, format_named, formats
+from clusterkit.io._frames import frame_tables, holds_frames
 from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
@@ -45,7 +47,8 @@ Source = Union[
 ]
 """Everything a reader accepts: a path (folder, `.json`, `.xlsx`, `.zip`), bytes or a
 binary file object (a `.json` document, a workbook or a zip of a folder), a
-mapping shaped like the JSON document, or a `Dataset`."""
+mapping shaped like the JSON document, a mapping of table names to DataFrames
+(pandas or polars) or Arrow tables, or a `Dataset`."""
 
 MAX_ZIP_RATIO = 1_000
 """A zip member that inflates more than this many times its stored size is refused
@@ -196,7 +199,8 @@ def open_source(
             (`"json"`, `"xlsx"`, or `"zip"` for a zip of a CSV or JSON Lines
             folder).
         name: How locations name a stream, a mapping or a `Dataset` (default
-            `<upload>`, `<mapping>`, `<dataset>`).
+            `<upload>`, `<mapping>`, `<frames>` for a mapping of DataFrames,
+            `<dataset>`).
 
     Raises:
         DatasetReadError: The source cannot be opened as a dataset: no such path,
@@ -208,6 +212,8 @@ def open_source(
     if isinstance(source, Dataset):
         return OpenSource(display, "dataset", records=source)
     if isinstance(source, Mapping):
+        if holds_frames(source):
+            return OpenSource(display, "mapping", records=frame_tables(source))
         return OpenSource(display, "mapping", records=source)
     if isinstance(source, (str, os.PathLike)):
         return _open_path(Path(source), display, format)
@@ -235,7 +241,7 @@ def source_name(source: Source, name: str | None = None) -> str:
     if isinstance(source, Dataset):
         return "<dataset>"
     if isinstance(source, Mapping):
-        return "<mapping>"
+        return "<frames>" if holds_frames(source) else "<mapping>"
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
     named = getattr(source, "name", None)

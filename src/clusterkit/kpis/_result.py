@@ -8,7 +8,9 @@ from typing import Any
 
 import attrs
 
+from clusterkit import _frames
 from clusterkit.kpis import _tables
+from clusterkit.kpis._frames import kpi_frame, kpi_frames
 from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.kpis._scope import Scope
 from clusterkit.report import Report
@@ -195,3 +197,65 @@ class KPIResult:
     def to_csv(self) -> str:
         """The KPIs of the scope and of each group, one row each, as CSV text."""
         return _tables.csv(self)
+
+    def to_frame(self, backend: _frames.Backend = "pandas") -> Any:
+        """The KPIs as a DataFrame (or an Arrow table): a row per group, a column per KPI.
+
+        Without a breakdown (`by`), the one row is the scope; with one, each group
+        is a row, and the breakdown's dimensions are its first columns (a year as
+        an integer, others as text, null for records without one). Then a column
+        per count (integer) and per ratio (float, null where undefined), in
+        catalogue order.
+
+        Added in version 0.2.0.
+
+        Args:
+            backend: `"pandas"`, `"polars"` or `"arrow"` (a `pyarrow.Table`).
+
+        Raises:
+            ImportError: The backend's library is not installed (the extra
+                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+            ValueError: `backend` is none of those.
+
+        Examples:
+            >>> import clusterkit as ck
+            >>> result = ck.compute_kpis(ck.io.example_path(), by="generation")
+            >>> result.to_frame()[["generation", "partnerships", "activities"]]
+              generation  partnerships  activities
+            0  escp-4i-1             3          73
+            1  escp-4i-2             3          77
+        """
+        return kpi_frame(self, backend)
+
+    def to_frames(self, backend: _frames.Backend = "pandas") -> dict[str, Any]:
+        """The KPIs, activities by type and target markets, as three frames.
+
+        `kpis` is `to_frame()`; `activities_by_type` has a row per group (or the
+        scope) and activity type, with the column `activities`;
+        `target_markets` a row per group and market in ranking order, with
+        the columns `rank`, `country`, `partnerships` and `activities`. Each
+        starts with the breakdown's dimensions, as `to_frame()` does.
+
+        Added in version 0.2.0.
+
+        Args:
+            backend: `"pandas"`, `"polars"` or `"arrow"` (`pyarrow.Table`s).
+
+        Returns:
+            The frames by name: `kpis`, `activities_by_type`, `target_markets`.
+
+        Raises:
+            ImportError: The backend's library is not installed.
+            ValueError: `backend` is none of those.
+
+        Examples:
+            >>> import clusterkit as ck
+            >>> frames = ck.compute_kpis(ck.io.example_path()).to_frames("polars")
+            >>> frames["target_markets"].row(0)
+            (1, 'US', 5, 58)
+        """
+        return kpi_frames(self, backend)
+
+    def _repr_html_(self) -> str:
+        """The result in a notebook: its tables, as `to_markdown` shows them."""
+        return _tables.html(self)

@@ -16,6 +16,8 @@ from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.render import (
     Table,
     csv_table,
+    html_table,
+    html_text,
     markdown_table,
     markdown_text,
     text_table,
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from clusterkit.kpis._reconcile import Reconciliation
     from clusterkit.kpis._result import KPIResult
 
-__all__ = ["csv", "markdown", "reconciliation", "text"]
+__all__ = ["csv", "html", "markdown", "reconciliation", "text"]
 
 _LABELS = {kpi.id: kpi.label for kpi in CATALOGUE}
 _SCALAR = tuple(kpi.id for kpi in CATALOGUE if kpi.kind in {"count", "ratio"})
@@ -174,6 +176,20 @@ def markdown(result: KPIResult) -> str:
     if excluded:
         lines += ["", markdown_text(excluded[1])]
     return "\n".join(lines) + "\n"
+
+
+def html(result: KPIResult) -> str:
+    """The result as HTML tables, every cell escaped: a notebook's display."""
+    parts = [f"<p>{html_text(_scope_line(result))}</p>"]
+    for heading, body in _sections(result):
+        parts.append(f"<h4>{html_text(heading)}</h4>")
+        parts.append(
+            f"<p>{html_text(body)}</p>" if isinstance(body, str) else html_table(body)
+        )
+    excluded = _excluded(result)
+    if excluded:
+        parts.append(f"<p>{html_text(excluded[1])}</p>")
+    return "\n".join(parts)
 
 
 def csv(result: KPIResult) -> str:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from clusterkit import _frames
 from clusterkit.models._base import Record
+from clusterkit.models._frames import Amounts, table_columns
 from clusterkit.models.activity import ActivityRecord
 from clusterkit.models.cluster import Cluster
 from clusterkit.models.generation import Generation, reference_generations
 from clusterkit.models.partnership import Partnership
 from clusterkit.models.sme import SME
 from clusterkit.models.target import ThirdCountryTarget
+from clusterkit.render import Table, html_table
 
 __all__ = ["TABLES", "Dataset"]
 
@@ -169,3 +172,68 @@ class Dataset(BaseModel):
     def counts(self) -> dict[str, int]:
         """Number of records per table, in table order."""
         return {name: len(self.table(name)) for name in TABLES}
+
+    def to_frames(
+        self, backend: _frames.Backend = "pandas", *, amounts: Amounts = "decimal"
+    ) -> dict[str, Any]:
+        """Every table as a DataFrame (or an Arrow table), with a column per field.
+
+        Reading the frames back (`load_dataset(frames)`) gives an equal dataset.
+        Columns have the dtypes of their fields, a missing value is null:
+
+        | field | pandas | polars | Arrow |
+        | --- | --- | --- | --- |
+        | ids, text, countries, enumerations (their values) | `string` | `String` | `string` |
+        | counts | `Int64` | `Int64` | `int64` |
+        | amounts (`amounts="decimal"`) | `object` of `Decimal` | `Decimal(38, s)` | `decimal128(38, s)` |
+        | amounts (`amounts="float"`) | `Float64` | `Float64` | `float64` |
+        | booleans | `boolean` | `Boolean` | `bool` |
+        | dates | `datetime64[s]` | `Date` | `date32` |
+        | lists (`clusters`, `ecosystems`, …) | `object` of `list` | `List(String)` | `list<string>` |
+        | `max_grant_eur` (a mapping) | `object` of `dict` | `List(Struct(key, value))` | `map<string, decimal>` |
+
+        A decimal column has as many places as its values need, at least two
+        (`s`). The start or end of a period holds the day it stands for (the
+        first or last of its month or year) and is followed by a column
+        `<field>_precision`: `year`, `month` or `day`, null when the date is.
+
+        Added in version 0.2.0.
+
+        Args:
+            backend: `"pandas"`, `"polars"` or `"arrow"` (`pyarrow.Table`s).
+            amounts: `"decimal"` (exact) or `"float"`.
+
+        Returns:
+            One frame per table, by table name, in table order.
+
+        Raises:
+            ImportError: The backend's library is not installed (the extra
+                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+            ValueError: `backend` or `amounts` is not one of the above.
+
+        Examples:
+            >>> ds = Dataset(clusters=[{"id": "C1", "name": "Example", "country": "DE"}])
+            >>> frames = ds.to_frames("pandas")
+            >>> frames["clusters"][["id", "country", "members_total"]]
+               id country  members_total
+            0  C1      DE           <NA>
+        """
+        if amounts not in {"decimal", "float"}:
+            msg = f"amounts must be 'decimal' or 'float', not {amounts!r}"
+            raise ValueError(msg)
+        _frames.require(backend)
+        return {
+            name: _frames.build(
+                backend, table_columns(model, self.table(name), amounts)
+            )
+            for name, model in TABLES.items()
+        }
+
+    def _repr_html_(self) -> str:
+        """The dataset in a notebook: its tables and their numbers of records."""
+        table = Table.of(
+            ["table", "records"],
+            [[name, f"{count:,}"] for name, count in self.counts.items()],
+            title="Dataset",
+        )
+        return html_table(table)

@@ -10,9 +10,11 @@ from typing import Any, TextIO
 
 import attrs
 
+from clusterkit import _frames
 from clusterkit.errors import DatasetValidationError
 from clusterkit.report import _formats
 from clusterkit.report._finding import REPORT_VERSION, Finding, Severity, finding_json
+from clusterkit.report._notebook import report_frame, report_html
 
 __all__ = ["Report", "Summary"]
 
@@ -249,3 +251,36 @@ class Report:
             out.write("    ")
             out.write(finding_json(finding))
         out.write("\n  ]\n}")
+
+    def to_frame(self, backend: _frames.Backend = "pandas") -> Any:
+        """The findings as a DataFrame (or an Arrow table), one row per finding.
+
+        A column per key of `Finding.to_dict()`, in its order, with the parts of
+        the location (`file`, `line`, `column`, `sheet`, `cell`, `pointer`,
+        `field`) and of the entity (`table`, `id`) as columns of their own:
+        `rule`, `severity`, `message`, `hint`, …, `fingerprint`, `caused_by`.
+        Lines and columns are integers, `related` a list of locations as text,
+        the rest text; a missing value is null.
+
+        Added in version 0.2.0.
+
+        Args:
+            backend: `"pandas"`, `"polars"` or `"arrow"` (a `pyarrow.Table`).
+
+        Raises:
+            ImportError: The backend's library is not installed (the extra
+                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+            ValueError: `backend` is none of those.
+
+        Examples:
+            >>> import clusterkit as ck
+            >>> report = ck.validate({"clusters": [{"id": "C1", "name": "N"}]})
+            >>> frame = report.to_frame()
+            >>> frame.loc[0, ["rule", "severity", "pointer", "field"]].tolist()
+            ['CK-TYPE-001', 'error', '/clusters/0/country', 'country']
+        """
+        return report_frame(self, backend)
+
+    def _repr_html_(self) -> str:
+        """The report in a notebook: counts by severity and the first findings."""
+        return report_html(self)

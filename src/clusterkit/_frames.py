@@ -1,0 +1,302 @@
+"""Private leaf: typed columns built into pandas, polars or Arrow frames, and read back.
+
+pandas, polars and pyarrow are optional (the extras `pandas`, `polars` and
+`arrow`): each is imported inside the function that needs it, never at
+`import clusterkit`, and a missing one raises an `ImportError` that names the
+extra to install.
+
+A frame is built from `Column`s, each with a kind that decides its dtype in every
+backend (`KINDS`); reading turns any frame's column into Python values, with the
+missing values of each library (`None`, NaN, `NaT`, `pd.NA`) as `None` and numpy
+scalars and arrays as Python ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from types import ModuleType
+from typing import Any, Literal
+
+import attrs
+
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "Column",
+    "ColumnKind",
+    "build",
+    "cell",
+    "column_names",
+    "column_values",
+    "frame_height",
+    "is_frame",
+    "require",
+]
+
+Backend = Literal["pandas", "polars", "arrow"]
+"""A DataFrame library: pandas, polars, or Arrow (a `pyarrow.Table`)."""
+
+BACKENDS: tuple[Backend, ...] = ("pandas", "polars", "arrow")
+
+# Each backend's module, and the extra that installs it.
+_MODULES = {"pandas": "pandas", "polars": "polars", "arrow": "pyarrow"}
+
+ColumnKind = Literal[
+    "text", "int", "float", "decimal", "bool", "date", "list", "map", "float_map"
+]
+"""What a column holds: text, integers, floats, decimals, booleans, dates, lists
+of text, or mappings of text to decimals (`map`) or floats (`float_map`)."""
+
+# The smallest number of decimal places of a decimal column: cents.
+_MIN_SCALE = 2
+_MAX_DIGITS = 38  # a 128-bit decimal's precision, in Arrow and polars
+_FRAME_TYPES = {
+    ("pandas", "DataFrame"),
+    ("polars", "DataFrame"),
+    ("polars", "LazyFrame"),
+    ("pyarrow", "Table"),
+    ("pyarrow", "RecordBatch"),
+}
+
+
+def require(backend: str) -> ModuleType:
+    """The module of a backend, imported now.
+
+    Raises:
+        ValueError: `backend` is not one of `BACKENDS`.
+        ImportError: Its library is not installed; the message names the extra.
+    """
+    if backend not in _MODULES:
+        msg = f"unknown backend {backend!r}; backends are {', '.join(BACKENDS)}"
+        raise ValueError(msg)
+    name = _MODULES[backend]
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        msg = (
+            f"the {backend} backend needs {name}, which is not installed: "
+            f"pip install 'clusterkit[{backend}]'"
+        )
+        raise ImportError(msg, name=name) from None
+
+
+@attrs.frozen
+class Column:
+    """One column to build: its name, its kind and its Python values (`None`: null)."""
+
+    name: str
+    kind: ColumnKind
+    values: Sequence[Any]
+
+
+def build(backend: Backend, columns: Sequence[Column]) -> Any:
+    """A frame of these columns: a pandas or polars DataFrame, or a `pyarrow.Table`.
+
+    Raises:
+        ValueError: `backend` is not one of `BACKENDS`.
+        ImportError: Its library is not installed.
+    """
+    module = require(backend)
+    builder = {"pandas": _pandas, "polars": _polars, "arrow": _arrow}[backend]
+    return builder(module, columns)
+
+
+def _scale(values: Iterable[Any]) -> int:
+    """The decimal places a decimal column needs: its values' most, at least 2."""
+    places = [
+        -exponent
+        for value in values
+        if value is not None and isinstance(exponent := value.as_tuple().exponent, int)
+    ]
+    return max([_MIN_SCALE, *places])
+
+
+def _map_values(column: Column) -> list[Any]:
+    return [None if value is None else list(value.items()) for value in column.values]
+
+
+def _pandas(pd: Any, columns: Sequence[Column]) -> Any:
+    dtypes = {
+        "text": "string",
+        "int": "Int64",
+        "float": "Float64",
+        "bool": "boolean",
+        "date": "datetime64[s]",
+    }
+    data = {}
+    for column in columns:
+        dtype = dtypes.get(column.kind, "object")
+        values = column.values
+        if column.kind in {"list", "map", "float_map", "decimal"}:
+            # No dtype of pandas without pyarrow holds these: Python objects.
+            values = [None if v is None else _copy(v) for v in values]
+        data[column.name] = pd.Series(values, dtype=dtype, name=column.name)
+    return pd.DataFrame(data, columns=[column.name for column in columns])
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _polars(pl: Any, columns: Sequence[Column]) -> Any:
+    series = []
+    for column in columns:
+        values: Sequence[Any] = column.values
+        if column.kind in {"map", "float_map"}:
+            values = [
+                None if pairs is None else [{"key": k, "value": v} for k, v in pairs]
+                for pairs in _map_values(column)
+            ]
+        series.append(pl.Series(column.name, values, dtype=_polars_type(pl, column)))
+    return pl.DataFrame(series)
+
+
+def _polars_type(pl: Any, column: Column) -> Any:
+    kind = column.kind
+    if kind == "decimal":
+        return pl.Decimal(_MAX_DIGITS, _scale(column.values))
+    if kind == "float_map":
+        return pl.List(pl.Struct({"key": pl.String, "value": pl.Float64}))
+    if kind == "map":
+        scale = _scale(v for m in column.values if m is not None for v in m.values())
+        value = pl.Decimal(_MAX_DIGITS, scale)
+        return pl.List(pl.Struct({"key": pl.String, "value": value}))
+    simple = {
+        "text": pl.String,
+        "int": pl.Int64,
+        "float": pl.Float64,
+        "bool": pl.Boolean,
+        "date": pl.Date,
+        "list": pl.List(pl.String),
+    }
+    return simple[kind]
+
+
+def _arrow(pa: Any, columns: Sequence[Column]) -> Any:
+    arrays = []
+    for column in columns:
+        values = column.values
+        if column.kind in {"map", "float_map"}:
+            values = _map_values(column)
+        arrays.append(pa.array(values, type=_arrow_type(pa, column)))
+    return pa.table(arrays, names=[column.name for column in columns])
+
+
+def _arrow_type(pa: Any, column: Column) -> Any:
+    kind = column.kind
+    if kind == "decimal":
+        return pa.decimal128(_MAX_DIGITS, _scale(column.values))
+    if kind == "float_map":
+        return pa.map_(pa.string(), pa.float64())
+    if kind == "map":
+        scale = _scale(v for m in column.values if m is not None for v in m.values())
+        return pa.map_(pa.string(), pa.decimal128(_MAX_DIGITS, scale))
+    simple: dict[str, Callable[[], Any]] = {
+        "text": pa.string,
+        "int": pa.int64,
+        "float": pa.float64,
+        "bool": pa.bool_,
+        "date": pa.date32,
+        "list": lambda: pa.list_(pa.string()),
+    }
+    return simple[kind]()
+
+
+def is_frame(value: object) -> bool:
+    """Whether `value` is a pandas or polars DataFrame (or LazyFrame), or an Arrow table.
+
+    Told by its class, without importing any of them.
+    """
+    kind = type(value)
+    return (kind.__module__.split(".", 1)[0], kind.__name__) in _FRAME_TYPES
+
+
+def _materialised(frame: Any) -> Any:
+    # A polars LazyFrame is computed once, here.
+    return frame.collect() if type(frame).__name__ == "LazyFrame" else frame
+
+
+def column_names(frame: Any) -> list[str]:
+    """The names of a frame's columns, as text."""
+    frame = _materialised(frame)
+    # An Arrow table's `columns` are its arrays; its names are `column_names`.
+    names = getattr(frame, "column_names", None)
+    return [str(name) for name in (frame.columns if names is None else names)]
+
+
+def frame_height(frame: Any) -> int:
+    """The number of rows of a frame."""
+    frame = _materialised(frame)
+    return int(frame.num_rows if hasattr(frame, "num_rows") else len(frame))
+
+
+def column_values(frame: Any) -> dict[str, list[Any]]:
+    """Every column of a frame as Python values, `None` for a missing one (see `cell`)."""
+    frame = _materialised(frame)
+    module = type(frame).__module__.split(".", 1)[0]
+    columns: dict[str, list[Any]] = {}
+    for index, name in enumerate(column_names(frame)):
+        if module == "pyarrow":
+            raw = frame.column(index).to_pylist()
+        elif module == "polars":
+            raw = frame.to_series(index).to_list()
+        else:
+            raw = frame.iloc[:, index].tolist()
+        columns[str(name)] = [cell(value) for value in raw]
+    return columns
+
+
+_PLAIN = frozenset({str, int, bool, Decimal, dt.date})
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+_MIDNIGHT = dt.time(0, 0)
+
+
+def cell(value: Any) -> Any:
+    """One value of a frame as a Python value, `None` if it is missing.
+
+    Missing are `None`, NaN, and pandas' `NA` and `NaT`. numpy scalars become
+    Python ones, numpy arrays lists, a timestamp at midnight without a time zone
+    its day; the items of a list and the values of a mapping alike.
+
+    Examples:
+        >>> import datetime as dt
+        >>> cell(float("nan")), cell(dt.datetime(2017, 3, 14)), cell((1, None))
+        (None, datetime.date(2017, 3, 14), [1, None])
+    """
+    kind = type(value)
+    if value is None or kind in _PLAIN:
+        return value
+    if kind.__name__ in _MISSING_TYPES or (
+        isinstance(value, float) and value != value  # noqa: PLR0124 - NaN is not itself
+    ):
+        return None
+    if isinstance(value, dt.datetime):
+        return _day(value)
+    if isinstance(value, Mapping):
+        return {key: cell(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [cell(item) for item in value]
+    return _numpy(value) if kind.__module__ == "numpy" else value
+
+
+def _day(value: dt.datetime) -> dt.date | dt.datetime:
+    """A timestamp at midnight without a time zone as its day; others as they are."""
+    if value.tzinfo is None and value.time() == _MIDNIGHT:
+        return dt.date(value.year, value.month, value.day)
+    return value
+
+
+def _numpy(value: Any) -> Any:
+    """A numpy array as a list, a scalar as a Python value (a date for a datetime)."""
+    plain = value.tolist()
+    if isinstance(plain, list):
+        return [cell(item) for item in plain]
+    if type(value).__name__ == "datetime64":
+        # `.tolist()` of a nanosecond datetime64 is an integer: microseconds first.
+        if value != value:  # noqa: PLR0124 - NaT is not itself
+            return None
+        return cell(value.astype("datetime64[us]").item())
+    return cell(plain)
