@@ -50,3 +50,28 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
     return path
+
+
+HOSTILE_ID = "<img src=x onerror=alert(1)>"
+"""A partnership id that is markup: reports must show it as text."""
+FORMULA_ID = "=1+2"
+"""A partnership id that a spreadsheet would take for a formula."""
+
+
+@pytest.fixture(name="hostile_dir")
+def fixture_hostile_dir(tmp_path: Path) -> Path:
+    """The valid base dataset with partnership P1 renamed to markup, P2 to a formula."""
+    base = Path(__file__).parent / "data" / "valid" / "base"
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    for file in base.iterdir():
+        fields = [
+            [
+                HOSTILE_ID if cell == "P1" else FORMULA_ID if cell == "P2" else cell
+                for cell in line.split(",")
+            ]
+            for line in file.read_text(encoding="utf-8").split("\n")
+        ]
+        text = "\n".join(",".join(line) for line in fields)
+        (folder / file.name).write_text(text, encoding="utf-8")
+    return folder

@@ -26,6 +26,7 @@ RANKS = {
     "rules": 7,
     "kpis": 7,
     "testing": 8,
+    "reports": 8,
     "cli": 9,
     "__main__": 9,
     "__init__": 9,

@@ -513,3 +513,27 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == expected().to_dict()
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_a_wide_breakdown_fits_the_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """By partnership and year, with the reconciliation, every table fits the terminal.
+
+    The two lines of prose (the scope, the publication's title and address) are
+    written whole.
+    """
+    monkeypatch.setattr(_kpis, "terminal_width", lambda _: width)
+    code, out, _ = run(
+        capsys, "--example", "--by", "partnership,year", "--generation", "escp-4i-2",
+        "--reconcile",
+    )  # fmt: skip
+    assert code == 0
+    prose = ("Scope: ", "Reconciled with: ")
+    table_lines = [line for line in out.splitlines() if not line.startswith(prose)]
+    assert max(map(len, table_lines)) <= width
+    # Too wide for columns: each group is a block of `column: value` lines.
+    assert any(line.startswith("partnership:") for line in table_lines)
+    whole = expected(by=["partnership", "year"], generation="escp-4i-2").to_table()
+    assert max(map(len, whole.splitlines())) > 120

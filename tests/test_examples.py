@@ -144,3 +144,31 @@ def test_clean_country_column_of_a_file(tmp_path: Path) -> None:
     ]
     assert path.read_bytes() == before
     assert run_example("clean_country_column.py", "only-one").returncode == 2
+
+
+def test_kpi_report_writes_a_page_and_a_workbook(tmp_path: Path) -> None:
+    """The example's reports: a page and a workbook, reconciled for one generation."""
+    done = run_example(
+        "kpi_report.py", str(tmp_path), str(ck.io.example_path()), "escp-4i-1"
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        (tmp_path / "report.html")
+        .read_text(encoding="utf-8")
+        .startswith("<!DOCTYPE html>")
+    )
+    assert (tmp_path / "report.xlsx").read_bytes()[:2] == b"PK"
+    lines = done.stdout.splitlines()
+    assert lines[2] == "3 partnerships, 73 activities"
+    assert re.fullmatch(r"published figures the KPIs agree with: \d of 9", lines[3])
+
+
+def test_kpi_report_of_an_invalid_dataset(tmp_path: Path) -> None:
+    """Records left out: both reports are still written; exit 1."""
+    done = run_example(
+        "kpi_report.py", str(tmp_path), str(DATA / "invalid" / "CK-FK-001")
+    )
+    assert done.returncode == 1
+    assert "left out: 1 records" in done.stderr
+    assert (tmp_path / "report.xlsx").exists()
+    assert run_example("kpi_report.py").returncode == 2

@@ -668,6 +668,27 @@ class TestWorkbook:
         dump_dataset(ds, tmp_path / "d.xlsx")
         assert load_dataset(tmp_path / "d.xlsx") == ds
 
+    def test_written_tables_are_styled(self, tmp_path: Path) -> None:
+        """Each sheet has a bold, tinted, frozen header, an auto filter and widths."""
+        import openpyxl  # noqa: PLC0415 - only the workbook tests need it
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415 - only the workbook tests need it
+
+        ds = ck.load_example()
+        dump_dataset(ds, tmp_path / "d.xlsx")
+        workbook = openpyxl.load_workbook(tmp_path / "d.xlsx")
+        for sheet in workbook:
+            rows = len(ds.table(sheet.title))
+            header = next(sheet.iter_rows(max_row=1))
+            assert sheet.freeze_panes == "A2"
+            last = get_column_letter(len(header))
+            assert sheet.auto_filter.ref == f"A1:{last}{rows + 1}"
+            assert all(cell.font.b for cell in header)
+            assert {cell.fill.fgColor.rgb for cell in header} == {"00DDE3F0"}
+            for number, cell in enumerate(header, start=1):
+                width = sheet.column_dimensions[get_column_letter(number)].width
+                assert width >= max(12, len(str(cell.value)))
+        assert load_dataset(tmp_path / "d.xlsx") == ds
+
     def test_corrupt_workbook(self, tmp_path: Path) -> None:
         """A file that is not a workbook is a read error, not a zip traceback."""
         (tmp_path / "d.xlsx").write_bytes(b"this is not a zip file")

@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "clusterkit.reference",
     "clusterkit.render",
     "clusterkit.report",
+    "clusterkit.reports",
     "clusterkit.rules",
     "clusterkit.schema",
     "clusterkit.testing",

@@ -11,7 +11,7 @@ Import the nouns and verbs from here::
         ...
 """
 
-from clusterkit import countries, errors, io, kpis, reference, rules
+from clusterkit import countries, errors, io, kpis, reference, reports, rules
 from clusterkit._version import VERSION
 from clusterkit.countries import (
     Country,
@@ -115,6 +115,7 @@ __all__ = [
     "normalise_country",
     "protocol_order",
     "reference",
+    "reports",
     "rules",
     "validate",
 ]

@@ -21,6 +21,7 @@ from clusterkit.cli import (
     _country,
     _import,
     _kpis,
+    _report,
     _rules,
     _schema,
     _validate,
@@ -62,6 +63,7 @@ _COMMANDS: tuple[_CommandModule, ...] = (
     _import,
     _validate,
     _kpis,
+    _report,
     _rules,
 )
 

@@ -15,6 +15,8 @@ from typing import IO, TextIO, TypeAlias
 
 import attrs
 
+from clusterkit.io import example_path
+from clusterkit.reference import programme_path
 from clusterkit.rules import Thresholds
 
 __all__ = [
@@ -27,13 +29,17 @@ __all__ = [
     "Parser",
     "Progress",
     "UsageError",
+    "add_as_of",
     "add_rule_options",
+    "add_scope_options",
+    "add_source_options",
     "count",
     "iso_date",
     "output_file",
     "print_json",
     "progress",
     "rule_options_given",
+    "source_path",
     "stdin_or",
     "thresholds",
 ]
@@ -86,6 +92,87 @@ def count(text: str) -> int:
         msg = f"{text!r} is not a whole number of at least 0"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def add_source_options(command: argparse.ArgumentParser) -> None:
+    """Add the dataset: `PATH` (or `-`), `--example` or `--programme`.
+
+    `kpis` and `report` take them alike; `source_path(args, command)` reads them.
+    """
+    command.add_argument("path", nargs="?", metavar="PATH")
+    command.add_argument(
+        "--example", action="store_true", help="use the bundled example dataset"
+    )
+    command.add_argument(
+        "--programme",
+        action="store_true",
+        help="use the register of real partnerships (clusterkit.reference.programme())",
+    )
+
+
+def source_path(args: argparse.Namespace, command: str) -> Path:
+    """The dataset that `add_source_options` chose: its path (`-` is standard input).
+
+    Raises:
+        UsageError: More than one dataset given, or a path that does not exist.
+    """
+    if sum((args.example, args.programme, args.path is not None)) > 1:
+        raise UsageError(
+            f"clusterkit {command}: give one of a dataset PATH, --example or --programme"
+        )
+    path = (
+        example_path()
+        if args.example
+        else programme_path()
+        if args.programme
+        else Path(args.path or ".")
+    )
+    if args.path != "-" and not path.exists():
+        raise UsageError(f"clusterkit {command}: {path}: no such file or directory")
+    return path
+
+
+def add_scope_options(command: argparse.ArgumentParser) -> None:
+    """Add the KPI scope: `--generation`, `--partnership`, `--target-country`, `--from`, `--to`.
+
+    `kpis` and `report` take them alike, as the keyword arguments of
+    `compute_kpis` (`args.generation`, `args.start`, …).
+    """
+    for name, what in (
+        ("generation", "generation ids"),
+        ("partnership", "partnership ids"),
+        ("target-country", "countries (any spelling)"),
+    ):
+        command.add_argument(
+            f"--{name}",
+            action="append",
+            metavar="ID" if name != "target-country" else "COUNTRY",
+            help=f"only these {what}; repeatable, comma-separated",
+        )
+    command.add_argument(
+        "--from",
+        dest="start",
+        type=iso_date,
+        metavar="DATE",
+        help="only activities starting on or after DATE",
+    )
+    command.add_argument(
+        "--to",
+        dest="end",
+        type=iso_date,
+        metavar="DATE",
+        help="only activities starting on or before DATE",
+    )
+
+
+def add_as_of(command: argparse.ArgumentParser) -> None:
+    """Add `--as-of DATE`, the day after which dates are in the future."""
+    command.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="dates after this day are in the future (CK-DATE-004); default: today",
+    )
 
 
 def add_rule_options(command: argparse.ArgumentParser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from clusterkit.cli._common import (
@@ -13,18 +12,19 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    add_as_of,
     add_rule_options,
+    add_scope_options,
+    add_source_options,
     count,
-    iso_date,
     output_file,
     progress,
     rule_options_given,
+    source_path,
     stdin_or,
     thresholds,
 )
-from clusterkit.io import example_path
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
-from clusterkit.reference import programme_path
 from clusterkit.render import terminal_width
 
 __all__ = ["register", "run"]
@@ -49,15 +49,7 @@ def register(commands: Commands) -> None:
             "2 usage error; 3 internal error."
         ),
     )
-    kpis.add_argument("path", nargs="?", metavar="PATH")
-    kpis.add_argument(
-        "--example", action="store_true", help="use the bundled example dataset"
-    )
-    kpis.add_argument(
-        "--programme",
-        action="store_true",
-        help="use the register of real partnerships (clusterkit.reference.programme())",
-    )
+    add_source_options(kpis)
     kpis.add_argument(
         "--by",
         action="append",
@@ -68,31 +60,7 @@ def register(commands: Commands) -> None:
             "or ecosystem; repeat or comma-separate for combinations"
         ),
     )
-    for name, what in (
-        ("generation", "generation ids"),
-        ("partnership", "partnership ids"),
-        ("target-country", "countries (any spelling)"),
-    ):
-        kpis.add_argument(
-            f"--{name}",
-            action="append",
-            metavar="ID" if name != "target-country" else "COUNTRY",
-            help=f"only these {what}; repeatable, comma-separated",
-        )
-    kpis.add_argument(
-        "--from",
-        dest="start",
-        type=iso_date,
-        metavar="DATE",
-        help="only activities starting on or after DATE",
-    )
-    kpis.add_argument(
-        "--to",
-        dest="end",
-        type=iso_date,
-        metavar="DATE",
-        help="only activities starting on or before DATE",
-    )
+    add_scope_options(kpis)
     kpis.add_argument("--format", choices=_FORMATS, default="table")
     kpis.add_argument("--output", metavar="FILE", help="write to FILE, not stdout")
     kpis.add_argument(
@@ -120,12 +88,7 @@ def register(commands: Commands) -> None:
         ),
     )
     add_rule_options(kpis)
-    kpis.add_argument(
-        "--as-of",
-        type=iso_date,
-        metavar="DATE",
-        help="dates after this day are in the future (CK-DATE-004); default: today",
-    )
+    add_as_of(kpis)
     kpis.set_defaults(run=run)
 
 
@@ -139,10 +102,6 @@ def _jobs(text: str) -> int:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute and write the KPIs; say on stderr which records were left out."""
-    if sum((args.example, args.programme, args.path is not None)) > 1:
-        raise UsageError(
-            "clusterkit kpis: give one of a dataset PATH, --example or --programme"
-        )
     if args.reconcile and args.format == "csv":
         raise UsageError(
             "clusterkit kpis: --reconcile needs --format table, markdown or json "
@@ -156,15 +115,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "break some rules, drop --no-validate and --ignore those rules "
             "(--ignore CK-PART-001)"
         )
-    path = (
-        example_path()
-        if args.example
-        else programme_path()
-        if args.programme
-        else Path(args.path or ".")
-    )
-    if args.path != "-" and not path.exists():
-        raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
+    path = source_path(args, "kpis")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(

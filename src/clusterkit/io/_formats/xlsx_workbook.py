@@ -278,14 +278,20 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
 
 
 def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
-    """Write a dataset as a workbook with one sheet per table, headers in row 1."""
+    """Write a dataset as a workbook with one sheet per table, headers in row 1.
+
+    Each sheet's header row is styled and frozen, with an auto filter over the
+    table and columns as wide as their headers; the rows are streamed.
+    """
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
     for table, model in TABLES.items():
         sheet = workbook.create_sheet(title=table)
         fields = list(model.model_fields)
-        sheet.append(fields)
+        _header(openpyxl, sheet, fields)
+        rows = 0
         for record in dataset.table(table):
+            rows += 1
             as_json = render(record, country_codes=country_codes)
             sheet.append(
                 [
@@ -293,7 +299,32 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
                     for name in fields
                 ]
             )
+        # The filter's range is written when the sheet closes, after its rows.
+        sheet.auto_filter.ref = f"A1:{column_letter(len(fields))}{rows + 1}"
     workbook.save(path)
+
+
+_HEADER_FILL = "DDE3F0"
+_MIN_WIDTH = 12  # a date, 2016-02-01, with room for the filter button
+
+
+def _header(openpyxl: Any, sheet: Any, fields: list[str]) -> None:
+    """Write the header row: bold on a tint, frozen, its columns as wide as it.
+
+    A streaming sheet takes its panes and column widths before its first row,
+    so the widths come from the header, not the data.
+    """
+    sheet.freeze_panes = "A2"
+    for number, name in enumerate(fields, start=1):
+        width = max(_MIN_WIDTH, len(name) + 4)
+        sheet.column_dimensions[column_letter(number)].width = width
+    cells = []
+    for name in fields:
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=name)
+        cell.font = openpyxl.styles.Font(bold=True)
+        cell.fill = openpyxl.styles.PatternFill("solid", start_color=_HEADER_FILL)
+        cells.append(cell)
+    sheet.append(cells)
 
 
 FORMAT = Format(
