@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 import re
 from pathlib import Path
@@ -42,3 +43,31 @@ def test_docstring_examples(name: str) -> None:
         module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
     assert result.failed == 0
+
+
+def _published_classes() -> list[type]:
+    """Every class a public package exports from one of its private modules."""
+    found: dict[str, type] = {}
+    for name in ["clusterkit", *MODULES]:
+        module = importlib.import_module(name)
+        for item in vars(module).values():
+            if inspect.isclass(item) and item.__module__ == name:
+                found[f"{name}.{item.__qualname__}"] = item
+    return [found[key] for key in sorted(found)]
+
+
+@pytest.mark.parametrize("cls", _published_classes(), ids=lambda c: c.__qualname__)
+def test_method_examples_of_published_classes(cls: type) -> None:
+    """The >>> examples of the methods of a class moved to its public home pass.
+
+    `doctest.testmod` finds a method by its function's module, which is still
+    the private one the class was defined in, so those examples are run here.
+    """
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    module = inspect.getmodule(cls)
+    for test in finder.find(cls, cls.__qualname__, module=False, globs=vars(module)):
+        runner.run(test)
+    assert runner.failures == 0

@@ -233,7 +233,7 @@ class Report:
             >>> import datetime as dt
             >>> print(Report((), Summary(), dt.date(2026, 1, 1)).to_json())  # doctest: +ELLIPSIS
             {
-              "report_version": 1,
+              "report_version": 2,
               ...
               "findings": []
             }
