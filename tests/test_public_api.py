@@ -21,6 +21,7 @@ PUBLIC_MODULES = [
     "clusterkit.report",
     "clusterkit.rules",
     "clusterkit.schema",
+    "clusterkit.sql",
     "clusterkit.testing",
     "clusterkit.values",
 ]

@@ -22,7 +22,7 @@ from clusterkit.cli._common import (
     stdin_or,
     thresholds,
 )
-from clusterkit.io import example_path
+from clusterkit.io import example_path, is_database
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
 from clusterkit.reference import programme_path
 from clusterkit.render import terminal_width
@@ -39,7 +39,8 @@ def register(commands: Commands) -> None:
         help="compute the programme's KPIs, with filters and breakdowns",
         description=(
             "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
-            "Lines files, a .json document or an .xlsx workbook; default: the "
+            "Lines files, a .json document, an .xlsx workbook or a database URL "
+            "such as sqlite:///data.db; default: the "
             "current folder), of the bundled example with --example, or of the "
             "programme's real register with --programme. Records with an "
             "error finding are left out and counted (see clusterkit validate); "
@@ -163,12 +164,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if args.programme
         else Path(args.path or ".")
     )
-    if args.path != "-" and not path.exists():
+    database = args.path is not None and is_database(args.path)
+    if args.path != "-" and not database and not path.exists():
         raise UsageError(f"clusterkit kpis: {path}: no such file or directory")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
-            stdin_or(path) if args.path == "-" else path,
+            args.path if database else stdin_or(path) if args.path == "-" else path,
             progress=shown,
             by=args.by,
             generation=args.generation,
