@@ -230,9 +230,15 @@ def open_source(
     """
     display = source_name(source, name)
     if is_database(source):
-        # SQLAlchemy is imported only when a database is read.
-        from clusterkit import sql  # noqa: PLC0415 - the optional extra, imported on use
-
+        try:
+            # SQLAlchemy is imported only when a database is read.
+            from clusterkit import sql  # noqa: PLC0415 - the optional extra, imported on use
+        except ImportError:
+            raise DatasetReadError(
+                f"{display}: reading a database needs SQLAlchemy: "
+                "pip install 'clusterkit[sql]'",
+                source=display,
+            ) from None
         return sql.open_database(source, display)
     if isinstance(source, Dataset):
         return OpenSource(display, "dataset", records=source)
