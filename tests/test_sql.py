@@ -507,6 +507,20 @@ def test_rows_of_a_database_table_are_found_by_key() -> None:
     assert source.row_of(Location(line=3)) is None
 
 
+def test_without_postgresql_the_tests_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No initdb anywhere: the fixture finds none, and its message names the package."""
+    import conftest  # noqa: PLC0415 - the fixture's helpers
+
+    monkeypatch.setattr(conftest, "POSTGRES_BINARIES", str(tmp_path / "*" / "bin"))
+    monkeypatch.setenv("POSTGRES_BIN", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert conftest.postgres_bin() is None
+    assert "apt-get install postgresql" in conftest.POSTGRES_MISSING
+    assert ".ci/run" in conftest.POSTGRES_MISSING
+
+
 def test_pointer_segments_are_escaped() -> None:
     """A key with `/` or `~` is one segment of the pointer (RFC 6901)."""
     assert _read._segment("a/b~c") == "a~1b~0c"
