@@ -22,6 +22,7 @@ RANKS = {
     "reference": 4,
     "schema": 4,
     "io": 5,
+    "sql": 5,
     "_scan": 6,
     "rules": 7,
     "kpis": 7,

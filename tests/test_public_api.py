@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "clusterkit.reports",
     "clusterkit.rules",
     "clusterkit.schema",
+    "clusterkit.sql",
     "clusterkit.testing",
     "clusterkit.values",
 ]

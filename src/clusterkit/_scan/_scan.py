@@ -80,6 +80,9 @@ class Scan:
         self.display = self.opened.display
         checks = {table: TableChecks(table, self.enabled) for table in TABLES}
         for chunk in self.opened.chunks(self.report, spans=self._spans()):
+            # Known before its cells are checked: a database row's number is
+            # found from its location through its table's source.
+            self.indexes.sources.setdefault(chunk.table, chunk.source)
             batch = parse_chunk(chunk, checks[chunk.table], self.report)
             self.indexes.index(batch)
             yield batch

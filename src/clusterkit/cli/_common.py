@@ -15,7 +15,7 @@ from typing import IO, TextIO, TypeAlias
 
 import attrs
 
-from clusterkit.io import example_path
+from clusterkit.io import example_path, is_database
 from clusterkit.reference import programme_path
 from clusterkit.rules import Thresholds
 
@@ -110,8 +110,10 @@ def add_source_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def source_path(args: argparse.Namespace, command: str) -> Path:
+def source_path(args: argparse.Namespace, command: str) -> Path | str:
     """The dataset that `add_source_options` chose: its path (`-` is standard input).
+
+    A database URL (`sqlite:///data.db`) is given back as it was written.
 
     Raises:
         UsageError: More than one dataset given, or a path that does not exist.
@@ -120,6 +122,8 @@ def source_path(args: argparse.Namespace, command: str) -> Path:
         raise UsageError(
             f"clusterkit {command}: give one of a dataset PATH, --example or --programme"
         )
+    if args.path is not None and is_database(args.path):
+        return str(args.path)
     path = (
         example_path()
         if args.example

@@ -39,7 +39,8 @@ def register(commands: Commands) -> None:
         help="compute the programme's KPIs, with filters and breakdowns",
         description=(
             "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
-            "Lines files, a .json document or an .xlsx workbook; default: the "
+            "Lines files, a .json document, an .xlsx workbook or a database URL "
+            "such as sqlite:///data.db; default: the "
             "current folder), of the bundled example with --example, or of the "
             "programme's real register with --programme. Records with an "
             "error finding are left out and counted (see clusterkit validate); "

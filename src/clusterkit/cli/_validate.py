@@ -73,8 +73,9 @@ def register(commands: Commands) -> None:
         "validate",
         help="check datasets against every rule; exit 1 when something fails",
         description=(
-            "Check each PATH (a folder of CSV or JSON Lines files, a .json document "
-            "or an .xlsx workbook; default: the current folder) against every "
+            "Check each PATH (a folder of CSV or JSON Lines files, a .json document, "
+            "an .xlsx workbook or a database URL such as sqlite:///data.db; "
+            "default: the current folder) against every "
             "rule of the validator. Exit codes: 0 nothing at or above --fail-on; "
             "1 findings at or above it (an unreadable file is a finding); 2 usage "
             "error; 3 internal error."

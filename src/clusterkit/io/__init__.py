@@ -2,7 +2,8 @@
 
 `load_dataset` reads a folder of CSV or JSON Lines files, a `.json` document, an
 `.xlsx` workbook, a `.zip` of a folder, bytes or a binary file object of one of
-those, a mapping shaped like the JSON document, or a `Dataset`; `dump_dataset`
+those, a mapping shaped like the JSON document, a `Dataset`, or a database (a
+URL, with the `sql` extra; `clusterkit.sql` writes one); `dump_dataset`
 writes the file layouts; `iter_records` streams one table with the location of
 each record.
 
@@ -66,6 +67,7 @@ from clusterkit.io._source import (
     MAX_ZIP_RATIO,
     OpenSource,
     Source,
+    is_database,
     open_source,
     source_name,
 )
@@ -143,6 +145,7 @@ __all__ = [
     "format_named",
     "formats",
     "import_partnerships",
+    "is_database",
     "iter_raw_rows",
     "iter_records",
     "load_dataset",

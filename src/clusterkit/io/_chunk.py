@@ -39,7 +39,7 @@ __all__ = [
 BATCH_ROWS = 1_000
 """Rows per chunk: large enough for C-speed column work, small enough for flat memory."""
 
-SourceKind = Literal["csv", "jsonl", "json", "xlsx", "mapping", "dataset"]
+SourceKind = Literal["csv", "jsonl", "json", "xlsx", "mapping", "dataset", "database"]
 """How a table's rows are numbered and located (see `TableSource`)."""
 
 _INDEXED = frozenset({"json", "mapping", "dataset"})
@@ -51,7 +51,8 @@ class TableSource:
 
     A row is identified by its *number*: the physical line for CSV, JSON Lines and
     workbook rows, the index in the table's array for a JSON document, a mapping
-    or a `Dataset`.
+    or a `Dataset`, the order read in for a database table, whose rows are
+    located by their primary key (`/activities/A-001/start`, see `add_keys`).
 
     Added in version 0.2.0.
 
@@ -65,6 +66,8 @@ class TableSource:
             starts on, by index (an entry that is not an object has the line of
             the record before it, and its index is in `gaps`).
         gaps: The indexes of the entries that are not objects.
+        keys: In a database, the primary key of each row, by number, as the
+            segments of a JSON pointer (`A-001`; a target's `P1/US`).
     """
 
     table: str
@@ -74,9 +77,40 @@ class TableSource:
     columns: dict[str, int] = attrs.field(factory=dict)
     lines: array[int] | None = attrs.field(default=None, eq=False, repr=False)
     gaps: set[int] = attrs.field(factory=set, eq=False, repr=False)
+    keys: list[str] = attrs.field(factory=list, eq=False, repr=False)
+    _numbers: dict[str, int] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def add_keys(self, keys: Sequence[str]) -> range:
+        """Number the next rows of a database table by their keys.
+
+        Returns:
+            The numbers of those rows.
+        """
+        start = len(self.keys)
+        for offset, key in enumerate(keys):
+            self._numbers.setdefault(key, start + offset)
+        self.keys.extend(keys)
+        return range(start, start + len(keys))
+
+    def row_of(self, location: Location) -> int | None:
+        """The number of the database row a location points at, if it does."""
+        prefix = f"/{self.table}/"
+        pointer = location.pointer or ""
+        if not pointer.startswith(prefix):
+            return None
+        width = len(self.keys[0].split("/")) if self.keys else 1
+        key = "/".join(pointer.removeprefix(prefix).split("/")[:width])
+        return self._numbers.get(key)
 
     def location(self, number: int, field: str | None = None) -> Location:
         """Where row `number` (and one of its fields) is."""
+        if self.kind == "database":
+            pointer = f"/{self.table}/{self.keys[number]}"
+            if field is not None:
+                pointer += f"/{field}"
+            return Location(file=self.file, pointer=pointer, field=field)
         column = None if field is None else self.columns.get(field)
         if self.kind in _INDEXED:
             pointer = f"/{self.table}/{number}" + (f"/{field}" if field else "")

@@ -3,22 +3,24 @@
 `open_source` takes what a user has — a folder of CSV or JSON Lines files, a
 `.json` document, an `.xlsx` workbook, a `.zip` of a folder, bytes or a binary
 file object, a mapping shaped like the JSON document, a mapping of table names to
-DataFrames, a `Dataset` — and gives an
+DataFrames, a `Dataset`, a database URL or SQLAlchemy engine — and gives an
 `OpenSource`: its files as `Member`s with the format that reads them, or its
 records. Locations name a stream by the name it was given (`<upload>` by
-default), never by a temporary file.
+default), never by a temporary file, and a database by its URL without the
+password.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal, Union
+from typing import IO, TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
@@ -33,7 +35,17 @@ from clusterkit.io._rows import RawRow
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
-__all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
+if TYPE_CHECKING:
+    import sqlalchemy
+
+__all__ = [
+    "MAX_ZIP_RATIO",
+    "OpenSource",
+    "Source",
+    "is_database",
+    "open_source",
+    "source_name",
+]
 
 Source = Union[
     str,
@@ -44,11 +56,13 @@ Source = Union[
     IO[bytes],
     Mapping[str, Any],
     Dataset,
+    "sqlalchemy.Engine",
 ]
 """Everything a reader accepts: a path (folder, `.json`, `.xlsx`, `.zip`), bytes or a
 binary file object (a `.json` document, a workbook or a zip of a folder), a
 mapping shaped like the JSON document, a mapping of table names to DataFrames
-(pandas or polars) or Arrow tables, or a `Dataset`."""
+(pandas or polars) or Arrow tables, a `Dataset`, or a database: its URL (`sqlite:///data.db`) or a SQLAlchemy
+engine (with the `sql` extra)."""
 
 MAX_ZIP_RATIO = 1_000
 """A zip member that inflates more than this many times its stored size is refused
@@ -57,7 +71,12 @@ MAX_ZIP_RATIO = 1_000
 _IN_MEMORY = 64 << 20  # streams up to this size are held in memory; larger, on disk
 _ZIP = "zip"
 
-Kind = Literal["folder", "document", "mapping", "dataset"]
+Kind = Literal["folder", "document", "mapping", "dataset", "database"]
+
+# A URL's scheme: a database dialect and its driver (`postgresql+psycopg://`).
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+# The password of a URL's `user:password@`, which locations leave out.
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)[^@/]*@")
 
 
 @attrs.define
@@ -69,11 +88,12 @@ class OpenSource:
 
     Attributes:
         display: How locations name the source.
-        kind: `folder` (a file per table), `document` (one file), `mapping` or
-            `dataset`.
+        kind: `folder` (a file per table), `document` (one file), `mapping`,
+            `dataset` or `database`.
         format: The format of the files (folders and documents).
         members: The file of each table (folders), or the document under `""`.
-        records: The mapping or `Dataset` (records in memory).
+        records: The mapping or `Dataset` (records in memory), or the database's
+            reader (`clusterkit.sql.DatabaseReader`).
     """
 
     display: str
@@ -117,6 +137,8 @@ class OpenSource:
         """
         if self.kind == "mapping":
             yield from mapping_rows(self.records, self.display, table, report)
+        elif self.kind == "database":
+            yield from self.records.rows(table)
         elif self.kind == "dataset":
             for chunk in dataset_chunks(self.records, self.display, table):
                 for offset, number in enumerate(chunk.numbers):
@@ -134,7 +156,7 @@ class OpenSource:
                     rows = self.format.read_rows(member, wanted or table, report)
                     yield from rows
 
-    def chunks(  # noqa: C901 - one branch per kind of source
+    def chunks(  # noqa: C901, PLR0912 - one branch per kind of source
         self,
         report: Reporter,
         *,
@@ -153,6 +175,8 @@ class OpenSource:
             for chunk in dataset_chunks(self.records, self.display):
                 if tables is None or chunk.table in tables:
                     yield chunk
+        elif self.kind == "database":
+            yield from self.records.chunks(report, tables)
         else:
             assert self.format is not None  # noqa: S101 - files have a format
             for name, member in self.members.items():
@@ -209,6 +233,8 @@ def open_source(
         TypeError: `source` is none of the kinds above.
     """
     display = source_name(source, name)
+    if is_database(source):
+        return _open_database(source, display)
     if isinstance(source, Dataset):
         return OpenSource(display, "dataset", records=source)
     if isinstance(source, Mapping):
@@ -224,20 +250,57 @@ def open_source(
         return _open_file_object(source, display, format)
     msg = (
         "a dataset source is a path, bytes, a binary file object, a mapping of "
-        f"tables or a Dataset, not {type(source).__name__}"
+        f"tables, a Dataset or a database URL, not {type(source).__name__}"
     )
     raise TypeError(msg)
+
+
+def _open_database(source: Source, display: str) -> OpenSource:
+    try:
+        # SQLAlchemy is imported only when a database is read.
+        from clusterkit import sql  # noqa: PLC0415 - the optional extra, imported on use
+    except ImportError:
+        raise DatasetReadError(
+            f"{display}: reading a database needs SQLAlchemy: "
+            "pip install 'clusterkit[sql]'",
+            source=display,
+        ) from None
+    return sql.open_database(source, display)
+
+
+def is_database(source: object) -> bool:
+    """Whether a source is a database: a URL (`sqlite:///data.db`) or a SQLAlchemy engine.
+
+    Any `scheme://` other than `file://` is taken for a database URL, which
+    SQLAlchemy then opens (with the `sql` extra).
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> is_database("postgresql+psycopg://localhost/clusters"), is_database("data/")
+        (True, False)
+    """
+    if isinstance(source, str):
+        scheme = _URL.match(source)
+        return scheme is not None and scheme.group(1).lower() != "file"
+    return type(source).__module__.startswith("sqlalchemy.")
 
 
 def source_name(source: Source, name: str | None = None) -> str:
     """How locations name a source: `name`, a path as given, or its kind.
 
+    A database is named by its URL without the password.
+
     Examples:
         >>> source_name("data/"), source_name(b"{}"), source_name({})
         ('data/', '<upload>', '<mapping>')
+        >>> source_name("postgresql://ana:secret@db.example.eu/clusters")
+        'postgresql://ana:***@db.example.eu/clusters'
     """
     if name is not None:
         return name
+    if is_database(source):
+        return _PASSWORD.sub(r"\1***@", str(getattr(source, "url", source)))
     if isinstance(source, Dataset):
         return "<dataset>"
     if isinstance(source, Mapping):

@@ -293,6 +293,13 @@ class Context(Indexes):
         # -> first id (the KPI engine counts such SMEs once).
         self.same_records: dict[str, dict[str, str]] = {}
 
+    def _row_of(self, table: str, location: Location) -> int | None:
+        """The number of the row of `table` a location points at, if any."""
+        source = self.sources.get(table)
+        if source is not None and source.kind == "database":
+            return source.row_of(location)
+        return row_number(location)
+
     def rehint(self, hints: dict[str, str]) -> None:
         """Give the kept findings with these fingerprints these hints instead."""
         if not hints:
@@ -384,10 +391,12 @@ class Context(Indexes):
                 self.unread.setdefault(unread, digest)
         if self.error_rows is not None and severity is Severity.ERROR:
             # A header or a file is not a record (a missing column points at line 1).
-            number = (
-                None if entity is None or rule in FILE_RULES else row_number(location)
-            )
             table = None if entity is None else entity.table
+            number = (
+                None
+                if table is None or rule in FILE_RULES
+                else self._row_of(table, location)
+            )
             key = (table, rule.id, number is not None)
             self.error_counts[key] = self.error_counts.get(key, 0) + 1
             if table is not None and number is not None:

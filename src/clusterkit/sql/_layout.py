@@ -1,0 +1,310 @@
+"""Private: the SQL tables of a dataset, generated from the models.
+
+Each table of a dataset (`TABLES`) is a table of the same name whose columns are
+its model's fields of one value, with the SQL type of the field's type; its key
+is `id` (a target's, `partnership` and `country`). A `position` column keeps
+the order of the records. A period's start or end given to the month or the year
+(a `PartialDate`) is its day in the DATE column and `month` or `year` in the
+column `<field>_precision` beside it (`NULL`: given to the day).
+
+Each list field is a link table `<table>_<field>`: the owner's key, the item's
+`position` in the list and the item, in a column named after the table it
+refers to (`cluster`, `sme`) or `value`. A mapping field (a generation's grant
+caps) is a table `<table>_<field>` of `key` and `value`.
+
+Link tables refer to their owner by a foreign key (`ON DELETE CASCADE`). The
+references between records (an activity's partnership, a partnership's
+members, …) are foreign keys only when asked for (`references=True`): a
+dataset is stored with its findings, and the validator reports what dangles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from pydantic.fields import FieldInfo
+
+from clusterkit._dates import parse_end_date, parse_start_date
+from clusterkit.models import TABLES
+
+__all__ = [
+    "KEYS",
+    "POSITION",
+    "PRECISION",
+    "REFERENCES",
+    "Amount",
+    "Link",
+    "TableLayout",
+    "build",
+    "sql_type",
+]
+
+POSITION = "position"
+"""The column of a record's place in its table, or of an item's in its list."""
+
+PRECISION = "_precision"
+"""The suffix of the column that says how precisely a period's date is given."""
+
+KEYS: Mapping[str, tuple[str, ...]] = {
+    table: ("partnership", "country") if table == "targets" else ("id",)
+    for table in TABLES
+}
+"""The primary key of each table."""
+
+REFERENCES: Mapping[tuple[str, str], str] = {
+    ("smes", "clusters"): "clusters",
+    ("partnerships", "coordinator"): "clusters",
+    ("partnerships", "members"): "clusters",
+    ("targets", "partnership"): "partnerships",
+    ("activities", "partnership"): "partnerships",
+    ("activities", "clusters"): "clusters",
+    ("activities", "smes"): "smes",
+}
+"""The fields that hold ids of another table's records, with that table.
+
+A partnership's `generation` is not among them: it names a shipped generation
+as often as one the dataset declares.
+"""
+
+# How a link table names its owner, and a reference to a record of the table.
+_SINGULAR = {
+    "generations": "generation",
+    "clusters": "cluster",
+    "smes": "sme",
+    "partnerships": "partnership",
+    "activities": "activity",
+}
+
+
+class Amount(sa.types.TypeDecorator[Decimal]):
+    """An exact amount: NUMERIC, or text where numbers are floating point (SQLite)."""
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """TEXT on SQLite, whose NUMERIC would round; NUMERIC elsewhere."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.Text())
+        return dialect.type_descriptor(sa.Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
+        """An amount as text for SQLite."""
+        if value is None or dialect.name != "sqlite":
+            return value
+        return str(value)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        """A decimal; text that is no number stays text, for the validator to report."""
+        del dialect
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+
+
+@attrs.frozen
+class Link:
+    """The table of one list (or mapping) field: who owns each item, and the item.
+
+    Attributes:
+        field: The field.
+        table: The SQL table.
+        owner: The columns of the owner's key.
+        value: The column of the item (of the value, for a mapping).
+        mapping: Whether the field is a mapping (its `key` column).
+        enum: The enumeration of the items, if any.
+    """
+
+    field: str
+    table: sa.Table
+    owner: tuple[str, ...]
+    value: str
+    mapping: bool = False
+    enum: type[enum.Enum] | None = None
+
+
+@attrs.frozen
+class TableLayout:
+    """The SQL tables of one table of a dataset.
+
+    Attributes:
+        name: The table (`activities`).
+        table: Its SQL table of the fields of one value.
+        key: Its primary key's fields.
+        scalars: The fields of one value, in model order.
+        periods: Those that are a period's start or end (with a precision).
+        enums: The enumeration of each field that holds one.
+        links: The link table of each list or mapping field.
+    """
+
+    name: str
+    table: sa.Table
+    key: tuple[str, ...]
+    scalars: tuple[str, ...]
+    periods: frozenset[str]
+    enums: Mapping[str, type[enum.Enum]]
+    links: Mapping[str, Link]
+
+
+def build(
+    *, schema: str | None = None, references: bool = False
+) -> tuple[sa.MetaData, dict[str, TableLayout]]:
+    """The tables of a dataset, and the layout of each table."""
+    metadata = sa.MetaData(schema=schema)
+    layouts = {name: _table(metadata, name, references=references) for name in TABLES}
+    return metadata, layouts
+
+
+def _table(metadata: sa.MetaData, name: str, *, references: bool) -> TableLayout:
+    key = KEYS[name]
+    prefix = f"{metadata.schema}." if metadata.schema else ""
+    columns: list[sa.Column[Any]] = []
+    scalars: list[str] = []
+    periods: set[str] = set()
+    enums: dict[str, type[enum.Enum]] = {}
+    links: list[tuple[str, Any]] = []
+    fields = TABLES[name].model_fields
+    # The key's columns come first, then the other fields in model order.
+    for field in sorted(fields, key=lambda field: field not in key):
+        info = fields[field]
+        kind, metadata_items = _unwrap(info.annotation, list(info.metadata))
+        origin = typing.get_origin(kind)
+        if origin in {tuple, dict}:
+            links.append((field, kind))
+            continue
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            enums[field] = kind
+        scalars.append(field)
+        referred = REFERENCES.get((name, field))
+        constraints = (
+            [sa.ForeignKey(f"{prefix}{referred}.id")] if references and referred else []
+        )
+        columns.append(
+            sa.Column(
+                field,
+                sql_type(kind, metadata_items),
+                *constraints,
+                primary_key=field in key,
+                nullable=not info.is_required(),
+            )
+        )
+        if _is_period(info):
+            periods.add(field)
+            columns.append(sa.Column(f"{field}{PRECISION}", sa.String(5)))
+    columns.append(sa.Column(POSITION, sa.BigInteger))
+    table = sa.Table(name, metadata, *columns)
+    owner_columns = {field: table.c[field].type for field in key}
+    built = {
+        field: _link(metadata, name, field, kind, owner_columns, references=references)
+        for field, kind in links
+    }
+    return TableLayout(
+        name, table, key, tuple(scalars), frozenset(periods), enums, built
+    )
+
+
+def _link(
+    metadata: sa.MetaData,
+    name: str,
+    field: str,
+    kind: Any,
+    owner_types: Mapping[str, sa.types.TypeEngine[Any]],
+    *,
+    references: bool,
+) -> Link:
+    prefix = f"{metadata.schema}." if metadata.schema else ""
+    owner = tuple(owner_types) if len(owner_types) > 1 else (_SINGULAR[name],)
+    columns: list[sa.Column[Any] | sa.Constraint] = [
+        sa.Column(column, owner_type, primary_key=True)
+        for column, owner_type in zip(owner, owner_types.values(), strict=True)
+    ]
+    columns.append(
+        sa.ForeignKeyConstraint(
+            owner,
+            [f"{prefix}{name}.{column}" for column in owner_types],
+            ondelete="CASCADE",
+        )
+    )
+    if typing.get_origin(kind) is dict:
+        key_type, value_type = typing.get_args(kind)
+        key_kind, key_metadata = _unwrap(key_type, [])
+        value_kind, value_metadata = _unwrap(value_type, [])
+        columns += [
+            sa.Column("key", sql_type(key_kind, key_metadata), primary_key=True),
+            sa.Column("value", sql_type(value_kind, value_metadata), nullable=False),
+        ]
+        table = sa.Table(f"{name}_{field}", metadata, *columns)
+        return Link(field, table, owner, "value", mapping=True)
+    item, item_metadata = _unwrap(typing.get_args(kind)[0], [])
+    referred = REFERENCES.get((name, field))
+    value = _SINGULAR[referred] if referred else "value"
+    constraints = (
+        [sa.ForeignKey(f"{prefix}{referred}.id")] if references and referred else []
+    )
+    columns += [
+        sa.Column(POSITION, sa.Integer, primary_key=True),
+        sa.Column(value, sql_type(item, item_metadata), *constraints, nullable=False),
+    ]
+    table = sa.Table(f"{name}_{field}", metadata, *columns)
+    is_enum = isinstance(item, type) and issubclass(item, enum.Enum)
+    return Link(field, table, owner, value, enum=item if is_enum else None)
+
+
+def sql_type(kind: Any, metadata: list[Any]) -> sa.types.TypeEngine[Any]:
+    """The SQL type of values of a Python type (with its pydantic constraints).
+
+    Raises:
+        TypeError: A type without a SQL type: a new field type needs one here.
+    """
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return sa.String(max(len(str(member.value)) for member in kind))
+    types_by_kind: dict[Any, sa.types.TypeEngine[Any]] = {
+        bool: sa.Boolean(),
+        int: sa.BigInteger(),
+        Decimal: Amount(),
+        dt.date: sa.Date(),
+    }
+    if kind in types_by_kind:
+        return types_by_kind[kind]
+    if kind is str:
+        lengths = [item.max_length for item in metadata if _max_length(item)]
+        return sa.String(lengths[0]) if lengths else sa.Text()
+    msg = f"no SQL type for fields of type {kind!r}"
+    raise TypeError(msg)
+
+
+def _max_length(item: Any) -> bool:
+    return isinstance(getattr(item, "max_length", None), int)
+
+
+def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
+    """A field's type without `Optional` and `Annotated`, and the metadata met."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            metadata = [*metadata, *annotation.__metadata__]
+            annotation = typing.get_args(annotation)[0]
+        elif origin in {typing.Union, types.UnionType}:
+            (annotation,) = (
+                arg for arg in typing.get_args(annotation) if arg is not type(None)
+            )
+        else:
+            return annotation, metadata
+
+
+def _is_period(info: FieldInfo) -> bool:
+    """Whether a field is a period's start or end, which may be a `PartialDate`."""
+    _, metadata = _unwrap(info.annotation, list(info.metadata))
+    parsers = {getattr(item, "func", None) for item in metadata}
+    return bool(parsers & {parse_start_date, parse_end_date})

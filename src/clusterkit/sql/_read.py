@@ -1,0 +1,261 @@
+"""Private: a database read as a dataset source, table by table, in batches.
+
+`open_database` gives the `OpenSource` that `clusterkit.io.open_source` gives
+for a database, so `load_dataset`, `validate` and `compute_kpis` read it as they
+read files. Each table is streamed in batches of `BATCH_ROWS` rows (in the order
+of `position`, then of the key), with the items of its list fields fetched for
+the batch's keys; a row is located by its primary key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from clusterkit.errors import DatasetReadError
+from clusterkit.io import (
+    BATCH_ROWS,
+    UNREADABLE,
+    Chunk,
+    OpenSource,
+    RawRow,
+    Reporter,
+    TableSource,
+    load_dataset,
+)
+from clusterkit.models import TABLES, Dataset
+from clusterkit.sql._engines import EngineOrURL, engine_of, schema_of
+from clusterkit.sql._layout import POSITION, PRECISION, Link, TableLayout, build
+from clusterkit.values import Location, PartialDate
+
+__all__ = ["DatabaseReader", "open_database", "read_sql"]
+
+Batch = tuple[list[str], dict[str, list[Any]]]
+
+
+class DatabaseReader:
+    """The tables of a database, read as the raw cells of a dataset's tables.
+
+    Added in version 0.2.0.
+
+    Args:
+        engine: The database's engine.
+        display: How locations name the database (its URL without password).
+    """
+
+    def __init__(self, engine: sa.Engine, display: str) -> None:
+        self.engine = engine
+        self.display = display
+        _, self.layouts = build(schema=schema_of(engine))
+        try:
+            names = set(sa.inspect(engine).get_table_names(schema=schema_of(engine)))
+        except sa.exc.SQLAlchemyError as error:
+            raise DatasetReadError(
+                f"{display}: cannot read the database ({_reason(error)})",
+                source=display,
+            ) from None
+        self.tables = [table for table in TABLES if table in names]
+        if not self.tables:
+            raise DatasetReadError(
+                f"{display}: no dataset tables found (expected tables such as "
+                f"{', '.join(TABLES)}, as clusterkit.sql.write_sql writes them)",
+                source=display,
+            )
+
+    def rows(self, table: str | None = None) -> Iterator[RawRow]:
+        """The rows of every table (or one), with their values given.
+
+        Raises:
+            DatasetReadError: A table cannot be read.
+        """
+        for name in self.tables:
+            if table not in {None, name}:
+                continue
+            source = TableSource(name, "database", self.display)
+            try:
+                for keys, cells in self._batches(name):
+                    for offset, number in enumerate(source.add_keys(keys)):
+                        values = {
+                            field: column[offset]
+                            for field, column in cells.items()
+                            if column[offset] not in (None, ())
+                        }
+                        yield RawRow(name, values, source.location(number))
+            except sa.exc.SQLAlchemyError as error:
+                raise DatasetReadError(
+                    f"{self.display}: cannot read table {name} ({_reason(error)})",
+                    source=self.display,
+                    location=Location(file=self.display, pointer=f"/{name}"),
+                ) from None
+
+    def chunks(
+        self, report: Reporter, tables: Collection[str] | None
+    ) -> Iterator[Chunk]:
+        """The rows of every table (or some) as chunks; a table that fails is reported.
+
+        A table that cannot be read is a `CK-FILE-001` finding; the rows read
+        before are checked, and the tables after it are read.
+        """
+        for name in self.tables:
+            if tables is not None and name not in tables:
+                continue
+            source = TableSource(name, "database", self.display)
+            try:
+                for keys, cells in self._batches(name):
+                    yield Chunk(source, source.add_keys(keys), cells)
+            except sa.exc.SQLAlchemyError as error:
+                report(
+                    UNREADABLE,
+                    Location(file=self.display, pointer=f"/{name}"),
+                    f"cannot read table {name} ({_reason(error)}); rows after "
+                    "this point were not checked",
+                )
+
+    def _batches(self, name: str) -> Iterator[Batch]:
+        """The keys and the cells of a table's rows, `BATCH_ROWS` at a time."""
+        layout = self.layouts[name]
+        table = layout.table
+        order = [table.c[POSITION].nulls_last(), *(table.c[key] for key in layout.key)]
+        with self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=BATCH_ROWS).execute(
+                sa.select(table).order_by(*order)
+            )
+            for part in result.partitions():
+                rows = [row._mapping for row in part]  # noqa: SLF001 - SQLAlchemy's public row mapping
+                keys = [tuple(row[key] for key in layout.key) for row in rows]
+                cells = _cells(layout, rows)
+                for field, link in layout.links.items():
+                    cells[field] = _items(connection, link, keys)
+                yield ["/".join(_segment(part) for part in key) for key in keys], cells
+
+
+def _cells(layout: TableLayout, rows: list[Any]) -> dict[str, list[Any]]:
+    """The cells of the fields of one value; a period's date with its precision."""
+    cells: dict[str, list[Any]] = {}
+    for field in layout.scalars:
+        if field in layout.periods:
+            precision = f"{field}{PRECISION}"
+            cells[field] = [_period(row[field], row[precision]) for row in rows]
+        else:
+            cells[field] = [row[field] for row in rows]
+    return cells
+
+
+def _period(day: Any, precision: str | None) -> Any:
+    """A period's date as given: a `PartialDate` when given to the month or year.
+
+    A precision the day does not fit (a "month" that is not on the first or the
+    last of its month) is text, for the validator to report.
+    """
+    if day is None or precision is None:
+        return day
+    try:
+        return PartialDate(day.year, day.month, day.day, precision)  # type: ignore[arg-type] # checked by PartialDate
+    except ValueError:
+        return f"{day.isoformat()} (precision {precision!r})"
+
+
+def _items(
+    connection: sa.Connection, link: Link, keys: list[tuple[Any, ...]]
+) -> list[Any]:
+    """The items of one list (or mapping) field of the rows with these keys."""
+    table = link.table
+    owner = [table.c[column] for column in link.owner]
+    wanted = (
+        owner[0].in_([key[0] for key in keys])
+        if len(owner) == 1
+        else sa.tuple_(*owner).in_(keys)
+    )
+    order = table.c["key"] if link.mapping else table.c[POSITION]
+    found: dict[tuple[Any, ...], Any] = {}
+    statement = sa.select(table).where(wanted).order_by(*owner, order)
+    for row in connection.execute(statement).mappings():
+        key = tuple(row[column] for column in link.owner)
+        if link.mapping:
+            found.setdefault(key, {})[row["key"]] = row[link.value]
+        else:
+            found.setdefault(key, []).append(row[link.value])
+    if link.mapping:
+        return [found.get(key) for key in keys]
+    return [tuple(found.get(key, ())) for key in keys]
+
+
+def _segment(value: Any) -> str:
+    """A key's value as a segment of a JSON pointer (RFC 6901)."""
+    return str(value).replace("~", "~0").replace("/", "~1")
+
+
+def _reason(error: sa.exc.SQLAlchemyError) -> str:
+    """What the database said, on its first line."""
+    reason = getattr(error, "orig", None) or error
+    return str(reason).strip().splitlines()[0]
+
+
+def open_database(source: Any, display: str) -> OpenSource:
+    """A database opened as a dataset source, as `clusterkit.io.open_source` opens it.
+
+    Added in version 0.2.0.
+
+    Args:
+        source: The database's URL or SQLAlchemy engine.
+        display: How locations name it.
+
+    Returns:
+        A source of kind `database` whose `records` is its `DatabaseReader`.
+
+    Raises:
+        DatasetReadError: The database cannot be opened, or holds no table of
+            a dataset.
+
+    Examples:
+        >>> from clusterkit.sql import open_database
+        >>> open_database("sqlite://", "memory")
+        Traceback (most recent call last):
+        ...
+        clusterkit.errors.DatasetReadError: memory: no dataset tables found (...)
+    """
+    stack = contextlib.ExitStack()
+    try:
+        engine = stack.enter_context(engine_of(source))
+        reader = DatabaseReader(engine, display)
+    except BaseException:
+        stack.close()
+        raise
+    return OpenSource(display, "database", records=reader, close=[stack.close])
+
+
+def read_sql(database: EngineOrURL, *, schema: str | None = None) -> Dataset:
+    """Read a dataset from a database, as `write_sql` stored it.
+
+    The records come back in the order they were written in; rows added by
+    other means (without a `position`) come after, in the order of their key.
+
+    Added in version 0.2.0.
+
+    Args:
+        database: A SQLAlchemy engine, or a database URL
+            (`sqlite:///data.db`, `postgresql+psycopg://user@host/db`).
+        schema: The schema that holds the tables (default: the database's).
+
+    Returns:
+        The dataset.
+
+    Raises:
+        DatasetReadError: The database cannot be read, holds no dataset
+            tables, or a row is not a valid record; the message names the
+            table, the row's key and the column.
+
+    Examples:
+        >>> import sqlalchemy as sa
+        >>> import clusterkit as ck
+        >>> from clusterkit.sql import read_sql, write_sql
+        >>> engine = sa.create_engine("sqlite://")
+        >>> write_sql(ck.load_example(), engine)
+        >>> read_sql(engine) == ck.load_example()
+        True
+    """
+    with engine_of(database, schema=schema) as engine:
+        return load_dataset(engine)

@@ -1,0 +1,305 @@
+"""Private: the tables of a dataset created in a database, and a dataset written to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from clusterkit.errors import DatasetError
+from clusterkit.io import BATCH_ROWS
+from clusterkit.models import TABLES, Dataset, Record
+from clusterkit.sql._engines import EngineOrURL, display_of, engine_of
+from clusterkit.sql._layout import (
+    KEYS,
+    POSITION,
+    PRECISION,
+    REFERENCES,
+    TableLayout,
+    build,
+)
+
+__all__ = ["create_tables", "metadata", "write_sql"]
+
+IfExists = Literal["fail", "replace", "append"]
+
+# How many problems an error message lists before it says how many more there are.
+_LISTED = 5
+
+
+def metadata(*, schema: str | None = None, references: bool = False) -> sa.MetaData:
+    """The SQL tables of a dataset, generated from the models, as SQLAlchemy metadata.
+
+    One table per dataset table (`clusters`, …) with a column per field of one
+    value, a link table per list field (`partnerships_members`, …) and one
+    for the generations' grant caps (`generations_max_grant_eur`); the
+    reference page *Data format* describes them.
+
+    Added in version 0.2.0.
+
+    Args:
+        schema: The schema of the tables (default: the database's).
+        references: Declare the references between records (an activity's
+            partnership, a partnership's members, …) as foreign keys.
+
+    Returns:
+        A new `sqlalchemy.MetaData`, for `create_all`, migrations or queries.
+
+    Examples:
+        >>> from clusterkit.sql import metadata
+        >>> tables = metadata().tables
+        >>> [column.name for column in tables["partnerships_members"].columns]
+        ['partnership', 'position', 'cluster']
+        >>> str(tables["activities"].c.start.type), str(tables["activities"].c.start_precision.type)
+        ('DATE', 'VARCHAR(5)')
+    """
+    built, _ = build(schema=schema, references=references)
+    return built
+
+
+def create_tables(
+    database: EngineOrURL, *, schema: str | None = None, references: bool = False
+) -> None:
+    """Create the tables of a dataset in a database, those it does not hold yet.
+
+    Added in version 0.2.0.
+
+    Args:
+        database: A SQLAlchemy engine, or a database URL.
+        schema: The schema to create them in (it must exist).
+        references: Declare the references between records as foreign keys.
+
+    Examples:
+        >>> import sqlalchemy as sa
+        >>> from clusterkit.sql import create_tables
+        >>> engine = sa.create_engine("sqlite://")
+        >>> create_tables(engine)
+        >>> "activities_smes" in sa.inspect(engine).get_table_names()
+        True
+    """
+    with engine_of(database) as engine, engine.begin() as connection:
+        metadata(schema=schema, references=references).create_all(connection)
+
+
+def write_sql(
+    dataset: Dataset,
+    database: EngineOrURL,
+    *,
+    schema: str | None = None,
+    if_exists: IfExists = "fail",
+    references: bool = False,
+) -> None:
+    """Store a dataset in a database, creating the tables it needs.
+
+    Everything is written in one transaction: on an error, nothing is. The
+    records keep their order (`position`), and a start or end given to the
+    month or the year keeps its precision, so `read_sql` gives the same
+    dataset back.
+
+    A dataset is stored with its findings (run `clusterkit.validate` first to
+    store only valid data, or on the database afterwards): references to
+    records that are not there are stored as they are, unless `references`
+    declares them as foreign keys.
+
+    Added in version 0.2.0.
+
+    Args:
+        dataset: The dataset.
+        database: A SQLAlchemy engine, or a database URL
+            (`sqlite:///data.db`, `postgresql+psycopg://user@host/db`).
+        schema: The schema of the tables (it must exist; default: the
+            database's).
+        if_exists: When the tables already hold records: `"fail"` (raise),
+            `"replace"` (drop the tables and write them again) or `"append"`
+            (add the records).
+        references: Declare the references between records as foreign keys
+            and refuse a dataset with a reference that does not resolve (in
+            the dataset, or in the database when appending). A partnership's
+            `generation` is never one: it may name a shipped generation.
+
+    Raises:
+        DatasetError: The tables already hold records (`if_exists="fail"`),
+            two records of a table share a key, a reference does not resolve
+            (`references=True`), or the database refuses the records; the
+            message names the table, the key and the field.
+        ValueError: `if_exists` is none of the three.
+
+    Examples:
+        >>> import sqlalchemy as sa
+        >>> import clusterkit as ck
+        >>> from clusterkit.sql import write_sql
+        >>> engine = sa.create_engine("sqlite://")
+        >>> write_sql(ck.load_example(), engine)
+        >>> with engine.connect() as connection:
+        ...     connection.scalar(sa.text("SELECT count(*) FROM partnerships"))
+        6
+    """
+    if if_exists not in {"fail", "replace", "append"}:
+        msg = f"if_exists must be 'fail', 'replace' or 'append', not {if_exists!r}"
+        raise ValueError(msg)
+    display = display_of(database)
+    _refuse(display, "two records share a key", list(_duplicates(dataset)))
+    known = _ids(dataset)
+    if references and if_exists != "append":
+        # Refused before the tables are touched (SQLite commits DDL at once).
+        _refuse(
+            display, "a reference does not resolve", list(_dangling(dataset, known))
+        )
+    tables, layouts = build(schema=schema, references=references)
+    with engine_of(database) as engine:
+        try:
+            with engine.begin() as connection:
+                if if_exists == "replace":
+                    # Every foreign key declared: the tables are dropped in an
+                    # order that suits either kind of database.
+                    build(schema=schema, references=True)[0].drop_all(connection)
+                tables.create_all(connection)
+                held = _held(connection, layouts)
+                if held and if_exists == "fail":
+                    raise DatasetError(
+                        f"{display}: the tables already hold records ({held}); "
+                        "pass if_exists='replace' or 'append'",
+                        source=display,
+                    )
+                if references and if_exists == "append":
+                    _add_stored(known, connection, layouts)
+                    dangling = list(_dangling(dataset, known))
+                    _refuse(display, "a reference does not resolve", dangling)
+                for name, layout in layouts.items():
+                    first = _next_position(connection, layout) if held else 0
+                    _insert(connection, layout, dataset.table(name), first)
+        except sa.exc.DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            raise DatasetError(
+                f"{display}: the database refused the dataset: {reason}",
+                source=display,
+            ) from None
+
+
+def _refuse(display: str, what: str, problems: list[str]) -> None:
+    if not problems:
+        return
+    listed = "; ".join(problems[:_LISTED])
+    more = len(problems) - _LISTED
+    if more > 0:
+        listed += f"; and {more} more"
+    raise DatasetError(f"{display}: not written, {what}: {listed}", source=display)
+
+
+def _duplicates(dataset: Dataset) -> Iterator[str]:
+    """The keys that two records of a table share."""
+    for name in TABLES:
+        seen: set[tuple[Any, ...]] = set()
+        for record in dataset.table(name):
+            key = _key(record, KEYS[name])
+            if key in seen:
+                yield f"{name} {'/'.join(key)}"
+            seen.add(key)
+
+
+def _held(connection: sa.Connection, layouts: dict[str, TableLayout]) -> str:
+    """The number of records each table holds, as text; empty when none does."""
+    counts = {
+        name: connection.scalar(sa.select(sa.func.count()).select_from(layout.table))
+        for name, layout in layouts.items()
+    }
+    return ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+
+
+def _ids(dataset: Dataset) -> dict[str, set[str]]:
+    """The ids of the dataset's records that references may name, by table."""
+    return {
+        name: {getattr(record, "id") for record in dataset.table(name)}  # noqa: B009 - records of tables with an id
+        for name in set(REFERENCES.values())
+    }
+
+
+def _add_stored(
+    known: dict[str, set[str]],
+    connection: sa.Connection,
+    layouts: dict[str, TableLayout],
+) -> None:
+    """Add the ids of the records the database holds."""
+    for name, ids in known.items():
+        ids.update(connection.scalars(sa.select(layouts[name].table.c["id"])))
+
+
+def _dangling(dataset: Dataset, known: dict[str, set[str]]) -> Iterator[str]:
+    """Each reference to a record that is neither in the dataset nor stored."""
+    for (name, field), referred in REFERENCES.items():
+        for record in dataset.table(name):
+            value = getattr(record, field)
+            for item in value if isinstance(value, tuple) else (value,):
+                if item is not None and item not in known[referred]:
+                    key = "/".join(_key(record, KEYS[name]))
+                    yield f"{name} {key} {field}: no {referred} record {item!r}"
+
+
+def _key(record: Record, fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(str(getattr(record, field)) for field in fields)
+
+
+def _next_position(connection: sa.Connection, layout: TableLayout) -> int:
+    """The position after the last of a table's stored records."""
+    last = connection.scalar(sa.select(sa.func.max(layout.table.c[POSITION])))
+    return 0 if last is None else int(last) + 1
+
+
+def _insert(
+    connection: sa.Connection,
+    layout: TableLayout,
+    records: Sequence[Record],
+    first: int,
+) -> None:
+    """Write the records of a table and the items of their lists, in batches."""
+    for start in range(0, len(records), BATCH_ROWS):
+        part = records[start : start + BATCH_ROWS]
+        rows = [
+            _row(layout, record, first + start + index)
+            for index, record in enumerate(part)
+        ]
+        connection.execute(layout.table.insert(), rows)
+        for field, link in layout.links.items():
+            items: list[dict[str, Any]] = []
+            for record in part:
+                owner = dict(zip(link.owner, _key_values(record, layout), strict=True))
+                value = getattr(record, field)
+                if link.mapping:
+                    items += [
+                        {**owner, "key": key, "value": amount}
+                        for key, amount in (value or {}).items()
+                    ]
+                else:
+                    items += [
+                        {**owner, POSITION: position, link.value: _plain(item)}
+                        for position, item in enumerate(value)
+                    ]
+            if items:
+                connection.execute(link.table.insert(), items)
+
+
+def _key_values(record: Record, layout: TableLayout) -> list[Any]:
+    return [getattr(record, field) for field in layout.key]
+
+
+def _row(layout: TableLayout, record: Record, position: int) -> dict[str, Any]:
+    """The main table's row of a record: its values of one value, and its position."""
+    row: dict[str, Any] = {POSITION: position}
+    for field in layout.scalars:
+        value = getattr(record, field)
+        if field in layout.periods:
+            row[f"{field}{PRECISION}"] = getattr(value, "precision", None)
+        row[field] = _plain(value)
+    return row
+
+
+def _plain(value: Any) -> Any:
+    """A value as the database takes it: an enumeration's value, a plain date."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,577 @@
+"""clusterkit.sql: datasets in SQLite and in a PostgreSQL server the tests start.
+
+The PostgreSQL server is the session fixture `postgres_url` (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import clusterkit as ck
+from clusterkit import cli
+from clusterkit.errors import DatasetError, DatasetReadError
+from clusterkit.io import (
+    TableSource,
+    example_path,
+    is_database,
+    open_source,
+    raise_problem,
+)
+from clusterkit.sql import (
+    DatabaseReader,
+    _engines,
+    _layout,
+    _read,
+    create_tables,
+    metadata,
+    open_database,
+    read_sql,
+    write_sql,
+)
+from clusterkit.testing import datasets, generate_dataset
+from clusterkit.values import Location, PartialDate
+
+INVALID = Path(__file__).parent / "data" / "invalid"
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(name="engine")
+def fixture_engine(tmp_path: Path) -> Iterator[sa.Engine]:
+    """A SQLite database in a file of its own."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'data.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(name="postgres", scope="module")
+def fixture_postgres(postgres_url: str) -> Iterator[sa.Engine]:
+    """An engine of the test run's PostgreSQL database."""
+    engine = sa.create_engine(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+def url_of(engine: sa.Engine) -> str:
+    """An engine's URL with its password, as a user would type it."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+def unique_keys(dataset: ck.Dataset) -> ck.Dataset:
+    """The dataset with the first record of each key only: what a database holds."""
+    tables: dict[str, list[Any]] = {}
+    for name in ck.models.TABLES:
+        seen: set[tuple[str, ...]] = set()
+        kept = tables.setdefault(name, [])
+        for record in ck.Dataset.table(dataset, name):
+            key = tuple(str(getattr(record, field)) for field in _layout.KEYS[name])
+            if key not in seen:
+                seen.add(key)
+                kept.append(record)
+    return ck.Dataset.model_validate(tables)
+
+
+def same(first: ck.Dataset, second: ck.Dataset) -> bool:
+    """Equal datasets, and equal as JSON: a partial date keeps its precision."""
+    return first == second and first.model_dump(mode="json") == second.model_dump(
+        mode="json"
+    )
+
+
+def empty(engine: sa.Engine) -> None:
+    """Delete every row of the dataset's tables, keeping the tables."""
+    with engine.begin() as connection:
+        for table in reversed(metadata().sorted_tables):
+            connection.execute(table.delete())
+
+
+# The layout ------------------------------------------------------------------
+
+
+def test_tables_are_generated_from_the_models() -> None:
+    """A table per dataset table, a link table per list field, typed columns."""
+    tables = metadata().tables
+    assert set(ck.models.TABLES) <= set(tables)
+    assert {
+        "partnerships_members",
+        "activities_clusters",
+        "activities_smes",
+        "smes_clusters",
+        "clusters_ecosystems",
+        "targets_sources",
+        "generations_strands",
+        "generations_max_grant_eur",
+    } <= set(tables)
+    activities = tables["activities"]
+    assert [column.name for column in activities.primary_key] == ["id"]
+    assert [column.name for column in tables["targets"].primary_key] == [
+        "partnership",
+        "country",
+    ]
+    assert str(activities.c.id.type) == "VARCHAR(64)"
+    assert str(activities.c.notes.type) == "TEXT"
+    assert str(activities.c.b2b_meetings.type) == "BIGINT"
+    assert str(tables["generations"].c.voluntary_allowed.type) == "BOOLEAN"
+    assert str(tables["partnerships"].c.funding.type) == "VARCHAR(9)"
+    assert not activities.c.start.nullable
+    assert activities.c.end.nullable
+    assert "start_precision" in activities.c
+    assert "start_precision" not in tables["generations"].c  # given to the day
+    assert activities.foreign_keys == set()
+    link = tables["targets_sources"]
+    assert [column.name for column in link.columns] == [
+        "partnership",
+        "country",
+        "position",
+        "value",
+    ]
+    (owner,) = link.foreign_key_constraints
+    assert owner.referred_table is tables["targets"]
+    assert owner.ondelete == "CASCADE"
+
+
+def test_the_data_format_page_lists_every_link_table() -> None:
+    """The reference page's table of link tables is the layout's."""
+    page = Path(__file__).parents[1] / "docs" / "reference" / "data-format.md"
+    rows = re.findall(
+        r"^\| `(\w+)` \| (`\w+`.*) \|$", page.read_text("utf-8"), re.MULTILINE
+    )
+    listed = {name: re.findall(r"`(\w+)`", columns) for name, columns in rows}
+    links = {
+        name: [column.name for column in table.columns]
+        for name, table in metadata().tables.items()
+        if name not in ck.models.TABLES
+    }
+    assert listed == links
+
+
+def test_references_are_foreign_keys_when_asked_for() -> None:
+    """With `references=True`, ids of other tables' records are foreign keys."""
+    tables = metadata(references=True, schema="clusters").tables
+    activities = tables["clusters.activities"]
+    (key,) = activities.c.partnership.foreign_keys
+    assert key.target_fullname == "clusters.partnerships.id"
+    (member,) = tables["clusters.partnerships_members"].c.cluster.foreign_keys
+    assert member.target_fullname == "clusters.clusters.id"
+    assert tables["clusters.partnerships"].c.generation.foreign_keys == set()
+
+
+def test_a_field_type_without_a_sql_type_is_refused() -> None:
+    """A new field type needs its SQL type: the layout says so."""
+    with pytest.raises(TypeError, match="no SQL type"):
+        _layout.sql_type(complex, [])
+
+
+def test_amounts_are_exact_in_sqlite(engine: sa.Engine) -> None:
+    """An amount is text in SQLite; text that is no number is kept for the validator."""
+    table = sa.Table("amounts", sa.MetaData(), sa.Column("amount", _layout.Amount()))
+    with engine.begin() as connection:
+        table.create(connection)
+        connection.execute(
+            table.insert(), [{"amount": Decimal("0.10")}, {"amount": None}]
+        )
+        connection.execute(sa.text("INSERT INTO amounts VALUES ('lots')"))
+        stored = connection.execute(sa.text("SELECT amount FROM amounts")).scalars()
+        assert list(stored) == ["0.10", None, "lots"]
+        read = connection.execute(sa.select(table.c.amount)).scalars()
+        assert list(read) == [Decimal("0.10"), None, "lots"]
+
+
+# Writing and reading ------------------------------------------------------------
+
+
+def test_the_example_round_trips(engine: sa.Engine) -> None:
+    """The example dataset comes back equal, records in their order."""
+    example = ck.load_example()
+    write_sql(example, engine)
+    assert same(read_sql(engine), example)
+    assert same(read_sql(url_of(engine)), example)
+    assert same(ck.load_dataset(url_of(engine)), example)
+
+
+def test_partial_dates_keep_their_precision(engine: sa.Engine) -> None:
+    """A month or a year is its day and its precision; read back as given."""
+    activity = ck.ActivityRecord(
+        id="A1", partnership="P1", type="webinar", start="2016-02", end="2017"
+    )
+    write_sql(ck.Dataset(activities=[activity]), engine)
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("SELECT * FROM activities")).mappings().one()
+    assert row["start"] == "2016-02-01"
+    assert (row["start_precision"], row["end_precision"]) == ("month", "year")
+    (read,) = read_sql(engine).activities
+    assert isinstance(read.start, PartialDate)
+    assert (str(read.start), str(read.end)) == ("2016-02", "2017")
+
+
+def test_a_precision_the_day_does_not_fit_is_reported(engine: sa.Engine) -> None:
+    """A "month" that is not on the first or last day is no date: a finding."""
+    write_sql(
+        ck.Dataset(
+            activities=[
+                ck.ActivityRecord(
+                    id="A1", partnership="P1", type="webinar", start="2016-02"
+                )
+            ]
+        ),
+        engine,
+    )
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE activities SET start = '2016-02-15'"))
+    report = ck.validate(engine, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.location.field == "start"]
+    assert finding.location.pointer == "/activities/A1/start"
+    assert "2016-02-15 (precision 'month')" in finding.message
+    with pytest.raises(DatasetReadError, match=r"/activities/A1/start"):
+        read_sql(engine)
+
+
+@settings(max_examples=40)
+@given(datasets(max_records=3).map(unique_keys))
+def test_any_dataset_round_trips_in_sqlite(dataset: ck.Dataset) -> None:
+    """What write_sql stores, read_sql gives back: records, order, precision."""
+    engine = sa.create_engine("sqlite://")
+    write_sql(dataset, engine)
+    assert same(read_sql(engine), dataset)
+    engine.dispose()
+
+
+def test_any_dataset_round_trips_in_postgresql(postgres: sa.Engine) -> None:
+    """The same on a PostgreSQL server: the tables are emptied between examples."""
+    create_tables(postgres)
+
+    @settings(max_examples=25)
+    @given(datasets(max_records=3).map(unique_keys))
+    def round_trip(dataset: ck.Dataset) -> None:
+        empty(postgres)
+        write_sql(dataset, postgres)
+        assert same(read_sql(postgres), dataset)
+
+    round_trip()
+
+
+def test_schemas_and_replacing_in_postgresql(postgres: sa.Engine) -> None:
+    """A schema holds its own tables; `replace` writes them again, with references."""
+    example = ck.load_example()
+    with postgres.begin() as connection:
+        connection.execute(sa.text("CREATE SCHEMA IF NOT EXISTS kept"))
+    write_sql(example, postgres, schema="kept", if_exists="replace")
+    write_sql(example, postgres, schema="kept", if_exists="replace", references=True)
+    assert same(read_sql(url_of(postgres), schema="kept"), example)
+    translated = postgres.execution_options(schema_translate_map={None: "kept"})
+    assert ck.validate(translated, as_of=AS_OF).summary.error == 0
+
+
+def test_a_dataset_is_not_written_over_another(engine: sa.Engine) -> None:
+    """`fail` refuses tables with records; `append` adds, in order; `replace` replaces."""
+    example = ck.load_example()
+    create_tables(engine)
+    write_sql(example, engine)
+    with pytest.raises(DatasetError, match=r"already hold records \(.*6 partnerships"):
+        write_sql(example, engine)
+    extra = ck.Dataset(
+        clusters=[ck.Cluster(id="NEW", name="New", country="FR")],
+    )
+    write_sql(extra, engine, if_exists="append")
+    assert read_sql(engine).clusters[-1].id == "NEW"
+    write_sql(extra, engine, if_exists="replace")
+    assert read_sql(engine).counts["clusters"] == 1
+    with pytest.raises(ValueError, match="if_exists must be"):
+        write_sql(extra, engine, if_exists="merge")  # type: ignore[arg-type]
+
+
+def test_what_the_database_refuses_is_an_error(engine: sa.Engine) -> None:
+    """A record whose key the database already holds: nothing is written."""
+    write_sql(ck.load_example(), engine)
+    again = ck.Dataset(clusters=[ck.load_example().clusters[0]])
+    with pytest.raises(DatasetError, match="the database refused the dataset: UNIQUE"):
+        write_sql(again, engine, if_exists="append")
+
+
+def test_records_sharing_a_key_are_refused(engine: sa.Engine) -> None:
+    """Two records with one key cannot be stored: the error names them."""
+    clusters = [ck.Cluster(id=f"C{n % 6}", name="C", country="DE") for n in range(12)]
+    with pytest.raises(DatasetError, match=r"share a key: clusters C0; .*; and 1 more"):
+        write_sql(ck.Dataset(clusters=clusters), engine)
+
+
+def test_dangling_references_are_refused_when_declared(engine: sa.Engine) -> None:
+    """With `references=True`, a reference that does not resolve is named."""
+    dangling = ck.Dataset(
+        activities=[
+            ck.ActivityRecord(
+                id="A1", partnership="P9", type="webinar", start="2020-01-01"
+            )
+        ]
+    )
+    with pytest.raises(
+        DatasetError, match="activities A1 partnership: no partnerships record 'P9'"
+    ):
+        write_sql(dangling, engine, references=True)
+    write_sql(dangling, engine)  # stored with its findings
+    partnership = ck.Partnership(
+        id="P9", acronym="P", name="P", generation="escp-4i-1", members=("C1",)
+    )
+    with pytest.raises(
+        DatasetError, match="partnerships P9 members: no clusters record 'C1'"
+    ):
+        write_sql(
+            ck.Dataset(partnerships=[partnership]),
+            engine,
+            if_exists="append",
+            references=True,
+        )
+    cluster = ck.Dataset(clusters=[ck.Cluster(id="C1", name="C", country="DE")])
+    write_sql(cluster, engine, if_exists="append")
+    write_sql(
+        ck.Dataset(partnerships=[partnership]),
+        engine,
+        if_exists="append",
+        references=True,
+    )
+    assert read_sql(engine).partnerships == (partnership,)
+
+
+def test_a_database_that_cannot_be_opened(tmp_path: Path) -> None:
+    """An unknown dialect or a missing driver is a read error; other objects a TypeError."""
+    with pytest.raises(DatasetReadError, match="nosuch://x: not a database URL"):
+        read_sql("nosuch://x")
+    with pytest.raises(DatasetReadError, match="not a database URL"):
+        read_sql(sa.make_url("mysql+nosuchdriver://u:secret@host/db"))
+    with pytest.raises(TypeError, match="SQLAlchemy engine or URL, not int"):
+        read_sql(3)  # type: ignore[arg-type]
+    with pytest.raises(DatasetReadError, match="no dataset tables found"):
+        read_sql(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(DatasetReadError, match="cannot read the database"):
+        read_sql(f"sqlite:///{tmp_path / 'no' / 'such.db'}")
+
+
+def test_a_table_that_cannot_be_read(engine: sa.Engine) -> None:
+    """A table without a column of the layout: an error, or a finding and the rest read."""
+    write_sql(ck.load_example(), engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE smes DROP COLUMN nace"))
+    with pytest.raises(DatasetReadError, match="cannot read table smes"):
+        read_sql(engine)
+    report = ck.validate(engine, as_of=AS_OF)
+    unreadable = [f for f in report.findings if f.rule == "CK-FILE-001"]
+    assert [f.location.pointer for f in unreadable] == ["/smes"]
+
+
+def test_missing_tables_are_empty(engine: sa.Engine) -> None:
+    """A database with some of the tables: the others are empty."""
+    metadata().tables["clusters"].create(engine)
+    write_sql(
+        ck.Dataset(clusters=[ck.Cluster(id="C1", name="C", country="DE")]),
+        engine,
+        if_exists="append",
+    )
+    assert read_sql(engine).counts["clusters"] == 1
+
+
+# A database as a source ----------------------------------------------------------
+
+
+def test_findings_are_located_by_table_key_and_column(engine: sa.Engine) -> None:
+    """A finding names the database, the table, the row's key and the column."""
+    partnership = ck.Partnership(
+        id="P/1~", acronym="A", name="A", generation="escp-4i-1", members=("C1",)
+    )
+    target = ck.ThirdCountryTarget(
+        partnership="P/1~", country="US", sources=("www.x.eu",)
+    )
+    write_sql(ck.Dataset(partnerships=[partnership], targets=[target]), engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE targets SET priority = 'urgent'"))
+    report = ck.validate(engine, as_of=AS_OF)
+    where = {f.rule: f.location for f in report.findings}
+    assert where["CK-FK-003"] == Location(
+        file=str(engine.url), pointer="/partnerships/P~11~0/members", field="members"
+    )
+    vocabulary = next(f for f in report.findings if f.location.field == "priority")
+    assert vocabulary.location.pointer == "/targets/P~11~0/US/priority"
+    assert str(vocabulary.location).endswith(
+        "at /targets/P~11~0/US/priority (priority)"
+    )
+
+
+def test_a_password_is_never_shown() -> None:
+    """Locations name a database by its URL without the password."""
+    url = "postgresql+psycopg://ana:s3cret@db.example.eu:5432/clusters"
+    shown = "postgresql+psycopg://ana:***@db.example.eu:5432/clusters"
+    assert ck.io.source_name(url) == shown
+    assert ck.io.source_name(sa.create_engine(url)) == shown
+    assert _engines.display_of(sa.make_url(url)) == shown
+
+
+def test_what_is_a_database() -> None:
+    """A URL of any scheme but file, or a SQLAlchemy object."""
+    assert is_database("sqlite:///data.db")
+    assert is_database(sa.make_url("sqlite://"))
+    assert not is_database("file:///data/")
+    assert not is_database("data/")
+    assert not is_database(b"sqlite://")
+
+
+def test_validate_and_kpis_from_a_database_equal_from_files(
+    engine: sa.Engine,
+) -> None:
+    """The example and a generated dataset: the same findings and KPIs."""
+    for folder, dataset in (
+        (example_path(), ck.load_example()),
+        (None, generate_dataset(seed=3, activities=2_500)),
+    ):
+        write_sql(dataset, engine, if_exists="replace")
+        source = dataset if folder is None else folder
+        assert ck.compute_kpis(engine, as_of=AS_OF) == ck.compute_kpis(
+            source, as_of=AS_OF
+        )
+        from_database = ck.validate(engine, as_of=AS_OF)
+        from_files = ck.validate(source, as_of=AS_OF)
+        assert [
+            (f.rule, f.entity, f.location.field) for f in from_database.findings
+        ] == [(f.rule, f.entity, f.location.field) for f in from_files.findings]
+
+
+@pytest.mark.parametrize(
+    "case", ["CK-FK-001", "CK-FK-004", "CK-DATE-003", "CK-PART-001"]
+)
+def test_records_with_errors_are_left_out_of_the_kpis(
+    case: str, engine: sa.Engine
+) -> None:
+    """Rows with an error finding are found by their key and left out, as from files."""
+    folder = INVALID / case
+    dataset = unique_keys(ck.load_dataset(folder))
+    write_sql(dataset, engine)
+    from_database = ck.compute_kpis(engine, as_of=AS_OF)
+    from_dataset = ck.compute_kpis(dataset, as_of=AS_OF)
+    assert from_database == from_dataset
+    assert from_database.records == from_dataset.records
+    assert sum(count.excluded for count in from_database.records.values()) > 0
+
+
+def test_kpis_from_postgresql_equal_from_files(postgres_url: str) -> None:
+    """compute_kpis and validate on a PostgreSQL URL, as on the example's folder."""
+    write_sql(ck.load_example(), postgres_url, if_exists="replace")
+    assert ck.compute_kpis(postgres_url, as_of=AS_OF) == ck.compute_kpis(
+        example_path(), as_of=AS_OF
+    )
+    report = ck.validate(postgres_url, as_of=AS_OF)
+    assert report.sources == (ck.io.source_name(postgres_url),)
+    assert all(f.location.pointer for f in report.findings)
+
+
+def test_records_stream_with_their_location(engine: sa.Engine) -> None:
+    """iter_records and the strict rows of one table, located by key."""
+    write_sql(ck.load_example(), engine)
+    (first, where), *_ = ck.iter_records(engine, ck.Partnership)
+    assert where.pointer == f"/partnerships/{first.id}"
+    with open_source(url_of(engine)) as opened:
+        assert opened.kind == "database"
+        assert {row.table for row in opened.rows("targets")} == {"targets"}
+        tables = {
+            chunk.table for chunk in opened.chunks(raise_problem, tables={"smes"})
+        }
+        assert tables == {"smes"}
+
+
+def test_a_database_opened_by_hand() -> None:
+    """open_database closes what it opened when the database holds no dataset."""
+    with pytest.raises(DatasetReadError, match="memory: no dataset tables"):
+        open_database("sqlite://", "memory")
+    engine = sa.create_engine("sqlite://")
+    create_tables(engine)
+    reader = DatabaseReader(engine, "memory")
+    assert reader.tables == list(ck.models.TABLES)
+
+
+def test_rows_of_a_database_table_are_found_by_key() -> None:
+    """A table's source numbers rows by key, and finds them again from a location."""
+    source = TableSource("targets", "database", "db")
+    assert source.row_of(Location(pointer="/targets/P1/US")) is None
+    assert list(source.add_keys(["P1/US", "P1/CN"])) == [0, 1]
+    assert source.location(1, "priority").pointer == "/targets/P1/CN/priority"
+    assert source.row_of(Location(pointer="/targets/P1/CN/priority")) == 1
+    assert source.row_of(Location(pointer="/activities/A1")) is None
+    assert source.row_of(Location(line=3)) is None
+
+
+def test_without_postgresql_the_tests_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No initdb anywhere: the fixture finds none, and its message names the package."""
+    import conftest  # noqa: PLC0415 - the fixture's helpers
+
+    monkeypatch.setattr(conftest, "POSTGRES_BINARIES", str(tmp_path / "*" / "bin"))
+    monkeypatch.setenv("POSTGRES_BIN", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert conftest.postgres_bin() is None
+    assert "apt-get install postgresql" in conftest.POSTGRES_MISSING
+    assert ".ci/run" in conftest.POSTGRES_MISSING
+
+
+def test_pointer_segments_are_escaped() -> None:
+    """A key with `/` or `~` is one segment of the pointer (RFC 6901)."""
+    assert _read._segment("a/b~c") == "a~1b~0c"
+
+
+# The command line and the import --------------------------------------------------
+
+
+def test_the_command_line_takes_a_database_url(
+    engine: sa.Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clusterkit validate URL` and `clusterkit kpis URL` read the database."""
+    write_sql(ck.load_example(), engine)
+    url = url_of(engine)
+    assert (
+        cli.main(["validate", url, "--as-of", "2026-01-01", "--fail-on", "error"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert f"{url}#/activities/" in out
+    assert cli.main(["kpis", url, "--as-of", "2026-01-01", "--format", "json"]) == 0
+    assert '"partnerships"' in capsys.readouterr().out
+
+
+def test_import_clusterkit_does_not_import_sqlalchemy() -> None:
+    """SQLAlchemy is imported when a database is read, not with clusterkit."""
+    code = (
+        "import sys, clusterkit as ck; "
+        "ck.validate(ck.load_example()); "
+        "assert 'sqlalchemy' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_the_extra_a_database_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading a database without SQLAlchemy names the extra to install."""
+    monkeypatch.setitem(sys.modules, "clusterkit.sql", None)
+    monkeypatch.delattr(ck, "sql", raising=False)
+    with pytest.raises(DatasetReadError, match=r"pip install 'clusterkit\[sql\]'"):
+        ck.load_dataset("sqlite://")
+
+
+@given(st.sampled_from(["2016", "2016-02"]), st.sampled_from(["2017", "2017-06"]))
+def test_reduced_periods_round_trip(start: str, end: str) -> None:
+    """Every reduced form of a start and an end is read back as written."""
+    engine = sa.create_engine("sqlite://")
+    partnership = ck.Partnership(
+        id="P1", acronym="A", name="A", generation="escp-4i-1", start=start, end=end
+    )
+    write_sql(ck.Dataset(partnerships=[partnership]), engine)
+    (read,) = read_sql(engine).partnerships
+    assert (str(read.start), str(read.end)) == (start, end)
+    engine.dispose()
