@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from clusterkit.models._base import Record
+from clusterkit.models._base import Record, build_adapters_at_once
 from clusterkit.models.activity import ActivityRecord
 from clusterkit.models.cluster import Cluster
 from clusterkit.models.generation import Generation, reference_generations
@@ -169,3 +169,6 @@ class Dataset(BaseModel):
     def counts(self) -> dict[str, int]:
         """Number of records per table, in table order."""
         return {name: len(self.table(name)) for name in TABLES}
+
+
+build_adapters_at_once(Dataset)
