@@ -28,7 +28,7 @@ from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
 from clusterkit.io._rows import RawRow
-from clusterkit.models import TABLES, Dataset
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.values import Location
 
 __all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
@@ -104,9 +104,15 @@ class OpenSource:
         return self.format.layout
 
     def rows(
-        self, table: str | None = None, report: Reporter = raise_problem
+        self,
+        table: str | None = None,
+        report: Reporter = raise_problem,
+        models: Mapping[str, type[Record]] = TABLES,
     ) -> Iterator[RawRow]:
         """The raw rows of every table (or one), streaming; strict by default.
+
+        The columns of a CSV file or a sheet are the fields of the table's model
+        in `models` (a subclass adds its own).
 
         Raises:
             DatasetReadError: A file cannot be read; with the default `report`, a
@@ -128,7 +134,9 @@ class OpenSource:
             for name, member in self.members.items():
                 wanted = None if self.kind == "document" else name
                 if table is None or self.kind == "document" or table == name:
-                    rows = self.format.read_rows(member, wanted or table, report)
+                    rows = self.format.read_rows(
+                        member, wanted or table, report, models
+                    )
                     yield from rows
 
     def chunks(  # noqa: C901 - one branch per kind of source
