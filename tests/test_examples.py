@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
+import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
 
 import clusterkit as ck
 from conftest import write
@@ -172,3 +179,74 @@ def test_kpi_report_of_an_invalid_dataset(tmp_path: Path) -> None:
     assert "left out: 1 records" in done.stderr
     assert (tmp_path / "report.xlsx").exists()
     assert run_example("kpi_report.py").returncode == 2
+
+
+@pytest.fixture(name="webapp", scope="module")
+def fixture_webapp() -> TestClient:
+    """A test client of the web service example, imported as uvicorn would."""
+    spec = importlib.util.spec_from_file_location("webapp", EXAMPLES / "webapp.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return TestClient(module.app)
+
+
+def zipped_example() -> bytes:
+    """The bundled example's CSV folder as the bytes of a .zip, as a user uploads it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(ck.io.example_path().iterdir()):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+class TestWebapp:
+    """The FastAPI example; the suite runs with warnings as errors, so none is emitted."""
+
+    def test_validate(self, webapp: TestClient) -> None:
+        """An uploaded .zip gets the report that clusterkit.validate gives."""
+        done = webapp.post("/validate", files={"file": ("ex.zip", zipped_example())})
+        assert done.status_code == 200
+        expected = ck.validate(ck.io.example_path())
+        assert done.json()["valid"] is True
+        assert done.json()["summary"]["by_rule"] == expected.summary.by_rule
+
+    def test_kpis(self, webapp: TestClient) -> None:
+        """The KPIs by generation; an unknown breakdown is a 422 that names it."""
+        upload = {"file": ("ex.zip", zipped_example())}
+        done = webapp.post("/kpis", params={"by": "generation"}, files=upload)
+        assert done.status_code == 200
+        result = ck.compute_kpis(ck.io.example_path(), by="generation")
+        assert done.json() == json.loads(result.to_json())
+        refused = webapp.post("/kpis", params={"by": "colour"}, files=upload)
+        assert refused.status_code == 422
+        assert "'colour' is not a breakdown" in refused.json()["detail"]
+
+    def test_dataset(self, webapp: TestClient) -> None:
+        """The upload comes back as the Dataset model; a bad record is a located 422."""
+        done = webapp.post("/dataset", files={"file": ("ex.zip", zipped_example())})
+        assert done.status_code == 200
+        assert ck.Dataset.model_validate(done.json()) == ck.load_example()
+        bad = b'{"clusters": [{"id": "C1", "name": "N", "country": "Atlantis"}]}'
+        refused = webapp.post("/dataset", files={"file": ("bad.json", bad)})
+        assert refused.status_code == 422
+        assert refused.json()["detail"].startswith("bad.json:1 at /clusters/0/country")
+
+    def test_partnership_model_as_body(self, webapp: TestClient) -> None:
+        """A partnership body is normalised by the model; a bad one is FastAPI's 422."""
+        body = {"id": " P1 ", "acronym": "A", "name": "N", "generation": "escp-4i-1"}
+        done = webapp.post("/partnerships", json=body)
+        assert done.status_code == 200
+        assert done.json()["id"] == "P1"
+        assert done.json()["funding"] == "co_funded"
+        refused = webapp.post("/partnerships", json={"id": "P1"})
+        assert refused.status_code == 422
+        assert {entry["loc"][-1] for entry in refused.json()["detail"]} >= {"name"}
+
+    def test_openapi_lists_the_models(self, webapp: TestClient) -> None:
+        """The schema names every record model and vocabulary of a dataset."""
+        schemas = webapp.get("/openapi.json").json()["components"]["schemas"]
+        assert {"Dataset", "Cluster", "SME", "ActivityRecord", "ActivityType"} <= set(
+            schemas
+        )

@@ -1049,3 +1049,115 @@ class TestPeriodDates:
         assert main(["convert", str(source), str(out)]) == 0
         capsys.readouterr()
         assert written_dates("json", out) == PRECISIONS["month"]
+
+
+class BudgetedPartnership(ck.Partnership):
+    """A partnership as an application extends it: two fields of its own."""
+
+    budget_line: str | None = None
+    """The application's budget line (free text)."""
+    tags: tuple[str, ...] = ()
+    """Labels the application gives (a list: `;`-separated in a CSV cell)."""
+
+
+class TestExtension:
+    """Subclasses of the record models: read, written and streamed in every layout."""
+
+    @pytest.fixture(name="extended")
+    def fixture_extended(self, example: ck.Dataset) -> ck.Dataset:
+        """The example with every partnership extended, the first with values."""
+        partnerships = [
+            BudgetedPartnership.model_validate(
+                partnership.model_dump(exclude_defaults=True)
+            )
+            for partnership in example.partnerships
+        ]
+        partnerships[0] = partnerships[0].model_copy(
+            update={"budget_line": "B-7", "tags": ("pilot", "asia")}
+        )
+        return example.model_copy(update={"partnerships": tuple(partnerships)})
+
+    @pytest.mark.parametrize("layout", list(Layout))
+    def test_round_trip_with_models(
+        self, tmp_path: Path, extended: ck.Dataset, layout: Layout
+    ) -> None:
+        """Written with their own fields, read back as the subclass given in `models`."""
+        target = tmp_path / SOURCE_NAMES[layout.value]
+        dump_dataset(extended, target, layout=layout)
+        models = {"partnerships": BudgetedPartnership}
+        assert load_dataset(target, models=models) == extended
+        again, report = load_dataset(target, models=models, errors="report")
+        assert again == extended
+        assert report.findings == ()
+        streamed = [
+            record for record, _ in ck.iter_records(target, BudgetedPartnership)
+        ]
+        assert tuple(streamed) == extended.partnerships
+
+    @pytest.mark.parametrize("layout", list(Layout))
+    def test_without_models_the_fields_are_unknown(
+        self, tmp_path: Path, extended: ck.Dataset, layout: Layout
+    ) -> None:
+        """Read as the shipped model, a subclass's field is refused, and validate warns."""
+        target = tmp_path / SOURCE_NAMES[layout.value]
+        dump_dataset(extended, target, layout=layout)
+        assert "budget_line" in str(read_error(target))
+        report = ck.validate(target)
+        assert report.ok
+        assert report.summary.by_rule["CK-HDR-002"] == 2
+
+    def test_csv_columns_of_a_mixed_table(self, tmp_path: Path) -> None:
+        """A table of records of both models has the subclass's columns, empty where not given."""
+        plain = ck.Partnership(id="P1", acronym="A", name="N", generation="escp-4i-1")
+        extended = BudgetedPartnership(
+            id="P2", acronym="B", name="M", generation="escp-4i-1", tags=("x", "y")
+        )
+        dump_dataset(ck.Dataset(partnerships=[plain, extended]), tmp_path)
+        with (tmp_path / "partnerships.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0])[-2:] == ["budget_line", "tags"]
+        assert [(row["budget_line"], row["tags"]) for row in rows] == [
+            ("", ""),
+            ("", "x;y"),
+        ]
+        again = load_dataset(tmp_path, models={"partnerships": BudgetedPartnership})
+        assert again.partnerships[1] == extended
+
+    def test_a_dataset_is_read_as_the_models(self, extended: ck.Dataset) -> None:
+        """A Dataset of base records becomes one of the subclass; one of it stays equal."""
+        models = {"partnerships": BudgetedPartnership}
+        plain = ck.Partnership(id="P", acronym="A", name="N", generation="escp-4i-1")
+        base = ck.Dataset(partnerships=[plain])
+        assert type(load_dataset(base, models=models).partnerships[0]) is (
+            BudgetedPartnership
+        )
+        assert load_dataset(extended, models=models) == extended
+        assert load_dataset(extended, models=models, errors="report")[0] == extended
+
+    def test_an_extension_field_that_does_not_parse(self, tmp_path: Path) -> None:
+        """A bad value of a subclass's field is located at its column, strictly or not."""
+
+        class Counted(ck.Partnership):
+            visits: int = 0
+
+        write(
+            tmp_path / "partnerships.csv",
+            "id,acronym,name,generation,visits\nP1,A,N,escp-4i-1,many\n",
+        )
+        models = {"partnerships": Counted}
+        with pytest.raises(
+            ck.DatasetReadError, match=r"partnerships.csv:2:5 \(visits\)"
+        ):
+            load_dataset(tmp_path, models=models)
+        ds, report = load_dataset(tmp_path, models=models, errors="report")
+        assert ds.partnerships == ()
+        (finding,) = report.findings
+        assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "visits")
+
+    def test_models_are_checked(self, example_dir: Path) -> None:
+        """`models` names tables and gives subclasses of their models."""
+        with pytest.raises(ValueError, match="unknown table 'members'"):
+            load_dataset(example_dir, models={"members": ck.Cluster})
+        with pytest.raises(TypeError, match="must be Partnership or a subclass"):
+            load_dataset(example_dir, models={"partnerships": ck.Cluster})
+        assert load_dataset(example_dir, models={}) == load_dataset(example_dir)

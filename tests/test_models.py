@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+import warnings
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import given
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 import clusterkit as ck
 from clusterkit import testing
@@ -661,3 +665,42 @@ class TestDataset:
 def test_json_round_trip(dataset: ck.Dataset) -> None:
     """Every dataset survives its own JSON serialisation."""
     assert ck.Dataset.model_validate_json(dataset.model_dump_json()) == dataset
+
+
+class TestTypeAdapters:
+    """Models wrapped by applications, as FastAPI wraps a request body."""
+
+    @pytest.mark.parametrize("model", [*MINIMAL, ck.Dataset])
+    def test_adapter_builds_where_it_is_made(self, model: type[BaseModel]) -> None:
+        """An adapter with field metadata warns, if at all, where it is made, not in use."""
+        body = Annotated[model, Field(alias="item")]  # type: ignore[valid-type] # a type made at run time, as FastAPI does
+        with warnings.catch_warnings():
+            # FastAPI silences pydantic's warning about the alias while it makes the
+            # adapter; the adapter must not put it off to the first request.
+            warnings.simplefilter("ignore", UnsupportedFieldAttributeWarning)
+            adapter: TypeAdapter[Any] = TypeAdapter(body)
+        data = {} if model is ck.Dataset else MINIMAL[model]
+        assert isinstance(adapter.validate_python(data), model)
+        assert "properties" in adapter.json_schema()
+
+    def test_models_are_still_built_on_first_use(self) -> None:
+        """`import clusterkit` builds no validator: a fresh interpreter finds them unbuilt."""
+        code = (
+            "import clusterkit as ck\n"
+            "built = [m.__name__ for m in (*ck.models.TABLES.values(), ck.Dataset)"
+            " if m.__pydantic_complete__]\n"
+            "assert not built, built\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+
+    def test_a_subclass_is_built_when_defined(self) -> None:
+        """A model an application derives is complete at once, its adapters too."""
+
+        class Tagged(ck.Partnership):
+            tag: str | None = None
+
+        assert Tagged.__pydantic_complete__
+        assert Tagged.model_validate({**MINIMAL[ck.Partnership], "tag": "x"}).tag == "x"

@@ -222,7 +222,7 @@ def test_a_sheet_damaged_while_it_is_read(
     """A sheet whose compressed stream breaks while it is read stops the workbook."""
     ck.dump_dataset(ck.load_dataset(BASE), tmp_path / "d.xlsx")
 
-    def broken(*_: object) -> object:
+    def broken(*_: object, **__: object) -> object:
         raise zlib.error("invalid stored block lengths")
 
     monkeypatch.setattr(xlsx_workbook, "_sheets", broken)

@@ -28,8 +28,9 @@ from clusterkit.io._problems import (
     country_cell,
     date_remark,
     parse_date,
+    raise_problem,
 )
-from clusterkit.io._rows import RawRow, record_from_row, table_of_model
+from clusterkit.io._rows import RawRow, record_from_row, table_models, table_of_model
 from clusterkit.io._source import OpenSource, Source, open_source, source_name
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
@@ -88,12 +89,14 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
     Streams: a CSV, JSON Lines or JSON file is read a record at a time, so memory
     does not grow with the file.
 
-    Added in version 0.1.0.
+    Added in version 0.1.0; a subclass as `model` in version 0.2.0.
 
     Args:
         source: A single table file (`activities.csv`, `activities.jsonl`) or a
             dataset in any layout, from which the table of `model` is read.
-        model: The record model, e.g. `clusterkit.ActivityRecord`.
+        model: The record model, e.g. `clusterkit.ActivityRecord`, or a
+            subclass of one: its records are read from the same table, and the
+            fields it adds are read from their columns (or keys).
 
     Yields:
         `(record, location)` pairs; the location names the file and the physical
@@ -101,7 +104,8 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
 
     Raises:
         DatasetReadError: A file cannot be read or a row is not a valid record.
-        TypeError: `model` is not a record model of a dataset table.
+        TypeError: `model` is not a record model of a dataset table, nor a
+            subclass of one.
 
     Examples:
         >>> import clusterkit as ck
@@ -121,6 +125,10 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
     return _dataset_records(source, table, model)
 
 
+def _models_with(table: str, model: type[Record]) -> Mapping[str, type[Record]]:
+    return table_models({table: model}) if model is not TABLES[table] else TABLES
+
+
 def _dataset_records(
     source: Source, table: str, model: type[R]
 ) -> Iterator[tuple[R, Location]]:
@@ -131,7 +139,7 @@ def _dataset_records(
             return
         if opened.kind == "folder":
             return
-        for row in opened.rows(table):
+        for row in opened.rows(table, models=_models_with(table, model)):
             yield record_from_row(row, model), row.location
 
 
@@ -141,9 +149,10 @@ def _file_records(
     if fmt.read_records is not None:
         return fmt.read_records(member, model)  # type: ignore[no-any-return] # the format's own reader
     table = table_of_model(model)
+    models = _models_with(table, model)
     return (
         (record_from_row(row, model), row.location)
-        for row in fmt.read_rows(member, table)
+        for row in fmt.read_rows(member, table, raise_problem, models)
     )
 
 
@@ -167,6 +176,7 @@ def load_dataset(
     format: str | None = None,
     name: str | None = None,
     errors: Literal["raise"] = "raise",
+    models: Mapping[str, type[Record]] | None = None,
 ) -> Dataset: ...
 
 
@@ -177,6 +187,7 @@ def load_dataset(
     format: str | None = None,
     name: str | None = None,
     errors: Literal["report"],
+    models: Mapping[str, type[Record]] | None = None,
 ) -> LoadedDataset: ...
 
 
@@ -186,13 +197,14 @@ def load_dataset(
     format: str | None = None,  # noqa: A002 - the name users know from the CLI
     name: str | None = None,
     errors: Literal["raise", "report"] = "raise",
+    models: Mapping[str, type[Record]] | None = None,
 ) -> Dataset | LoadedDataset:
     """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
 
-    Added in version 0.1.0; `format`, `name`, `errors` and every source but a
-    path in version 0.2.0.
+    Added in version 0.1.0; `format`, `name`, `errors`, `models` and every
+    source but a path in version 0.2.0.
 
     Args:
         source: A folder of CSV or JSON Lines files, a `.json` document, an
@@ -206,6 +218,10 @@ def load_dataset(
         errors: `"raise"` (default) stops at the first problem; `"report"`
             reads on, leaves out every record with a problem and returns the
             dataset of the others with a `Report` of the problems.
+        models: Subclasses of the record models to read tables as, by table
+            name (`{"partnerships": MyPartnership}`): the fields a subclass adds
+            are read from their columns (or keys) and checked by it, and its
+            records go into the dataset. Other tables keep their models.
 
     Returns:
         The dataset; with `errors="report"`, a `LoadedDataset` (the dataset and
@@ -215,7 +231,9 @@ def load_dataset(
         DatasetReadError: With `errors="raise"`: a file cannot be read, or a
             row is not a valid record; the message names the file, the line and
             the field.
-        ValueError: `errors` is neither `"raise"` nor `"report"`.
+        ValueError: `errors` is neither `"raise"` nor `"report"`, or a key of
+            `models` is not a table.
+        TypeError: A model of `models` is not a subclass of its table's model.
 
     Examples:
         >>> import clusterkit as ck
@@ -226,28 +244,34 @@ def load_dataset(
         >>> len(ds.clusters), report.findings[0].rule
         (0, 'CK-TYPE-001')
     """
+    chosen = table_models(models)
+    if isinstance(source, Dataset) and chosen is not TABLES:
+        # Read as the mapping of its records, which keeps the fields of records
+        # that are subclasses already (a Dataset's columns are its tables' fields).
+        name = source_name(source, name)
+        source = {table: source.table(table) for table in TABLES}
     if errors == "raise":
         if isinstance(source, Dataset):
             return source
         with open_source(source, format=format, name=name) as opened:
-            return _load(opened)
+            return _load(opened, chosen)
     if errors != "report":
         msg = f"errors must be 'raise' or 'report', not {errors!r}"
         raise ValueError(msg)
-    return _load_leniently(source, format, name)
+    return _load_leniently(source, format, name, chosen)
 
 
-def _load(opened: OpenSource) -> Dataset:
+def _load(opened: OpenSource, models: Mapping[str, type[Record]]) -> Dataset:
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
     fmt = opened.format
     if opened.kind == "folder" and fmt is not None and fmt.read_records is not None:
         # The format's own reader of records: JSON Lines straight into models.
         for table, member in opened.members.items():
-            read = fmt.read_records(member, TABLES[table])
+            read = fmt.read_records(member, models[table])
             records[table] = [record for record, _ in read]
     else:
-        for row in opened.rows():
-            records[row.table].append(record_from_row(row, TABLES[row.table]))
+        for row in opened.rows(models=models):
+            records[row.table].append(record_from_row(row, models[row.table]))
     return Dataset.model_validate(records)
 
 
@@ -286,6 +310,7 @@ def _load_leniently(
     source: Source,
     format: str | None,  # noqa: A002 - the name users know from the CLI
     name: str | None,
+    models: Mapping[str, type[Record]],
 ) -> LoadedDataset:
     report: _Collector = _Collector()
     display = source_name(source, name)
@@ -301,8 +326,8 @@ def _load_leniently(
             parts = list(opened.members) if opened.kind == "folder" else [None]
             for table in parts:
                 try:
-                    for row in opened.rows(table, report=report):
-                        record = _record_or_findings(row, report)
+                    for row in opened.rows(table, report=report, models=models):
+                        record = _record_or_findings(row, models[row.table], report)
                         if record is not None:
                             records[row.table].append(record)
                 except DatasetReadError as error:  # noqa: PERF203 - a file's failure, then the next file
@@ -317,7 +342,9 @@ def _load_leniently(
     return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
 
 
-def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
+def _record_or_findings(
+    row: RawRow, model: type[Record], report: Reporter
+) -> Record | None:
     """The row's record, or `None` after reporting each of its problems.
 
     Reported as the validator reports them: a field whose column is missing was
@@ -326,7 +353,6 @@ def _record_or_findings(row: RawRow, report: Reporter) -> Record | None:
     (`CK-DATE-005`), whether or not the record is valid, and a
     country read from a typo is warned of (`CK-COUNTRY-004`).
     """
-    model = TABLES[row.table]
     record_id = row.values.get("id") if row.table != "targets" else None
     entity = Entity(row.table, record_id if isinstance(record_id, str) else None)
     try:
@@ -358,7 +384,9 @@ def _report_entry(
     model = TABLES[row.table]
     if field is None or field not in model.model_fields:
         if entry["type"] != "extra_forbidden":  # an unknown column: the reader's
-            report(BAD_VALUE, row.location, str(entry["msg"]), entity=entity)
+            # A whole-record problem, or one of a field a subclass adds.
+            where = row.location if field is None else row.location_of(field)
+            report(BAD_VALUE, where, str(entry["msg"]), entity=entity)
         return
     raw = row.values.get(field)
     if entry["type"] == "missing":

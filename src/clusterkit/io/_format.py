@@ -37,7 +37,9 @@ R = TypeVar("R", bound=Record)
 Span = tuple[int, int, int]
 """A byte range of a per-table file, `(start, end, first line)`, cut at line breaks."""
 
-RowReader = Callable[[Member, "str | None", Reporter], Iterator[RawRow]]
+RowReader = Callable[
+    [Member, "str | None", Reporter, Mapping[str, type[Any]]], Iterator[RawRow]
+]
 ChunkReader = Callable[[Member, "str | None", Reporter, "Span | None"], Iterator[Chunk]]
 RecordReader = Callable[[Member, type[Any]], Iterator[tuple[Any, Location]]]
 Placer = Callable[
@@ -75,8 +77,10 @@ class Format:
         name: Its name, as `--to` and `layout=` take it (`csv`).
         suffix: The suffix of its files (`.csv`).
         per_table: A folder of one file per table (`True`), or one document.
-        read_rows: Strict reading, `(member, table, report)`: the raw rows of one
-            table file (per table) or of every table, or of one, in a document.
+        read_rows: Strict reading, `(member, table, report, models)`: the raw
+            rows of one table file (per table) or of every table, or of one, in
+            a document; `models` gives each table's model (`TABLES`, or a
+            subclass whose fields are columns too).
         read_chunks: Lenient reading, `(member, table, report, span)`: the rows
             as chunks of columns; problems go to `report`.
         write: `(destination, dataset, country_codes)`: the folder or the file.

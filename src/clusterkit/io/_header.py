@@ -18,7 +18,7 @@ from clusterkit.io._problems import (
     Reporter,
 )
 from clusterkit.io._rows import required_fields
-from clusterkit.models import TABLES
+from clusterkit.models import TABLES, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
@@ -30,6 +30,7 @@ def read_header(
     table: str,
     where: Callable[[int | None, str], Location],
     report: Reporter,
+    model: type[Record] | None = None,
 ) -> dict[str, int]:
     """The position (from 0) of each known field in a header row.
 
@@ -38,8 +39,10 @@ def read_header(
         table: The table the file holds.
         where: The location of a column (1-based; `None` for the row) and field.
         report: Told of each problem; the column is then ignored.
+        model: The model of the table's rows, when not the table's own (a
+            subclass, whose fields are known too).
     """
-    known = TABLES[table].model_fields
+    known = (model or TABLES[table]).model_fields
     entity = Entity(table)
     positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
@@ -72,7 +75,7 @@ def read_header(
                 f"header cell {index + 1} is empty; the column is ignored",
                 entity=entity,
             )
-    for name in required_fields(table):
+    for name in required_fields(table, model):
         if name not in positions:
             report(
                 MISSING_COLUMN,

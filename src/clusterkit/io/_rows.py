@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -32,6 +33,8 @@ __all__ = [
     "render",
     "required_fields",
     "split_cells",
+    "table_columns",
+    "table_models",
     "table_of_model",
 ]
 
@@ -80,30 +83,66 @@ def column_letter(column: int) -> str:
 
 
 @functools.cache
-def _shape(table: str) -> tuple[frozenset[str], frozenset[str]]:
-    model = TABLES[table]
+def _shape(model: type[Record]) -> tuple[frozenset[str], frozenset[str]]:
     return list_fields(model), dict_fields(model)
 
 
 @functools.cache
-def required_fields(table: str) -> tuple[str, ...]:
-    """The fields (columns) a table requires."""
-    return tuple(
-        name for name, info in TABLES[table].model_fields.items() if info.is_required()
-    )
+def required_fields(table: str, model: type[Record] | None = None) -> tuple[str, ...]:
+    """The fields (columns) a table requires, or its rows as `model` describes them."""
+    fields = (model or TABLES[table]).model_fields
+    return tuple(name for name, info in fields.items() if info.is_required())
 
 
 def table_of_model(model: type[Record]) -> str:
-    """The table whose rows `model` describes.
+    """The table whose rows `model` (one of `TABLES` or a subclass of one) describes.
 
     Raises:
-        TypeError: `model` is not one of the dataset's record models.
+        TypeError: `model` is not a record model of a dataset table.
     """
+    given: object = model  # callers may pass anything
     for table, table_model in TABLES.items():
-        if table_model is model:
+        if isinstance(given, type) and issubclass(given, table_model):
             return table
     msg = f"{model!r} is not a record model of a dataset table"
     raise TypeError(msg)
+
+
+def table_models(
+    models: Mapping[str, type[Record]] | None,
+) -> Mapping[str, type[Record]]:
+    """The model of each table: `TABLES`, with the subclasses `models` gives instead.
+
+    Raises:
+        ValueError: A key of `models` is not a table.
+        TypeError: A model is not a subclass of its table's model.
+    """
+    if not models:
+        return TABLES
+    for table, given in models.items():
+        model: object = given  # callers may pass anything
+        if table not in TABLES:
+            msg = f"unknown table {table!r} in models; tables are {', '.join(TABLES)}"
+            raise ValueError(msg)
+        if not (isinstance(model, type) and issubclass(model, TABLES[table])):
+            msg = (
+                f"models[{table!r}] must be {TABLES[table].__name__} or a subclass "
+                f"of it, not {model!r}"
+            )
+            raise TypeError(msg)
+    return MappingProxyType({**TABLES, **models})
+
+
+def table_columns(table: str, records: Sequence[Record]) -> list[str]:
+    """The columns of a flat file (CSV, a sheet) of a table's records.
+
+    The table's fields, in model order, then the fields that subclasses of its
+    model add, in the order of the records that first have them.
+    """
+    columns = dict.fromkeys(TABLES[table].model_fields)
+    for kind in dict.fromkeys(type(record) for record in records):
+        columns.update(dict.fromkeys(kind.model_fields))
+    return list(columns)
 
 
 _EU_FORM = {"GR": "EL", "GB": "UK"}
@@ -127,19 +166,24 @@ def render(
     return data
 
 
-def is_flat_field(table: str, field: str) -> bool:
+def is_flat_field(table: str, field: str, model: type[Record] | None = None) -> bool:
     """Whether a field holds a list or mapping, written flat as ``;``-separated text."""
-    lists, dicts = _shape(table)
+    lists, dicts = _shape(model or TABLES[table])
     return field in lists or field in dicts
 
 
-def cell_to_input(table: str, field: str, text: str) -> Any:
+def cell_to_input(
+    table: str, field: str, text: str, model: type[Record] | None = None
+) -> Any:
     """Turn the text of one flat (CSV or workbook) cell into model input.
 
     List fields are split on `;`; mapping fields hold `key=value` pairs
-    separated by `;`. Empty items carry nothing and are dropped.
+    separated by `;`. Empty items carry nothing and are dropped. The fields are
+    the table's model's, or those of `model` (a subclass of it) when given.
+
+    Added in version 0.2.0.
     """
-    lists, dicts = _shape(table)
+    lists, dicts = _shape(model or TABLES[table])
     if field in lists:
         return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
     if field in dicts:
@@ -155,11 +199,13 @@ def cell_to_input(table: str, field: str, text: str) -> Any:
     return text
 
 
-def split_cells(table: str, values: dict[str, str]) -> dict[str, Any]:
+def split_cells(
+    table: str, values: dict[str, str], model: type[Record] | None = None
+) -> dict[str, Any]:
     """The cells of a flat row (CSV, workbook) as model input: lists split on `;`."""
-    lists, dicts = _shape(table)
+    lists, dicts = _shape(model or TABLES[table])
     for name in lists.union(dicts).intersection(values):
-        values[name] = cell_to_input(table, name, values[name])
+        values[name] = cell_to_input(table, name, values[name], model)
     return values
 
 

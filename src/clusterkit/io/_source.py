@@ -32,7 +32,7 @@ from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
 from clusterkit.io._rows import RawRow
-from clusterkit.models import TABLES, Dataset
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.values import Location
 
 if TYPE_CHECKING:
@@ -127,9 +127,15 @@ class OpenSource:
         return self.format.layout
 
     def rows(
-        self, table: str | None = None, report: Reporter = raise_problem
+        self,
+        table: str | None = None,
+        report: Reporter = raise_problem,
+        models: Mapping[str, type[Record]] = TABLES,
     ) -> Iterator[RawRow]:
         """The raw rows of every table (or one), streaming; strict by default.
+
+        The columns of a CSV file or a sheet are the fields of the table's model
+        in `models` (a subclass adds its own).
 
         Raises:
             DatasetReadError: A file cannot be read; with the default `report`, a
@@ -153,7 +159,9 @@ class OpenSource:
             for name, member in self.members.items():
                 wanted = None if self.kind == "document" else name
                 if table is None or self.kind == "document" or table == name:
-                    rows = self.format.read_rows(member, wanted or table, report)
+                    rows = self.format.read_rows(
+                        member, wanted or table, report, models
+                    )
                     yield from rows
 
     def chunks(  # noqa: C901, PLR0912 - one branch per kind of source
@@ -238,9 +246,8 @@ def open_source(
     if isinstance(source, Dataset):
         return OpenSource(display, "dataset", records=source)
     if isinstance(source, Mapping):
-        if holds_frames(source):
-            return OpenSource(display, "mapping", records=frame_tables(source))
-        return OpenSource(display, "mapping", records=source)
+        records = frame_tables(source) if holds_frames(source) else source
+        return OpenSource(display, "mapping", records=records)
     if isinstance(source, (str, os.PathLike)):
         return _open_path(Path(source), display, format)
     if isinstance(source, (bytes, bytearray, memoryview)):

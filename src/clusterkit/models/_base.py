@@ -37,6 +37,7 @@ __all__ = [
     "Text",
     "VatNumber",
     "Website",
+    "build_adapters_at_once",
     "compact_vat",
     "country_fields",
     "dict_fields",
@@ -79,6 +80,12 @@ class Record(BaseModel):
     """Rules between fields; a model with any checks them after its fields."""
 
     @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Keep the deferral of the model's build to the model itself."""
+        super().__pydantic_init_subclass__(**kwargs)
+        build_adapters_at_once(cls)
+
+    @classmethod
     def fill_defaults(cls, columns: dict[str, list[Any]]) -> tuple[str, ...]:
         """Give values not given (`None`) their defaults that depend on other fields.
 
@@ -99,8 +106,26 @@ class Record(BaseModel):
         validate_default=False,
         use_attribute_docstrings=True,
         # Build validators on first use, not at import: keeps `import clusterkit` fast.
+        # Only the models' own build waits (see `build_adapters_at_once`).
         defer_build=True,
     )
+
+
+def build_adapters_at_once(model: type[BaseModel]) -> None:
+    """Let a `TypeAdapter` wrapped around `model` build when it is made, not on first use.
+
+    `defer_build` is read when the class is made, which is what keeps `import
+    clusterkit` fast, and again by every `TypeAdapter` of the model (pydantic
+    2.10 and later). Left on, an adapter that an application makes around the
+    model, such as FastAPI's for a request body `Annotated[Partnership,
+    Field(alias="item")]`, builds on the first request instead: outside the
+    `warnings.catch_warnings()` in which FastAPI builds it, so pydantic's
+    `UnsupportedFieldAttributeWarning` for that `alias` reaches the
+    application at every request. Turned off once the class exists, it leaves
+    the class deferred and makes the adapters build when made, as pydantic did
+    before 2.10; a subclass inherits it off and is built when defined.
+    """
+    model.model_config["defer_build"] = False
 
 
 Identifier = Annotated[

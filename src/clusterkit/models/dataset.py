@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clusterkit import _frames
-from clusterkit.models._base import Record
+from clusterkit.models._base import Record, build_adapters_at_once
 from clusterkit.models._frames import Amounts, table_columns
 from clusterkit.models.activity import ActivityRecord
 from clusterkit.models.cluster import Cluster
@@ -237,3 +237,6 @@ class Dataset(BaseModel):
             title="Dataset",
         )
         return html_table(table)
+
+
+build_adapters_at_once(Dataset)

@@ -17,7 +17,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,8 +38,8 @@ from clusterkit.io._member import (
     undecodable_error,
 )
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
-from clusterkit.io._rows import RawRow, flat_cell, render, split_cells
-from clusterkit.models import TABLES, Dataset
+from clusterkit.io._rows import RawRow, flat_cell, render, split_cells, table_columns
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
@@ -58,15 +58,21 @@ def _blank(cells: Sequence[str]) -> bool:
 
 
 def read_rows(
-    member: Member, table: str | None, report: Reporter = raise_problem
+    member: Member,
+    table: str | None,
+    report: Reporter = raise_problem,
+    models: Mapping[str, type[Record]] = TABLES,
 ) -> Iterator[RawRow]:
     """Yield the rows of one CSV table file, streaming.
+
+    The columns are the fields of the table's model in `models`.
 
     Raises:
         DatasetReadError: The file cannot be opened or decoded, or (with the
             default `report`) the header or a row is malformed.
     """
     assert table is not None  # noqa: S101 - a CSV file holds one table
+    model = models[table]
     display = member.display
     with _text(member.open()) as handle:
         reader = csv.reader(handle, strict=True)
@@ -83,7 +89,7 @@ def read_rows(
                 location = Location(display, line)
                 if positions is None:
                     positions = read_header(
-                        cells, table, _header_place(display, line), report
+                        cells, table, _header_place(display, line), report, model
                     )
                     columns = {name: i + 1 for name, i in positions.items()}
                     width = len(cells)
@@ -101,7 +107,9 @@ def read_rows(
                     for name, index in positions.items()
                     if cells[index] and not cells[index].isspace()
                 }
-                yield RawRow(table, split_cells(table, values), location, columns)
+                yield RawRow(
+                    table, split_cells(table, values, model), location, columns
+                )
         except UnicodeDecodeError as error:
             raise undecodable_error(member, error) from None
         except DAMAGED as error:
@@ -358,14 +366,19 @@ def _drop_odd_rows(
 def write_table(
     path: Path, table: str, records: Iterable[Any], country_codes: CodeForm = "iso"
 ) -> None:
-    """Write one table as a UTF-8 CSV file with every field as a column."""
-    fields = list(TABLES[table].model_fields)
+    """Write one table as a UTF-8 CSV file with every field as a column.
+
+    The fields a subclass of the table's model adds are columns too, after the
+    table's own (`table_columns`).
+    """
+    records = tuple(records)  # a table of a Dataset is a tuple already
+    fields = table_columns(table, records)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for record in records:
             data = render(record, country_codes=country_codes)
-            writer.writerow([flat_cell(data[name]) for name in fields])
+            writer.writerow([flat_cell(data.get(name)) for name in fields])
 
 
 def write(folder: Path, dataset: Dataset, country_codes: CodeForm) -> None:

@@ -117,7 +117,10 @@ class _Scanner:
 
 
 def read_rows(
-    member: Member, table: str | None, report: Reporter = raise_problem
+    member: Member,
+    table: str | None,
+    report: Reporter = raise_problem,
+    models: Mapping[str, type[Any]] = TABLES,
 ) -> Iterator[RawRow]:
     """Yield the rows of a JSON dataset document, table by table as they appear.
 
@@ -126,12 +129,15 @@ def read_rows(
         table: Only yield rows of this table (others are skipped record by
             record); all tables when `None`.
         report: Told of records that are not objects, which are then skipped.
+        models: The model of each table; objects name their fields, so a
+            document reads the same whatever they are.
 
     Raises:
         DatasetReadError: The file is not valid JSON, not an object of arrays, or
             names an unknown table, or (with the default `report`) a record is
             not a JSON object.
     """
+    del models  # objects carry their field names: every model reads them alike
     with io.TextIOWrapper(member.open(), encoding="utf-8-sig") as handle:
         scanner = _Scanner(handle, member.display)
         try:

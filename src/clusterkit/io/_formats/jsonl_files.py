@@ -15,7 +15,7 @@ import functools
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -119,7 +119,10 @@ def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, Location]
 
 
 def read_rows(
-    member: Member, table: str | None, report: Reporter = raise_problem
+    member: Member,
+    table: str | None,
+    report: Reporter = raise_problem,
+    models: Mapping[str, type[Record]] = TABLES,
 ) -> Iterator[RawRow]:
     """Yield the rows of one JSON Lines table file, streaming.
 
@@ -128,6 +131,7 @@ def read_rows(
             default `report`) a line is not a JSON object.
     """
     assert table is not None  # noqa: S101 - a JSON Lines file holds one table
+    del models  # objects carry their field names: every model reads them alike
     with member.open() as handle:
         for text, location in _lines(member, handle):
             try:

@@ -8,7 +8,7 @@ workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,9 @@ from clusterkit.io._rows import (
     flat_cell,
     is_flat_field,
     render,
+    table_columns,
 )
-from clusterkit.models import TABLES, Dataset
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location, PartialDate
 
@@ -52,7 +53,10 @@ def _openpyxl() -> Any:
 
 
 def read_rows(
-    member: Member, table: str | None, report: Reporter = raise_problem
+    member: Member,
+    table: str | None,
+    report: Reporter = raise_problem,
+    models: Mapping[str, type[Record]] = TABLES,
 ) -> Iterator[RawRow]:
     """Yield the rows of every table sheet of a workbook (sheets named after tables).
 
@@ -64,6 +68,7 @@ def read_rows(
         member: The workbook.
         table: Only this table's sheet; every table's when `None`.
         report: Told of a bad header cell or a row too long, which is skipped.
+        models: The model of each table, whose fields are its sheet's columns.
 
     Raises:
         DatasetReadError: The file is not a readable workbook, or a formula has no
@@ -83,7 +88,7 @@ def read_rows(
                 f"{display}: not a readable .xlsx workbook ({error})", source=display
             ) from None
         try:
-            yield from _sheets(values, formulas, table, display, report)
+            yield from _sheets(values, formulas, table, display, report, models=models)
         except DAMAGED as error:
             raise damaged_error(member, error) from None
         finally:
@@ -95,7 +100,13 @@ def read_rows(
 
 
 def _sheets(
-    values: Any, formulas: Any, table: str | None, display: str, report: Reporter
+    values: Any,
+    formulas: Any,
+    table: str | None,
+    display: str,
+    report: Reporter,
+    *,
+    models: Mapping[str, type[Record]],
 ) -> Iterator[RawRow]:
     sheets = {name.strip().lower(): name for name in values.sheetnames}
     for name_of_table in TABLES:
@@ -106,7 +117,8 @@ def _sheets(
         formula_rows = formulas[name].iter_rows(values_only=True)
         try:
             rows = zip(value_rows, formula_rows, strict=True)
-            yield from _sheet_rows(rows, name, name_of_table, display, report)
+            model = models[name_of_table]
+            yield from _sheet_rows(rows, name, (name_of_table, model), display, report)
         finally:
             # Each sheet reader holds an open member of the zip archive.
             value_rows.close()
@@ -130,19 +142,19 @@ def read_chunks(
     )
 
 
-def _cell_input(table: str, field: str, value: Any) -> Any:
+def _cell_input(table: str, field: str, value: Any, model: type[Record]) -> Any:
     if isinstance(value, float):
         # Whole numbers are stored as floats; repr gives the shortest exact text.
         value = int(value) if value.is_integer() else repr(value)
     if (
         isinstance(value, int)
         and not isinstance(value, bool)
-        and is_flat_field(table, field)
+        and is_flat_field(table, field, model)
     ):
         # A list or mapping cell holding one number (an id such as 1001).
         value = str(value)
     if isinstance(value, str):
-        return cell_to_input(table, field, value) if value.strip() else None
+        return cell_to_input(table, field, value, model) if value.strip() else None
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
@@ -159,10 +171,11 @@ def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
 def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
     rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
     sheet: str,
-    table: str,
+    table_and_model: tuple[str, type[Record]],
     display: str,
     report: Reporter,
 ) -> Iterator[RawRow]:
+    table, model = table_and_model
     header: list[str] | None = None
     columns: dict[str, int] = {}
     for line, (cells, raw) in enumerate(rows, start=1):
@@ -192,7 +205,7 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             while texts and not texts[-1].strip():
                 texts.pop()
             positions = read_header(
-                texts, table, _header_place(display, sheet, line), report
+                texts, table, _header_place(display, sheet, line), report, model
             )
             header = [""] * len(texts)
             for name, index in positions.items():
@@ -228,7 +241,7 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
         ):  # rows may be shorter than the header
             if not name:
                 continue  # an ignored column
-            converted = _cell_input(table, name, cell)
+            converted = _cell_input(table, name, cell, model)
             if converted is not None:
                 values[name] = converted
         yield RawRow(table, values, location, columns)
@@ -285,17 +298,18 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
     """
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
-    for table, model in TABLES.items():
+    for table in TABLES:
         sheet = workbook.create_sheet(title=table)
-        fields = list(model.model_fields)
+        records = dataset.table(table)
+        fields = table_columns(table, records)
         _header(openpyxl, sheet, fields)
         rows = 0
-        for record in dataset.table(table):
+        for record in records:
             rows += 1
             as_json = render(record, country_codes=country_codes)
             sheet.append(
                 [
-                    _cell_output(sheet, as_json[name], getattr(record, name))
+                    _cell_output(sheet, as_json.get(name), getattr(record, name, None))
                     for name in fields
                 ]
             )
