@@ -2,8 +2,8 @@
 
 Run it as ``python examples/kpi_report.py OUT`` or ``python examples/kpi_report.py
 OUT data/ escp-4i-1``. It writes ``OUT/report.html`` (one self-contained page;
-charts need ``clusterkit[report]``) and ``OUT/report.xlsx`` (native Excel charts;
-needs ``clusterkit[excel]``) from one computation, reconciled with the published
+charts need ``clusterkit-eu[report]``) and ``OUT/report.xlsx`` (native Excel charts;
+needs ``clusterkit-eu[excel]``) from one computation, reconciled with the published
 figures when a generation is given, and prints what it wrote. As with
 ``clusterkit report``, the exit code is 1 when records had to be left out.
 """

@@ -1,7 +1,7 @@
 """KPIs and a dataset's tables in pandas: by generation and year, then back again.
 
 Run it as ``python examples/kpis_in_pandas.py`` or ``python examples/kpis_in_pandas.py
-data/`` (needs ``pip install "clusterkit[pandas]"``). It prints the KPIs of each
+data/`` (needs ``pip install "clusterkit-eu[pandas]"``). It prints the KPIs of each
 generation and year as a DataFrame, the B2B meetings of each partnership worked out
 from the activities table, and then drops the webinars from the frames and computes
 the KPIs of what is left, straight from the DataFrames. A dataset with errors has

@@ -180,7 +180,7 @@ def test_a_missing_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     code, _, err = run(capsys, "--example", "-o", str(tmp_path / "r.html"))
     assert code == 2
-    assert "pip install 'clusterkit[report]'" in err
+    assert "pip install 'clusterkit-eu[report]'" in err
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,6 +32,10 @@ EXAMPLE_BLOCK = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 
+# The clusterkit version the page's summary lines show. The real one comes from the
+# git tag of the build (`0.0.0+unknown` in a tree never built), so it is replaced.
+SHOWN_VERSION = "0.1.0.dev0"
+
 Mistake = Callable[[Path], None]
 MISTAKES: dict[str, Mistake] = {}
 
@@ -125,7 +129,10 @@ def run_example(name: str, command: str, folder: Path) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = cli.main(argv[1:])
-    return f"$ {command}\n{out.getvalue()}$ echo $?\n{code}\n"
+    shown = out.getvalue().replace(
+        f" · clusterkit {ck.__version__} · ", f" · clusterkit {SHOWN_VERSION} · "
+    )
+    return f"$ {command}\n{shown}$ echo $?\n{code}\n"
 
 
 def blocks() -> list[tuple[str, str]]:

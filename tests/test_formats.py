@@ -679,6 +679,20 @@ def test_sarif_run() -> None:
     }
 
 
+@pytest.mark.parametrize("rule", sorted(ck.rules.CATALOGUE))
+def test_sarif_rule_help(rule: str) -> None:
+    """Every rule of the catalogue has its full help in SARIF, for code scanning."""
+    entry = _formats._sarif_rule(rule)
+    assert entry["shortDescription"]["text"]
+    assert entry["fullDescription"]["text"]
+    assert entry["help"]["text"]
+    markdown = entry["help"]["markdown"]
+    assert "**Example**" in markdown
+    assert "**How to fix.**" in markdown
+    assert all(part.strip() for part in markdown.split("**How to fix.**"))
+    assert entry["helpUri"].endswith(f"#{rule.lower()}")
+
+
 def test_sarif_results() -> None:
     """Each finding is a result with its place, fingerprint and details."""
     run = parse_sarif(render_sarif(make_report()))

@@ -209,7 +209,7 @@ def test_a_missing_library_names_its_extra(
         lambda: ck.compute_kpis(SMALL).to_frame(backend),
     ]
     for call in calls:
-        with pytest.raises(ImportError, match=rf"clusterkit\[{backend}\]") as raised:
+        with pytest.raises(ImportError, match=rf"clusterkit-eu\[{backend}\]") as raised:
             call()
         assert raised.value.name == module
 

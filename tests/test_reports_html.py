@@ -190,9 +190,9 @@ def test_findings_beyond_the_limit_are_counted(monkeypatch: pytest.MonkeyPatch) 
 def test_without_matplotlib_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The charts' extra missing: an ImportError naming clusterkit[report]."""
+    """The charts' extra missing: an ImportError naming clusterkit-eu[report]."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(
-        ImportError, match=re.escape("pip install 'clusterkit[report]'")
+        ImportError, match=re.escape("pip install 'clusterkit-eu[report]'")
     ):
         build().to_html()

@@ -179,8 +179,10 @@ def test_text_columns_with_numbers_get_a_format(tmp_path: Path) -> None:
 def test_without_openpyxl_the_error_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The extra missing: an ImportError naming clusterkit[excel]."""
+    """The extra missing: an ImportError naming clusterkit-eu[excel]."""
     report = KPIReport.build(example_path(), as_of=AS_OF)
     monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(ImportError, match=re.escape("pip install 'clusterkit[excel]'")):
+    with pytest.raises(
+        ImportError, match=re.escape("pip install 'clusterkit-eu[excel]'")
+    ):
         report.to_xlsx(tmp_path / "r.xlsx")

@@ -560,7 +560,7 @@ def test_without_the_extra_a_database_says_what_to_install(
     """Reading a database without SQLAlchemy names the extra to install."""
     monkeypatch.setitem(sys.modules, "clusterkit.sql", None)
     monkeypatch.delattr(ck, "sql", raising=False)
-    with pytest.raises(DatasetReadError, match=r"pip install 'clusterkit\[sql\]'"):
+    with pytest.raises(DatasetReadError, match=r"pip install 'clusterkit-eu\[sql\]'"):
         ck.load_dataset("sqlite://")
 
 

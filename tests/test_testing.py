@@ -251,5 +251,5 @@ def test_strategies_need_hypothesis(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = importlib.import_module("clusterkit.testing")
     assert fresh is not testing
     assert fresh.generate_dataset(seed=1, activities=5).counts["activities"] == 5
-    with pytest.raises(ImportError, match=r"clusterkit\[testing\]"):
+    with pytest.raises(ImportError, match=r"clusterkit-eu\[testing\]"):
         _ = fresh.datasets

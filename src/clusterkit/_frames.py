@@ -78,7 +78,7 @@ def require(backend: str) -> ModuleType:
     except ImportError:
         msg = (
             f"the {backend} backend needs {name}, which is not installed: "
-            f"pip install 'clusterkit[{backend}]'"
+            f"pip install 'clusterkit-eu[{backend}]'"
         )
         raise ImportError(msg, name=name) from None
 

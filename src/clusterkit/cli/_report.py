@@ -38,8 +38,8 @@ def register(commands: Commands) -> None:
             "the published figures beside the KPIs when one --generation is in "
             "scope, the records validation left out, and where the numbers come "
             "from. FILE ending in .html is one self-contained page (charts need "
-            "clusterkit[report]); .xlsx is a workbook with native charts "
-            "(clusterkit[excel]). Exit codes: 0 written, every record used; 1 "
+            "clusterkit-eu[report]); .xlsx is a workbook with native charts "
+            "(clusterkit-eu[excel]). Exit codes: 0 written, every record used; 1 "
             "written, some records left out; 2 usage error; 3 internal error."
         ),
     )

@@ -269,7 +269,7 @@ def _open_database(source: Source, display: str) -> OpenSource:
     except ImportError:
         raise DatasetReadError(
             f"{display}: reading a database needs SQLAlchemy: "
-            "pip install 'clusterkit[sql]'",
+            "pip install 'clusterkit-eu[sql]'",
             source=display,
         ) from None
     return sql.open_database(source, display)

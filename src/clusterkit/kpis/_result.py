@@ -214,7 +214,7 @@ class KPIResult:
 
         Raises:
             ImportError: The backend's library is not installed (the extra
-                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+                `clusterkit-eu[pandas]`, `[polars]` or `[arrow]` installs it).
             ValueError: `backend` is none of those.
 
         Examples:

@@ -208,7 +208,7 @@ class Dataset(BaseModel):
 
         Raises:
             ImportError: The backend's library is not installed (the extra
-                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+                `clusterkit-eu[pandas]`, `[polars]` or `[arrow]` installs it).
             ValueError: `backend` or `amounts` is not one of the above.
 
         Examples:

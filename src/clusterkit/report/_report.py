@@ -269,7 +269,7 @@ class Report:
 
         Raises:
             ImportError: The backend's library is not installed (the extra
-                `clusterkit[pandas]`, `[polars]` or `[arrow]` installs it).
+                `clusterkit-eu[pandas]`, `[polars]` or `[arrow]` installs it).
             ValueError: `backend` is none of those.
 
         Examples:

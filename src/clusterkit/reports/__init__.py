@@ -3,9 +3,9 @@
 `KPIReport.build(source, ...)` computes the KPIs of a scope, by partnership and
 over time, with the reconciliation against the published figures when one
 generation is in scope, and the validation's findings; `to_html()` gives a
-self-contained page (charts drawn by matplotlib, the extra `clusterkit[report]`)
+self-contained page (charts drawn by matplotlib, the extra `clusterkit-eu[report]`)
 and `to_xlsx(path)` a workbook with native Excel charts (openpyxl, the extra
-`clusterkit[excel]`). `write_report(source, path)` does both steps::
+`clusterkit-eu[excel]`). `write_report(source, path)` does both steps::
 
     import clusterkit as ck
 

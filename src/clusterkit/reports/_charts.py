@@ -1,4 +1,4 @@
-"""Private: a report's charts as inline SVG, drawn by matplotlib (`clusterkit[report]`).
+"""Private: a report's charts as inline SVG, drawn by matplotlib (`clusterkit-eu[report]`).
 
 matplotlib writes static SVG: no script, no font or image to fetch, and it prints
 sharp. Its output is made repeatable (a fixed hash salt for the ids it derives,
@@ -15,9 +15,7 @@ from typing import Any
 
 __all__ = ["INSTALL_HINT", "bar_chart"]
 
-INSTALL_HINT = (
-    "the HTML report draws its charts with matplotlib: pip install 'clusterkit[report]'"
-)
+INSTALL_HINT = "the HTML report draws its charts with matplotlib: pip install 'clusterkit-eu[report]'"
 
 _INK = "#1f3a93"
 _GRID = "#d0d4dc"

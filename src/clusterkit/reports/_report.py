@@ -184,7 +184,7 @@ class KPIReport:
         """The report as one self-contained HTML page.
 
         Everything is inline: styles and charts (SVG drawn by matplotlib, the
-        extra `clusterkit[report]`); the page loads nothing from the network,
+        extra `clusterkit-eu[report]`); the page loads nothing from the network,
         fits a phone's screen and prints. Every value from the data is escaped.
 
         Raises:
@@ -209,7 +209,7 @@ class KPIReport:
         A sheet per breakdown (summary, target markets, activities by type,
         over time, partnerships, reconciliation when there is one), the
         records and findings of validation, and the report's provenance.
-        Needs openpyxl, the extra `clusterkit[excel]`.
+        Needs openpyxl, the extra `clusterkit-eu[excel]`.
 
         Args:
             path: The workbook to write (replaced if it exists).

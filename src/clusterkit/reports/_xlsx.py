@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["INSTALL_HINT", "write"]
 
-INSTALL_HINT = "the xlsx report is written by openpyxl: pip install 'clusterkit[excel]'"
+INSTALL_HINT = (
+    "the xlsx report is written by openpyxl: pip install 'clusterkit-eu[excel]'"
+)
 
 HEADER_FILL = "1F3A93"
 INTEGER = "#,##0"

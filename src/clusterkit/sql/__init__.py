@@ -1,6 +1,6 @@
 """Datasets stored in SQL databases: PostgreSQL, SQLite, any SQLAlchemy 2 database.
 
-Needs the `sql` extra (`pip install 'clusterkit[sql]'`: SQLAlchemy and the
+Needs the `sql` extra (`pip install 'clusterkit-eu[sql]'`: SQLAlchemy and the
 psycopg driver of PostgreSQL). The tables are generated from the models
 (`metadata`); `write_sql` stores a dataset and `read_sql` reads it back. A
 database URL is also a source like a folder of files: `load_dataset`,

@@ -4,7 +4,7 @@ Hypothesis strategies for every record model and for whole datasets, so apps bui
 on clusterkit can property-test their own code, and a seeded generator of realistic,
 fictional datasets of any size (used by clusterkit's own benchmarks).
 
-The strategies need hypothesis (`pip install 'clusterkit[testing]'`); the generator
+The strategies need hypothesis (`pip install 'clusterkit-eu[testing]'`); the generator
 needs nothing beyond clusterkit itself.
 
 Examples:
@@ -37,14 +37,14 @@ try:
         texts,
         vat_numbers,
     )
-except ImportError as _missing:  # hypothesis is the optional extra clusterkit[testing]
+except ImportError as _missing:  # hypothesis: the extra clusterkit-eu[testing]
     _hypothesis_error = _missing
 
     def __getattr__(name: str) -> object:
         """Explain that the strategies need hypothesis, which is not installed."""
         msg = (
             f"clusterkit.testing.{name} needs hypothesis: "
-            "pip install 'clusterkit[testing]'"
+            "pip install 'clusterkit-eu[testing]'"
         )
         raise ImportError(msg) from _hypothesis_error
 

@@ -2,7 +2,7 @@
 
 Uses openpyxl in its streaming modes: `read_only` parses a sheet row by row and
 `write_only` writes rows without keeping them, so memory stays flat for large
-workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`.
+workbooks in both directions. openpyxl is the optional extra `clusterkit-eu[excel]`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ __all__ = ["FORMAT"]
 _EXCEL_EPOCH_YEAR = 1900
 
 _INSTALL_HINT = (
-    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
+    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit-eu[excel]'"
 )
 
 
