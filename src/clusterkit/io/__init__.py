@@ -32,6 +32,7 @@ from clusterkit.io._import import (
     export_partnerships,
     import_partnerships,
 )
+from clusterkit.io._limits import Limits
 from clusterkit.io._member import Member
 from clusterkit.io._organisations import organisation_key
 from clusterkit.io._problems import (
@@ -40,6 +41,7 @@ from clusterkit.io._problems import (
     BAD_VALUE,
     COUNTRY_TYPO,
     DUPLICATE_COLUMN,
+    DUPLICATE_FIELD,
     MALFORMED_ROW,
     MISSING,
     MISSING_COLUMN,
@@ -75,6 +77,7 @@ READ_RULES = (
     MISSING_COLUMN,
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
+    DUPLICATE_FIELD,
     MALFORMED_ROW,
     BAD_VALUE,
     NON_ISO_DATE,
@@ -99,6 +102,7 @@ __all__ = [
     "BATCH_ROWS",
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
+    "DUPLICATE_FIELD",
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",
@@ -120,6 +124,7 @@ __all__ = [
     "ImportNote",
     "ImportResult",
     "Layout",
+    "Limits",
     "LoadedDataset",
     "Member",
     "NoteKind",
