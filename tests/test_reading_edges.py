@@ -50,18 +50,18 @@ def rules_of(report: ck.Report) -> list[str]:
 # ---------------------------------------------------------------- JSON Lines
 
 
-def test_a_line_nested_too_deeply_is_an_unreadable_line(tmp_path: Path) -> None:
-    """A line nested beyond the parser's depth is CK-FILE-001 at its line, and reading goes on."""
+def test_a_line_nested_too_deeply_is_a_malformed_row(tmp_path: Path) -> None:
+    """A line nested beyond the parser's depth is CK-ROW-001 at its line, and reading goes on."""
     folder = jsonl_copy(tmp_path)
     clusters = folder / "clusters.jsonl"
     lines = clusters.read_text(encoding="utf-8").splitlines()
     lines.insert(1, "[" * 100_000 + "]" * 100_000)
     clusters.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = ck.validate(folder, as_of=AS_OF, select=["CK-FILE"])
+    report = ck.validate(folder, as_of=AS_OF, select=["CK-ROW"])
     (finding,) = report.findings
-    assert (finding.rule, finding.location.line) == ("CK-FILE-001", 2)
-    assert "nested too deeply" in finding.message
-    with pytest.raises(ck.DatasetReadError, match="nested too deeply"):
+    assert (finding.rule, finding.location.line) == ("CK-ROW-001", 2)
+    assert "nested more than 8 deep (max_json_depth)" in finding.message
+    with pytest.raises(ck.DatasetReadError, match="nested more than 8 deep"):
         ck.load_dataset(folder)
 
 

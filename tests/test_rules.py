@@ -109,10 +109,14 @@ def test_the_base_dataset_is_valid() -> None:
     assert found(report) == []
 
 
+# Rules a CSV folder cannot break, checked by the tests of hostile input instead.
+NOT_IN_CSV = {"CK-HDR-004"}
+
+
 def test_every_rule_has_a_case() -> None:
-    """Each rule of the catalogue has a case folder named after it."""
+    """Each rule of the catalogue a CSV folder can break has a case folder named after it."""
     names = {case.name for case in CASES}
-    assert set(CATALOGUE) <= names
+    assert set(CATALOGUE) - NOT_IN_CSV <= names
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

@@ -33,6 +33,7 @@ from clusterkit.errors import (
 )
 from clusterkit.io import (
     Layout,
+    Limits,
     dump_dataset,
     iter_records,
     load_dataset,
@@ -88,6 +89,7 @@ __all__ = [
     "KPIError",
     "KPIResult",
     "Layout",
+    "Limits",
     "Location",
     "PartialDate",
     "Partnership",

@@ -136,6 +136,21 @@ def _countries(
     return frozenset(found)
 
 
+@functools.cache
+def _longest_name() -> int:
+    """The length of the longest name in any shipped language."""
+    return max(map(len, full_index()))
+
+
+def _too_long(key: str) -> bool:
+    """Longer than any name by more than one letter: no name is one edit away.
+
+    Checked first, so that the edits of a long value (their number and length
+    grow with it, their work with its square) are never made.
+    """
+    return len(key) > _longest_name() + 1
+
+
 def corrections(text: str, key: str) -> frozenset[str]:
     """The countries `key` is a narrow typo of (empty when it is not one).
 
@@ -143,7 +158,12 @@ def corrections(text: str, key: str) -> frozenset[str]:
     same rule, all of them are returned, so the caller sees that the typo is
     not one country's ("Belige" is as close to the Dutch "Belgie" as to Belize).
     """
-    if _letters(key) < MIN_TYPO_LETTERS or not _is_latin(key) or not text.isascii():
+    if (
+        _too_long(key)
+        or _letters(key) < MIN_TYPO_LETTERS
+        or not _is_latin(key)
+        or not text.isascii()
+    ):
         return frozenset()
     sources = list(_typo_sources(key))
     found = _countries(iter(sources), english_index(), key)
@@ -152,6 +172,6 @@ def corrections(text: str, key: str) -> frozenset[str]:
 
 def suggestions(key: str) -> frozenset[str]:
     """The countries with a name in any language one edit from `key`."""
-    if _letters(key) < _MIN_SUGGESTION_LETTERS:
+    if _too_long(key) or _letters(key) < _MIN_SUGGESTION_LETTERS:
         return frozenset()
     return _countries(_edits(key), full_index(), key)

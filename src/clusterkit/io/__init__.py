@@ -33,6 +33,7 @@ from clusterkit.io._import import (
     export_partnerships,
     import_partnerships,
 )
+from clusterkit.io._limits import Limits
 from clusterkit.io._member import Member
 from clusterkit.io._organisations import organisation_key
 from clusterkit.io._problems import (
@@ -41,6 +42,7 @@ from clusterkit.io._problems import (
     BAD_VALUE,
     COUNTRY_TYPO,
     DUPLICATE_COLUMN,
+    DUPLICATE_FIELD,
     MALFORMED_ROW,
     MISSING,
     MISSING_COLUMN,
@@ -77,6 +79,7 @@ READ_RULES = (
     MISSING_COLUMN,
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
+    DUPLICATE_FIELD,
     MALFORMED_ROW,
     BAD_VALUE,
     NON_ISO_DATE,
@@ -101,6 +104,7 @@ __all__ = [
     "BATCH_ROWS",
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
+    "DUPLICATE_FIELD",
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",
@@ -122,6 +126,7 @@ __all__ = [
     "ImportNote",
     "ImportResult",
     "Layout",
+    "Limits",
     "LoadedDataset",
     "Member",
     "NoteKind",

@@ -45,6 +45,11 @@ def read_header(
     known = (model or TABLES[table]).model_fields
     entity = Entity(table)
     positions: dict[str, int] = {}
+    # The last named cell: an empty cell before it is reported, one after it
+    # is trailing. Found once, so that a row of empty cells is read in linear time.
+    last_named = max(
+        (index for index, cell in enumerate(cells) if cell.strip()), default=-1
+    )
     for index, cell in enumerate(cells):
         name = cell.strip().lower()
         if name in positions:
@@ -68,7 +73,7 @@ def read_header(
                 value=name,
                 expected=", ".join(known),
             )
-        elif any(later.strip() for later in cells[index + 1 :]):
+        elif index < last_named:
             report(
                 UNKNOWN_COLUMN,
                 where(index + 1, name),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from collections.abc import Callable
 from decimal import Decimal
@@ -210,7 +211,52 @@ as it was given.
 Added in version 0.2.0.
 """
 
-Count = Annotated[int, Field(ge=0, strict=False)]
+MAX_DIGITS = 30
+"""The most digits a count or an amount may have, and the largest exponent it may be
+written with (`1e30`): more than any figure in euros, and few enough that no
+conversion of the number takes long or fails."""
+
+_BITS_PER_DIGIT = 3.33  # log2(10), rounded up: a bound on an integer's digits
+_EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*0*(\d*)")
+
+
+def _bounded_number(value: Any) -> Any:
+    """`value` itself, when its digits and exponent are within `MAX_DIGITS`.
+
+    Checked before the number is converted, so that `1e999999999` or a number
+    of a million digits is refused at once instead of being computed.
+    """
+    if isinstance(value, str):
+        digits = sum(map(str.isdigit, value))
+        exponent = _EXPONENT.search(value)
+        power = exponent.group(2) if exponent else ""
+        digits -= len(power)
+        too_big = len(power) > len(str(MAX_DIGITS)) or (
+            bool(power) and int(power) > MAX_DIGITS
+        )
+    elif isinstance(value, Decimal) and value.is_finite():
+        digits = len(value.as_tuple().digits)
+        too_big = abs(value.adjusted()) > MAX_DIGITS
+    elif isinstance(value, int):
+        digits = int(abs(value).bit_length() / _BITS_PER_DIGIT)
+        too_big = False
+    else:
+        return value
+    if digits > MAX_DIGITS or too_big:
+        shown = value if isinstance(value, str) else type(value).__name__
+        raise PydanticCustomError(
+            "number_too_long",
+            "{value} has too many digits: a count or an amount has at most "
+            "{limit} digits and an exponent of at most {limit}",
+            {
+                "value": repr(shown[:40] + "…" if len(shown) > 40 else shown),  # noqa: PLR2004 - a shown prefix
+                "limit": MAX_DIGITS,
+            },
+        )
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_bounded_number), Field(ge=0, strict=False)]
 """A count: an integer of at least 0."""
 
 
@@ -223,6 +269,7 @@ def _amount_to_json(value: Decimal) -> int | str:
 
 Amount = Annotated[
     Decimal,
+    BeforeValidator(_bounded_number),
     Field(ge=0, allow_inf_nan=False),
     PlainSerializer(_amount_to_json, when_used="json"),
 ]

@@ -20,7 +20,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +30,12 @@ from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, TableSource, whole_file_chunks
 from clusterkit.io._format import Format, Span
+from clusterkit.io._limits import (
+    checked_record,
+    json_int,
+    object_pairs,
+    too_deep_message,
+)
 from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._problems import MALFORMED_ROW, Reporter, raise_problem
 from clusterkit.io._rows import RawRow, given_values, json_kind, json_record
@@ -40,52 +46,71 @@ from clusterkit.values import Location
 __all__ = ["FORMAT"]
 
 _CHUNK = 1 << 16
-_WHITESPACE = " \t\n\r"
-_DECODER = json.JSONDecoder()
+_SCANSTRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]  # public, but not in typeshed
+_SPACE = re.compile(r"[ \t\n\r]+")
+# The longest a literal or an escape cut at the buffer's end can be (`false`,
+# `\uXXXX`): an error that close to the end may be mended by more text.
+_LONGEST_TOKEN = 8
+_DECODER = json.JSONDecoder(parse_int=json_int, object_pairs_hook=object_pairs)
 # A JSON string (it never spans lines) or a structural character.
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[][{}:,]')
 
 
 class _Scanner:
-    """A cursor over a JSON text read in chunks, tracking the physical line."""
+    """A cursor over a JSON text read in chunks, tracking the physical line.
+
+    The work is linear in the size of the text: the buffer holds what is not
+    consumed yet (a record is decoded from where it starts, the text before it
+    let go of), the line and column are counted from absolute offsets instead of
+    keeping the current line, and a value that goes on past the buffer's end is
+    tried again only once the buffer has doubled, so that a record of any size
+    is decoded a bounded number of times. A syntax error well inside the buffer
+    is reported at once, without reading on.
+    """
 
     def __init__(self, handle: IO[str], display: str) -> None:
         self.handle = handle
         self.display = display
         self.buffer = ""
         self.pos = 0
+        self.base = 0  # the offset in the text of self.buffer[0]
         self.line = 1  # line of self.pos
+        self.line_start = 0  # offset in the text where that line starts
+        self.work = 0  # characters decoded or copied: linear in the text's size
 
-    def _fill(self) -> bool:
-        chunk = self.handle.read(_CHUNK)
+    def _fill(self, at_least: int = _CHUNK) -> bool:
+        chunk = self.handle.read(max(at_least, _CHUNK))
         if not chunk:
             return False
-        # Keep the current line in the buffer so columns stay computable.
-        keep_from = self.buffer.rfind("\n", 0, self.pos) + 1
-        self.buffer = self.buffer[keep_from:] + chunk
-        self.pos -= keep_from
+        rest = self.buffer[self.pos :]
+        self.work += len(rest)
+        self.base += self.pos
+        self.buffer = rest + chunk
+        self.pos = 0
         return True
 
     def location(self, pos: int | None = None) -> Location:
         at = self.pos if pos is None else pos
         line = self.line + self.buffer.count("\n", self.pos, at)
-        column = at - self.buffer.rfind("\n", 0, at)
-        return Location(file=self.display, line=line, column=column)
+        newline = self.buffer.rfind("\n", self.pos, at)
+        start = self.line_start if newline < 0 else self.base + newline + 1
+        return Location(file=self.display, line=line, column=self.base + at - start + 1)
 
     def fail(self, message: str, pos: int | None = None) -> DatasetReadError:
         return DatasetReadError.at(self.location(pos), message)
 
     def _advance(self, to: int) -> None:
-        self.line += self.buffer.count("\n", self.pos, to)
+        newlines = self.buffer.count("\n", self.pos, to)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.base + self.buffer.rfind("\n", self.pos, to) + 1
         self.pos = to
 
     def peek(self) -> str:
         """Skip whitespace and return the next character ('' at the end)."""
         while True:
-            at = self.pos
-            while at < len(self.buffer) and self.buffer[at] in _WHITESPACE:
-                at += 1
-            self._advance(at)
+            space = _SPACE.match(self.buffer, self.pos)
+            self._advance(space.end() if space else self.pos)
             if self.pos < len(self.buffer):
                 return self.buffer[self.pos]
             if not self._fill():
@@ -100,20 +125,47 @@ class _Scanner:
         return char
 
     def value(self) -> Any:
-        """Decode the next complete JSON value."""
+        """Decode the next complete JSON value.
+
+        Raises:
+            DatasetReadError: A syntax error, or values nested too deeply for the
+                decoder.
+        """
         self.peek()
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as error:
-                if self._fill():
+                self.work += error.pos - self.pos
+                if self._may_go_on(error.pos) and self._fill(len(self.buffer)):
                     continue
                 raise self.fail(f"JSON syntax error: {error.msg}", error.pos) from None
+            except RecursionError:
+                raise self.fail(too_deep_message()) from None
+            self.work += end - self.pos
             # A number that ends at the buffer's end may go on in the next chunk.
-            if end == len(self.buffer) and self._fill():
+            if end == len(self.buffer) and self._fill(len(self.buffer)):
                 continue
             self._advance(end)
             return value
+
+    def _may_go_on(self, pos: int) -> bool:
+        """Whether a syntax error at `pos` may be the buffer's end cutting a value.
+
+        It is when it is at the last few characters (a literal, a number or an
+        escape cut short) or at the quote of a string that does not end in the
+        buffer; anywhere else more text would not mend it.
+        """
+        if pos >= len(self.buffer) - _LONGEST_TOKEN:
+            return True
+        if self.buffer[pos] != '"':
+            return False
+        try:
+            _SCANSTRING(self.buffer, pos + 1)
+        except json.JSONDecodeError as error:
+            self.work += len(self.buffer) - pos
+            return error.pos == pos
+        return False
 
 
 def read_rows(
@@ -227,7 +279,9 @@ def _table_rows(
         value = scanner.value()
         if wanted:
             if isinstance(value, dict):
-                yield RawRow(table, given_values(value), location)
+                record = checked_record(value, table, _field_location(location), report)
+                if record is not None:
+                    yield RawRow(table, given_values(record), location)
             else:
                 report(
                     MALFORMED_ROW,
@@ -239,6 +293,17 @@ def _table_rows(
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return
+
+
+def _field_location(record: Location) -> Callable[[str | None], Location]:
+    """Where a field of a record is (the record itself for `None`)."""
+
+    def where(field: str | None) -> Location:
+        if field is None:
+            return record
+        return attrs.evolve(record, pointer=f"{record.pointer}/{field}", field=field)
+
+    return where
 
 
 Record = tuple[int, int]

@@ -15,7 +15,8 @@ import functools
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -29,6 +30,12 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk as chunks
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
+from clusterkit.io._limits import (
+    checked_record,
+    json_int,
+    object_pairs,
+    too_deep_message,
+)
 from clusterkit.io._member import (
     DAMAGED,
     ByteRange,
@@ -61,7 +68,18 @@ __all__ = ["FORMAT"]
 R = TypeVar("R", bound=Record)
 
 _BOM = codecs.BOM_UTF8
+# The types of the values of a record that nests nothing but a list of values.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN = _SCALARS | {list}
 _decode = functools.partial(from_json, cache_strings="all")
+_DECODER = json.JSONDecoder(parse_int=json_int, object_pairs_hook=object_pairs)
+# The end of a key: each key of a record has one, so a chunk with as many as its
+# records have keys gives no key twice (text holding one only adds to the count).
+_KEY_END = re.compile(rb'"\s*:')
+
+
+class _Recheck(Exception):  # noqa: N818 - not an error: a line to decode again
+    """A line that validated, but whose keys the standard library must count."""
 
 
 class _LineError(Exception):
@@ -83,14 +101,12 @@ def _parse_line(text: bytes, location: Location) -> Any:
     """
     decoded = text.decode("utf-8")
     try:
-        value = json.loads(decoded)
+        value = _DECODER.decode(decoded)
     except json.JSONDecodeError as error:
         where = attrs.evolve(location, column=error.colno)
         raise _LineError(UNREADABLE, where, f"JSON syntax error: {error.msg}") from None
     except RecursionError:
-        raise _LineError(
-            UNREADABLE, location, "JSON syntax error: values nested too deeply"
-        ) from None
+        raise _LineError(MALFORMED_ROW, location, too_deep_message()) from None
     if not isinstance(value, dict):
         problem = f"expected a JSON object, got {json_kind(value)}"
         raise _LineError(MALFORMED_ROW, location, problem)
@@ -139,7 +155,18 @@ def read_rows(
             except _LineError as error:
                 report(error.rule, error.location, error.message, entity=Entity(table))
                 continue
-            yield RawRow(table, given_values(value), location)
+            record = checked_record(value, table, _line_field(location), report)
+            if record is not None:
+                yield RawRow(table, given_values(record), location)
+
+
+def _line_field(location: Location) -> Callable[[str | None], Location]:
+    """Where a field of the record on a line is (the line for `None`)."""
+
+    def where(field: str | None) -> Location:
+        return location if field is None else location.with_field(field, None)
+
+    return where
 
 
 def _parsed(member: Member, text: bytes, location: Location) -> Any:
@@ -168,12 +195,17 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
         for text, location in _lines(member, handle):
             try:
                 record = validate(text)
-            except ValidationError:
+                if len(_KEY_END.findall(text)) != len(record.model_fields_set):
+                    raise _Recheck  # noqa: TRY301 - perhaps a key given twice
+            except (ValidationError, _Recheck):
                 try:
                     value = _parsed(member, text, location)
                 except _LineError as error:
                     raise DatasetReadError.at(error.location, error.message) from None
-                row = RawRow(table, given_values(value), location)
+                checked = checked_record(
+                    value, table, _line_field(location), raise_problem
+                )
+                row = RawRow(table, given_values(checked or {}), location)
                 record = record_from_row(row, model)
             yield record, location
 
@@ -312,12 +344,26 @@ def _decoded(lines: list[bytes]) -> list[Any] | None:
     one that is not a JSON value, fails the whole; a line of several values
     (`{...},{...}`) makes more items than lines.
     """
+    joined = b",".join(lines)
     try:
-        values = _decode(b"[" + b",".join(lines) + b"]")
+        values = _decode(b"[" + joined + b"]")
     except ValueError:
         return None
     if len(values) != len(lines) or set(map(type, values)) != {dict}:
         return None
+    if len(_KEY_END.findall(joined)) != sum(map(len, values)):
+        return None  # perhaps a key given twice: the lines say
+    for value in values:
+        kinds = set(map(type, value.values()))
+        if not _PLAIN.issuperset(kinds) or (
+            list in kinds
+            and any(
+                not _SCALARS.issuperset(map(type, item))
+                for item in value.values()
+                if type(item) is list
+            )
+        ):
+            return None  # a value nested: the lines say how deeply
     return values  # type: ignore[no-any-return] # a list, as the array decodes
 
 
@@ -336,7 +382,7 @@ def _line_by_line(
             if not text.strip():
                 continue
             try:
-                values.append(_parse_line(text, location))
+                value = _parse_line(text, location)
             except UnicodeDecodeError as error:
                 state.report(
                     UNREADABLE,
@@ -352,7 +398,10 @@ def _line_by_line(
                     error.rule, error.location, error.message, entity=Entity(table)
                 )
                 continue
-            numbers.append(location.line or 0)
+            record = checked_record(value, table, _line_field(location), state.report)
+            if record is not None:
+                values.append(record)
+                numbers.append(location.line or 0)
     return values, numbers
 
 

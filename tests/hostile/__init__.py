@@ -1,0 +1,1 @@
+"""Hostile input: each reader stays bounded and reports what it refuses (issue 17)."""
