@@ -256,7 +256,9 @@ def _bounded_number(value: Any) -> Any:
     return value
 
 
-Count = Annotated[int, BeforeValidator(_bounded_number), Field(ge=0, strict=False)]
+# The constraints come before the validator, so that they stay the integer's own
+# (and JSON Schema's `minimum`); the validator runs first all the same.
+Count = Annotated[int, Field(ge=0, strict=False), BeforeValidator(_bounded_number)]
 """A count: an integer of at least 0."""
 
 
@@ -269,8 +271,8 @@ def _amount_to_json(value: Decimal) -> int | str:
 
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_bounded_number),
     Field(ge=0, allow_inf_nan=False),
+    BeforeValidator(_bounded_number),
     PlainSerializer(_amount_to_json, when_used="json"),
 ]
 """An amount in euros: a decimal of at least 0."""
