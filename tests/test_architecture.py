@@ -31,7 +31,15 @@ RANKS = {
     "__main__": 9,
     "__init__": 9,
 }
-LEAVES = {"_dates", "_frames", "_hints", "_public", "_reference_data", "_version"}
+LEAVES = {
+    "_dates",
+    "_frames",
+    "_hints",
+    "_output",
+    "_public",
+    "_reference_data",
+    "_version",
+}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 

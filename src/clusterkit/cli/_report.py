@@ -16,9 +16,11 @@ from clusterkit.cli._common import (
     add_rule_options,
     add_scope_options,
     add_source_options,
+    refuse_inputs,
     source_path,
     stdin_or,
     thresholds,
+    writing,
 )
 from clusterkit.reports import KPIReport
 
@@ -72,6 +74,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "or .xlsx file"
         )
     path = source_path(args, "report")
+    refuse_inputs([output], [path], "report")
     try:
         report = KPIReport.build(
             stdin_or(path) if args.path == "-" else path,
@@ -89,13 +92,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as error:
         raise UsageError(f"clusterkit report: {error}") from None
     try:
-        report.write(output)
+        with writing(args.output, "report"):
+            report.write(output)
     except ImportError as error:
         raise UsageError(f"clusterkit report: {error}") from None
-    except OSError as error:
-        raise UsageError(
-            f"clusterkit report: cannot write {args.output}: {error.strerror or error}"
-        ) from None
     result = report.result
     out.write(
         f"wrote {args.output}: {result['partnerships']:,} partnerships, "

@@ -18,6 +18,7 @@ from clusterkit.cli._common import (
     iso_date,
     output_file,
     progress,
+    refuse_inputs,
     stdin_or,
     thresholds,
 )
@@ -140,6 +141,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.programme and args.paths:
         raise UsageError("clusterkit validate: give PATHs or --programme, not both")
     paths = [str(programme_path())] if args.programme else args.paths or ["."]
+    refuse_inputs([file for _, file in outputs if file is not None], paths, "validate")
     shown = progress(sys.stderr)
     try:
         report = validate(

@@ -203,8 +203,8 @@ def open_source(
             `<dataset>`).
 
     Raises:
-        DatasetReadError: The source cannot be opened as a dataset: no such path,
-            an unknown format, a folder without tables (or with two layouts), an
+        DatasetReadError: The source cannot be opened as a dataset: no such path
+            (or one the system refuses, such as a name too long), an unknown format, a folder without tables (or with two layouts), an
             unsafe or corrupt zip archive.
         TypeError: `source` is none of the kinds above.
     """
@@ -259,7 +259,13 @@ def _open_path(
     display: str,
     format: str | None,  # noqa: A002 - the name users know from the CLI
 ) -> OpenSource:
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except OSError as error:  # a name too long, no permission to look
+        raise DatasetReadError(
+            f"{display}: cannot be read: {error.strerror or error}", source=display
+        ) from None
+    if folder:
         files = {item.name: item for item in path.iterdir() if item.is_file()}
         members = {
             name: Member.of_path(file, _join(display, name))

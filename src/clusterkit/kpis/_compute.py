@@ -108,6 +108,8 @@ def compute_kpis(
             `select` or `ignore` entry that names no rule, or `select`,
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
+        TypeError: `jobs` is not an `int`, `select` or `ignore` is not a
+            string or strings, or `thresholds` is not a `Thresholds`.
 
     Examples:
         >>> import datetime as dt
@@ -118,6 +120,9 @@ def compute_kpis(
         >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").complete
         True
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int):
+        msg = f"jobs must be a whole number, not {type(jobs).__name__}"
+        raise TypeError(msg)
     scope = Scope.build(
         by=by,
         generation=generation,

@@ -75,6 +75,8 @@ def validate(
         ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
             `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
+        TypeError: `select` or `ignore` is not a string or strings (bytes are
+            not), or `thresholds` is not a `Thresholds`.
 
     Examples:
         >>> import datetime as dt
