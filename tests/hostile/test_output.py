@@ -590,3 +590,71 @@ def test_interrupted_workers_are_reaped(
     with pytest.raises(KeyboardInterrupt):
         ck.compute_kpis(tmp_path / "data", jobs=2)
     assert multiprocessing.active_children() == []
+
+
+# ---------------------------------------------------------------- links out of a dataset
+
+
+SECRET = "root:x:0:0:SECRET-LINE"  # noqa: S105 - the content a link must not leak, not a password
+
+
+@pytest.fixture(name="linked_out")
+def fixture_linked_out(tmp_path: Path, example: ck.Dataset) -> Path:
+    """A CSV dataset whose clusters.csv links to a secret file outside its folder."""
+    data = tmp_path / "data"
+    ck.dump_dataset(example, data)
+    secret = tmp_path / "secret"
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    (data / "clusters.csv").unlink()
+    (data / "clusters.csv").symlink_to(secret)
+    return data
+
+
+def test_links_out_of_the_folder_are_refused_without_echo(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    linked_out: Path,
+) -> None:
+    """`--no-follow-symlinks` (the default when CI=true): CK-FILE-001, nothing of the file shown."""
+    monkeypatch.setenv("CI", "true")
+    for argv in (
+        ["validate", str(linked_out)],
+        ["validate", str(linked_out), "--no-follow-symlinks", "--format", "json"],
+        ["kpis", str(linked_out)],
+        ["convert", str(linked_out), str(linked_out.parent / "o.json")],
+        ["report", str(linked_out), "--output", str(linked_out.parent / "r.html")],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 1, (argv, err)
+        assert "SECRET" not in out + err
+        assert "CK-FILE-001" in out + err or "outside the dataset folder" in err
+    code, out, _ = run(capsys, "validate", str(linked_out), "--follow-symlinks")
+    assert code == 1
+    assert "CK-FILE-001" not in out
+    monkeypatch.setenv("CI", "false")
+    assert (
+        "outside the dataset folder" not in run(capsys, "validate", str(linked_out))[1]
+    )
+
+
+def test_the_api_follows_links_unless_told(linked_out: Path) -> None:
+    """`follow_symlinks=False` and `following_symlinks(False)` refuse; a link inside is read."""
+    with pytest.raises(DatasetReadError, match="outside the dataset folder"):
+        ck.load_dataset(linked_out, follow_symlinks=False)
+    loaded = ck.load_dataset(linked_out, errors="report", follow_symlinks=False)
+    assert [f.rule for f in loaded.report.findings] == ["CK-FILE-001"]
+    assert not ck.compute_kpis(linked_out, follow_symlinks=False).complete
+    with ck.io.following_symlinks(False):  # noqa: FBT003 - the one setting
+        report = ck.validate(linked_out)
+        assert report.findings[0].location.file == f"{linked_out}/clusters.csv"
+        assert SECRET not in report.findings[0].message
+        assert (
+            ck.validate(linked_out, follow_symlinks=True).findings[0].rule
+            != "CK-FILE-001"
+        )
+    inside = linked_out / "real"
+    inside.mkdir()
+    (linked_out / "clusters.csv").unlink()
+    ck.dump_dataset(ck.load_example(), inside)
+    (linked_out / "clusters.csv").symlink_to(inside / "clusters.csv")
+    assert ck.load_dataset(linked_out, follow_symlinks=False) == ck.load_example()

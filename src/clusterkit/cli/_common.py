@@ -35,7 +35,9 @@ __all__ = [
     "add_rule_options",
     "add_scope_options",
     "add_source_options",
+    "add_symlink_options",
     "count",
+    "follow_symlinks",
     "iso_date",
     "output_file",
     "print_json",
@@ -232,6 +234,33 @@ def rule_options_given(args: argparse.Namespace) -> list[str]:
     return [
         f"--{name}" for name in ("select", "ignore", "threshold") if getattr(args, name)
     ]
+
+
+def add_symlink_options(command: argparse.ArgumentParser) -> None:
+    """Add `--follow-symlinks` and `--no-follow-symlinks`; `follow_symlinks(args)` reads them."""
+    command.add_argument(
+        "--follow-symlinks",
+        dest="follow_symlinks",
+        action="store_true",
+        default=None,
+        help="read table files that link outside their dataset folder "
+        "(the default, except in CI)",
+    )
+    command.add_argument(
+        "--no-follow-symlinks",
+        dest="follow_symlinks",
+        action="store_false",
+        help="refuse table files that link outside their dataset folder "
+        "(the default when CI=true)",
+    )
+
+
+def follow_symlinks(args: argparse.Namespace) -> bool:
+    """Whether to read links out of a dataset folder: as given, else not when `CI=true`."""
+    if args.follow_symlinks is not None:
+        return bool(args.follow_symlinks)
+    # On CI, a pull request from a fork may link a table to a secret file.
+    return os.environ.get("CI", "").lower() != "true"
 
 
 def print_json(data: object, out: TextIO) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from clusterkit.cli._common import EXIT_OK, Commands, refuse_inputs, writing
+from clusterkit.cli._common import (
+    EXIT_OK,
+    Commands,
+    add_symlink_options,
+    follow_symlinks,
+    refuse_inputs,
+    writing,
+)
 from clusterkit.io import Layout, dump_dataset, load_dataset
 
 __all__ = ["register", "run"]
@@ -44,13 +51,18 @@ def register(commands: Commands) -> None:
         action="store_true",
         help="drop the ' that --csv-escape-formulas put before such cells in SRC",
     )
+    add_symlink_options(convert)
     convert.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Read SRC, write DEST and say what was written."""
     refuse_inputs([args.destination], [args.source], "convert")
-    dataset = load_dataset(args.source, unescape_formulas=args.csv_unescape_formulas)
+    dataset = load_dataset(
+        args.source,
+        unescape_formulas=args.csv_unescape_formulas,
+        follow_symlinks=follow_symlinks(args),
+    )
     with writing(args.destination, "convert"):
         layout = dump_dataset(
             dataset,

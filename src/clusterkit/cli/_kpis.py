@@ -19,7 +19,9 @@ from clusterkit.cli._common import (
     add_rule_options,
     add_scope_options,
     add_source_options,
+    add_symlink_options,
     count,
+    follow_symlinks,
     output_file,
     progress,
     refuse_inputs,
@@ -98,6 +100,7 @@ def register(commands: Commands) -> None:
     )
     add_rule_options(kpis)
     add_as_of(kpis)
+    add_symlink_options(kpis)
     kpis.set_defaults(run=run)
 
 
@@ -143,6 +146,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             ignore=args.ignore or None,
             thresholds=thresholds(args),
             as_of=args.as_of,
+            follow_symlinks=follow_symlinks(args),
             jobs=args.jobs,
         )
         reconciliation = reconcile(result) if args.reconcile else None

@@ -14,7 +14,9 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_rule_options,
+    add_symlink_options,
     count,
+    follow_symlinks,
     iso_date,
     output_file,
     progress,
@@ -129,6 +131,7 @@ def register(commands: Commands) -> None:
         metavar="DATE",
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
+    add_symlink_options(command)
     command.set_defaults(run=run)
 
 
@@ -148,6 +151,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             [stdin_or(path) for path in paths],
             progress=shown,
             as_of=args.as_of,
+            follow_symlinks=follow_symlinks(args),
             select=args.select,
             ignore=args.ignore,
             fail_on=args.fail_on,

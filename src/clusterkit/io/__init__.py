@@ -66,6 +66,7 @@ from clusterkit.io._source import (
     MAX_ZIP_RATIO,
     OpenSource,
     Source,
+    following_symlinks,
     open_source,
     source_name,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "example_path",
     "export_partnerships",
     "field_shape",
+    "following_symlinks",
     "format_named",
     "formats",
     "import_partnerships",

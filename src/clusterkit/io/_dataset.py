@@ -36,7 +36,13 @@ from clusterkit.io._problems import (
     parse_date,
 )
 from clusterkit.io._rows import RawRow, record_from_row, table_of_model
-from clusterkit.io._source import OpenSource, Source, open_source, source_name
+from clusterkit.io._source import (
+    OpenSource,
+    Source,
+    following_symlinks,
+    open_source,
+    source_name,
+)
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
 from clusterkit.report import Entity, Finding, Report, Rule, Summary
@@ -181,6 +187,7 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["raise"] = "raise",
     unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> Dataset: ...
 
 
@@ -192,6 +199,7 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["report"],
     unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> LoadedDataset: ...
 
 
@@ -202,13 +210,14 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["raise", "report"] = "raise",
     unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> Dataset | LoadedDataset:
     """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
 
-    Added in version 0.1.0; `format`, `name`, `errors`, `unescape_formulas` and
-    every source but a path in version 0.2.0.
+    Added in version 0.1.0; `format`, `name`, `errors`, `unescape_formulas`,
+    `follow_symlinks` and every source but a path in version 0.2.0.
 
     Args:
         source: A folder of CSV or JSON Lines files, a `.json` document, an
@@ -225,6 +234,11 @@ def load_dataset(
         unescape_formulas: Drop the `'` that `dump_dataset(...,
             escape_formulas=True)` put before text values starting with `=`,
             `+`, `-`, `@`, a tab or a carriage return (added in version 0.2.0).
+        follow_symlinks: Read a folder's table files that are symbolic links
+            to files outside the folder (the default, unless inside
+            `clusterkit.io.following_symlinks(False)`); with `False` such a file is a
+            `DatasetReadError` (see `following_symlinks`; added in version
+            0.2.0).
 
     Returns:
         The dataset; with `errors="report"`, a `LoadedDataset` (the dataset and
@@ -249,14 +263,18 @@ def load_dataset(
         msg = f"errors must be 'raise' or 'report', not {errors!r}"
         raise ValueError(msg)
     if errors == "report":
-        loaded = _load_leniently(source, format, name)
+        with following_symlinks(follow_symlinks):
+            loaded = _load_leniently(source, format, name)
         if unescape_formulas:
             return loaded._replace(dataset=_unescaped(loaded.dataset))
         return loaded
     if isinstance(source, Dataset):
         dataset = source
     else:
-        with open_source(source, format=format, name=name) as opened:
+        with (
+            following_symlinks(follow_symlinks),
+            open_source(source, format=format, name=name) as opened,
+        ):
             dataset = _load(opened)
     return _unescaped(dataset) if unescape_formulas else dataset
 

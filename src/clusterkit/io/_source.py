@@ -11,6 +11,8 @@ default), never by a temporary file.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import os
 import shutil
@@ -33,7 +35,14 @@ from clusterkit.io._rows import RawRow
 from clusterkit.models import TABLES, Dataset
 from clusterkit.values import Location
 
-__all__ = ["MAX_ZIP_RATIO", "OpenSource", "Source", "open_source", "source_name"]
+__all__ = [
+    "MAX_ZIP_RATIO",
+    "OpenSource",
+    "Source",
+    "following_symlinks",
+    "open_source",
+    "source_name",
+]
 
 Source = Union[
     str,
@@ -53,6 +62,59 @@ mapping shaped like the JSON document, a mapping of table names to DataFrames
 MAX_ZIP_RATIO = 1_000
 """A zip member that inflates more than this many times its stored size is refused
 (a "zip bomb"); real CSV and JSON Lines files compress 5 to 50 times."""
+
+_FOLLOW_SYMLINKS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "follow_symlinks", default=True
+)
+_TABLE_FILES = frozenset(
+    f"{table}{fmt.suffix}" for fmt in formats().values() for table in TABLES
+)
+
+
+@contextlib.contextmanager
+def following_symlinks(follow: bool | None) -> Iterator[None]:  # noqa: FBT001 - the one setting
+    """Whether the readers in this block read a folder's links to files outside it.
+
+    With `follow=False`, a table file of a dataset folder that is a symbolic
+    link to a file outside the folder (`clusters.csv -> /etc/passwd`) is not
+    read: opening the folder is a `DatasetReadError` (`CK-FILE-001` in
+    `validate`) that names the link, not what it points to or holds. Readers
+    follow links by default; `None` keeps the setting of the surrounding block.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> import clusterkit as ck
+        >>> from clusterkit.io import example_path
+        >>> with following_symlinks(False):
+        ...     ck.load_dataset(example_path()).counts["partnerships"]
+        6
+    """
+    if follow is None:
+        yield
+        return
+    token = _FOLLOW_SYMLINKS.set(follow)
+    try:
+        yield
+    finally:
+        _FOLLOW_SYMLINKS.reset(token)
+
+
+def _refuse_outside_links(
+    folder: Path, files: Mapping[str, Path], display: str
+) -> None:
+    """Refuse a table file that is a link to a file outside `folder`, unless followed."""
+    if _FOLLOW_SYMLINKS.get():
+        return
+    inside = folder.resolve()
+    for name, file in files.items():
+        if name in _TABLE_FILES and not file.resolve().is_relative_to(inside):
+            raise DatasetReadError.at(
+                Location(file=_join(display, name)),
+                "a symbolic link to a file outside the dataset folder; not read "
+                "(--follow-symlinks, or follow_symlinks=True, reads it)",
+            )
+
 
 _IN_MEMORY = 64 << 20  # streams up to this size are held in memory; larger, on disk
 _ZIP = "zip"
@@ -267,6 +329,7 @@ def _open_path(
         ) from None
     if folder:
         files = {item.name: item for item in path.iterdir() if item.is_file()}
+        _refuse_outside_links(path, files, display)
         members = {
             name: Member.of_path(file, _join(display, name))
             for name, file in files.items()

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from clusterkit.io import Source
+from clusterkit.io import Source, following_symlinks
 from clusterkit.kpis._aggregate import finish
 from clusterkit.kpis._gather import Gather
 from clusterkit.kpis._kpi import KPI
@@ -40,6 +40,7 @@ def compute_kpis(
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
+    follow_symlinks: bool | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -97,6 +98,11 @@ def compute_kpis(
         format: The format of a document or stream whose name or first bytes
             do not tell (`"json"`, `"xlsx"` or `"zip"`).
         name: How findings name a stream, a mapping or a `Dataset`.
+        follow_symlinks: Read a folder's table files that are symbolic links
+            to files outside the folder (the default, unless inside
+            `clusterkit.io.following_symlinks(False)`); with `False` such a folder is not read
+            (`CK-FILE-001`; see `clusterkit.io.following_symlinks`). Added in
+            version 0.2.0.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -146,16 +152,17 @@ def compute_kpis(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(
-            source,
-            scope,
-            options,
-            validate=validate,
-            jobs=jobs,
-            progress=progress,
-            format=format,
-            name=name,
-        )
+        with following_symlinks(follow_symlinks):
+            return _compute(
+                source,
+                scope,
+                options,
+                validate=validate,
+                jobs=jobs,
+                progress=progress,
+                format=format,
+                name=name,
+            )
     finally:
         if collecting:
             gc.enable()
