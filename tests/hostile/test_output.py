@@ -28,6 +28,7 @@ import clusterkit as ck
 from clusterkit import _output, cli
 from clusterkit._scan import split_csv
 from clusterkit.cli import _kpis
+from clusterkit.cli._common import UsageError, refuse_inputs
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._formats import csv_files, json_document
 from clusterkit.kpis import _parallel
@@ -658,3 +659,16 @@ def test_the_api_follows_links_unless_told(linked_out: Path) -> None:
     ck.dump_dataset(ck.load_example(), inside)
     (linked_out / "clusters.csv").symlink_to(inside / "clusters.csv")
     assert ck.load_dataset(linked_out, follow_symlinks=False) == ck.load_example()
+
+
+def test_paths_that_do_not_resolve_are_compared_as_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A path that cannot be resolved (a loop of links) is compared absolute."""
+
+    def loop(self: Path, *, strict: bool = False) -> Path:
+        raise RuntimeError("Symlink loop")
+
+    monkeypatch.setattr(Path, "resolve", loop)
+    with pytest.raises(UsageError, match="is an input of this run"):
+        refuse_inputs([tmp_path / "a.json"], [tmp_path / "a.json"], "convert")

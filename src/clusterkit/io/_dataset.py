@@ -113,7 +113,8 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
 
     Raises:
         DatasetReadError: A file cannot be read or a row is not a valid record.
-        TypeError: `model` is not a record model of a dataset table.
+        TypeError: `model` is not a record model of a dataset table, or
+            `source` is none of the kinds of `Source`.
 
     Examples:
         >>> import clusterkit as ck
@@ -249,6 +250,7 @@ def load_dataset(
             row is not a valid record; the message names the file, the line and
             the field.
         ValueError: `errors` is neither `"raise"` nor `"report"`.
+        TypeError: `source` is none of the kinds above.
 
     Examples:
         >>> import clusterkit as ck

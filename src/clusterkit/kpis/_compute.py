@@ -115,7 +115,8 @@ def compute_kpis(
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
         TypeError: `jobs` is not an `int`, `select` or `ignore` is not a
-            string or strings, or `thresholds` is not a `Thresholds`.
+            string or strings, `thresholds` is not a `Thresholds`, or `source`
+            is none of the kinds `load_dataset` reads.
 
     Examples:
         >>> import datetime as dt

@@ -326,6 +326,9 @@ def write_report(
         ValueError: A suffix other than `.html` or `.xlsx`, or as
             `compute_kpis` raises it.
         ImportError: The extra the format needs is not installed.
+        FileExistsError: `path` is a symbolic link (not written through).
+        OSError: The file cannot be written; `path` is left as it was.
+        TypeError: As `compute_kpis` raises it.
 
     Examples:
         >>> import datetime as dt, tempfile, pathlib

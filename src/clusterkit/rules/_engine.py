@@ -82,7 +82,8 @@ def validate(
             `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
         TypeError: `select` or `ignore` is not a string or strings (bytes are
-            not), or `thresholds` is not a `Thresholds`.
+            not), `thresholds` is not a `Thresholds`, or `source` is none of
+            the kinds `load_dataset` reads.
 
     Examples:
         >>> import datetime as dt
