@@ -124,7 +124,7 @@ class TestConvert:
             "--force",
         )
         assert code == 2
-        assert "DEST is SRC" in err
+        assert "is an input of this run" in err
 
     def test_bad_input_exits_1(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -301,7 +301,12 @@ def test_convert_with_eu_codes(
 CLI_PACKAGE = Path(cli.__file__).parent
 # Private modules of other clusterkit packages that a CLI module may import, each
 # by name and with its reason. Nothing else private: the CLI is a client of the API.
-PRIVATE_IMPORTS_ALLOWED: set[tuple[str, str]] = set()
+PRIVATE_IMPORTS_ALLOWED: set[tuple[str, str]] = {
+    # The private leaf of safe output: the CLI writes its own --output files
+    # and escapes the KPIs' CSV as the readers' writers do.
+    ("_common.py", "clusterkit._output"),
+    ("_kpis.py", "clusterkit._output"),
+}
 
 
 def private_part(name: str) -> str | None:

@@ -3,14 +3,17 @@
 Not part of the Python API: reach it through the console script or `main`.
 
 Exit codes: 0 success; 1 the data could not be used (an unreadable file, an
-invalid row); 2 a usage error; 3 an internal error, reported on one line with
-where to report it, never as a traceback.
+invalid row); 2 a usage error, or a destination that cannot be written; 3 an
+internal error, reported on one line with where to report it, never as a
+traceback; 130 after Ctrl-C (SIGINT) and 143 after SIGTERM, on one line, with no
+file left half-written.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
@@ -40,6 +43,19 @@ from clusterkit.errors import DatasetError
 __all__ = ["main"]
 
 _REPORT_BUGS = "please report it at https://github.com/clusterkit/clusterkit/issues"
+
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that its clean-ups run as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    del signum, frame
+    raise _Terminated
+
 
 _Run = Callable[[argparse.Namespace, TextIO], int]
 """A command: the parsed arguments and stdout in, the exit code out."""
@@ -95,6 +111,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     out, err = sys.stdout, sys.stderr
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: signals are the main thread's
+        previous = None
+    try:
+        return _main(argv, out, err)
+    except KeyboardInterrupt as interrupt:
+        # Temporary files were removed on the way out: nothing is half-written.
+        if isinstance(interrupt, _Terminated):
+            err.write(
+                "clusterkit: terminated (SIGTERM); no output was left half-written\n"
+            )
+            return EXIT_TERMINATED
+        err.write("clusterkit: interrupted (Ctrl-C); no output was left half-written\n")
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:  # noqa: PLR0911 - one exit code for each kind of ending
+    try:
         parser = _parser()
         try:
             args = parser.parse_args(argv)
@@ -114,6 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatasetError as error:
         err.write(f"clusterkit: {error}\n")
         return EXIT_DATA
+    except OSError as error:
+        # A file the system refused (a full disk, no permission): the user's to
+        # fix, not a bug.
+        where = f"{error.filename}: " if error.filename is not None else ""
+        err.write(f"clusterkit: {where}{error.strerror or error}\n")
+        return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
         err.write(
             f"clusterkit: internal error: {type(error).__name__}: {error}; {_REPORT_BUGS}\n"

@@ -9,13 +9,15 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TextIO, TypeAlias
+from typing import IO, TextIO, TypeAlias, cast
 
 import attrs
 
+from clusterkit._output import atomic_file
 from clusterkit.io import example_path, is_database
+from clusterkit.models import TABLES
 from clusterkit.reference import programme_path
 from clusterkit.rules import Thresholds
 
@@ -33,15 +35,19 @@ __all__ = [
     "add_rule_options",
     "add_scope_options",
     "add_source_options",
+    "add_symlink_options",
     "count",
+    "follow_symlinks",
     "iso_date",
     "output_file",
     "print_json",
     "progress",
+    "refuse_inputs",
     "rule_options_given",
     "source_path",
     "stdin_or",
     "thresholds",
+    "writing",
 ]
 
 EXIT_OK = 0
@@ -234,6 +240,33 @@ def rule_options_given(args: argparse.Namespace) -> list[str]:
     ]
 
 
+def add_symlink_options(command: argparse.ArgumentParser) -> None:
+    """Add `--follow-symlinks` and `--no-follow-symlinks`; `follow_symlinks(args)` reads them."""
+    command.add_argument(
+        "--follow-symlinks",
+        dest="follow_symlinks",
+        action="store_true",
+        default=None,
+        help="read table files that link outside their dataset folder "
+        "(the default, except in CI)",
+    )
+    command.add_argument(
+        "--no-follow-symlinks",
+        dest="follow_symlinks",
+        action="store_false",
+        help="refuse table files that link outside their dataset folder "
+        "(the default when CI=true)",
+    )
+
+
+def follow_symlinks(args: argparse.Namespace) -> bool:
+    """Whether to read links out of a dataset folder: as given, else not when `CI=true`."""
+    if args.follow_symlinks is not None:
+        return bool(args.follow_symlinks)
+    # On CI, a pull request from a fork may link a table to a secret file.
+    return os.environ.get("CI", "").lower() != "true"
+
+
 def print_json(data: object, out: TextIO) -> None:
     """Write `data` as indented JSON and a newline."""
     json.dump(data, out, indent=2, ensure_ascii=False)
@@ -241,20 +274,102 @@ def print_json(data: object, out: TextIO) -> None:
 
 
 @contextlib.contextmanager
+def writing(path: str | os.PathLike[str], command: str) -> Iterator[None]:
+    """Report a destination that cannot be written on one line, as a usage error.
+
+    For blocks that only write (what they write was read before).
+
+    Args:
+        path: The destination as given, for the message.
+        command: The command, for the message (`convert`, `kpis`).
+
+    Raises:
+        UsageError: The block raised `FileExistsError` (a destination that exists
+            without `--force`, or a symbolic link) or another `OSError` (a
+            missing parent, no permission, a full disk).
+    """
+    try:
+        yield
+    except FileExistsError as error:
+        if error.errno is not None:  # from the system, not clusterkit's refusal
+            raise UsageError(
+                f"clusterkit {command}: cannot write {os.fspath(path)}: {error.strerror}"
+            ) from None
+        message = str(error.args[0]).replace("pass overwrite=True", "use --force")
+        raise UsageError(f"clusterkit {command}: {message}") from None
+    except OSError as error:
+        raise UsageError(
+            f"clusterkit {command}: cannot write {os.fspath(path)}: "
+            f"{error.strerror or error}"
+        ) from None
+
+
+@contextlib.contextmanager
 def output_file(path: str, command: str) -> Iterator[TextIO]:
-    """Open an `--output` FILE for writing; a file that cannot be written is a usage error.
+    """Open an `--output` FILE for writing, whole or not at all.
+
+    The text goes to a temporary file beside FILE that replaces it at the end
+    of the block; on an error or a signal FILE is unchanged.
 
     Args:
         path: The FILE as given.
         command: The command, for the message (`validate`, `kpis`).
+
+    Raises:
+        UsageError: FILE cannot be written, or is a symbolic link.
     """
+    with writing(path, command), atomic_file(Path(path)) as handle:
+        yield cast("TextIO", handle)
+
+
+_TABLE_FILES = frozenset(
+    f"{table}{suffix}" for table in TABLES for suffix in (".csv", ".jsonl")
+)
+
+
+def _resolved(path: Path) -> Path:
     try:
-        with Path(path).open("w", encoding="utf-8") as handle:
-            yield handle
-    except OSError as error:
-        raise UsageError(
-            f"clusterkit {command}: cannot write {path}: {error.strerror or error}"
-        ) from None
+        return path.resolve()
+    except (OSError, RuntimeError):  # too long a name, a loop of links
+        return path.absolute()
+
+
+def refuse_inputs(
+    outputs: Iterable[str | os.PathLike[str]],
+    inputs: Iterable[str | os.PathLike[str]],
+    command: str,
+) -> None:
+    """Refuse to write a file the run reads, even with `--force`.
+
+    Paths are compared resolved (through links): an output is refused when it
+    is an input, or one of the table files of an input folder.
+
+    Args:
+        outputs: The files (or folders) the run writes, as given.
+        inputs: The datasets it reads, as given (`-` is standard input).
+        command: The command, for the message.
+
+    Raises:
+        UsageError: An output is an input.
+    """
+    read: set[Path] = set()
+    for given in inputs:
+        if os.fspath(given) == "-":
+            continue
+        source = Path(given)
+        read.add(_resolved(source))
+        if source.is_dir():
+            read.update(_resolved(source / name) for name in _TABLE_FILES)
+    for given in outputs:
+        written = Path(given)
+        targets = [written]
+        if written.is_dir() or not written.suffix:
+            targets += [written / name for name in _TABLE_FILES]
+        if any(_resolved(target) in read for target in targets):
+            raise UsageError(
+                f"clusterkit {command}: {os.fspath(given)} is an input of this run; "
+                "input files are never written, not even with --force"
+            )
 
 
 PROGRESS_EVERY = 0.5  # seconds

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
-from clusterkit.cli._common import EXIT_OK, Commands, UsageError
+from clusterkit.cli._common import (
+    EXIT_OK,
+    Commands,
+    add_symlink_options,
+    follow_symlinks,
+    refuse_inputs,
+    writing,
+)
 from clusterkit.io import Layout, dump_dataset, load_dataset
 
 __all__ = ["register", "run"]
@@ -35,29 +41,37 @@ def register(commands: Commands) -> None:
         default="iso",
         help="write country codes as ISO (GR, GB) or EU (EL, UK)",
     )
+    convert.add_argument(
+        "--csv-escape-formulas",
+        action="store_true",
+        help="CSV: put ' before text cells starting with =, +, -, @, tab or CR",
+    )
+    convert.add_argument(
+        "--csv-unescape-formulas",
+        action="store_true",
+        help="drop the ' that --csv-escape-formulas put before such cells in SRC",
+    )
+    add_symlink_options(convert)
     convert.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Read SRC, write DEST and say what was written."""
-    source, destination = Path(args.source), Path(args.destination)
-    if destination.exists() and source.resolve() == destination.resolve():
-        raise UsageError(
-            "clusterkit convert: DEST is SRC; input files are never written"
-        )
-    dataset = load_dataset(args.source)
-    try:
+    refuse_inputs([args.destination], [args.source], "convert")
+    dataset = load_dataset(
+        args.source,
+        unescape_formulas=args.csv_unescape_formulas,
+        follow_symlinks=follow_symlinks(args),
+    )
+    with writing(args.destination, "convert"):
         layout = dump_dataset(
             dataset,
             args.destination,
             layout=args.to,
             overwrite=args.force,
             country_codes=args.country_codes,
+            escape_formulas=args.csv_escape_formulas,
         )
-    except FileExistsError as error:
-        raise UsageError(
-            f"clusterkit convert: {error.args[0].replace('pass overwrite=True', 'use --force')}"
-        ) from None
     counts = ", ".join(f"{n} {table}" for table, n in dataset.counts.items())
     out.write(f"wrote {args.destination} ({layout}): {counts}\n")
     return EXIT_OK

@@ -9,10 +9,21 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from clusterkit.cli._common import EXIT_OK, Commands, UsageError
+from clusterkit.cli._common import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    output_file,
+    refuse_inputs,
+    writing,
+)
 from clusterkit.io import Layout, dump_dataset, import_partnerships
 
 __all__ = ["register", "run"]
+
+
+def _resolved(path: str) -> Path:
+    return Path(path).absolute()
 
 
 def register(commands: Commands) -> None:
@@ -46,19 +57,15 @@ def register(commands: Commands) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Import SRC, write DEST, print the notes and a summary."""
     source, destination = Path(args.source), Path(args.destination)
-    if destination.exists() and source.resolve() == destination.resolve():
-        raise UsageError(
-            "clusterkit import: DEST is SRC; input files are never written"
-        )
+    written = [args.destination, *([args.notes] if args.notes else [])]
+    refuse_inputs(written, [args.source], "import")
+    if args.notes and _resolved(args.notes) == _resolved(args.destination):
+        raise UsageError("clusterkit import: --notes FILE is DEST; give another file")
     result = import_partnerships(source, members_partial=args.partial_members)
-    try:
+    with writing(args.destination, "import"):
         layout = dump_dataset(
             result.dataset, destination, layout=args.to, overwrite=args.force
         )
-    except FileExistsError as error:
-        raise UsageError(
-            f"clusterkit import: {error.args[0].replace('pass overwrite=True', 'use --force')}"
-        ) from None
     for note in result.notes:
         sys.stderr.write(f"{note}\n")
     if args.notes:
@@ -66,9 +73,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             {"record": n.record, "field": n.field, "kind": n.kind, "message": n.message}
             for n in result.notes
         ]
-        Path(args.notes).write_text(
-            json.dumps(notes, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        with output_file(args.notes, "import") as handle:
+            handle.write(json.dumps(notes, ensure_ascii=False, indent=2) + "\n")
     counts = ", ".join(f"{n} {table}" for table, n in result.dataset.counts.items())
     kinds = Counter(note.kind for note in result.notes)
     told = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 from typing import TextIO
 
+from clusterkit._output import escape_formula
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
@@ -16,9 +19,12 @@ from clusterkit.cli._common import (
     add_rule_options,
     add_scope_options,
     add_source_options,
+    add_symlink_options,
     count,
+    follow_symlinks,
     output_file,
     progress,
+    refuse_inputs,
     rule_options_given,
     source_path,
     stdin_or,
@@ -65,6 +71,11 @@ def register(commands: Commands) -> None:
     kpis.add_argument("--format", choices=_FORMATS, default="table")
     kpis.add_argument("--output", metavar="FILE", help="write to FILE, not stdout")
     kpis.add_argument(
+        "--csv-escape-formulas",
+        action="store_true",
+        help="--format csv: put ' before text cells starting with =, +, -, @, tab or CR",
+    )
+    kpis.add_argument(
         "--reconcile",
         action="store_true",
         help=(
@@ -90,6 +101,7 @@ def register(commands: Commands) -> None:
     )
     add_rule_options(kpis)
     add_as_of(kpis)
+    add_symlink_options(kpis)
     kpis.set_defaults(run=run)
 
 
@@ -117,6 +129,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "(--ignore CK-PART-001)"
         )
     path = source_path(args, "kpis")
+    if args.output is not None:
+        refuse_inputs([args.output], [path], "kpis")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
@@ -133,6 +147,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             ignore=args.ignore or None,
             thresholds=thresholds(args),
             as_of=args.as_of,
+            follow_symlinks=follow_symlinks(args),
             jobs=args.jobs,
         )
         reconciliation = reconcile(result) if args.reconcile else None
@@ -144,7 +159,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     # A table printed on a terminal fits its width; in a file or a pipe, it is
     # written whole.
     width = terminal_width(out) if args.output is None else None
-    text = _text(result, reconciliation, args.format, width)
+    text = _text(
+        result, reconciliation, args.format, width, escape=args.csv_escape_formulas
+    )
     if args.output is None:
         out.write(text)
     else:
@@ -170,6 +187,8 @@ def _text(
     reconciliation: Reconciliation | None,
     name: str,
     width: int | None = None,
+    *,
+    escape: bool = False,
 ) -> str:
     if name == "json":
         data = result.to_dict()
@@ -177,7 +196,7 @@ def _text(
             data["reconciliation"] = reconciliation.to_dict()
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if name == "csv":
-        return result.to_csv()
+        return _escaped(result.to_csv()) if escape else result.to_csv()
     if name == "markdown":
         text = result.to_markdown()
         return (
@@ -189,3 +208,26 @@ def _text(
     if reconciliation is None:
         return text
     return text + "\n" + reconciliation.to_table(width)
+
+
+def _escaped(text: str) -> str:
+    """CSV text with each cell a spreadsheet would run as a formula escaped.
+
+    A number, such as `-5`, is a number to a spreadsheet too, and is left as it is.
+    """
+    rows = csv.reader(io.StringIO(text, newline=""))
+    escaped = io.StringIO(newline="")
+    writer = csv.writer(escaped, lineterminator="\r\n" if "\r\n" in text else "\n")
+    for row in rows:
+        writer.writerow(
+            [cell if _number(cell) else escape_formula(cell) for cell in row]
+        )
+    return escaped.getvalue()
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

@@ -16,10 +16,15 @@ from clusterkit.cli._common import (
     add_rule_options,
     add_scope_options,
     add_source_options,
+    add_symlink_options,
+    follow_symlinks,
+    refuse_inputs,
     source_path,
     stdin_or,
     thresholds,
+    writing,
 )
+from clusterkit.io import following_symlinks
 from clusterkit.reports import KPIReport
 
 __all__ = ["register", "run"]
@@ -60,6 +65,7 @@ def register(commands: Commands) -> None:
     )
     add_rule_options(report)
     add_as_of(report)
+    add_symlink_options(report)
     report.set_defaults(run=run)
 
 
@@ -72,30 +78,29 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "or .xlsx file"
         )
     path = source_path(args, "report")
+    refuse_inputs([output], [path], "report")
     try:
-        report = KPIReport.build(
-            stdin_or(path) if args.path == "-" else path,
-            period=args.period,
-            generation=args.generation,
-            partnership=args.partnership,
-            start=args.start,
-            end=args.end,
-            target_country=args.target_country,
-            select=args.select or None,
-            ignore=args.ignore or None,
-            thresholds=thresholds(args),
-            as_of=args.as_of,
-        )
+        with following_symlinks(follow_symlinks(args)):
+            report = KPIReport.build(
+                stdin_or(path) if args.path == "-" else path,
+                period=args.period,
+                generation=args.generation,
+                partnership=args.partnership,
+                start=args.start,
+                end=args.end,
+                target_country=args.target_country,
+                select=args.select or None,
+                ignore=args.ignore or None,
+                thresholds=thresholds(args),
+                as_of=args.as_of,
+            )
     except ValueError as error:
         raise UsageError(f"clusterkit report: {error}") from None
     try:
-        report.write(output)
+        with writing(args.output, "report"):
+            report.write(output)
     except ImportError as error:
         raise UsageError(f"clusterkit report: {error}") from None
-    except OSError as error:
-        raise UsageError(
-            f"clusterkit report: cannot write {args.output}: {error.strerror or error}"
-        ) from None
     result = report.result
     out.write(
         f"wrote {args.output}: {result['partnerships']:,} partnerships, "

@@ -14,10 +14,13 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_rule_options,
+    add_symlink_options,
     count,
+    follow_symlinks,
     iso_date,
     output_file,
     progress,
+    refuse_inputs,
     stdin_or,
     thresholds,
 )
@@ -129,6 +132,7 @@ def register(commands: Commands) -> None:
         metavar="DATE",
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
+    add_symlink_options(command)
     command.set_defaults(run=run)
 
 
@@ -141,12 +145,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.programme and args.paths:
         raise UsageError("clusterkit validate: give PATHs or --programme, not both")
     paths = [str(programme_path())] if args.programme else args.paths or ["."]
+    refuse_inputs([file for _, file in outputs if file is not None], paths, "validate")
     shown = progress(sys.stderr)
     try:
         report = validate(
             [stdin_or(path) for path in paths],
             progress=shown,
             as_of=args.as_of,
+            follow_symlinks=follow_symlinks(args),
             select=args.select,
             ignore=args.ignore,
             fail_on=args.fail_on,

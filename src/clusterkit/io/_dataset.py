@@ -12,6 +12,12 @@ import attrs
 from pydantic import ValidationError
 
 from clusterkit._dates import PartialDate, is_iso_date_text
+from clusterkit._output import (
+    atomic_folder,
+    atomic_path,
+    refuse_link,
+    unescape_formula,
+)
 from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
@@ -31,7 +37,13 @@ from clusterkit.io._problems import (
     raise_problem,
 )
 from clusterkit.io._rows import RawRow, record_from_row, table_models, table_of_model
-from clusterkit.io._source import OpenSource, Source, open_source, source_name
+from clusterkit.io._source import (
+    OpenSource,
+    Source,
+    following_symlinks,
+    open_source,
+    source_name,
+)
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
 from clusterkit.report import Entity, Finding, Report, Rule, Summary
@@ -105,7 +117,7 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
     Raises:
         DatasetReadError: A file cannot be read or a row is not a valid record.
         TypeError: `model` is not a record model of a dataset table, nor a
-            subclass of one.
+            subclass of one, or `source` is none of the kinds of `Source`.
 
     Examples:
         >>> import clusterkit as ck
@@ -120,13 +132,20 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
         path = Path(source)
         per_table = {fmt.suffix: fmt for fmt in formats().values() if fmt.per_table}
         fmt = per_table.get(path.suffix.lower())
-        if path.is_file() and fmt is not None:
+        if fmt is not None and _is_file(path):
             return _file_records(Member.of_path(path, os.fspath(source)), fmt, model)
     return _dataset_records(source, table, model)
 
 
 def _models_with(table: str, model: type[Record]) -> Mapping[str, type[Record]]:
     return table_models({table: model}) if model is not TABLES[table] else TABLES
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long: opening the source says so
+        return False
 
 
 def _dataset_records(
@@ -177,6 +196,8 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["raise"] = "raise",
     models: Mapping[str, type[Record]] | None = None,
+    unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> Dataset: ...
 
 
@@ -188,6 +209,8 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["report"],
     models: Mapping[str, type[Record]] | None = None,
+    unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> LoadedDataset: ...
 
 
@@ -198,13 +221,16 @@ def load_dataset(
     name: str | None = None,
     errors: Literal["raise", "report"] = "raise",
     models: Mapping[str, type[Record]] | None = None,
+    unescape_formulas: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> Dataset | LoadedDataset:
     """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
 
-    Added in version 0.1.0; `format`, `name`, `errors`, `models` and every
-    source but a path in version 0.2.0.
+    Added in version 0.1.0; `format`, `name`, `errors`, `models`,
+    `unescape_formulas`, `follow_symlinks` and every source but a path in
+    version 0.2.0.
 
     Args:
         source: A folder of CSV or JSON Lines files, a `.json` document, an
@@ -222,6 +248,14 @@ def load_dataset(
             name (`{"partnerships": MyPartnership}`): the fields a subclass adds
             are read from their columns (or keys) and checked by it, and its
             records go into the dataset. Other tables keep their models.
+        unescape_formulas: Drop the `'` that `dump_dataset(...,
+            escape_formulas=True)` put before text values starting with `=`,
+            `+`, `-`, `@`, a tab or a carriage return (added in version 0.2.0).
+        follow_symlinks: Read a folder's table files that are symbolic links
+            to files outside the folder (the default, unless inside
+            `clusterkit.io.following_symlinks(False)`); with `False` such a file is a
+            `DatasetReadError` (see `following_symlinks`; added in version
+            0.2.0).
 
     Returns:
         The dataset; with `errors="report"`, a `LoadedDataset` (the dataset and
@@ -233,7 +267,8 @@ def load_dataset(
             the field.
         ValueError: `errors` is neither `"raise"` nor `"report"`, or a key of
             `models` is not a table.
-        TypeError: A model of `models` is not a subclass of its table's model.
+        TypeError: A model of `models` is not a subclass of its table's model,
+            or `source` is none of the kinds above.
 
     Examples:
         >>> import clusterkit as ck
@@ -244,21 +279,46 @@ def load_dataset(
         >>> len(ds.clusters), report.findings[0].rule
         (0, 'CK-TYPE-001')
     """
+    if errors not in ("raise", "report"):
+        msg = f"errors must be 'raise' or 'report', not {errors!r}"
+        raise ValueError(msg)
     chosen = table_models(models)
     if isinstance(source, Dataset) and chosen is not TABLES:
         # Read as the mapping of its records, which keeps the fields of records
         # that are subclasses already (a Dataset's columns are its tables' fields).
         name = source_name(source, name)
         source = {table: source.table(table) for table in TABLES}
-    if errors == "raise":
-        if isinstance(source, Dataset):
-            return source
-        with open_source(source, format=format, name=name) as opened:
-            return _load(opened, chosen)
-    if errors != "report":
-        msg = f"errors must be 'raise' or 'report', not {errors!r}"
-        raise ValueError(msg)
-    return _load_leniently(source, format, name, chosen)
+    if errors == "report":
+        with following_symlinks(follow_symlinks):
+            loaded = _load_leniently(source, format, name, chosen)
+        if unescape_formulas:
+            return loaded._replace(dataset=_unescaped(loaded.dataset))
+        return loaded
+    if isinstance(source, Dataset):
+        dataset = source
+    else:
+        with (
+            following_symlinks(follow_symlinks),
+            open_source(source, format=format, name=name) as opened,
+        ):
+            dataset = _load(opened, chosen)
+    return _unescaped(dataset) if unescape_formulas else dataset
+
+
+def _unescaped(dataset: Dataset) -> Dataset:
+    """The dataset with `escape_formula`'s quote dropped from every text value."""
+    tables: dict[str, list[Record]] = {}
+    for table in TABLES:
+        records = []
+        for record in dataset.table(table):
+            changed = {
+                field: unescape_formula(value)
+                for field, value in record
+                if isinstance(value, str) and unescape_formula(value) != value
+            }
+            records.append(record.model_copy(update=changed) if changed else record)
+        tables[table] = records
+    return Dataset.model_validate(tables)
 
 
 def _load(opened: OpenSource, models: Mapping[str, type[Record]]) -> Dataset:
@@ -463,12 +523,18 @@ def dump_dataset(
     layout: Layout | str | None = None,
     overwrite: bool = False,
     country_codes: CodeForm = "iso",
+    escape_formulas: bool = False,
 ) -> Layout | str:
     """Write a dataset in one of the layouts.
 
     `load_dataset(dump_dataset(ds, path))` gives a dataset equal to `ds`.
 
-    Added in version 0.1.0.
+    The writing is all or nothing: the file (or the folder's files) is written
+    under a temporary name beside the destination, flushed to the disk and only
+    then renamed to the destination, so an error, a full disk or Ctrl-C leaves the
+    destination as it was. A destination that is a symbolic link is refused.
+
+    Added in version 0.1.0; `escape_formulas` in version 0.2.0.
 
     Args:
         dataset: The dataset to write.
@@ -482,31 +548,57 @@ def dump_dataset(
         country_codes: Write country codes as ISO 3166-1 alpha-2 (`"iso"`, the
             default: `GR`, `GB`) or in the EU form (`"eu"`: `EL`, `UK`). Both read
             back to the same dataset.
+        escape_formulas: CSV only: put a `'` before each text cell that starts
+            with `=`, `+`, `-`, `@`, a tab or a carriage return, so that a
+            spreadsheet shows it instead of running it as a formula (numbers are
+            never changed); `load_dataset(..., unescape_formulas=True)` reads
+            the values back. The other layouts need no escaping.
 
     Returns:
         The layout written.
 
     Raises:
-        FileExistsError: A file to write exists and `overwrite` is false.
+        FileExistsError: A file to write exists and `overwrite` is false; or the
+            destination (or a file in it) is a symbolic link; or a folder
+            layout's destination is a file.
+        OSError: The destination cannot be written (a full disk, no
+            permission); nothing was written.
+        TypeError: `dataset` is not a `Dataset`, or `destination` is not a path.
         ValueError: `layout` is not a layout name, or `country_codes` is neither
             `"iso"` nor `"eu"`.
     """
+    if not isinstance(dataset, Dataset):
+        msg = f"dataset must be a Dataset, not {type(dataset).__name__}"
+        raise TypeError(msg)
+    if not isinstance(destination, (str, os.PathLike)):
+        msg = f"destination must be a path, not {type(destination).__name__}"
+        raise TypeError(msg)
     path = Path(destination)
     chosen = format_named(layout) if layout is not None else _format_for(path)
-    if chosen.per_table:
-        targets = [path / f"{table}{chosen.suffix}" for table in TABLES]
-    else:
-        targets = [path]
-    existing = [target for target in targets if target.exists()]
-    if existing and not overwrite:
-        msg = f"{existing[0]} exists; pass overwrite=True to replace it"
-        raise FileExistsError(msg)
     if country_codes not in ("iso", "eu"):
         msg = f"country_codes must be 'iso' or 'eu', not {country_codes!r}"
         raise ValueError(msg)
+    write = (chosen.write_escaped if escape_formulas else None) or chosen.write
     if chosen.per_table:
-        path.mkdir(parents=True, exist_ok=True)
-    chosen.write(path, dataset, country_codes)
+        names = [f"{table}{chosen.suffix}" for table in TABLES]
+        targets = [path / name for name in names]
+    else:
+        targets = [path]
+    if chosen.per_table and os.path.lexists(path) and not path.is_dir():
+        msg = f"{path} exists and is not a folder; {chosen.name} is written as a folder"
+        raise FileExistsError(msg)
+    for target in [path, *targets]:
+        refuse_link(target)
+    existing = [target for target in targets if os.path.lexists(target)]
+    if existing and not overwrite:
+        msg = f"{existing[0]} exists; pass overwrite=True to replace it"
+        raise FileExistsError(msg)
+    if chosen.per_table:
+        with atomic_folder(path, names) as folder:
+            write(folder, dataset, country_codes)
+    else:
+        with atomic_path(path) as temporary:
+            write(temporary, dataset, country_codes)
     return chosen.layout
 
 

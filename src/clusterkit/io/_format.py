@@ -85,6 +85,8 @@ class Format:
             as chunks of columns; problems go to `report`.
         write: `(destination, dataset, country_codes)`: the folder or the file.
         write_table: Per-table formats: `(path, table, records, country_codes)`.
+        write_escaped: Formats a spreadsheet opens as text (CSV): `write` with
+            the cells a spreadsheet would run as formulas escaped.
         sniff: Documents: whether bytes (their start) are this format.
         read_records: A faster strict reader of one table file's records.
         place: Documents whose records span lines: `(member, locations,
@@ -100,6 +102,7 @@ class Format:
     read_chunks: ChunkReader
     write: Callable[[Path, Dataset, CodeForm], None]
     write_table: Callable[[Path, str, Iterable[Any], CodeForm], None] | None = None
+    write_escaped: Callable[[Path, Dataset, CodeForm], None] | None = None
     sniff: Callable[[bytes], bool] | None = None
     read_records: RecordReader | None = None
     place: Placer | None = None

@@ -12,6 +12,8 @@ password.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import os
 import re
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_ZIP_RATIO",
     "OpenSource",
     "Source",
+    "following_symlinks",
     "is_database",
     "open_source",
     "source_name",
@@ -67,6 +70,59 @@ engine (with the `sql` extra)."""
 MAX_ZIP_RATIO = 1_000
 """A zip member that inflates more than this many times its stored size is refused
 (a "zip bomb"); real CSV and JSON Lines files compress 5 to 50 times."""
+
+_FOLLOW_SYMLINKS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "follow_symlinks", default=True
+)
+_TABLE_FILES = frozenset(
+    f"{table}{fmt.suffix}" for fmt in formats().values() for table in TABLES
+)
+
+
+@contextlib.contextmanager
+def following_symlinks(follow: bool | None) -> Iterator[None]:  # noqa: FBT001 - the one setting
+    """Whether the readers in this block read a folder's links to files outside it.
+
+    With `follow=False`, a table file of a dataset folder that is a symbolic
+    link to a file outside the folder (`clusters.csv -> /etc/passwd`) is not
+    read: opening the folder is a `DatasetReadError` (`CK-FILE-001` in
+    `validate`) that names the link, not what it points to or holds. Readers
+    follow links by default; `None` keeps the setting of the surrounding block.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> import clusterkit as ck
+        >>> from clusterkit.io import example_path
+        >>> with following_symlinks(False):
+        ...     ck.load_dataset(example_path()).counts["partnerships"]
+        6
+    """
+    if follow is None:
+        yield
+        return
+    token = _FOLLOW_SYMLINKS.set(follow)
+    try:
+        yield
+    finally:
+        _FOLLOW_SYMLINKS.reset(token)
+
+
+def _refuse_outside_links(
+    folder: Path, files: Mapping[str, Path], display: str
+) -> None:
+    """Refuse a table file that is a link to a file outside `folder`, unless followed."""
+    if _FOLLOW_SYMLINKS.get():
+        return
+    inside = folder.resolve()
+    for name, file in files.items():
+        if name in _TABLE_FILES and not file.resolve().is_relative_to(inside):
+            raise DatasetReadError.at(
+                Location(file=_join(display, name)),
+                "a symbolic link to a file outside the dataset folder; not read "
+                "(--follow-symlinks, or follow_symlinks=True, reads it)",
+            )
+
 
 _IN_MEMORY = 64 << 20  # streams up to this size are held in memory; larger, on disk
 _ZIP = "zip"
@@ -235,8 +291,8 @@ def open_source(
             `<dataset>`).
 
     Raises:
-        DatasetReadError: The source cannot be opened as a dataset: no such path,
-            an unknown format, a folder without tables (or with two layouts), an
+        DatasetReadError: The source cannot be opened as a dataset: no such path
+            (or one the system refuses, such as a name too long), an unknown format, a folder without tables (or with two layouts), an
             unsafe or corrupt zip archive.
         TypeError: `source` is none of the kinds above.
     """
@@ -329,8 +385,15 @@ def _open_path(
     display: str,
     format: str | None,  # noqa: A002 - the name users know from the CLI
 ) -> OpenSource:
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except OSError as error:  # a name too long, no permission to look
+        raise DatasetReadError(
+            f"{display}: cannot be read: {error.strerror or error}", source=display
+        ) from None
+    if folder:
         files = {item.name: item for item in path.iterdir() if item.is_file()}
+        _refuse_outside_links(path, files, display)
         members = {
             name: Member.of_path(file, _join(display, name))
             for name, file in files.items()

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from clusterkit.io import Source
+from clusterkit.io import Source, following_symlinks
 from clusterkit.kpis._aggregate import finish
 from clusterkit.kpis._gather import Gather
 from clusterkit.kpis._kpi import KPI
@@ -40,6 +40,7 @@ def compute_kpis(
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
+    follow_symlinks: bool | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -97,6 +98,11 @@ def compute_kpis(
         format: The format of a document or stream whose name or first bytes
             do not tell (`"json"`, `"xlsx"` or `"zip"`).
         name: How findings name a stream, a mapping or a `Dataset`.
+        follow_symlinks: Read a folder's table files that are symbolic links
+            to files outside the folder (the default, unless inside
+            `clusterkit.io.following_symlinks(False)`); with `False` such a folder is not read
+            (`CK-FILE-001`; see `clusterkit.io.following_symlinks`). Added in
+            version 0.2.0.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -108,6 +114,9 @@ def compute_kpis(
             `select` or `ignore` entry that names no rule, or `select`,
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
+        TypeError: `jobs` is not an `int`, `select` or `ignore` is not a
+            string or strings, `thresholds` is not a `Thresholds`, or `source`
+            is none of the kinds `load_dataset` reads.
 
     Examples:
         >>> import datetime as dt
@@ -118,6 +127,9 @@ def compute_kpis(
         >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").complete
         True
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int):
+        msg = f"jobs must be a whole number, not {type(jobs).__name__}"
+        raise TypeError(msg)
     scope = Scope.build(
         by=by,
         generation=generation,
@@ -141,16 +153,17 @@ def compute_kpis(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(
-            source,
-            scope,
-            options,
-            validate=validate,
-            jobs=jobs,
-            progress=progress,
-            format=format,
-            name=name,
-        )
+        with following_symlinks(follow_symlinks):
+            return _compute(
+                source,
+                scope,
+                options,
+                validate=validate,
+                jobs=jobs,
+                progress=progress,
+                format=format,
+                name=name,
+            )
     finally:
         if collecting:
             gc.enable()

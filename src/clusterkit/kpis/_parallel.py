@@ -77,15 +77,29 @@ def run_sharded(
     # spawn would run again without an `if __name__ == "__main__"` guard).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=len(shards), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=len(shards), mp_context=context)
+    try:
         futures = [
             pool.submit(_run_part, path, scope, options, shard) for shard in shards
         ]
         parts = [future.result() for future in futures]
+    except BaseException:
+        # Ctrl-C or SIGTERM: stop the workers now instead of waiting for them.
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     outcomes = [part.outcome for part in parts if part.clean and part.outcome]
     if len(outcomes) != len(parts) or _repeats_across(parts):
         return None
     return _merge(scope, outcomes, options)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's worker processes; `shutdown` then reaps them."""
+    workers = getattr(pool, "_processes", None) or {}
+    for process in list(workers.values()):
+        process.terminate()
 
 
 def _repeats_across(parts: Sequence[_Part]) -> bool:

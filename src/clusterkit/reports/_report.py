@@ -11,6 +11,7 @@ from typing import IO, Literal, cast
 
 import attrs
 
+from clusterkit._output import atomic_file, atomic_path
 from clusterkit._version import VERSION
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import Source, open_source, source_name
@@ -219,6 +220,8 @@ class KPIReport:
 
         Raises:
             ImportError: openpyxl is not installed.
+            FileExistsError: `path` is a symbolic link (not written through).
+            OSError: The file cannot be written; `path` is left as it was.
 
         Examples:
             >>> import datetime as dt, tempfile, pathlib
@@ -233,7 +236,8 @@ class KPIReport:
         from clusterkit.reports import _xlsx  # noqa: PLC0415 - imports openpyxl
 
         target = Path(path)
-        _xlsx.write(self, target)
+        with atomic_path(target) as temporary:
+            _xlsx.write(self, temporary)
         return target
 
     def write(self, path: str | os.PathLike[str]) -> Path:
@@ -248,6 +252,8 @@ class KPIReport:
         Raises:
             ValueError: Another suffix.
             ImportError: The extra the format needs is not installed.
+            FileExistsError: `path` is a symbolic link (not written through).
+            OSError: The file cannot be written; `path` is left as it was.
 
         Examples:
             >>> import datetime as dt, tempfile, pathlib
@@ -263,7 +269,9 @@ class KPIReport:
         kind = report_format(target)
         if kind == "xlsx":
             return self.to_xlsx(target)
-        target.write_text(self.to_html(), encoding="utf-8")
+        html = self.to_html()
+        with atomic_file(target) as handle:
+            handle.write(html)
         return target
 
 
@@ -318,6 +326,9 @@ def write_report(
         ValueError: A suffix other than `.html` or `.xlsx`, or as
             `compute_kpis` raises it.
         ImportError: The extra the format needs is not installed.
+        FileExistsError: `path` is a symbolic link (not written through).
+        OSError: The file cannot be written; `path` is left as it was.
+        TypeError: As `compute_kpis` raises it.
 
     Examples:
         >>> import datetime as dt, tempfile, pathlib

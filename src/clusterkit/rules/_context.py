@@ -125,6 +125,8 @@ class Options:
         Raises:
             ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
                 `min_severity` is not a severity, or `max_findings` is negative.
+            TypeError: `select` or `ignore` is not a string or strings (bytes
+                are not), or `thresholds` is not a `Thresholds`.
 
         Examples:
             >>> import datetime as dt
@@ -133,6 +135,9 @@ class Options:
             >>> options.ignore
             ('CK-PART-001', 'CK-GEO')
         """
+        if thresholds is not None and not isinstance(thresholds, Thresholds):
+            msg = f"thresholds must be a Thresholds, not {type(thresholds).__name__}"
+            raise TypeError(msg)
         return cls(
             as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
             select=_rule_patterns(select, "select"),
@@ -160,6 +165,14 @@ class Options:
 def _rule_patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
     if isinstance(patterns, str):
         patterns = [patterns]
+    if isinstance(patterns, (bytes, bytearray)) or not isinstance(patterns, Iterable):  # type: ignore[redundant-expr]  # the annotation is not checked at run time
+        msg = f"{what} must be a string or strings, not {type(patterns).__name__}"
+        raise TypeError(msg)
+    patterns = list(patterns)
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            msg = f"{what} must be a string or strings, not {type(pattern).__name__}"
+            raise TypeError(msg)
     cleaned = []
     for pattern in patterns:
         for part in pattern.split(","):

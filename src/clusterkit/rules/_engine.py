@@ -11,7 +11,7 @@ import attrs
 from clusterkit import reference
 from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
-from clusterkit.io import Source
+from clusterkit.io import Source, following_symlinks
 from clusterkit.report import Report, Severity, Summary
 from clusterkit.rules import _checks  # noqa: F401 - declares the rules and their checks
 from clusterkit.rules._checks._identity import explain_causes
@@ -34,6 +34,7 @@ def validate(
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
+    follow_symlinks: bool | None = None,
 ) -> Report:
     """Check a dataset against every rule of the catalogue; never raises for bad data.
 
@@ -67,6 +68,11 @@ def validate(
             do not tell (`"json"`, `"xlsx"` or `"zip"`).
         name: How findings name a stream, a mapping or a `Dataset` (default
             `<upload>` or the file object's name, `<mapping>`, `<dataset>`).
+        follow_symlinks: Read a folder's table files that are symbolic links
+            to files outside the folder (the default, unless inside
+            `clusterkit.io.following_symlinks(False)`); with `False` such a folder is a
+            `CK-FILE-001` finding that names the link, never what it holds
+            (see `clusterkit.io.following_symlinks`). Added in version 0.2.0.
 
     Returns:
         The report: findings ordered by file and line, and their counts.
@@ -75,6 +81,9 @@ def validate(
         ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
             `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
+        TypeError: `select` or `ignore` is not a string or strings (bytes are
+            not), `thresholds` is not a `Thresholds`, or `source` is none of
+            the kinds `load_dataset` reads.
 
     Examples:
         >>> import datetime as dt
@@ -100,11 +109,14 @@ def validate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for item in sources:
-            # Only where it was read is kept: each source's indexes go at once.
-            checked = _validate_one(item, collector, progress, format=format, name=name)
-            shown.append(checked.display)
-            del checked
+        with following_symlinks(follow_symlinks):
+            for item in sources:
+                # Only where it was read is kept: each source's indexes go at once.
+                checked = _validate_one(
+                    item, collector, progress, format=format, name=name
+                )
+                shown.append(checked.display)
+                del checked
         # Before the collector is back: the findings are many young objects.
         return _report(collector, shown)
     finally:

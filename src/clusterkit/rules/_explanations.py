@@ -28,7 +28,15 @@ __all__ = [
 
 
 def _rule_key(rule_id: str) -> str:
-    """The catalogue id of a rule id in any case, or a ValueError with suggestions."""
+    """The catalogue id of a rule id in any case, or a ValueError with suggestions.
+
+    Raises:
+        TypeError: `rule_id` is not a string.
+        ValueError: It names no rule.
+    """
+    if not isinstance(rule_id, str):
+        msg = f"rule_id must be a string, not {type(rule_id).__name__}"
+        raise TypeError(msg)
     key = rule_id.strip().upper()
     if key not in CATALOGUE:
         close = difflib.get_close_matches(key, CATALOGUE, n=3, cutoff=0.6)
@@ -54,6 +62,7 @@ def explanation(rule_id: str) -> Explanation:
     Raises:
         ValueError: `rule_id` is not in the catalogue (the message suggests the
             closest ids), or the rule's file is malformed.
+        TypeError: `rule_id` is not a string.
 
     Examples:
         >>> explanation("ck-fk-001").fix.split(", ")[0]
@@ -147,6 +156,7 @@ def explain(rule_id: str) -> str:
     Raises:
         ValueError: `rule_id` is not in the catalogue (the message suggests the
             closest ids), or the rule's file is malformed.
+        TypeError: `rule_id` is not a string.
 
     Examples:
         >>> print(explain("ck-fk-001").splitlines()[0])

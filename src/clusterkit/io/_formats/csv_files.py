@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import attrs
 
+from clusterkit._output import escape_formula
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk
@@ -364,12 +365,20 @@ def _drop_odd_rows(
 
 
 def write_table(
-    path: Path, table: str, records: Iterable[Any], country_codes: CodeForm = "iso"
+    path: Path,
+    table: str,
+    records: Iterable[Any],
+    country_codes: CodeForm = "iso",
+    *,
+    escape_formulas: bool = False,
 ) -> None:
     """Write one table as a UTF-8 CSV file with every field as a column.
 
     The fields a subclass of the table's model adds are columns too, after the
-    table's own (`table_columns`).
+    table's own (`table_columns`). With `escape_formulas`, a text cell that a
+    spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+    or a carriage return) gets a `'` before it; numbers, such as `-5`, are never
+    changed.
     """
     records = tuple(records)  # a table of a Dataset is a tuple already
     fields = table_columns(table, records)
@@ -378,13 +387,36 @@ def write_table(
         writer.writerow(fields)
         for record in records:
             data = render(record, country_codes=country_codes)
-            writer.writerow([flat_cell(data.get(name)) for name in fields])
+            writer.writerow(
+                [
+                    escape_formula(flat_cell(data.get(name)))
+                    if escape_formulas and isinstance(data.get(name), (str, list))
+                    else flat_cell(data.get(name))
+                    for name in fields
+                ]
+            )
 
 
-def write(folder: Path, dataset: Dataset, country_codes: CodeForm) -> None:
+def write(
+    folder: Path,
+    dataset: Dataset,
+    country_codes: CodeForm,
+    *,
+    escape_formulas: bool = False,
+) -> None:
     """Write every table of a dataset as `<table>.csv` in `folder`."""
     for table in TABLES:
-        write_table(folder / f"{table}.csv", table, dataset.table(table), country_codes)
+        write_table(
+            folder / f"{table}.csv",
+            table,
+            dataset.table(table),
+            country_codes,
+            escape_formulas=escape_formulas,
+        )
+
+
+def _write_escaped(folder: Path, dataset: Dataset, country_codes: CodeForm) -> None:
+    write(folder, dataset, country_codes, escape_formulas=True)
 
 
 FORMAT = Format(
@@ -395,5 +427,6 @@ FORMAT = Format(
     read_chunks=read_chunks,
     write=write,
     write_table=write_table,
+    write_escaped=_write_escaped,
     order=0,
 )
