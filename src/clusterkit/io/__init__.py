@@ -40,6 +40,7 @@ from clusterkit.io._problems import (
     BAD_VALUE,
     COUNTRY_TYPO,
     DUPLICATE_COLUMN,
+    DUPLICATE_SHEET,
     MALFORMED_ROW,
     MISSING,
     MISSING_COLUMN,
@@ -75,6 +76,7 @@ READ_RULES = (
     MISSING_COLUMN,
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
+    DUPLICATE_SHEET,
     MALFORMED_ROW,
     BAD_VALUE,
     NON_ISO_DATE,
@@ -89,7 +91,9 @@ READ_RULES = (
 )
 """The rules of the read stage, which the readers and the checks of cells report."""
 
-FILE_RULES = frozenset({UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN})
+FILE_RULES = frozenset(
+    {UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN, DUPLICATE_SHEET}
+)
 """The rules whose findings are about a file or its header, never about a record."""
 
 __all__ = [
@@ -99,6 +103,7 @@ __all__ = [
     "BATCH_ROWS",
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
+    "DUPLICATE_SHEET",
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",
