@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import clusterkit as ck
 from clusterkit.io import UNREADABLE
 from clusterkit.io._xlsx_limits import WorkbookLimits
-from clusterkit.io._xlsx_parts import _Bounded
+from clusterkit.io._xlsx_parts import SheetRow, _Bounded, column_number, open_workbook
 
 AS_OF = "2026-01-01"
 MAX_SECONDS = 10
@@ -284,6 +284,9 @@ def test_broken_workbook_xml_is_a_finding(
     """Broken or hostile XML is one `CK-FILE-001`, never a traceback."""
     message = unreadable(validate_cli(write(tmp_path, data)))
     assert expected in message
+    report = ck.validate(io.BytesIO(data), as_of=dt.date(2026, 1, 1))
+    (finding,) = [f for f in report.findings if f.rule == UNREADABLE.id]
+    assert expected in finding.message
 
 
 def test_a_corrupt_deflate_stream_is_a_finding(tmp_path: Path) -> None:
@@ -320,6 +323,7 @@ def test_a_bounded_stream_counts_what_it_inflates() -> None:
     info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
     info.compress_size = 1_000
     small = WorkbookLimits(max_member_bytes=10)
+    assert _Bounded(io.BytesIO(), info, "w.xlsx", small).readable()
     with (
         _Bounded(io.BytesIO(b"x" * 64), info, "w.xlsx", small) as stream,
         pytest.raises(ck.DatasetReadError, match="inflates to more than 10 bytes"),
@@ -383,3 +387,213 @@ def test_a_corrupted_workbook_never_raises(edits: list[tuple[int, int]]) -> None
     for offset, flip in edits:
         data[offset] ^= flip
     ck.validate(io.BytesIO(bytes(data)), format="xlsx", as_of=dt.date(2026, 1, 1))
+
+
+STYLES = (
+    f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="46"/>'
+    '<xf numFmtId="14"/></cellXfs></styleSheet>'
+)
+
+
+def with_parts(data: bytes, parts: Mapping[str, str]) -> bytes:
+    """A workbook with parts added (the styles, the shared strings)."""
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def sheet_rows(data: bytes, limits: WorkbookLimits | None = None) -> list[SheetRow]:
+    """The rows of the first sheet of a workbook, as the reader gives them."""
+    opened = open_workbook(io.BytesIO(data), "w.xlsx", limits or WorkbookLimits())
+    try:
+        return list(opened.rows(opened.sheets[0]))
+    finally:
+        opened.archive.close()
+
+
+def test_each_kind_of_cell_is_read_as_its_value() -> None:
+    """Numbers, dates, durations, texts, booleans, errors and formulas read as values."""
+    cells = (
+        '<row r="3"><c r="A3"><v>12</v></c><c r="B3"><v>1.5</v></c>'
+        '<c r="C3" s="1"><v>43831</v></c><c r="D3" s="2"><v>0.5</v></c>'
+        '<c r="E3" s="3"><v>1e300</v></c><c t="b"><v>1</v></c>'
+        '<c t="e"><v>#N/A</v></c><c t="str"><f>"a"</f><v>a</v></c>'
+        '<c t="d"><v>2020-01-02</v></c><c t="s"><v>0</v></c>'
+        '<c t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r>'
+        "<rPh><t>phonetic</t></rPh></is></c><c><f>1+1</f></c><c><f>2+2</f></c>"
+        "<c/></row><row><c><v>7</v></c></row>"
+    )
+    strings = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><r><t>sha</t></r><r><t>red</t>'
+        "</r><rPh><t>x</t></rPh></si></sst>"
+    )
+    book = workbook_xml_1904()
+    data = with_parts(
+        workbook({"clusters": sheet_xml(cells)}, workbook_xml=book),
+        {"xl/styles.xml": STYLES, "xl/sharedStrings.xml": strings},
+    )
+    (row, following) = sheet_rows(data)
+    assert row == (
+        3,
+        {
+            1: 12,
+            2: 1.5,
+            3: dt.datetime(2024, 1, 2),  # noqa: DTZ001 - a workbook's dates are naive
+            4: dt.timedelta(hours=12),
+            5: "#VALUE!",
+            6: True,
+            7: "#N/A",
+            8: "a",
+            9: dt.date(2020, 1, 2),
+            10: "shared",
+            11: "inline",
+        },
+        (12, "=1+1"),
+    )
+    assert following == (4, {1: 7}, None)
+
+
+def workbook_xml_1904() -> str:
+    """A workbook part of one sheet, `clusters`, on the 1904 calendar."""
+    return (
+        f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
+        '<workbookPr date1904="1"/><sheets>'
+        '<sheet name="clusters" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+
+
+def test_an_absolute_relationship_target_is_read() -> None:
+    """A relationship's target may be given from the archive's root."""
+    data = workbook().replace(
+        b'Target="worksheets/sheet1.xml"', b'Target="/xl/worksheets/sheet1.xml"'
+    )
+    ((line, cells, _),) = sheet_rows(data)
+    assert (line, cells) == (1, {1: "id", 2: "name"})
+
+
+LIMITS = [
+    pytest.param(
+        workbook({"clusters": sheet_xml(CLUSTERS_HEADER + " " * (2 << 20))}),
+        "max_ratio=2",
+        "the part xl/worksheets/sheet1.xml inflates to 2,097,",
+        id="ratio",
+    ),
+    pytest.param(
+        workbook(), "max_member_bytes=100", "would inflate to", id="member-bytes"
+    ),
+    pytest.param(
+        workbook({f"s{n}": sheet_xml("") for n in range(3)}),
+        "max_sheets=2",
+        "the workbook has 3 sheets",
+        id="sheets",
+    ),
+    pytest.param(
+        workbook(listed=["a", "b", "c"]),
+        "max_sheets=3",
+        "the workbook has more than 3 sheets",
+        id="listed-sheets",
+    ),
+    pytest.param(
+        workbook(shared_strings=strings_xml(20)),
+        "max_shared_strings=10",
+        "more than 10 shared strings",
+        id="shared-strings",
+    ),
+    pytest.param(
+        workbook({"clusters": sheet_xml(CLUSTERS_HEADER + "<row/><row/>")}),
+        "max_rows=2",
+        "the sheet 'clusters' has more than 2 rows",
+        id="rows",
+    ),
+    pytest.param(workbook(), "max_columns=1", "has a cell in column 2", id="columns"),
+    pytest.param(
+        workbook(),
+        "max_cell_chars=3",
+        "the cell clusters!B1 holds more than 3 characters",
+        id="cell-chars",
+    ),
+    pytest.param(
+        workbook(shared_strings=strings_xml(1).replace("x", "xxxx")),
+        "max_cell_chars=3",
+        "a shared string holds more than 3 characters",
+        id="shared-string-chars",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "setting", "expected"), LIMITS)
+def test_each_limit_is_a_finding(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, setting: str, expected: str
+) -> None:
+    """Each limit crossed is one `CK-FILE-001` naming it and how to raise it."""
+    monkeypatch.setenv("CLUSTERKIT_WORKBOOK_LIMITS", setting)
+    report = ck.validate(io.BytesIO(data), as_of=dt.date(2026, 1, 1))
+    (message,) = [f.message for f in report.findings if f.rule == UNREADABLE.id]
+    assert expected in message
+    assert (
+        f"set the environment variable CLUSTERKIT_WORKBOOK_LIMITS={setting.partition('=')[0]}=<n>"
+        in message
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(
+            workbook({"clusters": sheet_xml('<row><c r="a1"><v>1</v></c></row>')}),
+            "'a1' is not a cell reference",
+            id="reference",
+        ),
+        pytest.param(
+            workbook({"clusters": sheet_xml('<row><c s="x"><v>1</v></c></row>')}),
+            "'x' where the workbook's XML needs a whole number",
+            id="style",
+        ),
+        pytest.param(
+            workbook({"clusters": sheet_xml('<row><c t="s"><v>5</v></c></row>')}),
+            "the cell clusters!A1 holds '5', which is not a valid 's' value",
+            id="shared-string",
+        ),
+        pytest.param(
+            workbook({"clusters": sheet_xml("<row><c><v>x</v></c></row>")}),
+            "holds 'x', which is not a valid 'n' value",
+            id="number",
+        ),
+        pytest.param(
+            workbook().replace(b"worksheets/sheet1.xml", b"worksheets/sheet9.xml"),
+            "names the part xl/worksheets/sheet1.xml, which the archive does not hold",
+            id="missing-part",
+        ),
+        pytest.param(
+            b"PK\x03\x04 not a zip", "not a readable .xlsx workbook", id="zip"
+        ),
+    ],
+)
+def test_a_malformed_workbook_is_a_finding(data: bytes, expected: str) -> None:
+    """A workbook whose parts are not what the format says is one `CK-FILE-001`."""
+    report = ck.validate(io.BytesIO(data), format="xlsx", as_of=dt.date(2026, 1, 1))
+    (message,) = [f.message for f in report.findings if f.rule == UNREADABLE.id]
+    assert expected in message
+
+
+def test_a_table_sheet_without_a_part_has_no_rows() -> None:
+    """A sheet the workbook lists without a part is read as empty."""
+    data = workbook({}, listed=["clusters"])
+    opened = open_workbook(io.BytesIO(data), "w.xlsx", WorkbookLimits())
+    with opened.archive:
+        assert list(opened.rows(opened.sheets[0])) == []
+
+
+def test_the_letters_of_a_column_make_its_number() -> None:
+    """Column letters are numbered as Excel numbers them."""
+    assert [column_number(letters) for letters in ("A", "Z", "AA", "XFD")] == [
+        1,
+        26,
+        27,
+        16_384,
+    ]

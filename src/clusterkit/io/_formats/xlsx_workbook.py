@@ -57,8 +57,9 @@ _UNREADABLE = (
     *DAMAGED,
     ParseError,
     Malformed,
-    KeyError,
+    NotImplementedError,  # a part compressed in a way zipfile cannot read
     OSError,
+    RuntimeError,  # an encrypted part
     ValueError,
 )
 
@@ -135,11 +136,7 @@ def _unreadable(
         )
     elif isinstance(error, ParseError):
         problem = f"the workbook's XML is broken ({error})"
-    elif isinstance(error, Malformed):
-        problem = f"not a readable .xlsx workbook ({error})"
-    elif isinstance(error, KeyError):
-        problem = f"not a readable .xlsx workbook (no part {error})"
-    else:
+    else:  # not a zip archive, or a part that is not what the format says
         problem = f"not a readable .xlsx workbook ({error})"
     return DatasetReadError.at(Location(file=display), problem)
 
