@@ -597,3 +597,29 @@ def test_the_letters_of_a_column_make_its_number() -> None:
         27,
         16_384,
     ]
+
+
+with zipfile.ZipFile(io.BytesIO(_VALID)) as _archive:
+    _PARTS = {name: _archive.read(name) for name in _archive.namelist()}
+
+
+@given(
+    name=st.sampled_from(sorted(_PARTS)),
+    cut=st.floats(0, 1),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.sampled_from(list(b'<>&"= /09abrtvs\x00\xff;#'))),
+        max_size=5,
+    ),
+)
+def test_a_workbook_with_broken_xml_never_raises(
+    name: str, cut: float, edits: list[tuple[float, int]]
+) -> None:
+    """A part whose XML is cut or has characters changed gives a report, never an exception."""
+    part = bytearray(_PARTS[name][: max(1, int(len(_PARTS[name]) * cut))])
+    for where, byte in edits:
+        part[int(where * (len(part) - 1))] = byte
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for other, data in _PARTS.items():
+            archive.writestr(other, bytes(part) if other == name else data)
+    ck.validate(buffer, format="xlsx", as_of=dt.date(2026, 1, 1))
