@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit.io import UNREADABLE
+from clusterkit.io._formats.xlsx_workbook import read_rows
+from clusterkit.io._member import Member
 from clusterkit.io._xlsx_limits import WorkbookLimits
 from clusterkit.io._xlsx_parts import SheetRow, _Bounded, column_number, open_workbook
 
@@ -623,3 +625,18 @@ def test_a_workbook_with_broken_xml_never_raises(
         for other, data in _PARTS.items():
             archive.writestr(other, bytes(part) if other == name else data)
     ck.validate(buffer, format="xlsx", as_of=dt.date(2026, 1, 1))
+
+
+def test_blank_text_cells_are_not_given() -> None:
+    """A header cell or a value of spaces only is no column and no value."""
+    header = CLUSTERS_HEADER.replace(
+        "</row>", '<c r="C1" t="inlineStr"><is><t>  </t></is></c></row>'
+    )
+    row = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>C1</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t> </t></is></c></row>'
+    )
+    data = workbook({"clusters": sheet_xml(header + row)})
+    member = Member("w.xlsx", lambda: io.BytesIO(data))
+    (record,) = read_rows(member, "clusters", report=lambda *_, **__: None)
+    assert (record.values, record.columns) == ({"id": "C1"}, {"id": 1, "name": 2})
