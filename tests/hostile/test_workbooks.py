@@ -583,12 +583,15 @@ def test_a_malformed_workbook_is_a_finding(data: bytes, expected: str) -> None:
     assert expected in message
 
 
-def test_a_table_sheet_without_a_part_has_no_rows() -> None:
-    """A sheet the workbook lists without a part is read as empty."""
+def test_a_table_sheet_without_a_part_is_a_finding() -> None:
+    """A table's sheet that the workbook lists without a part is not read as empty."""
     data = workbook({}, listed=["clusters"])
-    opened = open_workbook(io.BytesIO(data), "w.xlsx", WorkbookLimits())
-    with opened.archive:
-        assert list(opened.rows(opened.sheets[0])) == []
+    report = ck.validate(io.BytesIO(data), as_of=dt.date(2026, 1, 1))
+    (message,) = [f.message for f in report.findings if f.rule == UNREADABLE.id]
+    assert message.startswith(
+        "not a readable .xlsx workbook (the sheet 'clusters' names no part of the "
+        "archive)"
+    )
 
 
 def test_the_letters_of_a_column_make_its_number() -> None:

@@ -11,6 +11,7 @@ nothing, and a sheet's rows are yielded as they are given, each with its number.
 
 from __future__ import annotations
 
+import collections
 import io
 import posixpath
 import zipfile
@@ -85,10 +86,11 @@ class Workbook:
 
         Raises:
             DatasetReadError: A limit is crossed.
-            Malformed: A cell does not fit its type.
+            Malformed: The sheet has no part, or a cell does not fit its type.
         """
         if sheet.part is None:
-            return
+            msg = f"the sheet {sheet.name!r} names no part of the archive"
+            raise Malformed(msg)
         target = _SheetTarget(self, sheet)
         yield from _parse(self, sheet.part, target, target.ready, sheet.name)
 
@@ -245,8 +247,8 @@ def _parse(
 
 
 def _drain(workbook: Workbook, part: str, target: object) -> None:
-    for _ in _parse(workbook, part, target, []):
-        pass  # pragma: no cover - the small parts yield nothing
+    # The small parts are read for what their callbacks keep, not for rows.
+    collections.deque(_parse(workbook, part, target, []), maxlen=0)
 
 
 def _local(tag: str) -> str:
