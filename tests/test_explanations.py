@@ -33,7 +33,9 @@ from clusterkit.rules._explanations import (
 
 PAGE = Path(__file__).parents[1] / "docs" / "reference" / "rules.md"
 FINDING = re.compile(
-    r"^[\w./-]+(?::\d+){0,2}: (?P<severity>error|warning|info) "
+    # A file, its line and column, or a workbook's sheet and cell.
+    r"^[\w./-]+(?:(?::\d+){0,2}|:[\w ]+(?:![A-Z]+\d+)?): "
+    r"(?P<severity>error|warning|info) "
     r"(?P<rule>CK-[A-Z]+-\d{3}) \S"
 )
 

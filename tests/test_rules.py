@@ -124,7 +124,7 @@ def test_case_yields_exactly_its_findings(case: Path) -> None:
     """A case yields exactly the findings of its expected.json."""
     options, expected = expected_of(case)
     report = ck.validate(
-        case,
+        case / options.get("source", ""),
         as_of=AS_OF,
         select=options.get("select", ()),
         ignore=options.get("ignore", ()),

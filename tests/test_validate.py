@@ -64,6 +64,7 @@ STRUCTURE_RULES = frozenset(
         "CK-HDR-002",
         "CK-HDR-003",
         "CK-HDR-004",
+        "CK-HDR-005",
         "CK-ROW-001",
     }
 )

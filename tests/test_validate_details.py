@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -860,3 +861,29 @@ def test_a_grant_without_a_strand_is_held_to_the_highest_cap(tmp_path: Path) -> 
     set_cells(folder / "partnerships.csv", {0: {"strand": "", "grant_eur": "448751"}})
     report = ck.validate(folder, as_of=AS_OF, select=["CK-PART-006"])
     assert [f.expected for f in report.findings] == ["<= 448750"]
+
+
+def test_an_amount_reads_alike_whatever_its_places() -> None:
+    """`500000.00` from a frame and `500000` from a cell: one finding, one text."""
+    from clusterkit.rules._context import amount_text  # noqa: PLC0415 - one helper
+
+    assert [amount_text(Decimal(text)) for text in ("1.00", "2.50", "1E+2", "0")] == [
+        "1",
+        "2.5",
+        "100",
+        "0",
+    ]
+    base = ck.load_dataset(BASE)
+
+    def grant_finding(grant: Decimal) -> tuple[str | None, str]:
+        partnerships = [
+            p.model_copy(update={"grant_eur": grant}) for p in base.partnerships
+        ]
+        mapping = {
+            table: list(base.table(table)) for table in ("clusters", "targets")
+        } | {"partnerships": partnerships}
+        report = ck.validate(mapping, as_of=dt.date(2026, 1, 1), select="CK-PART-006")
+        (finding,) = report.findings[:1]
+        return finding.value, finding.message
+
+    assert grant_finding(Decimal("9000000.00")) == grant_finding(Decimal(9000000))

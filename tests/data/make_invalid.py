@@ -29,6 +29,7 @@ from clusterkit.rules import CATALOGUE
 HERE = Path(__file__).resolve().parent
 BASE = HERE / "valid" / "base"
 INVALID = HERE / "invalid"
+WORKBOOK = "dataset.xlsx"
 
 HEADER = "header"
 """Row key of the header row (line 1)."""
@@ -124,6 +125,9 @@ class Data:
 
     tables: dict[str, Table]
     raw: dict[str, bytes] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)
+    """Sheets of a copy of the dataset as `dataset.xlsx`, beyond one per table:
+    the table each copies, by sheet name. The case is then read from the workbook."""
 
     def __getitem__(self, table: str) -> Table:
         return self.tables[table]
@@ -140,6 +144,8 @@ class Expect:
     occurrence: int = 0
     follows: int | None = None
     """The index, in the case's list, of the finding this one follows from."""
+    file: str | None = None
+    """The file of the finding, when it is not the table's CSV file."""
 
     def resolve(self, data: Data) -> dict[str, Any]:
         """The finding as written to `expected.json`, its line worked out."""
@@ -154,7 +160,7 @@ class Expect:
             line = table.line_of(table.find(key, self.occurrence))
         resolved: dict[str, Any] = {
             "rule": self.rule,
-            "file": f"{self.table}.csv",
+            "file": self.file or f"{self.table}.csv",
             "line": line,
             "field": self.field,
         }
@@ -288,6 +294,18 @@ def _hdr_duplicate(data: Data) -> list[Expect]:
             row.append(row[index])
     table.header.append("city")
     return [Expect("CK-HDR-003", "clusters", HEADER, "city")]
+
+
+@case(
+    "CK-HDR-005",
+    "The dataset as a workbook, dataset.xlsx, with a sheet per table and a second "
+    "sheet 'Clusters ' copying 'clusters' (the case is read from the workbook; its "
+    "CSV files are the valid base). The second sheet is not read.",
+    options={"source": WORKBOOK},
+)
+def _hdr_two_sheets(data: Data) -> list[Expect]:
+    data.sheets["Clusters "] = "clusters"
+    return [Expect("CK-HDR-005", "clusters", None, None, file=WORKBOOK)]
 
 
 @case(
@@ -1192,6 +1210,23 @@ def _pic_digits(data: Data) -> list[Expect]:
 # --- Writing ------------------------------------------------------------------------
 
 
+def write_workbook(data: Data, path: Path) -> None:
+    """The dataset as a workbook of text cells, a sheet per table, then `data.sheets`."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only for the workbook cases
+
+    workbook = Workbook()
+    for blank in workbook.worksheets:
+        workbook.remove(blank)
+    sheets = {name: name for name in data.tables} | data.sheets
+    for sheet_name, table_name in sheets.items():
+        table = data[table_name]
+        sheet = workbook.create_sheet(sheet_name)
+        for row in [table.header, *table.rows]:
+            if row is not None:
+                sheet.append([cell or None for cell in row])
+    workbook.save(path)
+
+
 def write_case(item: Case) -> None:
     """Write one case folder from a fresh copy of the base."""
     data = load_base()
@@ -1204,6 +1239,8 @@ def write_case(item: Case) -> None:
             path.write_bytes(data.raw[name])
         else:
             path.write_text(table.render(), encoding="utf-8", newline="")
+    if data.sheets:
+        write_workbook(data, folder / WORKBOOK)
     document: dict[str, Any] = {"rule": item.rule, "description": item.description}
     if item.options is not None:
         document["options"] = item.options

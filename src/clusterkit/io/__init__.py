@@ -43,6 +43,7 @@ from clusterkit.io._problems import (
     COUNTRY_TYPO,
     DUPLICATE_COLUMN,
     DUPLICATE_FIELD,
+    DUPLICATE_SHEET,
     MALFORMED_ROW,
     MISSING,
     MISSING_COLUMN,
@@ -81,6 +82,7 @@ READ_RULES = (
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
     DUPLICATE_FIELD,
+    DUPLICATE_SHEET,
     MALFORMED_ROW,
     BAD_VALUE,
     NON_ISO_DATE,
@@ -95,7 +97,9 @@ READ_RULES = (
 )
 """The rules of the read stage, which the readers and the checks of cells report."""
 
-FILE_RULES = frozenset({UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN})
+FILE_RULES = frozenset(
+    {UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN, DUPLICATE_SHEET}
+)
 """The rules whose findings are about a file or its header, never about a record."""
 
 __all__ = [
@@ -106,6 +110,7 @@ __all__ = [
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "DUPLICATE_FIELD",
+    "DUPLICATE_SHEET",
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",

@@ -40,6 +40,7 @@ __all__ = [
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "DUPLICATE_FIELD",
+    "DUPLICATE_SHEET",
     "MALFORMED_ROW",
     "MISSING",
     "MISSING_COLUMN",
@@ -69,6 +70,7 @@ MISSING_COLUMN = Rule("CK-HDR-001", E, "missing required column", "read")
 UNKNOWN_COLUMN = Rule("CK-HDR-002", W, "unknown column", "read")
 DUPLICATE_COLUMN = Rule("CK-HDR-003", E, "duplicate column", "read")
 DUPLICATE_FIELD = Rule("CK-HDR-004", E, "field given twice in one record", "read")
+DUPLICATE_SHEET = Rule("CK-HDR-005", E, "two sheets for one table", "read")
 MALFORMED_ROW = Rule("CK-ROW-001", E, "malformed row", "read")
 BAD_VALUE = Rule("CK-TYPE-001", E, "value does not parse", "read")
 NON_ISO_DATE = Rule("CK-TYPE-002", W, "date in a non-ISO spelling", "read")

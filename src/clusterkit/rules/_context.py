@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
@@ -26,6 +27,7 @@ __all__ = [
     "Context",
     "Options",
     "Thresholds",
+    "amount_text",
     "row_number",
 ]
 
@@ -468,4 +470,17 @@ def row_number(location: Location) -> int | None:
 def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return amount_text(value)
     return str(value)
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount as text without trailing zeros: `1`, not `1.00`; `2.5`, not `2.50`.
+
+    The same amount reads with another number of places from a CSV cell and from
+    a DataFrame's decimal column; findings say it one way.
+    """
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f")

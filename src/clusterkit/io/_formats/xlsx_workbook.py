@@ -2,7 +2,7 @@
 
 Uses openpyxl in its streaming modes: `read_only` parses a sheet row by row and
 `write_only` writes rows without keeping them, so memory stays flat for large
-workbooks in both directions. openpyxl is the optional extra `clusterkit-eu[excel]`.
+workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
@@ -19,7 +20,12 @@ from clusterkit.io._chunk import Chunk, whole_file_chunks
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import DAMAGED, Member, damaged_error
-from clusterkit.io._problems import MALFORMED_ROW, Reporter, raise_problem
+from clusterkit.io._problems import (
+    DUPLICATE_SHEET,
+    MALFORMED_ROW,
+    Reporter,
+    raise_problem,
+)
 from clusterkit.io._rows import (
     RawRow,
     cell_to_input,
@@ -28,6 +34,14 @@ from clusterkit.io._rows import (
     is_flat_field,
     render,
     table_columns,
+)
+from clusterkit.io._xlsx_limits import WorkbookLimits
+from clusterkit.io._xlsx_parts import (
+    Malformed,
+    Sheet,
+    SheetRow,
+    Workbook,
+    open_workbook,
 )
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
@@ -39,8 +53,19 @@ __all__ = ["FORMAT"]
 # dates are written as ISO text so they read back unchanged.
 _EXCEL_EPOCH_YEAR = 1900
 
+# What reading a workbook raises when its bytes are not a workbook, by type.
+_UNREADABLE = (
+    *DAMAGED,
+    ParseError,
+    Malformed,
+    NotImplementedError,  # a part compressed in a way zipfile cannot read
+    OSError,
+    RuntimeError,  # an encrypted part
+    ValueError,
+)
+
 _INSTALL_HINT = (
-    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit-eu[excel]'"
+    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
 )
 
 
@@ -60,69 +85,110 @@ def read_rows(
 ) -> Iterator[RawRow]:
     """Yield the rows of every table sheet of a workbook (sheets named after tables).
 
-    Cells are read as values. A formula cell whose value was never calculated (a
-    workbook written by a program, not saved by a spreadsheet application) has no
-    value to read, so it is an error rather than an empty cell.
+    Cells are read as values, and rows as the sheet gives them: a jump in row
+    numbers is a jump in line numbers, not empty rows made up. A formula cell whose
+    value was never calculated (a workbook written by a program, not saved by a
+    spreadsheet application) has no value to read, so it is an error rather than
+    an empty cell. The workbook is read within `WorkbookLimits` (from the
+    environment variable `CLUSTERKIT_WORKBOOK_LIMITS`).
 
     Args:
         member: The workbook.
         table: Only this table's sheet; every table's when `None`.
-        report: Told of a bad header cell or a row too long, which is skipped.
+        report: Told of a bad header cell, a row too long (skipped) or a second
+            sheet for a table (not read).
         models: The model of each table, whose fields are its sheet's columns.
 
     Raises:
-        DatasetReadError: The file is not a readable workbook, or a formula has no
-            saved value; with the default `report`, a header or row problem.
+        DatasetReadError: The file is not a readable workbook, a limit is crossed,
+            or a formula has no saved value; with the default `report`, a header
+            or row problem.
     """
-    openpyxl = _openpyxl()
+    _openpyxl()
     display = member.display
-    handles = [member.open(), member.open()]
+    limits = WorkbookLimits.from_environment()
+    handle = member.open()
     try:
         try:
-            values = openpyxl.load_workbook(handles[0], read_only=True, data_only=True)
-            formulas = openpyxl.load_workbook(
-                handles[1], read_only=True, data_only=False
-            )
-        except (KeyError, OSError, ValueError, *DAMAGED) as error:
-            raise DatasetReadError(
-                f"{display}: not a readable .xlsx workbook ({error})", source=display
-            ) from None
+            workbook = open_workbook(handle, display, limits)
+        except _UNREADABLE as error:
+            raise _unreadable(member, error, opening=True) from None
         try:
-            yield from _sheets(values, formulas, table, display, report, models=models)
-        except DAMAGED as error:
-            raise damaged_error(member, error) from None
+            yield from _sheets(workbook, table, display, report, models=models)
+        except _UNREADABLE as error:
+            raise _unreadable(member, error) from None
         finally:
-            values.close()
-            formulas.close()
+            workbook.archive.close()
     finally:
-        for handle in handles:
-            handle.close()
+        handle.close()
+
+
+def _unreadable(
+    member: Member, error: BaseException, *, opening: bool = False
+) -> DatasetReadError:
+    """The error for a workbook that cannot be read, by the kind of failure.
+
+    A file that does not open as a zip archive is not a workbook; a part of one
+    that does not inflate is damaged.
+    """
+    display = member.display
+    if isinstance(error, DAMAGED) and not opening:
+        return damaged_error(member, error)
+    if isinstance(error, _defused_errors()):
+        problem = (
+            "refused: the workbook's XML declares a DTD or an entity, which a "
+            f"workbook never needs ({type(error).__name__})"
+        )
+    elif isinstance(error, ParseError):
+        problem = f"the workbook's XML is broken ({error})"
+    else:  # not a zip archive, or a part that is not what the format says
+        problem = f"not a readable .xlsx workbook ({error})"
+    return DatasetReadError.at(Location(file=display), problem)
+
+
+def _defused_errors() -> type[Exception]:
+    """The base class of what defusedxml refuses (a DTD, an entity)."""
+    from defusedxml import (  # noqa: PLC0415 - optional dependency, imported on use
+        DefusedXmlException,
+    )
+
+    refused: type[Exception] = DefusedXmlException
+    return refused
 
 
 def _sheets(
-    values: Any,
-    formulas: Any,
+    workbook: Workbook,
     table: str | None,
     display: str,
     report: Reporter,
     *,
     models: Mapping[str, type[Record]],
 ) -> Iterator[RawRow]:
-    sheets = {name.strip().lower(): name for name in values.sheetnames}
+    sheets: dict[str, Sheet] = {}
+    seconds: dict[str, list[Sheet]] = {}
+    for sheet in workbook.sheets:
+        key = sheet.name.strip().lower()
+        if key in sheets:
+            seconds.setdefault(key, []).append(sheet)
+        else:
+            sheets[key] = sheet
     for name_of_table in TABLES:
         if name_of_table not in sheets or table not in {None, name_of_table}:
             continue
-        name = sheets[name_of_table]
-        value_rows = values[name].iter_rows(values_only=True)
-        formula_rows = formulas[name].iter_rows(values_only=True)
-        try:
-            rows = zip(value_rows, formula_rows, strict=True)
-            model = models[name_of_table]
-            yield from _sheet_rows(rows, name, (name_of_table, model), display, report)
-        finally:
-            # Each sheet reader holds an open member of the zip archive.
-            value_rows.close()
-            formula_rows.close()
+        first = sheets[name_of_table]
+        for second in seconds.get(name_of_table, ()):
+            report(
+                DUPLICATE_SHEET,
+                Location(file=display, sheet=second.name),
+                f"the sheets {first.name!r} and {second.name!r} both hold the "
+                f"{name_of_table} table; only {first.name!r} was read",
+                entity=Entity(name_of_table),
+            )
+        rows = workbook.rows(first)
+        model = models[name_of_table]
+        yield from _sheet_rows(
+            rows, first.name, (name_of_table, model), display, report
+        )
 
 
 def read_chunks(
@@ -160,16 +226,8 @@ def _cell_input(table: str, field: str, value: Any, model: type[Record]) -> Any:
     return value
 
 
-def _uncalculated(cells: tuple[Any, ...], raw: tuple[Any, ...]) -> int | None:
-    # A formula cell without a cached value reads as None in data-only mode.
-    for column, (value, formula) in enumerate(zip(cells, raw, strict=False), start=1):
-        if value is None and isinstance(formula, str) and formula.startswith("="):
-            return column
-    return None
-
-
 def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
-    rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]],
+    rows: Iterator[SheetRow],
     sheet: str,
     table_and_model: tuple[str, type[Record]],
     display: str,
@@ -178,9 +236,9 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
     table, model = table_and_model
     header: list[str] | None = None
     columns: dict[str, int] = {}
-    for line, (cells, raw) in enumerate(rows, start=1):
-        formula_column = _uncalculated(cells, raw)
-        if formula_column is not None:
+    for line, cells, uncalculated in rows:
+        if uncalculated is not None:
+            formula_column, formula = uncalculated
             where = Location(
                 file=display,
                 sheet=sheet,
@@ -190,18 +248,18 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             )
             raise DatasetReadError.at(
                 where,
-                f"a formula with no saved value ({raw[formula_column - 1]}); "
+                f"a formula with no saved value ({formula}); "
                 "open and save the workbook in a spreadsheet application, or paste "
                 "the values",
             )
-        if all(
-            cell is None or (isinstance(cell, str) and not cell.strip())
-            for cell in cells
-        ):
+        if all(isinstance(cell, str) and not cell.strip() for cell in cells.values()):
             continue
         location = Location(file=display, sheet=sheet, line=line, cell=f"A{line}")
         if header is None:
-            texts = ["" if cell is None else str(cell) for cell in cells]
+            texts = [
+                "" if cells.get(column) is None else str(cells[column])
+                for column in range(1, max(cells) + 1)
+            ]
             while texts and not texts[-1].strip():
                 texts.pop()
             positions = read_header(
@@ -212,11 +270,7 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
                 header[index] = name
             columns = {name: i + 1 for name, i in positions.items()}
             continue
-        extra = [
-            i
-            for i, cell in enumerate(cells[len(header) :], start=len(header) + 1)
-            if cell is not None
-        ]
+        extra = sorted(column for column in cells if column > len(header))
         if extra:
             where = Location(
                 file=display,
@@ -236,9 +290,8 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             )
             continue
         values = {}
-        for name, cell in zip(
-            header, cells, strict=False
-        ):  # rows may be shorter than the header
+        for column, cell in cells.items():
+            name = header[column - 1]
             if not name:
                 continue  # an ignored column
             converted = _cell_input(table, name, cell, model)

@@ -9,7 +9,11 @@ from clusterkit._hints import allowed_values, did_you_mean
 from clusterkit._scan import Batch
 from clusterkit.models import Generation
 from clusterkit.report import Entity, Rule, Severity
-from clusterkit.rules._context import DEFAULT_MIN_MEMBER_COUNTRIES, Context
+from clusterkit.rules._context import (
+    DEFAULT_MIN_MEMBER_COUNTRIES,
+    Context,
+    amount_text,
+)
 from clusterkit.rules._generations import voluntary_in
 from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
@@ -194,7 +198,8 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
             context.report(
                 GRANT_ABOVE_CAP,
                 batch.location(index, "grant_eur"),
-                f"a voluntary partnership has no EU grant, but grant_eur is {grant}",
+                "a voluntary partnership has no EU grant, but grant_eur is "
+                f"{amount_text(grant)}",
                 entity=batch.entity(index),
                 value=grant,
             )
@@ -205,10 +210,11 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
             context.report(
                 GRANT_ABOVE_CAP,
                 batch.location(index, "grant_eur"),
-                f"grant of EUR {grant} is above the cap of EUR {cap}",
+                f"grant of EUR {amount_text(grant)} is above the cap of EUR "
+                f"{amount_text(cap)}",
                 entity=batch.entity(index),
                 value=grant,
-                expected=f"<= {cap}",
+                expected=f"<= {amount_text(cap)}",
             )
 
 
