@@ -38,6 +38,7 @@ LEAVES = {
     "_dates",
     "_frames",
     "_hints",
+    "_limits",
     "_public",
     "_reference_data",
     "_version",

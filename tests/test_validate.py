@@ -63,6 +63,7 @@ STRUCTURE_RULES = frozenset(
         "CK-HDR-001",
         "CK-HDR-002",
         "CK-HDR-003",
+        "CK-HDR-004",
         "CK-ROW-001",
     }
 )

@@ -102,8 +102,27 @@ def test_one_long_string_in_a_document(tmp_path: Path) -> None:
     document["smes"][0]["name"] = "x" * 5_000_000
     path = tmp_path / "long.json"
     path.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
-    code, _ = run_cli("validate", path)
+    code, output = run_cli("validate", path)
+    assert code == 1
+    assert (
+        "error CK-TYPE-001 name: the text is 5,000,000 characters long, more than "
+        "1,000,000 (max_cell_chars)" in output
+    )
+    # Let in: read, checked and its findings placed, in bounded time and memory.
+    code, output = run_cli("validate", path, "--max-cell-chars", "6000000")
     assert code in {0, 1}
+    assert "max_cell_chars" not in output
+
+
+def test_a_string_just_under_the_limit(tmp_path: Path) -> None:
+    """A string field just under `max_cell_chars` is read, bounded, in each format."""
+    for layout in ("json", "jsonl"):
+        source = hostile_source(
+            tmp_path / layout, layout, '"name":"' + "x" * 999_999 + '"'
+        )
+        code, output = run_cli("validate", source)
+        assert code in {0, 1}
+        assert "max_cell_chars" not in output
 
 
 def test_a_header_of_many_empty_cells(tmp_path: Path) -> None:

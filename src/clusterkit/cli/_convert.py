@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from clusterkit.cli._common import EXIT_OK, Commands, UsageError
+from clusterkit.cli._common import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    add_limit_options,
+    limits,
+)
 from clusterkit.io import Layout, dump_dataset, load_dataset
 
 __all__ = ["register", "run"]
@@ -35,6 +41,7 @@ def register(commands: Commands) -> None:
         default="iso",
         help="write country codes as ISO (GR, GB) or EU (EL, UK)",
     )
+    add_limit_options(convert)
     convert.set_defaults(run=run)
 
 
@@ -45,7 +52,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             "clusterkit convert: DEST is SRC; input files are never written"
         )
-    dataset = load_dataset(args.source)
+    dataset = load_dataset(args.source, limits=limits(args, "convert"))
     try:
         layout = dump_dataset(
             dataset,

@@ -9,7 +9,13 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from clusterkit.cli._common import EXIT_OK, Commands, UsageError
+from clusterkit.cli._common import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    add_limit_options,
+    limits,
+)
 from clusterkit.io import Layout, dump_dataset, import_partnerships
 
 __all__ = ["register", "run"]
@@ -40,6 +46,7 @@ def register(commands: Commands) -> None:
         help="the sources name only some members: member-count rules do not apply",
     )
     command.add_argument("--notes", metavar="FILE", help="write the notes as JSON")
+    add_limit_options(command)
     command.set_defaults(run=run)
 
 
@@ -50,7 +57,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             "clusterkit import: DEST is SRC; input files are never written"
         )
-    result = import_partnerships(source, members_partial=args.partial_members)
+    with limits(args, "import").applied():
+        result = import_partnerships(source, members_partial=args.partial_members)
     try:
         layout = dump_dataset(
             result.dataset, destination, layout=args.to, overwrite=args.force

@@ -13,10 +13,12 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_as_of,
+    add_limit_options,
     add_rule_options,
     add_scope_options,
     add_source_options,
     count,
+    limits,
     output_file,
     progress,
     rule_options_given,
@@ -90,6 +92,7 @@ def register(commands: Commands) -> None:
     )
     add_rule_options(kpis)
     add_as_of(kpis)
+    add_limit_options(kpis)
     kpis.set_defaults(run=run)
 
 
@@ -117,6 +120,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "(--ignore CK-PART-001)"
         )
     path = source_path(args, "kpis")
+    chosen = limits(args, "kpis")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
@@ -134,6 +138,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             thresholds=thresholds(args),
             as_of=args.as_of,
             jobs=args.jobs,
+            limits=chosen,
         )
         reconciliation = reconcile(result) if args.reconcile else None
     except ValueError as error:

@@ -13,9 +13,11 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_as_of,
+    add_limit_options,
     add_rule_options,
     add_scope_options,
     add_source_options,
+    limits,
     source_path,
     stdin_or,
     thresholds,
@@ -60,6 +62,7 @@ def register(commands: Commands) -> None:
     )
     add_rule_options(report)
     add_as_of(report)
+    add_limit_options(report)
     report.set_defaults(run=run)
 
 
@@ -72,20 +75,22 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "or .xlsx file"
         )
     path = source_path(args, "report")
+    chosen = limits(args, "report")
     try:
-        report = KPIReport.build(
-            stdin_or(path) if args.path == "-" else path,
-            period=args.period,
-            generation=args.generation,
-            partnership=args.partnership,
-            start=args.start,
-            end=args.end,
-            target_country=args.target_country,
-            select=args.select or None,
-            ignore=args.ignore or None,
-            thresholds=thresholds(args),
-            as_of=args.as_of,
-        )
+        with chosen.applied():
+            report = KPIReport.build(
+                stdin_or(path) if args.path == "-" else path,
+                period=args.period,
+                generation=args.generation,
+                partnership=args.partnership,
+                start=args.start,
+                end=args.end,
+                target_country=args.target_country,
+                select=args.select or None,
+                ignore=args.ignore or None,
+                thresholds=thresholds(args),
+                as_of=args.as_of,
+            )
     except ValueError as error:
         raise UsageError(f"clusterkit report: {error}") from None
     try:

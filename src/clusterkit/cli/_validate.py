@@ -13,9 +13,11 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    add_limit_options,
     add_rule_options,
     count,
     iso_date,
+    limits,
     output_file,
     progress,
     stdin_or,
@@ -129,6 +131,7 @@ def register(commands: Commands) -> None:
         metavar="DATE",
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
+    add_limit_options(command)
     command.set_defaults(run=run)
 
 
@@ -141,6 +144,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.programme and args.paths:
         raise UsageError("clusterkit validate: give PATHs or --programme, not both")
     paths = [str(programme_path())] if args.programme else args.paths or ["."]
+    chosen = limits(args, "validate")
     shown = progress(sys.stderr)
     try:
         report = validate(
@@ -153,6 +157,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             max_findings=args.max_findings,
             min_severity=args.min_severity,
             thresholds=thresholds(args),
+            limits=chosen,
         )
     except ValueError as error:
         raise UsageError(f"clusterkit validate: {error}") from None

@@ -8,6 +8,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from clusterkit._limits import Limits, current_limits
+from clusterkit._limits import chosen as chosen_limits
 from clusterkit.io import Source
 from clusterkit.kpis._aggregate import finish
 from clusterkit.kpis._gather import Gather
@@ -40,6 +42,7 @@ def compute_kpis(
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -97,6 +100,10 @@ def compute_kpis(
         format: The format of a document or stream whose name or first bytes
             do not tell (`"json"`, `"xlsx"` or `"zip"`).
         name: How findings name a stream, a mapping or a `Dataset`.
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`), in this
+            process and in each of the `jobs`; a record that crosses one is
+            left out. Added in version 0.2.0.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -108,6 +115,7 @@ def compute_kpis(
             `select` or `ignore` entry that names no rule, or `select`,
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
+        TypeError: `limits` is not a `Limits`.
 
     Examples:
         >>> import datetime as dt
@@ -129,6 +137,7 @@ def compute_kpis(
     if jobs < 1:
         msg = f"jobs must be at least 1, not {jobs}"
         raise ValueError(msg)
+    in_force = chosen_limits(limits)
     options = gating_options(
         validate=validate,
         as_of=as_of,
@@ -141,16 +150,17 @@ def compute_kpis(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(
-            source,
-            scope,
-            options,
-            validate=validate,
-            jobs=jobs,
-            progress=progress,
-            format=format,
-            name=name,
-        )
+        with in_force.applied():
+            return _compute(
+                source,
+                scope,
+                options,
+                validate=validate,
+                jobs=jobs,
+                progress=progress,
+                format=format,
+                name=name,
+            )
     finally:
         if collecting:
             gc.enable()
@@ -173,7 +183,7 @@ def _compute(
         facts = gather.facts({})
         return finish(scope, facts, gather.tally, None, {})
     if jobs > 1 and isinstance(source, (str, os.PathLike)):
-        result = run_sharded(Path(source), scope, options, jobs)
+        result = run_sharded(Path(source), scope, options, jobs, current_limits())
         if result is not None:
             return finish(*result)
     outcome = run_pass(

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from clusterkit import reference
+from clusterkit._limits import Limits
+from clusterkit._limits import chosen as chosen_limits
 from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
 from clusterkit.io import Source
@@ -34,6 +36,7 @@ def validate(
     progress: Callable[[str, int], None] | None = None,
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> Report:
     """Check a dataset against every rule of the catalogue; never raises for bad data.
 
@@ -67,6 +70,9 @@ def validate(
             do not tell (`"json"`, `"xlsx"` or `"zip"`).
         name: How findings name a stream, a mapping or a `Dataset` (default
             `<upload>` or the file object's name, `<mapping>`, `<dataset>`).
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`); a limit
+            crossed is a located finding. Added in version 0.2.0.
 
     Returns:
         The report: findings ordered by file and line, and their counts.
@@ -75,6 +81,7 @@ def validate(
         ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
             `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
+        TypeError: `limits` is not a `Limits`.
 
     Examples:
         >>> import datetime as dt
@@ -92,6 +99,7 @@ def validate(
         min_severity=min_severity,
         thresholds=thresholds,
     )
+    in_force = chosen_limits(limits)
     collector = Collector(options)
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
     shown: list[str] = []
@@ -100,11 +108,14 @@ def validate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for item in sources:
-            # Only where it was read is kept: each source's indexes go at once.
-            checked = _validate_one(item, collector, progress, format=format, name=name)
-            shown.append(checked.display)
-            del checked
+        with in_force.applied():
+            for item in sources:
+                # Only where it was read is kept: each source's indexes go at once.
+                checked = _validate_one(
+                    item, collector, progress, format=format, name=name
+                )
+                shown.append(checked.display)
+                del checked
         # Before the collector is back: the findings are many young objects.
         return _report(collector, shown)
     finally:
