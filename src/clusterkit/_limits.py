@@ -104,6 +104,8 @@ class Limits:
             _CURRENT.reset(token)
 
 
+# A leaf cannot be published by a package (`_public.publish`): its public home is set here.
+Limits.__module__ = "clusterkit"
 DEFAULT_LIMITS = Limits()
 _CURRENT: contextvars.ContextVar[Limits] = contextvars.ContextVar(
     "clusterkit_limits", default=DEFAULT_LIMITS
