@@ -38,6 +38,7 @@ LEAVES = {
     "_dates",
     "_frames",
     "_hints",
+    "_limits",
     "_output",
     "_public",
     "_reference_data",

@@ -96,18 +96,33 @@ def test_a_minified_document_with_a_syntax_error_stops_at_it(tmp_path: Path) -> 
     assert f"minified.json:1:{at + 1}: error CK-FILE-001 JSON syntax error" in output
 
 
-@pytest.mark.xfail(
-    reason="issue 17: a 5 MB string peaks at about 600 MB after reading (not found yet)",
-    strict=True,
-)
 def test_one_long_string_in_a_document(tmp_path: Path) -> None:
     """A string field of 5 MB is read in bounded time."""
     document = json.loads(example_in(tmp_path, "json").read_text(encoding="utf-8"))
     document["smes"][0]["name"] = "x" * 5_000_000
     path = tmp_path / "long.json"
     path.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
-    code, _ = run_cli("validate", path)
+    code, output = run_cli("validate", path)
+    assert code == 1
+    assert (
+        "error CK-TYPE-001 name: the text is 5,000,000 characters long, more than "
+        "1,000,000 (max_cell_chars)" in output
+    )
+    # Let in: read, checked and its findings placed, in bounded time and memory.
+    code, output = run_cli("validate", path, "--max-cell-chars", "6000000")
     assert code in {0, 1}
+    assert "max_cell_chars" not in output
+
+
+def test_a_string_just_under_the_limit(tmp_path: Path) -> None:
+    """A string field just under `max_cell_chars` is read, bounded, in each format."""
+    for layout in ("json", "jsonl"):
+        source = hostile_source(
+            tmp_path / layout, layout, '"name":"' + "x" * 999_999 + '"'
+        )
+        code, output = run_cli("validate", source)
+        assert code in {0, 1}
+        assert "max_cell_chars" not in output
 
 
 def test_a_header_of_many_empty_cells(tmp_path: Path) -> None:

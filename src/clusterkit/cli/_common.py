@@ -16,7 +16,7 @@ from typing import IO, TextIO, TypeAlias, cast
 import attrs
 
 from clusterkit._output import atomic_file
-from clusterkit.io import example_path, is_database
+from clusterkit.io import Limits, example_path, is_database
 from clusterkit.models import TABLES
 from clusterkit.reference import programme_path
 from clusterkit.rules import Thresholds
@@ -32,6 +32,7 @@ __all__ = [
     "Progress",
     "UsageError",
     "add_as_of",
+    "add_limit_options",
     "add_rule_options",
     "add_scope_options",
     "add_source_options",
@@ -39,6 +40,7 @@ __all__ = [
     "count",
     "follow_symlinks",
     "iso_date",
+    "limits",
     "output_file",
     "print_json",
     "progress",
@@ -140,6 +142,48 @@ def source_path(args: argparse.Namespace, command: str) -> Path | str:
     if args.path != "-" and not path.exists():
         raise UsageError(f"clusterkit {command}: {path}: no such file or directory")
     return path
+
+
+def add_limit_options(command: argparse.ArgumentParser) -> None:
+    """Add `--max-json-depth`, `--max-digits` and `--max-cell-chars`, the `Limits`.
+
+    Every command that reads a dataset takes them; `limits(args, command)`
+    reads them.
+    """
+    for field in attrs.fields(Limits):
+        command.add_argument(
+            "--" + field.name.replace("_", "-"),
+            type=count,
+            metavar="N",
+            help=f"{_LIMIT_HELP[field.name]} (default {field.default:,})",
+        )
+
+
+_LIMIT_HELP = {
+    "max_json_depth": "how deeply arrays and objects may nest in one JSON record",
+    "max_digits": "the most digits (and exponent) of a count or an amount",
+    "max_cell_chars": "the most characters of one CSV cell or JSON string",
+}
+
+
+def limits(args: argparse.Namespace, command: str) -> Limits:
+    """The `Limits` that `add_limit_options` chose (a default for each one not given).
+
+    Raises:
+        UsageError: A limit below its minimum.
+    """
+    given = {
+        field.name: getattr(args, field.name)
+        for field in attrs.fields(Limits)
+        if getattr(args, field.name) is not None
+    }
+    try:
+        return Limits(**given)
+    except ValueError as error:
+        message = str(error)
+        for name in given:
+            message = message.replace(f"Limits.{name}", "--" + name.replace("_", "-"))
+        raise UsageError(f"clusterkit {command}: {message}") from None
 
 
 def add_scope_options(command: argparse.ArgumentParser) -> None:

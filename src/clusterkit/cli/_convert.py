@@ -8,8 +8,10 @@ from typing import TextIO
 from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
+    add_limit_options,
     add_symlink_options,
     follow_symlinks,
+    limits,
     refuse_inputs,
     writing,
 )
@@ -52,6 +54,7 @@ def register(commands: Commands) -> None:
         help="drop the ' that --csv-escape-formulas put before such cells in SRC",
     )
     add_symlink_options(convert)
+    add_limit_options(convert)
     convert.set_defaults(run=run)
 
 
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         args.source,
         unescape_formulas=args.csv_unescape_formulas,
         follow_symlinks=follow_symlinks(args),
+        limits=limits(args, "convert"),
     )
     with writing(args.destination, "convert"):
         layout = dump_dataset(

@@ -13,6 +13,8 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    add_limit_options,
+    limits,
     output_file,
     refuse_inputs,
     writing,
@@ -51,6 +53,7 @@ def register(commands: Commands) -> None:
         help="the sources name only some members: member-count rules do not apply",
     )
     command.add_argument("--notes", metavar="FILE", help="write the notes as JSON")
+    add_limit_options(command)
     command.set_defaults(run=run)
 
 
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     refuse_inputs(written, [args.source], "import")
     if args.notes and _resolved(args.notes) == _resolved(args.destination):
         raise UsageError("clusterkit import: --notes FILE is DEST; give another file")
-    result = import_partnerships(source, members_partial=args.partial_members)
+    with limits(args, "import").applied():
+        result = import_partnerships(source, members_partial=args.partial_members)
     with writing(args.destination, "import"):
         layout = dump_dataset(
             result.dataset, destination, layout=args.to, overwrite=args.force

@@ -16,12 +16,14 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_as_of,
+    add_limit_options,
     add_rule_options,
     add_scope_options,
     add_source_options,
     add_symlink_options,
     count,
     follow_symlinks,
+    limits,
     output_file,
     progress,
     refuse_inputs,
@@ -102,6 +104,7 @@ def register(commands: Commands) -> None:
     add_rule_options(kpis)
     add_as_of(kpis)
     add_symlink_options(kpis)
+    add_limit_options(kpis)
     kpis.set_defaults(run=run)
 
 
@@ -131,6 +134,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     path = source_path(args, "kpis")
     if args.output is not None:
         refuse_inputs([args.output], [path], "kpis")
+    chosen = limits(args, "kpis")
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
@@ -149,6 +153,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             as_of=args.as_of,
             follow_symlinks=follow_symlinks(args),
             jobs=args.jobs,
+            limits=chosen,
         )
         reconciliation = reconcile(result) if args.reconcile else None
     except ValueError as error:

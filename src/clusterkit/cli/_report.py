@@ -13,11 +13,13 @@ from clusterkit.cli._common import (
     Commands,
     UsageError,
     add_as_of,
+    add_limit_options,
     add_rule_options,
     add_scope_options,
     add_source_options,
     add_symlink_options,
     follow_symlinks,
+    limits,
     refuse_inputs,
     source_path,
     stdin_or,
@@ -66,6 +68,7 @@ def register(commands: Commands) -> None:
     add_rule_options(report)
     add_as_of(report)
     add_symlink_options(report)
+    add_limit_options(report)
     report.set_defaults(run=run)
 
 
@@ -79,8 +82,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
     path = source_path(args, "report")
     refuse_inputs([output], [path], "report")
+    chosen = limits(args, "report")
     try:
-        with following_symlinks(follow_symlinks(args)):
+        with following_symlinks(follow_symlinks(args)), chosen.applied():
             report = KPIReport.build(
                 stdin_or(path) if args.path == "-" else path,
                 period=args.period,

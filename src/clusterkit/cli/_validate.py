@@ -13,11 +13,13 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    add_limit_options,
     add_rule_options,
     add_symlink_options,
     count,
     follow_symlinks,
     iso_date,
+    limits,
     output_file,
     progress,
     refuse_inputs,
@@ -133,6 +135,7 @@ def register(commands: Commands) -> None:
         help="dates after this day are in the future (CK-DATE-004); default: today",
     )
     add_symlink_options(command)
+    add_limit_options(command)
     command.set_defaults(run=run)
 
 
@@ -146,6 +149,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("clusterkit validate: give PATHs or --programme, not both")
     paths = [str(programme_path())] if args.programme else args.paths or ["."]
     refuse_inputs([file for _, file in outputs if file is not None], paths, "validate")
+    chosen = limits(args, "validate")
     shown = progress(sys.stderr)
     try:
         report = validate(
@@ -159,6 +163,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             max_findings=args.max_findings,
             min_severity=args.min_severity,
             thresholds=thresholds(args),
+            limits=chosen,
         )
     except ValueError as error:
         raise UsageError(f"clusterkit validate: {error}") from None

@@ -12,6 +12,8 @@ import attrs
 from pydantic import ValidationError
 
 from clusterkit._dates import PartialDate, is_iso_date_text
+from clusterkit._limits import Limits, limited
+from clusterkit._limits import chosen as chosen_limits
 from clusterkit._output import (
     atomic_folder,
     atomic_path,
@@ -46,7 +48,7 @@ from clusterkit.io._source import (
 )
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
-from clusterkit.report import Entity, Finding, Report, Rule, Summary
+from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
 from clusterkit.values import Location
 
 __all__ = [
@@ -95,7 +97,9 @@ def iter_raw_rows(
                 yield row
 
 
-def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]:
+def iter_records(
+    source: Source, model: type[R], *, limits: Limits | None = None
+) -> Iterator[tuple[R, Location]]:
     """Yield the records of one table with their locations, one at a time.
 
     Streams: a CSV, JSON Lines or JSON file is read a record at a time, so memory
@@ -109,6 +113,9 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
         model: The record model, e.g. `clusterkit.ActivityRecord`, or a
             subclass of one: its records are read from the same table, and the
             fields it adds are read from their columns (or keys).
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`). Added in
+            version 0.2.0.
 
     Yields:
         `(record, location)` pairs; the location names the file and the physical
@@ -117,7 +124,8 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
     Raises:
         DatasetReadError: A file cannot be read or a row is not a valid record.
         TypeError: `model` is not a record model of a dataset table, nor a
-            subclass of one, or `source` is none of the kinds of `Source`.
+            subclass of one, `source` is none of the kinds of `Source`, or
+            `limits` is not a `Limits`.
 
     Examples:
         >>> import clusterkit as ck
@@ -128,13 +136,16 @@ def iter_records(source: Source, model: type[R]) -> Iterator[tuple[R, Location]]
         2
     """
     table = table_of_model(model)
+    if limits is not None:
+        limits = chosen_limits(limits)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         per_table = {fmt.suffix: fmt for fmt in formats().values() if fmt.per_table}
         fmt = per_table.get(path.suffix.lower())
         if fmt is not None and _is_file(path):
-            return _file_records(Member.of_path(path, os.fspath(source)), fmt, model)
-    return _dataset_records(source, table, model)
+            member = Member.of_path(path, os.fspath(source))
+            return limited(limits, _file_records(member, fmt, model))
+    return limited(limits, _dataset_records(source, table, model))
 
 
 def _models_with(table: str, model: type[Record]) -> Mapping[str, type[Record]]:
@@ -198,6 +209,7 @@ def load_dataset(
     models: Mapping[str, type[Record]] | None = None,
     unescape_formulas: bool = False,
     follow_symlinks: bool | None = None,
+    limits: Limits | None = None,
 ) -> Dataset: ...
 
 
@@ -211,6 +223,7 @@ def load_dataset(
     models: Mapping[str, type[Record]] | None = None,
     unescape_formulas: bool = False,
     follow_symlinks: bool | None = None,
+    limits: Limits | None = None,
 ) -> LoadedDataset: ...
 
 
@@ -223,14 +236,15 @@ def load_dataset(
     models: Mapping[str, type[Record]] | None = None,
     unescape_formulas: bool = False,
     follow_symlinks: bool | None = None,
+    limits: Limits | None = None,
 ) -> Dataset | LoadedDataset:
     """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
 
     Added in version 0.1.0; `format`, `name`, `errors`, `models`,
-    `unescape_formulas`, `follow_symlinks` and every source but a path in
-    version 0.2.0.
+    `unescape_formulas`, `follow_symlinks`, `limits` and every source but a
+    path in version 0.2.0.
 
     Args:
         source: A folder of CSV or JSON Lines files, a `.json` document, an
@@ -256,6 +270,9 @@ def load_dataset(
             `clusterkit.io.following_symlinks(False)`); with `False` such a file is a
             `DatasetReadError` (see `following_symlinks`; added in version
             0.2.0).
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`): a limit
+            crossed is a problem of the record, located.
 
     Returns:
         The dataset; with `errors="report"`, a `LoadedDataset` (the dataset and
@@ -268,7 +285,7 @@ def load_dataset(
         ValueError: `errors` is neither `"raise"` nor `"report"`, or a key of
             `models` is not a table.
         TypeError: A model of `models` is not a subclass of its table's model,
-            or `source` is none of the kinds above.
+            `source` is none of the kinds above, or `limits` is not a `Limits`.
 
     Examples:
         >>> import clusterkit as ck
@@ -279,10 +296,31 @@ def load_dataset(
         >>> len(ds.clusters), report.findings[0].rule
         (0, 'CK-TYPE-001')
     """
+    with chosen_limits(limits).applied():
+        return _load_dataset(
+            source,
+            format,
+            name,
+            errors,
+            table_models(models),
+            unescape_formulas=unescape_formulas,
+            follow_symlinks=follow_symlinks,
+        )
+
+
+def _load_dataset(
+    source: Source,
+    format: str | None,  # noqa: A002 - as load_dataset
+    name: str | None,
+    errors: str,
+    chosen: Mapping[str, type[Record]],
+    *,
+    unescape_formulas: bool,
+    follow_symlinks: bool | None,
+) -> Dataset | LoadedDataset:
     if errors not in ("raise", "report"):
         msg = f"errors must be 'raise' or 'report', not {errors!r}"
         raise ValueError(msg)
-    chosen = table_models(models)
     if isinstance(source, Dataset) and chosen is not TABLES:
         # Read as the mapping of its records, which keeps the fields of records
         # that are subclasses already (a Dataset's columns are its tables' fields).
@@ -340,6 +378,22 @@ class _Collector:
     """The findings of a lenient load, as a `Reporter`."""
 
     findings: list[Finding] = attrs.field(factory=list)
+    # The findings before this one were there before the row last read.
+    seen: int = 0
+
+    def refuses(self, row: Location) -> bool:
+        """Whether the reader reported an error of the row at `row`, just read.
+
+        Such a row is left out, as `validate` finds it in error and the strict
+        reader refuses it: a text too long or a lone surrogate is a problem the
+        reader reports, and the row it yields may still make a valid record.
+        """
+        fresh = self.findings[self.seen :]
+        self.seen = len(self.findings)
+        return any(
+            finding.severity is Severity.ERROR and _within(finding.location, row)
+            for finding in fresh
+        )
 
     def __call__(
         self,
@@ -387,8 +441,10 @@ def _load_leniently(
             for table in parts:
                 try:
                     for row in opened.rows(table, report=report, models=models):
+                        refused = report.refuses(row.location)
                         record = _record_or_findings(row, models[row.table], report)
-                        if record is not None:
+                        report.seen = len(report.findings)
+                        if record is not None and not refused:
                             records[row.table].append(record)
                 except DatasetReadError as error:  # noqa: PERF203 - a file's failure, then the next file
                     location = error.location or Location(file=display)
@@ -400,6 +456,17 @@ def _load_leniently(
                     )
     findings = sorted(report.findings, key=Finding.sort_key)
     return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
+
+
+def _within(found: Location, row: Location) -> bool:
+    """Whether a location is in the row that starts at `row`."""
+    if found.file != row.file or found.sheet != row.sheet:
+        return False
+    if row.pointer is not None:
+        return found.pointer is not None and (
+            found.pointer == row.pointer or found.pointer.startswith(row.pointer + "/")
+        )
+    return found.line == row.line
 
 
 def _record_or_findings(

@@ -7,15 +7,12 @@ that is no Unicode is a located finding, checked without recursion.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import attrs
-
+from clusterkit._limits import DEFAULT_LIMITS, Limits, current_limits
 from clusterkit.io._problems import (
     BAD_VALUE,
     DUPLICATE_FIELD,
@@ -33,63 +30,13 @@ __all__ = [
     "current_limits",
     "json_int",
     "lone_surrogate",
+    "longest_text",
     "nesting",
     "object_pairs",
+    "raise_with",
     "too_deep_message",
+    "too_long_message",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class Limits:
-    """How far reading a dataset goes before it reports the input as hostile.
-
-    Each limit crossed is a finding located where it is crossed, whose message
-    names the limit and the command-line option that raises it.
-
-    Added in version 0.2.0.
-
-    Attributes:
-        max_json_depth: How deeply arrays and objects may nest in one record of
-            a JSON document or a JSON Lines file, the record itself being depth 1
-            (a list field is depth 2).
-
-    Example:
-        >>> import clusterkit
-        >>> clusterkit.Limits(max_json_depth=4).max_json_depth
-        4
-    """
-
-    max_json_depth: int = attrs.field(default=8, validator=attrs.validators.ge(2))
-    max_header_cells: int = attrs.field(default=1000, validator=attrs.validators.ge(1))
-
-    @contextlib.contextmanager
-    def applied(self) -> Iterator[Limits]:
-        """Make these the limits the readers apply, for the `with` block.
-
-        Added in version 0.2.0.
-
-        Example:
-            >>> import clusterkit
-            >>> with clusterkit.Limits(max_json_depth=4).applied() as limits:
-            ...     limits.max_json_depth
-            4
-        """
-        token = _CURRENT.set(self)
-        try:
-            yield self
-        finally:
-            _CURRENT.reset(token)
-
-
-DEFAULT_LIMITS = Limits()
-_CURRENT: contextvars.ContextVar[Limits] = contextvars.ContextVar(
-    "clusterkit_limits", default=DEFAULT_LIMITS
-)
-
-
-def current_limits() -> Limits:
-    """The limits in force (`DEFAULT_LIMITS` outside `Limits.applied`)."""
-    return _CURRENT.get()
 
 
 def nesting(value: Any, limit: int) -> int:
@@ -121,8 +68,43 @@ def too_deep_message() -> str:
     return (
         f"values are nested more than {limit} deep (max_json_depth); a record "
         "holds values and lists of values; the record was not checked "
-        "(raise the limit with clusterkit.Limits(max_json_depth=...).applied())"
+        f"{raise_with('max_json_depth')}"
     )
+
+
+def raise_with(limit: str) -> str:
+    """How to raise a limit, for the message of a finding that crosses it."""
+    option = "--" + limit.replace("_", "-")
+    return f"(raise the limit with {option} or clusterkit.Limits({limit}=...))"
+
+
+def too_long_message(field: str, length: int) -> str:
+    """The message of a text longer than `max_cell_chars`."""
+    limit = current_limits().max_cell_chars
+    return (
+        f"{field}: the text is {length:,} characters long, more than "
+        f"{limit:,} (max_cell_chars); it was left out, unchecked "
+        f"{raise_with('max_cell_chars')}"
+    )
+
+
+def longest_text(value: Any) -> int:
+    """The length of the longest text in a value or its items (0 if none)."""
+    longest = 0
+    level = [value]
+    while level:
+        longest = max(
+            [longest, *(len(item) for item in level if isinstance(item, str))]
+        )
+        level = [
+            item
+            for container in level
+            if isinstance(container, (list, dict))
+            for item in (
+                container.values() if isinstance(container, dict) else container
+            )
+        ]
+    return longest
 
 
 class Pairs(dict[str, Any]):
@@ -201,11 +183,13 @@ def checked_record(
 
     A record nested deeper than `max_json_depth` is a `CK-ROW-001` problem and
     left out; a field given twice a `CK-HDR-004` problem (its last value is
-    read); text with a lone surrogate (from a JSON escape, which is no
+    read); text longer than `max_cell_chars` a `CK-TYPE-001` problem, the field
+    left out; text with a lone surrogate (from a JSON escape, which is no
     character) a `CK-TYPE-001` problem, the surrogate read as U+FFFD.
     """
     entity = Entity(table)
-    limit = current_limits().max_json_depth
+    limits = current_limits()
+    limit = limits.max_json_depth
     if nesting(value, limit) > limit:
         report(MALFORMED_ROW, where(None), too_deep_message(), entity=entity)
         return None
@@ -221,6 +205,18 @@ def checked_record(
             )
         value = dict(value)
     for key, item in list(value.items()):
+        length = longest_text(item)
+        if length > limits.max_cell_chars:
+            report(
+                BAD_VALUE,
+                where(key),
+                too_long_message(key, length),
+                hint="a value this long is no dataset value: check how the file "
+                "was made",
+                entity=entity,
+            )
+            del value[key]
+            continue
         found = lone_surrogate(item)
         if found is not None:
             report(

@@ -8,6 +8,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from clusterkit._limits import Limits, current_limits
+from clusterkit._limits import chosen as chosen_limits
 from clusterkit.io import Source, following_symlinks
 from clusterkit.kpis._aggregate import finish
 from clusterkit.kpis._gather import Gather
@@ -41,6 +43,7 @@ def compute_kpis(
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
     follow_symlinks: bool | None = None,
+    limits: Limits | None = None,
 ) -> KPIResult:
     """Compute every KPI of DESIGN.md §7 over a dataset, in one pass.
 
@@ -103,6 +106,10 @@ def compute_kpis(
             `clusterkit.io.following_symlinks(False)`); with `False` such a folder is not read
             (`CK-FILE-001`; see `clusterkit.io.following_symlinks`). Added in
             version 0.2.0.
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`), in this
+            process and in each of the `jobs`; a record that crosses one is
+            left out. Added in version 0.2.0.
 
     Returns:
         The KPIs, their breakdown groups and what was left out.
@@ -116,7 +123,8 @@ def compute_kpis(
             of those rules).
         TypeError: `jobs` is not an `int`, `select` or `ignore` is not a
             string or strings, `thresholds` is not a `Thresholds`, or `source`
-            is none of the kinds `load_dataset` reads.
+            is none of the kinds `load_dataset` reads, or `limits` is not a
+            `Limits`.
 
     Examples:
         >>> import datetime as dt
@@ -141,6 +149,7 @@ def compute_kpis(
     if jobs < 1:
         msg = f"jobs must be at least 1, not {jobs}"
         raise ValueError(msg)
+    in_force = chosen_limits(limits)
     options = gating_options(
         validate=validate,
         as_of=as_of,
@@ -153,7 +162,7 @@ def compute_kpis(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with following_symlinks(follow_symlinks):
+        with following_symlinks(follow_symlinks), in_force.applied():
             return _compute(
                 source,
                 scope,
@@ -186,7 +195,7 @@ def _compute(
         facts = gather.facts({})
         return finish(scope, facts, gather.tally, None, {})
     if jobs > 1 and isinstance(source, (str, os.PathLike)):
-        result = run_sharded(Path(source), scope, options, jobs)
+        result = run_sharded(Path(source), scope, options, jobs, current_limits())
         if result is not None:
             return finish(*result)
     outcome = run_pass(

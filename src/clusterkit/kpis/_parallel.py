@@ -18,6 +18,7 @@ from pathlib import Path
 
 import attrs
 
+from clusterkit._limits import DEFAULT_LIMITS, Limits
 from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import UNREADABLE, Layout, detect_layout
@@ -42,9 +43,18 @@ class _Part:
     digests: bytes = b""
 
 
-def _run_part(path: Path, scope: Scope, options: Options, shard: Shard) -> _Part:
+def _run_part(
+    path: Path,
+    scope: Scope,
+    options: Options,
+    shard: Shard,
+    limits: Limits = DEFAULT_LIMITS,
+) -> _Part:
     try:
-        outcome = run_pass(path, scope, options, shard)
+        # A process of its own, spawned or forked: the caller's limits are
+        # in force only when set here again.
+        with limits.applied():
+            outcome = run_pass(path, scope, options, shard)
     except (UnicodeDecodeError, csv.Error):
         # The part does not read cleanly: one process reads the file and
         # reports where.
@@ -57,7 +67,11 @@ def _run_part(path: Path, scope: Scope, options: Options, shard: Shard) -> _Part
 
 
 def run_sharded(
-    path: Path, scope: Scope, options: Options, jobs: int
+    path: Path,
+    scope: Scope,
+    options: Options,
+    jobs: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Outcome | None:
     """Compute with `jobs` processes; `None`: the source is read in one process instead."""
     try:
@@ -80,7 +94,8 @@ def run_sharded(
     pool = ProcessPoolExecutor(max_workers=len(shards), mp_context=context)
     try:
         futures = [
-            pool.submit(_run_part, path, scope, options, shard) for shard in shards
+            pool.submit(_run_part, path, scope, options, shard, limits)
+            for shard in shards
         ]
         parts = [future.result() for future in futures]
     except BaseException:

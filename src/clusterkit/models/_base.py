@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from clusterkit._dates import parse_end_date, parse_iso_date, parse_start_date
+from clusterkit._limits import current_limits
 from clusterkit.countries import COUNTRY_FIELD
 
 __all__ = [
@@ -211,46 +212,43 @@ as it was given.
 Added in version 0.2.0.
 """
 
-MAX_DIGITS = 30
-"""The most digits a count or an amount may have, and the largest exponent it may be
-written with (`1e30`): more than any figure in euros, and few enough that no
-conversion of the number takes long or fails."""
-
 _BITS_PER_DIGIT = 3.33  # log2(10), rounded up: a bound on an integer's digits
 _EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*0*(\d*)")
 
 
 def _bounded_number(value: Any) -> Any:
-    """`value` itself, when its digits and exponent are within `MAX_DIGITS`.
+    """`value` itself, when its digits and exponent are within `Limits.max_digits`.
 
     Checked before the number is converted, so that `1e999999999` or a number
-    of a million digits is refused at once instead of being computed.
+    of a million digits is refused at once instead of being computed. The limit
+    is the one in force (`current_limits`), so that the strict reader, the
+    lenient one and the validator, which all check a number here, agree.
     """
+    limit = current_limits().max_digits
     if isinstance(value, str):
         digits = sum(map(str.isdigit, value))
         exponent = _EXPONENT.search(value)
         power = exponent.group(2) if exponent else ""
         digits -= len(power)
-        too_big = len(power) > len(str(MAX_DIGITS)) or (
-            bool(power) and int(power) > MAX_DIGITS
-        )
+        too_big = len(power) > len(str(limit)) or (bool(power) and int(power) > limit)
     elif isinstance(value, Decimal) and value.is_finite():
         digits = len(value.as_tuple().digits)
-        too_big = abs(value.adjusted()) > MAX_DIGITS
+        too_big = abs(value.adjusted()) > limit
     elif isinstance(value, int):
         digits = int(abs(value).bit_length() / _BITS_PER_DIGIT)
         too_big = False
     else:
         return value
-    if digits > MAX_DIGITS or too_big:
+    if digits > limit or too_big:
         shown = value if isinstance(value, str) else type(value).__name__
         raise PydanticCustomError(
             "number_too_long",
             "{value} has too many digits: a count or an amount has at most "
-            "{limit} digits and an exponent of at most {limit}",
+            "{limit} digits and an exponent of at most {limit} (max_digits; raise "
+            "the limit with --max-digits or clusterkit.Limits(max_digits=...))",
             {
                 "value": repr(shown[:40] + "…" if len(shown) > 40 else shown),  # noqa: PLR2004 - a shown prefix
-                "limit": MAX_DIGITS,
+                "limit": limit,
             },
         )
     return value

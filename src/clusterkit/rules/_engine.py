@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from clusterkit import reference
+from clusterkit._limits import Limits
+from clusterkit._limits import chosen as chosen_limits
 from clusterkit._scan import Batch, Scan, Shard
 from clusterkit._version import VERSION
 from clusterkit.io import Source, following_symlinks
@@ -35,6 +37,7 @@ def validate(
     format: str | None = None,  # noqa: A002 - as load_dataset
     name: str | None = None,
     follow_symlinks: bool | None = None,
+    limits: Limits | None = None,
 ) -> Report:
     """Check a dataset against every rule of the catalogue; never raises for bad data.
 
@@ -73,6 +76,9 @@ def validate(
             `clusterkit.io.following_symlinks(False)`); with `False` such a folder is a
             `CK-FILE-001` finding that names the link, never what it holds
             (see `clusterkit.io.following_symlinks`). Added in version 0.2.0.
+        limits: How far reading goes on hostile input (default: the limits in
+            force, `clusterkit.Limits()` unless `Limits.applied`); a limit
+            crossed is a located finding. Added in version 0.2.0.
 
     Returns:
         The report: findings ordered by file and line, and their counts.
@@ -83,7 +89,7 @@ def validate(
             the data).
         TypeError: `select` or `ignore` is not a string or strings (bytes are
             not), `thresholds` is not a `Thresholds`, or `source` is none of
-            the kinds `load_dataset` reads.
+            the kinds `load_dataset` reads, or `limits` is not a `Limits`.
 
     Examples:
         >>> import datetime as dt
@@ -101,6 +107,7 @@ def validate(
         min_severity=min_severity,
         thresholds=thresholds,
     )
+    in_force = chosen_limits(limits)
     collector = Collector(options)
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
     shown: list[str] = []
@@ -109,7 +116,7 @@ def validate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with following_symlinks(follow_symlinks):
+        with following_symlinks(follow_symlinks), in_force.applied():
             for item in sources:
                 # Only where it was read is kept: each source's indexes go at once.
                 checked = _validate_one(

@@ -30,6 +30,7 @@ from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
+from clusterkit.io._limits import current_limits, too_long_message
 from clusterkit.io._member import (
     DAMAGED,
     ByteRange,
@@ -38,7 +39,13 @@ from clusterkit.io._member import (
     describe_undecodable,
     undecodable_error,
 )
-from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter, raise_problem
+from clusterkit.io._problems import (
+    BAD_VALUE,
+    MALFORMED_ROW,
+    UNREADABLE,
+    Reporter,
+    raise_problem,
+)
 from clusterkit.io._rows import RawRow, flat_cell, render, split_cells, table_columns
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
@@ -108,6 +115,7 @@ def read_rows(
                     for name, index in positions.items()
                     if cells[index] and not cells[index].isspace()
                 }
+                _leave_out_long(values, location, columns, table, report)
                 yield RawRow(
                     table, split_cells(table, values, model), location, columns
                 )
@@ -120,6 +128,30 @@ def read_rows(
             raise DatasetReadError.at(
                 location, f"malformed CSV: {error} (an unterminated quote?)"
             ) from None
+
+
+def _leave_out_long(
+    values: dict[str, str],
+    location: Location,
+    columns: Mapping[str, int],
+    table: str,
+    report: Reporter,
+) -> None:
+    """Leave out the cells longer than `max_cell_chars`, each a reported problem."""
+    limit = current_limits().max_cell_chars
+    for name, cell in list(values.items()):
+        if len(cell) > limit:
+            report(
+                BAD_VALUE,
+                location.with_field(name, columns.get(name)),
+                too_long_message(name, len(cell)),
+                hint=_LONG_HINT,
+                entity=Entity(table),
+            )
+            del values[name]
+
+
+_LONG_HINT = "a value this long is no dataset value: check how the file was made"
 
 
 def _header_place(display: str, line: int) -> Any:
@@ -320,7 +352,33 @@ def _columns(
             return
     columns = list(zip(*chunk, strict=True))
     cells = {field: columns[index] for field, index in state.positions.items()}
+    limit = current_limits().max_cell_chars
+    for field, column in cells.items():
+        if max(map(len, column)) > limit:
+            cells[field] = _long_left_out(field, column, numbers, limit, state)
     yield Chunk(state.source, numbers, cells, text=True)
+
+
+def _long_left_out(
+    field: str,
+    column: Sequence[str],
+    numbers: Sequence[int],
+    limit: int,
+    state: _Table,
+) -> tuple[str, ...]:
+    """A column with its cells longer than `limit` left out, each reported."""
+    kept = list(column)
+    for row, cell in enumerate(column):
+        if len(cell) > limit:
+            state.report(
+                BAD_VALUE,
+                state.source.location(numbers[row], field),
+                too_long_message(field, len(cell)),
+                hint=_LONG_HINT,
+                entity=Entity(state.source.table),
+            )
+            kept[row] = ""
+    return tuple(kept)
 
 
 def _physical_lines(rows: Sequence[Sequence[str]], last: int) -> list[int]:

@@ -52,8 +52,8 @@ _SPACE = re.compile(r"[ \t\n\r]+")
 # `\uXXXX`): an error that close to the end may be mended by more text.
 _LONGEST_TOKEN = 8
 _DECODER = json.JSONDecoder(parse_int=json_int, object_pairs_hook=object_pairs)
-# A JSON string (it never spans lines) or a structural character.
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[][{}:,]')
+# The start of a JSON string or a structural character.
+_TOKEN = re.compile(r'[][{}:,"]')
 
 
 class _Scanner:
@@ -482,14 +482,34 @@ def _record_starts(lines: _Lines, line: int, last: int) -> list[int]:
     # Blank: the line before is not known, assume the record starts here.
     previous = (before.rstrip()[-1:] or ",") if before is not None else ""
     starts: list[int] = []
-    for match in _TOKEN.finditer(text):
-        piece = match.group()
+    for at, piece, _ in _tokens(text, 0):
         if piece == "{" and previous in {"[", ","}:
-            starts.append(match.start())
+            starts.append(at)
             if len(starts) > last:
                 break
-        previous = piece[0]
+        previous = piece
     return starts
+
+
+def _tokens(text: str, position: int) -> Iterator[tuple[int, str, str]]:
+    """The structural characters and strings of a line from `position`.
+
+    Each is where it starts, its first character, and for a string its text.
+    A string's end is found by the decoder's own C scanner (a JSON string never
+    spans lines): a regular expression would backtrack over, and keep a frame
+    for, every character of a long string. A quote that starts no string is
+    passed over, as a regular expression would.
+    """
+    while (match := _TOKEN.search(text, position)) is not None:
+        at = position = match.end()
+        piece = match.group()
+        name = ""
+        if piece == '"':
+            try:
+                name, position = _SCANSTRING(text, at)
+            except json.JSONDecodeError:
+                continue
+        yield at - 1, piece, name
 
 
 @functools.lru_cache(maxsize=256)
@@ -533,21 +553,24 @@ def _keys(
     key: tuple[str, int, int] | None = None
     number, position = line, start
     while (text := lines.get(number)) is not None:
-        for match in _TOKEN.finditer(text, position):
-            piece = match.group()
+        for at, piece, name in _tokens(text, position):
             if piece in {"{", "["}:
                 depth += 1
             elif piece in {"}", "]"}:
                 depth -= 1
                 if depth == 0:
                     return spots
-            elif piece == ":" and key is not None and depth == 1:
-                name = json.loads(key[0])
-                if name in keys and name not in spots:
-                    spots[name] = (key[1], key[2])
-                    if len(spots) > len(keys):
-                        return spots
-            key = (piece, number, match.start() + 1) if piece[0] == '"' else None
+            elif (
+                piece == ":"
+                and key is not None
+                and depth == 1
+                and key[0] in keys
+                and key[0] not in spots
+            ):
+                spots[key[0]] = (key[1], key[2])
+                if len(spots) > len(keys):
+                    return spots
+            key = (name, number, at + 1) if piece == '"' else None
         number, position = number + 1, 0
     return spots
 

@@ -32,6 +32,7 @@ from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._limits import (
     checked_record,
+    current_limits,
     json_int,
     object_pairs,
     too_deep_message,
@@ -194,6 +195,8 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
     with member.open() as handle:
         for text, location in _lines(member, handle):
             try:
+                if len(text) > current_limits().max_cell_chars:
+                    raise _Recheck  # noqa: TRY301 - perhaps a text too long
                 record = validate(text)
                 if len(_KEY_END.findall(text)) != len(record.model_fields_set):
                     raise _Recheck  # noqa: TRY301 - perhaps a key given twice

@@ -1,0 +1,137 @@
+"""`clusterkit.Limits`: checked fields, the `limits=` argument and the `--max-…` options."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import clusterkit as ck
+from clusterkit._limits import current_limits, limited
+from clusterkit.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    """The CLI's exit code and output, run in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue() + err.getvalue()
+
+
+def csv_example(tmp_path: Path, name: str) -> Path:
+    """The example as CSV files, the first SME's name `name`."""
+    folder = tmp_path / "example"
+    ck.dump_dataset(ck.load_example(), folder, layout="csv")
+    path = folder / "smes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("name")] = name
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("given", "error", "message"),
+    [
+        ({"max_json_depth": 1}, ValueError, "Limits.max_json_depth must be at least 2"),
+        ({"max_digits": 0}, ValueError, "Limits.max_digits must be at least 1, not 0"),
+        ({"max_digits": 5000}, ValueError, "Limits.max_digits must be at most 4300"),
+        ({"max_cell_chars": "9"}, TypeError, "Limits.max_cell_chars must be an int"),
+        ({"max_cell_chars": True}, TypeError, "must be an int, not bool"),
+    ],
+)
+def test_limits_are_checked(given: dict[str, Any], error: type, message: str) -> None:
+    """A limit that is no int, or out of range, is refused naming its field."""
+    with pytest.raises(error, match=message):
+        ck.Limits(**given)
+
+
+def test_limits_must_be_limits() -> None:
+    """`limits=` takes a `Limits` only."""
+    with pytest.raises(
+        TypeError, match=r"limits must be a clusterkit\.Limits, not dict"
+    ):
+        ck.validate(ck.load_example(), limits={"max_digits": 3})  # type: ignore[arg-type]
+
+
+def test_a_long_csv_cell_is_a_finding(tmp_path: Path) -> None:
+    """A CSV cell over `max_cell_chars` is CK-TYPE-001, located, in every reader."""
+    folder = csv_example(tmp_path, "x" * 500)
+    limits = ck.Limits(max_cell_chars=400)
+    report = ck.validate(folder, limits=limits)
+    found = [f for f in report.findings if "max_cell_chars" in f.message]
+    assert [(f.rule, f.location.line, f.location.field) for f in found] == [
+        ("CK-TYPE-001", 2, "name")
+    ]
+    assert found[0].message == (
+        "name: the text is 500 characters long, more than 400 (max_cell_chars); it "
+        "was left out, unchecked (raise the limit with --max-cell-chars or "
+        "clusterkit.Limits(max_cell_chars=...))"
+    )
+    loaded, read = ck.load_dataset(folder, errors="report", limits=limits)
+    assert "SME-0001" not in {sme.id for sme in loaded.smes}
+    assert [f.rule for f in read.findings if "max_cell_chars" in f.message] == [
+        "CK-TYPE-001"
+    ]
+    with pytest.raises(ck.DatasetReadError, match="max_cell_chars"):
+        ck.load_dataset(folder, limits=limits)
+    assert ck.load_dataset(folder).smes[0].name == "x" * 500
+
+
+def test_iter_records_applies_its_limits_at_each_step(tmp_path: Path) -> None:
+    """`iter_records(limits=...)` reads with them; the caller's code runs with its own."""
+    folder = csv_example(tmp_path, "x" * 500)
+    records = ck.iter_records(folder / "smes.csv", ck.models.SME)
+    assert next(records)[0].name == "x" * 500
+    limited_records = ck.iter_records(
+        folder, ck.models.SME, limits=ck.Limits(max_cell_chars=400)
+    )
+    with pytest.raises(ck.DatasetReadError, match="max_cell_chars"):
+        next(limited_records)
+    assert current_limits() == ck.Limits()
+    assert list(limited(ck.Limits(), iter([1, 2]))) == [1, 2]
+
+
+def test_max_digits_is_the_models_limit(tmp_path: Path) -> None:
+    """`max_digits` bounds a count in the models, the validator and the CLI."""
+    folder = tmp_path / "example"
+    ck.dump_dataset(ck.load_example(), folder, layout="jsonl")
+    report = ck.validate(folder, limits=ck.Limits(max_digits=1))
+    assert any("max_digits" in f.message for f in report.findings)
+    code, output = run("validate", str(folder), "--max-digits", "1")
+    assert code == 1
+    assert "has too many digits: a count or an amount has at most 1 digits" in output
+    assert "--max-digits or clusterkit.Limits(max_digits=...)" in output
+
+
+def test_compute_kpis_takes_limits_into_its_jobs(tmp_path: Path) -> None:
+    """The limits reach every process of `jobs=N`."""
+    folder = tmp_path / "example"
+    ck.dump_dataset(ck.load_example(), folder, layout="csv")
+    limits = ck.Limits(max_cell_chars=3)
+    one = ck.compute_kpis(folder, limits=limits)
+    many = ck.compute_kpis(folder, limits=limits, jobs=2)
+    assert not one.complete
+    assert one.excluded == many.excluded
+    assert ck.compute_kpis(folder).complete is not one.complete
+
+
+@pytest.mark.parametrize("command", ["validate", "kpis", "convert", "report", "import"])
+def test_the_limit_options(tmp_path: Path, command: str) -> None:
+    """Each command that reads data takes the `--max-…` options; a bad one is a usage error."""
+    args = {
+        "validate": ["validate", "x"],
+        "kpis": ["kpis", "--example"],
+        "convert": ["convert", "x", str(tmp_path / "out")],
+        "report": ["report", "--example", "--output", str(tmp_path / "r.html")],
+        "import": ["import", "x", str(tmp_path / "out")],
+    }[command]
+    code, output = run(*args, "--max-json-depth", "1")
+    assert code == 2
+    assert f"clusterkit {command}: --max-json-depth must be at least 2, not 1" in output
