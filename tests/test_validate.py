@@ -229,7 +229,7 @@ def test_a_ten_megabyte_csv_cell_does_not_crash(tmp_path: Path) -> None:
 
 
 def test_a_ten_megabyte_json_lines_line_is_read(tmp_path: Path) -> None:
-    """A 10 MB JSON Lines line holding a valid record is read without a finding."""
+    """A 10 MB JSON Lines line: read with a limit above it, refused at the field below it."""
     folder = tmp_path / "data"
     ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
     record = {
@@ -240,8 +240,12 @@ def test_a_ten_megabyte_json_lines_line_is_read(tmp_path: Path) -> None:
         "title": "x" * TEN_MB,
     }
     (folder / "activities.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
-    report = run(folder)
+    report = ck.validate(folder, as_of=AS_OF, limits=ck.Limits(max_cell_chars=TEN_MB))
     assert in_file(report, "activities.jsonl") == []
+    refused = in_file(run(folder), "activities.jsonl")
+    assert ("CK-TYPE-001", "title") in [
+        (finding.rule, finding.location.field) for finding in refused
+    ]
 
 
 def test_a_duplicate_header_is_reported_at_the_later_column(tmp_path: Path) -> None:

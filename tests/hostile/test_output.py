@@ -562,7 +562,7 @@ def test_a_signal_mid_conversion_leaves_the_destination(
         time.sleep(0.01)
     child.send_signal(sent)
     _, err = child.communicate(timeout=60)
-    assert child.returncode == code
+    assert child.returncode == code, err
     assert err.count("\n") == 1, err
     assert out.read_text(encoding="utf-8") == "{}\n" if existing else not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(

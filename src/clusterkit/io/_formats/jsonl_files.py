@@ -347,6 +347,8 @@ def _decoded(lines: list[bytes]) -> list[Any] | None:
     one that is not a JSON value, fails the whole; a line of several values
     (`{...},{...}`) makes more items than lines.
     """
+    if max(map(len, lines)) > current_limits().max_cell_chars:
+        return None  # perhaps a text too long: the lines say
     joined = b",".join(lines)
     try:
         values = _decode(b"[" + joined + b"]")
