@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TextIO, TypeAlias, cast
+from typing import IO, Any, TextIO, TypeAlias, cast
 
 import attrs
 
@@ -46,6 +46,7 @@ __all__ = [
     "progress",
     "refuse_inputs",
     "rule_options_given",
+    "scope_arguments",
     "source_path",
     "stdin_or",
     "thresholds",
@@ -275,6 +276,21 @@ def _threshold(text: str) -> tuple[str, int]:
 def thresholds(args: argparse.Namespace) -> Thresholds | None:
     """The `--threshold` overrides given, or `None` when there are none."""
     return Thresholds(**dict(args.threshold)) if args.threshold else None
+
+
+def scope_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The scope, rules and day that `kpis` and `report` pass on alike, by keyword."""
+    return {
+        "generation": args.generation,
+        "partnership": args.partnership,
+        "start": args.start,
+        "end": args.end,
+        "target_country": args.target_country,
+        "select": args.select or None,
+        "ignore": args.ignore or None,
+        "thresholds": thresholds(args),
+        "as_of": args.as_of,
+    }
 
 
 def rule_options_given(args: argparse.Namespace) -> list[str]:

@@ -28,9 +28,9 @@ from clusterkit.cli._common import (
     progress,
     refuse_inputs,
     rule_options_given,
+    scope_arguments,
     source_path,
     stdin_or,
-    thresholds,
 )
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
 from clusterkit.render import terminal_width
@@ -141,17 +141,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             stdin_or(path) if args.path == "-" else path,
             progress=shown,
             by=args.by,
-            generation=args.generation,
-            partnership=args.partnership,
-            start=args.start,
-            end=args.end,
-            target_country=args.target_country,
             validate=args.validate,
-            select=args.select or None,
-            ignore=args.ignore or None,
-            thresholds=thresholds(args),
-            as_of=args.as_of,
             follow_symlinks=follow_symlinks(args),
+            **scope_arguments(args),
             jobs=args.jobs,
             limits=chosen,
         )

@@ -21,9 +21,9 @@ from clusterkit.cli._common import (
     follow_symlinks,
     limits,
     refuse_inputs,
+    scope_arguments,
     source_path,
     stdin_or,
-    thresholds,
     writing,
 )
 from clusterkit.io import following_symlinks
@@ -88,15 +88,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             report = KPIReport.build(
                 stdin_or(path) if args.path == "-" else path,
                 period=args.period,
-                generation=args.generation,
-                partnership=args.partnership,
-                start=args.start,
-                end=args.end,
-                target_country=args.target_country,
-                select=args.select or None,
-                ignore=args.ignore or None,
-                thresholds=thresholds(args),
-                as_of=args.as_of,
+                **scope_arguments(args),
             )
     except ValueError as error:
         raise UsageError(f"clusterkit report: {error}") from None
