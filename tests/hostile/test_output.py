@@ -7,6 +7,7 @@ file behind.
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import csv
 import errno
@@ -672,3 +673,34 @@ def test_paths_that_do_not_resolve_are_compared_as_given(
     monkeypatch.setattr(Path, "resolve", loop)
     with pytest.raises(UsageError, match="is an input of this run"):
         refuse_inputs([tmp_path / "a.json"], [tmp_path / "a.json"], "convert")
+
+
+@pytest.mark.parametrize(
+    ("handler", "code"), [("_interrupt", 130), ("_terminate", 143)]
+)
+def test_a_signal_a_library_wrapped_is_still_a_signal(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    handler: str,
+    code: int,
+) -> None:
+    """Ctrl-C or SIGTERM inside pydantic's serializer arrives as its error: 130/143."""
+    from clusterkit import cli  # noqa: PLC0415 - the command line's own handlers
+
+    def run(args: argparse.Namespace, out: object) -> int:
+        del args, out
+        try:
+            getattr(cli, handler)(signal.SIGINT, None)
+        except KeyboardInterrupt as interrupt:
+            msg = "Error serializing to JSON: KeyboardInterrupt"
+            raise RuntimeError(msg) from interrupt
+        return 0  # pragma: no cover - the handler always raises
+
+    class Parser:
+        def parse_args(self, argv: object) -> argparse.Namespace:
+            del argv
+            return argparse.Namespace(run=run)
+
+    monkeypatch.setattr(cli, "_parser", Parser)
+    assert cli.main([]) == code
+    assert capsys.readouterr().err.count("\n") == 1

@@ -52,9 +52,22 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that its clean-ups run as for Ctrl-C."""
 
 
+_RECEIVED: list[KeyboardInterrupt] = []
+"""The interrupts this run was sent: a library may wrap one in an error of its own."""
+
+
 def _terminate(signum: int, frame: object) -> None:
     del signum, frame
-    raise _Terminated
+    interrupt = _Terminated()
+    _RECEIVED.append(interrupt)
+    raise interrupt
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    del signum, frame
+    interrupt = KeyboardInterrupt()
+    _RECEIVED.append(interrupt)
+    raise interrupt
 
 
 _Run = Callable[[argparse.Namespace, TextIO], int]
@@ -110,10 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: The arguments after the program name; `sys.argv[1:]` by default.
     """
     out, err = sys.stdout, sys.stderr
+    _RECEIVED.clear()
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
+        previous_int = signal.signal(signal.SIGINT, _interrupt)
     except ValueError:  # not the main thread: signals are the main thread's
-        previous = None
+        previous = previous_int = None
     try:
         return _main(argv, out, err)
     except KeyboardInterrupt as interrupt:
@@ -128,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:  # noqa: PLR0911 - one exit code for each kind of ending
@@ -157,7 +173,11 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:  # noqa:
         where = f"{error.filename}: " if error.filename is not None else ""
         err.write(f"clusterkit: {where}{error.strerror or error}\n")
         return EXIT_USAGE
-    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
+    except Exception as error:
+        if _RECEIVED:
+            # A signal arrived inside a library that wrapped it in an error of its
+            # own (pydantic's serializer does): it is still the user's interrupt.
+            raise _RECEIVED[-1] from error
         err.write(
             f"clusterkit: internal error: {type(error).__name__}: {error}; {_REPORT_BUGS}\n"
         )
