@@ -59,9 +59,21 @@ class Limits:
         max_digits: The most digits a count or an amount may have, and the
             largest exponent it may be written with. At least 1, at most 4300
             (Python's own limit on converting digits to an int); default 30.
-        max_cell_chars: The most characters of one CSV cell or one JSON string:
-            a longer one is refused without being checked further. At least 1;
-            default 1,000,000.
+        max_cell_chars: The most characters of one CSV cell, one JSON string or
+            one workbook cell or shared string: a longer one is refused without
+            being checked further. At least 1; default 1,000,000.
+        max_sheets: Sheets in an `.xlsx` workbook, a table's or not. Default 1,000.
+        max_rows: Rows given in one sheet of a workbook. Default 1,048,576
+            (Excel's limit).
+        max_columns: The column of any cell of a workbook. Default 16,384
+            (Excel's limit, column XFD).
+        max_member_bytes: Bytes of one part of a workbook once inflated (a sheet,
+            the shared strings). Default 1 GiB.
+        max_inflate_ratio: How many times its stored size a part of a workbook of
+            more than 1 MiB may inflate to (real sheets inflate 5 to 50 times).
+            Default 1,000.
+        max_shared_strings: Distinct texts in a workbook's shared-string table.
+            Default 5,000,000.
 
     Raises:
         TypeError: A limit is not an int.
@@ -80,6 +92,13 @@ class Limits:
     max_json_depth: int = attrs.field(default=8, validator=_at_least(2))
     max_digits: int = attrs.field(default=30, validator=_at_least(1, _INT_DIGITS))
     max_cell_chars: int = attrs.field(default=1_000_000, validator=_at_least(1))
+    # A workbook is a zip of XML parts: a few kilobytes can stand for gigabytes.
+    max_sheets: int = attrs.field(default=1_000, validator=_at_least(1))
+    max_rows: int = attrs.field(default=1_048_576, validator=_at_least(1))
+    max_columns: int = attrs.field(default=16_384, validator=_at_least(1))
+    max_member_bytes: int = attrs.field(default=1 << 30, validator=_at_least(1))
+    max_inflate_ratio: int = attrs.field(default=1_000, validator=_at_least(1))
+    max_shared_strings: int = attrs.field(default=5_000_000, validator=_at_least(1))
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[Limits]:

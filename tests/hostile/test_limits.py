@@ -135,3 +135,77 @@ def test_the_limit_options(tmp_path: Path, command: str) -> None:
     code, output = run(*args, "--max-json-depth", "1")
     assert code == 2
     assert f"clusterkit {command}: --max-json-depth must be at least 2, not 1" in output
+
+
+def _long_name_dataset() -> dict[str, list[dict[str, Any]]]:
+    """The example as a mapping, its first SME's name 500 characters long."""
+    tables = ck.load_example().model_dump(mode="json")
+    tables["smes"][0]["name"] = "x" * 500
+    return tables
+
+
+def test_a_long_text_in_a_mapping_is_a_finding() -> None:
+    """A mapping's text over `max_cell_chars` is CK-TYPE-001 at its pointer, as in JSON."""
+    mapping = _long_name_dataset()
+    limits = ck.Limits(max_cell_chars=400)
+    report = ck.validate(mapping, limits=limits)
+    found = [f for f in report.findings if "max_cell_chars" in f.message]
+    assert [(f.rule, f.location.pointer) for f in found] == [
+        ("CK-TYPE-001", "/smes/0/name")
+    ]
+    with pytest.raises(ck.DatasetReadError, match="max_cell_chars"):
+        ck.load_dataset(mapping, limits=limits)
+    assert ck.load_dataset(mapping).smes[0].name == "x" * 500
+
+
+def test_a_mapping_is_checked_as_a_json_document_is() -> None:
+    """Nesting past `max_json_depth` and lone surrogates: as in a JSON document."""
+    mapping = ck.load_example().model_dump(mode="json")
+    nested: Any = "deep"
+    for _ in range(20):
+        nested = [nested]
+    mapping["smes"][0]["sectors"] = nested
+    mapping["smes"][1]["name"] = "Bad \ud800 name"
+    report = ck.validate(mapping)
+    messages = {f.location.pointer: f.message for f in report.findings}
+    assert "values are nested more than 8 deep" in messages["/smes/0"]
+    assert "lone surrogate" in messages["/smes/1/name"]
+    # As from a file: both records are in error, so a lenient load leaves them out.
+    loaded, _ = ck.load_dataset(mapping, errors="report")
+    first, second = (sme["id"] for sme in mapping["smes"][:2])
+    assert {first, second}.isdisjoint(sme.id for sme in loaded.smes)
+    with pytest.raises(ck.DatasetReadError, match="nested more than 8 deep"):
+        ck.load_dataset(mapping)
+
+
+def test_a_long_text_in_a_data_frame_is_a_finding() -> None:
+    """A DataFrame cell over `max_cell_chars` is CK-TYPE-001 at /table/row/column."""
+    frames = ck.load_example().to_frames("pandas")
+    smes = frames["smes"].astype({"name": object})
+    smes.loc[2, "name"] = "y" * 500
+    frames["smes"] = smes
+    report = ck.validate(frames, limits=ck.Limits(max_cell_chars=400))
+    found = [f for f in report.findings if "max_cell_chars" in f.message]
+    assert [(f.rule, f.location.pointer) for f in found] == [
+        ("CK-TYPE-001", "/smes/2/name")
+    ]
+
+
+def test_a_long_text_in_a_database_is_a_finding(tmp_path: Path) -> None:
+    """A database cell over `max_cell_chars` is CK-TYPE-001 at its row's key."""
+    from clusterkit.sql import write_sql  # noqa: PLC0415 - the sql extra
+
+    example = ck.load_example()
+    first = example.smes[0].model_copy(update={"name": "z" * 500})
+    dataset = example.model_copy(update={"smes": [first, *example.smes[1:]]})
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    write_sql(dataset, url)
+    limits = ck.Limits(max_cell_chars=400)
+    report = ck.validate(url, limits=limits)
+    found = [f for f in report.findings if "max_cell_chars" in f.message]
+    assert [(f.rule, f.location.pointer) for f in found] == [
+        ("CK-TYPE-001", f"/smes/{first.id}/name")
+    ]
+    with pytest.raises(ck.DatasetReadError, match="max_cell_chars"):
+        ck.load_dataset(url, limits=limits)
+    assert ck.load_dataset(url).smes[0].name == "z" * 500

@@ -146,7 +146,7 @@ def source_path(args: argparse.Namespace, command: str) -> Path | str:
 
 
 def add_limit_options(command: argparse.ArgumentParser) -> None:
-    """Add `--max-json-depth`, `--max-digits` and `--max-cell-chars`, the `Limits`.
+    """Add an option for each field of `Limits`: `--max-json-depth`, `--max-rows`, ….
 
     Every command that reads a dataset takes them; `limits(args, command)`
     reads them.
@@ -163,7 +163,13 @@ def add_limit_options(command: argparse.ArgumentParser) -> None:
 _LIMIT_HELP = {
     "max_json_depth": "how deeply arrays and objects may nest in one JSON record",
     "max_digits": "the most digits (and exponent) of a count or an amount",
-    "max_cell_chars": "the most characters of one CSV cell or JSON string",
+    "max_cell_chars": "the most characters of one cell (CSV, JSON string, workbook)",
+    "max_sheets": "the most sheets of an .xlsx workbook",
+    "max_rows": "the most rows of one workbook sheet",
+    "max_columns": "the highest column of a workbook cell",
+    "max_member_bytes": "the most bytes one part of a workbook inflates to",
+    "max_inflate_ratio": "how many times its stored size a workbook part may inflate",
+    "max_shared_strings": "the most shared strings of a workbook",
 }
 
 

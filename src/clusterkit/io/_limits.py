@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from clusterkit._limits import DEFAULT_LIMITS, Limits, current_limits
 from clusterkit.io._problems import (
@@ -28,12 +30,14 @@ __all__ = [
     "Pairs",
     "checked_record",
     "current_limits",
+    "field_at",
     "json_int",
     "lone_surrogate",
     "longest_text",
     "nesting",
     "object_pairs",
     "raise_with",
+    "screen_long_cells",
     "too_deep_message",
     "too_long_message",
 ]
@@ -86,6 +90,53 @@ def too_long_message(field: str, length: int) -> str:
         f"{limit:,} (max_cell_chars); it was left out, unchecked "
         f"{raise_with('max_cell_chars')}"
     )
+
+
+LONG_HINT = "a value this long is no dataset value: check how the data was made"
+
+
+def screen_long_cells(
+    cells: Mapping[str, Sequence[Any]],
+    locate: Callable[[int, str], Location],
+    table: str,
+    report: Reporter,
+) -> Mapping[str, Sequence[Any]]:
+    """`cells` with its texts longer than `max_cell_chars` emptied, each reported.
+
+    For sources whose cells arrive as columns of values (a database). An
+    emptied cell is `None`; `cells` itself is returned when no text is too long.
+    `locate(offset, field)` places the cell at `offset` of a column.
+    """
+    limit = current_limits().max_cell_chars
+    screened: dict[str, Sequence[Any]] = {}
+    for field, column in cells.items():
+        lengths = [len(cell) if isinstance(cell, str) else 0 for cell in column]
+        if not lengths or max(lengths) <= limit:
+            continue
+        kept = list(column)
+        for offset, length in enumerate(lengths):
+            if length > limit:
+                report(
+                    BAD_VALUE,
+                    locate(offset, field),
+                    too_long_message(field, length),
+                    hint=LONG_HINT,
+                    entity=Entity(table),
+                )
+                kept[offset] = None
+        screened[field] = kept
+    return {**cells, **screened} if screened else cells
+
+
+def field_at(record: Location) -> Callable[[str | None], Location]:
+    """Where a field of a record is (the record itself for `None`): its pointer, extended."""
+
+    def where(field: str | None) -> Location:
+        if field is None:
+            return record
+        return attrs.evolve(record, pointer=f"{record.pointer}/{field}", field=field)
+
+    return where
 
 
 def longest_text(value: Any) -> int:
@@ -211,8 +262,7 @@ def checked_record(
                 BAD_VALUE,
                 where(key),
                 too_long_message(key, length),
-                hint="a value this long is no dataset value: check how the file "
-                "was made",
+                hint=LONG_HINT,
                 entity=entity,
             )
             del value[key]

@@ -18,6 +18,7 @@ from typing import Any
 
 from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource, chunks_from_rows
+from clusterkit.io._limits import checked_record, field_at
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
 from clusterkit.models import TABLES, Dataset, Record
@@ -63,7 +64,11 @@ def mapping_rows(
             if isinstance(entry, model):
                 yield RawRow(name, entry.model_dump(exclude_defaults=True), location)
             elif isinstance(entry, Mapping):
-                yield RawRow(name, given_values(entry), location)
+                # The limits and the surrogate check of a JSON record hold here too.
+                where = field_at(location)
+                values = checked_record(given_values(entry), name, where, report)
+                if values is not None:
+                    yield RawRow(name, values, location)
             else:
                 report(
                     MALFORMED_ROW,

@@ -30,6 +30,7 @@ from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Layout, Span, format_named, formats
 from clusterkit.io._frames import frame_tables, holds_frames
+from clusterkit.io._limits import checked_record, field_at, screen_long_cells
 from clusterkit.io._member import Member
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
@@ -200,7 +201,11 @@ class OpenSource:
         if self.kind == "mapping":
             yield from mapping_rows(self.records, self.display, table, report)
         elif self.kind == "database":
-            yield from self.records.rows(table)
+            for row in self.records.rows(table):
+                where = field_at(row.location)
+                values = checked_record(row.values, row.table, where, report)
+                if values is not None:
+                    yield attrs.evolve(row, values=values)
         elif self.kind == "dataset":
             for chunk in dataset_chunks(self.records, self.display, table):
                 for offset, number in enumerate(chunk.numbers):
@@ -240,7 +245,13 @@ class OpenSource:
                 if tables is None or chunk.table in tables:
                     yield chunk
         elif self.kind == "database":
-            yield from self.records.chunks(report, tables)
+            for chunk in self.records.chunks(report, tables):
+
+                def locate(offset: int, field: str, chunk: Chunk = chunk) -> Location:
+                    return chunk.source.location(chunk.numbers[offset], field)
+
+                cells = screen_long_cells(chunk.cells, locate, chunk.table, report)
+                yield attrs.evolve(chunk, cells=cells)
         else:
             assert self.format is not None  # noqa: S101 - files have a format
             for name, member in self.members.items():

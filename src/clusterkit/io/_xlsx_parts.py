@@ -1,4 +1,4 @@
-"""Private: the parts of an `.xlsx` workbook, read as streams within `WorkbookLimits`.
+"""Private: the parts of an `.xlsx` workbook, read as streams within `Limits`.
 
 The reader does not use openpyxl's reading mode: openpyxl loads every sheet's
 object and the whole shared-string table up front, and its rows fill the gaps
@@ -20,8 +20,9 @@ from typing import IO, Any
 
 import attrs
 
+from clusterkit._limits import Limits
 from clusterkit.errors import DatasetReadError
-from clusterkit.io._xlsx_limits import WorkbookLimits, raise_hint
+from clusterkit.io._limits import raise_with
 from clusterkit.values import Location
 
 __all__ = [
@@ -74,7 +75,7 @@ class Workbook:
 
     display: str
     archive: zipfile.ZipFile
-    limits: WorkbookLimits
+    limits: Limits
     sheets: list[Sheet]
     epoch_1904: bool = False
     date_styles: frozenset[int] = frozenset()
@@ -103,7 +104,7 @@ def column_number(letters: str) -> int:
     return number
 
 
-def open_workbook(handle: IO[bytes], display: str, limits: WorkbookLimits) -> Workbook:
+def open_workbook(handle: IO[bytes], display: str, limits: Limits) -> Workbook:
     """Open a workbook: check its directory, then read its small parts.
 
     Raises:
@@ -142,9 +143,7 @@ def _limit(display: str, sheet: str | None, line: int | None, problem: str) -> A
     return DatasetReadError.at(Location(file=display, sheet=sheet, line=line), problem)
 
 
-def _check_directory(
-    archive: zipfile.ZipFile, display: str, limits: WorkbookLimits
-) -> None:
+def _check_directory(archive: zipfile.ZipFile, display: str, limits: Limits) -> None:
     """Refuse from the directory alone a part too large, or too many sheets."""
     infos = archive.infolist()
     for info in infos:
@@ -167,15 +166,15 @@ def _check_directory(
         raise _limit(display, None, None, problem)
 
 
-def _too_inflated(size: int, stored: int, limits: WorkbookLimits) -> bool:
-    return size > _RATIO_FLOOR and size > limits.max_ratio * max(stored, 1)
+def _too_inflated(size: int, stored: int, limits: Limits) -> bool:
+    return size > _RATIO_FLOOR and size > limits.max_inflate_ratio * max(stored, 1)
 
 
-def _ratio_problem(info: zipfile.ZipInfo, size: int, limits: WorkbookLimits) -> str:
+def _ratio_problem(info: zipfile.ZipInfo, size: int, limits: Limits) -> str:
     return (
         f"the part {info.filename} inflates to {size:,} bytes from "
         f"{info.compress_size:,} (a zip bomb?); "
-        f"{raise_hint('max_ratio', limits.max_ratio)}"
+        f"{raise_hint('max_inflate_ratio', limits.max_inflate_ratio)}"
     )
 
 
@@ -187,7 +186,7 @@ class _Bounded(io.RawIOBase):
         raw: IO[bytes],
         info: zipfile.ZipInfo,
         display: str,
-        limits: WorkbookLimits,
+        limits: Limits,
     ) -> None:
         self._raw = raw
         self._info = info
@@ -324,7 +323,7 @@ class _RelationshipTarget:
 class _WorkbookTarget:
     """The sheets of `xl/workbook.xml` in order, and its calendar."""
 
-    def __init__(self, limits: WorkbookLimits, display: str) -> None:
+    def __init__(self, limits: Limits, display: str) -> None:
         self.sheets: list[tuple[str, str | None]] = []
         self.epoch_1904 = False
         self._limits = limits
@@ -600,3 +599,8 @@ def _letters(column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def raise_hint(name: str, value: int) -> str:
+    """Name a limit of `Limits`, its value, and how to raise it."""
+    return f"the limit {name} is {value:,} {raise_with(name)}"

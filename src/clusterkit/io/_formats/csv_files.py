@@ -30,7 +30,7 @@ from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
-from clusterkit.io._limits import current_limits, too_long_message
+from clusterkit.io._limits import LONG_HINT, current_limits, too_long_message
 from clusterkit.io._member import (
     DAMAGED,
     ByteRange,
@@ -145,13 +145,10 @@ def _leave_out_long(
                 BAD_VALUE,
                 location.with_field(name, columns.get(name)),
                 too_long_message(name, len(cell)),
-                hint=_LONG_HINT,
+                hint=LONG_HINT,
                 entity=Entity(table),
             )
             del values[name]
-
-
-_LONG_HINT = "a value this long is no dataset value: check how the file was made"
 
 
 def _header_place(display: str, line: int) -> Any:
@@ -374,7 +371,7 @@ def _long_left_out(
                 BAD_VALUE,
                 state.source.location(numbers[row], field),
                 too_long_message(field, len(cell)),
-                hint=_LONG_HINT,
+                hint=LONG_HINT,
                 entity=Entity(state.source.table),
             )
             kept[row] = ""

@@ -32,6 +32,7 @@ from clusterkit.io._chunk import Chunk, TableSource, whole_file_chunks
 from clusterkit.io._format import Format, Span
 from clusterkit.io._limits import (
     checked_record,
+    field_at,
     json_int,
     object_pairs,
     too_deep_message,
@@ -279,7 +280,7 @@ def _table_rows(
         value = scanner.value()
         if wanted:
             if isinstance(value, dict):
-                record = checked_record(value, table, _field_location(location), report)
+                record = checked_record(value, table, field_at(location), report)
                 if record is not None:
                     yield RawRow(table, given_values(record), location)
             else:
@@ -293,17 +294,6 @@ def _table_rows(
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
             return
-
-
-def _field_location(record: Location) -> Callable[[str | None], Location]:
-    """Where a field of a record is (the record itself for `None`)."""
-
-    def where(field: str | None) -> Location:
-        if field is None:
-            return record
-        return attrs.evolve(record, pointer=f"{record.pointer}/{field}", field=field)
-
-    return where
 
 
 Record = tuple[int, int]

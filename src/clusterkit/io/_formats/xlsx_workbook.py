@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+from clusterkit._limits import current_limits
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, whole_file_chunks
@@ -35,7 +36,6 @@ from clusterkit.io._rows import (
     render,
     table_columns,
 )
-from clusterkit.io._xlsx_limits import WorkbookLimits
 from clusterkit.io._xlsx_parts import (
     Malformed,
     Sheet,
@@ -89,8 +89,7 @@ def read_rows(
     numbers is a jump in line numbers, not empty rows made up. A formula cell whose
     value was never calculated (a workbook written by a program, not saved by a
     spreadsheet application) has no value to read, so it is an error rather than
-    an empty cell. The workbook is read within `WorkbookLimits` (from the
-    environment variable `CLUSTERKIT_WORKBOOK_LIMITS`).
+    an empty cell. The workbook is read within the `Limits` in force.
 
     Args:
         member: The workbook.
@@ -106,7 +105,7 @@ def read_rows(
     """
     _openpyxl()
     display = member.display
-    limits = WorkbookLimits.from_environment()
+    limits = current_limits()
     handle = member.open()
     try:
         try:
