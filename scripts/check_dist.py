@@ -33,7 +33,7 @@ PACKAGE = "clusterkit"
 BUILD_VERSION = f"{PACKAGE}/_build_version.py"
 ENTRY_POINT = "clusterkit = clusterkit.cli:main"
 # Files an sdist must carry besides the package, for its tests and docs to run.
-SDIST_FILES = ("pyproject.toml", "README.md", "CHANGELOG.md", "mkdocs.yml")
+SDIST_FILES = ("pyproject.toml", "README.md", "CHANGELOG.md", "mkdocs.yml", "LICENSE")
 SDIST_FOLDERS = ("tests/", "docs/", "examples/")
 
 
@@ -93,6 +93,8 @@ def wheel_problems(wheel: Path, expected: set[str]) -> tuple[str, list[str]]:
         problems.append(f"{wheel.name}: no console script '{ENTRY_POINT}'")
     if re.search(rf'^VERSION = "{re.escape(version)}"$', built, re.MULTILINE) is None:
         problems.append(f"{wheel.name}: {BUILD_VERSION} does not hold {version}")
+    if f"{folder}/licenses/LICENSE" not in names:
+        problems.append(f"{wheel.name}: no licenses/LICENSE in its dist-info")
     files = names - info
     problems += [f"{wheel.name}: missing {name}" for name in sorted(expected - files)]
     problems += [

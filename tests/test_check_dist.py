@@ -44,6 +44,8 @@ def write_wheel(
     metadata: str = METADATA,
     entry_points: str | None = ENTRY_POINTS,
     built: str | None = BUILT,
+    *,
+    license_file: bool = True,
 ) -> Path:
     """A wheel of `files` (empty) with this metadata."""
     wheel = path / f"clusterkit_eu-{VERSION}-py3-none-any.whl"
@@ -56,6 +58,8 @@ def write_wheel(
             archive.writestr(f"{info}/entry_points.txt", entry_points)
         if built is not None:
             archive.writestr("clusterkit/_build_version.py", built)
+        if license_file:
+            archive.writestr(f"{info}/licenses/LICENSE", "MIT License\n")
     return wheel
 
 
@@ -81,6 +85,7 @@ SDIST = {
     "README.md",
     "CHANGELOG.md",
     "mkdocs.yml",
+    "LICENSE",
     "tests/test_cli.py",
     "docs/index.md",
     "examples/compute_kpis.py",
@@ -141,6 +146,7 @@ def test_wheel_metadata(tmp_path: Path) -> None:
         metadata=METADATA.replace("clusterkit-eu", "clusterkit"),
         entry_points=None,
         built='VERSION = "0.0.0+unknown"\n',
+        license_file=False,
     )
     version, problems = check_dist.wheel_problems(wheel, FILES)
     assert version == VERSION
@@ -148,6 +154,7 @@ def test_wheel_metadata(tmp_path: Path) -> None:
         f"{wheel.name}: Name is ['clusterkit']",
         f"{wheel.name}: no console script 'clusterkit = clusterkit.cli:main'",
         f"{wheel.name}: clusterkit/_build_version.py does not hold {VERSION}",
+        f"{wheel.name}: no licenses/LICENSE in its dist-info",
     ]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -371,3 +373,28 @@ def test_the_private_import_check_sees_imports() -> None:
         "clusterkit._dates",
         "clusterkit._version",
     }
+
+
+@pytest.mark.parametrize("name", ["in.zip", "in.xlsx", "in.json"])
+def test_convert_reads_standard_input(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    """`convert - DEST` reads a zip, a workbook or a JSON document on standard input."""
+    example = ck.load_example()
+    source = tmp_path / name
+    if name == "in.zip":
+        dump_dataset(example, tmp_path / "folder")
+        with zipfile.ZipFile(source, "w") as archive:
+            for path in sorted((tmp_path / "folder").iterdir()):
+                archive.write(path, path.name)
+    else:
+        dump_dataset(example, source)
+    stdin = io.TextIOWrapper(io.BytesIO(source.read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(capsys, "convert", "-", str(tmp_path / "out.json"))
+    assert code == 0
+    assert out.startswith(f"wrote {tmp_path / 'out.json'} (json): ")
+    assert load_dataset(tmp_path / "out.json") == example

@@ -27,6 +27,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "PROGRESS_EVERY",
+    "SOURCES",
     "Commands",
     "Parser",
     "Progress",
@@ -73,6 +74,14 @@ class Parser(argparse.ArgumentParser):
 
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"  # noqa: SLF001 - argparse has no public name for what add_subparsers returns
 """What each command module's `register` adds its subparser to."""
+
+
+SOURCES = (
+    "a folder of CSV or JSON Lines files, a .zip of one, a .json document, an "
+    ".xlsx workbook, a database URL such as sqlite:///data.db, or - for any of "
+    "the files on standard input"
+)
+"""What a dataset PATH can be, for the commands' help."""
 
 
 def stdin_or(path: str | Path) -> str | Path | IO[bytes]:

@@ -7,12 +7,14 @@ from typing import TextIO
 
 from clusterkit.cli._common import (
     EXIT_OK,
+    SOURCES,
     Commands,
     add_limit_options,
     add_symlink_options,
     follow_symlinks,
     limits,
     refuse_inputs,
+    stdin_or,
     writing,
 )
 from clusterkit.io import Layout, dump_dataset, load_dataset
@@ -26,7 +28,8 @@ def register(commands: Commands) -> None:
         "convert",
         help="convert a dataset between layouts (CSV, JSON Lines, JSON, Excel)",
         description=(
-            "Read a dataset in any layout and write it in another. The layout of "
+            f"Read a dataset SRC ({SOURCES}) and write it in another layout. "
+            "The layout of "
             "DEST comes from its suffix (.json, .xlsx; a folder is CSV, or JSON Lines "
             "when its name ends in .jsonl) unless --to is given. SRC is never written."
         ),
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Read SRC, write DEST and say what was written."""
     refuse_inputs([args.destination], [args.source], "convert")
     dataset = load_dataset(
-        args.source,
+        stdin_or(args.source),
         unescape_formulas=args.csv_unescape_formulas,
         follow_symlinks=follow_symlinks(args),
         limits=limits(args, "convert"),

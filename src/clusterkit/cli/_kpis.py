@@ -13,6 +13,7 @@ from clusterkit._output import escape_formula
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    SOURCES,
     Commands,
     UsageError,
     add_as_of,
@@ -46,9 +47,7 @@ def register(commands: Commands) -> None:
         "kpis",
         help="compute the programme's KPIs, with filters and breakdowns",
         description=(
-            "Compute every KPI of the dataset at PATH (a folder of CSV or JSON "
-            "Lines files, a .json document, an .xlsx workbook or a database URL "
-            "such as sqlite:///data.db; default: the "
+            f"Compute every KPI of the dataset at PATH ({SOURCES}; default: the "
             "current folder), of the bundled example with --example, or of the "
             "programme's real register with --programme. Records with an "
             "error finding are left out and counted (see clusterkit validate); "

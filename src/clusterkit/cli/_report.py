@@ -10,6 +10,7 @@ from typing import TextIO
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    SOURCES,
     Commands,
     UsageError,
     add_as_of,
@@ -38,8 +39,8 @@ def register(commands: Commands) -> None:
         "report",
         help="write the KPIs as an HTML page or a formatted Excel workbook",
         description=(
-            "Write a KPI report of the dataset at PATH (default: the current "
-            "folder), of the bundled example with --example, or of the "
+            f"Write a KPI report of the dataset at PATH ({SOURCES}; default: the "
+            "current folder), of the bundled example with --example, or of the "
             "programme's register with --programme: the headline KPIs, target "
             "markets, activities by type and over time, a table per partnership, "
             "the published figures beside the KPIs when one --generation is in "

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    SOURCES,
     Commands,
     UsageError,
     add_limit_options,
@@ -78,9 +79,7 @@ def register(commands: Commands) -> None:
         "validate",
         help="check datasets against every rule; exit 1 when something fails",
         description=(
-            "Check each PATH (a folder of CSV or JSON Lines files, a .json document, "
-            "an .xlsx workbook or a database URL such as sqlite:///data.db; "
-            "default: the current folder) against every "
+            f"Check each PATH ({SOURCES}; default: the current folder) against every "
             "rule of the validator. Exit codes: 0 nothing at or above --fail-on; "
             "1 findings at or above it (an unreadable file is a finding); 2 usage "
             "error; 3 internal error."
