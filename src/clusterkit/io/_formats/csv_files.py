@@ -223,14 +223,9 @@ def read_chunks(
         message = describe_undecodable(member, stopped)
     elif isinstance(stopped, DAMAGED):
         message = damaged_error(member, stopped).problem
-    elif "field larger than field limit" in str(stopped):
-        # The csv module gives this error no type of its own; the rule is the
-        # same either way, only the explanation is better.
-        message = (
-            f"malformed CSV: a cell longer than {csv.field_size_limit():,} "
-            "characters, most likely an unterminated quote that runs on"
-        )
     else:
+        # Every csv.Error, told by its type alone (the csv module has one type);
+        # its text says which: "field larger than field limit (131072)", …
         message = f"malformed CSV: {stopped} (an unterminated quote?)"
     report(
         UNREADABLE,
