@@ -887,3 +887,17 @@ def test_an_amount_reads_alike_whatever_its_places() -> None:
         return finding.value, finding.message
 
     assert grant_finding(Decimal("9000000.00")) == grant_finding(Decimal(9000000))
+
+
+def test_a_json_duplicate_names_the_first_id_at_its_key(tmp_path: Path) -> None:
+    """In a JSON document, CK-PK-001's "first at" is the first id's key, as is `related`."""
+    document = ck.load_example().model_dump(mode="json")
+    document["smes"].append(dict(document["smes"][0]))
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first_line = lines.index('      "id": "SME-0001",') + 1
+    (finding,) = [f for f in ck.validate(path).findings if f.rule == "CK-PK-001"]
+    (first,) = finding.related
+    assert (first.line, first.column, first.pointer) == (first_line, 7, "/smes/0/id")
+    assert finding.message.endswith(f"; first at {first}")

@@ -250,7 +250,7 @@ class Collector:
         first: int,
         place: Callable[[Collection[Location]], Mapping[Location, Location]],
     ) -> None:
-        """Move the findings kept from `first` on (and their related places).
+        """Move the findings kept from `first` on (and their related places, in their messages too).
 
         `place` gets their locations and returns the new place of those that
         move: a JSON document's findings go to their field's line and column.
@@ -270,7 +270,14 @@ class Collector:
             location = placed.get(finding.location, finding.location)
             related = tuple(placed.get(where, where) for where in finding.related)
             if location is not finding.location or related != finding.related:
-                kept[index] = attrs.evolve(finding, location=location, related=related)
+                # A message that names a related place ("first at …") names it
+                # where it now is.
+                message = finding.message
+                for before, after in zip(finding.related, related, strict=True):
+                    message = message.replace(str(before), str(after))
+                kept[index] = attrs.evolve(
+                    finding, location=location, related=related, message=message
+                )
 
 
 class Context(Indexes):
