@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html.parser
 import io
 import re
@@ -13,6 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import clusterkit as ck
+from clusterkit.reference import programme_path
 from clusterkit.render import (
     MIN_COLUMN_WIDTH,
     Column,
@@ -24,6 +27,7 @@ from clusterkit.render import (
     safe_text,
     terminal_width,
     text_table,
+    wrapped_text,
 )
 
 # Tables as the KPI renderers build them, each printed by kpis._render._table today.
@@ -627,3 +631,33 @@ def test_markdown_rows_stay_rows(table: Table) -> None:
     for line, row in zip(lines[start + 2 :], table.rows, strict=True):
         cells = line[2:-2].replace("\\\\", "").replace("\\|", "").split(" | ")
         assert len(cells) == len(row)
+
+
+@given(
+    st.text(alphabet="ab .:/-", max_size=200),
+    st.one_of(st.none(), st.integers(1, 80)),
+)
+def test_wrapped_text_keeps_every_word(text: str, width: int | None) -> None:
+    """Prose wraps at `width`, never breaking a word; `None` leaves it as it is."""
+    wrapped = wrapped_text(text, width)
+    if width is None or not text.strip():
+        assert wrapped == text
+        return
+    assert wrapped.split() == text.split()
+    for line in wrapped.splitlines():
+        assert len(line) <= width or " " not in line
+
+
+def test_a_reconciliation_fits_the_terminal() -> None:
+    """The source line of a reconciliation wraps at the width, its URL kept whole."""
+    result = ck.compute_kpis(
+        programme_path(), generation="escp-4i-1", as_of=dt.date(2026, 1, 1)
+    )
+    wide = ck.kpis.reconcile(result).to_table()
+    narrow = ck.kpis.reconcile(result).to_table(width=60)
+    head = wide.splitlines()[0]
+    assert head.startswith("Reconciled with: ")
+    assert len(head) > 60
+    assert [line for line in narrow.splitlines() if len(line) > 60] == [
+        word for word in head.split() if len(word) > 60
+    ]

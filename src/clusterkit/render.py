@@ -38,6 +38,7 @@ __all__ = [
     "safe_text",
     "terminal_width",
     "text_table",
+    "wrapped_text",
 ]
 
 Align: TypeAlias = Literal["left", "right", "auto"]
@@ -379,6 +380,23 @@ def terminal_width(stream: TextIO) -> int | None:
     if not stream.isatty():
         return None
     return shutil.get_terminal_size().columns
+
+
+def wrapped_text(text: str, width: int | None = None) -> str:
+    """A line of prose wrapped at `width` columns, words kept whole (a URL too).
+
+    For the sentences around tables (a scope, a note, a source), so that they
+    fit the terminal as `text_table` fits its tables; `None` never wraps.
+
+    Added in version 0.2.0.
+
+    Example:
+        >>> print(wrapped_text("Reconciled with: the first generation's results", 20))
+        Reconciled with: the
+        first generation's
+        results
+    """
+    return "\n".join(_lines(text, width)) if text.strip() else text
 
 
 def _is_number(text: str) -> bool:

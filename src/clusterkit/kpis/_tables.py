@@ -21,6 +21,7 @@ from clusterkit.render import (
     markdown_table,
     markdown_text,
     text_table,
+    wrapped_text,
 )
 
 if TYPE_CHECKING:
@@ -156,11 +157,12 @@ def _notes(result: KPIResult) -> list[str]:
 
 def text(result: KPIResult, width: int | None = None) -> str:
     """The result as aligned text tables, fitted to `width` columns if given."""
-    lines = [_scope_line(result)]
+    lines = [wrapped_text(_scope_line(result), width)]
     for heading, body in _sections(result):
         lines += ["", heading, ""]
         lines.append(body if isinstance(body, str) else text_table(body, width))
-    return "\n".join(lines + _notes(result) + _excluded(result)) + "\n"
+    prose = [wrapped_text(line, width) for line in _notes(result) + _excluded(result)]
+    return "\n".join(lines + prose) + "\n"
 
 
 def markdown(result: KPIResult) -> str:
@@ -262,7 +264,7 @@ def reconciliation(
             )
         )
     head = f"Reconciled with: {published.title} ({published.id}, {published.source})"
-    lines = [markdown_text(head) if markdown else head]
+    lines = [markdown_text(head) if markdown else wrapped_text(head, width)]
     for heading, table in sections:
         if markdown:
             lines += ["", f"## {heading}", "", markdown_table(table)]
