@@ -21,11 +21,13 @@ from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import cli
-from clusterkit.errors import DatasetError, DatasetReadError
+from clusterkit.errors import DatasetError, DatasetExistsError, DatasetReadError
 from clusterkit.io import (
     TableSource,
+    dump_dataset,
     example_path,
     is_database,
+    load_dataset,
     open_source,
     raise_problem,
 )
@@ -278,7 +280,9 @@ def test_a_dataset_is_not_written_over_another(engine: sa.Engine) -> None:
     example = ck.load_example()
     create_tables(engine)
     write_sql(example, engine)
-    with pytest.raises(DatasetError, match=r"already hold records \(.*6 partnerships"):
+    with pytest.raises(
+        DatasetExistsError, match=r"already hold records \(.*6 partnerships"
+    ):
         write_sql(example, engine)
     extra = ck.Dataset(
         clusters=[ck.Cluster(id="NEW", name="New", country="FR")],
@@ -542,6 +546,70 @@ def test_the_command_line_takes_a_database_url(
     assert f"{url}#/activities/" in out
     assert cli.main(["kpis", url, "--as-of", "2026-01-01", "--format", "json"]) == 0
     assert '"partnerships"' in capsys.readouterr().out
+
+
+def test_convert_writes_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clusterkit convert SRC URL` stores the dataset; --force replaces it."""
+    example = ck.load_example()
+    source = tmp_path / "data.json"
+    dump_dataset(example, source)
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    assert cli.main(["convert", str(source), url]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {url} (database): ")
+    assert read_sql(url) == example
+    # Without --force, a database that holds a dataset is left as it is.
+    assert cli.main(["convert", str(source), url]) == 2
+    assert capsys.readouterr().err == (
+        f"clusterkit convert: {url}: the tables already hold records; use --force "
+        "to replace them\n"
+    )
+    smaller = tmp_path / "smaller.json"
+    dump_dataset(ck.Dataset(clusters=example.clusters[:2]), smaller)
+    assert cli.main(["convert", str(smaller), url, "--force"]) == 0
+    assert read_sql(url).counts["clusters"] == 2
+    # And back to a file, the same records.
+    assert cli.main(["convert", url, str(tmp_path / "back.json")]) == 0
+    assert load_dataset(tmp_path / "back.json").counts["clusters"] == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--to", "csv"],
+            "--to, --csv-escape-formulas and --country-codes are for files",
+        ),
+        (["--country-codes", "eu"], "are for files"),
+        (["--csv-escape-formulas"], "are for files"),
+        (["SAME"], "DEST is SRC; a run never writes its input"),
+    ],
+)
+def test_convert_to_a_database_refuses_what_does_not_apply(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    """File options, and a database written over itself, are usage errors."""
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    source = url if extra == ["SAME"] else str(example_path())
+    options = [] if extra == ["SAME"] else extra
+    assert cli.main(["convert", source, url, *options]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "data.db").exists()
+
+
+def test_without_the_extra_convert_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Writing a database without SQLAlchemy names the extra to install."""
+    monkeypatch.setitem(sys.modules, "clusterkit.sql", None)
+    monkeypatch.delattr(ck, "sql", raising=False)
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    assert cli.main(["convert", str(example_path()), url]) == 2
+    assert "pip install 'clusterkit-eu[sql]'" in capsys.readouterr().err
 
 
 def test_import_clusterkit_does_not_import_sqlalchemy() -> None:

@@ -13,7 +13,8 @@ ClusterkitError(Exception)                    everything clusterkit raises on pu
 │   ├── DatasetReadError                             missing file, unknown format, malformed
 │   │                                                CSV/JSON/XLSX, a row that is not a valid
 │   │                                                record; .source, .line, .field, .location
-│   └── DatasetValidationError                       the data breaks rules; .report
+│   ├── DatasetValidationError                       the data breaks rules; .report
+│   └── DatasetExistsError                           the destination already holds a dataset
 └── KPIError(ClusterkitError, ValueError)            a KPI is undefined for this input; .kpi
 ```
 
@@ -36,6 +37,7 @@ __all__ = [
     "ClusterkitError",
     "CountryError",
     "DatasetError",
+    "DatasetExistsError",
     "DatasetReadError",
     "DatasetValidationError",
     "KPIError",
@@ -187,6 +189,17 @@ class DatasetValidationError(DatasetError):
     def __init__(self, message: str, *, report: Any, source: object = None) -> None:
         super().__init__(message, source=source)
         self.report = report
+
+
+class DatasetExistsError(DatasetError):
+    """The destination already holds a dataset, and replacing it was not asked for.
+
+    Raised by `clusterkit.sql.write_sql` with `if_exists="fail"` when the
+    tables hold records; a file that exists is a `FileExistsError`, as Python
+    raises it.
+
+    Added in version 0.2.0.
+    """
 
 
 class KPIError(ClusterkitError, ValueError):

@@ -9,6 +9,7 @@ from clusterkit.cli._common import (
     EXIT_OK,
     SOURCES,
     Commands,
+    UsageError,
     add_limit_options,
     add_symlink_options,
     follow_symlinks,
@@ -17,7 +18,15 @@ from clusterkit.cli._common import (
     stdin_or,
     writing,
 )
-from clusterkit.io import Layout, dump_dataset, load_dataset
+from clusterkit.errors import DatasetExistsError
+from clusterkit.io import (
+    Layout,
+    dump_dataset,
+    is_database,
+    load_dataset,
+    source_name,
+)
+from clusterkit.models import Dataset
 
 __all__ = ["register", "run"]
 
@@ -26,19 +35,22 @@ def register(commands: Commands) -> None:
     """Add `convert` to the command line."""
     convert = commands.add_parser(
         "convert",
-        help="convert a dataset between layouts (CSV, JSON Lines, JSON, Excel)",
+        help="convert a dataset between layouts (CSV, JSON Lines, JSON, Excel, SQL)",
         description=(
             f"Read a dataset SRC ({SOURCES}) and write it in another layout. "
-            "The layout of "
-            "DEST comes from its suffix (.json, .xlsx; a folder is CSV, or JSON Lines "
-            "when its name ends in .jsonl) unless --to is given. SRC is never written."
+            "The layout of DEST comes from its suffix (.json, .xlsx; a folder is "
+            "CSV, or JSON Lines when its name ends in .jsonl) unless --to is "
+            "given; a database URL such as sqlite:///data.db stores it in the "
+            "database. SRC is never written."
         ),
     )
     convert.add_argument("source", metavar="SRC")
     convert.add_argument("destination", metavar="DEST")
     convert.add_argument("--to", choices=[layout.value for layout in Layout])
     convert.add_argument(
-        "--force", action="store_true", help="replace files that exist at DEST"
+        "--force",
+        action="store_true",
+        help="replace files that exist at DEST (a database: the dataset it holds)",
     )
     convert.add_argument(
         "--country-codes",
@@ -63,13 +75,21 @@ def register(commands: Commands) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Read SRC, write DEST and say what was written."""
-    refuse_inputs([args.destination], [args.source], "convert")
+    to_database = is_database(args.destination)
+    if to_database and args.destination == args.source:
+        raise UsageError(
+            "clusterkit convert: DEST is SRC; a run never writes its input"
+        )
+    if not to_database:
+        refuse_inputs([args.destination], [args.source], "convert")
     dataset = load_dataset(
         stdin_or(args.source),
         unescape_formulas=args.csv_unescape_formulas,
         follow_symlinks=follow_symlinks(args),
         limits=limits(args, "convert"),
     )
+    if to_database:
+        return _to_database(dataset, args, out)
     with writing(args.destination, "convert"):
         layout = dump_dataset(
             dataset,
@@ -79,6 +99,37 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             country_codes=args.country_codes,
             escape_formulas=args.csv_escape_formulas,
         )
-    counts = ", ".join(f"{n} {table}" for table, n in dataset.counts.items())
-    out.write(f"wrote {args.destination} ({layout}): {counts}\n")
+    out.write(f"wrote {args.destination} ({layout}): {_counts(dataset)}\n")
     return EXIT_OK
+
+
+def _to_database(dataset: Dataset, args: argparse.Namespace, out: TextIO) -> int:
+    """Store the dataset in the database at DEST: replaced with --force, else new."""
+    if args.to is not None or args.csv_escape_formulas or args.country_codes != "iso":
+        raise UsageError(
+            "clusterkit convert: --to, --csv-escape-formulas and --country-codes "
+            "are for files; a database stores the records' values"
+        )
+    try:
+        from clusterkit import sql  # noqa: PLC0415 - the optional extra, imported on use
+    except ImportError:
+        raise UsageError(
+            "clusterkit convert: writing a database needs SQLAlchemy: "
+            "pip install 'clusterkit-eu[sql]'"
+        ) from None
+    name = source_name(args.destination)
+    try:
+        sql.write_sql(
+            dataset, args.destination, if_exists="replace" if args.force else "fail"
+        )
+    except DatasetExistsError:
+        raise UsageError(
+            f"clusterkit convert: {name}: the tables already hold records; use "
+            "--force to replace them"
+        ) from None
+    out.write(f"wrote {name} (database): {_counts(dataset)}\n")
+    return EXIT_OK
+
+
+def _counts(dataset: Dataset) -> str:
+    return ", ".join(f"{n} {table}" for table, n in dataset.counts.items())

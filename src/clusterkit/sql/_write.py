@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from clusterkit.errors import DatasetError
+from clusterkit.errors import DatasetError, DatasetExistsError
 from clusterkit.io import BATCH_ROWS
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.sql._engines import EngineOrURL, display_of, engine_of
@@ -121,8 +121,8 @@ def write_sql(
             `generation` is never one: it may name a shipped generation.
 
     Raises:
-        DatasetError: The tables already hold records (`if_exists="fail"`),
-            two records of a table share a key, a reference does not resolve
+        DatasetExistsError: The tables already hold records (`if_exists="fail"`).
+        DatasetError: Two records of a table share a key, a reference does not resolve
             (`references=True`), or the database refuses the records; the
             message names the table, the key and the field.
         ValueError: `if_exists` is none of the three.
@@ -159,7 +159,7 @@ def write_sql(
                 tables.create_all(connection)
                 held = _held(connection, layouts)
                 if held and if_exists == "fail":
-                    raise DatasetError(
+                    raise DatasetExistsError(
                         f"{display}: the tables already hold records ({held}); "
                         "pass if_exists='replace' or 'append'",
                         source=display,
