@@ -203,9 +203,11 @@ class OpenSource:
         elif self.kind == "database":
             for row in self.records.rows(table):
                 where = field_at(row.location)
-                values = checked_record(row.values, row.table, where, report)
-                if values is not None:
-                    yield attrs.evolve(row, values=values)
+                values = checked_record(dict(row.values), row.table, where, report)
+                # A database's cells are scalars or flat lists, never nested
+                # past max_json_depth, so no row is dropped here.
+                assert values is not None  # noqa: S101 - see above
+                yield attrs.evolve(row, values=values)
         elif self.kind == "dataset":
             for chunk in dataset_chunks(self.records, self.display, table):
                 for offset, number in enumerate(chunk.numbers):
