@@ -219,15 +219,3 @@ class RankingKPI(KPI[tuple[TargetMarket, ...]]):
     def value(self, result: KPIResult) -> tuple[TargetMarket, ...]:
         """This KPI's value in a computed result."""
         return result.target_markets
-
-
-def ratio(numerator: KPI[int], denominator: KPI[int]) -> Measure[float | None]:
-    """The measure of a ratio of two counts; `None` (undefined) when the denominator is 0."""
-
-    def measure(_: Measures, values: Mapping[str, KPIValue]) -> float | None:
-        top, bottom = values[numerator.id], values[denominator.id]
-        assert isinstance(top, int)  # noqa: S101 - counts come first
-        assert isinstance(bottom, int)  # noqa: S101 - counts come first
-        return None if bottom == 0 else top / bottom
-
-    return measure
