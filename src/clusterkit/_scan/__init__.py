@@ -6,7 +6,7 @@ distinct values (`Verdicts`), and reads a shard of a large file (`Shard`). The
 validator and the KPI engine both build on it, so they read every source alike.
 """
 
-from clusterkit._scan._batch import Batch
+from clusterkit._scan._batch import Batch, Cell
 from clusterkit._scan._cells import FieldCheck, TableChecks, parse_chunk
 from clusterkit._scan._index import (
     ClusterInfo,
@@ -23,6 +23,7 @@ from clusterkit._scan._verdicts import Verdicts
 __all__ = [
     "MIN_SHARD_BYTES",
     "Batch",
+    "Cell",
     "ClusterInfo",
     "FieldCheck",
     "Indexes",

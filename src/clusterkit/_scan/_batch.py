@@ -12,11 +12,28 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
+import attrs
+
 from clusterkit.io import TableSource
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
-__all__ = ["Batch"]
+__all__ = ["Batch", "Cell"]
+
+
+@attrs.frozen
+class Cell:
+    """One cell of a batch, as a finding about it needs it.
+
+    Attributes:
+        location: Where it is.
+        entity: The record it belongs to.
+        value: Its parsed value (`None`: not given or not valid).
+    """
+
+    location: Location
+    entity: Entity
+    value: Any
 
 
 class Batch:
@@ -113,6 +130,10 @@ class Batch:
         field itself is worked out for the findings only (`Scan.place`).
         """
         return self.source.location(self.numbers[index], field)
+
+    def cell(self, index: int, field: str) -> Cell:
+        """Row `index`'s `field`: its place, its record and its value."""
+        return Cell(self.location(index, field), self.entity(index), self[field][index])
 
     def entity(self, index: int) -> Entity:
         """The record of row `index`: its table and id."""

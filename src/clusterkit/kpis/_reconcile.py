@@ -18,7 +18,16 @@ ABOUT = 0.10
 
 
 @attrs.frozen
-class ReconciledFigure:
+class _Fields:
+    """A value whose JSON form is its fields, as they are."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-ready values."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class ReconciledFigure(_Fields):
     """One published figure beside the computed KPI.
 
     Added in version 0.1.0.
@@ -43,13 +52,9 @@ class ReconciledFigure:
     consistent: bool
     quote: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The figure as JSON-ready values."""
-        return attrs.asdict(self)
-
 
 @attrs.frozen
-class ReconciledMarket:
+class ReconciledMarket(_Fields):
     """A published target-market count beside the computed one.
 
     Added in version 0.1.0.
@@ -65,10 +70,6 @@ class ReconciledMarket:
     computed: int
     reported: int
     difference: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """The market as JSON-ready values."""
-        return attrs.asdict(self)
 
 
 @attrs.frozen

@@ -17,9 +17,6 @@ from clusterkit.report import Report
 
 __all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
 
-# The pairs of SME ids a note lists before saying how many more there are.
-_LISTED = 10
-
 
 @attrs.frozen
 class Group:
@@ -144,8 +141,9 @@ class KPIResult:
         if not same:
             return ()
         pairs = [f"{later} as {first}" for later, first in same.items()]
-        if len(pairs) > _LISTED:
-            pairs[_LISTED:] = [f"and {len(pairs) - _LISTED:,} more"]
+        listed = 10  # the pairs a note lists before saying how many more there are
+        if len(pairs) > listed:
+            pairs[listed:] = [f"and {len(pairs) - listed:,} more"]
         counted = (
             "1 SME id counted as a duplicate of another SME"
             if len(same) == 1

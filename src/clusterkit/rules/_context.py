@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from clusterkit._scan import Batch, Indexes, Verdicts
+from clusterkit._scan import Batch, Cell, Indexes, Verdicts
 from clusterkit.io import FILE_RULES, UNREADABLE
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.values import Location
@@ -280,6 +280,10 @@ class Collector:
                 )
 
 
+_CELL_VALUE: Any = object()
+"""`report_at`'s default value: the cell's own."""
+
+
 class Context(Indexes):
     """One dataset being validated: its indexes, and where its findings go."""
 
@@ -368,16 +372,47 @@ class Context(Indexes):
         """
         bad = self.failing(batch, fields, is_bad, rule)
         for index in batch.rows_with(fields, bad):
-            self.report(
+            cell = batch.cell(index, field)
+            self.report_at(
                 rule,
-                batch.location(index, field),
+                cell,
                 message(index),
                 hint=None if hint is None else hint(index),
-                entity=batch.entity(index),
-                value=batch[field][index] if value is None else value(index),
+                value=cell.value if value is None else value(index),
                 expected=None if expected is None else expected(index),
                 related=() if related is None else related(index),
             )
+
+    def report_at(
+        self,
+        rule: Rule,
+        cell: Cell,
+        message: str,
+        *,
+        value: Any = _CELL_VALUE,
+        hint: str | None = None,
+        expected: str | None = None,
+        related: Iterable[Location] = (),
+        severity: Severity | None = None,
+        caused_by: str | None = None,
+    ) -> str | None:
+        """`report` a finding about one cell of a batch (`batch.cell(index, field)`).
+
+        It is placed at the cell, belongs to the cell's record, and quotes the
+        cell's value unless `value` is given.
+        """
+        return self.report(
+            rule,
+            cell.location,
+            message,
+            hint=hint,
+            entity=cell.entity,
+            value=cell.value if value is _CELL_VALUE else value,
+            expected=expected,
+            related=related,
+            severity=severity,
+            caused_by=caused_by,
+        )
 
     def runs(self, rule: Rule) -> bool:
         """Whether `rule` is enabled in this run."""

@@ -9,13 +9,14 @@ rules of the `read` stage are reported by the readers (`clusterkit.io`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from clusterkit.report import CATALOGUE, Rule
 
-__all__ = ["Check", "check", "checks_for", "dataset_checks"]
+__all__ = ["Check", "check", "check_fields", "checks_for", "dataset_checks"]
 
 CheckFunction = Callable[..., None]
 
@@ -63,6 +64,32 @@ def check(
         return function
 
     return register
+
+
+def check_fields(
+    rule: Rule, function: Callable[..., None], places: Iterable[tuple[str, str]]
+) -> None:
+    """Register one field check of `rule` for every table of `places`.
+
+    `places` are `(table, field)` pairs: the check runs as
+    `function(batch, context, *fields)` over every batch of each table, with that
+    table's fields in order. The same check of the same kind of field is so
+    declared once for every table that has one.
+    """
+    fields: dict[str, tuple[str, ...]] = {}
+    for table, field in places:
+        fields[table] = (*fields.get(table, ()), field)
+    for table, names in fields.items():
+        check(rule, table)(functools.partial(_on_fields, function, names))
+
+
+def _on_fields(
+    function: Callable[..., None],
+    names: tuple[str, ...],
+    batch: object,
+    context: object,
+) -> None:
+    function(batch, context, *names)
 
 
 def checks_for(table: str) -> list[Check]:

@@ -86,11 +86,10 @@ def smes_involved_covers_listed(batch: Batch, context: Context) -> None:
         count = len(set(smes))
         if involved[index] >= count:
             continue  # an SME listed twice counts once
-        context.report(
+        context.report_at(
             FEWER_INVOLVED,
-            batch.location(index, "smes_involved"),
+            batch.cell(index, "smes_involved"),
             f"smes_involved is {involved[index]}, but {count} SMEs are listed",
-            entity=batch.entity(index),
             value=involved[index],
             expected=f">= {count}",
         )
@@ -112,11 +111,10 @@ def counters_fit_type(batch: Batch, context: Context) -> None:
             if kind == "b2b_matchmaking"
             else f"{b2b} B2B meetings on a {kind}, which has none"
         )
-        context.report(
+        context.report_at(
             COUNTER_MISFIT,
-            batch.location(index, "b2b_meetings"),
+            batch.cell(index, "b2b_meetings"),
             message,
-            entity=batch.entity(index),
             value=b2b,
         )
 
@@ -142,11 +140,10 @@ def size_class_fits_figures(batch: Batch, context: Context) -> None:
         declared = batch["size_class"][index]
         figures = [batch[name][index] for name in fields[1:]]
         possible = sorted(size.value for size in possible_size_classes(*figures))
-        context.report(
+        context.report_at(
             SIZE_CONTRADICTS,
-            batch.location(index, "size_class"),
+            batch.cell(index, "size_class"),
             f"declared {declared}, but the figures make it {' or '.join(possible)}",
-            entity=batch.entity(index),
             value=declared,
             expected=" or ".join(possible),
         )
@@ -164,12 +161,11 @@ def within_sme_ceilings(batch: Batch, context: Context) -> None:
             if headcount is not None and headcount >= _MEDIUM_STAFF_CEILING
             else "turnover_eur"
         )
-        context.report(
+        context.report_at(
             ABOVE_SME_CEILINGS,
-            batch.location(index, field),
+            batch.cell(index, field),
             "the figures are above the ceilings of a medium-sized enterprise "
             "(250 staff; EUR 50m turnover or EUR 43m balance sheet): not an SME",
-            entity=batch.entity(index),
             value=batch[field][index],
         )
 
@@ -206,12 +202,11 @@ def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
         for sme in smes:
             if sme in belonging[partnership] or sme in free or sme not in context.smes:
                 continue
-            context.report(
+            context.report_at(
                 SME_OUTSIDE_CLUSTERS,
-                batch.location(index, "smes"),
+                batch.cell(index, "smes"),
                 f"SME {sme!r} is not a member of any cluster of partnership "
                 f"{partnership!r}",
-                entity=batch.entity(index),
                 value=sme,
                 related=(
                     context.sources["smes"].location(

@@ -19,7 +19,7 @@ from clusterkit.countries import normalise_country
 from clusterkit.io import organisation_key
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import Context
-from clusterkit.rules._registry import check
+from clusterkit.rules._registry import check, check_fields
 from clusterkit.values import Location
 
 __all__ = [
@@ -212,34 +212,25 @@ def _vat_is_bad(vat: str | None, country: str | None) -> bool:
     return vat is not None and vat_problem(vat, country) is not None
 
 
-@check(BAD_VAT, "clusters")
-def cluster_vat(batch: Batch, context: Context) -> None:
-    """A cluster's VAT number passes its country's check."""
-    _vat(batch, context)
-
-
-@check(BAD_VAT, "smes")
-def sme_vat(batch: Batch, context: Context) -> None:
-    """An SME's VAT number passes its country's check."""
-    _vat(batch, context)
-
-
-def _vat(batch: Batch, context: Context) -> None:
-    fields = ("vat", "country")
+def _vat(batch: Batch, context: Context, field: str) -> None:
+    """A VAT number passes the check of its organisation's `country`."""
+    fields = (field, "country")
     bad = context.failing(batch, fields, _vat_is_bad, BAD_VAT)
     for index in batch.rows_with(fields, bad):
-        vat, country = batch["vat"][index], batch["country"][index]
-        problem = vat_problem(vat, country)
+        vat = batch[field][index]
+        problem = vat_problem(vat, batch["country"][index])
         assert problem is not None  # noqa: S101 - judged bad above
-        context.report(
+        context.report_at(
             BAD_VAT,
-            batch.location(index, "vat"),
+            batch.cell(index, field),
             problem.message,
             hint=problem.hint,
-            entity=batch.entity(index),
             value=vat,
             expected=problem.expected,
         )
+
+
+check_fields(BAD_VAT, _vat, [("clusters", "vat"), ("smes", "vat")])
 
 
 # --- CK-ID-002: PICs --------------------------------------------------------------
@@ -269,31 +260,23 @@ def _pic_problem(pic: str) -> tuple[str, str]:
     )
 
 
-@check(BAD_PIC, "clusters")
-def cluster_pic(batch: Batch, context: Context) -> None:
-    """A cluster's PIC is nine digits."""
-    _pic(batch, context)
-
-
-@check(BAD_PIC, "smes")
-def sme_pic(batch: Batch, context: Context) -> None:
-    """An SME's PIC is nine digits."""
-    _pic(batch, context)
-
-
-def _pic(batch: Batch, context: Context) -> None:
-    bad = context.failing(batch, ("pic",), _pic_is_bad, BAD_PIC)
-    for index in batch.rows_with(("pic",), bad):
-        message, hint = _pic_problem(batch["pic"][index])
-        context.report(
+def _pic(batch: Batch, context: Context, field: str) -> None:
+    """A PIC is nine digits."""
+    bad = context.failing(batch, (field,), _pic_is_bad, BAD_PIC)
+    for index in batch.rows_with((field,), bad):
+        pic = batch[field][index]
+        message, hint = _pic_problem(pic)
+        context.report_at(
             BAD_PIC,
-            batch.location(index, "pic"),
+            batch.cell(index, field),
             message,
             hint=hint,
-            entity=batch.entity(index),
-            value=batch["pic"][index],
+            value=pic,
             expected="nine digits",
         )
+
+
+check_fields(BAD_PIC, _pic, [("clusters", "pic"), ("smes", "pic")])
 
 
 # --- CK-DUP-002: an id repeated in one list ---------------------------------------
@@ -311,7 +294,13 @@ def _has_repeat(items: tuple[str, ...] | None) -> bool:
     return items is not None and len(set(items)) < len(items)
 
 
-def _repeats(batch: Batch, context: Context, field: str) -> None:
+def _repeats(batch: Batch, context: Context, *fields: str) -> None:
+    """Report each id listed more than once in a row's `fields`, at that cell."""
+    for field in fields:
+        _repeats_in(batch, context, field)
+
+
+def _repeats_in(batch: Batch, context: Context, field: str) -> None:
     """Report each id listed more than once in a row's `field`, at that cell.
 
     The lengths of the lists and of their sets are compared at C speed, over
@@ -335,34 +324,18 @@ def _repeats(batch: Batch, context: Context, field: str) -> None:
         for item, times in Counter(batch[field][index]).items():
             if times < 2:  # noqa: PLR2004 - once is not repeated
                 continue
-            context.report(
+            context.report_at(
                 REPEATED_ID,
-                batch.location(index, field),
+                batch.cell(index, field),
                 f"{what} {item!r} is listed {_TIMES.get(times, f'{times} times')} "
                 f"in {field}",
                 hint=f"list each {what} once",
-                entity=batch.entity(index),
                 value=item,
             )
 
 
-@check(REPEATED_ID, "activities")
-def activity_lists(batch: Batch, context: Context) -> None:
-    """An activity lists each SME and each cluster once."""
-    _repeats(batch, context, "smes")
-    _repeats(batch, context, "clusters")
-
-
-@check(REPEATED_ID, "partnerships")
-def partnership_members(batch: Batch, context: Context) -> None:
-    """A partnership lists each member once."""
-    _repeats(batch, context, "members")
-
-
-@check(REPEATED_ID, "smes")
-def sme_clusters(batch: Batch, context: Context) -> None:
-    """An SME lists each of its clusters once."""
-    _repeats(batch, context, "clusters")
+# Every list of ids above lists each id once.
+check_fields(REPEATED_ID, _repeats, _LISTED)
 
 
 # --- CK-DUP-001: one organisation under two ids -----------------------------------

@@ -85,13 +85,12 @@ def target_is_third_country(batch: Batch, context: Context) -> None:
         partnership = context.partnerships[batch["partnership"][index]]
         assert partnership.generation is not None  # noqa: S101 - as checked above
         country = batch["country"][index]
-        context.report(
+        context.report_at(
             NOT_THIRD_COUNTRY,
-            batch.location(index, "country"),
+            batch.cell(index, "country"),
             f"{normalise_country(country).name} ({country}) is not a third country "
             f"on {partnership.start}, the start of partnership {partnership.id!r}: a "
             f"target must be {_rule_text(partnership.generation)}",
-            entity=batch.entity(index),
             value=country,
         )
 
@@ -128,13 +127,11 @@ def activity_target_is_third_country(batch: Batch, context: Context) -> None:
         partnership = context.partnerships[batch["partnership"][index]]
         assert partnership.generation is not None  # noqa: S101 - as checked above
         country, day = batch["target_country"][index], batch["start"][index]
-        context.report(
+        context.report_at(
             NOT_THIRD_COUNTRY,
-            batch.location(index, "target_country"),
+            batch.cell(index, "target_country"),
             f"{normalise_country(country).name} ({country}) is not a third country "
             f"on {day}: a target must be {_rule_text(partnership.generation)}",
-            entity=batch.entity(index),
-            value=country,
         )
 
 
@@ -177,14 +174,12 @@ def activity_target_declared(batch: Batch, context: Context) -> None:
             batch["target_country"][index],
         )
         declared = _listed(tuple(context.targets[partnership]))
-        context.report(
+        context.report_at(
             UNDECLARED_MARKET,
-            batch.location(index, "target_country"),
+            batch.cell(index, "target_country"),
             f"{country} is not among the declared targets of partnership "
             f"{partnership!r} ({declared})",
             hint=f"add a row ({partnership}, {country}) to targets, or correct it",
-            entity=batch.entity(index),
-            value=country,
             expected=declared,
         )
 
@@ -215,14 +210,13 @@ def members_in_programme_countries(batch: Batch, context: Context) -> None:
                 cluster.country, generation.programme, day
             ):
                 continue
-            context.report(
+            context.report_at(
                 MEMBER_OUTSIDE_PROGRAMME,
-                batch.location(index, "members"),
+                batch.cell(index, "members"),
                 f"member {member!r} is established in "
                 f"{normalise_country(cluster.country).name} ({cluster.country}), "
                 f"neither an EU member nor a {generation.programme} participant on "
                 f"{day}",
-                entity=batch.entity(index),
                 value=member,
                 related=(
                     context.sources["clusters"].location(cluster.number, "country"),

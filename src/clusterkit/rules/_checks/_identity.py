@@ -124,12 +124,11 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
             cause = unread or context.missing.get((target, item))
             named = None if cause else cluster_named(context, batch, index, field, item)
             close = None if cause or named else _closest(item, known)
-            digest = context.report(
+            digest = context.report_at(
                 rule,
-                batch.location(index, field),
+                batch.cell(index, field),
                 f"{_NAMES[target]} {item!r} does not exist in {target}",
                 hint=None if cause else named or _hint(close, target, context),
-                entity=batch.entity(index),
                 value=item,
                 caused_by=cause,
             )
@@ -370,11 +369,10 @@ def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None
                 first[key] = batch.location(index, field)
                 continue
             what = "target" if table == "targets" else "id"
-            context.report(
+            context.report_at(
                 DUPLICATE_ID,
-                batch.location(index, field),
+                batch.cell(index, field),
                 f"duplicate {what} {key!r} in {table}; first at {first[key]}",
-                entity=batch.entity(index),
                 value=key,
                 related=(first[key],),
             )

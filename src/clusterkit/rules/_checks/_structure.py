@@ -81,12 +81,11 @@ def enough_members(batch: Batch, context: Context) -> None:
         least = override if override is not None else generation.min_members  # type: ignore[union-attr] # one of them is set
         count = len(set(members or ()))
         if count < least:
-            context.report(
+            context.report_at(
                 FEW_MEMBERS,
-                batch.location(index, "members"),
+                batch.cell(index, "members"),
                 f"{count} member cluster{'s' if count != 1 else ''}; a partnership "
                 f"needs at least {least}",
-                entity=batch.entity(index),
                 value=str(count),
                 expected=f">= {least}",
             )
@@ -113,13 +112,12 @@ def enough_member_countries(batch: Batch, context: Context) -> None:
         } - {None}
         # Without any member's country (no country column) there is nothing to judge.
         if countries and len(countries) < least:
-            context.report(
+            context.report_at(
                 FEW_MEMBER_COUNTRIES,
-                batch.location(index, "members"),
+                batch.cell(index, "members"),
                 f"members come from {len(countries)} "
                 f"countr{'ies' if len(countries) != 1 else 'y'} "
                 f"({', '.join(sorted(str(c) for c in countries))}); at least {least} expected",
-                entity=batch.entity(index),
                 value=str(len(countries)),
                 expected=f">= {least}",
             )
@@ -132,13 +130,12 @@ def coordinator_is_member(batch: Batch, context: Context) -> None:
         zip(batch["coordinator"], batch["members"], strict=True)
     ):
         if coordinator is not None and coordinator not in (members or ()):
-            context.report(
+            context.report_at(
                 COORDINATOR_NOT_MEMBER,
-                batch.location(index, "coordinator"),
+                batch.cell(index, "coordinator"),
                 f"coordinator {coordinator!r} is not among the members",
                 hint=cluster_named(context, batch, index, "coordinator", coordinator)
                 or f"add {coordinator} to members",
-                entity=batch.entity(index),
                 value=coordinator,
             )
 
@@ -152,15 +149,14 @@ def strand_of_generation(batch: Batch, context: Context) -> None:
             continue
         if strand not in generation.strands:
             allowed = ", ".join(generation.strands)
-            context.report(
+            context.report_at(
                 UNKNOWN_STRAND,
-                batch.location(index, "strand"),
+                batch.cell(index, "strand"),
                 f"strand {strand!r} is not a strand of {generation.id} ({allowed})",
                 hint=allowed_values(
                     _strand_meanings(generation),
                     did_you_mean(strand, generation.strands),
                 ),
-                entity=batch.entity(index),
                 value=strand,
                 expected=allowed,
             )
@@ -176,13 +172,12 @@ def voluntary_allowed(batch: Batch, context: Context) -> None:
             and generation is not None
             and not generation.voluntary_allowed
         ):
-            context.report(
+            context.report_at(
                 VOLUNTARY_NOT_ALLOWED,
-                batch.location(index, "funding"),
+                batch.cell(index, "funding"),
                 f"{generation.id} had no voluntary partnerships; every partnership "
                 "of it was co-funded",
                 hint=voluntary_in(context.generations.values()),
-                entity=batch.entity(index),
                 value=funding,
                 expected="co_funded",
             )
@@ -195,26 +190,22 @@ def grant_within_cap(batch: Batch, context: Context) -> None:
         if grant is None:
             continue
         if batch["funding"][index] == "voluntary":
-            context.report(
+            context.report_at(
                 GRANT_ABOVE_CAP,
-                batch.location(index, "grant_eur"),
+                batch.cell(index, "grant_eur"),
                 "a voluntary partnership has no EU grant, but grant_eur is "
                 f"{amount_text(grant)}",
-                entity=batch.entity(index),
-                value=grant,
             )
             continue
         generation = _generation(batch, context, index)
         cap = _cap(generation, batch["strand"][index])
         if cap is not None and grant > cap:
-            context.report(
+            limit = amount_text(cap)
+            context.report_at(
                 GRANT_ABOVE_CAP,
-                batch.location(index, "grant_eur"),
-                f"grant of EUR {amount_text(grant)} is above the cap of EUR "
-                f"{amount_text(cap)}",
-                entity=batch.entity(index),
-                value=grant,
-                expected=f"<= {amount_text(cap)}",
+                batch.cell(index, "grant_eur"),
+                f"grant of EUR {amount_text(grant)} is above the cap of EUR {limit}",
+                expected=f"<= {limit}",
             )
 
 

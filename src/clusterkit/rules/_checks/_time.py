@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from clusterkit._scan import Batch
 from clusterkit.report import Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._generations import dates_fit
-from clusterkit.rules._registry import check
+from clusterkit.rules._registry import check, check_fields
 from clusterkit.values import Location
 
 __all__ = [
@@ -23,13 +22,10 @@ __all__ = [
 
 E = Severity.ERROR
 
-END_BEFORE_START = Rule(
-    "CK-DATE-001",
-    E,
-    "start after end",
-    "rows",
-    tables=("generations", "partnerships", "activities"),
-)
+# The tables whose records have a period: a start and an end.
+_PERIODS = ("generations", "partnerships", "activities")
+
+END_BEFORE_START = Rule("CK-DATE-001", E, "start after end", "rows", tables=_PERIODS)
 ACTIVITY_OUTSIDE_PARTNERSHIP = Rule(
     "CK-DATE-002",
     E,
@@ -58,11 +54,10 @@ def _start_after_end(batch: Batch, context: Context) -> None:
     ends = batch.filled("end", dt.date.max)
     for index in batch.rows_where(operator.gt, starts, ends):
         start, end = batch["start"][index], batch["end"][index]
-        context.report(
+        context.report_at(
             END_BEFORE_START,
-            batch.location(index, "end"),
+            batch.cell(index, "end"),
             f"ends ({end}) before it starts ({start})",
-            entity=batch.entity(index),
             value=end,
             expected=f">= {start}",
         )
@@ -95,17 +90,14 @@ def activity_in_partnership_period(batch: Batch, context: Context) -> None:
         )
     for index in sorted(rows):
         partnership = context.partnerships[parts[index]]
-        _report_outside(
-            context,
-            ACTIVITY_OUTSIDE_PARTNERSHIP,
-            batch,
-            index,
-            owner=f"partnership {partnership.id!r}",
-            period=(partnership.start, partnership.end),
-            related=(
-                context.sources["partnerships"].location(partnership.number, "start"),
-            ),
+        where = context.sources["partnerships"].location(partnership.number, "start")
+        period = _Period(
+            f"partnership {partnership.id!r}",
+            partnership.start,
+            partnership.end,
+            (where,),
         )
+        _report_outside(context, ACTIVITY_OUTSIDE_PARTNERSHIP, batch, index, period)
 
 
 def _outside(
@@ -134,28 +126,34 @@ def _end_outside(
     return "end", end
 
 
+class _Period(NamedTuple):
+    """The period a row must lie in: whose it is, its first and last day, where set."""
+
+    owner: str
+    first: dt.date | None
+    last: dt.date | None
+    related: tuple[Location, ...]
+
+
 def _report_outside(
     context: Context,
     rule: Rule,
     batch: Batch,
     index: int,
+    period: _Period,
     *,
-    owner: str,
-    period: tuple[dt.date | None, dt.date | None],
-    related: Iterable[Location],
     hint: str | None = None,
 ) -> None:
     """Report the end of a row's period that lies outside its owner's period."""
-    first, last = period
+    owner, first, last, related = period
     field, value = _end_outside(batch["start"][index], batch["end"][index], first, last)
     window = f"{first or '…'} to {last or '…'}"
-    context.report(
+    context.report_at(
         rule,
-        batch.location(index, field),
+        batch.cell(index, field),
         f"{_ROW_KIND[batch.table]} {field} {value} is outside the period of {owner} "
         f"({window})",
         hint=hint,
-        entity=batch.entity(index),
         value=value,
         expected=window,
         related=related,
@@ -181,20 +179,16 @@ def partnership_in_generation_period(batch: Batch, context: Context) -> None:
         generation = context.generation_of(batch["generation"][index])
         assert generation is not None  # noqa: S101 - only rows with a generation are bad
         where = context.generation_location(generation.id)
+        dates = batch["start"][index], batch["end"][index]
+        period = _Period(
+            f"generation {generation.id!r}",
+            generation.start,
+            generation.end,
+            () if where is None else (where,),
+        )
+        hint = dates_fit(context.generations.values(), *dates, but=generation.id)
         _report_outside(
-            context,
-            PARTNERSHIP_OUTSIDE_GENERATION,
-            batch,
-            index,
-            owner=f"generation {generation.id!r}",
-            period=(generation.start, generation.end),
-            related=() if where is None else (where,),
-            hint=dates_fit(
-                context.generations.values(),
-                batch["start"][index],
-                batch["end"][index],
-                but=generation.id,
-            ),
+            context, PARTNERSHIP_OUTSIDE_GENERATION, batch, index, period, hint=hint
         )
 
 
@@ -227,19 +221,12 @@ def _future(batch: Batch, context: Context, *fields: str) -> None:
         )
 
 
-@check(FUTURE_DATE, "activities")
-def activity_not_in_future(batch: Batch, context: Context) -> None:
-    """Reported activities cannot start or end after `as_of`."""
-    _future(batch, context, "start", "end")
-
-
-@check(FUTURE_DATE, "targets")
-def target_not_in_future(batch: Batch, context: Context) -> None:
-    """A target cannot be declared after `as_of`."""
-    _future(batch, context, "since")
-
-
-@check(FUTURE_DATE, "clusters")
-def label_not_in_future(batch: Batch, context: Context) -> None:
-    """A label cannot be awarded after `as_of`."""
-    _future(batch, context, "esca_label_date")
+# Reported activities cannot start or end after `as_of`, a target cannot be
+# declared after it, nor a label awarded.
+_REPORTED_DATES = [
+    ("activities", "start"),
+    ("activities", "end"),
+    ("targets", "since"),
+    ("clusters", "esca_label_date"),
+]
+check_fields(FUTURE_DATE, _future, _REPORTED_DATES)
