@@ -49,6 +49,10 @@ DEEP = (
 )
 TWICE = '{"id": "S1", "name": "First", "name": "Second", "country": "DE"}'
 SURROGATE = '{"id": "S1", "name": "A\\ud800", "country": "DE"}'
+# A key given twice, once with white space before its colon.
+TWICE_SPACED = '{"id": "S1", "name" : "First", "name": "Second", "country": "DE"}'
+# Brackets in text, which are no nesting.
+BRACKETS = '{"id": "S1", "name": "Acme {GmbH} [DE]", "country": "DE"}'
 LONG = json.dumps({"id": "S1", "name": "x" * 50, "country": "DE"})
 
 
@@ -59,7 +63,9 @@ def test_hostile_records_are_located_findings(tmp_path: Path, form: str) -> None
     cases = {
         DEEP: [("CK-ROW-001", None)],
         TWICE: [("CK-HDR-004", "name")],
+        TWICE_SPACED: [("CK-HDR-004", "name")],
         SURROGATE: [("CK-TYPE-001", "name")],
+        BRACKETS: [],
     }
     for number, (raw, expected) in enumerate(cases.items()):
         folder = tmp_path / str(number)
@@ -69,6 +75,13 @@ def test_hostile_records_are_located_findings(tmp_path: Path, form: str) -> None
     folder.mkdir()
     found = rules(make(folder, LONG), limits=ck.Limits(max_cell_chars=10))
     assert ("CK-TYPE-001", "name") in found
+
+
+def test_brackets_in_text_are_read_as_text(tmp_path: Path) -> None:
+    """A `{` or `[` in a text is no nested value: the record reads as it is."""
+    flat = json.dumps({**SME, "id": "S2"})
+    loaded = ck.load_dataset(lines(tmp_path, BRACKETS, flat))
+    assert [sme.name for sme in loaded.smes] == ["Acme {GmbH} [DE]", "Acme"]
 
 
 def test_json_lines_mixed_with_hostile_lines_read_row_by_row(tmp_path: Path) -> None:
