@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Annotated, Any
 
+import attrs
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from clusterkit._dates import PartialDate, is_iso_date_text
@@ -113,6 +114,8 @@ class FieldCheck:
         self._values: dict[Any, Any] = {}
         self._problems: dict[Any, tuple[CellProblem, ...]] = {}
         self._troubled: set[Any] = set()
+        # Typed values of a column of one type (see `_by_distinct`), by type.
+        self._seen: dict[type, _Seen] = {}
         self._repeats: bool | None = None
         # The distinct raw values of the last column, and what each parsed to.
         self.distinct: tuple[set[Any], dict[Any, Any]] | None = None
@@ -263,6 +266,7 @@ class FieldCheck:
         self._values.clear()
         self._problems.clear()
         self._troubled.clear()
+        self._seen.clear()
 
     def _bulk(self, raw: Sequence[str | None]) -> list[Any] | None:  # noqa: PLR0911 - one way out per reason to look value by value
         """Text checked as a whole column at C speed; `None`: look value by value.
@@ -314,22 +318,48 @@ class FieldCheck:
                 for index, item in enumerate(raw)
                 if item in troubled
             }
-        # Typed values are remembered by (type, value): True and 1 differ here.
-        missing = (None, _MISSING if self.required else _NO_PROBLEMS)
-        results = {
-            item: missing if item is None else self._remembered((key, item), item)
-            for item in distinct
-        }
-        parsed_of = {item: result[0] for item, result in results.items()}
-        self.distinct = (distinct, parsed_of)
-        parsed = list(map(parsed_of.__getitem__, raw))
-        if not any(result[1] for result in results.values()):
+        return self._by_type(raw, distinct, key)
+
+    def _by_type(
+        self, raw: Sequence[Any], distinct: set[Any], key: type
+    ) -> tuple[list[Any], Problems]:
+        """Typed values of one type, remembered per type: found at C speed.
+
+        True and 1 differ as input, though equal in Python, so each type has
+        its memory of the values seen before, as text has in `_by_distinct`.
+        """
+        seen = self._seen.get(key)
+        if seen is None or len(seen.parsed) > _CACHE_LIMIT:
+            seen = self._seen[key] = _Seen()
+            seen.parsed[None] = None
+            seen.problems[None] = _MISSING if self.required else _NO_PROBLEMS
+            if self.required:
+                seen.troubled.add(None)
+        for item in distinct.difference(seen.parsed):
+            seen.parsed[item], seen.problems[item] = found = self.check(
+                item, flat=False
+            )
+            if found[1]:
+                seen.troubled.add(item)
+        self.distinct = (distinct, seen.parsed)
+        parsed = list(map(seen.parsed.__getitem__, raw))
+        troubled = distinct & seen.troubled
+        if not troubled:
             return parsed, {}
         return parsed, {
-            index: results[item][1]
+            index: seen.problems[item]
             for index, item in enumerate(raw)
-            if results[item][1]
+            if item in troubled
         }
+
+
+@attrs.define
+class _Seen:
+    """The typed values of one type seen in a column: parsed, and their problems."""
+
+    parsed: dict[Any, Any] = attrs.field(factory=dict)
+    problems: dict[Any, tuple[CellProblem, ...]] = attrs.field(factory=dict)
+    troubled: set[Any] = attrs.field(factory=set)
 
 
 def _hashable(item: Any) -> Any:

@@ -21,7 +21,7 @@ from clusterkit.io._chunk import Chunk, TableSource, chunks_from_rows
 from clusterkit.io._limits import checked_record, field_at
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
-from clusterkit.models import TABLES, Dataset, Record
+from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
@@ -102,12 +102,18 @@ def dataset_chunks(
         getters = _getters(name)
         for start in range(0, len(records), _chunk.BATCH_ROWS):
             part = records[start : start + _chunk.BATCH_ROWS]
-            cells = {field: get(part) for field, get in getters.items()}
+            # A model keeps its fields in its `__dict__` (pydantic does): read
+            # there with `itemgetter`, they come faster than by `getattr`.
+            stored = list(map(_STORED, part))
+            cells = {field: get(stored) for field, get in getters.items()}
             numbers = range(start, start + len(part))
             yield Chunk(source, numbers, cells)
 
 
-Getter = Callable[[Sequence[Record]], list[Any]]
+Stored = dict[str, Any]
+"""A record's fields, as its `__dict__` holds them."""
+Getter = Callable[[Sequence[Stored]], list[Any]]
+_STORED = operator.attrgetter("__dict__")
 
 
 @functools.cache
@@ -115,7 +121,7 @@ def _getters(table: str) -> dict[str, Getter]:
     """For each field of a table, how to take its column from records."""
     getters: dict[str, Getter] = {}
     for field, info in TABLES[table].model_fields.items():
-        get = operator.attrgetter(field)
+        get = operator.itemgetter(field)
         kind = _enum_of(info.annotation)
         if kind is None:
             getters[field] = functools.partial(_column, get)
@@ -128,17 +134,17 @@ def _getters(table: str) -> dict[str, Getter]:
     return getters
 
 
-def _column(get: Callable[[Record], Any], records: Sequence[Record]) -> list[Any]:
+def _column(get: Callable[[Stored], Any], records: Sequence[Stored]) -> list[Any]:
     return list(map(get, records))
 
 
 def _enums(
-    get: Callable[[Record], Any], values: dict[Any, Any], records: Sequence[Record]
+    get: Callable[[Stored], Any], values: dict[Any, Any], records: Sequence[Stored]
 ) -> list[Any]:
     return list(map(values.__getitem__, map(get, records)))
 
 
-def _enum_tuples(get: Callable[[Record], Any], records: Sequence[Record]) -> list[Any]:
+def _enum_tuples(get: Callable[[Stored], Any], records: Sequence[Stored]) -> list[Any]:
     return [tuple(member.value for member in items) for items in map(get, records)]
 
 
