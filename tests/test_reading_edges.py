@@ -13,6 +13,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import clusterkit as ck
@@ -428,3 +430,50 @@ def test_a_member_opens_again_from_its_start(tmp_path: Path) -> None:
     member = Member("x", lambda: io.BytesIO(b"abc"))
     assert member.head(2) == b"ab"
     assert member.head() == b"abc"
+
+
+# Keys of SME records: known fields, one unknown, and some left out.
+_SME_KEYS = ("id", "name", "country", "clusters", "size", "stray")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_SME_KEYS), unique=True, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+# A null beside no unknown key, and beside one.
+@example(key_sets=[["id", "size"]], same_keys=False)
+@example(key_sets=[["id", "size", "stray"]], same_keys=False)
+def test_json_lines_columns_are_each_records_fields(
+    key_sets: list[list[str]], same_keys: bool
+) -> None:
+    """Records with the same keys or not, nulls, unknown keys: each cell is the record's."""
+    if same_keys:
+        key_sets = [key_sets[0]] * len(key_sets)
+    values = {"id": "S1", "name": "Acme", "country": "DE", "clusters": ["C1"]}
+    values |= {"size": None, "stray": 7}  # a null, and a field no table has
+    records = [{key: values[key] for key in keys} for keys in key_sets]
+    text = "".join(json.dumps(record) + "\n" for record in records).encode()
+    problems: list[str] = []
+
+    def report(rule: Rule, where: object, message: str, **details: object) -> None:
+        del rule, where, details
+        problems.append(message)
+
+    member = Member("smes.jsonl", lambda: io.BytesIO(text))
+    (chunk,) = format_named("jsonl").read_chunks(member, "smes", report)
+    fields = ck.SME.model_fields
+    for field, column in chunk.cells.items():
+        assert field in fields
+        assert list(column) == [record.get(field) for record in records], field
+    # Every field some record gives is a column, and so is every required one.
+    given = {key for record in records for key in record} & set(fields)
+    required = {name for name, info in fields.items() if info.is_required()}
+    assert set(chunk.cells) == given | required
+    assert any("'stray'" in problem for problem in problems) == (
+        any("stray" in record for record in records)
+    )

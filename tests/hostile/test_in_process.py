@@ -30,12 +30,18 @@ def document(tmp_path: Path, sme: dict[str, Any] | str) -> Path:
     return path
 
 
-def lines(tmp_path: Path, *records: str) -> Path:
+def lines(tmp_path: Path, *records: str, newline: str = "\n") -> Path:
     """A JSON Lines folder whose smes.jsonl holds these raw lines."""
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "smes.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    text = newline.join(records) + newline
+    (folder / "smes.jsonl").write_bytes(text.encode("utf-8"))
     return folder
+
+
+def crlf_lines(tmp_path: Path, *records: str) -> Path:
+    """`lines`, each ending in CR LF as written on Windows."""
+    return lines(tmp_path, *records, newline="\r\n")
 
 
 def rules(source: Path, **options: Any) -> list[tuple[str, str | None]]:
@@ -51,19 +57,26 @@ TWICE = '{"id": "S1", "name": "First", "name": "Second", "country": "DE"}'
 SURROGATE = '{"id": "S1", "name": "A\\ud800", "country": "DE"}'
 # A key given twice, once with white space before its colon.
 TWICE_SPACED = '{"id": "S1", "name" : "First", "name": "Second", "country": "DE"}'
+TWICE_TAB = '{"id": "S1", "name"\t: "First", "name": "Second", "country": "DE"}'
+# A list where a text belongs, and a list in a list.
+LISTED = '{"id": "S1", "name": ["Acme"], "country": "DE"}'
+NESTED = '{"id": "S1", "name": "Acme", "country": "DE", "clusters": [["C1"]]}'
 # Brackets in text, which are no nesting.
 BRACKETS = '{"id": "S1", "name": "Acme {GmbH} [DE]", "country": "DE"}'
 LONG = json.dumps({"id": "S1", "name": "x" * 50, "country": "DE"})
 
 
-@pytest.mark.parametrize("form", ["document", "lines"])
+@pytest.mark.parametrize("form", ["document", "lines", "crlf-lines"])
 def test_hostile_records_are_located_findings(tmp_path: Path, form: str) -> None:
     """Nesting, a key twice, a surrogate and a long text: one finding each."""
-    make = document if form == "document" else lines
+    make = {"document": document, "lines": lines, "crlf-lines": crlf_lines}[form]
     cases = {
         DEEP: [("CK-ROW-001", None)],
+        NESTED: [("CK-TYPE-001", "clusters")],
+        LISTED: [("CK-TYPE-001", "name")],
         TWICE: [("CK-HDR-004", "name")],
         TWICE_SPACED: [("CK-HDR-004", "name")],
+        TWICE_TAB: [("CK-HDR-004", "name")],
         SURROGATE: [("CK-TYPE-001", "name")],
         BRACKETS: [],
     }

@@ -60,7 +60,7 @@ from clusterkit.io._rows import (
     required_fields,
     table_of_model,
 )
-from clusterkit.models import TABLES, Dataset, Record
+from clusterkit.models import TABLES, Dataset, Record, list_fields
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
@@ -225,6 +225,8 @@ class _Table:
     known: frozenset[str]
     fields: tuple[str, ...]
     required: frozenset[str]
+    # The fields whose values are lists, which `_flat` counts.
+    lists: tuple[str, ...]
     unknown: dict[str, tuple[Location, int]] = attrs.field(factory=dict)
     stopped: bool = False
 
@@ -256,6 +258,7 @@ def read_chunks(
         frozenset(fields),
         fields,
         frozenset(required_fields(table)),
+        tuple(sorted(list_fields(TABLES[table]))),
     )
     try:
         handle = member.open()
@@ -315,7 +318,7 @@ def _chunk(
 ) -> Chunk | None:
     """The chunk of some lines: decoded at C speed, or line by line when one fails."""
     numbers: Sequence[int]
-    values = None if split else _decoded(lines)
+    values = None if split else _decoded(lines, state.lists)
     if values is None:
         values, numbers = _line_by_line(lines, first, state, member)
         if not values:
@@ -340,25 +343,27 @@ def _chunk(
     return Chunk(state.source, numbers, cells)
 
 
-def _decoded(lines: list[bytes]) -> list[Any] | None:
+def _decoded(lines: list[bytes], lists: Sequence[str]) -> list[Any] | None:
     """Every line's object, at C speed; `None` when a line is not one JSON object.
 
     The lines are decoded as the items of one JSON array: a blank line, or
     one that is not a JSON value, fails the whole; a line of several values
-    (`{...},{...}`) makes more items than lines.
+    (`{...},{...}`) makes more items than lines. `lists` are the fields whose
+    values are lists.
     """
     if max(map(len, lines)) > current_limits().max_cell_chars:
         return None  # perhaps a text too long: the lines say
     joined = b",".join(lines)
     try:
-        values = _decode(b"[" + joined + b"]")
+        # One join, not `+`: each `+` would copy the whole chunk again.
+        values = _decode(b"".join((b"[", joined, b"]")))
     except ValueError:
         return None
     if len(values) != len(lines) or set(map(type, values)) != {dict}:
         return None
     if _keys_written(joined) != sum(map(len, values)):
         return None  # perhaps a key given twice: the lines say
-    if not _flat(joined, values) and not all(map(_flat_record, values)):
+    if not _flat(joined, values, lists) and not all(map(_flat_record, values)):
         return None  # a value nested: the lines say how deeply
     return values  # type: ignore[no-any-return] # a list, as the array decodes
 
@@ -366,28 +371,32 @@ def _decoded(lines: list[bytes]) -> list[Any] | None:
 def _keys_written(text: bytes) -> int:
     """How many keys `text` writes (`"key":`, or `"key" :`); text may add to it.
 
-    `bytes.count` finds every `":` at C speed; the pattern is needed only when
-    some quote is followed by white space and a colon.
+    `text` is lines of JSON whose line breaks (LF or CRLF) are at their ends
+    only, so no line break comes just before a key's colon. `bytes.count`
+    finds every `":` at C speed; the pattern, slower, is needed only when
+    white space may come between a key and its colon: a tab anywhere (a
+    one-byte `in`, the fastest test there is) or a space just before a colon.
     """
-    if _QUOTE_SPACE_COLON.search(text) is None:
-        return text.count(b'":')
-    return len(_KEY_END.findall(text))
+    if b"\t" in text or b" :" in text:
+        return len(_KEY_END.findall(text))
+    return text.count(b'":')
 
 
-_QUOTE_SPACE_COLON = re.compile(rb'"[ \t\r\n]+:')
-
-
-def _flat(joined: bytes, values: list[dict[str, Any]]) -> bool:
+def _flat(joined: bytes, values: list[dict[str, Any]], lists: Sequence[str]) -> bool:
     """Whether no record nests deeper than a list of values, told at C speed.
 
-    Each record opens one `{`, and each of its list values one `[`: when the
-    text holds no more of either, no object or list is nested in another. A
+    Each record opens one `{`, and each list one `[`: when the text holds no
+    more `{` than records, and no more `[` than the list fields hold lists,
+    no object or list is nested anywhere, and no other field holds a list. A
     `{` or `[` in a text makes this say no; `_flat_record` then looks closer.
     """
     if joined.count(b"{") != len(values):
         return False
-    kinds = list(map(type, itertools.chain.from_iterable(map(dict.values, values))))
-    return joined.count(b"[") == kinds.count(list)
+    held = sum(
+        list(map(type, map(dict.get, values, itertools.repeat(field)))).count(list)
+        for field in lists
+    )
+    return joined.count(b"[") == held
 
 
 def _flat_record(value: dict[str, Any]) -> bool:
