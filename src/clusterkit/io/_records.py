@@ -99,53 +99,57 @@ def dataset_chunks(
             continue
         records = dataset.table(name)
         source = TableSource(name, "dataset", display)
-        getters = _getters(name)
+        fields, row_of, converters = _columns_of(name)
         for start in range(0, len(records), _chunk.BATCH_ROWS):
             part = records[start : start + _chunk.BATCH_ROWS]
-            # A model keeps its fields in its `__dict__` (pydantic does): read
-            # there with `itemgetter`, they come faster than by `getattr`.
-            stored = list(map(_STORED, part))
-            cells = {field: get(stored) for field, get in getters.items()}
+            # A model keeps its fields in its `__dict__` (pydantic does): each
+            # record's are taken there at once, then turned into columns at C
+            # speed, which visits each record once instead of once per field.
+            rows = map(row_of, map(_STORED, part))
+            columns = zip(*rows, strict=True)
+            cells = {
+                field: list(column if convert is None else map(convert, column))
+                for field, convert, column in zip(
+                    fields, converters, columns, strict=True
+                )
+            }
             numbers = range(start, start + len(part))
             yield Chunk(source, numbers, cells)
 
 
 Stored = dict[str, Any]
 """A record's fields, as its `__dict__` holds them."""
-Getter = Callable[[Sequence[Stored]], list[Any]]
 _STORED = operator.attrgetter("__dict__")
 
 
 @functools.cache
-def _getters(table: str) -> dict[str, Getter]:
-    """For each field of a table, how to take its column from records."""
-    getters: dict[str, Getter] = {}
-    for field, info in TABLES[table].model_fields.items():
-        get = operator.itemgetter(field)
-        kind = _enum_of(info.annotation)
+def _columns_of(
+    table: str,
+) -> tuple[
+    tuple[str, ...],
+    Callable[[Stored], tuple[Any, ...]],
+    list[Callable[[Any], Any] | None],
+]:
+    """A table's fields, how to take them from a record, and each one's conversion."""
+    fields = tuple(TABLES[table].model_fields)
+    # None: the value as it is.
+    converters: list[Callable[[Any], Any] | None] = []
+    for field in fields:
+        annotation = TABLES[table].model_fields[field].annotation
+        kind = _enum_of(annotation)
         if kind is None:
-            getters[field] = functools.partial(_column, get)
-        elif _is_tuple(info.annotation):
-            getters[field] = functools.partial(_enum_tuples, get)
+            converters.append(None)
+        elif _is_tuple(annotation):
+            converters.append(_enum_values)
         else:
             values: dict[Any, Any] = {member: member.value for member in kind}
             values[None] = None
-            getters[field] = functools.partial(_enums, get, values)
-    return getters
+            converters.append(values.__getitem__)
+    return fields, operator.itemgetter(*fields), converters
 
 
-def _column(get: Callable[[Stored], Any], records: Sequence[Stored]) -> list[Any]:
-    return list(map(get, records))
-
-
-def _enums(
-    get: Callable[[Stored], Any], values: dict[Any, Any], records: Sequence[Stored]
-) -> list[Any]:
-    return list(map(values.__getitem__, map(get, records)))
-
-
-def _enum_tuples(get: Callable[[Stored], Any], records: Sequence[Stored]) -> list[Any]:
-    return [tuple(member.value for member in items) for items in map(get, records)]
+def _enum_values(items: tuple[enum.Enum, ...]) -> tuple[Any, ...]:
+    return tuple(member.value for member in items)
 
 
 def _is_tuple(annotation: Any) -> bool:
