@@ -11,6 +11,7 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -26,6 +27,7 @@ from clusterkit.kpis import _parallel
 from clusterkit.kpis._pass import gating_options
 from clusterkit.kpis._scope import Scope
 from clusterkit.report import Rule, Severity, Summary
+from clusterkit.values import Location
 
 AS_OF = dt.date(2026, 1, 1)
 DATA = Path(__file__).parent / "data"
@@ -454,18 +456,19 @@ def test_json_lines_columns_are_each_records_fields(
     """Records with the same keys or not, nulls, unknown keys: each cell is the record's."""
     if same_keys:
         key_sets = [key_sets[0]] * len(key_sets)
-    values = {"id": "S1", "name": "Acme", "country": "DE", "clusters": ["C1"]}
+    values: dict[str, Any] = {"id": "S1", "name": "Acme", "country": "DE"}
+    values["clusters"] = ["C1"]
     values |= {"size": None, "stray": 7}  # a null, and a field no table has
     records = [{key: values[key] for key in keys} for keys in key_sets]
     text = "".join(json.dumps(record) + "\n" for record in records).encode()
     problems: list[str] = []
 
-    def report(rule: Rule, where: object, message: str, **details: object) -> None:
-        del rule, where, details
+    def report(rule: Rule, location: Location, message: str, **details: Any) -> None:
+        del rule, location, details
         problems.append(message)
 
     member = Member("smes.jsonl", lambda: io.BytesIO(text))
-    (chunk,) = format_named("jsonl").read_chunks(member, "smes", report)
+    (chunk,) = format_named("jsonl").read_chunks(member, "smes", report, None)
     fields = ck.SME.model_fields
     for field, column in chunk.cells.items():
         assert field in fields
@@ -477,3 +480,26 @@ def test_json_lines_columns_are_each_records_fields(
     assert any("'stray'" in problem for problem in problems) == (
         any("stray" in record for record in records)
     )
+
+
+def test_partial_dates_of_one_day_keep_their_precision() -> None:
+    """2018 and 2018-01 are one day, but each is reported as it was given."""
+    base = ck.load_dataset(BASE)
+    year = ck.PartialDate(2018, 1, 1, "year")
+    month = ck.PartialDate(2018, 1, 1, "month")
+    first, second, *rest = base.partnerships
+    partnerships = (
+        first.model_copy(update={"start": year}),
+        second.model_copy(update={"start": month}),
+        *rest,
+    )
+    dataset = base.model_copy(update={"partnerships": partnerships})
+    report = ck.validate(dataset, as_of=AS_OF, select="CK-DATE-005")
+    messages = [(f.entity and f.entity.id, f.message) for f in report.findings]
+    assert messages == [
+        (first.id, "'2018' is given to the year: read as its first day, 2018-01-01"),
+        (
+            second.id,
+            "'2018-01' is given to the month: read as its first day, 2018-01-01",
+        ),
+    ]

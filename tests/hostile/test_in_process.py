@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,12 @@ LONG = json.dumps({"id": "S1", "name": "x" * 50, "country": "DE"})
 @pytest.mark.parametrize("form", ["document", "lines", "crlf-lines"])
 def test_hostile_records_are_located_findings(tmp_path: Path, form: str) -> None:
     """Nesting, a key twice, a surrogate and a long text: one finding each."""
-    make = {"document": document, "lines": lines, "crlf-lines": crlf_lines}[form]
+    makers: dict[str, Callable[[Path, str], Path]] = {
+        "document": document,
+        "lines": lines,
+        "crlf-lines": crlf_lines,
+    }
+    make = makers[form]
     cases = {
         DEEP: [("CK-ROW-001", None)],
         NESTED: [("CK-TYPE-001", "clusters")],

@@ -233,15 +233,16 @@ class FieldCheck:
         self, raw: Sequence[Any], kinds: set[type]
     ) -> tuple[list[Any], Problems]:
         """Typed values: 1, 1.0 and true are equal in Python but not as input."""
-        if len(kinds) == 1 and not kinds & {list, dict}:
-            # One type (and None): equal values are equal inputs.
+        if len(kinds) == 1 and not kinds & {list, dict, PartialDate}:
+            # One type (and None): equal values are equal inputs (not so for
+            # partial dates: 2025 and 2025-01 are one day, told apart below).
             return self._by_distinct(raw, flat=False, key=kinds.pop())
         parsed = []
         found: Problems = {}
         for index, item in enumerate(raw):
             given = _hashable(item)
             try:
-                key = (type(item), given)
+                key = (type(item), given, getattr(item, "precision", None))
                 result = self._remembered(key, given)
             except TypeError:  # a mapping: check it as it comes
                 result = self.check(item, flat=False)

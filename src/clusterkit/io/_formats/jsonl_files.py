@@ -290,9 +290,9 @@ def read_chunks(
                 lines[0] = lines[0].removeprefix(_BOM)
             # A carriage return not followed by a line feed ends a line too, as
             # in a text editor: such chunks are read line by line.
-            joined = b"".join(lines)
+            joined = b",".join(lines)
             lone_cr = b"\r" in joined and (joined.count(b"\r") != joined.count(b"\r\n"))
-            chunk = _chunk(lines, line, state, member, split=lone_cr)
+            chunk = _chunk(lines, joined, line, state, member, split=lone_cr)
             line += _line_count(lines) if lone_cr else len(lines)
             if chunk is not None:
                 yield chunk
@@ -314,11 +314,20 @@ def _line_count(lines: Sequence[bytes]) -> int:
 
 
 def _chunk(
-    lines: list[bytes], first: int, state: _Table, member: Member, *, split: bool
+    lines: list[bytes],
+    joined: bytes,
+    first: int,
+    state: _Table,
+    member: Member,
+    *,
+    split: bool,
 ) -> Chunk | None:
-    """The chunk of some lines: decoded at C speed, or line by line when one fails."""
+    """The chunk of some lines: decoded at C speed, or line by line when one fails.
+
+    `joined` is the lines joined by commas.
+    """
     numbers: Sequence[int]
-    values = None if split else _decoded(lines, state.lists)
+    values = None if split else _decoded(lines, joined, state.lists)
     if values is None:
         values, numbers = _line_by_line(lines, first, state, member)
         if not values:
@@ -343,17 +352,18 @@ def _chunk(
     return Chunk(state.source, numbers, cells)
 
 
-def _decoded(lines: list[bytes], lists: Sequence[str]) -> list[Any] | None:
+def _decoded(
+    lines: list[bytes], joined: bytes, lists: Sequence[str]
+) -> list[Any] | None:
     """Every line's object, at C speed; `None` when a line is not one JSON object.
 
     The lines are decoded as the items of one JSON array: a blank line, or
     one that is not a JSON value, fails the whole; a line of several values
-    (`{...},{...}`) makes more items than lines. `lists` are the fields whose
-    values are lists.
+    (`{...},{...}`) makes more items than lines. `joined` is the lines joined
+    by commas; `lists` are the fields whose values are lists.
     """
     if max(map(len, lines)) > current_limits().max_cell_chars:
         return None  # perhaps a text too long: the lines say
-    joined = b",".join(lines)
     try:
         # One join, not `+`: each `+` would copy the whole chunk again.
         values = _decode(b"".join((b"[", joined, b"]")))
