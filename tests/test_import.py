@@ -85,6 +85,18 @@ def test_a_legal_form_alone_is_a_name() -> None:
     assert not has_legal_form("AB")
 
 
+@given(st.text(alphabet="AEIOUaeiou bcdfgXYZ.&-", min_size=1, max_size=40))
+def test_plain_names_key_as_their_accented_spellings(name: str) -> None:
+    """An ASCII name (read without Unicode normalisation) keys as its accented form.
+
+    The accented form contains non-ASCII letters, so it takes the path that
+    takes accents off; the two must agree.
+    """
+    accented = name.translate(str.maketrans("AEIOUaeiou", "ÀÉÎÕÜàéîõü"))
+    assert organisation_key(name) == organisation_key(accented)
+    assert has_legal_form(f"{name} AB") == has_legal_form(f"{accented} AB")
+
+
 def test_cluster_ids_are_short_and_stable() -> None:
     """Ids are country and key; a long key is cut and hashed, still unique."""
     assert cluster_id("DE", "optence") == "DE-optence"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import pickle
 import subprocess
 import sys
 import warnings
@@ -659,6 +661,40 @@ class TestDataset:
         copy = ck.Dataset.model_validate(example.model_dump())
         example.cluster(example.clusters[0].id)
         assert copy == example
+
+    def test_a_copy_with_new_tables_looks_up_its_own_records(
+        self, example: ck.Dataset
+    ) -> None:
+        """`model_copy(update=...)` does not answer lookups from the old tables."""
+        first = example.clusters[0]
+        assert example.cluster(first.id) is first  # remembered from here on
+        renamed = first.model_copy(update={"name": "Renamed"})
+        copy = example.model_copy(update={"clusters": (renamed,)})
+        assert copy.cluster(first.id).name == "Renamed"
+        assert example.cluster(first.id) is first
+        same = example.model_copy()  # no new table: the lookups still hold
+        assert same.cluster(first.id) is first
+        partnership = example.partnerships[0]
+        example.partnership(partnership.id)
+        emptied = example.model_copy(update={"partnerships": ()}, deep=True)
+        with pytest.raises(KeyError):
+            emptied.partnership(partnership.id)
+
+    def test_a_dataset_used_for_lookups_pickles_and_copies(
+        self, example: ck.Dataset
+    ) -> None:
+        """Lookups remembered (generations too) neither break nor bloat a pickle."""
+        example.generation("escp-4i-1")
+        example.cluster(example.clusters[0].id)
+        restored = pickle.loads(pickle.dumps(example))  # noqa: S301 - our own bytes
+        assert restored == example
+        assert "_clusters" not in restored.__dict__
+        assert restored.cluster(example.clusters[0].id) == example.clusters[0]
+        deep = copy.deepcopy(example)
+        assert deep.generation("escp-4i-1") == example.generation("escp-4i-1")
+        assert deep.model_copy(deep=True) == example
+        with pytest.raises(TypeError):
+            example.all_generations["mine"] = example.generation("escp-4i-1")  # type: ignore[index] # read-only, as documented
 
 
 @given(testing.datasets(max_records=3))

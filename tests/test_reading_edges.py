@@ -304,6 +304,49 @@ def test_a_scan_reread_before_reading_finds_nothing() -> None:
     scan.close()
 
 
+def test_a_reread_of_some_fields_checks_them_and_their_invariants(
+    tmp_path: Path,
+) -> None:
+    """Reading some fields again gives their values as the whole read does.
+
+    A field an invariant may refuse brings the invariant's other fields: a
+    cluster's `sme_members` above its `members_total` is refused either way.
+    """
+    data = copy_base(tmp_path)
+    clusters = data / "clusters.csv"
+    lines = clusters.read_text(encoding="utf-8").splitlines()
+    # DE-001: 180 members, of which 140 SMEs -> 240 SMEs, more than its members.
+    lines[1] = lines[1].replace(",180,140,", ",180,240,")
+    clusters.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scan = Scan(data, lambda *_, **__: None)
+    whole = [batch for batch in scan.batches() if batch.table == "clusters"]
+    ids = list(scan.reread("clusters", ("id", "country")))
+    countries = list(scan.reread("clusters", ("country",)))
+    smes = list(scan.reread("clusters", ("sme_members",)))
+    scan.close()
+    assert set(ids[0].columns) == {"id", "country"}
+    assert set(countries[0].columns) == {"id", "country"}  # the id names a record
+    assert ids[0]["id"] == whole[0]["id"]
+    assert ids[0]["country"] == whole[0]["country"]
+    assert set(smes[0].columns) == {"id", "sme_members", "members_total"}
+    assert smes[0]["sme_members"] == whole[0]["sme_members"]
+    assert smes[0]["sme_members"][0] is None  # refused by the invariant
+
+
+def test_an_activity_reread_of_its_ids_leaves_the_counters_alone(
+    tmp_path: Path,
+) -> None:
+    """The counters' defaults need the type and the counters: not filled for some."""
+    checks = _cells.TableChecks("activities", (), ("type",))
+    assert list(checks.fields) == ["id", "type"]  # the id names the record
+    assert checks.invariants == ()
+    assert checks.fill_defaults({"id": ["A1"]}) == ()
+    assert _cells.TableChecks("activities", ()).fill_defaults(
+        {"type": ["webinar"], **{name: [None] for name in ck.models.COUNTERS}}
+    ) == tuple(ck.models.COUNTERS)
+    del tmp_path
+
+
 def test_a_format_without_a_layout_is_named_by_its_name() -> None:
     """A registered format outside the shipped layouts is known by its name."""
     csv_format = format_named("csv")

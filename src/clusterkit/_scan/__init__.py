@@ -6,7 +6,7 @@ distinct values (`Verdicts`), and reads a shard of a large file (`Shard`). The
 validator and the KPI engine both build on it, so they read every source alike.
 """
 
-from clusterkit._scan._batch import Batch, Cell
+from clusterkit._scan._batch import Batch, Cell, entity_fields
 from clusterkit._scan._cells import FieldCheck, TableChecks, parse_chunk
 from clusterkit._scan._index import (
     ClusterInfo,
@@ -35,6 +35,7 @@ __all__ = [
     "TableChecks",
     "Verdicts",
     "batch_keys",
+    "entity_fields",
     "parse_chunk",
     "split_csv",
     "split_jsonl",

@@ -136,7 +136,7 @@ class Batch:
         return Cell(self.location(index, field), self.entity(index), self[field][index])
 
     def entity(self, index: int) -> Entity:
-        """The record of row `index`: its table and id."""
+        """The record of row `index`: its table and id (from `entity_fields`)."""
         if self.table == "targets":
             partnership = self.columns["partnership"][index]
             country = self.columns["country"][index]
@@ -144,3 +144,8 @@ class Batch:
                 return Entity(self.table)
             return Entity(self.table, f"{partnership}/{country}")
         return Entity(self.table, self.columns["id"][index])
+
+
+def entity_fields(table: str) -> tuple[str, ...]:
+    """The fields that name a record of `table` (see `Batch.entity`)."""
+    return ("partnership", "country") if table == "targets" else ("id",)

@@ -21,7 +21,7 @@ import attrs
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from clusterkit._dates import PartialDate, is_iso_date_text
-from clusterkit._scan._batch import Batch
+from clusterkit._scan._batch import Batch, entity_fields
 from clusterkit.io import (
     BAD_VALUE,
     MISSING,
@@ -370,16 +370,45 @@ def _hashable(item: Any) -> Any:
 
 
 class TableChecks:
-    """The checks of every field of one table, for one pass (each keeps its memory)."""
+    """The checks of the fields of one table, for one pass (each keeps its memory).
 
-    def __init__(self, table: str, enabled: Collection[str]) -> None:
+    Args:
+        table: The table.
+        enabled: The ids of the rules that run.
+        fields: Only these fields (every field by default), the fields that
+            name a record, and the fields of the invariants that may refuse
+            their values. The defaults that
+            depend on other fields (an activity's counters) are filled only
+            when every field is checked.
+    """
+
+    def __init__(
+        self,
+        table: str,
+        enabled: Collection[str],
+        fields: Collection[str] | None = None,
+    ) -> None:
         model = TABLES[table]
+        names = set(model.model_fields if fields is None else fields)
+        names.update(entity_fields(table))
+        invariants = [
+            invariant for invariant in model.invariants if invariant.blame in names
+        ]
+        for invariant in invariants:
+            names.update(invariant.fields)
         self.table = table
         self.fields = {
-            name: FieldCheck(table, name, enabled) for name in model.model_fields
+            name: FieldCheck(table, name, enabled)
+            for name in model.model_fields
+            if name in names
         }
-        self.invariants = model.invariants
-        self.fill_defaults = model.fill_defaults
+        self.invariants = tuple(invariants)
+        self.fill_defaults = model.fill_defaults if fields is None else _no_defaults
+
+
+def _no_defaults(columns: dict[str, list[Any]]) -> tuple[str, ...]:
+    del columns  # some fields only: the defaults may need others
+    return ()
 
 
 def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:

@@ -87,14 +87,18 @@ class Scan:
             self.indexes.index(batch)
             yield batch
 
-    def reread(self, table: str) -> Iterator[Batch]:
+    def reread(
+        self, table: str, fields: Collection[str] | None = None
+    ) -> Iterator[Batch]:
         """The batches of one table read again, reporting nothing.
 
-        Their problems were reported the first time.
+        Their problems were reported the first time. With `fields`, the batches
+        hold only those columns (see `TableChecks`): the others' cells are not
+        checked again.
         """
         if self.opened is None:
             return
-        checks = TableChecks(table, self.enabled)
+        checks = TableChecks(table, self.enabled, fields)
         quiet = _quiet
         for chunk in self.opened.chunks(quiet, tables={table}, spans=self._spans()):
             yield parse_chunk(chunk, checks, quiet)

@@ -58,8 +58,11 @@ _BASE_LETTERS = str.maketrans(
 
 
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", name.casefold()).translate(_BASE_LETTERS)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = name.casefold()
+    # ASCII has no accents to take off: most names skip the slow part.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).translate(_BASE_LETTERS)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _WORDS.findall(_DOTS.sub("", text))
 
 

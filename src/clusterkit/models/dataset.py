@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,6 +19,9 @@ from clusterkit.models.partnership import Partnership
 from clusterkit.models.sme import SME
 from clusterkit.models.target import ThirdCountryTarget
 from clusterkit.render import Table, html_table
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing's own from Python 3.11
 
 __all__ = ["TABLES", "Dataset"]
 
@@ -37,12 +40,17 @@ TABLES: Mapping[str, type[Record]] = MappingProxyType(
 _R = TypeVar("_R", Generation, Cluster, SME, Partnership, ActivityRecord)
 
 
-def _by_id(records: tuple[_R, ...]) -> Mapping[str, _R]:
+# The cached lookups by id (the `functools.cached_property`s below): plain
+# dicts, which copy and pickle, left out of pickles and of copies with new tables.
+_LOOKUPS = ("_clusters", "_smes", "_partnerships", "_activities", "_generations")
+
+
+def _by_id(records: tuple[_R, ...]) -> dict[str, _R]:
     # The first record with an id wins; duplicates are the validator's CK-PK-001.
     index: dict[str, _R] = {}
     for record in records:
         index.setdefault(record.id, record)
-    return MappingProxyType(index)
+    return index
 
 
 class Dataset(BaseModel):
@@ -82,26 +90,47 @@ class Dataset(BaseModel):
     """Activity records."""
 
     @functools.cached_property
-    def _clusters(self) -> Mapping[str, Cluster]:
+    def _clusters(self) -> dict[str, Cluster]:
         return _by_id(self.clusters)
 
     @functools.cached_property
-    def _smes(self) -> Mapping[str, SME]:
+    def _smes(self) -> dict[str, SME]:
         return _by_id(self.smes)
 
     @functools.cached_property
-    def _partnerships(self) -> Mapping[str, Partnership]:
+    def _partnerships(self) -> dict[str, Partnership]:
         return _by_id(self.partnerships)
 
     @functools.cached_property
-    def _activities(self) -> Mapping[str, ActivityRecord]:
+    def _activities(self) -> dict[str, ActivityRecord]:
         return _by_id(self.activities)
 
     @functools.cached_property
-    def _generations(self) -> Mapping[str, Generation]:
+    def _generations(self) -> dict[str, Generation]:
         merged = {generation.id: generation for generation in reference_generations()}
         merged.update(_by_id(self.generations))
-        return MappingProxyType(merged)
+        return merged
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self:
+        """A copy, with `update`'s tables in place of the dataset's.
+
+        The lookups by id (`cluster`, `sme`, …) are remembered on first use;
+        a copy with new tables looks them up afresh, not in the old tables.
+        """
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            for name in _LOOKUPS:
+                copied.__dict__.pop(name, None)
+        return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """The state to pickle, without the lookups: they are made again on use."""
+        state = super().__getstate__()
+        fields = state["__dict__"]
+        state["__dict__"] = {k: v for k, v in fields.items() if k not in _LOOKUPS}
+        return state
 
     def cluster(self, cluster_id: str, /) -> Cluster:
         """The cluster with this id.
@@ -146,7 +175,7 @@ class Dataset(BaseModel):
     @property
     def all_generations(self) -> Mapping[str, Generation]:
         """Every generation in effect: the shipped ones, overridden by the dataset's."""
-        return self._generations
+        return MappingProxyType(self._generations)
 
     def targets_of(self, partnership_id: str, /) -> tuple[ThirdCountryTarget, ...]:
         """The declared third-country targets of one partnership."""

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
@@ -284,6 +284,22 @@ _CELL_VALUE: Any = object()
 """`report_at`'s default value: the cell's own."""
 
 
+class Reread(Protocol):
+    """Reads the batches of one table again, quietly (`Scan.reread`)."""
+
+    def __call__(
+        self, table: str, fields: Collection[str] | None = None
+    ) -> Iterator[Batch]:
+        """The batches of `table`, with only `fields` if given."""
+
+
+def _nothing_to_reread(
+    table: str, fields: Collection[str] | None = None
+) -> Iterator[Batch]:
+    del table, fields  # no source read yet
+    return iter(())
+
+
 class Context(Indexes):
     """One dataset being validated: its indexes, and where its findings go."""
 
@@ -296,7 +312,7 @@ class Context(Indexes):
         super().__init__()
         self.collector = collector
         # The batches of one table read again (to confirm duplicate keys).
-        self.reread: Callable[[str], Iterator[Batch]] = lambda _table: iter(())
+        self.reread: Reread = _nothing_to_reread
         self.options = collector.options
         self.enabled = collector.enabled
         self.verdicts = Verdicts()

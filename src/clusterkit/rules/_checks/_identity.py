@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from clusterkit._scan import Batch, KeyLog, batch_keys
+from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
 from clusterkit.io import field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity
 from clusterkit.rules._context import Context
@@ -357,7 +357,8 @@ def _report_duplicates(context: Context, table: str, suspects: set[int]) -> None
     """Read the suspected rows' keys again, and report the real repeats."""
     first: dict[Any, Location] = {}
     field = "country" if table == "targets" else "id"
-    for batch in context.reread(table):
+    # The key's fields only: the rest of the table is not checked again.
+    for batch in context.reread(table, entity_fields(table)):
         keys = batch_keys(batch)
         for index, digest in enumerate(KeyLog.digests(keys)):
             if digest not in suspects:
