@@ -73,7 +73,9 @@ def _tuples(raw: Sequence[Any]) -> list[tuple[Any, ...] | None] | None:
     kinds.discard(type(None))
     if not kinds <= {list, tuple}:
         return None
-    return [None if value is None else tuple(value) for value in raw]
+    if None in raw:
+        return [None if value is None else tuple(value) for value in raw]
+    return list(map(tuple, raw))  # at C speed
 
 
 _ID_MAX = 64
@@ -168,7 +170,8 @@ class FieldCheck:
             tuples = raw if text else _tuples(raw)
             if tuples is not None and _repeat(tuples):
                 return self._by_distinct(tuples, flat=text, key=None if text else tuple)
-            lists = self._lists(raw, text=text)
+            # Lists already made tuples are not made so again.
+            lists = self._lists(raw if tuples is None else tuples, text=text)
             if lists is not None:
                 return lists, {}
         if not text:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -108,8 +108,11 @@ class Tally:
         (at C speed, with `Counter`), and per row only for SME ids.
         """
         partnerships = columns[0]
-        _add_counts(self.offered, Counter(partnerships))
-        if scope.start is not None or scope.end is not None or scope.target_country:
+        filtered = bool(
+            scope.start is not None or scope.end is not None or scope.target_country
+        )
+        if filtered:
+            _add_counts(self.offered, Counter(partnerships))
             columns = _within(columns, scope)
             partnerships = columns[0]
             if not partnerships:
@@ -126,21 +129,27 @@ class Tally:
             if self.dimensions
             else partnerships
         )
-        cell_of = self._cells_of(keys)
-        for (key, kind), n in Counter(zip(keys, kinds, strict=True)).items():
+        by_kind = Counter(zip(keys, kinds, strict=True))
+        cell_of = self._cells_of({key for key, _ in by_kind})
+        offered = self.offered
+        for (key, kind), n in by_kind.items():
             cell = cell_of[key]
             cell.activities += n
             cell.by_type[kind] = cell.by_type.get(kind, 0) + n
+            if not filtered:
+                # Every row is in scope: the offered count comes with the cell's.
+                partnership = key[0] if self.dimensions else key
+                offered[partnership] = offered.get(partnership, 0) + n
         _add_counters(keys, columns[6:], cell_of)
         aimed = third.column(partnerships, targets, days)
         if any(aimed):
             _add_markets(keys, columns, aimed, cell_of)
 
-    def _cells_of(self, keys: Sequence[Any]) -> dict[Any, Cell]:
+    def _cells_of(self, keys: Iterable[Any]) -> dict[Any, Cell]:
         """The cell of each distinct key in a batch, found (or made) once."""
         cells = self.cells
         cell_of: dict[Any, Cell] = {}
-        for key in set(keys):
+        for key in keys:
             full = key if self.dimensions else (key,)
             cell = cells.get(full)
             if cell is None:
