@@ -606,6 +606,13 @@ def test_an_unreadable_activities_file_is_the_root_of_nothing(tmp_path: Path) ->
     assert context.unread == {}
 
 
+def test_a_context_before_its_scan_has_nothing_to_read_again() -> None:
+    """Checks that read a table again find no batch before a source is scanned."""
+    context = _context.Context(_context.Collector(_context.Options.build()))
+    assert list(context.reread("smes")) == []
+    assert list(context.reread("smes", ("id", "name"))) == []
+
+
 def test_a_record_without_id_that_nothing_misses_keeps_its_hint(
     tmp_path: Path,
 ) -> None:
