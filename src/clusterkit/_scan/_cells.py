@@ -380,9 +380,8 @@ class TableChecks:
         enabled: The ids of the rules that run.
         fields: Only these fields (every field by default), the fields that
             name a record, and the fields of the invariants that may refuse
-            their values. The defaults that
-            depend on other fields (an activity's counters) are filled only
-            when every field is checked.
+            their values. The defaults that depend on other fields (an
+            activity's counters) are filled only when every field is checked.
     """
 
     def __init__(
