@@ -14,7 +14,8 @@ The default command validates the benchmark dataset of `bench/validate.py`
     python bench/versions.py --baseline ../base/src --rows 200000 --runs 5
     python bench/versions.py --baseline ../base/src -- kpis {data} --format json
 
-`{data}` in a given command stands for the dataset folder.
+`{data}` in a given command stands for the dataset folder; a command without
+it names its own data, and the benchmark dataset is not written.
 """
 
 from __future__ import annotations
@@ -75,12 +76,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     keep = args.keep or Path(tempfile.gettempdir()) / "clusterkit-bench"
     data = keep / "data"
-    ensure_dataset(data, args.rows)
-    command = [part.format(data=data) for part in args.command or DEFAULT_COMMAND]
+    given = args.command or DEFAULT_COMMAND
+    uses_data = any("{data}" in part for part in given)
+    if uses_data:
+        # Only then: writing it would also raise the peak memory that every
+        # child reports (Linux keeps ru_maxrss across fork and exec).
+        ensure_dataset(data, args.rows)
+    command = [part.format(data=data) for part in given]
     trees = {"this": ROOT / "src", "baseline": args.baseline.resolve()}
     times: dict[str, list[float]] = {name: [] for name in trees}
     peaks: dict[str, list[float]] = {name: [] for name in trees}
-    print(f"clusterkit {' '.join(command)}  ({args.rows:,} activities)")
+    rows = f"  ({args.rows:,} activities)" if uses_data else ""
+    print(f"clusterkit {' '.join(command)}{rows}")
     for run in range(args.runs):
         # Alternate which goes first, so a trend in the load hits both alike.
         order = list(trees) if run % 2 == 0 else list(reversed(trees))
