@@ -37,7 +37,7 @@ from clusterkit.io import (
     date_remark,
     field_shape,
 )
-from clusterkit.models import TABLES
+from clusterkit.models import TABLES, Record
 
 __all__ = ["FieldCheck", "TableChecks", "parse_chunk"]
 
@@ -405,12 +405,11 @@ class TableChecks:
             if name in names
         }
         self.invariants = tuple(invariants)
-        self.fill_defaults = model.fill_defaults if fields is None else _no_defaults
-
-
-def _no_defaults(columns: dict[str, list[Any]]) -> tuple[str, ...]:
-    del columns  # some fields only: the defaults may need others
-    return ()
+        # Some fields only: the defaults may need others, so none are filled
+        # (the base model's `fill_defaults` fills none).
+        self.fill_defaults = (
+            model.fill_defaults if fields is None else Record.fill_defaults
+        )
 
 
 def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
