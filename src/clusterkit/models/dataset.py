@@ -58,9 +58,7 @@ class Dataset(BaseModel):
 
     Building a dataset never raises for problems across records (a duplicate id, a
     reference to a missing cluster): those are the validator's job. Lookups by id
-    return the first record with that id. A dataset remembers its lookups after
-    their first use; one read back from a pickle, or copied with new tables
-    (`model_copy(update=...)`), makes them again.
+    return the first record with that id.
 
     `generations` holds the generations the dataset itself declares; `generation`
     looks there first and then in the shipped reference data, so a dataset may add
