@@ -669,8 +669,8 @@ class TestDataset:
         first = example.clusters[0]
         assert example.cluster(first.id) is first  # remembered from here on
         renamed = first.model_copy(update={"name": "Renamed"})
-        copy = example.model_copy(update={"clusters": (renamed,)})
-        assert copy.cluster(first.id).name == "Renamed"
+        changed = example.model_copy(update={"clusters": (renamed,)})
+        assert changed.cluster(first.id).name == "Renamed"
         assert example.cluster(first.id) is first
         same = example.model_copy()  # no new table: the lookups still hold
         assert same.cluster(first.id) is first

@@ -333,9 +333,7 @@ def test_a_reread_of_some_fields_checks_them_and_their_invariants(
     assert smes[0]["sme_members"][0] is None  # refused by the invariant
 
 
-def test_an_activity_reread_of_its_ids_leaves_the_counters_alone(
-    tmp_path: Path,
-) -> None:
+def test_checks_of_some_activity_fields_leave_the_counters_alone() -> None:
     """The counters' defaults need the type and the counters: not filled for some."""
     checks = _cells.TableChecks("activities", (), ("type",))
     assert list(checks.fields) == ["id", "type"]  # the id names the record
@@ -344,7 +342,6 @@ def test_an_activity_reread_of_its_ids_leaves_the_counters_alone(
     assert _cells.TableChecks("activities", ()).fill_defaults(
         {"type": ["webinar"], **{name: [None] for name in ck.models.COUNTERS}}
     ) == tuple(ck.models.COUNTERS)
-    del tmp_path
 
 
 def test_a_format_without_a_layout_is_named_by_its_name() -> None:
