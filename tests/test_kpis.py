@@ -730,6 +730,31 @@ def test_wrong_types_raise_type_error(scope: dict[str, Any]) -> None:
         compute(small(), **scope)
 
 
+@pytest.mark.parametrize(
+    "as_of", ["2026-01-01", 20260101, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)]
+)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda as_of: ck.validate(small(), as_of=as_of),
+        lambda as_of: ck.compute_kpis(small(), as_of=as_of),
+        lambda as_of: ck.compute_kpis(small(), as_of=as_of, validate=False),
+        lambda as_of: ck.reports.KPIReport.build(small(), as_of=as_of),
+    ],
+    ids=["validate", "compute_kpis", "validate=False", "KPIReport"],
+)
+def test_an_as_of_that_is_no_date_is_named(as_of: Any, call: Any) -> None:
+    """Text, a number or a moment for `as_of`: a `TypeError` that names it, at once.
+
+    Before, the comparison with the first date in the data failed, deep inside
+    a rule, with a message that named neither the argument nor the value.
+    """
+    with pytest.raises(
+        TypeError, match=re.escape(f"as_of: expected a datetime.date, not {as_of!r}")
+    ):
+        call(as_of)
+
+
 def test_no_breakdown_from_an_empty_by() -> None:
     """`by=()` and `by=None` ask for no groups."""
     nothing: tuple[Any, ...] = ((), None, [])

@@ -332,6 +332,22 @@ def _refuse_partial_values(value: Any, *, reduced: bool) -> None:
         )
 
 
+def as_of_day(as_of: object) -> dt.date:
+    """The day `as_of` names (today when `None`), checked as the public calls take it.
+
+    Raises:
+        TypeError: `as_of` is not a `datetime.date` (a `datetime`, a moment,
+            is not one either: comparing it with dates would fail later, less
+            clearly).
+    """
+    if as_of is None:
+        return dt.date.today()  # noqa: DTZ011 - the user's calendar day
+    if type(as_of) is not dt.date:
+        msg = f"as_of: expected a datetime.date, not {as_of!r}"
+        raise TypeError(msg)
+    return as_of
+
+
 def is_iso_date_text(value: object) -> bool:
     """Whether `value` is text with the ISO shape `YYYY-MM-DD` (surrounding space allowed)."""
     return isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()) is not None

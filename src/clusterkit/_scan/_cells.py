@@ -47,6 +47,7 @@ _CONFIG = ConfigDict(str_strip_whitespace=True, coerce_numbers_to_str=True)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROLS = "".join(map(chr, [*range(32), 127]))
 _WITHOUT_CONTROLS = str.maketrans("", "", _CONTROLS)
+_LIST_KINDS = frozenset({list, tuple, type(None)})
 # An empty CSV cell of a list, split: a value not given.
 _NOT_GIVEN: dict[tuple[str, ...], None] = {("",): None}
 
@@ -59,21 +60,26 @@ def _has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
-def _repeat(raw: Sequence[Any]) -> bool:
-    """Whether a column holds each of its values twice on average."""
+def _repeating(raw: Sequence[Any]) -> set[Any] | None:
+    """The distinct values of a column that holds each twice on average, else `None`."""
     try:
-        return len(set(raw)) * 2 < len(raw)
+        distinct = set(raw)
     except TypeError:  # a list holding a list or a mapping: checked as it comes
-        return False
-
-
-def _tuples(raw: Sequence[Any]) -> list[tuple[Any, ...] | None] | None:
-    """A column of lists as tuples; `None` when a value is no list."""
-    kinds = set(map(type, raw))
-    kinds.discard(type(None))
-    if not kinds <= {list, tuple}:
         return None
-    if None in raw:
+    return distinct if len(distinct) * 2 < len(raw) else None
+
+
+def _tuples(
+    raw: Sequence[Any], kinds: Collection[type] | None = None
+) -> list[tuple[Any, ...] | None] | None:
+    """A column of lists as tuples; `None` when a value is no list.
+
+    `kinds` are the types of the values, when known.
+    """
+    found = set(map(type, raw)) if kinds is None else set(kinds)
+    if not found <= _LIST_KINDS:
+        return None
+    if type(None) in found:
         return [None if value is None else tuple(value) for value in raw]
     return list(map(tuple, raw))  # at C speed
 
@@ -116,6 +122,8 @@ class FieldCheck:
         self._values: dict[Any, Any] = {}
         self._problems: dict[Any, tuple[CellProblem, ...]] = {}
         self._troubled: set[Any] = set()
+        # The typed raw values that parse to themselves (see `_same`).
+        self._same: set[Any] = set()
         # Typed values of a column of one type (see `_by_distinct`), by type.
         self._seen: dict[type, _Seen] = {}
         self._repeats: bool | None = None
@@ -155,34 +163,46 @@ class FieldCheck:
             return value, (date_remark(raw, value),)
         return value, _NO_PROBLEMS
 
-    def column(self, raw: Sequence[Any], *, text: bool) -> tuple[list[Any], Problems]:
+    def column(
+        self,
+        raw: Sequence[Any],
+        *,
+        text: bool,
+        kinds: Collection[type] | None = None,
+    ) -> tuple[list[Any], Problems]:
         """Parse a column of raw values: the values, and problems by row index.
 
         `text` says every value is a string as written in a CSV file (lists
         `;`-separated); otherwise values are typed, as JSON or records hold
-        them. After a call, `distinct` holds the distinct raw values of the
-        column and the mapping to their parsed values, when worked out on the way.
+        them, and `kinds` may say which types they have (`NoneType` included).
+        After a call, `distinct` holds the distinct raw values of the column and
+        the mapping to their parsed values, when worked out on the way.
         """
         self.distinct = None
         if self.shape.items is not None:
             # Lists that repeat (the same SMEs at many activities) are checked
             # once per distinct list; lists that hardly do, item by item at C speed.
-            tuples = raw if text else _tuples(raw)
-            if tuples is not None and _repeat(tuples):
-                return self._by_distinct(tuples, flat=text, key=None if text else tuple)
-            # Lists already made tuples are not made so again.
-            lists = self._lists(raw if tuples is None else tuples, text=text)
+            tuples = raw if text else _tuples(raw, kinds)
+            distinct = None if tuples is None else _repeating(tuples)
+            if distinct is not None:
+                return self._by_distinct(
+                    tuples,  # type: ignore[arg-type] # not None when distinct is not
+                    flat=text,
+                    key=None if text else tuple,
+                    distinct=distinct,
+                )
+            lists = None if tuples is None else self._lists(tuples, text=text)
             if lists is not None:
                 return lists, {}
         if not text:
-            kinds = set(map(type, raw))
-            kinds.discard(type(None))
-            if not kinds <= {str}:
-                return self._typed(raw, kinds)
+            typed = set(map(type, raw) if kinds is None else kinds)
+            typed.discard(type(None))
+            if not typed <= {str}:
+                return self._typed(raw, typed)
         if self.bulk and self._repeats is None and raw:
             # Ids of the table itself hardly repeat, ids of others (an activity's
             # partnership) do: the first chunk decides how to check the column.
-            self._repeats = _repeat(raw)
+            self._repeats = _repeating(raw) is not None
         if self.bulk and not self._repeats:
             bulk = self._bulk(raw)
             if bulk is not None:
@@ -194,7 +214,8 @@ class FieldCheck:
 
         For the common case, lists whose every item is already a valid, stripped
         id: their items are checked together at C speed, and each row becomes a
-        tuple, whether it came as `;`-separated text, a JSON list or a tuple.
+        tuple. `raw` is `;`-separated text (`text`) or tuples, made of JSON
+        lists or a record's tuples by `_tuples`.
         Anything else (an item to strip, an empty item, a control character, an
         over-long id, a value that is not text) takes the path that explains it.
         """
@@ -211,23 +232,17 @@ class FieldCheck:
             split = list(map(tuple, map(str.split, raw, itertools.repeat(";"))))
             lists: list[Any] = list(map(_NOT_GIVEN.get, split, split))
         else:
-            kinds = set(map(type, raw))
-            kinds.discard(type(None))
-            if not kinds <= {list, tuple}:
-                return None
+            # Tuples (or `None`) already.
             items = list(itertools.chain.from_iterable(filter(None, raw)))
-            if not set(map(type, items)) <= {str}:
+            try:
+                joined = "".join(items)
+            except TypeError:  # an item that is not text
                 return None
-            joined = "".join(items)
             if _has_control(joined) or ";" in joined:
                 return None
             if items != list(map(str.strip, items)) or "" in items:
                 return None
-            lists = (
-                list(raw)
-                if kinds == {tuple}
-                else [None if value is None else tuple(value) for value in raw]
-            )
+            lists = list(raw)
         if self.shape.items == "id" and max(map(len, items), default=0) > _ID_MAX:
             return None
         return lists
@@ -270,6 +285,7 @@ class FieldCheck:
         self._values.clear()
         self._problems.clear()
         self._troubled.clear()
+        self._same.clear()
         self._seen.clear()
 
     def _bulk(self, raw: Sequence[str | None]) -> list[Any] | None:  # noqa: PLR0911 - one way out per reason to look value by value
@@ -300,10 +316,16 @@ class FieldCheck:
         return stripped
 
     def _by_distinct(
-        self, raw: Sequence[Any], *, flat: bool = True, key: type | None = None
+        self,
+        raw: Sequence[Any],
+        *,
+        flat: bool = True,
+        key: type | None = None,
+        distinct: set[Any] | None = None,
     ) -> tuple[list[Any], Problems]:
         values, problems = self._values, self._problems
-        distinct = set(raw)
+        if distinct is None:
+            distinct = set(raw)
         if len(values) > _CACHE_LIMIT:
             self._forget()
         if key is None:
@@ -312,7 +334,13 @@ class FieldCheck:
                 values[item], problems[item] = found = self.check(item, flat=flat)
                 if found[1]:
                     self._troubled.add(item)
-            parsed = list(map(values.__getitem__, raw))
+                if not flat and _same(found[0], item):
+                    self._same.add(item)
+            parsed = (
+                list(raw)
+                if not flat and distinct <= self._same
+                else list(map(values.__getitem__, raw))
+            )
             self.distinct = (distinct, values)
             troubled = distinct & self._troubled
             if not troubled:
@@ -336,6 +364,7 @@ class FieldCheck:
         if seen is None or len(seen.parsed) > _CACHE_LIMIT:
             seen = self._seen[key] = _Seen()
             seen.parsed[None] = None
+            seen.same.add(None)
             seen.problems[None] = _MISSING if self.required else _NO_PROBLEMS
             if self.required:
                 seen.troubled.add(None)
@@ -345,8 +374,14 @@ class FieldCheck:
             )
             if found[1]:
                 seen.troubled.add(item)
+            if _same(found[0], item):
+                seen.same.add(item)
         self.distinct = (distinct, seen.parsed)
-        parsed = list(map(seen.parsed.__getitem__, raw))
+        parsed = (
+            list(raw)
+            if distinct <= seen.same
+            else list(map(seen.parsed.__getitem__, raw))
+        )
         troubled = distinct & seen.troubled
         if not troubled:
             return parsed, {}
@@ -364,6 +399,13 @@ class _Seen:
     parsed: dict[Any, Any] = attrs.field(factory=dict)
     problems: dict[Any, tuple[CellProblem, ...]] = attrs.field(factory=dict)
     troubled: set[Any] = attrs.field(factory=set)
+    # The values that parse to themselves (see `_same`).
+    same: set[Any] = attrs.field(factory=set)
+
+
+def _same(value: Any, raw: Any) -> bool:
+    """Whether a typed raw value parses to itself: its column needs no lookups."""
+    return value is raw or (type(value) is type(raw) and value == raw)
 
 
 def _hashable(item: Any) -> Any:
@@ -424,7 +466,8 @@ def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
             columns[field] = [None] * size
             distinct[field] = ({None}, {None: None})
             continue
-        columns[field], problems = check.column(cells, text=chunk.text)
+        kinds = None if chunk.kinds is None else chunk.kinds.get(field)
+        columns[field], problems = check.column(cells, text=chunk.text, kinds=kinds)
         if check.distinct is not None:
             distinct[field] = check.distinct
         if problems:

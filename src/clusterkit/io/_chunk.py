@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -144,6 +144,8 @@ class Chunk:
         text: Every cell is text as written in a CSV file: lists are
             `;`-separated, numbers and dates are unparsed.
         starts: The line each row starts on, for a JSON document.
+        kinds: The types of the values of each column (`NoneType` included),
+            when the reader has worked them out, so that the checks need not.
     """
 
     source: TableSource
@@ -151,6 +153,7 @@ class Chunk:
     cells: Mapping[str, Sequence[Any]]
     text: bool = False
     starts: Sequence[int | None] | None = None
+    kinds: Mapping[str, Collection[type]] | None = None
 
     @property
     def table(self) -> str:

@@ -122,9 +122,9 @@ def compute_kpis(
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
         TypeError: `jobs` is not an `int`, `select` or `ignore` is not a
-            string or strings, `thresholds` is not a `Thresholds`, or `source`
-            is none of the kinds `load_dataset` reads, or `limits` is not a
-            `Limits`.
+            string or strings, `thresholds` is not a `Thresholds`, `start`,
+            `end` or `as_of` is not a `datetime.date`, `source` is none of the
+            kinds `load_dataset` reads, or `limits` is not a `Limits`.
 
     Examples:
         >>> import datetime as dt

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from clusterkit._dates import as_of_day
 from clusterkit._scan import Shard
 from clusterkit.io import Source
 from clusterkit.kpis._gather import Facts, Gather
@@ -72,7 +73,7 @@ def gating_options(
             )
             raise ValueError(msg)
         return Options(
-            as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+            as_of=as_of_day(as_of),
             select=_READ_STAGE,
             max_findings=_MAX_FINDINGS,
         )

@@ -11,6 +11,7 @@ from typing import IO, Literal, cast
 
 import attrs
 
+from clusterkit._dates import as_of_day
 from clusterkit._output import atomic_file, atomic_path
 from clusterkit._version import VERSION
 from clusterkit.errors import DatasetReadError
@@ -135,11 +136,12 @@ class KPIReport:
 
         Raises:
             ValueError: As `compute_kpis` raises it, or an unknown `period`.
+            TypeError: As `compute_kpis` raises it.
         """
         if period not in {"year", "quarter"}:
             msg = f"period is 'year' or 'quarter', not {period!r}"
             raise ValueError(msg)
-        day = as_of or dt.date.today()  # noqa: DTZ011 - the user's calendar day, as the validator takes it
+        day = as_of_day(as_of)
         if hasattr(source, "read"):
             name = source_name(source, name)
             source = cast("IO[bytes]", source).read()

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Protocol
 
 import attrs
 
+from clusterkit._dates import as_of_day
 from clusterkit._scan import Batch, Cell, Indexes, Verdicts
 from clusterkit.io import FILE_RULES, UNREADABLE
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
@@ -128,7 +129,8 @@ class Options:
             ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
                 `min_severity` is not a severity, or `max_findings` is negative.
             TypeError: `select` or `ignore` is not a string or strings (bytes
-                are not), or `thresholds` is not a `Thresholds`.
+                are not), `thresholds` is not a `Thresholds`, or `as_of` is
+                not a `datetime.date`.
 
         Examples:
             >>> import datetime as dt
@@ -141,7 +143,7 @@ class Options:
             msg = f"thresholds must be a Thresholds, not {type(thresholds).__name__}"
             raise TypeError(msg)
         return cls(
-            as_of=as_of or dt.date.today(),  # noqa: DTZ011 - the user's calendar day
+            as_of=as_of_day(as_of),
             select=_rule_patterns(select, "select"),
             ignore=_rule_patterns(ignore, "ignore"),
             fail_on=_severity(fail_on),

@@ -88,8 +88,9 @@ def validate(
             `min_severity` is not a severity, or `max_findings` is negative (mistakes in the call, not in
             the data).
         TypeError: `select` or `ignore` is not a string or strings (bytes are
-            not), `thresholds` is not a `Thresholds`, or `source` is none of
-            the kinds `load_dataset` reads, or `limits` is not a `Limits`.
+            not), `thresholds` is not a `Thresholds`, `as_of` is not a
+            `datetime.date`, `source` is none of the kinds `load_dataset`
+            reads, or `limits` is not a `Limits`.
 
     Examples:
         >>> import datetime as dt

@@ -3,9 +3,11 @@
 One JSON object per line; `null` and blank text mean "not given"; blank lines are
 skipped. Reading column at a time decodes a chunk of lines with pydantic-core's
 JSON parser (the same values as the standard library's, several times as fast)
-and takes the columns at C speed; a line it refuses is decoded again with the
-standard library, which says what is wrong with it, so every message and value
-is the standard library's.
+and takes the columns at C speed. Decoding keeps one value of a key given twice,
+silently: a count of the text's `"` against the keys and texts decoded proves
+that no key was lost (`_as_written`). A chunk in doubt, and a line the parser
+refuses, is decoded again line by line with the standard library, which says
+what is wrong, so every message and value is the standard library's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -72,6 +74,13 @@ _BOM = codecs.BOM_UTF8
 # The types of the values of a record that nests nothing but a list of values.
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _PLAIN = _SCALARS | {list}
+_NULL = type(None)
+_LISTS = frozenset({list, _NULL})
+_TEXT = frozenset({str, _NULL})
+_NOTHING = frozenset({_NULL})
+_QUOTE = ord('"')
+# The escapes of a chunk looked at one by one, at most (see `_escaped_quotes`).
+_ESCAPES_LOOKED_AT = 1_000
 _decode = functools.partial(from_json, cache_strings="all")
 _DECODER = json.JSONDecoder(parse_int=json_int, object_pairs_hook=object_pairs)
 # The end of a key: each key of a record has one, so a chunk with as many as its
@@ -225,7 +234,7 @@ class _Table:
     known: frozenset[str]
     fields: tuple[str, ...]
     required: frozenset[str]
-    # The fields whose values are lists, which `_flat` counts.
+    # The fields whose values are lists, which `_tally` and `_flat` count.
     lists: tuple[str, ...]
     unknown: dict[str, tuple[Location, int]] = attrs.field(factory=dict)
     stopped: bool = False
@@ -326,20 +335,21 @@ def _chunk(
 
     `joined` is the lines joined by commas.
     """
-    numbers: Sequence[int]
-    values = None if split else _decoded(lines, joined, state.lists)
+    numbers: Sequence[int] = range(first, first + len(lines))
+    tally = None
+    values = None if split else _decoded(lines, joined)
+    if values is not None:
+        cells = _columns(values, state.fields)
+        tally = _tally(cells, state.lists)
+        if not _as_written(joined, values, tally, numbers, state):
+            values = tally = None
     if values is None:
         values, numbers = _line_by_line(lines, first, state, member)
         if not values:
             return None
-    else:
-        numbers = range(first, first + len(lines))
-    if not all(map(state.known.issuperset, values)):
-        _count_unknown(values, numbers, state)
-    cells = {
-        field: list(map(dict.get, values, itertools.repeat(field)))
-        for field in state.fields
-    }
+        cells = _columns(values, state.fields)
+        if not all(map(state.known.issuperset, values)):
+            _count_unknown(values, numbers, state)
     # A field no row gives is left out (the cells are all missing), unless it is
     # required: then every row says so.
     cells = {
@@ -347,20 +357,33 @@ def _chunk(
         for field, column in cells.items()
         if field in state.required
         or column[0] is not None  # given in the first row: no need to count
-        or column.count(None) != len(column)
+        or (
+            tally.kinds[field] != _NOTHING
+            if tally is not None
+            else column.count(None) != len(column)
+        )
     }
-    return Chunk(state.source, numbers, cells)
+    kinds = None if tally is None else tally.kinds
+    return Chunk(state.source, numbers, cells, kinds=kinds)
 
 
-def _decoded(
-    lines: list[bytes], joined: bytes, lists: Sequence[str]
-) -> list[Any] | None:
+def _columns(
+    values: list[dict[str, Any]], fields: Sequence[str]
+) -> dict[str, list[Any]]:
+    """The value of each field in each record (`None` where not given)."""
+    return {
+        field: list(map(dict.get, values, itertools.repeat(field))) for field in fields
+    }
+
+
+def _decoded(lines: list[bytes], joined: bytes) -> list[Any] | None:
     """Every line's object, at C speed; `None` when a line is not one JSON object.
 
     The lines are decoded as the items of one JSON array: a blank line, or
     one that is not a JSON value, fails the whole; a line of several values
     (`{...},{...}`) makes more items than lines. `joined` is the lines joined
-    by commas; `lists` are the fields whose values are lists.
+    by commas. The objects may still hide a key given twice or a nested value
+    (see `_as_written`).
     """
     if max(map(len, lines)) > current_limits().max_cell_chars:
         return None  # perhaps a text too long: the lines say
@@ -371,11 +394,112 @@ def _decoded(
         return None
     if len(values) != len(lines) or set(map(type, values)) != {dict}:
         return None
-    if _keys_written(joined) != sum(map(len, values)):
-        return None  # perhaps a key given twice: the lines say
-    if not _flat(joined, values, lists) and not all(map(_flat_record, values)):
-        return None  # a value nested: the lines say how deeply
     return values  # type: ignore[no-any-return] # a list, as the array decodes
+
+
+def _as_written(
+    joined: bytes,
+    values: list[dict[str, Any]],
+    tally: _Tally | None,
+    numbers: Sequence[int],
+    state: _Table,
+) -> bool:
+    r"""Whether the decoded objects say all the text does: no key twice, nothing nested.
+
+    Unknown fields are counted on the way. `tally` counts the columns of the
+    known fields (`None`: a value nests, or a list holds more than texts).
+
+    The fast way scans the text once, for `"`. Each `"` not escaped (`\"`)
+    opens or closes a key or a text. Decoding can only lose keys and texts
+    (a key given twice keeps one value), so a text holding twice as many such
+    `"` as the objects have keys and texts gave no key twice. Anything else
+    takes the exact way: counting the keys written, and the brackets.
+    """
+    keys = sum(map(len, values))
+    known = (tally is not None and tally.given == keys) or (
+        set().union(*values) <= state.known
+    )
+    if tally is not None and known:
+        escaped = _escaped_quotes(joined)
+        if escaped is not None:
+            return joined.count(b'"') - escaped == 2 * (keys + tally.texts)
+    if _keys_written(joined) != keys:
+        return False  # perhaps a key given twice: the lines say
+    if not _flat(joined, values, state.lists) and not all(map(_flat_record, values)):
+        return False  # a value nested: the lines say how deeply
+    if not known:
+        _count_unknown(values, numbers, state)
+    return True
+
+
+@attrs.frozen
+class _Tally:
+    """The columns of a chunk counted: values given (not null), texts, and types.
+
+    Attributes:
+        given: The values not null.
+        texts: The texts, list items included.
+        kinds: The types of the values of each column (`NoneType` included).
+    """
+
+    given: int
+    texts: int
+    kinds: dict[str, set[type]]
+
+
+def _tally(cells: Mapping[str, list[Any]], lists: Collection[str]) -> _Tally | None:
+    """The values the columns give, the texts they hold (list items too), their types.
+
+    `None` when a value nests, or a list holds more than texts.
+    """
+    given = texts = 0
+    found: dict[str, set[type]] = {}
+    for field, column in cells.items():
+        kinds = found[field] = set(map(type, column))
+        if _NULL not in kinds:
+            nulls = 0
+        else:
+            nulls = len(column) if len(kinds) == 1 else column.count(None)
+        given += len(column) - nulls
+        if field in lists and kinds <= _LISTS:
+            held = list(filter(None, column))
+            try:
+                # Joined at C speed: only texts join.
+                "".join(itertools.chain.from_iterable(held))
+            except TypeError:
+                return None
+            texts += sum(map(len, held))
+        elif not kinds <= _SCALARS:
+            return None
+        elif str not in kinds:
+            continue
+        elif kinds <= _TEXT:
+            texts += len(column) - nulls
+        else:
+            texts += list(map(type, column)).count(str)
+    return _Tally(given, texts, found)
+
+
+def _escaped_quotes(text: bytes) -> int | None:
+    r"""How many `"` valid JSON `text` escapes; `None` if it has too many escapes to look.
+
+    A backslash is found at C speed (`bytes.find`), and in valid JSON each one
+    starts an escape of one character (`\"`, `\\`, `\n`, `\u00e9`), which
+    is stepped over. Text written with every accent escaped (Python's
+    `ensure_ascii`) may hold thousands: looking at each would cost more than
+    counting keys the exact way.
+    """
+    at = text.find(b"\\")
+    if at == -1:
+        return 0
+    if text.count(b"\\") > _ESCAPES_LOOKED_AT:
+        return None
+    escaped = 0
+    while at != -1:
+        if text[at + 1] == _QUOTE:
+            escaped += 1
+        at = text.find(b"\\", at + 2)
+    return escaped
 
 
 def _keys_written(text: bytes) -> int:
