@@ -112,6 +112,7 @@ def _typed(chunks: list[Any]) -> list[Any]:
 @example(lines=['{"clusters": [["C1"]]}', '{"id": {"a": "b"}}'])  # nested
 @example(lines=['{"title": "a \\"q\\": 1", "id": "A"}'])  # an escaped quote
 @example(lines=['{"bogus": 1, "id": null}', '{"id": "A", "bogus": "x"}'])
+@example(lines=['{"title": "x", "id": "A"}', '{"title": 1, "id": "A", "id": "B"}'])
 def test_the_fast_path_reads_what_the_lines_say(
     tmp_path_factory: pytest.TempPathFactory, lines: list[str]
 ) -> None:
@@ -226,14 +227,27 @@ def test_escaped_quotes_are_told_from_the_quotes_that_delimit(
     assert jsonl_files._escaped_quotes(text) == escaped  # the count under test
 
 
-def test_lines_full_of_escapes_are_read_the_exact_way(tmp_path: Path) -> None:
-    """Every accent escaped (Python's `ensure_ascii`): the same cells, however counted."""
+@pytest.mark.parametrize("twice", [False, True])
+def test_lines_full_of_escapes_are_read_the_exact_way(
+    tmp_path: Path, *, twice: bool
+) -> None:
+    """Every accent escaped (Python's `ensure_ascii`): the same cells, however counted.
+
+    1,200 escapes are more than are looked at one by one: the keys are counted
+    the exact way, and a chunk that passes keeps its types.
+    """
     path = tmp_path / "activities.jsonl"
-    record = {"id": "A1", "title": "Société " * 300, "clusters": ["C1"]}
-    twice = '{"id": "A0", ' + json.dumps(record)[1:]  # a key given twice
-    path.write_text(json.dumps(record) + "\n" + twice + "\n", encoding="utf-8")
+    record = {"id": "A1", "title": "Société " * 1_200, "clusters": ["C1"]}
+    lines = [json.dumps(record)]
+    if twice:
+        lines.append('{"id": "A0", ' + json.dumps(record)[1:])  # a key given twice
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fast, fast_problems = _read(path, fast=True)
     slow, slow_problems = _read(path, fast=False)
     assert fast == slow
     assert fast_problems == slow_problems
-    assert fast[0][1]["title"] == [record["title"]] * 2
+    assert fast[0][1]["title"] == [record["title"]] * len(lines)
+    (chunk,) = jsonl_files.read_chunks(
+        Member.of_path(path, path.name), "activities", _ignore
+    )
+    assert (chunk.kinds is None) is twice

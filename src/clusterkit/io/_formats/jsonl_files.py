@@ -425,7 +425,13 @@ def _as_written(
             return joined.count(b'"') - escaped == 2 * (keys + tally.texts)
     if _keys_written(joined) != keys:
         return False  # perhaps a key given twice: the lines say
-    if not _flat(joined, values, state.lists) and not all(map(_flat_record, values)):
+    # The tally rules nesting out in the known fields, not in the others.
+    unsure = tally is None or not known
+    if (
+        unsure
+        and not _flat(joined, values, state.lists)
+        and not all(map(_flat_record, values))
+    ):
         return False  # a value nested: the lines say how deeply
     if not known:
         _count_unknown(values, numbers, state)
