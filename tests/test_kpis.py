@@ -717,17 +717,35 @@ def test_bad_scopes_raise_value_error(scope: dict[str, Any], message: str) -> No
 
 
 @pytest.mark.parametrize(
-    "scope",
+    ("scope", "message"),
     [
-        {"start": dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)},
-        {"end": "2019-01-01"},
-        {"generation": [1]},
+        ({"start": dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)}, "start: expected"),
+        ({"end": "2019-01-01"}, "end: expected a datetime.date, not '2019-01-01'"),
+        ({"generation": [1]}, "generation: expected ids as text, not 1"),
+        (
+            {"partnership": 5},
+            "partnership: expected text, or an iterable of texts, not 5",
+        ),
+        ({"generation": b"escp-4i-1"}, "generation: expected text, or an iterable"),
+        ({"by": 123}, "by: expected text, or an iterable of texts, not 123"),
+        ({"by": 0}, "by: expected text, or an iterable of texts, not 0"),
+        ({"target_country": 276}, "target_country: expected text, or an iterable"),
     ],
 )
-def test_wrong_types_raise_type_error(scope: dict[str, Any]) -> None:
-    """A datetime or text for a date, a number for an id: `TypeError`."""
-    with pytest.raises(TypeError):
+def test_wrong_types_raise_type_error(scope: dict[str, Any], message: str) -> None:
+    """A datetime or text for a date, a number for an id or a breakdown: `TypeError`.
+
+    It names the argument; a number once met `'int' object is not iterable`.
+    """
+    with pytest.raises(TypeError, match=re.escape(message)):
         compute(small(), **scope)
+
+
+def test_a_breakdown_may_come_from_an_iterator() -> None:
+    """`by` read once: an iterator of names gives its breakdowns, an empty one none."""
+    names = iter(["partnership"])
+    assert compute(small(), by=names).scope.by == ("partnership",)
+    assert compute(small(), by=iter([])).scope.by == ()
 
 
 @pytest.mark.parametrize(

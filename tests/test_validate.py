@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import shutil
 import warnings
 from collections import Counter
@@ -816,6 +817,41 @@ def test_mistakes_in_the_call_are_value_errors(
     """An unknown rule, a negative limit or an unknown severity is a ValueError."""
     with pytest.raises(ValueError, match=r"names no rule|at least 0|fail_on"):
         ck.validate(layouts["csv"], as_of=AS_OF, **options)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"max_findings": "10"},
+            "max_findings must be a whole number or None, not '10'",
+        ),
+        (
+            {"max_findings": True},
+            "max_findings must be a whole number or None, not True",
+        ),
+        ({"max_findings": 2.5}, "max_findings must be a whole number or None, not 2.5"),
+        ({"as_of": "2026-01-01"}, "as_of: expected a datetime.date, not '2026-01-01'"),
+    ],
+)
+def test_wrong_types_in_the_call_are_type_errors(
+    layouts: dict[str, Any], options: dict[str, Any], message: str
+) -> None:
+    """A limit or a day of the wrong type is named at once, not met deep inside."""
+    with pytest.raises(TypeError, match=re.escape(message)):
+        ck.validate(layouts["csv"], **{"as_of": AS_OF, **options})
+
+
+def test_max_findings_takes_any_whole_number(layouts: dict[str, Any]) -> None:
+    """A whole number of another kind (numpy's, anything with `__index__`) is taken."""
+
+    class Whole:
+        def __index__(self) -> int:
+            return 1
+
+    report = ck.validate(layouts["csv"], as_of=AS_OF, max_findings=Whole())  # type: ignore[arg-type] # what a numpy integer is to the type checker
+    assert report.summary.shown == 1
+    assert report.summary.total > 1
 
 
 def test_raise_for_findings(layouts: dict[str, Any]) -> None:

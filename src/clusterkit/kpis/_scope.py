@@ -36,10 +36,16 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _names(value: str | Iterable[str] | None, what: str) -> tuple[str, ...] | None:
+def _names(value: object, what: str) -> tuple[str, ...] | None:
     if value is None:
         return None
-    items = [value] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items: list[object] = [value]
+    elif isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
+        msg = f"{what}: expected text, or an iterable of texts, not {value!r}"
+        raise TypeError(msg)
+    else:
+        items = list(value)
     names: list[str] = []
     for item in items:
         if not isinstance(item, str):
@@ -66,9 +72,13 @@ def _countries(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(codes))
 
 
-def _dimensions(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    if value is None or (not isinstance(value, str) and not list(value)):
+def _dimensions(value: object) -> tuple[str, ...]:
+    if value is None:
         return ()  # no breakdown
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray)):
+        value = list(value)  # once: an iterator is read once
+        if not value:
+            return ()  # no breakdown
     names = _names(value, "by") or ()
     for name in names:
         if name not in DIMENSIONS:
@@ -132,7 +142,8 @@ class Scope:
         Raises:
             ValueError: An unknown breakdown, a date range that ends before it
                 starts, or a target country that is not a country.
-            TypeError: A date that is not a `datetime.date`.
+            TypeError: A date that is not a `datetime.date`, or names or ids
+                that are not text.
         """
         start, end = filters.get("start"), filters.get("end")
         for name, day in (("start", start), ("end", end)):

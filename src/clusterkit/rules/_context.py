@@ -9,6 +9,7 @@ its findings go.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -129,8 +130,8 @@ class Options:
             ValueError: A `select` or `ignore` entry names no rule, `fail_on` or
                 `min_severity` is not a severity, or `max_findings` is negative.
             TypeError: `select` or `ignore` is not a string or strings (bytes
-                are not), `thresholds` is not a `Thresholds`, or `as_of` is
-                not a `datetime.date`.
+                are not), `thresholds` is not a `Thresholds`, `as_of` is not a
+                `datetime.date`, or `max_findings` is not a whole number.
 
         Examples:
             >>> import datetime as dt
@@ -214,7 +215,14 @@ def _min_severity(value: Severity | str) -> Severity:
 
 
 def _limit(value: int | None) -> int | None:
-    if value is not None and value < 0:
+    if value is None:
+        return None
+    # A whole number of any kind (numpy's too), but not True.
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        msg = f"max_findings must be a whole number or None, not {value!r}"
+        raise TypeError(msg)
+    value = operator.index(value)
+    if value < 0:
         msg = f"max_findings must be at least 0, not {value}"
         raise ValueError(msg)
     return value

@@ -89,8 +89,9 @@ def validate(
             the data).
         TypeError: `select` or `ignore` is not a string or strings (bytes are
             not), `thresholds` is not a `Thresholds`, `as_of` is not a
-            `datetime.date`, `source` is none of the kinds `load_dataset`
-            reads, or `limits` is not a `Limits`.
+            `datetime.date`, `max_findings` is not a whole number, `source`
+            is none of the kinds `load_dataset` reads, or `limits` is not a
+            `Limits`.
 
     Examples:
         >>> import datetime as dt
