@@ -1161,3 +1161,8 @@ class TestExtension:
         with pytest.raises(TypeError, match="must be Partnership or a subclass"):
             load_dataset(example_dir, models={"partnerships": ck.Cluster})
         assert load_dataset(example_dir, models={}) == load_dataset(example_dir)
+        # Not a mapping: a TypeError that says what models is, not "'str'
+        # object has no attribute 'items'".
+        for wrong in ("smes", [("smes", ck.SME)]):
+            with pytest.raises(TypeError, match="models must be a mapping of table"):
+                load_dataset(example_dir, models=wrong)  # type: ignore[call-overload] # what the test checks

@@ -741,6 +741,15 @@ def test_wrong_types_raise_type_error(scope: dict[str, Any], message: str) -> No
         compute(small(), **scope)
 
 
+@pytest.mark.parametrize("validate", ["no", "false", 0, None])
+def test_validate_is_true_or_false(validate: Any) -> None:
+    """A text for `validate` is refused: `"no"`, being true, would validate silently."""
+    with pytest.raises(
+        TypeError, match=re.escape(f"validate must be True or False, not {validate!r}")
+    ):
+        compute(small(), validate=validate)
+
+
 def test_a_breakdown_may_come_from_an_iterator() -> None:
     """`by` read once: an iterator of names gives its breakdowns, an empty one none."""
     names = iter(["partnership"])

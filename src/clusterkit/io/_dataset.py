@@ -284,8 +284,9 @@ def load_dataset(
             the field.
         ValueError: `errors` is neither `"raise"` nor `"report"`, or a key of
             `models` is not a table.
-        TypeError: A model of `models` is not a subclass of its table's model,
-            `source` is none of the kinds above, or `limits` is not a `Limits`.
+        TypeError: `models` is not a mapping, a model of `models` is not a
+            subclass of its table's model, `source` is none of the kinds
+            above, or `limits` is not a `Limits`.
 
     Examples:
         >>> import clusterkit as ck

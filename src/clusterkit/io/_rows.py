@@ -115,8 +115,16 @@ def table_models(
 
     Raises:
         ValueError: A key of `models` is not a table.
-        TypeError: A model is not a subclass of its table's model.
+        TypeError: `models` is not a mapping, or a model is not a subclass of
+            its table's model.
     """
+    given: object = models  # callers may pass anything
+    if given is not None and not isinstance(given, Mapping):
+        msg = (
+            "models must be a mapping of table names to record models "
+            f"({{'smes': MySME}}), not {type(given).__name__}"
+        )
+        raise TypeError(msg)
     if not models:
         return TABLES
     for table, given in models.items():

@@ -121,7 +121,7 @@ def compute_kpis(
             `select` or `ignore` entry that names no rule, or `select`,
             `ignore` or `thresholds` with `validate=False` (which checks none
             of those rules).
-        TypeError: `jobs` is not an `int`; `select`, `ignore`, `by`,
+        TypeError: `jobs` is not an `int`; `validate` is not a bool; `select`, `ignore`, `by`,
             `generation`, `partnership` or `target_country` is not a string or
             strings; `thresholds` is not a `Thresholds`; `start`, `end` or
             `as_of` is not a `datetime.date`; `source` is none of the kinds

@@ -53,7 +53,12 @@ def gating_options(
     Raises:
         ValueError: `select`, `ignore` or `thresholds` without `validate`, or a
             `select` or `ignore` entry that names no rule.
+        TypeError: `validate` is not a bool.
     """
+    if not isinstance(validate, bool):
+        # A truthy text ("no", "false") would validate without a word.
+        msg = f"validate must be True or False, not {validate!r}"
+        raise TypeError(msg)
     if not validate:
         given = [
             name
