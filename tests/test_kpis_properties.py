@@ -23,6 +23,7 @@ import tempfile
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import assume, given, settings
@@ -240,6 +241,31 @@ def test_merging_is_associative_and_order_free(
     # The parts themselves were not changed by merging copies.
     assert a == tally(ds, parts[0], scope)
     assert sum(whole.offered.values()) == len(ds.activities)
+
+
+@FAST
+@given(generated(), scopes())
+def test_rows_added_by_group_by_row_and_as_rows_agree(
+    ds: ck.Dataset, scope: Scope
+) -> None:
+    """Both ways of adding a batch, and rows given as tuples, make the same tally.
+
+    `add` adds a batch per cell with whole-column operations when its cells are
+    few and large, else row by row; `add_rows` groups tuples by partnership.
+    """
+    assume(ds.activities)
+    rows = [tuple(getattr(a, name) for name in ACTIVITY_FIELDS) for a in ds.activities]
+    third = ThirdMarkets({p.id: ds.generation(p.generation) for p in ds.partnerships})
+    tallies = []
+    for large_group in (0, 10**9):  # always per cell; always row by row
+        with mock.patch("clusterkit.kpis._tally._LARGE_GROUP", large_group):
+            added = Tally(dimensions=scope.activity_dimensions)
+            added.add(list(zip(*rows, strict=True)), scope, third)
+            tallies.append(added)
+    as_rows = Tally(dimensions=scope.activity_dimensions)
+    as_rows.add_rows(iter(rows), scope, third)
+    assert tallies[0] == tallies[1] == as_rows == tally(ds, list(ds.activities), scope)
+    assert sum(as_rows.offered.values()) == len(rows)
 
 
 def test_tallies_of_different_breakdowns_do_not_merge() -> None:

@@ -207,7 +207,7 @@ class Gather:
         activities = ds.activities
         for start in range(0, len(activities), BATCH_ROWS):
             rows = map(values, map(stored, activities[start : start + BATCH_ROWS]))
-            self._add(list(zip(*rows, strict=True)))
+            self.tally.add_rows(rows, self.scope, self.third)
 
     # ------------------------------------------------------------ at the end
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from operator import itemgetter
+from typing import Any, Literal
 
 import attrs
 
@@ -101,11 +103,13 @@ class Tally:
         scope: Scope,
         third: ThirdMarkets,
     ) -> None:
-        """Add a batch of activities, given as columns in the order of `ActivityRow`.
+        """Add a non-empty batch of activities, as columns in the order of `ActivityRow`.
 
         Rows outside the scope's date range or markets only count as offered.
-        The work is done per distinct combination of values where it can be
-        (at C speed, with `Counter`), and per row only for SME ids.
+        When the rows fall into a few large groups by cell (partnership and
+        breakdown values), each group is added with whole-column operations
+        (`Counter`, `sum`, set updates) at C speed; when they fall into many
+        small ones, row by row, with a `Counter` of the distinct combinations.
         """
         partnerships = columns[0]
         filtered = bool(
@@ -117,53 +121,152 @@ class Tally:
             partnerships = columns[0]
             if not partnerships:
                 return
-        kinds, days, targets = columns[1:4]
-        keys: Sequence[Any] = (
-            list(
-                zip(
-                    partnerships,
-                    *_dimension_columns(self.dimensions, days, targets),
-                    strict=True,
-                )
-            )
-            if self.dimensions
-            else partnerships
-        )
-        by_kind = Counter(zip(keys, kinds, strict=True))
-        cell_of = self._cells_of({key for key, _ in by_kind})
-        offered = self.offered
-        for (key, kind), n in by_kind.items():
-            cell = cell_of[key]
-            cell.activities += n
-            cell.by_type[kind] = cell.by_type.get(kind, 0) + n
-            if not filtered:
-                # Every row is in scope: the offered count comes with the cell's.
-                partnership = key[0] if self.dimensions else key
-                offered[partnership] = offered.get(partnership, 0) + n
-        _add_counters(keys, columns[6:], cell_of)
-        aimed = third.column(partnerships, targets, days)
-        if any(aimed):
-            _add_markets(keys, columns, aimed, cell_of)
+        keys: Sequence[Any] = partnerships
+        if self.dimensions:
+            values = _dimension_columns(self.dimensions, columns[2], columns[3])
+            keys = list(zip(partnerships, *values, strict=True))
+        # Unfiltered, every row is in scope: offered counts come with the cells'.
+        offered = None if filtered else self.offered
+        distinct = set(keys)
+        if len(distinct) * _LARGE_GROUP > len(keys):
+            cell_of = {key: self._cell(key) for key in distinct}
+            _add_keyed(cell_of, keys, columns, offered)
+            aimed = third.column(partnerships, columns[3], columns[2])
+            _add_keyed_markets(cell_of, keys, columns, aimed)
+            return
+        for key, rows in _groups(keys).items():
+            group = columns if rows is None else _take(rows, columns)
+            partnership = group[0][0]
+            _add_group(self._cell(key), partnership, group, third)
+            if offered is not None:
+                offered[partnership] = offered.get(partnership, 0) + len(group[0])
 
-    def _cells_of(self, keys: Iterable[Any]) -> dict[Any, Cell]:
-        """The cell of each distinct key in a batch, found (or made) once."""
-        cells = self.cells
-        cell_of: dict[Any, Cell] = {}
-        for key in keys:
-            full = key if self.dimensions else (key,)
-            cell = cells.get(full)
-            if cell is None:
-                cell = cells[full] = Cell()
-            cell_of[key] = cell
-        return cell_of
+    def add_rows(
+        self, rows: Iterable[ActivityRow], scope: Scope, third: ThirdMarkets
+    ) -> None:
+        """Add a non-empty batch of activities given as `ActivityRow`s, as `add` does.
+
+        Without breakdowns and filters, the rows are grouped by partnership
+        before they are turned into columns, which saves taking each group's
+        rows out of the batch's columns.
+        """
+        if self.dimensions or (
+            scope.start is not None or scope.end is not None or scope.target_country
+        ):
+            self.add(list(zip(*rows, strict=True)), scope, third)
+            return
+        groups: dict[str, list[ActivityRow]] = {}
+        for row in rows:
+            group = groups.get(row[0])
+            if group is None:
+                groups[row[0]] = [row]
+            else:
+                group.append(row)
+        for partnership, group in groups.items():
+            columns = list(zip(*group, strict=True))
+            self.offered[partnership] = self.offered.get(partnership, 0) + len(group)
+            _add_group(self._cell(partnership), partnership, columns, third)
+
+    def _cell(self, key: Any) -> Cell:
+        """The cell of a key: a partnership id, or a tuple of it and breakdown values."""
+        full = key if self.dimensions else (key,)
+        cell = self.cells.get(full)
+        if cell is None:
+            cell = self.cells[full] = Cell()
+        return cell
 
 
-def _add_counters(
-    keys: Sequence[Any], counters: Sequence[Sequence[int]], cell_of: dict[Any, Cell]
+def _groups(keys: Sequence[Any]) -> dict[Any, list[int] | None]:
+    """The row numbers of each distinct key; None for a batch of one key.
+
+    Rows often come sorted by partnership, so a batch of one key (checked at C
+    speed) is common and needs no grouping at all.
+    """
+    first = keys[0]
+    if keys.count(first) == len(keys):
+        return {first: None}
+    groups: dict[Any, list[int]] = {}
+    for number, key in enumerate(keys):
+        rows = groups.get(key)
+        if rows is None:
+            groups[key] = [number]
+        else:
+            rows.append(number)
+    return groups  # type: ignore[return-value] # list[int] is list[int] | None
+
+
+def _take(rows: list[int], columns: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    """The `rows` of each column (as tuples, even of one row)."""
+    if len(rows) == 1:
+        (row,) = rows
+        return [(column[row],) for column in columns]
+    take = itemgetter(*rows)
+    return [take(column) for column in columns]
+
+
+def _add_group(
+    cell: Cell, partnership: str, columns: Sequence[Sequence[Any]], third: ThirdMarkets
 ) -> None:
-    # Most counters are 0 (a webinar has no meetings): only the rows where a
-    # counter is not are visited, for that counter.
-    for name, column in zip(_COUNTER_ATTRIBUTES, counters, strict=True):
+    """Add the activities of one cell, as columns in the order of `ActivityRow`."""
+    kinds, days, targets, smes, involved = columns[1:6]
+    cell.activities += len(kinds)
+    _add_counts(cell.by_type, Counter(kinds))
+    for name, column in zip(_COUNTER_ATTRIBUTES, columns[6:], strict=True):
+        total = sum(filter(None, column))
+        if total:
+            setattr(cell, name, getattr(cell, name) + total)
+    chosen = _aimed_only(
+        third.aimed(partnership, targets, days), targets, smes, involved
+    )
+    if chosen is None:
+        return  # no activity aims at a third market
+    targets, smes, involved = chosen
+    _add_counts(cell.markets, Counter(targets))
+    cell.smes.update(itertools.chain.from_iterable(filter(None, smes)))
+    # Activities that list no SME count their smes_involved instead.
+    if not all(smes):
+        unlisted = itertools.compress(involved, map(operator.not_, smes))
+        cell.anonymous_smes += sum(filter(None, unlisted))
+
+
+# The average group size from which rows are added per group, not per row.
+_LARGE_GROUP = 16
+
+Aimed = Literal["all", "none"] | list[bool]
+"""Which activities of a batch target a third market: all, none, or each's bool."""
+
+
+def _aimed_only(aimed: Aimed, *columns: Sequence[Any]) -> list[Sequence[Any]] | None:
+    """The rows of `columns` that target a third market; None when no row does."""
+    if aimed == "none":
+        return None
+    if aimed == "all":
+        return list(columns)
+    return [list(itertools.compress(column, aimed)) for column in columns]
+
+
+def _add_keyed(
+    cell_of: Mapping[Any, Cell],
+    keys: Sequence[Any],
+    columns: Sequence[Sequence[Any]],
+    offered: dict[str, int] | None,
+) -> None:
+    """Add a batch row by row, each activity to the cell of its key: types, counters.
+
+    The work is done per distinct combination of values where it can be (at C
+    speed, with `Counter`), and per row only for the counters that are not 0.
+    `offered`, if given, gets each partnership's rows counted.
+    """
+    for (key, kind), n in Counter(zip(keys, columns[1], strict=True)).items():
+        cell = cell_of[key]
+        cell.activities += n
+        cell.by_type[kind] = cell.by_type.get(kind, 0) + n
+        if offered is not None:
+            partnership = key[0] if isinstance(key, tuple) else key
+            offered[partnership] = offered.get(partnership, 0) + n
+    for name, column in zip(_COUNTER_ATTRIBUTES, columns[6:], strict=True):
+        # Most counters are 0 (a webinar has no meetings): only the rows where
+        # a counter is not are visited, for that counter.
         sums = dict.fromkeys(cell_of, 0)
         for key, value in itertools.compress(zip(keys, column, strict=True), column):
             sums[key] += value
@@ -173,29 +276,27 @@ def _add_counters(
                 setattr(cell, name, getattr(cell, name) + total)
 
 
-def _add_markets(
+def _add_keyed_markets(
+    cell_of: Mapping[Any, Cell],
     keys: Sequence[Any],
     columns: Sequence[Sequence[Any]],
-    aimed: Sequence[bool],
-    cell_of: dict[Any, Cell],
+    aimed: Aimed,
 ) -> None:
-    """Third-market activities: per target country, and their SMEs."""
-    targets, smes, involved = columns[3:6]
-    for (key, target), n in Counter(
-        itertools.compress(zip(keys, targets, strict=True), aimed)
-    ).items():
+    """Add a batch's third-market activities row by row: markets and SMEs."""
+    chosen = _aimed_only(aimed, keys, *columns[3:6])
+    if chosen is None:
+        return
+    keys, targets, smes, involved = chosen
+    for (key, target), n in Counter(zip(keys, targets, strict=True)).items():
         markets = cell_of[key].markets
         markets[target] = markets.get(target, 0) + n
-    # The same SME list recurs on many activities of a partnership: each distinct
-    # (cell, list) pair is added once; lists of no SME count their smes_involved.
-    pairs = set(itertools.compress(zip(keys, smes, strict=True), aimed))
-    for key, listed in pairs:
+    # The same SME list recurs on many activities: each distinct (cell, list)
+    # pair is added once; activities that list none count their smes_involved.
+    for key, listed in set(zip(keys, smes, strict=True)):
         if listed:
             cell_of[key].smes.update(listed)
-    if ((), None) in pairs or any(not listed for _, listed in pairs):
-        for key, listed, count in itertools.compress(
-            zip(keys, smes, involved, strict=True), aimed
-        ):
+    if not all(smes):
+        for key, listed, count in zip(keys, smes, involved, strict=True):
             if not listed and count:
                 cell_of[key].anonymous_smes += count
 
@@ -244,27 +345,58 @@ class ThirdMarkets:
     def __init__(self, generations: Mapping[str, Generation | None]) -> None:
         # The generation of each partnership (None: unknown, nothing is third).
         self._generations = generations
-        # (partnership, country) -> third on every day, never, or None: it depends.
-        self._stable: dict[tuple[str, str | None], bool | None] = {}
+        # Partnership -> country -> third on every day, never, or None: it depends.
+        self._stable: dict[str, dict[str | None, bool | None]] = {}
+
+    def aimed(
+        self,
+        partnership: str,
+        targets: Sequence[str | None],
+        days: Sequence[dt.date],
+    ) -> Aimed:
+        """Which of a partnership's activities target a third market."""
+        verdicts = {
+            target: self._verdict(partnership, target) for target in set(targets)
+        }
+        found = set(verdicts.values())
+        if len(found) == 1 and None not in found:
+            return "all" if True in found else "none"
+        marks = list(map(verdicts.__getitem__, targets))
+        if None not in found:
+            return marks  # type: ignore[return-value] # no None: all bool
+        return [
+            self._judge_day(partnership, country, day) if mark is None else mark
+            for mark, country, day in zip(marks, targets, days, strict=True)
+        ]
 
     def column(
         self,
         partnerships: Sequence[str],
         targets: Sequence[str | None],
         days: Sequence[dt.date],
-    ) -> list[bool]:
-        """For each activity, whether it targets a third market."""
-        stable = self._stable
+    ) -> Aimed:
+        """Which activities (of any partnerships) target a third market."""
         pairs = list(zip(partnerships, targets, strict=True))
-        for pair in set(pairs).difference(stable):
-            stable[pair] = self._judge_pair(*pair)
-        verdicts = list(map(stable.__getitem__, pairs))
-        if None not in verdicts:
-            return verdicts  # type: ignore[return-value] # no None: all bool
+        verdicts = {pair: self._verdict(*pair) for pair in set(pairs)}
+        found = set(verdicts.values())
+        if len(found) == 1 and None not in found:
+            return "all" if True in found else "none"
+        marks = list(map(verdicts.__getitem__, pairs))
+        if None not in found:
+            return marks  # type: ignore[return-value] # no None: all bool
         return [
-            self._judge_day(pair, day) if verdict is None else verdict
-            for verdict, pair, day in zip(verdicts, pairs, days, strict=True)
+            self._judge_day(*pair, day) if mark is None else mark
+            for mark, pair, day in zip(marks, pairs, days, strict=True)
         ]
+
+    def _verdict(self, partnership: str, country: str | None) -> bool | None:
+        """Third on every day (True), never (False), or it depends on the day (None)."""
+        known = self._stable.get(partnership)
+        if known is None:
+            known = self._stable[partnership] = {}
+        if country not in known:
+            known[country] = self._judge_pair(partnership, country)
+        return known[country]
 
     def _judge_pair(self, partnership: str, country: str | None) -> bool | None:
         generation = self._generations.get(partnership)
@@ -274,8 +406,7 @@ class ThirdMarkets:
             country, generation.programme, generation.third_country_rule.value
         )
 
-    def _judge_day(self, pair: tuple[str, str | None], day: dt.date) -> bool:
-        partnership, country = pair
+    def _judge_day(self, partnership: str, country: str | None, day: dt.date) -> bool:
         generation = self._generations[partnership]
         assert generation is not None  # noqa: S101 - judged per pair first
         assert country is not None  # noqa: S101 - judged per pair first
