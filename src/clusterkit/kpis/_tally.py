@@ -15,9 +15,9 @@ import datetime as dt
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -335,6 +335,9 @@ def _dimension_columns(
     return values
 
 
+_Key = TypeVar("_Key")
+
+
 class ThirdMarkets:
     """Whether an activity's target is a third country on its start, per its generation.
 
@@ -358,16 +361,12 @@ class ThirdMarkets:
         verdicts = {
             target: self._verdict(partnership, target) for target in set(targets)
         }
-        found = set(verdicts.values())
-        if len(found) == 1 and None not in found:
-            return "all" if True in found else "none"
-        marks = list(map(verdicts.__getitem__, targets))
-        if None not in found:
-            return marks  # type: ignore[return-value] # no None: all bool
-        return [
-            self._judge_day(partnership, country, day) if mark is None else mark
-            for mark, country, day in zip(marks, targets, days, strict=True)
-        ]
+        return _marks(
+            verdicts,
+            targets,
+            days,
+            lambda country, day: self._judge_day(partnership, country, day),
+        )
 
     def column(
         self,
@@ -378,16 +377,9 @@ class ThirdMarkets:
         """Which activities (of any partnerships) target a third market."""
         pairs = list(zip(partnerships, targets, strict=True))
         verdicts = {pair: self._verdict(*pair) for pair in set(pairs)}
-        found = set(verdicts.values())
-        if len(found) == 1 and None not in found:
-            return "all" if True in found else "none"
-        marks = list(map(verdicts.__getitem__, pairs))
-        if None not in found:
-            return marks  # type: ignore[return-value] # no None: all bool
-        return [
-            self._judge_day(*pair, day) if mark is None else mark
-            for mark, pair, day in zip(marks, pairs, days, strict=True)
-        ]
+        return _marks(
+            verdicts, pairs, days, lambda pair, day: self._judge_day(*pair, day)
+        )
 
     def _verdict(self, partnership: str, country: str | None) -> bool | None:
         """Third on every day (True), never (False), or it depends on the day (None)."""
@@ -411,3 +403,22 @@ class ThirdMarkets:
         assert generation is not None  # noqa: S101 - judged per pair first
         assert country is not None  # noqa: S101 - judged per pair first
         return generation.is_third_country(country, day)
+
+
+def _marks(
+    verdicts: Mapping[_Key, bool | None],
+    keys: Sequence[_Key],
+    days: Sequence[dt.date],
+    judge: Callable[[_Key, dt.date], bool],
+) -> Aimed:
+    """Each row's verdict, by its key's (or, where that depends on the day, `judge`'s)."""
+    found = set(verdicts.values())
+    if len(found) == 1 and None not in found:
+        return "all" if True in found else "none"
+    marks = list(map(verdicts.__getitem__, keys))
+    if None not in found:
+        return marks  # type: ignore[return-value] # no None: all bool
+    return [
+        judge(key, day) if mark is None else mark
+        for mark, key, day in zip(marks, keys, days, strict=True)
+    ]
