@@ -112,9 +112,7 @@ class Tally:
         small ones, row by row, with a `Counter` of the distinct combinations.
         """
         partnerships = columns[0]
-        filtered = bool(
-            scope.start is not None or scope.end is not None or scope.target_country
-        )
+        filtered = _filters_rows(scope)
         if filtered:
             _add_counts(self.offered, Counter(partnerships))
             columns = _within(columns, scope)
@@ -151,20 +149,16 @@ class Tally:
         rows out of the batch's columns.
         """
         rows = list(rows)
-        if self.dimensions or (
-            scope.start is not None or scope.end is not None or scope.target_country
-        ):
-            self.add(list(zip(*rows, strict=True)), scope, third)
-            return
         groups: dict[str, list[ActivityRow]] = {}
-        for row in rows:
-            group = groups.get(row[0])
-            if group is None:
-                groups[row[0]] = [row]
-            else:
-                group.append(row)
-        if len(groups) * _LARGE_ROW_GROUP > len(rows):
-            # Many small groups: `add` adds them row by row.
+        if not self.dimensions and not _filters_rows(scope):
+            for row in rows:
+                group = groups.get(row[0])
+                if group is None:
+                    groups[row[0]] = [row]
+                else:
+                    group.append(row)
+        if not groups or len(groups) * _LARGE_ROW_GROUP > len(rows):
+            # Breakdowns, filters or many small groups: as columns, by `add`.
             self.add(list(zip(*rows, strict=True)), scope, third)
             return
         for partnership, group in groups.items():
@@ -179,6 +173,13 @@ class Tally:
         if cell is None:
             cell = self.cells[full] = Cell()
         return cell
+
+
+def _filters_rows(scope: Scope) -> bool:
+    """Whether the scope leaves some activities out by their own fields."""
+    return bool(
+        scope.start is not None or scope.end is not None or scope.target_country
+    )
 
 
 def _groups(keys: Sequence[Any]) -> dict[Any, list[int] | None]:
