@@ -21,6 +21,7 @@ the developers, not a use of the library.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import statistics
@@ -43,11 +44,10 @@ THRESHOLDS = (
 def seconds(ds: ck.Dataset, by: Sequence[str], threshold: int | None) -> float:
     """The time of one `compute_kpis(ds, validate=False)`, the threshold set if given."""
     gc.collect()
-    if threshold is None:
-        start = time.perf_counter()
-        ck.compute_kpis(ds, validate=False, as_of=AS_OF, by=by or None)
-        return time.perf_counter() - start
-    with mock.patch(THRESHOLDS[0], threshold), mock.patch(THRESHOLDS[1], threshold):
+    with contextlib.ExitStack() as patches:
+        if threshold is not None:
+            for name in THRESHOLDS:
+                patches.enter_context(mock.patch(name, threshold))
         start = time.perf_counter()
         ck.compute_kpis(ds, validate=False, as_of=AS_OF, by=by or None)
         return time.perf_counter() - start
