@@ -18,7 +18,13 @@ import clusterkit as ck
 from clusterkit import reference
 from clusterkit.cli import main
 from clusterkit.io import ImportNote, export_partnerships, import_partnerships
-from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
+from clusterkit.io._organisations import (
+    LEGAL_FORMS,
+    _words,
+    cluster_id,
+    has_legal_form,
+    organisation_key,
+)
 from clusterkit.io._periods import PeriodReading, read_period
 from conftest import write
 
@@ -95,6 +101,37 @@ def test_plain_names_key_as_their_accented_spellings(name: str) -> None:
     accented = name.translate(str.maketrans("AEIOUaeiou", "ÀÉÎÕÜàéîõü"))
     assert organisation_key(name) == organisation_key(accented)
     assert has_legal_form(f"{name} AB") == has_legal_form(f"{accented} AB")
+
+
+def _key_looking_at_every_ending(name: str) -> str:
+    """`organisation_key` without its shortcut: every ending tried as a legal form."""
+    words = _words(name)
+    while True:
+        form = next(
+            (
+                size
+                for size in range(min(3, len(words) - 1), 0, -1)
+                if "".join(words[-size:]) in LEGAL_FORMS
+            ),
+            0,
+        )
+        if not form:
+            return "".join(words)
+        del words[-form:]
+
+
+# Legal forms as written (in several words too), words that end a legal form
+# in part, and words that end none.
+_NAME_WORDS = st.sampled_from(
+    ["Sp. z o.o.", "z o.o.", "GmbH & Co. KG", "Co. KG", "Oy Ab", "S.A.", "o.o.",
+     "zoo", "GmbH", "s", "a", "Nord", "Optics", "Valley", "ltd", "Bio"]
+)  # fmt: skip
+
+
+@given(st.lists(_NAME_WORDS, min_size=1, max_size=7).map(" ".join))
+def test_the_key_looks_only_at_endings_of_legal_forms(name: str) -> None:
+    """Looking further only when the last word may end a legal form changes no key."""
+    assert organisation_key(name) == _key_looking_at_every_ending(name)
 
 
 def test_cluster_ids_are_short_and_stable() -> None:

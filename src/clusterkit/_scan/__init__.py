@@ -13,6 +13,7 @@ from clusterkit._scan._index import (
     Indexes,
     KeyLog,
     PartnershipInfo,
+    References,
     SMEInfo,
     batch_keys,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Indexes",
     "KeyLog",
     "PartnershipInfo",
+    "References",
     "SMEInfo",
     "Scan",
     "Shard",

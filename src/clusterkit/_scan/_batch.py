@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -19,6 +19,8 @@ from clusterkit.report import Entity
 from clusterkit.values import Location
 
 __all__ = ["Batch", "Cell"]
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -52,6 +54,7 @@ class Batch:
         self.columns = columns
         # Distinct values of single columns, as the cell checks found them.
         self._distinct: dict[Any, Any] = distinct or {}
+        self._shared: dict[str, Any] = {}
 
     def __getitem__(self, field: str) -> list[Any]:
         return self.columns[field]
@@ -75,6 +78,15 @@ class Batch:
                 known = set(zip(*(self.columns[name] for name in fields), strict=True))
         self._distinct[key] = known
         return known
+
+    def shared(self, name: str, work: Callable[[], T]) -> T:
+        """What several checks ask of the batch, worked out by `work` once, under `name`.
+
+        Do not change what is returned.
+        """
+        if name not in self._shared:
+            self._shared[name] = work()
+        return self._shared[name]  # type: ignore[no-any-return] # what `work` gave
 
     def each_value(self, field: str) -> Iterable[Any]:
         """The values of a field, each at least once, as cheaply as known.

@@ -14,7 +14,7 @@ import itertools
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import chain
 from typing import Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "Indexes",
     "KeyLog",
     "PartnershipInfo",
+    "References",
     "SMEInfo",
 ]
 
@@ -99,6 +100,45 @@ class PartnershipInfo:
     number: int
 
 
+class References:
+    """The ids of a table's records that something refers to, noted batch by batch.
+
+    What is asked of it is whether a record of the table is referred to (the
+    orphan check). Once at least as many ids were noted as the table has
+    records, the records not referred to yet are worked out, once; from then on
+    only they are looked for, in a set that shrinks, and once every record is
+    referred to, references cost nothing. Until then, each id noted is a
+    lookup in a set as large as the table.
+
+    Args:
+        records: The table's records by id, complete before the first
+            reference is noted (tables are read in order, the referring
+            ones last).
+    """
+
+    def __init__(self, records: Collection[str]) -> None:
+        self._records = records
+        self._noted: set[str] = set()
+        # The records not referred to yet, once worked out (`None` until then).
+        self._unreferenced: set[str] | None = None
+
+    def note(self, ids: Iterable[str]) -> None:
+        """Note ids referred to (ids of no record among them are ignored)."""
+        unreferenced = self._unreferenced
+        if unreferenced is None:
+            self._noted.update(ids)
+            if len(self._noted) >= len(self._records):
+                self._unreferenced = set(self._records).difference(self._noted)
+        elif unreferenced:
+            unreferenced.difference_update(ids)
+
+    def __contains__(self, key: object) -> bool:
+        """Whether `key`, the id of a record, is referred to."""
+        if self._unreferenced is None:
+            return key in self._noted
+        return key in self._noted or key not in self._unreferenced
+
+
 class Indexes:
     """The indexes of one pass over a dataset, filled batch by batch (`index`)."""
 
@@ -115,7 +155,7 @@ class Indexes:
         self.targets: dict[str, dict[str, int]] = {}
         self.keys: dict[str, KeyLog] = {}
         self.referenced_clusters: set[str] = set()
-        self.referenced_smes: set[str] = set()
+        self.referenced_smes = References(self.smes)
         self.active_partnerships: set[str] = set()
         self._smes_by_cluster: dict[str | None, set[str]] = {}
         self._smes_indexed = -1
@@ -267,11 +307,12 @@ def _targets(indexes: Indexes, batch: Batch) -> None:
 def _activities(indexes: Indexes, batch: Batch) -> None:
     # Distinct values where known (the checks ask for them too): fewer than rows.
     indexes.active_partnerships.update(batch.distinct("partnership"))
-    for field, referenced in (
-        ("smes", indexes.referenced_smes),
-        ("clusters", indexes.referenced_clusters),
-    ):
-        referenced.update(chain.from_iterable(filter(None, batch.each_value(field))))
+    indexes.referenced_clusters.update(
+        chain.from_iterable(filter(None, batch.each_value("clusters")))
+    )
+    indexes.referenced_smes.note(
+        chain.from_iterable(filter(None, batch.each_value("smes")))
+    )
 
 
 _INDEXERS: dict[str, Callable[[Indexes, Batch], None]] = {

@@ -36,6 +36,10 @@ LEGAL_FORMS = frozenset(
 )  # fmt: skip
 # The most words a legal form is written in ("Sp. z o.o.": sp, z, oo).
 _FORM_WORDS = 3
+# How a legal form may end (its last word is one of these): "oo", "zoo", "spzoo"…
+_FORM_ENDINGS = frozenset(
+    form[start:] for form in LEGAL_FORMS for start in range(len(form))
+)
 _DOTS = re.compile(r"[.\u00b7'\u2019]")
 _WORDS = re.compile(r"[^\W_]+")
 _MOST_ID = 64
@@ -103,7 +107,9 @@ def organisation_key(name: str) -> str:
         True
     """
     words = _words(name)
-    while True:
+    # A last word that ends no legal form ends none written in several words
+    # either: most names are looked at no further.
+    while len(words) > 1 and words[-1] in _FORM_ENDINGS:
         form = next(
             (
                 size
@@ -113,8 +119,9 @@ def organisation_key(name: str) -> str:
             0,
         )
         if not form:
-            return "".join(words)
+            break
         del words[-form:]
+    return "".join(words)
 
 
 def cluster_id(country: str, key: str) -> str:

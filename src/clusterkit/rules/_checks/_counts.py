@@ -12,6 +12,11 @@ from clusterkit._scan import Batch
 from clusterkit.models import EnterpriseSize
 from clusterkit.models import possible_size_classes as _possible_size_classes
 from clusterkit.report import Rule, Severity
+from clusterkit.rules._checks._members import (
+    rows_within_members,
+    smes_of_members,
+    works_out,
+)
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check
 
@@ -53,12 +58,14 @@ ABOVE_SME_CEILINGS = Rule(
     "rows",
     tables=("smes",),
 )
-SME_OUTSIDE_CLUSTERS = Rule(
-    "CK-SME-003",
-    W,
-    "SME not a member of the partnership's clusters",
-    "rows",
-    tables=("activities",),
+SME_OUTSIDE_CLUSTERS = works_out(
+    Rule(
+        "CK-SME-003",
+        W,
+        "SME not a member of the partnership's clusters",
+        "rows",
+        tables=("activities",),
+    )
 )
 
 # Activity types that are not meetings between companies.
@@ -175,32 +182,23 @@ def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
     """An SME taking part is a member of one of the partnership's clusters.
 
     Each row's SMEs are compared at C speed with those of its partnership's
-    clusters; only the rows that name others are looked at closely (an unknown
-    SME is CK-FK-004's, and one that names no cluster is no outsider).
+    clusters (`rows_within_members`, shared with CK-FK-004); only the rows that
+    name others are looked at closely (an unknown SME is CK-FK-004's, one that
+    names no cluster is no outsider, and an unknown partnership has no members
+    to judge by).
     """
-    members_of = context.verdicts.memo(SME_OUTSIDE_CLUSTERS.id)  # partnership -> SMEs
-    listed = frozenset(
-        itertools.chain.from_iterable(filter(None, batch.each_value("smes")))
-    )
-    belonging = {}
-    for partnership_id in batch.distinct("partnership"):
-        if partnership_id not in context.partnerships:
-            belonging[partnership_id] = listed  # not judged: never an outsider
-            continue
-        if partnership_id not in members_of:
-            members_of[partnership_id] = _smes_of_members(context, partnership_id)
-        belonging[partnership_id] = members_of[partnership_id]
-    smes_column = batch.filled("smes", ())
-    within = map(
-        frozenset.issuperset,
-        map(belonging.__getitem__, batch["partnership"]),
-        smes_column,
-    )
+    within = rows_within_members(batch, context)
+    if all(within):
+        return
     free = context.smes_by_cluster().get(None, _NO_SMES)
+    partnerships, smes_column = batch["partnership"], batch["smes"]
     for index in itertools.compress(itertools.count(), map(operator.not_, within)):
-        partnership, smes = batch["partnership"][index], smes_column[index]
+        partnership, smes = partnerships[index], smes_column[index]
+        if partnership not in context.partnerships:
+            continue
+        belonging = smes_of_members(context, partnership)
         for sme in smes:
-            if sme in belonging[partnership] or sme in free or sme not in context.smes:
+            if sme in belonging or sme in free or sme not in context.smes:
                 continue
             context.report_at(
                 SME_OUTSIDE_CLUSTERS,
@@ -214,10 +212,3 @@ def smes_of_partnership_clusters(batch: Batch, context: Context) -> None:
                     ),
                 ),
             )
-
-
-def _smes_of_members(context: Context, partnership_id: str) -> frozenset[str]:
-    """The SMEs of a partnership's member clusters."""
-    by_cluster = context.smes_by_cluster()
-    members = context.partnerships[partnership_id].members
-    return frozenset().union(*(by_cluster.get(cluster, ()) for cluster in members))

@@ -16,7 +16,7 @@ import attrs
 
 from clusterkit._scan import Batch
 from clusterkit.countries import normalise_country
-from clusterkit.io import organisation_key
+from clusterkit.io import TableSource, organisation_key
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.rules._context import Context
 from clusterkit.rules._registry import check, check_fields
@@ -343,10 +343,19 @@ check_fields(REPEATED_ID, _repeats, _LISTED)
 
 @attrs.frozen
 class _First:
-    """The first record of an organisation: its id, and where its id is."""
+    """The first record of an organisation: its id, and the row it is on.
+
+    Where it is is worked out only for a finding: most records repeat none.
+    """
 
     id: str
-    location: Location
+    source: TableSource
+    number: int
+
+    @property
+    def location(self) -> Location:
+        """Where the record's id is."""
+        return self.source.location(self.number, "id")
 
 
 @attrs.frozen
@@ -441,7 +450,8 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
             None,
         )
         if found is None:
-            first = _First(record.id, record.batch.location(record.index, "id"))
+            batch = record.batch
+            first = _First(record.id, batch.source, batch.numbers[record.index])
         else:
             kind, match = found
             first = match.first

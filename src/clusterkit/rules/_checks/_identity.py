@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import operator
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -12,6 +13,7 @@ import attrs
 from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
 from clusterkit.io import field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity
+from clusterkit.rules._checks._members import within_if_worked_out
 from clusterkit.rules._context import Context
 from clusterkit.rules._names import cluster_named
 from clusterkit.rules._registry import check
@@ -92,13 +94,20 @@ def _unknown(  # noqa: PLR0917 - one reference: its rule, field and target
     field: str,
     known: Collection[str],
     target: str,
+    proven: Sequence[bool] | None = None,
 ) -> None:
     """Report every id in `field` that `known` (the ids of `target`) lacks.
 
     The ids of the batch are looked up at C speed, so a column of lists that
-    hardly repeat costs no Python step per row when every id is known.
+    hardly repeat costs no Python step per row when every id is known. The
+    ids of rows `proven` (by row) to be known are not looked up.
     """
-    values = filter(None, batch.each_value(field))
+    values: Iterable[Any] = (
+        batch.each_value(field)
+        if proven is None
+        else itertools.compress(batch[field], map(operator.not_, proven))
+    )
+    values = filter(None, values)
     lists = field_shape(batch.table, field).is_list
     ids: Iterable[Any] = itertools.chain.from_iterable(values) if lists else values
     if all(map(known.__contains__, ids)):
@@ -209,11 +218,12 @@ _UNUSED = {
 def _unused(context: Context, table: str, key: str) -> str | None:
     """Why an id nothing refers to may be the misspelt one; `None` if it is used."""
     records: Mapping[str, Any] = getattr(context, table)
-    used: Collection[str] = {
+    referenced: dict[str, Container[str]] = {
         "partnerships": context.active_partnerships,
         "clusters": context.referenced_clusters,
         "smes": context.referenced_smes,
-    }.get(table, (key,))
+    }
+    used = referenced.get(table, (key,))
     source = context.sources.get(table)
     if key in used or key not in records or source is None:
         return None
@@ -268,8 +278,21 @@ def partnership_clusters(batch: Batch, context: Context) -> None:
 
 @check(ACTIVITY_SME, "activities")
 def activity_smes(batch: Batch, context: Context) -> None:
-    """An activity's SMEs must exist."""
-    _unknown(batch, context, ACTIVITY_SME, "smes", context.smes, "smes")
+    """An activity's SMEs must exist.
+
+    The SMEs of its partnership's member clusters do: when CK-SME-003 runs, it
+    finds the rows that list only those anyway, and only the other rows' SMEs
+    are looked up.
+    """
+    _unknown(
+        batch,
+        context,
+        ACTIVITY_SME,
+        "smes",
+        context.smes,
+        "smes",
+        within_if_worked_out(batch, context),
+    )
 
 
 @check(SME_CLUSTER, "smes")
@@ -328,7 +351,7 @@ def _orphans(
     context: Context,
     table: str,
     numbers: Mapping[str, int],
-    referenced: Collection[str],
+    referenced: Container[str],
     message: str,
 ) -> None:
     source = context.sources.get(table)
