@@ -100,9 +100,7 @@ def test_the_sme_rules_agree_with_their_definitions(
     with mock.patch.object(_chunk, "BATCH_ROWS", batch_rows):
         ds = dataset(rows)
         every = ck.validate(ds, as_of=AS_OF, select=list(RULES))
-        without = ck.validate(
-            ds, as_of=AS_OF, select=["CK-FK-004", "CK-ORPHAN-001"]
-        )
+        without = ck.validate(ds, as_of=AS_OF, select=["CK-FK-004", "CK-ORPHAN-001"])
     unknown = {
         (f"A{number}", sme)
         for number, (_, smes) in enumerate(rows)
