@@ -229,6 +229,43 @@ def test_a_ten_megabyte_csv_cell_does_not_crash(tmp_path: Path) -> None:
     assert all(finding.location.line == 2 for finding in found), found
 
 
+@pytest.mark.parametrize(
+    ("csv_limit", "max_cell_chars", "length"),
+    [
+        (None, 10, 11),  # max_cell_chars below the csv module's own limit
+        (4 * 1024 * 1024, None, 2_000_000),  # the csv module's limit raised above ours
+    ],
+)
+def test_a_csv_cell_over_max_cell_chars_is_left_out(
+    tmp_path: Path, csv_limit: int | None, max_cell_chars: int | None, length: int
+) -> None:
+    """A cell longer than `max_cell_chars` is refused at its line; the rows after it are read."""
+    text = (
+        ACTIVITIES_HEADER
+        + "A1,P1,webinar,2018-05-14," + "x" * length + "\n"
+        + "A2,P9,webinar,2018-05-14,ok\n"
+    )  # fmt: skip
+    limits = (
+        ck.Limits()
+        if max_cell_chars is None
+        else ck.Limits(max_cell_chars=max_cell_chars)
+    )
+    previous = csv.field_size_limit()
+    if csv_limit is not None:
+        csv.field_size_limit(csv_limit)
+    try:
+        report = run(with_activities(tmp_path, text), limits=limits)
+    finally:
+        csv.field_size_limit(previous)
+    found = {
+        (finding.rule, finding.location.line, finding.location.field): finding
+        for finding in in_file(report, "activities.csv")
+    }
+    too_long = found[("CK-TYPE-001", 2, "title")]
+    assert f"{limits.max_cell_chars:,} (max_cell_chars)" in too_long.message
+    assert ("CK-FK-001", 3, "partnership") in found  # the next row was read
+
+
 def test_a_ten_megabyte_json_lines_line_is_read(tmp_path: Path) -> None:
     """A 10 MB JSON Lines line: read with a limit above it, refused at the field below it."""
     folder = tmp_path / "data"

@@ -345,9 +345,13 @@ def _columns(
     columns = list(zip(*chunk, strict=True))
     cells = {field: columns[index] for field, index in state.positions.items()}
     limit = current_limits().max_cell_chars
-    for field, column in cells.items():
-        if max(map(len, column)) > limit:
-            cells[field] = _long_left_out(field, column, numbers, limit, state)
+    # The csv module refuses a field longer than its own limit (131,072
+    # characters unless raised) as it reads: when that limit is at most ours,
+    # no cell is too long, and the cells need not be measured.
+    if limit < csv.field_size_limit():
+        for field, column in cells.items():
+            if max(map(len, column)) > limit:
+                cells[field] = _long_left_out(field, column, numbers, limit, state)
     yield Chunk(state.source, numbers, cells, text=True)
 
 
