@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import clusterkit as ck
+from clusterkit.io import organisation_key
 from clusterkit.rules._checks._duplicates import vat_key, vat_problem
 from clusterkit.rules._context import Context
 
@@ -514,3 +517,83 @@ def test_a_dataset_without_smes_or_clusters() -> None:
         on_batch=ignore,
     )
     assert context.same_records == {}
+
+
+def _plainly_same(records: list[dict[str, Any]]) -> dict[str, str]:
+    """CK-DUP-001 worked out plainly: each record against every earlier one.
+
+    A record is the organisation of the earliest record that shares its
+    strongest shared key (VAT number, PIC, then name in its country), unless
+    the key is the name and the two give different numbers.
+    """
+    earlier: list[tuple[list[tuple[str, Any]], tuple[Any, Any], str]] = []
+    same: dict[str, str] = {}
+    for record in records:
+        vat = record.get("vat")
+        numbers = (
+            None if vat is None else vat_key(vat, record["country"]),
+            record.get("pic"),
+        )
+        keys = [
+            (kind, value)
+            for kind, value in zip(("vat", "pic"), numbers, strict=True)
+            if value is not None
+        ]
+        name_key = organisation_key(record["name"])
+        if name_key:
+            keys.append(("name", (record["country"], name_key)))
+        first = record["id"]
+        for key in keys:
+            holder = next((entry for entry in earlier if key in entry[0]), None)
+            if holder is None:
+                continue
+            differ = any(
+                one is not None and other is not None and one != other
+                for one, other in zip(numbers, holder[1], strict=True)
+            )
+            if not (key[0] == "name" and differ):
+                first = holder[2]
+                break
+        if first != record["id"]:
+            same[record["id"]] = first
+        earlier.append((keys, numbers, first))
+    return same
+
+
+_DRAWN_SMES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(
+                ["Lumen Optics", "Lumen Optics GmbH", "Photon", "AB"]
+            ),
+            "country": st.sampled_from(["DE", "AT"]),
+        },
+        optional={
+            "vat": st.sampled_from(["DE136695976", "DE129273398", "ATU13585627"]),
+            "pic": st.sampled_from(["999999999", "999999997"]),
+        },
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DRAWN_SMES)
+def test_only_records_that_share_a_key_are_compared(
+    drawn: list[dict[str, Any]],
+) -> None:
+    """Leaving out the records whose keys no other has changes nothing.
+
+    Drawn from a few names, countries, VAT numbers and PICs, so that records
+    share keys in every way; the run's pairs equal those of comparing each
+    record with every earlier one, and each pair is one finding.
+    """
+    records = [{"id": f"S{number}", **fields} for number, fields in enumerate(drawn)]
+    report, context = ck.rules.run_checks(
+        ck.Dataset(smes=records),
+        options=ck.rules.Options.build(as_of=AS_OF, select="CK-DUP-001"),
+        on_batch=ignore,
+    )
+    expected = _plainly_same(records)
+    assert context.same_records.get("smes", {}) == expected
+    assert sorted(f.value for f in report.findings if f.value) == sorted(expected)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Annotated, Any
 
 import attrs
@@ -58,6 +58,58 @@ def _has_control(text: str) -> bool:
         # Deleting them is several times as fast as searching for them.
         return len(text.translate(_WITHOUT_CONTROLS)) != len(text)
     return _CONTROL.search(text) is not None
+
+
+def _unspaced(text: str) -> bool:
+    """Whether text without control characters holds no white space, at C speed.
+
+    In ASCII every white space but the space is a control character; text
+    with a space, or beyond ASCII, may hold some.
+    """
+    return text.isascii() and " " not in text
+
+
+# Lists checked whole, and their items (worked out when asked: see `_text_lists`).
+_Lists = tuple[list[Any], Callable[[], Iterable[str]]]
+
+
+def _text_lists(raw: Sequence[str]) -> _Lists | None:
+    """`;`-separated cells as tuples, unless an item needs a closer look."""
+    present = [cell for cell in raw if cell]
+    joined = ";".join(present)
+    if _has_control(joined):
+        return None
+    # Items to strip or empty ones (`a;;b`, `a; b`) take the closer look.
+    if not _unspaced(joined):
+        items = joined.split(";")
+        if items != list(map(str.strip, items)) or "" in items:
+            return None
+    elif ";;" in joined or joined.startswith(";") or joined.endswith(";"):
+        return None  # an empty item
+    # Every cell split at C speed; an empty cell, ("",), is not given.
+    split = list(map(tuple, map(str.split, raw, itertools.repeat(";"))))
+
+    def items_to_measure() -> Iterable[str]:
+        # An item is no longer than its cell: most cells need no closer look.
+        if max(map(len, present), default=0) <= _ID_MAX:
+            return ()
+        return itertools.chain.from_iterable(split)
+
+    return list(map(_NOT_GIVEN.get, split, split)), items_to_measure
+
+
+def _typed_lists(raw: Sequence[Any]) -> _Lists | None:
+    """Tuples (or `None`) of texts as they are, unless an item needs a closer look."""
+    items = list(itertools.chain.from_iterable(filter(None, raw)))
+    try:
+        joined = "".join(items)
+    except TypeError:  # an item that is not text
+        return None
+    if _has_control(joined) or ";" in joined:
+        return None
+    if "" in items or (not _unspaced(joined) and items != list(map(str.strip, items))):
+        return None
+    return list(raw), lambda: items
 
 
 def _repeating(raw: Sequence[Any]) -> set[Any] | None:
@@ -209,7 +261,7 @@ class FieldCheck:
                 return bulk, {}
         return self._by_distinct(raw, flat=text)
 
-    def _lists(self, raw: Sequence[Any], *, text: bool) -> list[Any] | None:  # noqa: PLR0911 - one way out per reason to look value by value
+    def _lists(self, raw: Sequence[Any], *, text: bool) -> list[Any] | None:
         """A column of lists of ids (or items) checked whole; `None`: value by value.
 
         For the common case, lists whose every item is already a valid, stripped
@@ -219,31 +271,11 @@ class FieldCheck:
         Anything else (an item to strip, an empty item, a control character, an
         over-long id, a value that is not text) takes the path that explains it.
         """
-        if text:
-            present = [cell for cell in raw if cell]
-            joined = ";".join(present)
-            if _has_control(joined):
-                return None
-            # Items to strip or empty ones (`a;;b`, `a; b`) take the closer look.
-            items = joined.split(";") if present else []
-            if items != list(map(str.strip, items)) or "" in items:
-                return None
-            # Every cell split at C speed; an empty cell, ("",), is not given.
-            split = list(map(tuple, map(str.split, raw, itertools.repeat(";"))))
-            lists: list[Any] = list(map(_NOT_GIVEN.get, split, split))
-        else:
-            # Tuples (or `None`) already.
-            items = list(itertools.chain.from_iterable(filter(None, raw)))
-            try:
-                joined = "".join(items)
-            except TypeError:  # an item that is not text
-                return None
-            if _has_control(joined) or ";" in joined:
-                return None
-            if items != list(map(str.strip, items)) or "" in items:
-                return None
-            lists = list(raw)
-        if self.shape.items == "id" and max(map(len, items), default=0) > _ID_MAX:
+        found = _text_lists(raw) if text else _typed_lists(raw)
+        if found is None:
+            return None
+        lists, items = found
+        if self.shape.items == "id" and max(map(len, items()), default=0) > _ID_MAX:
             return None
         return lists
 

@@ -385,7 +385,9 @@ def _decoded(lines: list[bytes], joined: bytes) -> list[Any] | None:
     by commas. The objects may still hide a key given twice or a nested value
     (see `_as_written`).
     """
-    if max(map(len, lines)) > current_limits().max_cell_chars:
+    limit = current_limits().max_cell_chars
+    # A chunk no longer than the limit holds no line longer: most are not.
+    if len(joined) > limit and max(map(len, lines)) > limit:
         return None  # perhaps a text too long: the lines say
     try:
         # One join, not `+`: each `+` would copy the whole chunk again.

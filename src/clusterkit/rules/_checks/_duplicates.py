@@ -7,9 +7,9 @@ checked: `import clusterkit` stays as fast as without it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -369,7 +369,10 @@ class _Match:
 
 @attrs.frozen
 class _Record:
-    """One record of clusters or SMEs as CK-DUP-001 compares them."""
+    """One record of clusters or SMEs as CK-DUP-001 compares them.
+
+    `keys` is what makes two records one organisation, strongest first.
+    """
 
     id: str
     name: str | None
@@ -378,17 +381,23 @@ class _Record:
     pic: str | None
     batch: Batch
     index: int
+    keys: list[tuple[str, Any]]
 
-    def keys(self) -> Iterator[tuple[str, Any]]:
-        """What makes two records one organisation, strongest first."""
-        if self.vat is not None:
-            yield "vat", vat_key(self.vat, self.country)
-        if self.pic is not None:
-            yield "pic", self.pic
-        if self.name is not None and self.country is not None:
-            key = organisation_key(self.name)
-            if key:
-                yield "name", (self.country, key)
+
+def _keys(
+    name: str | None, country: str | None, vat: str | None, pic: str | None
+) -> list[tuple[str, Any]]:
+    """What makes two records one organisation, strongest first."""
+    keys: list[tuple[str, Any]] = []
+    if vat is not None:
+        keys.append(("vat", vat_key(vat, country)))
+    if pic is not None:
+        keys.append(("pic", pic))
+    if name is not None and country is not None:
+        key = organisation_key(name)
+        if key:
+            keys.append(("name", (country, key)))
+    return keys
 
 
 @check(SAME_ORGANISATION)
@@ -408,8 +417,16 @@ def same_organisations(context: Context) -> None:
 _RECORD_FIELDS = ("id", "name", "country", "vat", "pic")
 
 
-def _records(context: Context, table: str) -> Iterator[_Record]:
+def _records(context: Context, table: str) -> list[_Record]:
+    """The records that share a key with another record, in the table's order.
+
+    Only they can be one organisation with another: a record whose keys no
+    other record has is neither reported nor matched, so the comparison in
+    order (`_same_records`) looks at these alone. Most tables have none.
+    """
     seen: set[str] = set()
+    found: list[tuple[str, str | None, str | None, str | None, str | None]] = []
+    places: list[tuple[Batch, int]] = []
     for batch in context.reread(table, _RECORD_FIELDS):
         rows = zip(
             batch["id"],
@@ -419,11 +436,23 @@ def _records(context: Context, table: str) -> Iterator[_Record]:
             batch["pic"],
             strict=True,
         )
-        for index, (key, name, country, vat, pic) in enumerate(rows):
+        for index, row in enumerate(rows):
+            key = row[0]
             if key is None or key in seen:
                 continue  # no id, or a repeated one: CK-TYPE-001's and CK-PK-001's
             seen.add(key)
-            yield _Record(key, name, country, vat, pic, batch, index)
+            found.append(row)
+            places.append((batch, index))
+    keys = [_keys(*row[1:]) for row in found]
+    counts = Counter(itertools.chain.from_iterable(keys))
+    if len(counts) == sum(map(len, keys)):
+        return []  # no key twice: no two records are one organisation
+    shared = {key for key, count in counts.items() if count > 1}
+    return [
+        _Record(*row, *place, mine)
+        for row, place, mine in zip(found, places, keys, strict=True)
+        if not shared.isdisjoint(mine)
+    ]
 
 
 def _same_records(context: Context, table: str) -> dict[str, str]:
@@ -434,7 +463,7 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
     numbers: dict[str, tuple[str | None, str | None]] = {}
     same: dict[str, str] = {}
     for record in _records(context, table):
-        keys = list(record.keys())
+        keys = record.keys
         vat = None if record.vat is None else vat_key(record.vat, record.country)
         numbers[record.id] = (vat, record.pic)
         found = next(
