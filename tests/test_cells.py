@@ -65,3 +65,35 @@ def test_a_column_of_lists_parses_as_each_value_alone(
         expected: list[Any] = [value for value, _ in alone]
         assert values == expected
         assert sorted(problems) == [i for i, (_, found) in enumerate(alone) if found]
+
+
+_LISTS = st.none() | st.lists(_ITEMS, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    field=st.sampled_from(["smes", "clusters"]),
+    columns=st.lists(
+        st.lists(_LISTS, min_size=1, max_size=10, unique_by=repr),
+        min_size=1,
+        max_size=3,
+    ),
+)
+@example(field="smes", columns=[[["C1", "C2"], ["SME-0001"], None, []]])
+@example(field="smes", columns=[[["C1", "y" * 65], ["C3"]]])
+@example(field="smes", columns=[[["C1 "], ["C3"]]])
+@example(field="smes", columns=[[["\u00a0C5"], ["C3"]]])
+def test_a_column_of_json_lists_parses_as_each_value_alone(
+    field: str, columns: list[list[list[str] | None]]
+) -> None:
+    """Each chunk's column of lists (as JSON gives them), checked whole, as each alone."""
+    check = _cells.FieldCheck("activities", field)
+    for raw in columns:
+        alone = [
+            _cells.FieldCheck("activities", field).check(value, flat=False)
+            for value in raw
+        ]
+        values, problems = check.column(raw, text=False)
+        expected: list[Any] = [value for value, _ in alone]
+        assert values == expected
+        assert sorted(problems) == [i for i, (_, found) in enumerate(alone) if found]

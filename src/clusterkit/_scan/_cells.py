@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import Annotated, Any
 
 import attrs
@@ -69,12 +69,11 @@ def _unspaced(text: str) -> bool:
     return text.isascii() and " " not in text
 
 
-# Lists checked whole, and their items (worked out when asked: see `_text_lists`).
-_Lists = tuple[list[Any], Callable[[], Iterable[str]]]
+def _text_lists(raw: Sequence[str], *, ids: bool) -> list[Any] | None:
+    """`;`-separated cells as tuples; `None` when an item needs a closer look.
 
-
-def _text_lists(raw: Sequence[str]) -> _Lists | None:
-    """`;`-separated cells as tuples, unless an item needs a closer look."""
+    `ids`: the items are ids, which have a longest length.
+    """
     present = [cell for cell in raw if cell]
     joined = ";".join(present)
     if _has_control(joined):
@@ -88,18 +87,21 @@ def _text_lists(raw: Sequence[str]) -> _Lists | None:
         return None  # an empty item
     # Every cell split at C speed; an empty cell, ("",), is not given.
     split = list(map(tuple, map(str.split, raw, itertools.repeat(";"))))
+    # An item is no longer than its cell: most cells need no closer look.
+    if (
+        ids
+        and max(map(len, present), default=0) > _ID_MAX
+        and max(map(len, itertools.chain.from_iterable(split))) > _ID_MAX
+    ):
+        return None
+    return list(map(_NOT_GIVEN.get, split, split))
 
-    def items_to_measure() -> Iterable[str]:
-        # An item is no longer than its cell: most cells need no closer look.
-        if max(map(len, present), default=0) <= _ID_MAX:
-            return ()
-        return itertools.chain.from_iterable(split)
 
-    return list(map(_NOT_GIVEN.get, split, split)), items_to_measure
+def _typed_lists(raw: Sequence[Any], *, ids: bool) -> list[Any] | None:
+    """Tuples (or `None`) of texts as they are; `None` when an item needs a closer look.
 
-
-def _typed_lists(raw: Sequence[Any]) -> _Lists | None:
-    """Tuples (or `None`) of texts as they are, unless an item needs a closer look."""
+    `ids`: the items are ids, which have a longest length.
+    """
     items = list(itertools.chain.from_iterable(filter(None, raw)))
     try:
         joined = "".join(items)
@@ -109,7 +111,9 @@ def _typed_lists(raw: Sequence[Any]) -> _Lists | None:
         return None
     if "" in items or (not _unspaced(joined) and items != list(map(str.strip, items))):
         return None
-    return list(raw), lambda: items
+    if ids and max(map(len, items), default=0) > _ID_MAX:
+        return None
+    return list(raw)
 
 
 def _repeating(raw: Sequence[Any]) -> set[Any] | None:
@@ -271,13 +275,8 @@ class FieldCheck:
         Anything else (an item to strip, an empty item, a control character, an
         over-long id, a value that is not text) takes the path that explains it.
         """
-        found = _text_lists(raw) if text else _typed_lists(raw)
-        if found is None:
-            return None
-        lists, items = found
-        if self.shape.items == "id" and max(map(len, items()), default=0) > _ID_MAX:
-            return None
-        return lists
+        ids = self.shape.items == "id"
+        return _text_lists(raw, ids=ids) if text else _typed_lists(raw, ids=ids)
 
     def _typed(
         self, raw: Sequence[Any], kinds: set[type]
