@@ -464,8 +464,7 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
     same: dict[str, str] = {}
     for record in _records(context, table):
         keys = record.keys
-        vat = None if record.vat is None else vat_key(record.vat, record.country)
-        numbers[record.id] = (vat, record.pic)
+        numbers[record.id] = (dict(keys).get("vat"), record.pic)
         found = next(
             (
                 (kind, matches[kind, value])
