@@ -430,6 +430,17 @@ def test_every_input_format_gives_the_same_dataset(tmp_path: Path) -> None:
             "bad.jsonl:2: a line must hold one JSON object",
         ),
         ("bad.jsonl", "{\n", "bad.jsonl:1: not valid JSON"),
+        # A quote left open would swallow the rows after it: refused, located.
+        (
+            "bad.csv",
+            'acronym,name\nA,"Alpha\nB,Beta\n',
+            "bad.csv:2: malformed CSV: unexpected end of data",
+        ),
+        (
+            "long.csv",
+            "acronym,name\nA,Alpha\nB," + "x" * 1_000_001 + "\n",
+            r"long.csv:3: malformed CSV: field larger than field limit \(1000000\)",
+        ),
         ("list.txt", "x", "cannot import .txt"),
     ],
 )
@@ -440,6 +451,17 @@ def test_unreadable_input_is_a_located_error(
     path = write(tmp_path / name, text)
     with pytest.raises(ck.DatasetReadError, match=message):
         import_partnerships(path)
+
+
+def test_a_csv_cell_longer_than_the_csv_module_limit_imports(tmp_path: Path) -> None:
+    """A 200,000-character cell (the csv module's own limit is 131,072) is read."""
+    path = write(tmp_path / "x.csv", "acronym,name\nA," + "x" * 200_000 + "\n")
+    previous = csv.field_size_limit(131_072)
+    try:
+        result = import_partnerships(path)
+    finally:
+        csv.field_size_limit(previous)
+    assert result.dataset.partnerships[0].name == "x" * 200_000
 
 
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:

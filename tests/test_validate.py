@@ -8,6 +8,7 @@ record models: a row is reported if and only if its model refuses it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -17,7 +18,7 @@ import re
 import shutil
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,73 @@ def test_a_csv_cell_over_max_cell_chars_is_left_out(
     too_long = found[("CK-TYPE-001", 2, "title")]
     assert f"{limits.max_cell_chars:,} (max_cell_chars)" in too_long.message
     assert ("CK-FK-001", 3, "partnership") in found  # the next row was read
+
+
+@contextlib.contextmanager
+def csv_field_limit(limit: int) -> Iterator[None]:
+    """The `csv` module's (process-wide) field limit set to `limit`, restored after."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+CSV_DEFAULT_LIMIT = 131_072  # the csv module's own field limit, unless raised
+
+
+def test_a_csv_cell_longer_than_the_csv_module_limit_reads_as_in_json(
+    tmp_path: Path,
+) -> None:
+    """A 200,000-character cell (csv: 131,072, ours: 1,000,000) reads in CSV as in JSON Lines."""
+    long_title = "x" * 200_000
+    text = ACTIVITIES_HEADER + f"A1,P1,webinar,2018-05-14,{long_title}\n"
+    text += UNKNOWN_PARTNERSHIP_ROW
+    folder = with_activities(tmp_path, text)
+    with csv_field_limit(CSV_DEFAULT_LIMIT):
+        report = run(folder)
+    with csv_field_limit(CSV_DEFAULT_LIMIT):
+        loaded = ck.load_dataset(folder)
+    assert loaded.activities[0].title == long_title
+    found = in_file(report, "activities.csv")
+    assert keys(found) == [("CK-FK-001", "activities.csv", 3, "partnership")]
+    jsonl = tmp_path / "jsonl"
+    ck.dump_dataset(loaded, jsonl, layout="jsonl")
+    as_json = in_file(run(jsonl), "activities.jsonl")
+    # The same finding, on the second line: JSON Lines has no header.
+    assert [(f.rule, f.location.line) for f in as_json] == [("CK-FK-001", 2)]
+
+
+@pytest.mark.parametrize(("length", "stops"), [(150_000, False), (150_001, True)])
+def test_the_csv_module_reads_cells_up_to_max_cell_chars(
+    tmp_path: Path, length: int, stops: bool
+) -> None:
+    """Its limit is raised to `max_cell_chars`: a cell up to it reads; a longer one stops its file."""
+    text = ACTIVITIES_HEADER + GOOD_ROW
+    text += "A2,P1,webinar,2018-05-14," + "x" * length + "\n"
+    text += UNKNOWN_PARTNERSHIP_ROW
+    limits = ck.Limits(max_cell_chars=150_000)
+    with csv_field_limit(CSV_DEFAULT_LIMIT):
+        report = run(with_activities(tmp_path, text), limits=limits)
+        assert csv.field_size_limit() == 150_000
+    found = in_file(report, "activities.csv")
+    if stops:
+        finding = only(found, "CK-FILE-001")
+        assert finding.location.line == 3
+        assert "field larger than field limit (150000)" in finding.message
+    else:
+        assert keys(found) == [("CK-FK-001", "activities.csv", 4, "partnership")]
+
+
+def test_the_csv_module_limit_is_never_lowered(tmp_path: Path) -> None:
+    """A limit someone raised further stays; clusterkit then measures the cells itself."""
+    text = ACTIVITIES_HEADER + "A1,P1,webinar,2018-05-14," + "x" * 200 + "\n"
+    with csv_field_limit(4 * 1024 * 1024):
+        report = run(
+            with_activities(tmp_path, text), limits=ck.Limits(max_cell_chars=100)
+        )
+        assert csv.field_size_limit() == 4 * 1024 * 1024
+    assert only(in_file(report, "activities.csv"), "CK-TYPE-001").location.line == 2
 
 
 def test_a_ten_megabyte_json_lines_line_is_read(tmp_path: Path) -> None:

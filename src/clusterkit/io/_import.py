@@ -22,6 +22,7 @@ import attrs
 
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError, DatasetReadError
+from clusterkit.io._limits import allow_csv_cells
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
 from clusterkit.models import Dataset
@@ -172,8 +173,7 @@ def _records(
         elif suffix == ".jsonl":
             yield from _jsonl(path)
         elif suffix == ".csv":
-            text = path.read_text(encoding="utf-8-sig")
-            yield from map(_from_row, csv.DictReader(io.StringIO(text, newline="")))
+            yield from _csv_rows(path)
         elif suffix == ".xlsx":
             yield from map(_from_row, _xlsx_rows(path))
         else:
@@ -186,6 +186,31 @@ def _records(
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DatasetReadError.at(
             Location(file=str(path)), f"not valid UTF-8 JSON: {error}"
+        ) from None
+
+
+def _csv_rows(path: Path) -> Iterator[Mapping[str, Any]]:
+    """The records of a CSV file; a file the `csv` module cannot parse is located.
+
+    Read strictly, as `validate` reads: a quote left open is an error, not a
+    cell that swallows the rows after it.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    allow_csv_cells()
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    # The line where the next record starts: after the header, after each record.
+    start = 1
+    try:
+        if reader.fieldnames is None:
+            return  # an empty file
+        start = reader.line_num + 1
+        for row in reader:
+            yield _from_row(row)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise DatasetReadError.at(
+            Location(file=str(path), line=start),
+            f"malformed CSV: {error} (an unterminated quote?)",
         ) from None
 
 

@@ -7,6 +7,7 @@ that is no Unicode is a located finding, checked without recursion.
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
     "Pairs",
+    "allow_csv_cells",
     "checked_record",
     "current_limits",
     "field_at",
@@ -93,6 +95,24 @@ def too_long_message(field: str, length: int) -> str:
 
 
 LONG_HINT = "a value this long is no dataset value: check how the data was made"
+
+# The largest field limit the `csv` module takes on every platform (a C long
+# has 32 bits on Windows).
+_CSV_LIMIT_MAX = 2**31 - 1
+
+
+def allow_csv_cells() -> None:
+    """Let the `csv` module read cells as long as `max_cell_chars`; never lower its limit.
+
+    The `csv` module refuses a field longer than its own limit (131,072
+    characters unless raised) and stops reading there, so without this a CSV
+    cell of 200,000 characters would stop its file while the same text in JSON
+    reads. The limit is the process's: it is only ever raised, so no other
+    reader in the process is refused what it read before.
+    """
+    wanted = min(current_limits().max_cell_chars, _CSV_LIMIT_MAX)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
 
 
 def screen_long_cells(

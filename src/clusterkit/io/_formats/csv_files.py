@@ -30,7 +30,12 @@ from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
-from clusterkit.io._limits import LONG_HINT, current_limits, too_long_message
+from clusterkit.io._limits import (
+    LONG_HINT,
+    allow_csv_cells,
+    current_limits,
+    too_long_message,
+)
 from clusterkit.io._member import (
     DAMAGED,
     ByteRange,
@@ -58,6 +63,12 @@ def _text(handle: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
 
 
+def _reader(lines: Iterable[str]) -> Any:
+    """A strict `csv` reader that reads cells up to `max_cell_chars` long."""
+    allow_csv_cells()
+    return csv.reader(lines, strict=True)
+
+
 def _blank(cells: Sequence[str]) -> bool:
     return not "".join(cells).strip()
 
@@ -83,7 +94,7 @@ def read_rows(
     model = models[table]
     display = member.display
     with _text(member.open()) as handle:
-        reader = csv.reader(handle, strict=True)
+        reader = _reader(handle)
         positions: dict[str, int] | None = None
         columns: dict[str, int] = {}
         width = 0
@@ -207,7 +218,7 @@ def read_chunks(
         return
     failure: list[tuple[Exception, int]] = []
     with _text(handle) as text:
-        reader = csv.reader(text, strict=True)
+        reader = _reader(text)
         try:
             if _header(reader, state):
                 yield from _rows(reader, state, 0)
@@ -225,7 +236,7 @@ def read_chunks(
         message = damaged_error(member, stopped).problem
     else:
         # Every csv.Error, told by its type alone (the csv module has one type);
-        # its text says which: "field larger than field limit (131072)", …
+        # its text says which: "field larger than field limit (1000000)", …
         message = f"malformed CSV: {stopped} (an unterminated quote?)"
     report(
         UNREADABLE,
@@ -286,7 +297,7 @@ def _rows_before_problem(
     with io.TextIOWrapper(
         state.member.open(), encoding="utf-8-sig", newline="", errors="surrogateescape"
     ) as handle:
-        reader = csv.reader(handle, strict=True)
+        reader = _reader(handle)
         previous = 0
         try:
             for row in reader:  # pragma: no branch - the problem that stopped the first reading ends this one too
@@ -320,7 +331,7 @@ def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
     """The chunks of one byte range of a CSV file, with the file's own header."""
     start, end, first_line = span
     with _text(state.member.open()) as handle:
-        if not _header(csv.reader(handle, strict=True), state):
+        if not _header(_reader(handle), state):
             return
     raw = state.member.open()
     raw.seek(start)
@@ -330,7 +341,7 @@ def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
         newline="",
     ) as text:
         state.last = first_line - 1
-        yield from _rows(csv.reader(text, strict=True), state, first_line - 1)
+        yield from _rows(_reader(text), state, first_line - 1)
 
 
 def _columns(
@@ -345,9 +356,9 @@ def _columns(
     columns = list(zip(*chunk, strict=True))
     cells = {field: columns[index] for field, index in state.positions.items()}
     limit = current_limits().max_cell_chars
-    # The csv module refuses a field longer than its own limit (131,072
-    # characters unless raised) as it reads: when that limit is at most ours,
-    # no cell is too long, and the cells need not be measured.
+    # The csv module refuses a field longer than its own limit as it reads,
+    # and `_reader` raised that limit to ours: unless someone raised it
+    # further, no cell is too long, and the cells need not be measured.
     if limit < csv.field_size_limit():
         for field, column in cells.items():
             if max(map(len, column)) > limit:
