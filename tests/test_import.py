@@ -464,6 +464,27 @@ def test_a_csv_cell_longer_than_the_csv_module_limit_imports(tmp_path: Path) -> 
     assert result.dataset.partnerships[0].name == "x" * 200_000
 
 
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_file_separated_otherwise_imports_as_with_commas(
+    tmp_path: Path, separator: str
+) -> None:
+    """Semicolons (Excel where the comma is the decimal mark) or tabs: read, and noted."""
+    rows = [
+        ["acronym", "name", "generation", "members"],
+        ["A", "Alpha, the first", "1", "Optics Valley (FR); Photonics Bavaria (DE)"],
+    ]
+    written = {}
+    for name, delimiter in (("commas.csv", ","), ("other.csv", separator)):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+        written[name] = import_partnerships(tmp_path / name)
+    assert written["other.csv"].dataset == written["commas.csv"].dataset
+    (note,) = written["other.csv"].notes_of("inferred")[:1]
+    assert (note.record, note.field) == (None, None)
+    assert "other.csv are separated by" in note.message
+    assert not any("separated" in n.message for n in written["commas.csv"].notes)
+
+
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     """A file that does not exist is a DatasetReadError, not an OSError."""
     with pytest.raises(ck.DatasetReadError, match="No such file"):

@@ -244,6 +244,24 @@ def test_parts_in_other_processes_give_the_one_process_result(
 
 
 @pytest.mark.usefixtures("small_parts")
+def test_parts_of_a_file_separated_by_semicolons(
+    sharded: Path, pids: Path, tmp_path: Path
+) -> None:
+    """Each part reads the header's separator: the KPIs and findings of the comma file."""
+    folder = tmp_path / "semicolons"
+    shutil.copytree(sharded, folder)
+    path = folder / "activities.csv"
+    rows = rows_of(path.read_bytes())
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    shared = compute(folder, jobs=3)
+    assert len(processes(pids)) == 3
+    assert shared.kpis == compute(sharded).kpis
+    assert findings(shared) == findings(compute(sharded))
+
+
+@pytest.mark.usefixtures("small_parts")
 def test_parts_gate_with_the_rules_chosen(sharded: Path, pids: Path) -> None:
     """jobs=3 with CK-FK-001 ignored: each part leaves it out of its gate, as one process does."""
     alone = compute(sharded, ignore="CK-FK-001")

@@ -52,6 +52,7 @@ from clusterkit.io._problems import (
     NON_ISO_DATE,
     NOT_A_COUNTRY,
     NOT_IN_VOCABULARY,
+    OTHER_SEPARATOR,
     PARTIAL_DATE,
     UNKNOWN_COLUMN,
     UNREADABLE,
@@ -78,6 +79,7 @@ from clusterkit.io._source import (
 
 READ_RULES = (
     UNREADABLE,
+    OTHER_SEPARATOR,
     MISSING_COLUMN,
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
@@ -98,7 +100,14 @@ READ_RULES = (
 """The rules of the read stage, which the readers and the checks of cells report."""
 
 FILE_RULES = frozenset(
-    {UNREADABLE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN, DUPLICATE_SHEET}
+    {
+        UNREADABLE,
+        OTHER_SEPARATOR,
+        MISSING_COLUMN,
+        UNKNOWN_COLUMN,
+        DUPLICATE_COLUMN,
+        DUPLICATE_SHEET,
+    }
 )
 """The rules whose findings are about a file or its header, never about a record."""
 
@@ -121,6 +130,7 @@ __all__ = [
     "NON_ISO_DATE",
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
+    "OTHER_SEPARATOR",
     "PARTIAL_DATE",
     "READ_RULES",
     "UNKNOWN_COLUMN",

@@ -22,6 +22,7 @@ import attrs
 
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError, DatasetReadError
+from clusterkit.io._formats.csv_files import separator_name, separator_of
 from clusterkit.io._limits import allow_csv_cells
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
@@ -56,6 +57,8 @@ _BASES = {
     "funding_basis": "funding",
 }
 _ESCP_GENERATIONS = 4
+# How much of a CSV file's start is looked at for its header line.
+_HEAD_CHARS = 1 << 16
 
 
 @attrs.frozen
@@ -147,13 +150,16 @@ def import_partnerships(
         >>> print(result.notes[0])
         members: merged: 'PLASTIWIN' and 'Plastiwin' are one organisation, BE-plastiwin ('Plastiwin')
     """
-    records = list(_records(source))
-    return _Importer(records, members_partial=members_partial).run()
+    read: list[ImportNote] = []
+    records = list(_records(source, read))
+    result = _Importer(records, members_partial=members_partial).run()
+    return attrs.evolve(result, notes=(*read, *result.notes))
 
 
 def _records(
-    source: str | Path | Iterable[Mapping[str, Any]],
+    source: str | Path | Iterable[Mapping[str, Any]], notes: list[ImportNote]
 ) -> Iterator[Mapping[str, Any]]:
+    """The records of `source`; `notes` is told how the file was read."""
     if not isinstance(source, (str, Path)):
         yield from source
         return
@@ -173,7 +179,7 @@ def _records(
         elif suffix == ".jsonl":
             yield from _jsonl(path)
         elif suffix == ".csv":
-            yield from _csv_rows(path)
+            yield from _csv_rows(path, notes)
         elif suffix == ".xlsx":
             yield from map(_from_row, _xlsx_rows(path))
         else:
@@ -189,15 +195,25 @@ def _records(
         ) from None
 
 
-def _csv_rows(path: Path) -> Iterator[Mapping[str, Any]]:
+def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]]:
     """The records of a CSV file; a file the `csv` module cannot parse is located.
 
     Read strictly, as `validate` reads: a quote left open is an error, not a
-    cell that swallows the rows after it.
+    cell that swallows the rows after it. Cells separated by `;` or tabs (as
+    Excel writes CSV where the comma is the decimal mark) are read so, noted.
     """
     text = path.read_text(encoding="utf-8-sig")
+    separator = separator_of(text[:_HEAD_CHARS], _READ)
+    if separator != ",":
+        message = (
+            f"the cells of {path.name} are separated by "
+            f"{separator_name(separator)}, not by commas; it was read so"
+        )
+        notes.append(ImportNote(None, None, "inferred", message))
     allow_csv_cells()
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), strict=True, delimiter=separator
+    )
     # The line where the next record starts: after the header, after each record.
     start = 1
     try:

@@ -49,6 +49,7 @@ __all__ = [
     "NON_ISO_DATE",
     "NOT_A_COUNTRY",
     "NOT_IN_VOCABULARY",
+    "OTHER_SEPARATOR",
     "PARTIAL_DATE",
     "UNKNOWN_COLUMN",
     "UNREADABLE",
@@ -66,6 +67,9 @@ __all__ = [
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 UNREADABLE = Rule("CK-FILE-001", E, "unreadable file", "read")
+OTHER_SEPARATOR = Rule(
+    "CK-FILE-002", W, "CSV file separated by semicolons or tabs", "read"
+)
 MISSING_COLUMN = Rule("CK-HDR-001", E, "missing required column", "read")
 UNKNOWN_COLUMN = Rule("CK-HDR-002", W, "unknown column", "read")
 DUPLICATE_COLUMN = Rule("CK-HDR-003", E, "duplicate column", "read")

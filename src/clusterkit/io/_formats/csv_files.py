@@ -17,7 +17,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,6 +47,7 @@ from clusterkit.io._member import (
 from clusterkit.io._problems import (
     BAD_VALUE,
     MALFORMED_ROW,
+    OTHER_SEPARATOR,
     UNREADABLE,
     Reporter,
     raise_problem,
@@ -63,10 +64,69 @@ def _text(handle: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
 
 
-def _reader(lines: Iterable[str]) -> Any:
+def _reader(lines: Iterable[str], separator: str = ",") -> Any:
     """A strict `csv` reader that reads cells up to `max_cell_chars` long."""
     allow_csv_cells()
-    return csv.reader(lines, strict=True)
+    return csv.reader(lines, strict=True, delimiter=separator)
+
+
+# The separators a spreadsheet writes instead of the comma: Excel writes `;`
+# where the comma is the decimal mark (most of the EU), and a `.csv` file may
+# hold tab-separated text.
+_OTHER_SEPARATORS = (";", "\t")
+_SEPARATOR_NAMES = {";": "';' (semicolons)", "\t": "tabs"}
+# How much of a file's start is looked at for its header line.
+_HEAD_BYTES = 1 << 16
+
+
+def _separator(member: Member, known: Collection[str]) -> str:
+    """The separator of a CSV file's cells (see `separator_of`).
+
+    A file that cannot be read is the comma's: reading it reports why.
+    """
+    try:
+        head = member.head(_HEAD_BYTES)
+    except (DatasetReadError, *DAMAGED):
+        return ","
+    return separator_of(head.decode("utf-8-sig", errors="replace"), known)
+
+
+def separator_of(text: str, known: Collection[str]) -> str:
+    """The separator of the cells of CSV `text`: `,` unless its header says otherwise.
+
+    The header (the first line that is not blank) is read with each separator
+    in turn: the comma wins when it finds a field name in `known` (every file
+    in the layout); `;` or a tab only when the comma finds none and it does.
+    """
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    for separator in (",", *_OTHER_SEPARATORS):
+        cells = next(csv.reader([line], delimiter=separator), [])
+        if any(cell.strip().lower() in known for cell in cells):
+            return separator
+    return ","
+
+
+def separator_name(separator: str) -> str:
+    """How a message names a separator: `';' (semicolons)`, `tabs`."""
+    return _SEPARATOR_NAMES[separator]
+
+
+def _report_separator(
+    separator: str, header: Location, table: str, report: Reporter
+) -> None:
+    """Say that a file was read with another separator than the comma."""
+    report(
+        OTHER_SEPARATOR,
+        header,
+        f"the cells of this file are separated by {separator_name(separator)}, "
+        "not by commas; it was read with that separator",
+        hint=(
+            "clusterkit writes CSV with commas, and other tools may not guess the "
+            "separator: write the dataset again with commas, with "
+            "'clusterkit convert FOLDER NEW_FOLDER --to csv'"
+        ),
+        entity=Entity(table),
+    )
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -93,8 +153,9 @@ def read_rows(
     assert table is not None  # noqa: S101 - a CSV file holds one table
     model = models[table]
     display = member.display
+    separator = _separator(member, model.model_fields)
     with _text(member.open()) as handle:
-        reader = _reader(handle)
+        reader = _reader(handle, separator)
         positions: dict[str, int] | None = None
         columns: dict[str, int] = {}
         width = 0
@@ -107,6 +168,10 @@ def read_rows(
                     continue
                 location = Location(display, line)
                 if positions is None:
+                    # The strict reader stops at a problem; another separator
+                    # is none for it, as the records read are the same.
+                    if separator != "," and report is not raise_problem:
+                        _report_separator(separator, location, table, report)
                     positions = read_header(
                         cells, table, _header_place(display, line), report, model
                     )
@@ -183,6 +248,8 @@ class _Table:
     width: int | None = None
     # The last line of the rows read so far.
     last: int = 0
+    # The separator of the cells (see `_separator`).
+    separator: str = ","
 
 
 def read_chunks(
@@ -208,6 +275,7 @@ def read_chunks(
     """
     assert table is not None  # noqa: S101 - a CSV file holds one table
     state = _Table(member, TableSource(table, "csv", member.display), report)
+    state.separator = _separator(member, TABLES[table].model_fields)
     if span is not None:
         yield from _span_chunks(state, span)
         return
@@ -218,7 +286,7 @@ def read_chunks(
         return
     failure: list[tuple[Exception, int]] = []
     with _text(handle) as text:
-        reader = _reader(text)
+        reader = _reader(text, state.separator)
         try:
             if _header(reader, state):
                 yield from _rows(reader, state, 0)
@@ -258,6 +326,9 @@ def _header(reader: Any, state: _Table) -> bool:
 
 def _take_header(cells: Sequence[str], line: int, state: _Table) -> None:
     source = state.source
+    if state.separator != ",":
+        where = Location(file=source.file, line=line)
+        _report_separator(state.separator, where, source.table, state.report)
     state.positions = read_header(
         cells, source.table, _header_place(source.file or "", line), state.report
     )
@@ -297,7 +368,7 @@ def _rows_before_problem(
     with io.TextIOWrapper(
         state.member.open(), encoding="utf-8-sig", newline="", errors="surrogateescape"
     ) as handle:
-        reader = _reader(handle)
+        reader = _reader(handle, state.separator)
         previous = 0
         try:
             for row in reader:  # pragma: no branch - the problem that stopped the first reading ends this one too
@@ -331,7 +402,7 @@ def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
     """The chunks of one byte range of a CSV file, with the file's own header."""
     start, end, first_line = span
     with _text(state.member.open()) as handle:
-        if not _header(_reader(handle), state):
+        if not _header(_reader(handle, state.separator), state):
             return
     raw = state.member.open()
     raw.seek(start)
@@ -341,7 +412,7 @@ def _span_chunks(state: _Table, span: Span) -> Iterator[Chunk]:
         newline="",
     ) as text:
         state.last = first_line - 1
-        yield from _rows(_reader(text), state, first_line - 1)
+        yield from _rows(_reader(text, state.separator), state, first_line - 1)
 
 
 def _columns(
