@@ -29,6 +29,7 @@ from clusterkit._hints import allowed_values
 from clusterkit.countries import match_country
 from clusterkit.errors import AmbiguousCountryError, CountryError, DatasetReadError
 from clusterkit.io._fields import FieldShape
+from clusterkit.io._number_spellings import date_number_hint, number_hint
 from clusterkit.models import EnterpriseSize, Funding, ThirdCountryRule
 from clusterkit.report import Entity, Rule, Severity
 from clusterkit.values import Location
@@ -225,8 +226,12 @@ def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
         )
     elif field.is_list and entry["loc"]:
         text = f"item {entry['loc'][0]!s} ({entry.get('input')!r}): {text}"
+    elif kind == "date_format":
+        return CellProblem(BAD_VALUE, text, hint=date_number_hint(raw))
     elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:
-        text = f"{raw!r}: {text}"
+        # `1.200` or `448750,50`, as spreadsheets write numbers: say how to write it.
+        hint = number_hint(raw, whole=kind.startswith("int"))
+        return CellProblem(BAD_VALUE, f"{raw!r}: {text}", hint=hint)
     return CellProblem(BAD_VALUE, text)
 
 
