@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import clusterkit as ck
 from clusterkit import reference
 from clusterkit.cli import main
-from clusterkit.io import ImportNote, export_partnerships, import_partnerships
+from clusterkit.io import ImportNote, _import, export_partnerships, import_partnerships
 from clusterkit.io._organisations import (
     LEGAL_FORMS,
     _words,
@@ -26,6 +26,7 @@ from clusterkit.io._organisations import (
     organisation_key,
 )
 from clusterkit.io._periods import PeriodReading, read_period
+from clusterkit.models import Partnership
 from conftest import write
 
 REGISTER = Path(ck.__file__).parent / "data" / "programme" / "register.json"
@@ -485,6 +486,13 @@ def test_a_csv_file_separated_otherwise_imports_as_with_commas(
     assert not any("separated" in n.message for n in written["commas.csv"].notes)
 
 
+def test_an_empty_csv_file_imports_nothing(tmp_path: Path) -> None:
+    """No header, no records: an empty dataset, no note."""
+    result = import_partnerships(write(tmp_path / "empty.csv", ""))
+    assert result.dataset == ck.Dataset()
+    assert result.notes == ()
+
+
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     """A file that does not exist is a DatasetReadError, not an OSError."""
     with pytest.raises(ck.DatasetReadError, match="No such file"):
@@ -689,3 +697,107 @@ def test_the_register_round_trips() -> None:
         ).dataset
         == programme
     )
+
+
+# ---------------------------------------------------------------- values no model takes
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=80),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_PUBLISHED_KEYS = st.sampled_from(
+    [
+        "id", "acronym", "name", "generation", "strand", "funding", "members",
+        "coordinator", "period", "start", "end", "target_countries", "sectors",
+        "sources", "eu_grant_eur", "website", "generation_basis", "other",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(_PUBLISHED_KEYS, _JSON_VALUES, max_size=8), max_size=4))
+def test_any_published_values_import_with_notes(records: list[dict[str, Any]]) -> None:
+    """Values of any shape give a dataset and notes, never an exception."""
+    result = import_partnerships(records)
+    assert len(result.dataset.partnerships) <= len(records)
+    # What was read is a dataset as it loads: writing and reading it gives it back.
+    again = ck.load_dataset(json.loads(result.dataset.model_dump_json()))
+    assert again == result.dataset
+
+
+def test_a_source_that_is_no_web_address_is_left_out_with_a_note() -> None:
+    """The record's other sources are kept on the partnership, its clusters and targets."""
+    result = import_partnerships(
+        [record(sources=["https://example.org/adpack", "see the annual report"])]
+    )
+    (partnership,) = result.dataset.partnerships
+    assert partnership.sources == ("https://example.org/adpack",)
+    assert all(
+        c.sources == ("https://example.org/adpack",) for c in result.dataset.clusters
+    )
+    (note,) = [n for n in result.notes if n.field == "sources"]
+    assert (note.record, note.kind) == ("AdPack", "not-read")
+    assert "'see the annual report' is not a web address" in note.message
+
+
+def test_a_partnership_whose_id_no_model_takes_is_left_out_with_its_targets() -> None:
+    """A 70-character acronym is no id: the partnership, and its targets, are left out."""
+    long = "A" * 70
+    result = import_partnerships([record(acronym=long), record(acronym="Other")])
+    assert [p.id for p in result.dataset.partnerships] == ["Other"]
+    assert {t.partnership for t in result.dataset.targets} == {"Other"}
+    (note,) = [n for n in result.notes if n.record == long and n.kind == "not-read"]
+    assert note.field == "id"
+    assert note.message.endswith(f"the partnership record {long!r} was left out")
+
+
+def test_values_of_the_wrong_shape_are_read_or_noted() -> None:
+    """A list given as text is split as a CSV cell is; a value of no list shape is noted."""
+    result = import_partnerships(
+        [
+            record(
+                target_countries="US; Japan",
+                members=[
+                    "Plastiwin (BE)",
+                    7,
+                    {"name": "Nanoprogress z.s.", "country": "CZ"},
+                ],
+                sectors={"a": 1},
+                eu_grant_eur="1.200,50",
+            )
+        ]
+    )
+    (partnership,) = result.dataset.partnerships
+    assert sorted(t.country for t in result.dataset.targets) == ["JP", "US"]
+    assert partnership.members == ("BE-plastiwin", "CZ-nanoprogress")
+    assert partnership.sectors == ()
+    assert partnership.grant_eur is None
+    notes = {(n.field, n.message) for n in result.notes if n.kind == "not-read"}
+    assert ("members", "7 is no member; left out") in notes
+    assert ("sectors", "{'a': 1} is no list; left out") in notes
+    assert any(
+        field == "grant_eur" and message.startswith("'1.200,50'")
+        for field, message in notes
+    )
+
+
+def test_a_list_item_no_model_takes_is_left_out_with_a_note() -> None:
+    """A sector with a control character: that item out, the others kept."""
+    result = import_partnerships([record(sectors=["packaging", "bad\x01"])])
+    assert result.dataset.partnerships[0].sectors == ("packaging",)
+    (note,) = [n for n in result.notes if n.field == "sectors"]
+    assert note.message.startswith("'bad\\x01'")
+    assert note.message.endswith("; left out")
+
+
+def test_a_row_without_a_required_field_is_left_out() -> None:
+    """The check of a built row: a required field missing leaves the record out, noted."""
+    importer = _import._Importer([], members_partial=False)
+    assert importer._checked(Partnership, {"id": "P1"}, "P1") is None
+    (note,) = importer.notes
+    assert (note.record, note.field, note.kind) == ("P1", "acronym", "not-read")
+    assert note.message == "Field required; the partnership record 'P1' was left out"

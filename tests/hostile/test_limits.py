@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,25 @@ def test_max_digits_is_the_models_limit(tmp_path: Path) -> None:
     assert code == 1
     assert "has too many digits: a count or an amount has at most 1 digits" in output
     assert "--max-digits or clusterkit.Limits(max_digits=...)" in output
+
+
+@pytest.mark.parametrize(
+    ("amount", "kept"), [(1e30, True), (1.5e31, False), (1e-31, False), (0.0, True)]
+)
+def test_a_float_amount_is_bounded_as_its_text_is(
+    tmp_path: Path, amount: float, kept: bool
+) -> None:
+    """A JSON float within `max_digits` loads, and writes and reads back; beyond, refused."""
+    base = ck.load_example()
+    document = json.loads(base.model_dump_json())
+    document["partnerships"][0]["grant_eur"] = amount
+    if not kept:
+        with pytest.raises(ck.DatasetReadError, match="has too many digits"):
+            ck.load_dataset(document)
+        return
+    loaded = ck.load_dataset(document)
+    ck.dump_dataset(loaded, tmp_path / "again.json")
+    assert ck.load_dataset(tmp_path / "again.json") == loaded
 
 
 def test_compute_kpis_takes_limits_into_its_jobs(tmp_path: Path) -> None:

@@ -19,14 +19,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError, DatasetReadError
+from clusterkit.io._fields import field_shape
 from clusterkit.io._formats.csv_files import separator_name, separator_of
 from clusterkit.io._limits import allow_csv_cells
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
-from clusterkit.models import Dataset
+from clusterkit.io._problems import cell_problem
+from clusterkit.io._rows import table_of_model
+from clusterkit.models import Cluster, Dataset, Partnership, Website
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
@@ -289,20 +294,31 @@ def _split(text: str) -> list[str]:
 
 def _from_row(row: Mapping[str, str]) -> dict[str, Any]:
     """A flat row as a record: lists `;`-separated, members `Name (CC)`."""
-    record: dict[str, Any] = {key: value for key, value in row.items() if key and value}
-    for key in ("target_countries", "sectors", "sources"):
-        if key in record:
-            record[key] = _split(record[key])
-    if "members" in record:
-        members: list[dict[str, str | None]] = []
-        for item in _split(record["members"]):
-            name, _, country = item.rpartition("(")
-            if name and country.endswith(")"):
-                members.append({"name": name.strip(), "country": country[:-1].strip()})
-            else:
-                members.append({"name": item, "country": None})
-        record["members"] = members
-    return record
+    return {key: value for key, value in row.items() if key and value}
+
+
+def _refusal(table: str, field: str, problem: ErrorDetails, value: Any) -> str:
+    """What is wrong with a value (or, in a list, an item) of one field, for a note."""
+    where = problem["loc"][1:]
+    entry = {**problem, "loc": where}
+    index = where[0] if where else None
+    raw = value[index] if isinstance(index, int) and isinstance(value, list) else value
+    message = cell_problem(field_shape(table, field), entry, raw).message
+    return message if repr(raw) in message else f"{raw!r}: {message}"
+
+
+def _member(item: str) -> dict[str, str | None]:
+    """A member written `Name (CC)`; a name alone has no country."""
+    name, _, country = item.rpartition("(")
+    if name and country.endswith(")"):
+        return {"name": name.strip(), "country": country[:-1].strip()}
+    return {"name": item, "country": None}
+
+
+# The fields of a published record that hold lists; in text (a CSV cell, or a
+# JSON string), `;`-separated.
+_LISTS = ("members", "target_countries", "sectors", "sources")
+_SOURCE: TypeAdapter[str] = TypeAdapter(Website)
 
 
 class _Importer:
@@ -328,6 +344,10 @@ class _Importer:
         labels = [
             str(r.get("acronym") or f"#{n}") for n, r in enumerate(self.records, 1)
         ]
+        self.records = [
+            self._shaped(record, label)
+            for record, label in zip(self.records, labels, strict=True)
+        ]
         members = [
             self._members(record, label)
             for record, label in zip(self.records, labels, strict=True)
@@ -339,11 +359,22 @@ class _Importer:
         for record, label, identity, keys in zip(
             self.records, labels, ids, members, strict=True
         ):
-            partnership = self._partnership(record, label, identity, keys)
+            partnership = self._checked(
+                Partnership, self._partnership(record, label, identity, keys), label
+            )
+            if partnership is None:
+                continue  # its targets would refer to no partnership
             used.add(partnership["generation"])
             partnerships.append(partnership)
+            # A target's values are the partnership's id, a country code and the
+            # record's sources, all checked by now.
             targets.extend(self._targets(record, label, identity))
-        clusters = [self._cluster(place) for place in sorted(self.names)]
+        clusters = [
+            cluster
+            for place in sorted(self.names)
+            if (cluster := self._checked(Cluster, self._cluster(place), None))
+            is not None
+        ]
         generations = [g for g in self.generations.values() if g.id in used]
         dataset = Dataset.model_validate(
             {
@@ -354,6 +385,92 @@ class _Importer:
             }
         )
         return ImportResult(dataset, tuple(self.notes))
+
+    # --- the shape of a record, and values no model takes -----------------------
+
+    def _shaped(self, record: Mapping[str, Any], label: str) -> dict[str, Any]:
+        """`record` with its lists as lists, its members as mappings, its sources web addresses.
+
+        A list field given as text is `;`-separated, as in a CSV cell; a value
+        of another shape, a member that is neither a mapping nor text, and a
+        source that is no web address are left out, each with a note.
+        """
+        shaped = dict(record)
+        for field in _LISTS:
+            value = shaped.get(field)
+            if isinstance(value, str):
+                value = _split(value)
+            elif value is not None and not isinstance(value, list):
+                self.note(label, field, "not-read", f"{value!r} is no list; left out")
+                value = None
+            if value is None:
+                shaped.pop(field, None)
+                continue
+            shaped[field] = value
+        members: list[Mapping[str, Any]] = []
+        for item in shaped.get("members", ()):
+            if isinstance(item, str):
+                members.append(_member(item))
+            elif isinstance(item, Mapping):
+                members.append(item)
+            else:
+                self.note(
+                    label, "members", "not-read", f"{item!r} is no member; left out"
+                )
+        shaped["members"] = members
+        sources = []
+        for item in shaped.get("sources", ()):
+            try:
+                sources.append(_SOURCE.validate_python(item))
+            except ValidationError as error:  # noqa: PERF203 - a note per source refused
+                problem = error.errors()[0]["msg"]
+                self.note(label, "sources", "not-read", f"{problem}; left out")
+        shaped["sources"] = sources
+        return shaped
+
+    def _checked(
+        self, model: type[BaseModel], row: dict[str, Any], label: str | None
+    ) -> dict[str, Any] | None:
+        """`row` with the values `model` refuses left out, each noted; `None`: none is left.
+
+        An item of a list, or a field that may be empty, is left out and the row
+        is checked again; a required field the model refuses leaves the row out.
+        """
+        row = dict(row)
+        table = table_of_model(model)  # type: ignore[arg-type] # a record model
+        # Each round takes a value or an item out of the row, so the rounds end.
+        while True:
+            try:
+                model.model_validate(row)
+            except ValidationError as error:
+                problem = error.errors()[0]
+            else:
+                return row
+            where = problem["loc"]
+            field = str(where[0]) if where else ""
+            value = row.get(field)
+            info = model.model_fields.get(field)
+            if info is None or field not in row:
+                # Not one value of the row (a field missing, or the record as a whole).
+                refused = problem["msg"]
+                break
+            refused = _refusal(table, field, problem, value)
+            if isinstance(value, list) and len(where) > 1 and isinstance(where[1], int):
+                row[field] = value[: where[1]] + value[where[1] + 1 :]
+                self.note(label, field, "not-read", f"{refused}; left out")
+            elif info.is_required():
+                break
+            else:
+                del row[field]  # it takes its default
+                self.note(label, field, "not-read", f"{refused}; left out")
+        name = row.get("id") or row.get("country")
+        self.note(
+            label,
+            field or None,
+            "not-read",
+            f"{refused}; the {table.removesuffix('s')} record {name!r} was left out",
+        )
+        return None
 
     # --- members and clusters ---------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -237,10 +238,21 @@ def _bounded_number(value: Any) -> Any:
     elif isinstance(value, int):
         digits = int(abs(value).bit_length() / _BITS_PER_DIGIT)
         too_big = False
+    elif isinstance(value, float) and math.isfinite(value) and value:
+        # A float's exponent, as its Decimal and its text have it: 1e31 is
+        # refused here as "1e31" is, or it would be written and not read back.
+        digits = 0
+        too_big = abs(Decimal(repr(value)).adjusted()) > limit
     else:
         return value
     if digits > limit or too_big:
-        shown = value if isinstance(value, str) else type(value).__name__
+        shown = (
+            value
+            if isinstance(value, str)
+            else repr(value)
+            if isinstance(value, float)
+            else type(value).__name__
+        )
         raise PydanticCustomError(
             "number_too_long",
             "{value} has too many digits: a count or an amount has at most "
