@@ -606,6 +606,25 @@ def test_a_damaged_zip_member_is_an_unreadable_file(case: str) -> None:
         ck.load_dataset(data)
 
 
+def test_a_zip_whose_directory_points_before_its_start() -> None:
+    """Members placed before the archive's first byte: CK-FILE-001, never a ValueError."""
+    data = bytearray(zip_of(base_tables(), zipfile.ZIP_STORED))
+    end = data.rindex(b"PK\x05\x06")
+    (start,) = struct.unpack("<I", data[end + 16 : end + 20])
+    # The directory says it starts later than it does: zipfile then places the
+    # members that much earlier, the first before the archive's start.
+    data[end + 16 : end + 20] = struct.pack("<I", start + 100)
+    report = ck.validate(bytes(data), as_of=AS_OF)
+    damaged = {
+        f.location.file: f.message
+        for f in report.findings
+        if f.rule == "CK-FILE-001" and "directory is damaged" in f.message
+    }
+    assert "<upload>/activities.csv" in damaged
+    with pytest.raises(ck.DatasetReadError, match="cannot open"):
+        ck.load_dataset(bytes(data))
+
+
 @pytest.mark.parametrize(
     "opener",
     [

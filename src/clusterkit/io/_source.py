@@ -504,7 +504,16 @@ def _zip(
 def _zip_opener(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo
 ) -> Callable[[], IO[bytes]]:
-    return lambda: archive.open(info)
+    def opener() -> IO[bytes]:
+        try:
+            return archive.open(info)
+        except ValueError as error:
+            # A directory entry that points before the archive's start
+            # ("negative seek value"): the archive is damaged.
+            msg = f"the archive's directory is damaged ({error})"
+            raise zipfile.BadZipFile(msg) from None
+
+    return opener
 
 
 def _check_member(info: zipfile.ZipInfo, display: str) -> None:
