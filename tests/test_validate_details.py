@@ -149,6 +149,26 @@ def test_a_json_list_item_that_is_no_id_is_named(tmp_path: Path, item: str) -> N
     )
 
 
+@pytest.mark.parametrize("item", ["optics;lasers", "optics\x07"])
+def test_a_json_list_item_of_free_text_is_named_as_an_item(
+    tmp_path: Path, item: str
+) -> None:
+    """A sector holding `;` or a control character is no list item, and no id is meant."""
+    folder = tmp_path / "data.jsonl"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
+    path = folder / "clusters.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["sectors"] = [item]
+    lines[0] = json.dumps(first)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [finding] = ck.validate(folder, as_of=AS_OF).findings
+    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "sectors")
+    assert finding.message == (
+        f"{item!r} is not a valid list item: an item has no ';' or control characters"
+    )
+
+
 def test_only_the_outsiders_of_a_list_of_smes_are_reported(tmp_path: Path) -> None:
     """Of an activity's SMEs, those of the partnership's clusters are not reported."""
     folder = copy_base(tmp_path)

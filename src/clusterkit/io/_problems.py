@@ -178,7 +178,7 @@ MISSING = CellProblem(BAD_VALUE, "a value is required here, but the cell is empt
 """A required cell left empty."""
 
 
-def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
+def cell_problem(  # noqa: PLR0911 - one return per kind of error
     field: FieldShape, entry: Mapping[str, Any], raw: Any
 ) -> CellProblem:
     """The problem of one value, from the first pydantic error entry it raised."""
@@ -211,28 +211,44 @@ def cell_problem(  # noqa: C901, PLR0911 - one return per kind of error
             hint=allowed_values(_MEANINGS[EnterpriseSize]),
             expected="micro, small or medium",
         )
-    if kind in {"string_pattern_mismatch", "string_too_long"} and (
-        field.is_id or field.is_list
-    ):
-        text = (
-            f"{entry.get('input')!r} is not a valid id: an id has 1 to 64 "
-            "characters, without ';' or control characters"
-        )
-    elif kind == "string_pattern_mismatch" and field.is_text:
-        text = f"{raw!r} contains control characters"
-    elif kind == "string_pattern_mismatch" and field.name == "region":
-        text = (
-            f"{raw!r} is not a NUTS code (a country code and up to 3 more, e.g. DE30)"
-        )
-    elif field.is_list and entry["loc"]:
-        text = f"item {entry['loc'][0]!s} ({entry.get('input')!r}): {text}"
-    elif kind == "date_format":
+    if kind == "date_format":
         return CellProblem(BAD_VALUE, text, hint=date_number_hint(raw))
-    elif kind in {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}:
+    if kind in _NUMBER_ERRORS and not (field.is_list and entry["loc"]):
         # `1.200` or `448750,50`, as spreadsheets write numbers: say how to write it.
         hint = number_hint(raw, whole=kind.startswith("int"))
         return CellProblem(BAD_VALUE, f"{raw!r}: {text}", hint=hint)
-    return CellProblem(BAD_VALUE, text)
+    return CellProblem(BAD_VALUE, _text_problem(field, entry, raw))
+
+
+_NUMBER_ERRORS = frozenset(
+    {"int_parsing", "decimal_parsing", "int_from_float", "decimal_type"}
+)
+
+
+def _text_problem(field: FieldShape, entry: Mapping[str, Any], raw: Any) -> str:
+    """The message of a text, an id or a list item that its field refuses."""
+    kind = entry["type"]
+    if kind == "string_pattern_mismatch" and field.items == "item":
+        return (
+            f"{entry.get('input')!r} is not a valid list item: an item has no ';' "
+            "or control characters"
+        )
+    if kind in {"string_pattern_mismatch", "string_too_long"} and (
+        field.is_id or field.is_list
+    ):
+        return (
+            f"{entry.get('input')!r} is not a valid id: an id has 1 to 64 "
+            "characters, without ';' or control characters"
+        )
+    if kind == "string_pattern_mismatch" and field.is_text:
+        return f"{raw!r} contains control characters"
+    if kind == "string_pattern_mismatch" and field.name == "region":
+        return (
+            f"{raw!r} is not a NUTS code (a country code and up to 3 more, e.g. DE30)"
+        )
+    if field.is_list and entry["loc"]:
+        return f"item {entry['loc'][0]!s} ({entry.get('input')!r}): {entry['msg']!s}"
+    return str(entry["msg"])
 
 
 def parse_date(field: FieldShape, raw: Any) -> Any:
