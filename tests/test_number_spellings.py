@@ -132,3 +132,25 @@ def test_validate_names_the_day_of_a_day_number(tmp_path: Path) -> None:
     assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "start")
     assert finding.hint is not None
     assert "for the day 2018-05-14" in finding.hint
+
+
+def test_load_dataset_says_what_to_write_too(tmp_path: Path) -> None:
+    """The strict load's error carries the hints `validate` gives."""
+    folder = tmp_path / "data"
+    ck.dump_dataset(ck.load_dataset(BASE), folder)
+    path = folder / "partnerships.csv"
+    path.write_text(
+        path.read_text("utf-8").replace(",60,400000,", ',"1.200",400000,', 1), "utf-8"
+    )
+    with pytest.raises(ck.DatasetReadError) as raised:
+        ck.load_dataset(folder)
+    assert "(got '1.200') (hint: write it as 1200: a count is a whole number" in str(
+        raised.value
+    )
+    path = folder / "activities.csv"
+    ck.dump_dataset(ck.load_dataset(BASE), folder, overwrite=True)
+    path.write_text(
+        path.read_text("utf-8").replace(",2018-05-14,", ",43234,", 1), "utf-8"
+    )
+    with pytest.raises(ck.DatasetReadError, match="for the day 2018-05-14"):
+        ck.load_dataset(folder)

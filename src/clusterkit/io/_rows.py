@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
+from clusterkit.io._number_spellings import date_number_hint, number_hint
 from clusterkit.models import TABLES, Record, country_fields, dict_fields, list_fields
 from clusterkit.values import Location
 
@@ -280,7 +281,12 @@ def _describe(entry: Mapping[str, Any]) -> str:
         isinstance(value, (str, int, float))
     ):
         text = f"{text} (got {value!r})"
-    return text
+    # A number or a date as a spreadsheet wrote it: what to write, as `validate` says.
+    if kind in {"int_parsing", "decimal_parsing"}:
+        hint = number_hint(value, whole=kind == "int_parsing")
+    else:
+        hint = date_number_hint(value) if kind == "date_format" else None
+    return text if hint is None else f"{text} (hint: {hint})"
 
 
 def json_kind(value: object) -> str:
