@@ -18,6 +18,7 @@ kind is a programming mistake, a `TypeError`.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import io
 import json
@@ -606,7 +607,10 @@ def test_a_damaged_zip_member_is_an_unreadable_file(case: str) -> None:
         ck.load_dataset(data)
 
 
-def test_a_zip_whose_directory_points_before_its_start() -> None:
+@pytest.mark.parametrize("on_disk", [False, True], ids=["bytes", "file"])
+def test_a_zip_whose_directory_points_before_its_start(
+    tmp_path: Path, on_disk: bool
+) -> None:
     """Members placed before the archive's first byte: CK-FILE-001, never a ValueError."""
     data = bytearray(zip_of(base_tables(), zipfile.ZIP_STORED))
     end = data.rindex(b"PK\x05\x06")
@@ -614,15 +618,36 @@ def test_a_zip_whose_directory_points_before_its_start() -> None:
     # The directory says it starts later than it does: zipfile then places the
     # members that much earlier, the first before the archive's start.
     data[end + 16 : end + 20] = struct.pack("<I", start + 100)
-    report = ck.validate(bytes(data), as_of=AS_OF)
+    source: Source = bytes(data)
+    name = "<upload>"
+    if on_disk:
+        source = tmp_path / "data.zip"
+        source.write_bytes(data)
+        name = str(source)
+    report = ck.validate(source, as_of=AS_OF)
     damaged = {
         f.location.file: f.message
         for f in report.findings
         if f.rule == "CK-FILE-001" and "directory is damaged" in f.message
     }
-    assert "<upload>/activities.csv" in damaged
+    assert f"{name}/activities.csv" in damaged
     with pytest.raises(ck.DatasetReadError, match="cannot open"):
-        ck.load_dataset(bytes(data))
+        ck.load_dataset(source)
+
+
+def test_another_system_error_opening_a_zip_member_is_told_as_it_is() -> None:
+    """Only a refused seek means a damaged directory; an I/O error stays one."""
+
+    class Failing:
+        def open(self, info: zipfile.ZipInfo) -> IO[bytes]:  # noqa: ARG002 - ZipFile.open's signature
+            raise OSError(errno.EIO, "Input/output error")
+
+    opener = _source._zip_opener(
+        cast("zipfile.ZipFile", Failing()), zipfile.ZipInfo("a")
+    )
+    member = ck.io.Member("data.zip/a.csv", opener)
+    with pytest.raises(ck.DatasetReadError, match="cannot open: Input/output error"):
+        member.open()
 
 
 @pytest.mark.parametrize(

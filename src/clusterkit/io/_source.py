@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import io
 import os
 import re
@@ -507,9 +508,12 @@ def _zip_opener(
     def opener() -> IO[bytes]:
         try:
             return archive.open(info)
-        except ValueError as error:
-            # A directory entry that points before the archive's start
-            # ("negative seek value"): the archive is damaged.
+        except (ValueError, OSError) as error:
+            # A directory entry that points before the archive's start: a
+            # negative seek, refused by a buffer (`ValueError`) or by the system
+            # for a file (`EINVAL`). Any other system error is what it says.
+            if isinstance(error, OSError) and error.errno != errno.EINVAL:
+                raise
             msg = f"the archive's directory is damaged ({error})"
             raise zipfile.BadZipFile(msg) from None
 
