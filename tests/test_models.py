@@ -740,3 +740,17 @@ class TestTypeAdapters:
 
         assert Tagged.__pydantic_complete__
         assert Tagged.model_validate({**MINIMAL[ck.Partnership], "tag": "x"}).tag == "x"
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_a_web_address_with_a_control_character_is_refused(control: str) -> None:
+    """No web address holds one, and no workbook can: refused as not a web address."""
+    with pytest.raises(ValidationError, match="is not a web address"):
+        ck.Cluster.model_validate(
+            {
+                "id": "X",
+                "name": "X",
+                "country": "DE",
+                "website": f"https://a.e{control}u",
+            }
+        )

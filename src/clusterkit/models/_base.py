@@ -50,6 +50,7 @@ __all__ = [
 # Control characters other than tab, line feed and carriage return cannot be written
 # to CSV cells portably nor to workbook cells at all.
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @attrs.frozen
@@ -300,6 +301,8 @@ def _check_website(value: str) -> str:
         or parts.scheme not in {"http", "https"}
         or "." not in host
         or any(ch.isspace() for ch in value)
+        # A control character is in no web address, and no workbook holds one.
+        or _CONTROL.search(value) is not None
     ):
         raise PydanticCustomError(
             "url_invalid",
