@@ -79,14 +79,25 @@ def test_every_style_reads_back_the_amount(
     assert any(Decimal(reading) == value for reading in readings), (raw, hint)
 
 
+def base_with(folder: Path, table: str, old: str, new: str) -> Path:
+    """The base dataset as CSV files in `folder`, with `old` replaced by `new` once in a table."""
+    ck.dump_dataset(ck.load_dataset(BASE), folder, overwrite=True)
+    path = folder / f"{table}.csv"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return folder
+
+
+# In partnership P1: 60 SMEs reached, a grant of 400000 euros.
+P1_NUMBERS = ",60,400000,"
+# Activity A1 starts on 2018-05-14, which a spreadsheet numbers 43234.
+A1_START = ",2018-05-14,"
+
+
 def test_validate_puts_the_hint_on_the_cell(tmp_path: Path) -> None:
     """In a CSV file, `1.200` people and `400000,50` euros get their hints."""
-    folder = tmp_path / "data"
-    ck.dump_dataset(ck.load_dataset(BASE), folder)
-    path = folder / "partnerships.csv"
-    text = path.read_text("utf-8")
-    text = text.replace(",60,400000,", ',"1.200","400000,50",', 1)
-    path.write_text(text, "utf-8")
+    folder = base_with(tmp_path, "partnerships", P1_NUMBERS, ',"1.200","400000,50",')
     report = ck.validate(folder, as_of=AS_OF)
     hints = {f.location.field: f.hint for f in report.findings}
     assert hints == {
@@ -121,13 +132,8 @@ def test_no_day_number_outside_1950_to_2099(raw: object) -> None:
 
 
 def test_validate_names_the_day_of_a_day_number(tmp_path: Path) -> None:
-    """An activity's start saved as 43235 is the 2018-05-14 it was."""
-    folder = tmp_path / "data"
-    ck.dump_dataset(ck.load_dataset(BASE), folder)
-    path = folder / "activities.csv"
-    path.write_text(
-        path.read_text("utf-8").replace(",2018-05-14,", ",43234,", 1), "utf-8"
-    )
+    """An activity's start saved as 43234 is the 2018-05-14 it was."""
+    folder = base_with(tmp_path, "activities", A1_START, ",43234,")
     (finding,) = ck.validate(folder, as_of=AS_OF).findings
     assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "start")
     assert finding.hint is not None
@@ -136,21 +142,12 @@ def test_validate_names_the_day_of_a_day_number(tmp_path: Path) -> None:
 
 def test_load_dataset_says_what_to_write_too(tmp_path: Path) -> None:
     """The strict load's error carries the hints `validate` gives."""
-    folder = tmp_path / "data"
-    ck.dump_dataset(ck.load_dataset(BASE), folder)
-    path = folder / "partnerships.csv"
-    path.write_text(
-        path.read_text("utf-8").replace(",60,400000,", ',"1.200",400000,', 1), "utf-8"
-    )
+    folder = base_with(tmp_path, "partnerships", P1_NUMBERS, ',"1.200",400000,')
     with pytest.raises(ck.DatasetReadError) as raised:
         ck.load_dataset(folder)
     assert "(got '1.200') (hint: write it as 1200: a count is a whole number" in str(
         raised.value
     )
-    path = folder / "activities.csv"
-    ck.dump_dataset(ck.load_dataset(BASE), folder, overwrite=True)
-    path.write_text(
-        path.read_text("utf-8").replace(",2018-05-14,", ",43234,", 1), "utf-8"
-    )
+    folder = base_with(tmp_path, "activities", A1_START, ",43234,")
     with pytest.raises(ck.DatasetReadError, match="for the day 2018-05-14"):
         ck.load_dataset(folder)

@@ -130,43 +130,37 @@ def test_json_list_items_are_stripped_and_an_empty_one_is_named(
     assert finding.message.startswith("item 1 ('')")
 
 
-@pytest.mark.parametrize("item", ["SME-001;SME-002", "SME-001\x07"])
-def test_a_json_list_item_that_is_no_id_is_named(tmp_path: Path, item: str) -> None:
-    """In a JSON list, an item holding `;` or a control character is not an id."""
-    folder = tmp_path / "data.jsonl"
-    ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
-    path = folder / "activities.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first = json.loads(lines[0])
-    first["smes"] = [item]
-    lines[0] = json.dumps(first)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    [finding] = ck.validate(folder, as_of=AS_OF).findings
-    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "smes")
-    assert finding.message == (
-        f"{item!r} is not a valid id: an id has 1 to 64 characters, "
-        "without ';' or control characters"
-    )
+_NOT_AN_ID = (
+    "is not a valid id: an id has 1 to 64 characters, without ';' or control characters"
+)
+_NOT_AN_ITEM = "is not a valid list item: an item has no ';' or control characters"
 
 
-@pytest.mark.parametrize("item", ["optics;lasers", "optics\x07"])
-def test_a_json_list_item_of_free_text_is_named_as_an_item(
-    tmp_path: Path, item: str
+@pytest.mark.parametrize(
+    ("table", "field", "item", "message"),
+    [
+        ("activities", "smes", "SME-001;SME-002", _NOT_AN_ID),
+        ("activities", "smes", "SME-001\x07", _NOT_AN_ID),
+        # A sector is free text, not an id: named as a list item.
+        ("clusters", "sectors", "optics;lasers", _NOT_AN_ITEM),
+        ("clusters", "sectors", "optics\x07", _NOT_AN_ITEM),
+    ],
+)
+def test_a_json_list_item_with_a_semicolon_or_control_character_is_named(
+    tmp_path: Path, table: str, field: str, item: str, message: str
 ) -> None:
-    """A sector holding `;` or a control character is no list item, and no id is meant."""
+    """In a JSON list, an item holding `;` or a control character: an id, or an item."""
     folder = tmp_path / "data.jsonl"
     ck.dump_dataset(ck.load_dataset(BASE), folder, layout="jsonl")
-    path = folder / "clusters.jsonl"
+    path = folder / f"{table}.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
-    first["sectors"] = [item]
+    first[field] = [item]
     lines[0] = json.dumps(first)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [finding] = ck.validate(folder, as_of=AS_OF).findings
-    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", "sectors")
-    assert finding.message == (
-        f"{item!r} is not a valid list item: an item has no ';' or control characters"
-    )
+    assert (finding.rule, finding.location.field) == ("CK-TYPE-001", field)
+    assert finding.message == f"{item!r} {message}"
 
 
 def test_only_the_outsiders_of_a_list_of_smes_are_reported(tmp_path: Path) -> None:
