@@ -62,6 +62,7 @@ READ_ERRORS = frozenset(
 STRUCTURE_RULES = frozenset(
     {
         "CK-FILE-001",
+        "CK-FILE-003",
         "CK-HDR-001",
         "CK-HDR-002",
         "CK-HDR-003",

@@ -128,6 +128,8 @@ class Data:
     sheets: dict[str, str] = field(default_factory=dict)
     """Sheets of a copy of the dataset as `dataset.xlsx`, beyond one per table:
     the table each copies, by sheet name. The case is then read from the workbook."""
+    files: dict[str, str] = field(default_factory=dict)
+    """The file name of a table written under another name than `<table>.csv`."""
 
     def __getitem__(self, table: str) -> Table:
         return self.tables[table]
@@ -272,6 +274,19 @@ def _file_semicolons(data: Data) -> list[Expect]:
     writer.writerows([table.header, *(row or [] for row in table.rows)])
     data.raw["clusters"] = buffer.getvalue().encode("utf-8")
     return [Expect("CK-FILE-002", "clusters", HEADER, None)]
+
+
+@case(
+    "CK-FILE-003",
+    "generations.csv, overriding the shipped escp-4i-2 with min_members 4, saved "
+    "as Generations.csv: a table's file is named in lower case, so it is not read, "
+    "the shipped generation applies (P2's 3 members are enough) and the misnamed "
+    "file is the only finding.",
+)
+def _file_misnamed(data: Data) -> list[Expect]:
+    add_generations(data, generation_row("escp-4i-2", min_members="4"))
+    data.files["generations"] = "Generations.csv"
+    return [Expect("CK-FILE-003", "generations", None, None, file="Generations.csv")]
 
 
 @case(
@@ -1249,7 +1264,7 @@ def write_case(item: Case) -> None:
     folder = INVALID / item.name
     folder.mkdir(parents=True)
     for name, table in data.tables.items():
-        path = folder / f"{name}.csv"
+        path = folder / data.files.get(name, f"{name}.csv")
         if name in data.raw:
             path.write_bytes(data.raw[name])
         else:

@@ -78,6 +78,7 @@ class Scan:
             )
             return
         self.display = self.opened.display
+        self.opened.report_misnamed(self.report)
         checks = {table: TableChecks(table, self.enabled) for table in TABLES}
         for chunk in self.opened.chunks(self.report, spans=self._spans()):
             # Known before its cells are checked: a database row's number is

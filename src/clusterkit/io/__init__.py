@@ -45,6 +45,7 @@ from clusterkit.io._problems import (
     DUPLICATE_FIELD,
     DUPLICATE_SHEET,
     MALFORMED_ROW,
+    MISNAMED_TABLE_FILE,
     MISSING,
     MISSING_COLUMN,
     NEGATIVE,
@@ -80,6 +81,7 @@ from clusterkit.io._source import (
 READ_RULES = (
     UNREADABLE,
     OTHER_SEPARATOR,
+    MISNAMED_TABLE_FILE,
     MISSING_COLUMN,
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
@@ -103,6 +105,7 @@ FILE_RULES = frozenset(
     {
         UNREADABLE,
         OTHER_SEPARATOR,
+        MISNAMED_TABLE_FILE,
         MISSING_COLUMN,
         UNKNOWN_COLUMN,
         DUPLICATE_COLUMN,
@@ -123,6 +126,7 @@ __all__ = [
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",
+    "MISNAMED_TABLE_FILE",
     "MISSING",
     "MISSING_COLUMN",
     "NEGATIVE",

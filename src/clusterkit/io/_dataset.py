@@ -92,6 +92,7 @@ def iter_raw_rows(
         DatasetReadError: A file cannot be read.
     """
     with open_source(source) as opened:
+        opened.report_misnamed(raise_problem)
         for row in opened.rows():
             if tables is None or row.table in tables:
                 yield row
@@ -163,6 +164,7 @@ def _dataset_records(
     source: Source, table: str, model: type[R]
 ) -> Iterator[tuple[R, Location]]:
     with open_source(source) as opened:
+        opened.report_misnamed(raise_problem, {table})
         member = opened.members.get(table) if opened.kind == "folder" else None
         if member is not None and opened.format is not None:
             yield from _file_records(member, opened.format, model)
@@ -362,6 +364,7 @@ def _unescaped(dataset: Dataset) -> Dataset:
 
 def _load(opened: OpenSource, models: Mapping[str, type[Record]]) -> Dataset:
     records: dict[str, list[Record]] = {table: [] for table in TABLES}
+    opened.report_misnamed(raise_problem)
     fmt = opened.format
     if opened.kind == "folder" and fmt is not None and fmt.read_records is not None:
         # The format's own reader of records: JSON Lines straight into models.
@@ -436,6 +439,7 @@ def _load_leniently(
         report(UNREADABLE, error.location or Location(file=display), error.problem)
     else:
         with opened:
+            opened.report_misnamed(report)
             # A folder's tables one by one: a file that cannot be read stops
             # itself, not the tables after it.
             parts = list(opened.members) if opened.kind == "folder" else [None]

@@ -43,6 +43,7 @@ __all__ = [
     "DUPLICATE_FIELD",
     "DUPLICATE_SHEET",
     "MALFORMED_ROW",
+    "MISNAMED_TABLE_FILE",
     "MISSING",
     "MISSING_COLUMN",
     "NEGATIVE",
@@ -70,6 +71,9 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 UNREADABLE = Rule("CK-FILE-001", E, "unreadable file", "read")
 OTHER_SEPARATOR = Rule(
     "CK-FILE-002", W, "CSV file separated by semicolons or tabs", "read"
+)
+MISNAMED_TABLE_FILE = Rule(
+    "CK-FILE-003", E, "a table's file under another name", "read"
 )
 MISSING_COLUMN = Rule("CK-HDR-001", E, "missing required column", "read")
 UNKNOWN_COLUMN = Rule("CK-HDR-002", W, "unknown column", "read")

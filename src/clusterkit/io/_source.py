@@ -33,6 +33,7 @@ from clusterkit.io._format import Format, Layout, Span, format_named, formats
 from clusterkit.io._frames import frame_tables, holds_frames
 from clusterkit.io._limits import checked_record, field_at, screen_long_cells
 from clusterkit.io._member import Member
+from clusterkit.io._misnamed import Misnamed, listed, misnamed_files, report_misnamed
 from clusterkit.io._problems import Reporter, raise_problem
 from clusterkit.io._records import dataset_chunks, mapping_chunks, mapping_rows
 from clusterkit.io._rows import RawRow
@@ -152,6 +153,8 @@ class OpenSource:
         members: The file of each table (folders), or the document under `""`.
         records: The mapping or `Dataset` (records in memory), or the database's
             reader (`clusterkit.sql.DatabaseReader`).
+        misnamed: The files of a folder that look like the file of a table
+            that has none (see `report_misnamed`).
     """
 
     display: str
@@ -159,6 +162,7 @@ class OpenSource:
     format: Format | None = None
     members: Mapping[str, Member] = attrs.field(factory=dict)
     records: Any = None
+    misnamed: tuple[Misnamed, ...] = ()
     _close: list[Callable[[], None]] = attrs.field(factory=list)
 
     def __enter__(self) -> OpenSource:  # noqa: PYI034 - Self needs Python 3.11 or typing_extensions
@@ -177,6 +181,18 @@ class OpenSource:
         self._close.clear()
         for closing in closers:
             closing()
+
+    def report_misnamed(
+        self, report: Reporter, tables: Collection[str] | None = None
+    ) -> None:
+        """Report the files that look like a table's file under another name (CK-FILE-003).
+
+        With `tables`, only the files that look like one of theirs.
+        """
+        chosen = [item for item in self.misnamed if tables is None or item[0] in tables]
+        if chosen:
+            assert self.format is not None  # noqa: S101 - only folders have them
+            report_misnamed(chosen, self.format.suffix, report)
 
     @property
     def layout(self) -> Layout | str:
@@ -463,13 +479,28 @@ def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
         )
     if not found:
         expected = ", ".join(f"{table}.csv" for table in TABLES)
+        alike = [
+            file
+            for fmt in formats().values()
+            if fmt.per_table
+            for file in misnamed_files(members, fmt.suffix, ())
+        ]
+        look = "looks like a table file" if len(alike) == 1 else "look like table files"
+        named = (
+            f"; {listed(alike)} {look}, but a table's file is named exactly after "
+            "the table, in lower case"
+            if alike
+            else ""
+        )
         raise DatasetReadError(
             f"{display}: no dataset tables found (expected files such as {expected},"
-            " or the same names with .jsonl)",
+            f" or the same names with .jsonl){named}",
             source=display,
         )
     ((name, tables),) = found.items()
-    return OpenSource(display, "folder", format_named(name), tables)
+    fmt = format_named(name)
+    misnamed = tuple(misnamed_files(members, fmt.suffix, tables))
+    return OpenSource(display, "folder", fmt, tables, misnamed=misnamed)
 
 
 def _zip(

@@ -19,7 +19,7 @@ import attrs
 
 from clusterkit._dates import as_of_day
 from clusterkit._scan import Batch, Cell, Indexes, Verdicts
-from clusterkit.io import FILE_RULES, UNREADABLE
+from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.values import Location
 
@@ -514,8 +514,11 @@ def _unread_table(rule: Rule, location: Location, entity: Entity | None) -> str 
     """The table whose records an error left unread, if it did.
 
     A record whose id did not read (or a table without its id column) cannot be
-    referred to; an unreadable file of a folder leaves its table's rows unread.
+    referred to; an unreadable file of a folder leaves its table's rows unread,
+    and a table's file under another name leaves the whole table unread.
     """
+    if rule is MISNAMED_TABLE_FILE and entity is not None:
+        return entity.table if entity.table in _REFERENCED else None
     if entity is not None:
         if entity.id is None and location.field == "id" and entity.table in _REFERENCED:
             return entity.table

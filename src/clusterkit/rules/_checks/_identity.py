@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
-from clusterkit.io import field_shape
+from clusterkit.io import FILE_RULES, field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity
 from clusterkit.rules._checks._members import within_if_worked_out
 from clusterkit.rules._context import Context
@@ -170,6 +170,7 @@ def _hint(close: str | None, target: str, context: Context) -> str | None:
 
 
 _LISTED = 5
+_FILE_RULES = frozenset(rule.id for rule in FILE_RULES)
 """How many missing ids the hint of a record whose id did not read names."""
 
 
@@ -183,10 +184,15 @@ def explain_causes(context: Context) -> None:
     """
     hints: dict[str, str] = {}
     referred: dict[str, dict[str, int]] = {}
+    # The findings about a file (not a record) that left a table unread.
+    about_files: dict[str, str | None] = {}
+    unread = set(context.unread.values())
     for finding in context.collector.findings:
         if finding.caused_by is not None and finding.value is not None:
             counts = referred.setdefault(finding.caused_by, {})
             counts[finding.value] = counts.get(finding.value, 0) + 1
+        if finding.fingerprint in unread and finding.rule in _FILE_RULES:
+            about_files[finding.fingerprint] = finding.hint
     for table, digest in context.unread.items():
         values = referred.get(digest)
         if not values:
@@ -197,10 +203,19 @@ def explain_causes(context: Context) -> None:
         )
         if len(values) > _LISTED:
             named += f" and {len(values) - _LISTED:,} more"
-        hints[digest] = (
-            f"records elsewhere refer to {_NAMES[table]} ids that are in no row of "
-            f"{table}: {named}; if one is this record's id, write it here"
-        )
+        if digest in about_files:
+            # A file, not a record: what it says stays, the ids come after.
+            hint = about_files[digest]
+            missing = (
+                f"records elsewhere refer to {_NAMES[table]} ids that are in no row "
+                f"read of {table}: {named}"
+            )
+            hints[digest] = missing if hint is None else f"{hint}; {missing}"
+        else:
+            hints[digest] = (
+                f"records elsewhere refer to {_NAMES[table]} ids that are in no row of "
+                f"{table}: {named}; if one is this record's id, write it here"
+            )
     for digest, (table, close) in context.suggested.items():
         unused = _unused(context, table, close)
         if unused is not None:
