@@ -78,6 +78,11 @@ def _empty_id(data: Path) -> None:
     edit(data / "clusters.csv", "DE-001", {"id": ""})
 
 
+@mistake("misnamed-file")
+def _misnamed_file(data: Path) -> None:
+    (data / "partnerships.csv").rename(data / "Partnerships.csv")
+
+
 @mistake("duplicate-sme")
 def _duplicate_sme(data: Path) -> None:
     # SME-0001, Zomo Ceramics Ltd, entered again under a new id and named on an
