@@ -11,6 +11,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+import clusterkit as ck
 from clusterkit.io import example_path
 from clusterkit.reports import KPIReport, _charts, _html, _tables
 from clusterkit.reports._tables import tables
@@ -196,3 +197,11 @@ def test_without_matplotlib_the_error_says_what_to_install(
         ImportError, match=re.escape("pip install 'clusterkit-eu[report]'")
     ):
         build().to_html()
+
+
+def test_control_characters_are_made_visible() -> None:
+    r"""A name with an escape sequence and a bell: shown as \x1b and \x07 in the page."""
+    dataset = ck.load_example()
+    page = KPIReport.build(dataset, as_of=AS_OF, name="data\x1b[2J\x07").to_html()
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
+    assert "data\\x1b[2J\\x07" in page

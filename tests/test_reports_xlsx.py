@@ -186,3 +186,15 @@ def test_without_openpyxl_the_error_says_what_to_install(
         ImportError, match=re.escape("pip install 'clusterkit-eu[excel]'")
     ):
         report.to_xlsx(tmp_path / "r.xlsx")
+
+
+def test_control_characters_are_shown_not_refused(tmp_path: Path) -> None:
+    """A path with an escape character: the workbook is written, the character shown."""
+    folder = tmp_path / "data\x1b[2J"
+    folder.mkdir()
+    for path in example_path().iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    _, workbook = workbook_of(tmp_path, folder)
+    about = "\n".join(str(value) for row in rows(workbook["About"]) for value in row)
+    assert "\x1b" not in about
+    assert "data\\x1b[2J" in about

@@ -32,12 +32,14 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any, NamedTuple, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import cli
@@ -916,3 +918,85 @@ def test_only_a_json_document_places_findings_at_their_field(tmp_path: Path) -> 
         line = path.read_text("utf-8").splitlines()[(finding.location.line or 0) - 1]
         column = finding.location.column or 0
         assert line[column - 1 :].startswith('"partnership":')
+
+
+# A mapping may hold any Python value: what no file can (sets, bytes, Decimal
+# specials that do not hash) must give findings, never an exception.
+_ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 10**12),
+    st.floats(allow_nan=True),
+    st.sampled_from(
+        [Decimal("sNaN"), Decimal("NaN"), Decimal("1.5"), Decimal("-Infinity")]
+    ),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.builds(bytearray, st.binary(max_size=3)),
+    st.sets(st.text(max_size=3), max_size=2),
+    st.frozensets(st.integers(0, 3), max_size=2),
+    st.lists(
+        st.one_of(
+            st.text(max_size=3),
+            st.sets(st.integers(0, 2), max_size=1),
+            st.just(Decimal("sNaN")),
+        ),
+        max_size=2,
+    ),
+    st.dates(),
+    st.just(dt.datetime(2020, 1, 1)),  # noqa: DTZ001 - a naive value, as a record may hold
+)
+_CLUSTER_FIELDS = st.sampled_from(
+    ["name", "country", "members_total", "sectors", "ecosystems", "website", "kind"]
+)
+_VALUE_RULES = ("CK-TYPE", "CK-ENUM", "CK-COUNTRY-00", "CK-COUNT-")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.dictionaries(_CLUSTER_FIELDS, _ODD_VALUES, max_size=4),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_mapping_of_any_values_validates_as_it_loads(
+    rows: list[dict[str, Any]],
+) -> None:
+    """`validate` and `compute_kpis` never raise; they refuse what the lenient load does."""
+    records = [
+        {"id": f"C{number}", "name": "n", "country": "DE", **row}
+        for number, row in enumerate(rows)
+    ]
+    source = {"clusters": records}
+    report = ck.validate(source, as_of=AS_OF)
+    ck.compute_kpis(source, as_of=AS_OF)
+    loaded = ck.load_dataset(source, errors="report")
+
+    def values_refused(findings: Iterable[ck.Finding]) -> set[tuple[str, str | None]]:
+        return {
+            (f.rule, f.location.pointer)
+            for f in findings
+            if f.rule.startswith(_VALUE_RULES)
+        }
+
+    assert values_refused(report.findings) == values_refused(loaded.report.findings)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("grant_eur", Decimal("sNaN")),
+        ("name", {"a"}),
+        ("name", frozenset({1})),
+        ("grant_eur", bytearray(b"\xff")),
+    ],
+)
+def test_a_value_that_does_not_hash_is_a_finding(field: str, value: object) -> None:
+    """Decimal('sNaN') or a set in a record: CK-TYPE-001 at the cell, as loading says."""
+    record = {"id": "P1", "acronym": "A", "name": "n", "generation": "escp-4i-1"}
+    source = {"partnerships": [{**record, field: value}]}
+    (finding,) = [
+        f for f in ck.validate(source, as_of=AS_OF).findings if f.rule == "CK-TYPE-001"
+    ]
+    assert finding.location.pointer == f"/partnerships/0/{field}"

@@ -285,7 +285,10 @@ class FieldCheck:
         if len(kinds) == 1 and not kinds & {list, dict, PartialDate}:
             # One type (and None): equal values are equal inputs (not so for
             # partial dates: 2025 and 2025-01 are one day, told apart below).
-            return self._by_distinct(raw, flat=False, key=kinds.pop())
+            try:
+                return self._by_distinct(raw, flat=False, key=next(iter(kinds)))
+            except TypeError:  # a value that does not hash: a set, Decimal('sNaN')
+                pass
         parsed = []
         found: Problems = {}
         for index, item in enumerate(raw):

@@ -38,6 +38,7 @@ from clusterkit.cli._common import (
     Parser,
     UsageError,
 )
+from clusterkit.cli._encoding import escaping_what_cannot_be_written
 from clusterkit.errors import DatasetError
 
 __all__ = ["main"]
@@ -130,7 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:  # not the main thread: signals are the main thread's
         previous = previous_int = None
     try:
-        return _main(argv, out, err)
+        with escaping_what_cannot_be_written(out, err):
+            return _main(argv, out, err)
     except KeyboardInterrupt as interrupt:
         # Temporary files were removed on the way out: nothing is half-written.
         if isinstance(interrupt, _Terminated):

@@ -9,7 +9,7 @@ they come from the user's files.
 
 from __future__ import annotations
 
-from html import escape
+import html
 from typing import TYPE_CHECKING
 
 from clusterkit.reports import _charts
@@ -24,6 +24,7 @@ from clusterkit.reports._tables import (
     number,
     provenance,
     scope_text,
+    shown,
     tables,
 )
 
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
     from clusterkit.reports._report import KPIReport
 
 __all__ = ["page"]
+
+
+def escape(text: str) -> str:
+    """HTML text, its control characters made visible (see `shown`)."""
+    return html.escape(shown(text))
+
 
 _CSS = """
 :root { --ink: #1b1f2a; --muted: #5b6373; --line: #d0d4dc; --accent: #1f3a93;

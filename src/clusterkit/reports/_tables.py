@@ -14,6 +14,7 @@ import attrs
 
 from clusterkit import kpis
 from clusterkit.countries import normalise_country
+from clusterkit.render import safe_text
 from clusterkit.rules import CATALOGUE
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ __all__ = [
     "number",
     "provenance",
     "scope_text",
+    "shown",
     "tables",
 ]
 
@@ -96,6 +98,15 @@ def drawn(chart: Chart, table: Table) -> tuple[tuple[Cell, ...], ...]:
     """The rows a chart draws: none when every bar would be 0."""
     rows = table.rows[: chart.limit]
     return rows if any(row[chart.value] for row in rows) else ()
+
+
+def shown(text: str) -> str:
+    """Text as a report shows it: control characters made visible, line breaks kept.
+
+    An escape sequence in a path, or a finding that quotes a bad cell, would be
+    invisible in a page, and a workbook cannot hold it at all.
+    """
+    return safe_text(text, keep="\t\n\r")
 
 
 def number(value: float | None) -> str:

@@ -19,6 +19,7 @@ from clusterkit.reports._tables import (
     charts,
     drawn,
     provenance,
+    shown,
     tables,
 )
 
@@ -65,7 +66,9 @@ def _sheet(workbook: Any, table: Table, styles: Any) -> Any:
         cell.font = font(bold=True, color="FFFFFF")
         cell.fill = fill("solid", start_color=HEADER_FILL)
     for row in table.rows:
-        sheet.append(list(row))
+        sheet.append(
+            [shown(value) if isinstance(value, str) else value for value in row]
+        )
     for column, kind in enumerate(table.kinds, start=1):
         _format_column(sheet, column, kind, len(table.rows))
     widths = [len(h) for h in table.headers]
