@@ -6,6 +6,8 @@ import io
 import json
 import shutil
 import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,11 +46,7 @@ def test_json_output_stays_json_with_the_same_text(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A report quoting text beyond ASCII and beyond the BMP decodes to the same JSON."""
-    folder = tmp_path / "data"
-    shutil.copytree(BASE, folder)
-    activities = folder / "activities.csv"
-    text = activities.read_text(encoding="utf-8")
-    activities.write_text(text.replace("P1,", "P😀ö,", 1), encoding="utf-8")
+    folder = _edited_base(tmp_path)
     argv = ("validate", str(folder), "--format", "json", "--as-of", "2026-01-01")
     code, ascii_out, _ = run_on(monkeypatch, "ascii", *argv)
     assert code == 1
@@ -57,6 +55,58 @@ def test_json_output_stays_json_with_the_same_text(
     _, utf8_out, _ = run_on(monkeypatch, "utf-8", *argv)
     assert "P😀ö" in utf8_out
     assert json.loads(ascii_out) == json.loads(utf8_out)
+
+
+def _edited_base(tmp_path: Path) -> Path:
+    """The base dataset with ids beyond ASCII: P2 is 'P😀2', and an activity's 'P😀ö' is nowhere."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    activities = folder / "activities.csv"
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text.replace("P1,", "P😀ö,", 1), encoding="utf-8")
+    # And the partnership P2 as 'P😀2', in every table, so KPIs name it too.
+    for table in ("partnerships", "targets", "activities"):
+        path = folder / f"{table}.csv"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("P2", "P😀2"), encoding="utf-8"
+        )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("argv", "parse"),
+    [
+        (("validate", "{data}", "--format", "sarif"), json.loads),
+        (("validate", "{data}", "--format", "junit"), ET.canonicalize),
+        (("kpis", "{data}", "--format", "json", "--by", "partnership"), json.loads),
+        (("country", "Côte d\u2019Ivoire", "--format", "json"), json.loads),
+        (("schema", "activities"), json.loads),
+    ],
+)
+def test_machine_formats_are_ascii_with_the_same_content(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: tuple[str, ...],
+    parse: Callable[[str], object],
+) -> None:
+    """JSON, SARIF and JUnit on a cp1252 stream: ASCII, read as the UTF-8 output is."""
+    data = str(_edited_base(tmp_path))
+    arguments = [part.format(data=data) for part in argv]
+    if arguments[0] in {"validate", "kpis"}:
+        arguments += ["--as-of", "2026-01-01"]
+    _, cp1252_out, _ = run_on(monkeypatch, "cp1252", *arguments)
+    _, utf8_out, _ = run_on(monkeypatch, "utf-8", *arguments)
+    assert cp1252_out.isascii()
+    assert not utf8_out.isascii()
+    assert parse(cp1252_out) == parse(utf8_out)
+
+
+def test_text_keeps_what_the_encoding_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text for people on cp1252: 'ô' as it is, only what cp1252 lacks escaped."""
+    name = "Côte d\u2019Ivoire"  # both in cp1252
+    _, out, _ = run_on(monkeypatch, "cp1252", "country", name, "Россия")
+    assert name in out
+    assert "\\u0420" in out
 
 
 def test_streams_that_hold_everything_are_left_alone() -> None:
@@ -71,7 +121,7 @@ def test_streams_that_hold_everything_are_left_alone() -> None:
             "strict",
             "replace",
         )
-    assert not _encoding._holds_everything("no-such-codec")
+    assert not _encoding._utf("no-such-codec")
 
 
 def test_decoding_errors_are_not_escaped() -> None:

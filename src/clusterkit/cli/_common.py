@@ -16,6 +16,7 @@ from typing import IO, Any, TextIO, TypeAlias, cast
 import attrs
 
 from clusterkit._output import atomic_file
+from clusterkit.cli._encoding import holds_everything
 from clusterkit.io import Limits, example_path, is_database
 from clusterkit.models import TABLES
 from clusterkit.reference import programme_path
@@ -343,8 +344,12 @@ def follow_symlinks(args: argparse.Namespace) -> bool:
 
 
 def print_json(data: object, out: TextIO) -> None:
-    """Write `data` as indented JSON and a newline."""
-    json.dump(data, out, indent=2, ensure_ascii=False)
+    """Write `data` as indented JSON and a newline.
+
+    Beyond ASCII, characters are written as they are where the stream's
+    encoding holds them all (UTF-8), and as JSON escapes where it does not.
+    """
+    json.dump(data, out, indent=2, ensure_ascii=not holds_everything(out))
     out.write("\n")
 
 

@@ -5,8 +5,11 @@ A Windows console redirected to a file writes in the locale's code page
 Cyrillic, or a finding that quotes one, would then stop the command with a
 `UnicodeEncodeError`. Such a character is written as a JSON escape instead
 (`\u0420`, and a surrogate pair `\ud83d\ude00` beyond the BMP): still
-readable, and JSON and SARIF output stay valid JSON that decodes to the same
-text.
+readable, and JSON output stays valid JSON that decodes to the same text.
+
+Formats read by programs are meant to be UTF-8 (JSON, and so SARIF) or say
+they are (JUnit XML), so on such a stream they are written in ASCII: every
+other character as the format's own escape (`\u00e9`, `&#xe9;`).
 """
 
 from __future__ import annotations
@@ -14,20 +17,20 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
-from collections.abc import Iterator
-from typing import TextIO
+import re
+from collections.abc import Callable, Iterator
+from typing import TextIO, cast
 
-__all__ = ["escaping_what_cannot_be_written"]
+__all__ = ["escaping_what_cannot_be_written", "for_format", "holds_everything"]
 
 _HANDLER = "clusterkit.json-escape"
 _BMP = 0xFFFF
 
 
-def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
+def _json_escaped(text: str) -> str:
+    """Each character of `text` as a JSON escape (a surrogate pair beyond the BMP)."""
     escaped = []
-    for char in error.object[error.start : error.end]:
+    for char in text:
         code = ord(char)
         if code > _BMP:
             code -= 0x10000
@@ -36,18 +39,30 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
             )
         else:
             escaped.append(f"\\u{code:04x}")
-    return "".join(escaped), error.end
+    return "".join(escaped)
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return _json_escaped(error.object[error.start : error.end]), error.end
 
 
 codecs.register_error(_HANDLER, _json_escape)
 
 
-def _holds_everything(encoding: str | None) -> bool:
-    """Whether an encoding can write every character: UTF-8, -16, -32 (and -7)."""
+def _utf(encoding: str) -> bool:
+    """Whether an encoding writes every character: UTF-8, -16, -32 (and -7)."""
     try:
-        return codecs.lookup(encoding or "ascii").name.startswith("utf")
+        return codecs.lookup(encoding).name.startswith("utf")
     except LookupError:
         return False
+
+
+def holds_everything(stream: object) -> bool:
+    """Whether a stream writes every character: text in memory, or a UTF encoding."""
+    encoding = getattr(stream, "encoding", None)
+    return encoding is None or _utf(encoding)
 
 
 @contextlib.contextmanager
@@ -63,7 +78,7 @@ def escaping_what_cannot_be_written(*streams: TextIO) -> Iterator[None]:
             if (
                 isinstance(stream, io.TextIOWrapper)
                 and stream.errors == "strict"
-                and not _holds_everything(stream.encoding)
+                and not _utf(stream.encoding)
             ):
                 stream.reconfigure(errors=_HANDLER)
                 changed.append(stream)
@@ -73,3 +88,40 @@ def escaping_what_cannot_be_written(*streams: TextIO) -> Iterator[None]:
             # A reader that went away (a broken pipe) leaves nothing to set back.
             with contextlib.suppress(OSError, ValueError):
                 stream.reconfigure(errors="strict")
+
+
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]+")
+_ESCAPES: dict[str, Callable[[str], str]] = {
+    "json": _json_escaped,
+    "sarif": _json_escaped,
+    "junit": lambda text: "".join(f"&#x{ord(char):x};" for char in text),
+}
+
+
+class _Ascii(io.TextIOBase):
+    """Writes to a stream with every character beyond ASCII escaped."""
+
+    def __init__(self, stream: TextIO, escape: Callable[[str], str]) -> None:
+        self._stream = stream
+        self._escape = escape
+
+    def write(self, text: str) -> int:
+        self._stream.write(
+            _BEYOND_ASCII.sub(lambda match: self._escape(match.group()), text)
+        )
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def for_format(stream: TextIO, format: str) -> TextIO:  # noqa: A002 - the option's name
+    """Where to write output of `format`: `stream`, or ASCII to it (see the module).
+
+    A stream without an encoding (text in memory) or in a UTF encoding is
+    written to as it is, and so is any format but JSON, SARIF and JUnit XML.
+    """
+    escape = _ESCAPES.get(format)
+    if escape is None or holds_everything(stream):
+        return stream
+    return cast("TextIO", _Ascii(stream, escape))

@@ -33,6 +33,7 @@ from clusterkit.cli._common import (
     source_path,
     stdin_or,
 )
+from clusterkit.cli._encoding import for_format
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
 from clusterkit.render import terminal_width
 
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         result, reconciliation, args.format, width, escape=args.csv_escape_formulas
     )
     if args.output is None:
-        out.write(text)
+        for_format(out, args.format).write(text)
     else:
         with output_file(args.output, "kpis") as handle:
             handle.write(text)

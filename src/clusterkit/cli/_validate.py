@@ -27,6 +27,7 @@ from clusterkit.cli._common import (
     stdin_or,
     thresholds,
 )
+from clusterkit.cli._encoding import for_format
 from clusterkit.reference import programme_path
 from clusterkit.report import FORMATS, Report
 from clusterkit.rules import validate
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             shown.done()
     for name, destination in outputs:
         if destination is None:
-            _write_format(name, report, out)
+            _write_format(name, report, for_format(out, name))
             continue
         with output_file(destination, "validate") as handle:
             _write_format(name, report, handle)
