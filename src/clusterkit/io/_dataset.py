@@ -123,7 +123,9 @@ def iter_records(
         line where the record starts (header = line 1).
 
     Raises:
-        DatasetReadError: A file cannot be read or a row is not a valid record.
+        DatasetReadError: A file cannot be read, a row is not a valid record,
+            or a folder without the table's file holds one that looks like it
+            (CK-FILE-003).
         TypeError: `model` is not a record model of a dataset table, nor a
             subclass of one, `source` is none of the kinds of `Source`, or
             `limits` is not a `Limits`.
@@ -281,9 +283,10 @@ def load_dataset(
         the report, which unpack as `ds, report = ...`).
 
     Raises:
-        DatasetReadError: With `errors="raise"`: a file cannot be read, or a
-            row is not a valid record; the message names the file, the line and
-            the field.
+        DatasetReadError: With `errors="raise"`: a file cannot be read, a
+            row is not a valid record (the message names the file, the line and
+            the field), or a folder holds a file that looks like the file of a
+            table that has none (`SMEs.csv`, CK-FILE-003).
         ValueError: `errors` is neither `"raise"` nor `"report"`, or a key of
             `models` is not a table.
         TypeError: `models` is not a mapping, a model of `models` is not a
