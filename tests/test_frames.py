@@ -25,10 +25,12 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import _frames
 from clusterkit.io._frames import FrameRows, _mapping, _reduced
+from clusterkit.io._problems import raise_problem
 from clusterkit.kpis._frames import FRAMES
 from clusterkit.testing import datasets
 
@@ -395,10 +397,238 @@ def test_precision_and_mapping_cells() -> None:
     assert _reduced(day, "fortnight") is day
     assert _reduced(None, "year") is None
     assert _reduced("2016-02-01", "month") == "2016-02-01"
-    assert _mapping({"a": 1}) == {"a": 1}
-    assert _mapping([{"key": "a", "value": 1}]) == {"a": 1}
-    assert _mapping([["a", 1]]) == {"a": 1}
-    assert _mapping(["a=1"]) == ["a=1"]
+    assert _mapping({"a": 1}) == ({"a": 1}, [], [])
+    assert _mapping([{"key": "a", "value": 1}]) == ({"a": 1}, [], [])
+    assert _mapping([["a", 1]]) == ({"a": 1}, [], [])
+    assert _mapping(["a=1"]) == (["a=1"], [], [])
+
+
+class _Collected(list[tuple[str, str, str]]):
+    """A reporter that keeps each problem as (rule, location, message)."""
+
+    def __call__(
+        self, rule: Any, location: ck.Location, message: str, **_: Any
+    ) -> None:
+        self.append((rule.id, str(location), message))
+
+
+def _problems(table: str, frame: Any) -> tuple[list[dict[str, Any]], _Collected]:
+    """The rows of a frame after its problems are reported, and the problems."""
+    rows = FrameRows(table, frame)
+    found = _Collected()
+    rows.report_problems("<frames>", found)
+    return list(rows), found
+
+
+CLUSTER = {"id": ["C1"], "name": ["One"], "country": ["DE"]}
+GENERATION_ROW = {
+    "id": ["g1"],
+    "name": ["G"],
+    "family": ["F"],
+    "programme": ["P"],
+    "start": ["2020-01-01"],
+    "end": ["2021-01-01"],
+}
+
+
+def test_a_longdouble_reads_without_looping() -> None:
+    """A `longdouble` reads as a float when one holds it, else as its decimal."""
+    wide = np.longdouble
+    assert _frames.cell(wide(5)) == 5.0
+    assert type(_frames.cell(wide(5))) is float
+    assert _frames.cell(wide("0.1")) == Decimal("0.1")
+    assert _frames.cell(wide("1e4000")) == Decimal("1e4000")
+    assert _frames.cell(wide("-1e-4000")) == Decimal("-1e-4000")
+    assert _frames.cell(wide("nan")) is None
+    assert _frames.cell(wide("inf")) == float("inf")
+    assert _frames.cell(wide("-inf")) == float("-inf")
+    assert _frames.cell(np.array([wide(2.5)])) == [2.5]
+    # No Python value is a complex longdouble: kept, for the field to refuse.
+    complex_wide = np.clongdouble(5)
+    assert _frames.cell(complex_wide) is complex_wide
+    frame = pd.DataFrame({**CLUSTER, "members_total": [wide(5)]})
+    assert ck.load_dataset({"clusters": frame}).clusters[0].members_total == 5
+    assert ck.compute_kpis({"clusters": frame}, as_of=AS_OF)["partnerships"] == 0
+    frame = pd.DataFrame({**CLUSTER, "members_total": [np.clongdouble(5)]})
+    findings = ck.validate({"clusters": frame}, as_of=AS_OF).findings
+    assert [
+        (f.rule, f.location.field) for f in findings if f.rule != "CK-ORPHAN-001"
+    ] == [("CK-TYPE-001", "members_total")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(allow_nan=False) | st.decimals(allow_nan=False, places=20))
+def test_a_longdouble_loses_no_digit(value: float | Decimal) -> None:
+    """What a `longdouble` reads as is the `longdouble` it was, exactly."""
+    wide = np.longdouble(str(value))
+    read = _frames.cell(wide)
+    assert isinstance(read, (float, Decimal))
+    assert np.longdouble(str(read)) == wide
+
+
+def test_a_key_that_is_no_key_is_a_finding_at_the_cell() -> None:
+    """A mapping cell whose key is a list is CK-TYPE-001 there, the cell left out."""
+    pairs = pd.DataFrame(
+        {**GENERATION_ROW, "max_grant_eur": [[{"key": ["x"], "value": 1}]]}
+    )
+    arrow = pa.table(
+        {
+            **GENERATION_ROW,
+            "max_grant_eur": pa.array(
+                [[(["x"], 1.0)]], type=pa.map_(pa.list_(pa.string()), pa.float64())
+            ),
+        }
+    )
+    for frame in (pairs, arrow):
+        rows, found = _problems("generations", frame)
+        assert found == [
+            (
+                "CK-TYPE-001",
+                "<frames> at /generations/0/max_grant_eur (max_grant_eur)",
+                (
+                    "max_grant_eur: the key ['x'] is a list, not text; the mapping "
+                    "was left out"
+                ),
+            )
+        ]
+        assert "max_grant_eur" not in rows[0]
+        # Read without the report, the cell is as given, and the model refuses it.
+        report = ck.validate({"generations": frame}, as_of=AS_OF)
+        assert [(f.rule, f.location.field) for f in report.findings] == [
+            ("CK-TYPE-001", "max_grant_eur")
+        ]
+    assert _mapping([[{"a": 1}, 2]]) == ([[{"a": 1}, 2]], [], [{"a": 1}])
+
+
+def test_duplicate_columns_are_reported_and_the_later_ignored() -> None:
+    """A second column of one name is CK-HDR-003, as in a CSV file; the first is read."""
+    frame = pd.DataFrame(
+        [["C1", "Real name", "DE", "Other name"]],
+        columns=["id", "name", "country", "name"],
+    )
+    arrow = pa.table(
+        [pa.array([text]) for text in ("C1", "Real name", "DE", "Other name")],
+        names=["id", "name", "country", "name"],
+    )
+    for doubled in (frame, arrow):
+        assert _frames.column_values(doubled)["name"] == ["Real name"]
+        rows, found = _problems("clusters", doubled)
+        assert rows == [{"id": "C1", "name": "Real name", "country": "DE"}]
+        assert found == [
+            (
+                "CK-HDR-003",
+                "<frames> at /clusters (name)",
+                "duplicate column 'name' (also column 2); this column is ignored",
+            )
+        ]
+        strict = FrameRows("clusters", doubled)
+        with pytest.raises(
+            ck.DatasetReadError, match="duplicate column 'name'"
+        ) as raised:
+            strict.report_problems("<frames>", raise_problem)
+        assert raised.value.location == ck.Location(
+            file="<frames>", column=4, pointer="/clusters", field="name"
+        )
+        # Every reader says so: the strict load refuses it, the others report
+        # it and read the first column, never the later one silently.
+        with pytest.raises(ck.DatasetReadError, match="duplicate column 'name'"):
+            ck.load_dataset({"clusters": doubled})
+        loaded = ck.load_dataset({"clusters": doubled}, errors="report")
+        assert loaded.dataset.clusters[0].name == "Real name"
+        assert [f.rule for f in loaded.report.findings] == ["CK-HDR-003"]
+        report = ck.validate({"clusters": doubled}, as_of=AS_OF)
+        (duplicate,) = [f for f in report.findings if f.rule == "CK-HDR-003"]
+        assert duplicate.location == ck.Location(
+            file="<frames>", column=4, pointer="/clusters", field="name"
+        )
+    # polars refuses two columns of one name itself.
+    with pytest.raises(pl.exceptions.DuplicateError):
+        pl.DataFrame([pl.Series("a", [1]), pl.Series("a", [2])])
+    # A frame of no table is not checked (the readers report and skip it).
+    assert _problems("nonsense", frame)[1] == []
+
+
+def test_a_key_given_twice_in_a_mapping_cell_is_reported() -> None:
+    """A key given twice is CK-HDR-004, as in a JSON record; its last value is read."""
+    twice = [("a", 1.0), ("a", 2.0), ("b", 3.0), ("a", 4.0)]
+    arrow = pa.table(
+        {
+            **GENERATION_ROW,
+            "max_grant_eur": pa.array([twice], type=pa.map_(pa.string(), pa.float64())),
+        }
+    )
+    polars = pl.DataFrame(
+        {
+            **GENERATION_ROW,
+            "max_grant_eur": [[{"key": k, "value": v} for k, v in twice]],
+        }
+    )
+    for frame in (arrow, polars):
+        rows, found = _problems("generations", frame)
+        assert rows[0]["max_grant_eur"] == {"a": 4.0, "b": 3.0}
+        report = ck.validate({"generations": frame}, as_of=AS_OF)
+        assert [(f.rule, f.location.field) for f in report.findings] == [
+            ("CK-HDR-004", "max_grant_eur")
+        ]
+        assert found == [
+            (
+                "CK-HDR-004",
+                "<frames> at /generations/0/max_grant_eur (max_grant_eur)",
+                (
+                    "max_grant_eur: key 'a' is given more than once in this "
+                    "mapping; only its last value was read"
+                ),
+            )
+        ]
+
+
+def test_a_date_beyond_python_dates_is_a_finding() -> None:
+    """A date of year 20000 is CK-TYPE-001 saying so, not a number; the cell left out."""
+    beyond = np.datetime64("20000-01-01")
+    assert _frames.cell(beyond) is beyond
+    assert _frames.unreadable(beyond) == (
+        "'20000-01-01' is a date outside the range Python dates take (years 1 to 9999)"
+    )
+    assert _frames.cell(np.datetime64("-0005-01-01")) == np.datetime64("-0005-01-01")
+    assert _frames.cell(np.datetime64(10**17, "Y")) == np.datetime64(10**17, "Y")
+    assert _frames.cell(np.datetime64("0001-01-01")) == dt.date(1, 1, 1)
+    assert _frames.unreadable(dt.date(2020, 1, 1)) is None
+    base = {"id": ["A1", "A2"], "partnership": ["P1"] * 2, "type": ["webinar"] * 2}
+    days = pa.array([18_000 * 366, 18_262], type=pa.int32())  # 18262: 2020-01-01
+    frames = {
+        "pandas": pd.DataFrame(
+            {**base, "start": [beyond, np.datetime64("2020-01-01")]}
+        ),
+        "object": pd.DataFrame(
+            {**base, "start": pd.Series([beyond, "2020-01-01"], dtype=object)}
+        ),
+        "arrow": pa.table({**base, "start": days.cast(pa.date32())}),
+        "polars": pl.DataFrame({**base, "start": pl.Series(days).cast(pl.Date)}),
+    }
+    for kind, frame in frames.items():
+        rows, found = _problems("activities", frame)
+        assert [(rule, where) for rule, where, _ in found] == [
+            ("CK-TYPE-001", "<frames> at /activities/0/start (start)")
+        ], kind
+        assert (
+            "is a date outside the range Python dates take (years 1 to 9999)"
+            in (found[0][2])
+        )
+        assert "start" not in rows[0]
+        report = ck.validate({"activities": frame}, as_of=AS_OF)
+        (finding,) = [f for f in report.findings if "outside the range" in f.message]
+        assert (finding.rule, finding.location.pointer) == (
+            "CK-TYPE-001",
+            "/activities/0/start",
+        )
+        assert rows[1]["start"] == (
+            dt.date(2020, 1, 1) if kind != "object" else "2020-01-01"
+        )
+        # Read without the report, no traceback: the model refuses the cell.
+        report = ck.validate({"activities": frame}, as_of=AS_OF)
+        assert ("CK-TYPE-001", "start") in {
+            (f.rule, f.location.field) for f in report.findings
+        }, kind
 
 
 # ---------------------------------------------------------------- the leaf

@@ -1000,3 +1000,14 @@ def test_a_value_that_does_not_hash_is_a_finding(field: str, value: object) -> N
         f for f in ck.validate(source, as_of=AS_OF).findings if f.rule == "CK-TYPE-001"
     ]
     assert finding.location.pointer == f"/partnerships/0/{field}"
+
+
+@pytest.mark.parametrize(("number", "code"), [(276, "DE"), (4, "AF")])
+def test_a_country_given_as_a_number_is_its_numeric_code(
+    number: int, code: str
+) -> None:
+    """276 in a country cell (a workbook cell typed as a number) is Germany everywhere."""
+    source = {"clusters": [{"id": "C1", "name": "n", "country": number}]}
+    report = ck.validate(source, as_of=AS_OF, ignore="CK-ORPHAN-001")
+    assert report.findings == ()
+    assert ck.load_dataset(source).clusters[0].country == code

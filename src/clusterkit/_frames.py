@@ -8,13 +8,16 @@ extra to install.
 A frame is built from `Column`s, each with a kind that decides its dtype in every
 backend (`KINDS`); reading turns any frame's column into Python values, with the
 missing values of each library (`None`, NaN, `NaT`, `pd.NA`) as `None` and numpy
-scalars and arrays as Python ones.
+scalars and arrays as Python ones. A date that no Python date holds (outside
+years 1 to 9999) is read as a numpy `datetime64`, and `unreadable` says why, for
+the reader to report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import ModuleType
@@ -34,6 +37,7 @@ __all__ = [
     "frame_height",
     "is_frame",
     "require",
+    "unreadable",
 ]
 
 Backend = Literal["pandas", "polars", "arrow"]
@@ -234,19 +238,49 @@ def frame_height(frame: Any) -> int:
 
 
 def column_values(frame: Any) -> dict[str, list[Any]]:
-    """Every column of a frame as Python values, `None` for a missing one (see `cell`)."""
+    """Every column of a frame as Python values, `None` for a missing one (see `cell`).
+
+    Of two columns of one name (as text), the first is read and the later one
+    ignored, as a CSV reader ignores a duplicate column. A date of an Arrow or
+    polars column that no Python date holds (year 20000) is read as numpy gives
+    it (see `unreadable`).
+    """
     frame = _materialised(frame)
     module = type(frame).__module__.split(".", 1)[0]
     columns: dict[str, list[Any]] = {}
     for index, name in enumerate(column_names(frame)):
-        if module == "pyarrow":
-            raw = frame.column(index).to_pylist()
-        elif module == "polars":
-            raw = frame.to_series(index).to_list()
-        else:
-            raw = frame.iloc[:, index].tolist()
-        columns[str(name)] = [cell(value) for value in raw]
+        if name in columns:
+            continue
+        try:
+            raw = _raw(frame, module, index)
+        except (OverflowError, ValueError):
+            # Arrow and polars refuse to make a date beyond Python's of it: the
+            # column cell by cell, such a cell from numpy.
+            raw = [
+                _raw_cell(frame.slice(row, 1), module, index)
+                for row in range(frame_height(frame))
+            ]
+        columns[name] = [cell(value) for value in raw]
     return columns
+
+
+def _raw(frame: Any, module: str, index: int) -> list[Any]:
+    """A frame's column as its library gives it in Python."""
+    if module == "pyarrow":
+        return list(frame.column(index).to_pylist())
+    if module == "polars":
+        return list(frame.to_series(index).to_list())
+    return list(frame.iloc[:, index].tolist())
+
+
+def _raw_cell(row: Any, module: str, index: int) -> Any:
+    """The cell of a row of an Arrow or polars frame, from numpy if not in Python."""
+    try:
+        return _raw(row, module, index)[0]
+    except (OverflowError, ValueError):
+        if module == "pyarrow":
+            return row.column(index).to_numpy(zero_copy_only=False)[0]
+        return row.to_series(index).to_numpy()[0]
 
 
 _PLAIN = frozenset({str, int, bool, Decimal, dt.date})
@@ -260,6 +294,15 @@ def cell(value: Any) -> Any:
     Missing are `None`, NaN, and pandas' `NA` and `NaT`. numpy scalars become
     Python ones, numpy arrays lists, a timestamp at midnight without a time zone
     its day; the items of a list and the values of a mapping alike.
+
+    A numpy float wider than a Python float (`longdouble`, `float128` on most
+    platforms) is read without losing a digit: as a `float` when one holds it
+    exactly (a whole number, 2.5), else as the `Decimal` of the shortest
+    decimal that reads back as the same `longdouble` (`0.1`), the digits a
+    person wrote, as a Python float reads through its `repr`. A numpy value
+    that has no Python equivalent (a `clongdouble`; a `datetime64` outside
+    years 1 to 9999, see `unreadable`) is kept as it is, for the field to
+    refuse.
 
     Examples:
         >>> import datetime as dt
@@ -282,8 +325,13 @@ def cell(value: Any) -> Any:
     return _numpy(value) if kind.__module__ == "numpy" else value
 
 
-def _day(value: dt.datetime) -> dt.date | dt.datetime:
+def _day(value: dt.datetime) -> Any:
     """A timestamp at midnight without a time zone as its day; others as they are."""
+    if value.year not in _YEARS:
+        # A pandas Timestamp beyond Python's dates, which fails as a date: as
+        # numpy's date (see `unreadable`).
+        timestamp: Any = value
+        return timestamp.to_datetime64()
     if value.tzinfo is None and value.time() == _MIDNIGHT:
         return dt.date(value.year, value.month, value.day)
     return value
@@ -298,5 +346,66 @@ def _numpy(value: Any) -> Any:
         # `.tolist()` of a nanosecond datetime64 is an integer: microseconds first.
         if value != value:  # noqa: PLR0124 - NaT is not itself
             return None
+        if _year(value) not in _YEARS:
+            return value  # no Python date holds it: see `unreadable`
         return cell(value.astype("datetime64[us]").item())
+    if type(plain) is type(value):
+        # `.tolist()` of a longdouble or a clongdouble is itself: read it here,
+        # not again (which would never end).
+        return _long_float(value) if hasattr(value, "as_integer_ratio") else value
     return cell(plain)
+
+
+_YEARS = range(dt.MINYEAR, dt.MAXYEAR + 1)
+_EPOCH_YEAR = 1970
+
+
+def _year(value: Any) -> int:
+    """The year of a numpy `datetime64`, whatever its unit, without overflow."""
+    # To years is to a coarser unit (or the same): it never overflows.
+    return int(value.astype("datetime64[Y]").astype("int64")) + _EPOCH_YEAR
+
+
+def _long_float(value: Any) -> float | Decimal | None:
+    """A numpy float wider than a Python float, read without losing a digit.
+
+    NaN is missing; a value a `float` holds exactly that `float`; any other
+    the `Decimal` of the shortest decimal that reads back as the same value.
+    """
+    if value != value:  # noqa: PLR0124 - NaN is not itself
+        return None
+    try:
+        ratio: tuple[int, int] = value.as_integer_ratio()
+    except OverflowError:  # infinite: a float holds it
+        return math.inf if value > 0 else -math.inf
+    try:
+        plain = ratio[0] / ratio[1]  # correctly rounded
+    except OverflowError:  # beyond a float's range
+        pass
+    else:
+        if plain.as_integer_ratio() == ratio:
+            return plain
+    import numpy as np  # noqa: PLC0415 - loaded already: `value` is one of its scalars
+
+    return Decimal(np.format_float_scientific(value, unique=True, trim="-"))
+
+
+def unreadable(value: Any) -> str | None:
+    """Why a value `cell` gave cannot be read, or `None` when it can.
+
+    A numpy `datetime64` (or a pandas `Timestamp`) outside years 1 to 9999 is
+    a date, but no Python date holds it (`cell` gives it as a `datetime64`).
+
+    Examples:
+        >>> import numpy as np
+        >>> unreadable(cell(np.datetime64("20000-01-01")))
+        "'20000-01-01' is a date outside the range Python dates take (years 1 to 9999)"
+        >>> unreadable(cell(np.datetime64("2000-01-01"))) is None
+        True
+    """
+    if type(value).__name__ != "datetime64":
+        return None
+    return (
+        f"{str(value)!r} is a date outside the range Python dates take "
+        f"(years {dt.MINYEAR} to {dt.MAXYEAR})"
+    )

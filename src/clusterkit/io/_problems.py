@@ -362,7 +362,9 @@ def country_cell(raw: Any) -> tuple[str | None, tuple[CellProblem, ...]]:
 @functools.lru_cache(maxsize=4096)
 def _country(raw: str | int) -> tuple[str | None, tuple[CellProblem, ...]]:
     try:
-        match = match_country(raw)
+        # A number is the ISO numeric code (276, a workbook cell typed as a
+        # number), as the models read it.
+        match = match_country(str(raw) if isinstance(raw, int) else raw)
     except AmbiguousCountryError as error:
         return None, (_ambiguous_country(raw, ", ".join(error.candidates)),)
     except CountryError as error:

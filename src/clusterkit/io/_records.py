@@ -18,6 +18,7 @@ from typing import Any
 
 from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource, chunks_from_rows
+from clusterkit.io._frames import FrameRows
 from clusterkit.io._limits import checked_record, field_at
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
@@ -45,7 +46,7 @@ def mapping_rows(
                 f"unknown table {key!r}; tables are {', '.join(TABLES)}; it was "
                 "not read",
             )
-    for name, model in TABLES.items():
+    for name in TABLES:
         if name not in mapping or table not in {None, name}:
             continue
         records = mapping[name]
@@ -59,24 +60,35 @@ def mapping_rows(
                 f"{type(records).__name__}; it was not read",
             )
             continue
-        for index, entry in enumerate(records):
-            location = Location(file=display, pointer=f"/{name}/{index}")
-            if isinstance(entry, model):
-                yield RawRow(name, entry.model_dump(exclude_defaults=True), location)
-            elif isinstance(entry, Mapping):
-                # The limits and the surrogate check of a JSON record hold here too.
-                where = field_at(location)
-                values = checked_record(given_values(entry), name, where, report)
-                if values is not None:
-                    yield RawRow(name, values, location)
-            else:
-                report(
-                    MALFORMED_ROW,
-                    location,
-                    f"expected a mapping, got {json_kind(entry)}; the record was "
-                    "not checked",
-                    entity=Entity(name),
-                )
+        yield from _table_rows(name, records, display, report)
+
+
+def _table_rows(
+    name: str, records: Sequence[Any], display: str, report: Reporter
+) -> Iterator[RawRow]:
+    """The rows of one table of a mapping; what is not a record is reported."""
+    model = TABLES[name]
+    if isinstance(records, FrameRows):
+        # Its duplicate columns, keys given twice, cells no field takes.
+        records.report_problems(display, report)
+    for index, entry in enumerate(records):
+        location = Location(file=display, pointer=f"/{name}/{index}")
+        if isinstance(entry, model):
+            yield RawRow(name, entry.model_dump(exclude_defaults=True), location)
+        elif isinstance(entry, Mapping):
+            # The limits and the surrogate check of a JSON record hold here too.
+            where = field_at(location)
+            values = checked_record(given_values(entry), name, where, report)
+            if values is not None:
+                yield RawRow(name, values, location)
+        else:
+            report(
+                MALFORMED_ROW,
+                location,
+                f"expected a mapping, got {json_kind(entry)}; the record was "
+                "not checked",
+                entity=Entity(name),
+            )
 
 
 def mapping_chunks(
