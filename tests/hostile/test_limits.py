@@ -229,3 +229,30 @@ def test_a_long_text_in_a_database_is_a_finding(tmp_path: Path) -> None:
     with pytest.raises(ck.DatasetReadError, match="max_cell_chars"):
         ck.load_dataset(url, limits=limits)
     assert ck.load_dataset(url).smes[0].name == "z" * 500
+
+
+@pytest.mark.parametrize("form", ["mapping", "json", "jsonl", "frames", "database"])
+def test_a_refused_required_text_is_one_finding(tmp_path: Path, form: str) -> None:
+    """A required name over the limit: the reader's finding only, not also 'empty'."""
+    tables = _long_name_dataset()
+    dataset = ck.load_dataset(tables)
+    source: Any = tables
+    if form in {"json", "jsonl"}:
+        source = tmp_path / ("data.json" if form == "json" else "data")
+        ck.dump_dataset(dataset, source, layout=form)
+    elif form == "frames":
+        source = dataset.to_frames("pandas")
+    elif form == "database":
+        from clusterkit.sql import write_sql  # noqa: PLC0415 - the sql extra
+
+        source = f"sqlite:///{tmp_path / 'data.db'}"
+        write_sql(dataset, source)
+    limits = ck.Limits(max_cell_chars=400)
+    first = tables["smes"][0]["id"]
+    report = ck.validate(source, limits=limits, select="CK-TYPE-001")
+    loaded = ck.load_dataset(source, limits=limits, errors="report")
+    for findings in (report.findings, loaded.report.findings):
+        (finding,) = findings
+        assert finding.location.field == "name"
+        assert "(max_cell_chars)" in finding.message
+    assert first not in {sme.id for sme in loaded.dataset.smes}

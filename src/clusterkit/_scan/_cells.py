@@ -38,6 +38,7 @@ from clusterkit.io import (
     field_shape,
 )
 from clusterkit.models import TABLES, Record
+from clusterkit.values import Location
 
 __all__ = ["FieldCheck", "TableChecks", "parse_chunk"]
 
@@ -488,8 +489,24 @@ class TableChecks:
         )
 
 
-def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
-    """Check the raw cells of a chunk and return its parsed columns, reporting problems."""
+def cell_key(location: Location) -> tuple[Any, ...]:
+    """What tells one cell from another: its file, its place and its field."""
+    if location.pointer is not None:
+        return (location.file, location.pointer, location.field)
+    return (location.file, location.sheet, location.line, location.field)
+
+
+def parse_chunk(
+    chunk: Chunk,
+    checks: TableChecks,
+    report: Reporter,
+    refused: Collection[tuple[Any, ...]] = (),
+) -> Batch:
+    """Check the raw cells of a chunk and return its parsed columns, reporting problems.
+
+    `refused` holds the cells (see `cell_key`) whose value the reader refused
+    and left out, having said why: such a cell is not reported again as empty.
+    """
     size = len(chunk.numbers)
     columns: dict[str, list[Any]] = {}
     distinct: dict[str, Any] = {}
@@ -509,19 +526,32 @@ def parse_chunk(chunk: Chunk, checks: TableChecks, report: Reporter) -> Batch:
     batch = Batch(chunk.source, chunk.numbers, columns, distinct)
     for field, problems in found.items():
         cells = chunk.cells[field]
-        for index, cell_problems in problems.items():
-            for problem in cell_problems:
-                problem.report_at(
-                    report,
-                    batch.location(index, field),
-                    entity=batch.entity(index),
-                    raw=cells[index],
-                )
+        _report_cells(batch, field, problems, cells, report, refused=refused)
     for invariant in checks.invariants:
         _check_invariant(batch, invariant, report)
     for name in checks.fill_defaults(batch.columns):
         batch.forget(name)
     return batch
+
+
+def _report_cells(
+    batch: Batch,
+    field: str,
+    problems: Problems,
+    cells: Sequence[Any],
+    report: Reporter,
+    *,
+    refused: Collection[tuple[Any, ...]],
+) -> None:
+    """Report the problems of a field's cells, but not as empty a cell the reader refused."""
+    for index, cell_problems in problems.items():
+        where = batch.location(index, field)
+        if refused and cell_problems[0] is MISSING and cell_key(where) in refused:
+            continue  # the reader said why it is empty
+        for problem in cell_problems:
+            problem.report_at(
+                report, where, entity=batch.entity(index), raw=cells[index]
+            )
 
 
 def _check_invariant(batch: Batch, invariant: Any, report: Reporter) -> None:

@@ -12,11 +12,12 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from clusterkit._scan._batch import Batch
-from clusterkit._scan._cells import TableChecks, parse_chunk
+from clusterkit._scan._cells import TableChecks, cell_key, parse_chunk
 from clusterkit._scan._index import Indexes
 from clusterkit._scan._shards import Shard
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import (
+    BAD_VALUE,
     UNREADABLE,
     OpenSource,
     Reporter,
@@ -80,11 +81,14 @@ class Scan:
         self.display = self.opened.display
         self.opened.report_misnamed(self.report)
         checks = {table: TableChecks(table, self.enabled) for table in TABLES}
-        for chunk in self.opened.chunks(self.report, spans=self._spans()):
+        reading = _Refusals(self.report)
+        for chunk in self.opened.chunks(reading, spans=self._spans()):
             # Known before its cells are checked: a database row's number is
             # found from its location through its table's source.
             self.indexes.sources.setdefault(chunk.table, chunk.source)
-            batch = parse_chunk(chunk, checks[chunk.table], self.report)
+            batch = parse_chunk(
+                chunk, checks[chunk.table], self.report, reading.refused
+            )
             self.indexes.index(batch)
             yield batch
 
@@ -131,6 +135,42 @@ class Scan:
     def _spans(self) -> dict[str, tuple[int, int, int]]:
         shard = self.shard
         return {} if shard is None else {shard.table: shard.span}
+
+
+class _Refusals:
+    """A `Reporter` that passes problems on, keeping the cells a reader refused.
+
+    A reader that refuses a cell's value (a text longer than `max_cell_chars`,
+    a date no Python date holds) says why and leaves the cell out: the cell
+    checks must not say again that it is empty.
+    """
+
+    def __init__(self, report: Reporter) -> None:
+        self.report = report
+        self.refused: set[tuple[Any, ...]] = set()
+
+    def __call__(
+        self,
+        rule: Rule,
+        location: Location,
+        message: str,
+        *,
+        hint: str | None = None,
+        entity: Entity | None = None,
+        value: Any = None,
+        expected: str | None = None,
+    ) -> None:
+        if rule is BAD_VALUE and location.field is not None:
+            self.refused.add(cell_key(location))
+        self.report(
+            rule,
+            location,
+            message,
+            hint=hint,
+            entity=entity,
+            value=value,
+            expected=expected,
+        )
 
 
 def _quiet(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
@@ -387,6 +387,8 @@ class _Collector:
     findings: list[Finding] = attrs.field(factory=list)
     # The findings before this one were there before the row last read.
     seen: int = 0
+    # The fields of the row last read whose value the reader left out.
+    left_out: set[str] = attrs.field(factory=set)
 
     def refuses(self, row: Location) -> bool:
         """Whether the reader reported an error of the row at `row`, just read.
@@ -395,12 +397,19 @@ class _Collector:
         reader refuses it: a text too long or a lone surrogate is a problem the
         reader reports, and the row it yields may still make a valid record.
         """
-        fresh = self.findings[self.seen :]
+        fresh = [
+            finding
+            for finding in self.findings[self.seen :]
+            if finding.severity is Severity.ERROR and _within(finding.location, row)
+        ]
         self.seen = len(self.findings)
-        return any(
-            finding.severity is Severity.ERROR and _within(finding.location, row)
+        # Cells whose value the reader refused and left out: not "empty" again.
+        self.left_out = {
+            finding.location.field
             for finding in fresh
-        )
+            if finding.rule == BAD_VALUE.id and finding.location.field is not None
+        }
+        return bool(fresh)
 
     def __call__(
         self,
@@ -450,7 +459,9 @@ def _load_leniently(
                 try:
                     for row in opened.rows(table, report=report, models=models):
                         refused = report.refuses(row.location)
-                        record = _record_or_findings(row, models[row.table], report)
+                        record = _record_or_findings(
+                            row, models[row.table], report, report.left_out
+                        )
                         report.seen = len(report.findings)
                         if record is not None and not refused:
                             records[row.table].append(record)
@@ -478,7 +489,10 @@ def _within(found: Location, row: Location) -> bool:
 
 
 def _record_or_findings(
-    row: RawRow, model: type[Record], report: Reporter
+    row: RawRow,
+    model: type[Record],
+    report: Reporter,
+    left_out: Collection[str] = (),
 ) -> Record | None:
     """The row's record, or `None` after reporting each of its problems.
 
@@ -486,7 +500,9 @@ def _record_or_findings(
     reported at the header, not here; a date in another spelling than ISO 8601
     is remarked on (`CK-TYPE-002`), and so is one given to the month or the year
     (`CK-DATE-005`), whether or not the record is valid, and a
-    country read from a typo is warned of (`CK-COUNTRY-004`).
+    country read from a typo is warned of (`CK-COUNTRY-004`). A required field
+    in `left_out` (its value refused by the reader, which said why) is not
+    reported again as missing.
     """
     record_id = row.values.get("id") if row.table != "targets" else None
     entity = Entity(row.table, record_id if isinstance(record_id, str) else None)
@@ -502,6 +518,8 @@ def _record_or_findings(
         field = entry["ctx"]["field"] if entry["type"] == "invariant" else None
         field = field or (str(entry["loc"][0]) if entry["loc"] else None)
         refused.add(field)
+        if entry["type"] == "missing" and field in left_out:
+            continue
         _report_entry(row, entry, field, entity, report)
     _report_non_iso_dates(row, record, refused, entity, report)
     _report_country_typos(row, refused, entity, report)
