@@ -398,3 +398,15 @@ def test_convert_reads_standard_input(
     assert code == 0
     assert out.startswith(f"wrote {tmp_path / 'out.json'} (json): ")
     assert load_dataset(tmp_path / "out.json") == example
+
+
+def test_error_messages_show_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    r"""A path with a terminal escape in an error on stderr: shown as \x1b, not sent."""
+    missing = tmp_path / "data\x1b[2J\x07"
+    code, _, err = run(capsys, "convert", str(missing), str(tmp_path / "out.json"))
+    assert code == 1
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "data\\x1b[2J\\x07: no such file or directory" in err

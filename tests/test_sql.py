@@ -355,10 +355,11 @@ def test_a_database_that_cannot_be_opened(tmp_path: Path) -> None:
         read_sql(sa.make_url("mysql+nosuchdriver://u:secret@host/db"))
     with pytest.raises(TypeError, match="SQLAlchemy engine or URL, not int"):
         read_sql(3)  # type: ignore[arg-type]
+    (tmp_path / "empty.db").touch()
     with pytest.raises(DatasetReadError, match="no dataset tables found"):
         read_sql(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(DatasetReadError, match="cannot read the database"):
-        read_sql(f"sqlite:///{tmp_path / 'no' / 'such.db'}")
+        read_sql(f"sqlite:///{tmp_path}")  # a folder
 
 
 def test_a_table_that_cannot_be_read(engine: sa.Engine) -> None:
@@ -643,3 +644,406 @@ def test_reduced_periods_round_trip(start: str, end: str) -> None:
     (read,) = read_sql(engine).partnerships
     assert (str(read.start), str(read.end)) == (start, end)
     engine.dispose()
+
+
+# Values of the wrong type in a column ------------------------------------------------
+
+# A column's value as SQLite may hold it: text, a number, a blob. Text without
+# lone surrogates, which the driver cannot bind.
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+_STORED = st.one_of(
+    _TEXT,
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False),
+    st.binary(max_size=8),
+)
+_DAYS = st.from_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]00:00(:00(\.0{1,6})?)?)?", fullmatch=True
+)
+_ACTIVITY = {"id": "A1", "partnership": "P1", "type": "webinar", "start": "2016-08-10"}
+_PARTNERSHIP = {
+    "id": "P1",
+    "acronym": "A",
+    "name": "A",
+    "generation": "escp-4i-1",
+    "grant_eur": "206850",
+}
+
+
+def tampered(table: str, record: dict[str, Any], column: str, value: Any) -> Any:
+    """Store one record, put `value` in one of its columns, and give the engine.
+
+    Returns:
+        The engine, and the value as SQLite stored it (its DATE and BOOLEAN
+        columns turn text that looks like a number into a number).
+    """
+    engine = sa.create_engine("sqlite://")
+    write_sql(ck.Dataset.model_validate({table: [record]}), engine)
+    cells = sa.table(table, sa.column(column))  # untyped: values as they are
+    with engine.begin() as connection:
+        connection.execute(sa.update(cells).values({column: value}))
+        stored = connection.scalar(sa.select(cells.c[column]))
+    return engine, stored
+
+
+def cell_findings(source: Any, field: str) -> list[tuple[str, str]]:
+    """The rule and message of each finding of a value's type at one field."""
+    report = ck.validate(source, as_of=AS_OF)
+    return [
+        (f.rule, f.message)
+        for f in report.findings
+        if f.location.field == field and f.rule.startswith("CK-TYPE-")
+    ]
+
+
+def judged_as_in_a_mapping(
+    table: str, record: dict[str, Any], field: str, value: Any
+) -> None:
+    """A cell the database holds `value` in is judged as the same value in a mapping.
+
+    The validator gives the same findings of its type at the cell, and
+    `read_sql` reads what `load_dataset` reads of the mapping, or raises a
+    `DatasetReadError` located at the cell where that does.
+    """
+    engine, stored = tampered(table, record, field, value)
+    as_mapping = {table: [{**record, field: stored}]}
+    assert cell_findings(engine, field) == cell_findings(as_mapping, field)
+    ck.compute_kpis(engine, as_of=AS_OF)
+    try:
+        expected = getattr(load_dataset(as_mapping).table(table)[0], field)
+    except DatasetReadError:
+        with pytest.raises(DatasetReadError, match=f"at /{table}/[^/]+/{field} "):
+            read_sql(engine)
+    else:
+        assert getattr(read_sql(engine).table(table)[0], field) == expected
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("not a date", "CK-TYPE-001"),
+        ("2024-02-30", "CK-TYPE-001"),
+        ("2016-W32-3", "CK-TYPE-001"),
+        ("2016-08-10 10:30:00", "CK-TYPE-001"),
+        ("2016-08-10 00:00:00+02:00", "CK-TYPE-001"),
+        ("\u0662\u0660\u0661\u0666-\u0660\u0668-\u0661\u0660", "CK-TYPE-001"),
+        ("20160810", "CK-TYPE-001"),  # stored as the number 20160810
+        (1.5, "CK-TYPE-001"),
+        (b"\x00", "CK-TYPE-001"),
+        ("10 August 2016", "CK-TYPE-002"),
+    ],
+)
+def test_a_date_column_holding_no_date_is_a_finding_at_the_cell(
+    value: Any, rule: str
+) -> None:
+    """What is no ISO day in a DATE column is judged as in a file, at its cell."""
+    engine, _ = tampered("activities", _ACTIVITY, "start", value)
+    report = ck.validate(engine, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.location.field == "start"]
+    assert (finding.rule, finding.location.pointer) == (rule, "/activities/A1/start")
+    judged_as_in_a_mapping("activities", _ACTIVITY, "start", value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2016-08-10",
+        "2016-08-10 00:00:00",
+        "2016-08-10T00:00",
+        "2016-08-10 00:00:00.000000",
+    ],
+)
+def test_a_day_or_a_timestamp_at_midnight_in_a_date_column_is_the_day(
+    value: str,
+) -> None:
+    """`YYYY-MM-DD`, or a timestamp at midnight as pandas' to_sql writes it: the day."""
+    engine, _ = tampered("activities", _ACTIVITY, "start", value)
+    assert cell_findings(engine, "start") == []
+    assert read_sql(engine).activities[0].start == dt.date(2016, 8, 10)
+
+
+@settings(max_examples=60)
+@given(st.one_of(_STORED, _DAYS))
+def test_anything_in_a_date_column_is_judged_as_in_a_file(value: Any) -> None:
+    """Any value: the validator's findings of it in a file; never an exception."""
+    engine, stored = tampered("activities", _ACTIVITY, "start", value)
+    timestamp = isinstance(stored, str) and re.fullmatch(
+        r"[0-9-]{10}[ T]00:00(:00(\.0+)?)?", stored
+    )
+    if timestamp and not cell_findings(engine, "start"):
+        # A timestamp at midnight is its day, as in a DataFrame: no warning.
+        start = read_sql(engine).activities[0].start
+        assert start == dt.date.fromisoformat(stored[:10])
+    else:
+        judged_as_in_a_mapping("activities", _ACTIVITY, "start", value)
+    engine.dispose()
+
+
+def test_a_date_the_driver_gives_is_read_as_a_date() -> None:
+    """A timestamp at midnight without a time zone is its day; any other stays."""
+    day = _layout.Day()
+    dialect = sa.create_engine("postgresql+psycopg://localhost/x").dialect
+    midnight = dt.datetime(2016, 8, 10)  # noqa: DTZ001 - a timestamp without time zone
+    assert day.process_result_value(midnight, dialect) == dt.date(2016, 8, 10)
+    assert type(day.process_result_value(midnight, dialect)) is dt.date
+    for kept in (
+        dt.date(2016, 8, 10),
+        midnight.replace(hour=10),
+        midnight.replace(tzinfo=dt.timezone.utc),
+        None,
+    ):
+        assert day.process_result_value(kept, dialect) == kept
+    assert day.process_bind_param(dt.date(2016, 8, 10), dialect) == dt.date(2016, 8, 10)
+
+
+def test_a_precision_beside_a_value_that_is_no_date_is_reported(
+    engine: sa.Engine,
+) -> None:
+    """A month or year precision beside text or a timestamp: text the validator reports."""
+    write_sql(ck.Dataset(activities=[ck.ActivityRecord(**_ACTIVITY)]), engine)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE activities SET start = 'soon', start_precision = 'month'")
+        )
+    (rule, message), *_ = cell_findings(engine, "start")
+    assert rule == "CK-TYPE-001"
+    assert "soon (precision 'month')" in message
+    late = dt.datetime(2016, 2, 1, 10)  # noqa: DTZ001 - a timestamp without time zone
+    assert _read._period(late, "month") == "2016-02-01 10:00:00 (precision 'month')"
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        (0, False),
+        (1, True),
+        ("false", False),
+        ("yes", True),
+        ("OFF", False),
+        (" ", False),  # blank: not given, so the default, as in a file
+    ],
+)
+def test_a_boolean_column_holds_a_boolean(value: Any, read: bool) -> None:
+    """0 and 1, as SQLite stores booleans, and the texts a CSV cell may hold."""
+    engine, _ = tampered("partnerships", _PARTNERSHIP, "members_partial", value)
+    assert cell_findings(engine, "members_partial") == []
+    assert read_sql(engine).partnerships[0].members_partial is read
+
+
+@pytest.mark.parametrize("value", ["maybe", 5, -1, 0.5, 2.5, b"\x01", "truee"])
+def test_a_boolean_column_holding_no_boolean_is_a_finding_at_the_cell(
+    value: Any,
+) -> None:
+    """Anything else is CK-TYPE-001 at its cell, never silently true."""
+    engine, _ = tampered("partnerships", _PARTNERSHIP, "members_partial", value)
+    report = ck.validate(engine, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.location.field == "members_partial"]
+    assert finding.rule == "CK-TYPE-001"
+    assert finding.location.pointer == "/partnerships/P1/members_partial"
+    with pytest.raises(DatasetReadError, match="/partnerships/P1/members_partial"):
+        read_sql(engine)
+
+
+@settings(max_examples=60)
+@given(
+    st.one_of(
+        _STORED,
+        st.sampled_from(["true", "False", "YES", "n", "t", "on", "0", "1", "2"]),
+    )
+)
+def test_anything_in_a_boolean_column_is_judged_as_in_a_file(value: Any) -> None:
+    """Any value: the validator's findings of it in a file; never an exception."""
+    judged_as_in_a_mapping("partnerships", _PARTNERSHIP, "members_partial", value)
+
+
+@pytest.mark.parametrize("value", [b"\x00", b"12", 0.5])
+def test_an_amount_column_holding_no_amount_is_a_finding(value: Any) -> None:
+    """A blob, or a floating-point number, in an amount column: CK-TYPE-001."""
+    engine, stored = tampered("partnerships", _PARTNERSHIP, "grant_eur", value)
+    assert stored == (value if isinstance(value, bytes) else str(value))
+    report = ck.validate(engine, as_of=AS_OF)
+    findings = [f for f in report.findings if f.location.field == "grant_eur"]
+    if isinstance(value, bytes):
+        assert [f.rule for f in findings] == ["CK-TYPE-001"]
+        with pytest.raises(DatasetReadError, match="/partnerships/P1/grant_eur"):
+            read_sql(engine)
+    else:  # SQLite's TEXT column keeps the number as text: an amount
+        assert findings == []
+        assert read_sql(engine).partnerships[0].grant_eur == Decimal("0.5")
+    judged_as_in_a_mapping("partnerships", _PARTNERSHIP, "grant_eur", value)
+
+
+def test_an_amount_the_driver_gives_as_a_number_is_kept() -> None:
+    """Only text is read as a decimal: a float is the validator's to judge."""
+    amount = _layout.Amount()
+    dialect = sa.create_engine("postgresql+psycopg://localhost/x").dialect
+    assert amount.process_result_value(0.1, dialect) == 0.1
+    assert amount.process_result_value(b"1", dialect) == b"1"
+    assert amount.process_result_value(Decimal("0.10"), dialect) == Decimal("0.10")
+
+
+# Numbers too big for the database, and appending ------------------------------------
+
+
+def test_a_count_too_big_for_a_bigint_is_refused(engine: sa.Engine) -> None:
+    """A count of 2**63 or more is a DatasetError naming the record; 2**63 - 1 fits."""
+    big = ck.Cluster(id="C1", name="C", country="IE", members_total=2**63)
+    with pytest.raises(
+        DatasetError,
+        match=r"not written, a number does not fit the database's integer column "
+        r"\(a BIGINT holds at most 9223372036854775807\): clusters C1 "
+        r"members_total: 9223372036854775808$",
+    ):
+        write_sql(ck.Dataset(clusters=[big]), engine)
+    assert sa.inspect(engine).get_table_names() == []  # nothing written
+    most = big.model_copy(update={"members_total": 2**63 - 1})
+    write_sql(ck.Dataset(clusters=[most]), engine)
+    assert read_sql(engine).clusters == (most,)
+
+
+def test_a_count_too_big_for_postgresql_is_refused(postgres: sa.Engine) -> None:
+    """The same in PostgreSQL, whose bigint has the same range."""
+    big = ck.Cluster(id="C1", name="C", country="IE", members_total=2**64)
+    with pytest.raises(DatasetError, match="clusters C1 members_total: 1844"):
+        write_sql(ck.Dataset(clusters=[big]), postgres, if_exists="replace")
+    most = big.model_copy(update={"members_total": 2**63 - 1})
+    write_sql(ck.Dataset(clusters=[most]), postgres, if_exists="replace")
+    assert read_sql(postgres).clusters == (most,)
+
+
+def test_convert_says_when_a_count_is_too_big(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clusterkit convert big.json URL`: a data error, not an internal one."""
+    source = tmp_path / "big.json"
+    big = ck.Cluster(id="C1", name="C", country="IE", members_total=2**63)
+    dump_dataset(ck.Dataset(clusters=[big]), source)
+    url = f"sqlite:///{tmp_path / 'big.db'}"
+    assert cli.main(["convert", str(source), url]) == 1
+    assert capsys.readouterr().err == (
+        f"clusterkit: {url}: not written, a number does not fit the database's "
+        "integer column (a BIGINT holds at most 9223372036854775807): clusters C1 "
+        "members_total: 9223372036854775808\n"
+    )
+
+
+@pytest.mark.parametrize("last", ["abc", 5.5, 2**63 - 1])
+def test_appending_after_a_position_that_is_no_whole_number(
+    engine: sa.Engine, last: object
+) -> None:
+    """A `position` that other programs stored as text: a DatasetError, nothing written."""
+    write_sql(ck.load_example(), engine)
+    with engine.begin() as connection:
+        positions = sa.table("clusters", sa.column("position"))
+        connection.execute(sa.update(positions).values(position=last))
+    more = ck.Dataset(clusters=[ck.Cluster(id="NEW", name="N", country="IE")])
+    with pytest.raises(
+        DatasetError,
+        match=r"not written, cannot append to table clusters: the last value of "
+        r"its column position, .*, is not a whole number below 2\*\*63",
+    ):
+        write_sql(more, engine, if_exists="append")
+    assert read_sql(engine).counts["clusters"] == len(ck.load_example().clusters)
+
+
+# Keys that are no plain text, and files that are not there --------------------------
+
+
+def test_pointer_segments_are_safe_to_show() -> None:
+    r"""A control character is escaped as clusterkit shows one, `\` doubled, NULL `\N`."""
+    assert _read._segment("A\x1b[2J\x07") == r"A\x1b[2J\x07"
+    assert _read._segment("a\\b") == r"a\\b"
+    assert _read._segment("a\u202e\n") == r"a\u202e\n"
+    assert _read._segment(None) == r"\N"
+    # Each key keeps a segment of its own: none spells another.
+    keys = ["\x1b", r"\x1b", "\\", r"\\", None, r"\N", "None", "~", "~0", "/"]
+    assert len({_read._segment(key) for key in keys}) == len(keys)
+
+
+def test_a_key_with_control_characters_is_shown_escaped(
+    engine: sa.Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`clusterkit convert` names the row without writing the escape to the terminal."""
+    write_sql(ck.Dataset(activities=[ck.ActivityRecord(**_ACTIVITY)]), engine)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE activities SET id = 'A' || char(27) || ']0;pwned' || char(7)"
+            )
+        )
+    with pytest.raises(DatasetReadError) as raised:
+        read_sql(engine)
+    assert raised.value.location is not None
+    assert raised.value.location.pointer == r"/activities/A\x1b]0;pwned\x07/id"
+    assert cli.main(["convert", url_of(engine), str(tmp_path / "out.json")]) == 1
+    err = capsys.readouterr().err
+    assert r"at /activities/A\x1b]0;pwned\x07/id (id)" in err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+
+
+def test_a_key_that_is_null_is_named_so(engine: sa.Engine) -> None:
+    r"""A NULL key (in a table another program made) is `\N`, not the id `None`."""
+    clusters = [ck.Cluster(id=name, name="C", country="IE") for name in ("C1", "None")]
+    write_sql(ck.Dataset(clusters=clusters), engine)
+    with engine.begin() as connection:
+        for statement in (
+            "CREATE TABLE loose AS SELECT * FROM clusters",  # without its key
+            "DROP TABLE clusters",
+            "ALTER TABLE loose RENAME TO clusters",
+            "UPDATE clusters SET id = NULL WHERE id = 'C1'",
+        ):
+            connection.execute(sa.text(statement))
+    report = ck.validate(engine, as_of=AS_OF)
+    (missing,) = [f for f in report.findings if f.rule == "CK-TYPE-001"]
+    assert missing.location.pointer == r"/clusters/\N/id"
+    with pytest.raises(DatasetReadError, match=r"at /clusters/\\N/id \(id\)"):
+        read_sql(engine)
+
+
+@pytest.mark.parametrize(
+    ("url", "missing"),
+    [
+        ("sqlite://", False),
+        ("sqlite:///:memory:", False),
+        ("sqlite:///file:memory?mode=memory&uri=true", False),
+        ("postgresql+psycopg://localhost/nowhere", False),
+        ("sqlite:///{folder}/data.db", False),
+        ("sqlite:///file:{folder}/data.db?mode=ro&uri=true", False),
+        ("sqlite:///{folder}/typo.db", True),
+        ("sqlite:///file:{folder}/typo.db?uri=true", True),
+        ("sqlite:///file:{folder}/typo.db?uri=false", True),
+    ],
+)
+def test_which_urls_are_of_missing_files(
+    tmp_path: Path,
+    url: str,
+    missing: bool,
+) -> None:
+    """A SQLite file that does not exist, also as a SQLite URI; never memory or a server."""
+    (tmp_path / "data.db").touch()
+    assert _read._missing_file(sa.make_url(url.format(folder=tmp_path))) is missing
+
+
+def test_reading_a_missing_file_does_not_create_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """read_sql, validate and the command line say so, and leave no file behind."""
+    typo = tmp_path / "typo.db"
+    url = f"sqlite:///{typo}"
+    with pytest.raises(DatasetReadError, match=f"^{re.escape(url)}: no such file"):
+        read_sql(url)
+    with pytest.raises(DatasetReadError, match="no such file or directory"):
+        read_sql(sa.create_engine(url))
+    (finding,) = ck.validate(url).findings
+    assert (finding.rule, finding.message) == (
+        "CK-FILE-001",
+        "no such file or directory",
+    )
+    assert cli.main(["validate", url]) == 1
+    assert cli.main(["convert", url, str(tmp_path / "out.json")]) == 1
+    assert capsys.readouterr().err == f"clusterkit: {url}: no such file or directory\n"
+    assert list(tmp_path.iterdir()) == []
+    write_sql(ck.load_example(), url)  # writing creates it
+    assert read_sql(url) == ck.load_example()

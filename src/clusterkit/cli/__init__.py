@@ -40,6 +40,7 @@ from clusterkit.cli._common import (
 )
 from clusterkit.cli._encoding import escaping_what_cannot_be_written
 from clusterkit.errors import DatasetError
+from clusterkit.render import safe_text
 
 __all__ = ["main"]
 
@@ -161,27 +162,34 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:  # noqa:
         parser.print_usage(err)
         err.write("clusterkit: error: a COMMAND is required (try clusterkit --help)\n")
     except UsageError as error:
-        err.write(f"{error}\n")
+        err.write(f"{_shown(str(error))}\n")
     except BrokenPipeError:
         # The reader went away (`clusterkit schema | head`); that is not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123 - stays open so the interpreter can flush at exit
         return EXIT_OK
     except DatasetError as error:
-        err.write(f"clusterkit: {error}\n")
+        err.write(f"clusterkit: {_shown(str(error))}\n")
         return EXIT_DATA
     except OSError as error:
         # A file the system refused (a full disk, no permission): the user's to
         # fix, not a bug.
         where = f"{error.filename}: " if error.filename is not None else ""
-        err.write(f"clusterkit: {where}{error.strerror or error}\n")
+        err.write(f"clusterkit: {_shown(f'{where}{error.strerror or error}')}\n")
         return EXIT_USAGE
     except Exception as error:
         if _RECEIVED:
             # A signal arrived inside a library that wrapped it in an error of its
             # own (pydantic's serializer does): it is still the user's interrupt.
             raise _RECEIVED[-1] from error
-        err.write(
-            f"clusterkit: internal error: {type(error).__name__}: {error}; {_REPORT_BUGS}\n"
-        )
+        shown = _shown(f"{type(error).__name__}: {error}")
+        err.write(f"clusterkit: internal error: {shown}; {_REPORT_BUGS}\n")
         return EXIT_INTERNAL
     return EXIT_USAGE
+
+
+def _shown(message: str) -> str:
+    """A message as stderr shows it: control characters visible, line breaks kept.
+
+    A path, a key or a cell may hold a terminal's escape sequence.
+    """
+    return safe_text(message, keep="\n")

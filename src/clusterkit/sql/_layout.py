@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ __all__ = [
     "PRECISION",
     "REFERENCES",
     "Amount",
+    "Day",
+    "Flag",
     "Link",
     "TableLayout",
     "build",
@@ -103,14 +106,119 @@ class Amount(sa.types.TypeDecorator[Decimal]):
         return str(value)
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
-        """A decimal; text that is no number stays text, for the validator to report."""
+        """A decimal; text that is no number, and any other value, stays as it is.
+
+        The validator reports what is no amount (a blob, a floating-point number
+        SQLite holds in the column) at its cell.
+        """
         del dialect
-        if value is None or isinstance(value, Decimal):
+        if not isinstance(value, str):
             return value
         try:
             return Decimal(value)
         except InvalidOperation:
             return value
+
+
+class _Declared(sa.types.UserDefinedType[Any]):
+    """A column declared as `name`, whose values the driver gives as they are stored.
+
+    SQLite's own DATE and BOOLEAN types convert what they read (`str_to_date`
+    raises on text that is no ISO date, `bool()` makes any number `True`); this
+    type declares the same column and leaves the reading to `Day` and `Flag`.
+    """
+
+    cache_ok = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_col_spec(self, **kw: Any) -> str:
+        """The column's type in `CREATE TABLE`."""
+        del kw
+        return self.name
+
+
+# A day as SQLite holds it: `YYYY-MM-DD`, or a timestamp at midnight without a
+# time zone (`2016-08-10 00:00:00`, as pandas' `to_sql` writes one). ASCII
+# digits only, and no other ISO form (`2016-W32-3`, `20160810`).
+_SQLITE_DAY = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+)
+
+
+class Day(sa.types.TypeDecorator[dt.date]):
+    """A date: DATE, read as a `datetime.date` when it is one, else as it is stored.
+
+    A `datetime.date` the driver gives (PostgreSQL), a timestamp at midnight
+    without a time zone, and in SQLite, which keeps dates as text, the text
+    `YYYY-MM-DD` (or such a timestamp as text, `2016-08-10 00:00:00`) are dates;
+    any other value (`not a date`, `2024-02-30`, the number `20160810`, a blob)
+    is handed on as it is, for the validator to report.
+    """
+
+    impl = sa.Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """DATE, without SQLite's conversion of what is read."""
+        if dialect.name == "sqlite":
+            return _Declared("DATE")
+        return dialect.type_descriptor(sa.Date())
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
+        """A date as `YYYY-MM-DD` text for SQLite."""
+        if isinstance(value, dt.date) and dialect.name == "sqlite":
+            return value.isoformat()
+        return value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        """A `datetime.date` for a date; any other value as it is."""
+        del dialect
+        if isinstance(value, dt.datetime):
+            midnight = value.tzinfo is None and value.time() == dt.time()
+            return value.date() if midnight else value
+        if not isinstance(value, str):
+            return value
+        match = _SQLITE_DAY.fullmatch(value)
+        if match is None:
+            return value
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:  # well-formed, not in the calendar (2024-02-30)
+            return value
+
+
+class Flag(sa.types.TypeDecorator[bool]):
+    """A boolean: BOOLEAN, read as a `bool` when it is one, else as it is stored.
+
+    A boolean the driver gives, and the integers 0 and 1 (how SQLite stores
+    booleans), are booleans; any other value (the text `maybe`, the number 5, a
+    blob) is handed on as it is, for the validator to judge as it judges the
+    same value in a file: the text `false` or `yes` is read as a CSV cell is.
+    """
+
+    impl = sa.Boolean
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """BOOLEAN, without SQLite's `bool()` of what is read."""
+        if dialect.name == "sqlite":
+            return _Declared("BOOLEAN")
+        return dialect.type_descriptor(sa.Boolean())
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
+        """A boolean as 0 or 1 for SQLite."""
+        if isinstance(value, bool) and dialect.name == "sqlite":
+            return int(value)
+        return value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        """A `bool` for a boolean, 0 or 1; any other value as it is."""
+        del dialect
+        if isinstance(value, int) and value in {0, 1}:
+            return bool(value)
+        return value
 
 
 @attrs.frozen
@@ -270,10 +378,10 @@ def sql_type(kind: Any, metadata: list[Any]) -> sa.types.TypeEngine[Any]:
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return sa.String(max(len(str(member.value)) for member in kind))
     types_by_kind: dict[Any, sa.types.TypeEngine[Any]] = {
-        bool: sa.Boolean(),
+        bool: Flag(),
         int: sa.BigInteger(),
         Decimal: Amount(),
-        dt.date: sa.Date(),
+        dt.date: Day(),
     }
     if kind in types_by_kind:
         return types_by_kind[kind]

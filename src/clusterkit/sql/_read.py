@@ -4,13 +4,20 @@
 for a database, so `load_dataset`, `validate` and `compute_kpis` read it as they
 read files. Each table is streamed in batches of `BATCH_ROWS` rows (in the order
 of `position`, then of the key), with the items of its list fields fetched for
-the batch's keys; a row is located by its primary key.
+the batch's keys; a row is located by its primary key, each of its values a
+segment of the pointer (`_segment`).
+
+Reading never writes: a SQLite file that does not exist is an error, not a new
+empty database.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import urllib.parse
 from collections.abc import Collection, Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +34,7 @@ from clusterkit.io import (
     load_dataset,
 )
 from clusterkit.models import TABLES, Dataset
+from clusterkit.render import safe_text
 from clusterkit.sql._engines import EngineOrURL, engine_of, schema_of
 from clusterkit.sql._layout import POSITION, PRECISION, Link, TableLayout, build
 from clusterkit.values import Location, PartialDate
@@ -44,12 +52,21 @@ class DatabaseReader:
     Args:
         engine: The database's engine.
         display: How locations name the database (its URL without password).
+
+    Raises:
+        DatasetReadError: The database cannot be read, is a SQLite file that
+            does not exist (which is not created), or holds no dataset table.
     """
 
     def __init__(self, engine: sa.Engine, display: str) -> None:
         self.engine = engine
         self.display = display
         _, self.layouts = build(schema=schema_of(engine))
+        if _missing_file(engine.url):
+            # Connecting would create the file: a typo would leave one behind.
+            raise DatasetReadError(
+                f"{display}: no such file or directory", source=display
+            )
         try:
             names = set(sa.inspect(engine).get_table_names(schema=schema_of(engine)))
         except sa.exc.SQLAlchemyError as error:
@@ -81,7 +98,7 @@ class DatabaseReader:
                         values = {
                             field: column[offset]
                             for field, column in cells.items()
-                            if column[offset] not in (None, ())
+                            if not _blank(column[offset])
                         }
                         yield RawRow(name, values, source.location(number))
             except sa.exc.SQLAlchemyError as error:
@@ -132,6 +149,13 @@ class DatabaseReader:
                 yield ["/".join(_segment(part) for part in key) for key in keys], cells
 
 
+def _blank(value: Any) -> bool:
+    """Whether a cell is not given: NULL, no items, or blank text (as in a file)."""
+    return (
+        value is None or value == () or (isinstance(value, str) and not value.strip())
+    )
+
+
 def _cells(layout: TableLayout, rows: list[Any]) -> dict[str, list[Any]]:
     """The cells of the fields of one value; a period's date with its precision."""
     cells: dict[str, list[Any]] = {}
@@ -148,10 +172,13 @@ def _period(day: Any, precision: str | None) -> Any:
     """A period's date as given: a `PartialDate` when given to the month or year.
 
     A precision the day does not fit (a "month" that is not on the first or the
-    last of its month) is text, for the validator to report.
+    last of its month), or given beside a value that is no date, is text, for
+    the validator to report.
     """
     if day is None or precision is None:
         return day
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        return f"{day} (precision {precision!r})"
     try:
         return PartialDate(day.year, day.month, day.day, precision)  # type: ignore[arg-type] # checked by PartialDate
     except ValueError:
@@ -183,15 +210,45 @@ def _items(
     return [tuple(found.get(key, ())) for key in keys]
 
 
+# How a pointer spells a key that is NULL, which no value of a key spells: a
+# backslash in a value is doubled (PostgreSQL's COPY writes NULL so too).
+_NULL_SEGMENT = "\\N"
+
+
 def _segment(value: Any) -> str:
-    """A key's value as a segment of a JSON pointer (RFC 6901)."""
-    return str(value).replace("~", "~0").replace("/", "~1")
+    r"""A key's value as a segment of a JSON pointer (RFC 6901), safe to show.
+
+    `~` and `/` are `~0` and `~1`; a backslash is doubled, and a control
+    character is escaped as `clusterkit.render.safe_text` shows one (`\x1b`), so
+    a terminal shows the key and each key has a segment of its own. A NULL is
+    `\N`.
+    """
+    if value is None:
+        return _NULL_SEGMENT
+    text = safe_text(str(value).replace("\\", "\\\\"))
+    return text.replace("~", "~0").replace("/", "~1")
 
 
 def _reason(error: sa.exc.SQLAlchemyError) -> str:
     """What the database said, on its first line."""
     reason = getattr(error, "orig", None) or error
     return str(reason).strip().splitlines()[0]
+
+
+def _missing_file(url: sa.URL) -> bool:
+    """Whether a URL is of a SQLite file that does not exist (connecting creates it).
+
+    An in-memory database (`sqlite://`, `:memory:`, `mode=memory`) is no file;
+    with `uri=true` the database is a SQLite URI (`file:data.db?mode=ro`).
+    """
+    name = url.database
+    memory = name in {None, "", ":memory:"} or url.query.get("mode") == "memory"
+    if url.get_backend_name() != "sqlite" or memory:
+        return False
+    path = str(name)
+    if str(url.query.get("uri", "")).lower() in {"true", "1"}:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(path).path)
+    return not Path(path).exists()
 
 
 def open_database(source: Any, display: str) -> OpenSource:
@@ -207,8 +264,8 @@ def open_database(source: Any, display: str) -> OpenSource:
         A source of kind `database` whose `records` is its `DatabaseReader`.
 
     Raises:
-        DatasetReadError: The database cannot be opened, or holds no table of
-            a dataset.
+        DatasetReadError: The database cannot be opened, is a SQLite file that
+            does not exist (it is not created), or holds no table of a dataset.
 
     Examples:
         >>> from clusterkit.sql import open_database
@@ -244,9 +301,11 @@ def read_sql(database: EngineOrURL, *, schema: str | None = None) -> Dataset:
         The dataset.
 
     Raises:
-        DatasetReadError: The database cannot be read, holds no dataset
-            tables, or a row is not a valid record; the message names the
-            table, the row's key and the column.
+        DatasetReadError: The database cannot be read, is a SQLite file that
+            does not exist (reading never creates one), holds no dataset
+            tables, or a row is not a valid record (a value of the wrong type
+            included: text that is no date, a number in a boolean column); the
+            message names the table, the row's key and the column.
 
     Examples:
         >>> import sqlalchemy as sa

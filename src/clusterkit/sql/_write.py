@@ -29,6 +29,10 @@ IfExists = Literal["fail", "replace", "append"]
 # How many problems an error message lists before it says how many more there are.
 _LISTED = 5
 
+# The range of a BIGINT (SQLite's INTEGER, PostgreSQL's bigint): a count the
+# models allow (up to 30 digits) may not fit it.
+_BIGINT = range(-(2**63), 2**63)
+
 
 def metadata(*, schema: str | None = None, references: bool = False) -> sa.MetaData:
     """The SQL tables of a dataset, generated from the models, as SQLAlchemy metadata.
@@ -122,8 +126,11 @@ def write_sql(
 
     Raises:
         DatasetExistsError: The tables already hold records (`if_exists="fail"`).
-        DatasetError: Two records of a table share a key, a reference does not resolve
-            (`references=True`), or the database refuses the records; the
+        DatasetError: Two records of a table share a key, a count does not fit
+            the database's integer column (BIGINT, below 2**63), a reference
+            does not resolve (`references=True`), the `position` column of a
+            table appended to holds something that is no whole number
+            (`if_exists="append"`), or the database refuses the records; the
             message names the table, the key and the field.
         ValueError: `if_exists` is none of the three.
 
@@ -142,13 +149,19 @@ def write_sql(
         raise ValueError(msg)
     display = display_of(database)
     _refuse(display, "two records share a key", list(_duplicates(dataset)))
+    tables, layouts = build(schema=schema, references=references)
+    _refuse(
+        display,
+        "a number does not fit the database's integer column (a BIGINT "
+        f"holds at most {_BIGINT.stop - 1})",
+        list(_too_big(dataset, layouts)),
+    )
     known = _ids(dataset)
     if references and if_exists != "append":
         # Refused before the tables are touched (SQLite commits DDL at once).
         _refuse(
             display, "a reference does not resolve", list(_dangling(dataset, known))
         )
-    tables, layouts = build(schema=schema, references=references)
     with engine_of(database) as engine:
         try:
             with engine.begin() as connection:
@@ -169,8 +182,13 @@ def write_sql(
                     dangling = list(_dangling(dataset, known))
                     _refuse(display, "a reference does not resolve", dangling)
                 for name, layout in layouts.items():
-                    first = _next_position(connection, layout) if held else 0
-                    _insert(connection, layout, dataset.table(name), first)
+                    records = dataset.table(name)
+                    first = (
+                        _next_position(connection, layout, len(records), display)
+                        if held
+                        else 0
+                    )
+                    _insert(connection, layout, records, first)
         except sa.exc.DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0]
             raise DatasetError(
@@ -242,10 +260,43 @@ def _key(record: Record, fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(getattr(record, field)) for field in fields)
 
 
-def _next_position(connection: sa.Connection, layout: TableLayout) -> int:
-    """The position after the last of a table's stored records."""
+def _too_big(dataset: Dataset, layouts: dict[str, TableLayout]) -> Iterator[str]:
+    """Each value of an integer column that a BIGINT cannot hold."""
+    for name, layout in layouts.items():
+        integers = [
+            field
+            for field in layout.scalars
+            if isinstance(layout.table.c[field].type, sa.Integer)
+        ]
+        for record in dataset.table(name):
+            for field in integers:
+                value = getattr(record, field)
+                if value is not None and value not in _BIGINT:
+                    key = "/".join(_key(record, KEYS[name]))
+                    yield f"{name} {key} {field}: {value}"
+
+
+def _next_position(
+    connection: sa.Connection, layout: TableLayout, count: int, display: str
+) -> int:
+    """The position after the last of a table's stored records.
+
+    Raises:
+        DatasetError: The last position is no whole number (text that another
+            program stored), or the next `count` positions do not fit a BIGINT.
+    """
     last = connection.scalar(sa.select(sa.func.max(layout.table.c[POSITION])))
-    return 0 if last is None else int(last) + 1
+    if last is None:
+        return 0
+    if not isinstance(last, int) or last + count >= _BIGINT.stop:
+        raise DatasetError(
+            f"{display}: not written, cannot append to table {layout.name}: "
+            f"the last value of its column {POSITION}, {last!r}, is not a whole "
+            "number below 2**63 that the records can follow; number that "
+            "column's rows 0, 1, … or pass if_exists='replace'",
+            source=display,
+        )
+    return last + 1
 
 
 def _insert(
