@@ -36,6 +36,7 @@ from clusterkit.io import (
     country_cell,
     date_remark,
     field_shape,
+    repeated_key_problems,
 )
 from clusterkit.models import TABLES, Record
 from clusterkit.values import Location
@@ -213,6 +214,10 @@ class FieldCheck:
             return None, (cell_problem(shape, entry, raw),)
         if isinstance(value, enum.Enum):
             value = value.value
+        if flat and shape.is_mapping and isinstance(raw, str):
+            twice = repeated_key_problems(shape.name, raw)
+            if twice:
+                return value, twice
         if shape.is_date and (
             isinstance(raw, PartialDate)
             or (isinstance(raw, str) and not is_iso_date_text(raw))

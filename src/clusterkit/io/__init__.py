@@ -36,6 +36,7 @@ from clusterkit.io._import import (
 from clusterkit.io._limits import Limits
 from clusterkit.io._member import Member
 from clusterkit.io._organisations import organisation_key
+from clusterkit.io._pairs import repeated_key_problems
 from clusterkit.io._problems import (
     AMBIGUOUS_COUNTRY,
     AMBIGUOUS_DATE,
@@ -181,6 +182,7 @@ __all__ = [
     "organisation_key",
     "parse_date",
     "raise_problem",
+    "repeated_key_problems",
     "required_fields",
     "source_name",
     "vocabulary_problem",

@@ -33,6 +33,7 @@ from clusterkit._frames import (
     unreadable,
 )
 from clusterkit.io._fields import field_shape
+from clusterkit.io._pairs import repeated_key_message
 from clusterkit.io._problems import (
     BAD_VALUE,
     DUPLICATE_COLUMN,
@@ -245,8 +246,7 @@ def _key_problems(
         _Problem(
             DUPLICATE_FIELD,
             field,
-            f"{field}: key {key!r} is given more than once in this mapping; only "
-            "its last value was read",
+            repeated_key_message(field, key),
             value=key,
             row=row,
         )

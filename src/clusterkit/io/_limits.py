@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from clusterkit._limits import DEFAULT_LIMITS, Limits, current_limits
+from clusterkit.io._pairs import repeated_key_message
 from clusterkit.io._problems import (
     BAD_VALUE,
     DUPLICATE_FIELD,
@@ -253,8 +254,8 @@ def checked_record(
     """A JSON record, its problems reported: `None` when it is not to be checked.
 
     A record nested deeper than `max_json_depth` is a `CK-ROW-001` problem and
-    left out; a field given twice a `CK-HDR-004` problem (its last value is
-    read); text longer than `max_cell_chars` a `CK-TYPE-001` problem, the field
+    left out; a field given twice, or a key given twice in a mapping field, a
+    `CK-HDR-004` problem (its last value is read); text longer than `max_cell_chars` a `CK-TYPE-001` problem, the field
     left out; text with a lone surrogate (from a JSON escape, which is no
     character) a `CK-TYPE-001` problem, the surrogate read as U+FFFD.
     """
@@ -276,6 +277,17 @@ def checked_record(
             )
         value = dict(value)
     for key, item in list(value.items()):
+        if isinstance(item, Pairs):
+            # A mapping field (`max_grant_eur`) that gives a key twice.
+            for twice in item.duplicates:
+                report(
+                    DUPLICATE_FIELD,
+                    where(key),
+                    repeated_key_message(key, twice),
+                    entity=entity,
+                    value=twice,
+                )
+            value[key] = dict(item)
         length = longest_text(item)
         if length > limits.max_cell_chars:
             report(

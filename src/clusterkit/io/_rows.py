@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._number_spellings import date_number_hint, number_hint
+from clusterkit.io._pairs import (
+    LIST_SEPARATOR,
+    PAIR_SEPARATOR,
+    repeated_key_message,
+    repeated_keys,
+)
+from clusterkit.io._problems import DUPLICATE_FIELD, Reporter
 from clusterkit.models import TABLES, Record, country_fields, dict_fields, list_fields
+from clusterkit.report import Entity
 from clusterkit.values import Location
 
 __all__ = [
@@ -32,6 +40,7 @@ __all__ = [
     "json_record",
     "record_from_row",
     "render",
+    "report_repeated_keys",
     "required_fields",
     "split_cells",
     "table_columns",
@@ -40,9 +49,6 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Record)
-
-LIST_SEPARATOR = ";"
-PAIR_SEPARATOR = "="
 
 
 @attrs.frozen
@@ -63,15 +69,21 @@ class RawRow:
 
     def location_of(self, field: str) -> Location:
         """The location of one field of this row."""
-        column = self.columns.get(field)
-        location = self.location
-        if location.pointer is not None:
-            location = attrs.evolve(location, pointer=f"{location.pointer}/{field}")
-        if location.sheet is not None and column is not None and location.line:
-            location = attrs.evolve(
-                location, cell=f"{column_letter(column)}{location.line}"
-            )
-        return location.with_field(field, column)
+        return field_location(self.location, self.columns, field)
+
+
+def field_location(
+    location: Location, columns: Mapping[str, int], field: str
+) -> Location:
+    """The location of one field of the row at `location`, whose columns are `columns`."""
+    column = columns.get(field)
+    if location.pointer is not None:
+        location = attrs.evolve(location, pointer=f"{location.pointer}/{field}")
+    if location.sheet is not None and column is not None and location.line:
+        location = attrs.evolve(
+            location, cell=f"{column_letter(column)}{location.line}"
+        )
+    return location.with_field(field, column)
 
 
 def column_letter(column: int) -> str:
@@ -206,6 +218,34 @@ def cell_to_input(
             pairs[key.strip()] = value.strip() if separator else ""
         return pairs
     return text
+
+
+def report_repeated_keys(  # noqa: PLR0917 - a row's place and its cells
+    table: str,
+    values: Mapping[str, Any],
+    location: Location,
+    columns: Mapping[str, int],
+    report: Reporter,
+    model: type[Record] | None = None,
+) -> None:
+    """Report each key a flat mapping cell gives twice (`CK-HDR-004`); the last is read.
+
+    `values` are the row's cells as text, at `location` in `columns`.
+    """
+    _, dicts = _shape(model or TABLES[table])
+    if not dicts:
+        return  # most tables have no mapping field
+    for field in dicts.intersection(values):
+        text = values[field]
+        if isinstance(text, str):
+            for key in repeated_keys(text):
+                report(
+                    DUPLICATE_FIELD,
+                    field_location(location, columns, field),
+                    repeated_key_message(field, key),
+                    entity=Entity(table),
+                    value=key,
+                )
 
 
 def split_cells(

@@ -52,7 +52,14 @@ from clusterkit.io._problems import (
     Reporter,
     raise_problem,
 )
-from clusterkit.io._rows import RawRow, flat_cell, render, split_cells, table_columns
+from clusterkit.io._rows import (
+    RawRow,
+    flat_cell,
+    render,
+    report_repeated_keys,
+    split_cells,
+    table_columns,
+)
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
@@ -192,6 +199,7 @@ def read_rows(
                     if cells[index] and not cells[index].isspace()
                 }
                 _leave_out_long(values, location, columns, table, report)
+                report_repeated_keys(table, values, location, columns, report, model)
                 yield RawRow(
                     table, split_cells(table, values, model), location, columns
                 )

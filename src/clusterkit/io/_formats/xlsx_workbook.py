@@ -34,6 +34,7 @@ from clusterkit.io._rows import (
     flat_cell,
     is_flat_field,
     render,
+    report_repeated_keys,
     table_columns,
 )
 from clusterkit.io._xlsx_parts import (
@@ -289,13 +290,16 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             )
             continue
         values = {}
+        given: dict[str, Any] = {}
         for column, cell in cells.items():
             name = header[column - 1]
             if not name:
                 continue  # an ignored column
+            given[name] = cell
             converted = _cell_input(table, name, cell, model)
             if converted is not None:
                 values[name] = converted
+        report_repeated_keys(table, given, location, columns, report, model)
         yield RawRow(table, values, location, columns)
 
 
