@@ -1047,3 +1047,20 @@ def test_reading_a_missing_file_does_not_create_it(
     assert list(tmp_path.iterdir()) == []
     write_sql(ck.load_example(), url)  # writing creates it
     assert read_sql(url) == ck.load_example()
+
+
+def test_a_view_stands_for_a_table(tmp_path: Path) -> None:
+    """A view named `activities` over a table of another name is read as the table."""
+    url = f"sqlite:///{tmp_path / 'views.db'}"
+    example = ck.load_example()
+    write_sql(example, url)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE activities RENAME TO activities_base")
+        connection.exec_driver_sql(
+            "CREATE VIEW activities AS SELECT * FROM activities_base"
+        )
+    engine.dispose()
+    assert read_sql(url) == example
+    report = ck.validate(url, as_of=AS_OF)
+    assert report.summary.by_rule == ck.validate(example, as_of=AS_OF).summary.by_rule

@@ -68,7 +68,12 @@ class DatabaseReader:
                 f"{display}: no such file or directory", source=display
             )
         try:
-            names = set(sa.inspect(engine).get_table_names(schema=schema_of(engine)))
+            inspector = sa.inspect(engine)
+            schema = schema_of(engine)
+            # A view stands for a table as well (`activities` over a table of
+            # another name), as it does in any query.
+            names = set(inspector.get_table_names(schema=schema))
+            names.update(inspector.get_view_names(schema=schema))
         except sa.exc.SQLAlchemyError as error:
             raise DatasetReadError(
                 f"{display}: cannot read the database ({_reason(error)})",
