@@ -103,3 +103,19 @@ def test_the_keys_reported_are_those_given_twice(pairs: list[tuple[str, int]]) -
     problems = repeated_key_problems("max_grant_eur", text)
     assert sorted(problem.message.split("'")[1] for problem in problems) == twice
     assert all(problem.rule.id == "CK-HDR-004" for problem in problems)
+
+
+def test_a_workbook_mapping_cell_that_is_a_number_has_no_keys(tmp_path: Path) -> None:
+    """A number in a workbook's mapping cell: refused as no mapping, no key twice."""
+    source = tmp_path / "data.xlsx"
+    ck.dump_dataset(ck.load_example(), source)
+    workbook = openpyxl.load_workbook(source)
+    sheet = workbook["generations"]
+    names = [str(cell.value) for cell in sheet[1]]
+    cells: dict[str, object] = {**GENERATION, "max_grant_eur": 100000}
+    sheet.append([cells.get(name) for name in names])
+    workbook.save(source)
+    report = ck.validate(source, as_of=AS_OF, select=["CK-HDR", "CK-TYPE"])
+    assert [(f.rule, f.location.field) for f in report.findings] == [
+        ("CK-TYPE-001", "max_grant_eur")
+    ]
