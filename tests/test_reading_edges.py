@@ -137,8 +137,15 @@ def test_a_damaged_jsonl_member_stops_its_file(tmp_path: Path) -> None:
     assert "damaged" in finding.message
     with pytest.raises(ck.DatasetReadError, match="damaged"):
         ck.load_dataset(data)
-    with pytest.raises(ck.DatasetReadError, match="damaged"):
+    with pytest.raises(ck.DatasetReadError, match="damaged") as strict:
         list(ck.iter_records(data, ck.ActivityRecord))
+    with pytest.raises(ck.DatasetReadError, match="damaged") as raw:
+        list(ck.io.iter_raw_rows(data, ("activities",)))
+    # Both name the line being read when the damage showed: a member this small
+    # is read whole, and its checksum checked, when its first line is.
+    assert strict.value.location == raw.value.location
+    assert strict.value.location is not None
+    assert strict.value.location.line == 1
 
 
 def test_a_damaged_workbook_sheet_is_an_unreadable_file(tmp_path: Path) -> None:

@@ -151,10 +151,15 @@ def limited(limits: Limits | None, items: Iterator[T]) -> Iterator[T]:
 
     For a generator that a caller consumes: the limits are set around each step
     only, so that the caller's own code between the steps runs with its own.
+    Without `limits`, `items` itself: a generator around it would cost a
+    step per item.
     """
     if limits is None:
-        yield from items
-        return
+        return items
+    return _limited(limits, items)
+
+
+def _limited(limits: Limits, items: Iterator[T]) -> Iterator[T]:
     while True:
         with limits.applied():
             item = next(items, _END)

@@ -166,3 +166,43 @@ def test_a_number_across_the_reading_block_is_read_whole(tmp_path: Path) -> None
     (finding,) = report.findings
     assert finding.rule == "CK-FILE-001"
     assert "must be an array of objects, got a number" in finding.message
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("raw", [TWICE, TWICE_SPACED, TWICE_TAB, LONG, DEEP])
+def test_the_strict_readers_refuse_a_hostile_line_after_clean_ones(
+    tmp_path: Path, raw: str, newline: str
+) -> None:
+    """Past the first line, each line takes the fast way: it refuses the same lines.
+
+    Blank lines are skipped but counted, so the error names the line an editor shows.
+    """
+    clean = json.dumps({**SME, "id": "S0"})
+    folder = lines(tmp_path, clean, "", "  ", raw.replace("S1", "S2"), newline=newline)
+    limits = ck.Limits(max_cell_chars=10) if raw == LONG else None
+    with pytest.raises(ck.DatasetReadError) as raised:
+        ck.load_dataset(folder, limits=limits)
+    assert raised.value.location is not None
+    assert raised.value.location.line == 4
+    path = folder / "smes.jsonl"
+    read = ck.iter_records(path, ck.SME, limits=limits)
+    assert next(read)[1].line == 1
+    with pytest.raises(ck.DatasetReadError) as again:
+        next(read)
+    assert str(again.value) == str(raised.value)
+
+
+def test_the_strict_reader_numbers_lines_as_an_editor_does(tmp_path: Path) -> None:
+    """A byte order mark, blank lines and lone carriage returns, as `_lines` reads them."""
+    records = [json.dumps({**SME, "id": f"S{n}"}) for n in range(4)]
+    text = "\ufeff" + records[0] + "\n\n" + records[1] + "\r" + records[2] + "\n \n"
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "smes.jsonl").write_text(text + records[3] + "\n", encoding="utf-8")
+    read = ck.iter_records(folder / "smes.jsonl", ck.SME)
+    assert [(sme.id, where.line) for sme, where in read] == [
+        ("S0", 1),
+        ("S1", 3),
+        ("S2", 4),
+        ("S3", 6),
+    ]
