@@ -126,8 +126,8 @@ def _parse_line(text: bytes, location: Location) -> Any:
 # ---------------------------------------------------------------- strict rows
 
 
-def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, Location]]:
-    """The non-blank lines of a file with their locations; a line ends at LF, CR or CRLF.
+def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, int]]:
+    """The non-blank lines of a file with their numbers; a line ends at LF, CR or CRLF.
 
     Raises:
         DatasetReadError: The file is damaged (a member of an archive).
@@ -135,30 +135,19 @@ def _lines(member: Member, handle: IO[bytes]) -> Iterator[tuple[bytes, Location]
     line = 0  # the number of the last line read
     try:
         for raw in handle:
-            parts, line = _numbered(raw, line)
-            for text, number in parts:
-                yield text, Location(member.display, number)
+            if line and raw.find(b"\r") == -1:  # `find`: faster than `in` on bytes
+                # Most lines: one line, not the first (no byte order mark).
+                line += 1
+                if not raw.isspace():
+                    yield raw, line
+                continue
+            for part in raw.splitlines() if b"\r" in raw else (raw,):
+                line += 1
+                text = part.removeprefix(_BOM) if line == 1 else part
+                if text and not text.isspace():
+                    yield text, line
     except DAMAGED as error:
         raise damaged_error(member, error, line + 1) from None
-
-
-def _numbered(raw: bytes, line: int) -> tuple[Sequence[tuple[bytes, int]], int]:
-    """The non-blank lines of what a file gave as one, numbered after `line`.
-
-    `raw` ends at a line feed; a carriage return ends a line too. Returns the
-    lines with their numbers, and the number of the last.
-    """
-    if line and raw.find(b"\r") == -1:  # `find`: faster than `in` on bytes
-        # Most lines: one line, not the first (no byte order mark to take off).
-        line += 1
-        return ((), line) if raw.isspace() else (((raw, line),), line)
-    parts = []
-    for part in raw.splitlines() if b"\r" in raw else (raw,):
-        line += 1
-        text = part.removeprefix(_BOM) if line == 1 else part
-        if text and not text.isspace():
-            parts.append((text, line))
-    return parts, line
 
 
 def read_rows(
@@ -176,7 +165,8 @@ def read_rows(
     assert table is not None  # noqa: S101 - a JSON Lines file holds one table
     del models  # objects carry their field names: every model reads them alike
     with member.open() as handle:
-        for text, location in _lines(member, handle):
+        for text, number in _lines(member, handle):
+            location = Location(member.display, number)
             try:
                 value = _parsed(member, text, location)
             except _LineError as error:
@@ -221,29 +211,11 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
     # The limits in force when the file is opened (`limited` sets the same
     # ones around every step).
     longest = current_limits().max_cell_chars
-    line = 0  # the number of the last line read
     with member.open() as handle:
-        try:
-            for raw in handle:
-                if line and raw.find(b"\r") == -1:
-                    # Most lines: `_numbered` written out, for speed.
-                    line += 1
-                    if not raw.isspace():
-                        location = Location(display, line)
-                        record = _record(
-                            raw, location, member, model, validate, longest=longest
-                        )
-                        yield record, location
-                    continue
-                parts, line = _numbered(raw, line)
-                for text, number in parts:
-                    location = Location(display, number)
-                    record = _record(
-                        text, location, member, model, validate, longest=longest
-                    )
-                    yield record, location
-        except DAMAGED as error:
-            raise damaged_error(member, error, line + 1) from None
+        for text, number in _lines(member, handle):
+            location = Location(display, number)
+            record = _record(text, location, member, model, validate, longest=longest)
+            yield record, location
 
 
 def _record(
