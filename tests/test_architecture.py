@@ -35,6 +35,7 @@ RANKS = {
 # _build_version is written by a build (pyproject.toml) and imports nothing.
 LEAVES = {
     "_build_version",
+    "_cycles",
     "_dates",
     "_frames",
     "_hints",

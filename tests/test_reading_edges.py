@@ -22,7 +22,7 @@ import clusterkit as ck
 from clusterkit._scan import Scan, Shard, _cells
 from clusterkit.cli import main
 from clusterkit.io import UNREADABLE, Format, Member, _source, format_named
-from clusterkit.io._formats import xlsx_workbook
+from clusterkit.io._formats import csv_files, xlsx_workbook
 from clusterkit.kpis import _parallel
 from clusterkit.kpis._pass import gating_options
 from clusterkit.kpis._scope import Scope
@@ -552,3 +552,31 @@ def test_partial_dates_of_one_day_keep_their_precision() -> None:
             "'2018-01' is given to the month: read as its first day, 2018-01-01",
         ),
     ]
+
+
+def test_cells_are_taken_from_a_row_as_a_tuple_for_any_number_of_columns() -> None:
+    """The CSV reader takes a row's known cells as a tuple, of one column too."""
+    row = ["a", "b", "c"]
+    assert csv_files._cells_at([2])(row) == ("c",)
+    assert csv_files._cells_at([2, 0])(row) == ("c", "a")
+    assert csv_files._cells_at([])(row) == ()
+
+
+def test_a_csv_table_of_one_known_column_is_read_leniently(tmp_path: Path) -> None:
+    """A header of one known column: the rows are read, the missing columns reported."""
+    folder = copy_base(tmp_path)
+    ids = [sme.id for sme in ck.load_dataset(folder).smes]
+    text = "id\n" + "\n".join(ids) + "\n"
+    (folder / "smes.csv").write_text(text, encoding="utf-8")
+    loaded, report = ck.load_dataset(folder, errors="report")
+    header = [
+        (finding.rule, str(finding.location))
+        for finding in report.findings
+        if (finding.location.file or "").endswith("smes.csv")
+    ]
+    where = str(folder / "smes.csv")
+    assert header == [
+        ("CK-HDR-001", f"{where}:1 (name)"),
+        ("CK-HDR-001", f"{where}:1 (country)"),
+    ]
+    assert loaded.smes == ()

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clusterkit.io._location import line_location
 from clusterkit.values import Location, Period
 
 
@@ -36,6 +37,23 @@ def test_location_renders_like_an_editor_reference(
 ) -> None:
     """A location renders as file:line:column with sheet, cell, pointer and field."""
     assert str(location) == text
+
+
+@given(st.one_of(st.none(), st.text()), st.integers(min_value=1, max_value=2**63))
+def test_a_line_location_is_the_location_of_file_and_line(
+    file: str | None, line: int
+) -> None:
+    """The readers' fast `Location` of a line is `Location(file, line)` in every way."""
+    made = line_location(file, line)
+    expected = Location(file, line)
+    assert type(made) is Location
+    assert made == expected
+    assert hash(made) == hash(expected)
+    assert repr(made) == repr(expected)
+    assert str(made) == str(expected)
+    assert made.with_field("start") == expected.with_field("start")
+    with pytest.raises(AttributeError):
+        made.line = line + 1  # type: ignore[misc] # frozen, as the class is
 
 
 def test_with_field() -> None:

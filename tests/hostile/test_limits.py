@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit._limits import current_limits, limited
 from clusterkit.cli import main
+from clusterkit.models._base import _bounded_number
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -85,6 +88,20 @@ def test_a_long_csv_cell_is_a_finding(tmp_path: Path) -> None:
     assert ck.load_dataset(folder).smes[0].name == "x" * 500
 
 
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_csv_cell_at_the_limit_is_read_and_one_character_more_is_not(
+    tmp_path: Path, over: int
+) -> None:
+    """The strict CSV reader allows exactly `max_cell_chars` characters in a cell."""
+    folder = csv_example(tmp_path, "x" * (400 + over))
+    limits = ck.Limits(max_cell_chars=400)
+    if over:
+        with pytest.raises(ck.DatasetReadError, match="401 characters long"):
+            ck.load_dataset(folder, limits=limits)
+    else:
+        assert ck.load_dataset(folder, limits=limits).smes[0].name == "x" * 400
+
+
 def test_iter_records_applies_its_limits_at_each_step(tmp_path: Path) -> None:
     """`iter_records(limits=...)` reads with them; the caller's code runs with its own."""
     folder = csv_example(tmp_path, "x" * 500)
@@ -109,6 +126,90 @@ def test_max_digits_is_the_models_limit(tmp_path: Path) -> None:
     assert code == 1
     assert "has too many digits: a count or an amount has at most 1 digits" in output
     assert "--max-digits or clusterkit.Limits(max_digits=...)" in output
+
+
+class _Text(str):
+    """A `str` that `_bounded_number`'s fast paths (`type(value) is str`) pass by."""
+
+    __slots__ = ()
+
+
+class _Integer(int):
+    """An `int` that `_bounded_number`'s fast path (`type(value) is int`) passes by."""
+
+    __slots__ = ()
+
+
+def _outcome(value: object) -> object:
+    """What `_bounded_number` makes of `value`: the value, or the error's message.
+
+    The message names the type of a value that is not text: the subclasses'
+    names are read as their bases'.
+    """
+    try:
+        return _bounded_number(value)
+    except ValueError as error:
+        return str(error).replace("'_Integer'", "'int'")
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**40), max_value=10**40),
+        st.integers(min_value=-300, max_value=300),
+    ),
+    st.integers(min_value=1, max_value=40),
+)
+@example(63, 1)
+@example(64, 1)
+@example(-64, 1)
+def test_the_fast_path_for_integers_judges_as_the_full_check(
+    value: int, limit: int
+) -> None:
+    """Integers near 0 skip reading the limit; each is kept or refused as before.
+
+    The full check counts `bit_length / 3.33` digits; the fast path keeps the
+    integers of 6 bits at most (1 digit by that count), which every
+    `max_digits` (at least 1) allows. An `int` subclass takes the full check.
+    """
+    with ck.Limits(max_digits=limit).applied():
+        assert _outcome(value) == _outcome(_Integer(value))
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", max_size=45),
+        st.text(alphabet="0123456789eE+-. \u00b2\u0661\u0663", max_size=12),
+        st.text(max_size=2),
+    ),
+    st.integers(min_value=1, max_value=40),
+)
+@example("9", 1)
+@example("99", 1)
+@example("e9", 1)
+@example("99", 2)
+@example("999", 2)
+@example("e99", 3)
+@example("1e40", 30)
+def test_the_fast_path_for_digit_texts_judges_as_the_full_check(
+    text: str, limit: int
+) -> None:
+    """A text of digits no longer than the limit skips the full check, to the same end.
+
+    So does any text of one character. Exponents, signs, points and spaces
+    in longer texts take the full check; a `str` subclass always does.
+    """
+    with ck.Limits(max_digits=limit).applied():
+        assert _outcome(text) == _outcome(_Text(text))
+
+
+def test_the_fast_paths_keep_what_the_limit_allows() -> None:
+    """The fast paths are taken, and keep the values the limit allows, refuse the others."""
+    with ck.Limits(max_digits=2).applied():
+        assert _outcome(63) == 63
+        assert _outcome(99) == 99
+        assert "has too many digits" in str(_outcome(1000))
+        assert _outcome("99") == "99"
+        assert "has too many digits" in str(_outcome("100"))
 
 
 @pytest.mark.parametrize(

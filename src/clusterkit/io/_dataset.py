@@ -11,6 +11,7 @@ from typing import Any, Literal, NamedTuple, TypeVar, overload
 import attrs
 from pydantic import ValidationError
 
+from clusterkit._cycles import cycles_paused
 from clusterkit._dates import PartialDate, is_iso_date_text
 from clusterkit._limits import Limits, limited
 from clusterkit._limits import chosen as chosen_limits
@@ -245,6 +246,9 @@ def load_dataset(
     """Read a dataset from any source.
 
     Missing tables are empty. Input files are only read, never written.
+    Python's cyclic garbage collector is paused while the records are read
+    (they are many objects and make no cycles), as in `validate` and
+    `compute_kpis`, and resumed when the call returns or raises.
 
     Added in version 0.1.0; `format`, `name`, `errors`, `models`,
     `unescape_formulas`, `follow_symlinks`, `limits` and every source but a
@@ -332,21 +336,23 @@ def _load_dataset(
         # that are subclasses already (a Dataset's columns are its tables' fields).
         name = source_name(source, name)
         source = {table: source.table(table) for table in TABLES}
-    if errors == "report":
-        with following_symlinks(follow_symlinks):
-            loaded = _load_leniently(source, format, name, chosen)
-        if unescape_formulas:
-            return loaded._replace(dataset=_unescaped(loaded.dataset))
-        return loaded
-    if isinstance(source, Dataset):
-        dataset = source
-    else:
-        with (
-            following_symlinks(follow_symlinks),
-            open_source(source, format=format, name=name) as opened,
-        ):
-            dataset = _load(opened, chosen)
-    return _unescaped(dataset) if unescape_formulas else dataset
+    # Loading makes many records that live on and almost no cycles.
+    with cycles_paused():
+        if errors == "report":
+            with following_symlinks(follow_symlinks):
+                loaded = _load_leniently(source, format, name, chosen)
+            if unescape_formulas:
+                return loaded._replace(dataset=_unescaped(loaded.dataset))
+            return loaded
+        if isinstance(source, Dataset):
+            dataset = source
+        else:
+            with (
+                following_symlinks(follow_symlinks),
+                open_source(source, format=format, name=name) as opened,
+            ):
+                dataset = _load(opened, chosen)
+        return _unescaped(dataset) if unescape_formulas else dataset
 
 
 def _unescaped(dataset: Dataset) -> Dataset:

@@ -206,7 +206,8 @@ def cell_to_input(
     """
     lists, dicts = _shape(model or TABLES[table])
     if field in lists:
-        return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+        # Each item stripped, the empty ones dropped, at C speed.
+        return list(filter(None, map(str.strip, text.split(LIST_SEPARATOR))))
     if field in dicts:
         pairs: dict[str, str] = {}
         for item in text.split(LIST_SEPARATOR):
@@ -252,10 +253,16 @@ def split_cells(
     table: str, values: dict[str, str], model: type[Record] | None = None
 ) -> dict[str, Any]:
     """The cells of a flat row (CSV, workbook) as model input: lists split on `;`."""
-    lists, dicts = _shape(model or TABLES[table])
-    for name in lists.union(dicts).intersection(values):
+    for name in _flat_fields(model or TABLES[table]).intersection(values):
         values[name] = cell_to_input(table, name, values[name], model)
     return values
+
+
+@functools.cache
+def _flat_fields(model: type[Record]) -> frozenset[str]:
+    """The fields written flat as `;`-separated text: lists and mappings."""
+    lists, dicts = _shape(model)
+    return lists | dicts
 
 
 def flat_cell(value: Any) -> str:

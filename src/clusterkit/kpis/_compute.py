@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from clusterkit._cycles import cycles_paused
 from clusterkit._limits import Limits, current_limits
 from clusterkit._limits import chosen as chosen_limits
 from clusterkit.io import Source, following_symlinks
@@ -160,23 +160,17 @@ def compute_kpis(
     )
     # The pass makes many short-lived objects and few cycles; the cyclic
     # collector would walk the records and indexes again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with following_symlinks(follow_symlinks), in_force.applied():
-            return _compute(
-                source,
-                scope,
-                options,
-                validate=validate,
-                jobs=jobs,
-                progress=progress,
-                format=format,
-                name=name,
-            )
-    finally:
-        if collecting:
-            gc.enable()
+    with cycles_paused(), following_symlinks(follow_symlinks), in_force.applied():
+        return _compute(
+            source,
+            scope,
+            options,
+            validate=validate,
+            jobs=jobs,
+            progress=progress,
+            format=format,
+            name=name,
+        )
 
 
 def _compute(

@@ -218,6 +218,11 @@ _BITS_PER_DIGIT = 3.33  # log2(10), rounded up: a bound on an integer's digits
 _EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*0*(\d*)")
 
 
+# Integers nearer 0 than this (6 bits at most) have at most one digit as
+# `_bounded_number` counts them (bits / 3.33), and every `max_digits` is at least 1.
+_ALWAYS_SHORT = 64
+
+
 def _bounded_number(value: Any) -> Any:
     """`value` itself, when its digits and exponent are within `Limits.max_digits`.
 
@@ -226,7 +231,14 @@ def _bounded_number(value: Any) -> Any:
     is the one in force (`current_limits`), so that the strict reader, the
     lenient one and the validator, which all check a number here, agree.
     """
+    kind = type(value)
+    if kind is int and _ALWAYS_SHORT > value > -_ALWAYS_SHORT:
+        return value  # most counts: within every limit, so none is read
+    if kind is str and len(value) < 2:  # noqa: PLR2004 - one character at most
+        return value  # one digit at most, no exponent: within every limit
     limit = current_limits().max_digits
+    if kind is str and len(value) <= limit and value.isdigit():
+        return value  # a count as CSV gives it: digits only, no exponent
     if isinstance(value, str):
         digits = sum(map(str.isdigit, value))
         exponent = _EXPONENT.search(value)

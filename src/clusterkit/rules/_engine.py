@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterable
 
 import attrs
 
 from clusterkit import reference
+from clusterkit._cycles import cycles_paused
 from clusterkit._limits import Limits
 from clusterkit._limits import chosen as chosen_limits
 from clusterkit._scan import Batch, Scan, Shard
@@ -115,9 +115,7 @@ def validate(
     shown: list[str] = []
     # Batches make many short-lived objects and few cycles; the cyclic collector
     # would walk the growing key indexes again and again (about a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cycles_paused():
         with following_symlinks(follow_symlinks), in_force.applied():
             for item in sources:
                 # Only where it was read is kept: each source's indexes go at once.
@@ -128,9 +126,6 @@ def validate(
                 del checked
         # Before the collector is back: the findings are many young objects.
         return _report(collector, shown)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @attrs.define
@@ -171,9 +166,7 @@ def run_checks(
         name: How findings name a stream, a mapping or a `Dataset`.
     """
     collector = Collector(options)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cycles_paused():
         checked = _validate_one(
             source,
             collector,
@@ -185,9 +178,6 @@ def run_checks(
             name=name,
         )
         return _report(collector, [checked.display]), checked.context
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _report(collector: Collector, shown: list[str]) -> Report:

@@ -39,6 +39,7 @@ from clusterkit.io._limits import (
     object_pairs,
     too_deep_message,
 )
+from clusterkit.io._location import line_location
 from clusterkit.io._member import (
     DAMAGED,
     ByteRange,
@@ -166,7 +167,7 @@ def read_rows(
     del models  # objects carry their field names: every model reads them alike
     with member.open() as handle:
         for text, number in _lines(member, handle):
-            location = Location(member.display, number)
+            location = line_location(member.display, number)
             try:
                 value = _parsed(member, text, location)
             except _LineError as error:
@@ -200,8 +201,10 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
     """Yield the records of one JSON Lines table file with their locations.
 
     A line is first validated straight from its JSON text, as fast as pydantic
-    goes; only a line that fails is parsed into a raw row, which applies the
-    "blank text is not given" convention and raises the located error.
+    goes. A line longer than the limit on a text may hold a text too long, and
+    one whose keys the record does not count all may give a key twice: those,
+    and lines that fail, are parsed into a raw row, which applies the "blank
+    text is not given" convention and raises the located error.
 
     Raises:
         DatasetReadError: The file cannot be read, or a line is not a valid record.
@@ -212,39 +215,19 @@ def read_records(member: Member, model: type[R]) -> Iterator[tuple[R, Location]]
     # ones around every step).
     longest = current_limits().max_cell_chars
     with member.open() as handle:
+        # The loop is written out, without a function per line: it is most of
+        # what reading costs beyond pydantic's own validation (DESIGN.md §10).
         for text, number in _lines(member, handle):
-            location = Location(display, number)
-            record = _record(text, location, member, model, validate, longest=longest)
+            location = line_location(display, number)
+            try:
+                if len(text) > longest:
+                    raise _Recheck  # noqa: TRY301 - perhaps a text too long
+                record = validate(text)
+                if _keys_written(text) != len(record.__pydantic_fields_set__):
+                    raise _Recheck  # noqa: TRY301 - perhaps a key given twice
+            except (ValidationError, _Recheck):
+                record = _checked(text, location, member, model)
             yield record, location
-
-
-def _record(
-    text: bytes,
-    location: Location,
-    member: Member,
-    model: type[R],
-    validate: Callable[[bytes], R],
-    *,
-    longest: int,
-) -> R:
-    """The record of one line: validated straight from its text if it can be.
-
-    A line longer than `longest` characters may hold a text too long, and one
-    whose keys the record does not count all may give a key twice: the
-    standard library parses those again, and tells.
-
-    Raises:
-        DatasetReadError: The line is not a valid record.
-    """
-    try:
-        if len(text) > longest:
-            raise _Recheck  # noqa: TRY301 - perhaps a text too long
-        record = validate(text)
-        if _keys_written(text) != len(record.__pydantic_fields_set__):
-            raise _Recheck  # noqa: TRY301 - perhaps a key given twice
-    except (ValidationError, _Recheck):
-        return _checked(text, location, member, model)
-    return record
 
 
 def _validator(model: type[R]) -> Callable[[bytes], R]:
@@ -573,10 +556,12 @@ def _keys_written(text: bytes) -> int:
     only, so no line break comes just before a key's colon. `bytes.count`
     finds every `":` at C speed; the pattern, slower, is needed only when
     white space may come between a key and its colon: a tab anywhere or a
-    space just before a colon (looked for with `find`, which is faster than
-    `in` on bytes).
+    space just before a colon. They are looked for with `find` and `rfind`,
+    faster than `in` on bytes; for the two bytes ` :`, `rfind` takes about
+    0.6 of the time of `find` on CPython 3.11 (0.26 µs against 0.41 µs on a
+    375-byte line).
     """
-    if text.find(b"\t") != -1 or text.find(b" :") != -1:
+    if text.find(b"\t") != -1 or text.rfind(b" :") != -1:
         return len(_KEY_END.findall(text))
     return text.count(b'":')
 
