@@ -7,7 +7,9 @@ times; the figures are medians:
 
 - `validate` on the CSV folder and on the JSON Lines folder (speed ratio);
 - `compute_kpis` from the CSV folder and from the `Dataset` in memory (time
-  ratio), and `compute_kpis(ds, validate=False)` for scale.
+  ratio), and `compute_kpis(ds, validate=False)` for scale;
+- the clusters read as records: `iter_records` on the JSON Lines file against
+  pydantic's bare `Cluster.model_validate_json` per line (DESIGN.md §10).
 
 The data are small: these figures are mostly the fixed work of a call, which
 `bench/formats.py` cannot show on a million generated activities. Run it from
@@ -37,7 +39,17 @@ AS_OF = dt.date(2026, 12, 1)
 def kinds(folder: Path, dataset: ck.Dataset) -> dict[str, Callable[[], object]]:
     """What is timed, by name."""
     csv, jsonl = folder / "csv", folder / "jsonl"
+    clusters = jsonl / "clusters.jsonl"
+
+    def bare() -> int:
+        with clusters.open(encoding="utf-8") as handle:
+            return len([ck.Cluster.model_validate_json(line) for line in handle])
+
     return {
+        "clusters, bare pydantic": bare,
+        "clusters, iter_records": lambda: sum(
+            1 for _ in ck.iter_records(clusters, ck.Cluster)
+        ),
         "validate CSV": lambda: ck.validate(csv, as_of=AS_OF),
         "validate JSON Lines": lambda: ck.validate(jsonl, as_of=AS_OF),
         "compute_kpis(csv_folder)": lambda: ck.compute_kpis(csv, as_of=AS_OF),
@@ -82,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory = medians["compute_kpis(ds)"] / medians["compute_kpis(csv_folder)"]
     print(f"JSON Lines validate, speed / CSV's: {jsonl:.2f}x (target >= 0.80x)")
     print(f"compute_kpis(ds), time / from file: {memory:.2f}x (target <= 1.00x)")
+    records = medians["clusters, bare pydantic"] / medians["clusters, iter_records"]
+    print(f"iter_records, speed / bare pydantic's: {records:.2f}x (target >= 0.85x)")
     return 0
 
 
