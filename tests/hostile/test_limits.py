@@ -203,7 +203,7 @@ def test_the_fast_path_for_digit_texts_judges_as_the_full_check(
 
 
 def test_the_fast_paths_keep_what_the_limit_allows() -> None:
-    """The fast paths are taken, and keep the values the limit allows, refuse the others."""
+    """Each side of the fast paths' bounds: what the limit allows is kept, the rest refused."""
     with ck.Limits(max_digits=2).applied():
         assert _outcome(63) == 63
         assert _outcome(99) == 99

@@ -205,7 +205,9 @@ def read_rows(
                 pairs = zip(names, given, strict=True)
                 values = dict(itertools.compress(pairs, map(str.strip, given)))
                 if max(map(len, given), default=0) > longest:
-                    _leave_out_long(values, location, columns, table, report)
+                    _leave_out_long(
+                        values, location, columns, table, report, limit=longest
+                    )
                 report_repeated_keys(table, values, location, columns, report, model)
                 yield RawRow(
                     table, split_cells(table, values, model), location, columns
@@ -234,9 +236,10 @@ def _leave_out_long(
     columns: Mapping[str, int],
     table: str,
     report: Reporter,
+    *,
+    limit: int,
 ) -> None:
-    """Leave out the cells longer than `max_cell_chars`, each a reported problem."""
-    limit = current_limits().max_cell_chars
+    """Leave out the cells longer than `limit` (`max_cell_chars`), each reported."""
     for name, cell in list(values.items()):
         if len(cell) > limit:
             report(
