@@ -227,6 +227,21 @@ def test_escaped_quotes_are_told_from_the_quotes_that_delimit(
     assert jsonl_files._escaped_quotes(text) == escaped  # the count under test
 
 
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet='"\\: \tab{},', max_size=40).map(str.encode))
+@example(text=b'{"id" :1,"id"  :2}')  # spaces before the colons
+@example(text=b'{"id"\t:1,"id":2}')  # a tab before a colon
+@example(text=b'{"a":"x \\" :y"}')  # an escaped quote, a space, a colon in a text
+@example(text=b'" " :')  # a quote between the spaces: one `"` then `:`
+def test_the_keys_written_are_counted_as_the_pattern_counts_them(text: bytes) -> None:
+    r"""Spaces taken out, `":` counts what `"\s*:` finds in a line with no line break.
+
+    The alphabet is JSON's quotes, escapes, colons, spaces and tabs, so runs
+    of spaces, tabs and quotes before a colon come in every order.
+    """
+    assert jsonl_files._keys_written(text) == len(jsonl_files._KEY_END.findall(text))
+
+
 @pytest.mark.parametrize("twice", [False, True])
 def test_lines_full_of_escapes_are_read_the_exact_way(
     tmp_path: Path, *, twice: bool

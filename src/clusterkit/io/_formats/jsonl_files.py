@@ -553,17 +553,16 @@ def _keys_written(text: bytes) -> int:
     """How many keys `text` writes (`"key":`, or `"key" :`); text may add to it.
 
     `text` is lines of JSON whose line breaks (LF or CRLF) are at their ends
-    only, so no line break comes just before a key's colon. `bytes.count`
-    finds every `":` at C speed; the pattern, slower, is needed only when
-    white space may come between a key and its colon: a tab anywhere or a
-    space just before a colon. They are looked for with `find` and `rfind`,
-    faster than `in` on bytes; for the two bytes ` :`, `rfind` takes about
-    0.6 of the time of `find` on CPython 3.11 (0.26 µs against 0.41 µs on a
-    375-byte line).
+    only, so the white space between a key and its colon is spaces and tabs.
+    Without a tab, the text with its spaces taken out has one `":` per key
+    (and per escaped quote before a colon in a text), found at C speed: taking
+    the spaces out and counting costs about 0.9 of looking for a space before
+    a colon and then counting (0.67 µs against 0.76 µs on a 375-byte line,
+    CPython 3.11). A tab takes the pattern, slower.
     """
-    if text.find(b"\t") != -1 or text.rfind(b" :") != -1:
+    if text.find(b"\t") != -1:
         return len(_KEY_END.findall(text))
-    return text.count(b'":')
+    return text.replace(b" ", b"").count(b'":')
 
 
 def _flat(joined: bytes, values: list[dict[str, Any]], lists: Sequence[str]) -> bool:
