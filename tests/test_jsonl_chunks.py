@@ -236,8 +236,9 @@ def test_escaped_quotes_are_told_from_the_quotes_that_delimit(
 def test_the_keys_written_are_counted_as_the_pattern_counts_them(text: bytes) -> None:
     r"""Spaces taken out, `":` counts what `"\s*:` finds in a line with no line break.
 
-    The alphabet is JSON's quotes, escapes, colons, spaces and tabs, so runs
-    of spaces, tabs and quotes before a colon come in every order.
+    The alphabet is quotes, backslashes, colons, spaces, tabs, braces, commas
+    and two letters, so runs of spaces, tabs and quotes before a colon come in
+    every order.
     """
     assert jsonl_files._keys_written(text) == len(jsonl_files._KEY_END.findall(text))
 
