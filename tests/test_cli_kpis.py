@@ -339,7 +339,10 @@ def test_a_file_that_cannot_be_read_exits_1(capsys: pytest.CaptureFixture[str]) 
     code, out, err = run(capsys, str(INVALID / "CK-FILE-001"))
     assert code == 1
     assert out == expected(INVALID / "CK-FILE-001").to_table()
-    assert "records left out: none, but a file could not be read in full; " in err
+    assert (
+        "records left out: none; a file could not be read in full, and the rows "
+        "after where its reading stopped are not counted; " in err
+    )
     assert "errors found: CK-FILE-001 (1)" in err
 
 

@@ -109,7 +109,11 @@ def test_a_file_not_read_in_full_exits_1(
     (tmp_path / "notes.txt").write_text("no tables", encoding="utf-8")
     code, _, err = run(capsys, str(tmp_path), "-o", str(tmp_path / "r.html"))
     assert code == 1
-    assert err.startswith("clusterkit report: 0 records left out; errors found: CK-")
+    assert err.startswith(
+        "clusterkit report: 0 records left out; a file could not be read in full, "
+        "and the rows after where its reading stopped are not counted; errors "
+        "found: CK-"
+    )
 
 
 def test_standard_input(

@@ -423,7 +423,7 @@ def test_every_input_format_gives_the_same_dataset(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("bad.json", "{", "not valid UTF-8 JSON"),
+        ("bad.json", "{", "bad.json:1: not valid JSON: Expecting property name"),
         ("bad.json", '{"partnerships": 3}', "expected a list of records"),
         (
             "bad.jsonl",

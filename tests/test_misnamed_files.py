@@ -157,7 +157,9 @@ def test_the_strict_readers_refuse_it(tmp_path: Path) -> None:
     folder = base_with(tmp_path, "smes", "SMEs.csv")
     message = (
         f"{folder / 'SMEs.csv'}: SMEs.csv is not read: the smes table's file is "
-        "smes.csv, and the folder has none, so the smes table is empty"
+        "smes.csv, and the folder has none, so the smes table is empty; if "
+        "SMEs.csv holds the smes table, rename it smes.csv: a table's file is "
+        "named exactly after the table, in lower case"
     )
     with pytest.raises(ck.DatasetReadError) as raised:
         ck.load_dataset(folder)

@@ -518,7 +518,7 @@ JSON_DOCUMENT = b'{"clusters": [{"id": "C1", "name": "One", "country": "DE"}]}'
 
 REFUSED_STREAMS: dict[str, tuple[bytes, str | None, str]] = {
     "plain-text": (b"id,name\nC1,One\n", None, "cannot tell its format"),
-    "empty": (b"", None, "cannot tell its format"),
+    "empty": (b"", None, "it is empty; expected a JSON document"),
     "xlsx-given-json": (JSON_DOCUMENT, "xlsx", "not a readable .xlsx workbook"),
     "zip-given-json": (JSON_DOCUMENT, "zip", "not a readable zip"),
     "unknown-format": (JSON_DOCUMENT, "yaml", "'yaml' is not a document format"),

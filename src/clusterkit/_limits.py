@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "chosen", "current_limits", "limited"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "at_least",
+    "chosen",
+    "current_limits",
+    "limited",
+]
 
 T = TypeVar("T")
 _END: Any = object()
@@ -22,20 +29,26 @@ _END: Any = object()
 _INT_DIGITS = 4300
 
 
-def _at_least(
+def at_least(
     minimum: int, maximum: int | None = None
-) -> Callable[[Any, attrs.Attribute[int], Any], None]:
-    """An attrs validator: an int (not a bool) of at least `minimum` (at most `maximum`)."""
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: an int (not a bool) of at least `minimum` (at most `maximum`).
 
-    def check(_: Any, attribute: attrs.Attribute[int], value: Any) -> None:
+    Its errors name the class and the field (`Limits.max_rows`), so a setting
+    of the wrong type or out of range is refused where it is made, not deep
+    in a check that compares it.
+    """
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        name = f"{type(instance).__name__}.{attribute.name}"
         if isinstance(value, bool) or not isinstance(value, int):
-            msg = f"Limits.{attribute.name} must be an int, not {type(value).__name__}"
+            msg = f"{name} must be an int, not {type(value).__name__}"
             raise TypeError(msg)
         if value < minimum:
-            msg = f"Limits.{attribute.name} must be at least {minimum}, not {value}"
+            msg = f"{name} must be at least {minimum}, not {value}"
             raise ValueError(msg)
         if maximum is not None and value > maximum:
-            msg = f"Limits.{attribute.name} must be at most {maximum}, not {value}"
+            msg = f"{name} must be at most {maximum}, not {value}"
             raise ValueError(msg)
 
     return check
@@ -89,16 +102,16 @@ class Limits:
         ValueError: Limits.max_digits must be at least 1, not 0
     """
 
-    max_json_depth: int = attrs.field(default=8, validator=_at_least(2))
-    max_digits: int = attrs.field(default=30, validator=_at_least(1, _INT_DIGITS))
-    max_cell_chars: int = attrs.field(default=1_000_000, validator=_at_least(1))
+    max_json_depth: int = attrs.field(default=8, validator=at_least(2))
+    max_digits: int = attrs.field(default=30, validator=at_least(1, _INT_DIGITS))
+    max_cell_chars: int = attrs.field(default=1_000_000, validator=at_least(1))
     # A workbook is a zip of XML parts: a few kilobytes can stand for gigabytes.
-    max_sheets: int = attrs.field(default=1_000, validator=_at_least(1))
-    max_rows: int = attrs.field(default=1_048_576, validator=_at_least(1))
-    max_columns: int = attrs.field(default=16_384, validator=_at_least(1))
-    max_member_bytes: int = attrs.field(default=1 << 30, validator=_at_least(1))
-    max_inflate_ratio: int = attrs.field(default=1_000, validator=_at_least(1))
-    max_shared_strings: int = attrs.field(default=5_000_000, validator=_at_least(1))
+    max_sheets: int = attrs.field(default=1_000, validator=at_least(1))
+    max_rows: int = attrs.field(default=1_048_576, validator=at_least(1))
+    max_columns: int = attrs.field(default=16_384, validator=at_least(1))
+    max_member_bytes: int = attrs.field(default=1 << 30, validator=at_least(1))
+    max_inflate_ratio: int = attrs.field(default=1_000, validator=at_least(1))
+    max_shared_strings: int = attrs.field(default=5_000_000, validator=at_least(1))
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[Limits]:

@@ -24,6 +24,7 @@ from clusterkit.io import (
     Source,
     open_source,
     source_name,
+    with_outcome,
 )
 from clusterkit.models import TABLES
 from clusterkit.report import Entity, Rule
@@ -159,13 +160,14 @@ class _Refusals:
         entity: Entity | None = None,
         value: Any = None,
         expected: str | None = None,
+        outcome: str | None = None,
     ) -> None:
         if rule is BAD_VALUE and location.field is not None:
             self.refused.add(cell_key(location))
         self.report(
             rule,
             location,
-            message,
+            with_outcome(message, outcome),
             hint=hint,
             entity=entity,
             value=value,
@@ -182,6 +184,7 @@ def _quiet(
     entity: Entity | None = None,
     value: Any = None,
     expected: str | None = None,
+    outcome: str | None = None,
 ) -> None:
     """A `Reporter` that drops every problem."""
-    del rule, location, message, hint, entity, value, expected
+    del rule, location, message, hint, entity, value, expected, outcome

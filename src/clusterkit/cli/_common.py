@@ -11,16 +11,19 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TextIO, TypeAlias, cast
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeAlias, cast
 
 import attrs
 
 from clusterkit._output import atomic_file
 from clusterkit.cli._encoding import holds_everything
-from clusterkit.io import Limits, example_path, is_database
+from clusterkit.io import UNREADABLE, Limits, example_path, is_database
 from clusterkit.models import TABLES
 from clusterkit.reference import programme_path
 from clusterkit.rules import Thresholds
+
+if TYPE_CHECKING:  # annotations only: `clusterkit.kpis` loads on use
+    from clusterkit.kpis import KPIResult
 
 __all__ = [
     "EXIT_DATA",
@@ -29,6 +32,7 @@ __all__ = [
     "EXIT_USAGE",
     "PROGRESS_EVERY",
     "SOURCES",
+    "STDOUT",
     "Commands",
     "Parser",
     "Progress",
@@ -43,6 +47,7 @@ __all__ = [
     "follow_symlinks",
     "iso_date",
     "limits",
+    "not_read_in_full",
     "output_file",
     "print_json",
     "progress",
@@ -59,6 +64,10 @@ EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+
+STDOUT = "-"
+"""`--output -`: standard output, as `-` for a PATH is standard input."""
 
 
 class UsageError(Exception):
@@ -414,6 +423,23 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a path the system refuses is none (the reader says why)."""
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long
+        return False
+
+
+def _identity(file: Path | IO[Any] | None) -> tuple[int, int] | None:
+    """The device and inode of a file (a path, or an open stream's); `None` if none."""
+    try:
+        status = file.stat() if isinstance(file, Path) else os.fstat(file.fileno())  # type: ignore[union-attr] # None: AttributeError, below
+    except (OSError, ValueError, AttributeError):  # no such file; no descriptor; None
+        return None
+    return (status.st_dev, status.st_ino)
+
+
 def refuse_inputs(
     outputs: Iterable[str | os.PathLike[str]],
     inputs: Iterable[str | os.PathLike[str]],
@@ -422,7 +448,9 @@ def refuse_inputs(
     """Refuse to write a file the run reads, even with `--force`.
 
     Paths are compared resolved (through links): an output is refused when it
-    is an input, or one of the table files of an input folder.
+    is an input, or one of the table files of an input folder. Standard input
+    (`-`) is compared by the file it comes from, when it is one
+    (`clusterkit validate - --output data.json < data.json`).
 
     Args:
         outputs: The files (or folders) the run writes, as given.
@@ -433,23 +461,43 @@ def refuse_inputs(
         UsageError: An output is an input.
     """
     read: set[Path] = set()
+    read_from = None  # the file standard input comes from, if it is one
     for given in inputs:
         if os.fspath(given) == "-":
+            read_from = _identity(sys.stdin)
             continue
         source = Path(given)
         read.add(_resolved(source))
-        if source.is_dir():
+        if _is_dir(source):
             read.update(_resolved(source / name) for name in _TABLE_FILES)
     for given in outputs:
         written = Path(given)
         targets = [written]
-        if written.is_dir() or not written.suffix:
+        if _is_dir(written) or not written.suffix:
             targets += [written / name for name in _TABLE_FILES]
-        if any(_resolved(target) in read for target in targets):
+        if any(
+            _resolved(target) in read
+            or (read_from is not None and _identity(target) == read_from)
+            for target in targets
+        ):
             raise UsageError(
                 f"clusterkit {command}: {os.fspath(given)} is an input of this run; "
                 "input files are never written, not even with --force"
             )
+
+
+def not_read_in_full(result: KPIResult) -> str:
+    """`; a file could not be read in full` when one could not (`CK-FILE-001`), else `""`.
+
+    The records after the point where a file's reading stopped are in no count
+    of records left out, so this is said apart from them.
+    """
+    if UNREADABLE.id not in result.excluded_by_rule:
+        return ""
+    return (
+        "; a file could not be read in full, and the rows after where its reading "
+        "stopped are not counted"
+    )
 
 
 PROGRESS_EVERY = 0.5  # seconds

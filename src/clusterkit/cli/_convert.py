@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 from typing import TextIO
 
 from clusterkit.cli._common import (
@@ -76,7 +78,7 @@ def register(commands: Commands) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Read SRC, write DEST and say what was written."""
     to_database = is_database(args.destination)
-    if to_database and args.destination == args.source:
+    if to_database and _same_database(args.destination, args.source):
         raise UsageError(
             "clusterkit convert: DEST is SRC; a run never writes its input"
         )
@@ -133,3 +135,23 @@ def _to_database(dataset: Dataset, args: argparse.Namespace, out: TextIO) -> int
 
 def _counts(dataset: Dataset) -> str:
     return ", ".join(f"{n} {table}" for table, n in dataset.counts.items())
+
+
+def _same_database(destination: str, source: str) -> bool:
+    """Whether two database URLs name one database: the same URL, or one SQLite file.
+
+    SQLite names a file in several spellings (`sqlite:///x.db`,
+    `sqlite:////home/ana/x.db`): those are compared as resolved paths.
+    """
+    if destination == source:
+        return True
+    files = [_sqlite_file(url) for url in (destination, source)]
+    return None not in files and files[0] == files[1]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a `sqlite://` URL names, resolved; `None` for anything else."""
+    match = re.match(r"sqlite(?:\+\w+)?:///([^?]+)", url, flags=re.IGNORECASE)
+    if match is None or match.group(1) == ":memory:":
+        return None
+    return Path(match.group(1)).resolve()

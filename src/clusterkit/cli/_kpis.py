@@ -14,6 +14,7 @@ from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
     SOURCES,
+    STDOUT,
     Commands,
     UsageError,
     add_as_of,
@@ -25,6 +26,7 @@ from clusterkit.cli._common import (
     count,
     follow_symlinks,
     limits,
+    not_read_in_full,
     output_file,
     progress,
     refuse_inputs,
@@ -132,6 +134,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "(--ignore CK-PART-001)"
         )
     path = source_path(args, "kpis")
+    if args.output == STDOUT:
+        args.output = None
     if args.output is not None:
         refuse_inputs([args.output], [path], "kpis")
     chosen = limits(args, "kpis")
@@ -172,7 +176,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     rules = ", ".join(f"{rule} ({n:,})" for rule, n in result.excluded_by_rule.items())
     sys.stderr.write(
         "clusterkit kpis: records left out: "
-        + (left_out or "none, but a file could not be read in full")
+        + (left_out or "none")
+        + not_read_in_full(result)
         + (f"; errors found: {rules}" if rules else "")
         + f"; run `clusterkit validate {path}` for where and why\n"
     )

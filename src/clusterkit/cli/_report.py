@@ -21,6 +21,7 @@ from clusterkit.cli._common import (
     add_symlink_options,
     follow_symlinks,
     limits,
+    not_read_in_full,
     refuse_inputs,
     scope_arguments,
     source_path,
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     rules = ", ".join(f"{rule} ({n:,})" for rule, n in result.excluded_by_rule.items())
     sys.stderr.write(
         f"clusterkit report: {result.excluded:,} records left out"
+        + not_read_in_full(result)
         + (f"; errors found: {rules}" if rules else "")
         + "; the report lists them\n"
     )

@@ -12,6 +12,7 @@ from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
     SOURCES,
+    STDOUT,
     Commands,
     UsageError,
     add_limit_options,
@@ -148,7 +149,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.programme and args.paths:
         raise UsageError("clusterkit validate: give PATHs or --programme, not both")
     paths = [str(programme_path())] if args.programme else args.paths or ["."]
-    refuse_inputs([file for _, file in outputs if file is not None], paths, "validate")
+    if paths.count("-") > 1:
+        raise UsageError(
+            "clusterkit validate: standard input (-) can be read only once"
+        )
+    written = [file for _, file in outputs if file not in {None, STDOUT}]
+    refuse_inputs(written, paths, "validate")
     chosen = limits(args, "validate")
     shown = progress(sys.stderr)
     try:
@@ -171,7 +177,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if shown is not None:
             shown.done()
     for name, destination in outputs:
-        if destination is None:
+        if destination in {None, STDOUT}:
             _write_format(name, report, for_format(out, name))
             continue
         with output_file(destination, "validate") as handle:

@@ -44,7 +44,7 @@ from clusterkit.io._problems import (
     COUNTRY_TYPO,
     DUPLICATE_COLUMN,
     DUPLICATE_FIELD,
-    DUPLICATE_SHEET,
+    DUPLICATE_TABLE,
     MALFORMED_ROW,
     MISNAMED_TABLE_FILE,
     MISSING,
@@ -67,6 +67,7 @@ from clusterkit.io._problems import (
     parse_date,
     raise_problem,
     vocabulary_problem,
+    with_outcome,
 )
 from clusterkit.io._rows import RawRow, cell_to_input, column_letter, required_fields
 from clusterkit.io._source import (
@@ -87,7 +88,7 @@ READ_RULES = (
     UNKNOWN_COLUMN,
     DUPLICATE_COLUMN,
     DUPLICATE_FIELD,
-    DUPLICATE_SHEET,
+    DUPLICATE_TABLE,
     MALFORMED_ROW,
     BAD_VALUE,
     NON_ISO_DATE,
@@ -110,7 +111,7 @@ FILE_RULES = frozenset(
         MISSING_COLUMN,
         UNKNOWN_COLUMN,
         DUPLICATE_COLUMN,
-        DUPLICATE_SHEET,
+        DUPLICATE_TABLE,
     }
 )
 """The rules whose findings are about a file or its header, never about a record."""
@@ -123,7 +124,7 @@ __all__ = [
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "DUPLICATE_FIELD",
-    "DUPLICATE_SHEET",
+    "DUPLICATE_TABLE",
     "FILE_RULES",
     "MALFORMED_ROW",
     "MAX_ZIP_RATIO",
@@ -186,6 +187,7 @@ __all__ = [
     "required_fields",
     "source_name",
     "vocabulary_problem",
+    "with_outcome",
 ]
 
 publish(globals())

@@ -38,6 +38,7 @@ from clusterkit.io._problems import (
     date_remark,
     parse_date,
     raise_problem,
+    with_outcome,
 )
 from clusterkit.io._rows import RawRow, record_from_row, table_models, table_of_model
 from clusterkit.io._source import (
@@ -427,12 +428,13 @@ class _Collector:
         entity: Entity | None = None,
         value: Any = None,
         expected: str | None = None,
+        outcome: str | None = None,
     ) -> None:
         self.findings.append(
             Finding(
                 rule=rule.id,
                 severity=rule.severity,
-                message=message,
+                message=with_outcome(message, outcome),
                 location=location,
                 hint=hint,
                 entity=entity,
@@ -510,8 +512,7 @@ def _record_or_findings(
     in `left_out` (its value refused by the reader, which said why) is not
     reported again as missing.
     """
-    record_id = row.values.get("id") if row.table != "targets" else None
-    entity = Entity(row.table, record_id if isinstance(record_id, str) else None)
+    entity = _entity(row)
     try:
         record: Record | None = model.model_validate(row.values)
     except ValidationError as error:
@@ -530,6 +531,23 @@ def _record_or_findings(
     _report_non_iso_dates(row, record, refused, entity, report)
     _report_country_typos(row, refused, entity, report)
     return record
+
+
+def _entity(row: RawRow) -> Entity:
+    """The record a row's findings are about, named as the validator names it.
+
+    A target is named `partnership/country`, its country as the validator
+    reads it (a name, such as "United States", as its code); any other record
+    by its id.
+    """
+    if row.table != "targets":
+        record_id = row.values.get("id")
+        return Entity(row.table, record_id if isinstance(record_id, str) else None)
+    partnership = row.values.get("partnership")
+    code, _ = country_cell(row.values.get("country"))
+    if not isinstance(partnership, str) or code is None:
+        return Entity(row.table)
+    return Entity(row.table, f"{partnership}/{code}")
 
 
 def _report_entry(
@@ -659,7 +677,7 @@ def dump_dataset(
     Raises:
         FileExistsError: A file to write exists and `overwrite` is false; or the
             destination (or a file in it) is a symbolic link; or a folder
-            layout's destination is a file.
+            layout's destination is a file, or a one-file layout's a folder.
         OSError: The destination cannot be written (a full disk, no
             permission); nothing was written.
         TypeError: `dataset` is not a `Dataset`, or `destination` is not a path.
@@ -685,6 +703,11 @@ def dump_dataset(
         targets = [path]
     if chosen.per_table and os.path.lexists(path) and not path.is_dir():
         msg = f"{path} exists and is not a folder; {chosen.name} is written as a folder"
+        raise FileExistsError(msg)
+    if not chosen.per_table and path.is_dir():
+        msg = (
+            f"{path} is a folder; {chosen.name} is written as one file (give its name)"
+        )
         raise FileExistsError(msg)
     for target in [path, *targets]:
         refuse_link(target)

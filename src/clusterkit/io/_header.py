@@ -56,10 +56,10 @@ def read_header(
             report(
                 DUPLICATE_COLUMN,
                 where(index + 1, name),
-                f"duplicate column {name!r} (also column {positions[name] + 1}); "
-                "this column is ignored",
+                f"duplicate column {name!r} (also column {positions[name] + 1})",
                 entity=entity,
                 value=name,
+                outcome="this column is ignored",
             )
         elif name in known:
             positions[name] = index
@@ -67,18 +67,20 @@ def read_header(
             report(
                 UNKNOWN_COLUMN,
                 where(index + 1, name),
-                f"unknown column {name!r} in {table}; it is ignored",
+                f"unknown column {name!r} in {table}",
                 hint=did_you_mean(name, known),
                 entity=entity,
                 value=name,
                 expected=", ".join(known),
+                outcome="it is ignored",
             )
         elif index < last_named:
             report(
                 UNKNOWN_COLUMN,
                 where(index + 1, name),
-                f"header cell {index + 1} is empty; the column is ignored",
+                f"header cell {index + 1} is empty",
                 entity=entity,
+                outcome="the column is ignored",
             )
     for name in required_fields(table, model):
         if name not in positions:

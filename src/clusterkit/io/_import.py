@@ -22,15 +22,25 @@ import attrs
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from clusterkit._limits import current_limits
 from clusterkit.countries import normalise_country
 from clusterkit.errors import CountryError, DatasetReadError
 from clusterkit.io._fields import field_shape
 from clusterkit.io._formats.csv_files import separator_name, separator_of
-from clusterkit.io._limits import allow_csv_cells
+from clusterkit.io._limits import (
+    allow_csv_cells,
+    checked_record,
+    field_at,
+    json_int,
+    object_pairs,
+    raise_with,
+    too_deep_message,
+)
+from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
-from clusterkit.io._problems import cell_problem
-from clusterkit.io._rows import table_of_model
+from clusterkit.io._problems import cell_problem, raise_problem
+from clusterkit.io._rows import json_kind, table_of_model
 from clusterkit.models import Cluster, Dataset, Partnership, Website
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
@@ -170,34 +180,72 @@ def _records(
         return
     path = Path(source)
     suffix = path.suffix.lower()
+    file = Location(file=str(path))
     try:
         if suffix == ".json":
-            document = json.loads(path.read_text(encoding="utf-8-sig"))
-            if isinstance(document, Mapping):
-                document = document.get("partnerships")
-            if not isinstance(document, list) or not all(
-                isinstance(r, Mapping) for r in document
-            ):
-                msg = 'expected a list of records, or {"partnerships": [...]}'
-                raise DatasetReadError.at(Location(file=str(path)), msg)
-            yield from document
+            yield from _json_records(path)
         elif suffix == ".jsonl":
             yield from _jsonl(path)
         elif suffix == ".csv":
             yield from _csv_rows(path, notes)
         elif suffix == ".xlsx":
-            yield from map(_from_row, _xlsx_rows(path))
+            yield from map(_from_row, _xlsx_rows(path, notes))
         else:
             msg = f"cannot import {suffix or 'a file without a suffix'}: give .json, .jsonl, .csv or .xlsx"
-            raise DatasetReadError.at(Location(file=str(path)), msg)
+            raise DatasetReadError.at(file, msg)
     except OSError as error:
+        raise DatasetReadError.at(file, error.strerror or str(error)) from None
+    except UnicodeDecodeError as error:
+        member = Member.of_path(path, str(path))
+        raise undecodable_error(member, error) from None
+
+
+# Decodes as the dataset readers do: a key given twice is marked, and an
+# integer too long for Python is kept as text (refused as a number later).
+_DECODER = json.JSONDecoder(parse_int=json_int, object_pairs_hook=object_pairs)
+
+
+def _decoded(text: str, where: Location) -> Any:
+    """A JSON text decoded; its syntax errors and a nesting too deep, located.
+
+    Raises:
+        DatasetReadError: The text is not JSON, or nests too deep for Python.
+    """
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        where = attrs.evolve(where, line=(where.line or 1) + error.lineno - 1)
+        raise DatasetReadError.at(where, f"not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise DatasetReadError.at(where, too_deep_message()) from None
+
+
+def _checked(value: Any, where: Location) -> Mapping[str, Any]:
+    """A published record, held to the limits: nesting, long text, keys given twice.
+
+    Raises:
+        DatasetReadError: The record is not an object, or crosses a limit.
+    """
+    if not isinstance(value, dict):
         raise DatasetReadError.at(
-            Location(file=str(path)), error.strerror or str(error)
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DatasetReadError.at(
-            Location(file=str(path)), f"not valid UTF-8 JSON: {error}"
-        ) from None
+            where, f"expected a JSON object, got {json_kind(value)}"
+        )
+    record = checked_record(value, "partnerships", field_at(where), raise_problem)
+    assert record is not None  # noqa: S101 - raise_problem raised otherwise
+    return record
+
+
+def _json_records(path: Path) -> Iterator[Mapping[str, Any]]:
+    """The records of a JSON file: a list of them, or `{"partnerships": [...]}`."""
+    document = _decoded(path.read_text(encoding="utf-8-sig"), Location(file=str(path)))
+    pointer = ""
+    if isinstance(document, Mapping):
+        document, pointer = document.get("partnerships"), "/partnerships"
+    if not isinstance(document, list):
+        msg = 'expected a list of records, or {"partnerships": [...]}'
+        raise DatasetReadError.at(Location(file=str(path)), msg)
+    for index, value in enumerate(document):
+        yield _checked(value, Location(file=str(path), pointer=f"{pointer}/{index}"))
 
 
 def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]]:
@@ -224,9 +272,16 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
     try:
         if reader.fieldnames is None:
             return  # an empty file
+        _check_header(reader.fieldnames, Location(file=str(path), line=1))
         start = reader.line_num + 1
         for row in reader:
-            yield _from_row(row)
+            where = Location(file=str(path), line=start)
+            extra = [cell for cell in row.pop(None, ()) if cell]  # DictReader's restkey
+            if extra:
+                given = len(reader.fieldnames) + len(extra)
+                msg = f"the row has {given} cells, the header {len(reader.fieldnames)}"
+                raise DatasetReadError.at(where, msg)
+            yield _from_row(_short_cells(row, where))
             start = reader.line_num + 1
     except csv.Error as error:
         raise DatasetReadError.at(
@@ -235,43 +290,114 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
         ) from None
 
 
+def _check_header(names: Sequence[Any], where: Location) -> None:
+    """Refuse a header that names a column twice: one of its values would be lost.
+
+    Raises:
+        DatasetReadError: At the second column of the name.
+    """
+    seen: set[str] = set()
+    for column, name in enumerate(names, start=1):
+        if name and name in seen:
+            msg = f"the header gives the column {name!r} twice; one would be lost"
+            raise DatasetReadError.at(attrs.evolve(where, column=column), msg)
+        seen.add(name)
+
+
+def _short_cells(row: Mapping[str, Any], where: Location) -> Mapping[str, Any]:
+    """A row whose every text is within `max_cell_chars`.
+
+    Raises:
+        DatasetReadError: At a cell longer than the limit.
+    """
+    limit = current_limits().max_cell_chars
+    for name, cell in row.items():
+        if isinstance(cell, str) and len(cell) > limit:
+            msg = (
+                f"{name}: the text is {len(cell):,} characters long, more than "
+                f"{limit:,} (max_cell_chars) {raise_with('max_cell_chars')}"
+            )
+            raise DatasetReadError.at(where, msg)
+    return row
+
+
 def _jsonl(path: Path) -> Iterator[Mapping[str, Any]]:
     with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DatasetReadError.at(
-                    Location(file=str(path), line=number),
-                    f"not valid JSON: {error.msg}",
-                ) from None
-            if not isinstance(record, Mapping):
-                raise DatasetReadError.at(
-                    Location(file=str(path), line=number),
-                    "a line must hold one JSON object",
-                )
-            yield record
+            where = Location(file=str(path), line=number)
+            value = _decoded(line.rstrip("\r\n"), where)
+            if not isinstance(value, Mapping):
+                raise DatasetReadError.at(where, "a line must hold one JSON object")
+            yield _checked(value, where)
 
 
-def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
-    from clusterkit.io._formats.xlsx_workbook import _openpyxl  # noqa: PLC0415 - optional dependency
+def _xlsx_rows(path: Path, notes: list[ImportNote]) -> Iterator[dict[str, Any]]:
+    """The rows of a workbook's first sheet; its other sheets and cells without a header are noted.
 
-    workbook = _openpyxl().load_workbook(path, read_only=True, data_only=True)
+    Raises:
+        DatasetReadError: The file is not a workbook openpyxl can read, a
+            header names a column twice, or a cell is too long.
+    """
+    from clusterkit.io._formats.xlsx_workbook import (  # noqa: PLC0415 - optional dependency
+        _UNREADABLE,
+        _openpyxl,
+    )
+
+    openpyxl = _openpyxl()
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (
+        *_UNREADABLE,
+        KeyError,
+        openpyxl.utils.exceptions.InvalidFileException,
+    ) as error:
+        msg = f"not a readable workbook ({type(error).__name__}: {error})"
+        raise DatasetReadError.at(Location(file=str(path)), msg) from None
+    try:
+        first, *others = workbook.worksheets
+        if others:
+            names = ", ".join(repr(sheet.title) for sheet in others)
+            message = (
+                f"only the first sheet, {first.title!r}, is read; the sheets "
+                f"{names} were not"
+            )
+            notes.append(ImportNote(None, None, "not-read", message))
+        rows = first.iter_rows(values_only=True)
         header = [
             str(cell).strip() if cell is not None else "" for cell in next(rows, ())
         ]
-        for row in rows:
+        _check_header(header, Location(file=str(path), sheet=first.title, line=1))
+        for line, row in enumerate(rows, start=2):
+            where = Location(file=str(path), sheet=first.title, line=line)
+            unnamed = [
+                column
+                for column, cell in enumerate(row, start=1)
+                if cell not in (None, "")
+                and (column > len(header) or not header[column - 1])
+            ]
+            if unnamed:
+                message = (
+                    f"{first.title!r} line {line}: the values in columns "
+                    f"{', '.join(map(str, unnamed))}, which have no header, were "
+                    "not read"
+                )
+                notes.append(ImportNote(None, None, "not-read", message))
             if any(cell not in (None, "") for cell in row):
-                yield {
-                    name: "" if cell is None else str(cell)
-                    for name, cell in zip(header, row, strict=False)
-                    if name
-                }
+                yield dict(
+                    _short_cells(
+                        {
+                            name: "" if cell is None else str(cell)
+                            for name, cell in zip(header, row, strict=False)
+                            if name
+                        },
+                        where,
+                    )
+                )
+    except _UNREADABLE as error:
+        msg = f"not a readable workbook ({type(error).__name__}: {error})"
+        raise DatasetReadError.at(Location(file=str(path)), msg) from None
     finally:
         workbook.close()
 
@@ -406,7 +532,10 @@ class _Importer:
             if value is None:
                 shaped.pop(field, None)
                 continue
-            shaped[field] = value
+            # A member may be a mapping, checked below; other items are values.
+            shaped[field] = (
+                value if field == "members" else self._values(value, label, field)
+            )
         members: list[Mapping[str, Any]] = []
         for item in shaped.get("members", ()):
             if isinstance(item, str):
@@ -427,6 +556,14 @@ class _Importer:
                 self.note(label, "sources", "not-read", f"{problem}; left out")
         shaped["sources"] = sources
         return shaped
+
+    def _values(self, items: list[Any], label: str, field: str) -> list[Any]:
+        """The items of a list field that are single values; the others are noted."""
+        for item in items:
+            if isinstance(item, (list, dict)):
+                message = f"{item!r} is no single value; left out"
+                self.note(label, field, "not-read", message)
+        return [item for item in items if not isinstance(item, (list, dict))]
 
     def _checked(
         self, model: type[BaseModel], row: dict[str, Any], label: str | None

@@ -270,10 +270,10 @@ def checked_record(
             report(
                 DUPLICATE_FIELD,
                 where(key),
-                f"field {key!r} is given more than once in this record; only its "
-                "last value was read",
+                f"field {key!r} is given more than once in this record",
                 entity=entity,
                 value=key,
+                outcome="only its last value was read",
             )
         value = dict(value)
     for key, item in list(value.items()):

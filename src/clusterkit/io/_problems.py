@@ -41,7 +41,7 @@ __all__ = [
     "COUNTRY_TYPO",
     "DUPLICATE_COLUMN",
     "DUPLICATE_FIELD",
-    "DUPLICATE_SHEET",
+    "DUPLICATE_TABLE",
     "MALFORMED_ROW",
     "MISNAMED_TABLE_FILE",
     "MISSING",
@@ -64,6 +64,7 @@ __all__ = [
     "parse_date",
     "raise_problem",
     "vocabulary_problem",
+    "with_outcome",
 ]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -79,7 +80,7 @@ MISSING_COLUMN = Rule("CK-HDR-001", E, "missing required column", "read")
 UNKNOWN_COLUMN = Rule("CK-HDR-002", W, "unknown column", "read")
 DUPLICATE_COLUMN = Rule("CK-HDR-003", E, "duplicate column", "read")
 DUPLICATE_FIELD = Rule("CK-HDR-004", E, "field given twice in one record", "read")
-DUPLICATE_SHEET = Rule("CK-HDR-005", E, "two sheets for one table", "read")
+DUPLICATE_TABLE = Rule("CK-HDR-005", E, "table given twice", "read")
 MALFORMED_ROW = Rule("CK-ROW-001", E, "malformed row", "read")
 BAD_VALUE = Rule("CK-TYPE-001", E, "value does not parse", "read")
 NON_ISO_DATE = Rule("CK-TYPE-002", W, "date in a non-ISO spelling", "read")
@@ -107,7 +108,10 @@ class Reporter(Protocol):
     """Told of one problem a lenient reader found; the reader then goes on.
 
     `clusterkit.rules` passes the validation run's own `report`, which turns the
-    problem into a `Finding` when the rule is enabled.
+    problem into a `Finding` when the rule is enabled. `outcome` says what a
+    reader that goes on does about the problem ("it is ignored"): a reporter
+    that goes on adds it to the message (`with_outcome`), and `raise_problem`,
+    which stops, leaves it out, since it would not be true.
     """
 
     def __call__(
@@ -120,8 +124,14 @@ class Reporter(Protocol):
         entity: Entity | None = None,
         value: Any = None,
         expected: str | None = None,
+        outcome: str | None = None,
     ) -> object:
         """Report one problem (what it returns, if anything, is ignored)."""
+
+
+def with_outcome(message: str, outcome: str | None) -> str:
+    """The message of a problem a reader went on after: what it did, added."""
+    return message if outcome is None else f"{message}; {outcome}"
 
 
 def raise_problem(
@@ -129,17 +139,23 @@ def raise_problem(
     location: Location,
     message: str,
     *,
-    hint: str | None = None,  # noqa: ARG001 - a Reporter
+    hint: str | None = None,
     entity: Entity | None = None,  # noqa: ARG001 - a Reporter
     value: Any = None,  # noqa: ARG001 - a Reporter
     expected: str | None = None,  # noqa: ARG001 - a Reporter
+    outcome: str | None = None,  # noqa: ARG001 - not true of a reader that stops
 ) -> None:
     """The `Reporter` of the strict readers: stop at the first problem.
+
+    The message says what is wrong and, with a hint, how it may be put right;
+    not the `outcome`, what a reader that goes on would do.
 
     Raises:
         DatasetReadError: Always, located at the problem.
     """
-    raise DatasetReadError.at(location, message)
+    raise DatasetReadError.at(
+        location, message if hint is None else f"{message}; {hint}"
+    )
 
 
 @attrs.frozen

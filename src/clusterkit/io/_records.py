@@ -16,6 +16,8 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource, chunks_from_rows
 from clusterkit.io._frames import FrameRows
@@ -25,6 +27,9 @@ from clusterkit.io._rows import RawRow, given_values, json_kind
 from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Entity
 from clusterkit.values import Location
+
+# The Python values that are JSON values, which `json_kind` names.
+_JSON_VALUES = (dict, list, str, int, float, bool, type(None))
 
 __all__ = ["dataset_chunks", "mapping_chunks", "mapping_rows"]
 
@@ -43,8 +48,8 @@ def mapping_rows(
             report(
                 UNREADABLE,
                 Location(file=display, pointer=f"/{key}"),
-                f"unknown table {key!r}; tables are {', '.join(TABLES)}; it was "
-                "not read",
+                f"unknown table {key!r}; tables are {', '.join(TABLES)}",
+                outcome="it was not read",
             )
     for name in TABLES:
         if name not in mapping or table not in {None, name}:
@@ -57,7 +62,8 @@ def mapping_rows(
                 UNREADABLE,
                 Location(file=display, pointer=f"/{name}"),
                 f"table {name!r} must be a sequence of records, got "
-                f"{type(records).__name__}; it was not read",
+                f"{type(records).__name__}",
+                outcome="it was not read",
             )
             continue
         yield from _table_rows(name, records, display, report)
@@ -85,9 +91,9 @@ def _table_rows(
             report(
                 MALFORMED_ROW,
                 location,
-                f"expected a mapping, got {json_kind(entry)}; the record was "
-                "not checked",
+                f"expected a mapping or {model.__name__}, got {_kind(entry)}",
                 entity=Entity(name),
+                outcome="the record was not checked",
             )
 
 
@@ -181,3 +187,14 @@ def _enum_of(annotation: Any) -> type[enum.Enum] | None:
             if isinstance(inner, type) and issubclass(inner, enum.Enum):
                 return inner
     return None
+
+
+def _kind(entry: object) -> str:
+    """What a table's entry is, for a message: a record says its table."""
+    if isinstance(entry, BaseModel):
+        table = next(
+            (name for name, model in TABLES.items() if isinstance(entry, model)), None
+        )
+        of = f", a record of the {table} table" if table else ""
+        return f"{type(entry).__name__}{of}"
+    return json_kind(entry) if isinstance(entry, _JSON_VALUES) else type(entry).__name__

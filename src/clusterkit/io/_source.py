@@ -324,8 +324,13 @@ def open_source(
         DatasetReadError: The source cannot be opened as a dataset: no such path
             (or one the system refuses, such as a name too long), an unknown format, a folder without tables (or with two layouts), an
             unsafe or corrupt zip archive.
-        TypeError: `source` is none of the kinds above.
+        TypeError: `source` is none of the kinds above, or `format` or `name`
+            is not a string.
     """
+    for parameter, value in (("format", format), ("name", name)):
+        if value is not None and not isinstance(value, str):
+            msg = f"{parameter} must be a str or None, not {type(value).__name__}"
+            raise TypeError(msg)
     display = source_name(source, name)
     if is_database(source):
         return _open_database(source, display)
@@ -422,12 +427,25 @@ def _open_path(
             f"{display}: cannot be read: {error.strerror or error}", source=display
         ) from None
     if folder:
-        files = {item.name: item for item in path.iterdir() if item.is_file()}
+        try:
+            entries = list(path.iterdir())
+        except OSError as error:  # no permission to list it
+            raise DatasetReadError(
+                f"{display}: cannot be read: {error.strerror or error}", source=display
+            ) from None
+        files = {item.name: item for item in entries if _is_file(item)}
         _refuse_outside_links(path, files, display)
         members = {
             name: Member.of_path(file, _join(display, name))
             for name, file in files.items()
         }
+        # A table's name on what is not a file (a folder, a broken link) is
+        # not passed over as if the table were absent: reading it says why.
+        members.update(
+            (item.name, Member(_join(display, item.name), _not_a_file(item)))
+            for item in entries
+            if item.name in _TABLE_FILES and item.name not in files
+        )
         return _folder(members, display)
     if not path.exists():
         raise DatasetReadError(f"{display}: no such file or directory", source=display)
@@ -456,6 +474,29 @@ def _open_path(
         "workbook or a .zip of a folder",
         source=display,
     )
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a regular file (through links); not if the system cannot say."""
+    try:
+        return path.is_file()
+    except OSError:  # a loop of links, no permission to look
+        return False
+
+
+def _not_a_file(path: Path) -> Callable[[], IO[bytes]]:
+    """The opener of what bears a table file's name but is no file: it says what it is."""
+
+    def opener() -> IO[bytes]:
+        if path.is_symlink() and not path.exists():
+            what = "a broken symbolic link (its target is missing, or links loop)"
+        elif path.is_dir():
+            what = "a folder, not a file"
+        else:  # a pipe, a socket or a device, which reading could wait on forever
+            what = "a pipe, socket or device, not a regular file"
+        raise OSError(what)
+
+    return opener
 
 
 def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
@@ -506,16 +547,19 @@ def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
 def _zip(
     archive: zipfile.ZipFile, display: str, close: list[Callable[[], None]]
 ) -> OpenSource:
-    """A zip of a folder: its table files at the root, or in its one top folder."""
+    """A zip of a folder: its table files at the root, or in its one top folder.
+
+    What macOS adds to an archive it makes (`__MACOSX/`, `.DS_Store`) is passed
+    over, and so are other files beside the one top folder (a `README.txt`)
+    when the root holds no table file.
+    """
     try:
         infos = archive.infolist()
         for info in infos:
             _check_member(info, display)
-        files = [info for info in infos if not info.is_dir()]
-        roots = {PurePosixPath(info.filename).parts[0] for info in files}
-        prefix = ""
-        if not any("/" not in info.filename for info in files) and len(roots) == 1:
-            prefix = f"{roots.pop()}/"
+        files = [info for info in infos if not info.is_dir() and not _system_file(info)]
+        _refuse_repeated_members(files, display)
+        prefix = _tables_folder(files, display)
         members = {
             info.filename.removeprefix(prefix): Member(
                 _join(display, info.filename), _zip_opener(archive, info)
@@ -531,6 +575,61 @@ def _zip(
         raise
     opened._close.extend(close)  # noqa: SLF001 - handed over to the source that uses it
     return opened
+
+
+def _tables_folder(files: list[zipfile.ZipInfo], display: str) -> str:
+    """Where an archive's table files are: `""` (its root), or its one top folder.
+
+    Raises:
+        DatasetReadError: No table file at the root, and several top folders.
+    """
+    at_root = {info.filename for info in files if "/" not in info.filename}
+    folders = {
+        PurePosixPath(info.filename).parts[0] for info in files if "/" in info.filename
+    }
+    if at_root & _table_file_names() or not folders:
+        return ""
+    if len(folders) > 1:
+        raise DatasetReadError(
+            f"{display}: no table files at the archive's root, and "
+            f"{len(folders)} top folders ({', '.join(sorted(folders))}); "
+            "put the tables at the root or in one top folder",
+            source=display,
+        )
+    return f"{folders.pop()}/"
+
+
+def _system_file(info: zipfile.ZipInfo) -> bool:
+    """A file the system that made the archive added: macOS's resource forks and folder settings."""
+    parts = PurePosixPath(info.filename).parts
+    return parts[0] == "__MACOSX" or parts[-1] == ".DS_Store"
+
+
+def _table_file_names() -> set[str]:
+    """The names of table files, in every per-table format (`clusters.csv`, ...)."""
+    return {
+        f"{table}{fmt.suffix}"
+        for fmt in formats().values()
+        if fmt.per_table
+        for table in TABLES
+    }
+
+
+def _refuse_repeated_members(files: list[zipfile.ZipInfo], display: str) -> None:
+    """Refuse an archive that holds two files of one name: one of them would be lost.
+
+    Raises:
+        DatasetReadError: Naming the first file given twice.
+    """
+    seen: set[str] = set()
+    for info in files:
+        if info.filename in seen:
+            raise DatasetReadError(
+                f"{display}: refused: member {info.filename!r} is in the archive "
+                "twice, and only one could be read; nothing in it was read",
+                source=display,
+            )
+        seen.add(info.filename)
 
 
 def _zip_opener(
@@ -606,7 +705,11 @@ def _read_up_to(stream: Any, size: int, display: str) -> bytes:
 
     Raises:
         TypeError: The stream gives text, not bytes.
+        ValueError: The stream is closed.
     """
+    if getattr(stream, "closed", False) is True:
+        msg = f"{display}: the file object is closed; open it again, or pass its path"
+        raise ValueError(msg)
     parts: list[bytes] = []
     left = size
     while left > 0:
@@ -653,14 +756,22 @@ def _open_stream(
     if document is None or document.per_table:
         for closing in close:
             closing()
-        told = (
-            f"format {format!r} is not a document format"
-            if format
-            else "cannot tell its format from its first bytes"
+        expected = (
+            "expected a JSON document (an object of tables), an .xlsx workbook "
+            "or a zip of a CSV or JSON Lines folder"
         )
-        raise DatasetReadError(
-            f"{display}: {told}; give format='json', 'xlsx' or 'zip'", source=display
-        )
+        if format:
+            told = f"format {format!r} is not a document format; give format='json', 'xlsx' or 'zip'"
+        elif not head:
+            told = f"it is empty; {expected}"
+        else:
+            # The command line reads these from standard input as they are;
+            # Python callers can name the format.
+            told = (
+                f"cannot tell its format from its first bytes; {expected} "
+                "(from Python, format='json', 'xlsx' or 'zip' names it)"
+            )
+        raise DatasetReadError(f"{display}: {told}", source=display)
     return OpenSource(
         display, "document", document, {"": Member(display, opener)}, close=close
     )

@@ -143,6 +143,13 @@ class KPI(Generic[V]):
         return self.label
 
     def __call__(self, source: Source, /, **scope: Unpack[ScopeArguments]) -> V:
+        if "by" in scope:
+            # One value is the scope's: groups would be computed and dropped.
+            msg = (
+                f"kpis.{self.id}() gives the value of the whole scope and takes no "
+                f"'by'; compute_kpis(source, by=...) gives it per group"
+            )
+            raise TypeError(msg)
         return self.value(KPI.engine(source, **scope))
 
     def value(self, result: KPIResult) -> V:

@@ -18,8 +18,9 @@ from typing import Any, ClassVar, Protocol
 import attrs
 
 from clusterkit._dates import as_of_day
+from clusterkit._limits import at_least
 from clusterkit._scan import Batch, Cell, Indexes, Verdicts
-from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE
+from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE, with_outcome
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.values import Location
 
@@ -32,6 +33,10 @@ __all__ = [
     "amount_text",
     "row_number",
 ]
+
+
+# A count of members, countries or targets: `None` (the generation's) or an int >= 0.
+_threshold = attrs.validators.optional(at_least(0))
 
 
 @attrs.frozen
@@ -49,12 +54,16 @@ class Thresholds:
             the generation's, if any.
         max_target_countries: Most third-country targets before a warning
             (CK-PART-008); default: the generation's, if any.
+
+    Raises:
+        TypeError: A threshold is neither an int nor `None`.
+        ValueError: A threshold is below 0.
     """
 
-    min_members: int | None = None
-    min_member_countries: int | None = None
-    min_target_countries: int | None = None
-    max_target_countries: int | None = None
+    min_members: int | None = attrs.field(default=None, validator=_threshold)
+    min_member_countries: int | None = attrs.field(default=None, validator=_threshold)
+    min_target_countries: int | None = attrs.field(default=None, validator=_threshold)
+    max_target_countries: int | None = attrs.field(default=None, validator=_threshold)
 
 
 DEFAULT_MIN_MEMBER_COUNTRIES = 3
@@ -457,12 +466,17 @@ class Context(Indexes):
         related: Iterable[Location] = (),
         severity: Severity | None = None,
         caused_by: str | None = None,
+        outcome: str | None = None,
     ) -> str | None:
         """Count a finding of `rule`, and keep it unless `max_findings` are kept.
+
+        `outcome`, what a reader that went on did about a problem ("it is
+        ignored"), is added to the message, as every `Reporter` adds it.
 
         Returns:
             The finding's fingerprint, or `None` if its rule does not run.
         """
+        message = with_outcome(message, outcome)
         if rule.id not in self.enabled:
             return None
         severity = severity or rule.severity

@@ -513,11 +513,11 @@ def _drop_odd_rows(
             state.report(
                 MALFORMED_ROW,
                 state.source.location(number),
-                f"row has {len(row)} cells but the header has {width}; the row "
-                "was not checked",
+                f"row has {len(row)} cells but the header has {width}",
                 entity=Entity(state.source.table),
                 value=str(len(row)),
                 expected=str(width),
+                outcome="the row was not checked",
             )
     return kept_rows, kept_numbers
 

@@ -38,7 +38,12 @@ from clusterkit.io._limits import (
     too_deep_message,
 )
 from clusterkit.io._member import Member, undecodable_error
-from clusterkit.io._problems import MALFORMED_ROW, Reporter, raise_problem
+from clusterkit.io._problems import (
+    DUPLICATE_TABLE,
+    MALFORMED_ROW,
+    Reporter,
+    raise_problem,
+)
 from clusterkit.io._rows import RawRow, given_values, json_kind, json_record
 from clusterkit.models import TABLES, Dataset
 from clusterkit.report import Entity
@@ -230,30 +235,53 @@ def _document_rows(
             f"got {json_kind(found)}",
         )
     scanner.expect("{", "'{'")
+    # The line of each table's key: a table given again is not read (CK-HDR-005).
+    given: dict[str, int | None] = {}
     if scanner.peek() == "}":
         scanner.expect("}", "'}'")
     else:
         while True:
+            scanner.peek()  # the key starts after the whitespace that follows ','
             key_location = scanner.location()
-            key = scanner.value()
-            if not isinstance(key, str):
-                raise DatasetReadError.at(
-                    key_location,
-                    f"JSON syntax error: expected a table name, found {key!r}",
-                )
-            if key not in TABLES:
-                raise DatasetReadError.at(
-                    key_location,
-                    f"unknown table {key!r}; tables are {', '.join(TABLES)}",
-                )
+            key = _table_key(scanner, key_location)
             scanner.expect(":", "':'")
-            yield from _table_rows(
-                scanner, key, wanted=table is None or key == table, report=report
-            )
+            wanted = table is None or key == table
+            if key in given:
+                if wanted:
+                    report(
+                        DUPLICATE_TABLE,
+                        key_location,
+                        f"the table {key!r} is given twice in this document (first "
+                        f"on line {given[key]})",
+                        entity=Entity(key),
+                        outcome="only its first array was read",
+                    )
+                wanted = False
+            else:
+                given[key] = key_location.line
+            yield from _table_rows(scanner, key, wanted=wanted, report=report)
             if scanner.expect(",}", "',' or '}'") == "}":
                 break
     if scanner.peek() != "":
         raise scanner.fail("JSON syntax error: extra data after the document")
+
+
+def _table_key(scanner: _Scanner, where: Location) -> str:
+    """The name of the next table of the document.
+
+    Raises:
+        DatasetReadError: The key is not a string, or names no table.
+    """
+    key = scanner.value()
+    if not isinstance(key, str):
+        raise DatasetReadError.at(
+            where, f"JSON syntax error: expected a table name, found {key!r}"
+        )
+    if key not in TABLES:
+        raise DatasetReadError.at(
+            where, f"unknown table {key!r}; tables are {', '.join(TABLES)}"
+        )
+    return key
 
 
 def _table_rows(
@@ -287,9 +315,9 @@ def _table_rows(
                 report(
                     MALFORMED_ROW,
                     attrs.evolve(location, column=start.column),
-                    f"expected a JSON object, got {json_kind(value)}; the record "
-                    "was not checked",
+                    f"expected a JSON object, got {json_kind(value)}",
                     entity=Entity(table),
+                    outcome="the record was not checked",
                 )
         index += 1
         if scanner.expect(",]", "',' or ']'") == "]":
@@ -581,8 +609,13 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
 
 
 def _sniff(head: bytes) -> bool:
-    """A JSON document starts with `{` (after a byte-order mark and white space)."""
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
+    """A JSON document starts with `{` (after a byte-order mark and white space).
+
+    A JSON array (`[`) is taken for one too, so that the reader can say it is
+    an array where the document's object of tables should be.
+    """
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return start.startswith((b"{", b"["))
 
 
 FORMAT = Format(

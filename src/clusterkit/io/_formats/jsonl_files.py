@@ -110,7 +110,9 @@ def _parse_line(text: bytes, location: Location) -> Any:
         UnicodeDecodeError: The line is not UTF-8.
         _LineError: The line is not JSON, or not one JSON object.
     """
-    decoded = text.decode("utf-8")
+    # Without its line break, a line cut short is an error at its end, not at
+    # column 1 of the "line" after the break.
+    decoded = text.decode("utf-8").rstrip("\r\n")
     try:
         value = _DECODER.decode(decoded)
     except json.JSONDecodeError as error:

@@ -22,7 +22,7 @@ from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import DAMAGED, Member, damaged_error
 from clusterkit.io._problems import (
-    DUPLICATE_SHEET,
+    DUPLICATE_TABLE,
     MALFORMED_ROW,
     Reporter,
     raise_problem,
@@ -178,7 +178,7 @@ def _sheets(
         first = sheets[name_of_table]
         for second in seconds.get(name_of_table, ()):
             report(
-                DUPLICATE_SHEET,
+                DUPLICATE_TABLE,
                 Location(file=display, sheet=second.name),
                 f"the sheets {first.name!r} and {second.name!r} both hold the "
                 f"{name_of_table} table; only {first.name!r} was read",
@@ -285,8 +285,9 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             report(
                 MALFORMED_ROW,
                 where,
-                f"{problem}; the row was not checked",
+                problem,
                 entity=Entity(table),
+                outcome="the row was not checked",
             )
             continue
         values = {}
