@@ -7,11 +7,14 @@ or with untrue messages, and command lines that overwrote their input.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
 import sqlite3
 import sys
+import tempfile
+import traceback
 import warnings
 import zipfile
 from contextlib import nullcontext
@@ -19,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit import cli
@@ -731,4 +736,250 @@ def test_import_of_a_workbook_whose_sheet_is_cut_short_is_a_read_error(
         ck.io.import_partnerships(cut)
     assert str(caught.value).startswith(
         f"{cut}: not a readable workbook (ParseError: unclosed token"
+    )
+
+
+def test_an_encrypted_zip_member_is_said_to_be_encrypted() -> None:
+    """Not zipfile's own message, which names the member by its `ZipInfo` repr."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("clusters.csv", CLUSTERS_CSV)
+    data = bytearray(buffer.getvalue())
+    data[6] |= 1  # "encrypted" in the local header of the first member ...
+    central = data.index(b"PK\x01\x02")
+    data[central + 8] |= 1  # ... and in the central directory
+    (finding,) = [
+        f for f in ck.validate(bytes(data)).findings if f.rule == "CK-FILE-001"
+    ]
+    assert finding.message == (
+        "cannot open: it is encrypted (protected by a password), so it cannot be read"
+    )
+    assert finding.location.file == "<upload>/clusters.csv"
+
+
+# ---------------------------------------------------------------- countries and reports
+
+
+def test_a_country_error_raised_again_does_not_grow_its_traceback() -> None:
+    """The remembered error of a value is raised without the last call's frames."""
+    lengths = [_traceback_length("Atlantis") for _ in range(3)]
+    assert lengths[0] == lengths[1] == lengths[2]
+
+
+def _traceback_length(value: str) -> int:
+    """The frames of the traceback that normalising `value` raises with."""
+    with pytest.raises(ck.CountryError) as caught:
+        ck.normalise_country(value)
+    return len(traceback.extract_tb(caught.value.__traceback__))
+
+
+@pytest.mark.parametrize("code", ["276", "0276", "00276", "DE", "DEU"])
+def test_a_numeric_code_may_have_any_number_of_leading_zeros(code: str) -> None:
+    """Digits are a numeric code however many zeros a spreadsheet put before them."""
+    assert ck.normalise_country(code).alpha2 == "DE"
+
+
+def test_long_digits_that_are_no_code_are_no_country() -> None:
+    """A number that is no ISO numeric code is refused as before."""
+    with pytest.raises(ck.CountryError):
+        ck.normalise_country("123456")
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        lambda on: ck.is_eu_member("UK", on),
+        lambda on: ck.is_third_country("UK", on),
+        lambda on: ck.is_programme_participant("UK", "COSME", on),
+    ],
+    ids=["is_eu_member", "is_third_country", "is_programme_participant"],
+)
+def test_a_classification_day_is_a_date(function: Any) -> None:
+    """A datetime stands for its day; anything else is a TypeError naming `on`."""
+    noon = dt.datetime(2020, 1, 31, 12, 0)  # noqa: DTZ001 - a day, as users give one
+    assert function(noon) == function(dt.date(2020, 1, 31))
+    for wrong in ("2020-01-31", None, 20200131):
+        with pytest.raises(TypeError, match=r"on must be a datetime\.date, not"):
+            function(wrong)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"format": None}, TypeError, "format must be a str, not NoneType"),
+        ({"width": "80"}, TypeError, "width must be an int or None, not str"),
+        ({"width": True}, TypeError, "width must be an int or None, not bool"),
+        ({"width": 0}, ValueError, "width must be at least 1, not 0"),
+        ({"format": "pdf"}, ValueError, "unknown format 'pdf'"),
+    ],
+)
+def test_render_checks_its_arguments(
+    arguments: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """A wrong format or width is said to be so, naming the argument."""
+    report = ck.validate(ck.load_example(), as_of=dt.date(2026, 1, 1))
+    with pytest.raises(error, match=message):
+        report.render(**arguments)
+    assert report.render(width=40)
+
+
+def test_a_generation_of_an_unknown_programme_is_a_finding(tmp_path: Path) -> None:
+    """Not a `ValueError` from deep inside the checks: CK-ENUM-001 at its cell."""
+    folder = tmp_path / "data"
+    write(
+        folder / "generations.csv",
+        "id,name,family,programme,start,end\n"
+        "g,G,F,Horizon Europe,2016-01-01,2018-12-31\n"
+        "h,H,F,cosme,2016-01-01,2018-12-31\n",
+    )
+    report = ck.validate(folder)
+    (finding,) = [f for f in report.findings if f.rule == "CK-ENUM-001"]
+    assert (finding.location.line, finding.location.field) == (2, "programme")
+    assert ck.compute_kpis(folder).excluded_by_rule["CK-ENUM-001"] == 1
+    with pytest.raises(
+        ck.DatasetReadError, match="programme: Input should be 'COSME' or 'SMP'"
+    ):
+        ck.load_dataset(folder)
+    ck.load_dataset(folder, errors="report")
+    assert (
+        ck.Generation.model_validate(
+            {
+                "id": "h",
+                "name": "H",
+                "family": "F",
+                "programme": "cosme",
+                "start": "2016-01-01",
+                "end": "2018-12-31",
+            }
+        ).programme
+        is ck.Programme.COSME
+    )
+
+
+# ---------------------------------------------------------------- round trips
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="'=+-@ab", min_size=1, max_size=4).filter(str.strip),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_formulas_escaped_in_a_list_cell_read_back_unchanged(
+    sectors: list[str],
+) -> None:
+    """A list is one CSV cell: the `'` added before it is dropped from its first item only."""
+    cluster = {"id": "C1", "name": "Cluster", "country": "DE", "sectors": sectors}
+    dataset = ck.load_dataset({"clusters": [cluster]})
+    with tempfile.TemporaryDirectory() as folder:
+        ck.dump_dataset(dataset, Path(folder) / "data", escape_formulas=True)
+        back = ck.load_dataset(Path(folder) / "data", unescape_formulas=True)
+    assert back == dataset
+
+
+def test_whole_numbers_a_spreadsheet_cannot_hold_are_written_as_text(
+    tmp_path: Path,
+) -> None:
+    """A count or amount beyond 2**53 reads back from a workbook unchanged."""
+    pytest.importorskip("openpyxl")
+    big = 2**53 + 1
+    dataset = ck.load_dataset(
+        {
+            "smes": [{"id": "S1", "name": "n", "country": "DE", "turnover_eur": big}],
+            "clusters": [
+                {"id": "C1", "name": "n", "country": "DE", "members_total": big},
+                {"id": "C2", "name": "n", "country": "DE", "members_total": 2**53},
+            ],
+        }
+    )
+    ck.dump_dataset(dataset, tmp_path / "data.xlsx")
+    assert ck.load_dataset(tmp_path / "data.xlsx") == dataset
+
+
+@pytest.mark.parametrize(
+    ("update", "reason"),
+    [
+        (
+            {"notes": "x" * 40_000},
+            (
+                "activities A1 notes: the text is 40,000 characters long, more than "
+                "the 32,767 a cell holds"
+            ),
+        ),
+        (
+            {"title": "Mission \uffff"},
+            "activities A1 title: the text holds U+FFFE or U+FFFF, which XML cannot hold",
+        ),
+        (
+            {"clusters": ["C" * 60] * 600},
+            "activities A1 clusters: the text is 36,599 characters long",
+        ),
+    ],
+    ids=["long-text", "noncharacter", "long-list"],
+)
+def test_a_workbook_refuses_a_text_no_cell_holds(
+    tmp_path: Path, update: dict[str, Any], reason: str
+) -> None:
+    """Not cut short or written broken: a `DatasetError` naming the value, and no file."""
+    pytest.importorskip("openpyxl")
+    activity = {
+        "id": "A1",
+        "partnership": "P",
+        "type": "webinar",
+        "start": "2020-01-01",
+    }
+    dataset = ck.load_dataset({"activities": [{**activity, **update}]})
+    with pytest.raises(ck.DatasetError) as caught:
+        ck.dump_dataset(dataset, tmp_path / "data.xlsx")
+    assert str(caught.value).startswith(reason)
+    assert str(caught.value).endswith(
+        "a workbook cannot hold it (nothing was written; write the dataset as CSV, "
+        "JSON Lines or JSON)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_source_in_a_list_may_not_hold_the_list_separator() -> None:
+    """`https://a.eu/p;x=1` in `sources` would be two items in a CSV cell: refused."""
+    for table, record in (
+        ("clusters", {"id": "C1", "name": "n", "country": "DE"}),
+        ("partnerships", {"id": "P", "acronym": "A", "name": "N", "generation": "g"}),
+        ("targets", {"partnership": "P", "country": "US"}),
+    ):
+        source = {table: [{**record, "sources": ["https://a.eu/p;x=1"]}]}
+        findings = [f for f in ck.validate(source).findings if f.rule == "CK-TYPE-001"]
+        assert [f.location.field for f in findings] == ["sources"]
+        assert "holds ';', which separates the items of a list" in findings[0].message
+        assert findings[0].message.endswith("write it as %3B")
+    assert ck.Cluster(
+        id="C1", name="n", country="DE", sources=("https://a.eu/p%3Bx=1",)
+    ).sources == ("https://a.eu/p%3Bx=1",)
+    # A single web address is no list item: `;` stays allowed there.
+    cluster = ck.Cluster(id="C1", name="n", country="DE", website="https://a.eu/p;x=1")
+    assert cluster.website == "https://a.eu/p;x=1"
+
+
+def test_a_key_of_a_mapping_may_not_hold_its_separators() -> None:
+    """A strand label `a=b` would read back as `a` = `b=1000`: refused."""
+    generation = {
+        "id": "g", "name": "G", "family": "F", "programme": "SMP",
+        "start": "2016-01-01", "end": "2017-12-31",
+    }  # fmt: skip
+    for key in ("a=b", "a;b"):
+        report = ck.validate(
+            {"generations": [{**generation, "max_grant_eur": {key: 1}}]}
+        )
+        (finding,) = report.findings
+        assert (finding.rule, finding.location.field) == (
+            "CK-TYPE-001",
+            "max_grant_eur",
+        )
+    (finding,) = ck.validate(
+        {"generations": [{**generation, "max_grant_eur": {"a=b": 1}}]}
+    ).findings
+    assert finding.message == (
+        "the key 'a=b' holds '=' or ';', with which a CSV cell writes a mapping "
+        "(key=value;key=value)"
     )

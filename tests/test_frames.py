@@ -425,7 +425,7 @@ GENERATION_ROW = {
     "id": ["g1"],
     "name": ["G"],
     "family": ["F"],
-    "programme": ["P"],
+    "programme": ["COSME"],
     "start": ["2020-01-01"],
     "end": ["2021-01-01"],
 }

@@ -141,7 +141,7 @@ class TestCsv:
     def test_grant_caps(self, tmp_path: Path) -> None:
         """Mapping cells hold key=value pairs; a pair without '=' is reported."""
         header = "id,name,family,programme,start,end,max_grant_eur\n"
-        row = "g,G,F,P,2016-01-01,2017-01-01,"
+        row = "g,G,F,SMP,2016-01-01,2017-01-01,"
         write(tmp_path / "generations.csv", header + row + " 1.a = 200000;;2=448750;\n")
         caps = load_dataset(tmp_path).generations[0].max_grant_eur
         assert caps == {"1.a": Decimal(200000), "2": Decimal(448750)}
@@ -665,7 +665,7 @@ class TestWorkbook:
                     id="g",
                     name="n",
                     family="f",
-                    programme="p",
+                    programme="SMP",
                     start="1899-12-31",
                     end="2020-01-01",
                 )

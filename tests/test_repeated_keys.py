@@ -19,7 +19,7 @@ GENERATION = {
     "id": "g-x",
     "name": "A generation of one's own",
     "family": "F",
-    "programme": "P",
+    "programme": "SMP",
     "start": "2020-01-01",
     "end": "2021-12-31",
 }

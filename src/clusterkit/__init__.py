@@ -55,6 +55,7 @@ from clusterkit.models import (
     IndustrialEcosystem,
     Partnership,
     Priority,
+    Programme,
     ThirdCountryRule,
     ThirdCountryTarget,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "Partnership",
     "Period",
     "Priority",
+    "Programme",
     "Report",
     "Severity",
     "Summary",

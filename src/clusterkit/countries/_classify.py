@@ -85,7 +85,22 @@ PROGRAMMES = ("COSME", "SMP")
 def _covered(
     spans: Mapping[str, tuple[_Span, ...]], country: Country, on: dt.date
 ) -> bool:
-    return any(span.covers(on) for span in spans.get(country.alpha2, ()))
+    day = _day(on)
+    return any(span.covers(day) for span in spans.get(country.alpha2, ()))
+
+
+def _day(on: object) -> dt.date:
+    """The day `on` names: a date, or a datetime's day.
+
+    Raises:
+        TypeError: `on` is neither.
+    """
+    if isinstance(on, dt.datetime):
+        return on.date()
+    if not isinstance(on, dt.date):
+        msg = f"on must be a datetime.date, not {type(on).__name__}"
+        raise TypeError(msg)
+    return on
 
 
 def is_eu_member(country: Country | str, on: dt.date) -> bool:
@@ -99,6 +114,7 @@ def is_eu_member(country: Country | str, on: dt.date) -> bool:
 
     Raises:
         CountryError: `country` is not one country.
+        TypeError: `on` is not a date (a datetime stands for its day).
 
     Examples:
         >>> from datetime import date
@@ -127,6 +143,7 @@ def is_programme_participant(
 
     Raises:
         CountryError: `country` is not one country.
+        TypeError: `on` is not a date (a datetime stands for its day).
         ValueError: `programme` is not a known programme.
 
     Examples:
@@ -215,6 +232,7 @@ def is_third_country(
 
     Raises:
         CountryError: `country` is not one country.
+        TypeError: `on` is not a date (a datetime stands for its day).
         ValueError: `programme` or `rule` is unknown.
 
     Examples:

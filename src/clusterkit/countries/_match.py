@@ -107,7 +107,9 @@ def match_country(value: object, /) -> CountryMatch:
             _CACHE.clear()
         _CACHE[value] = cached
     if isinstance(cached, CountryError):
-        raise cached
+        # The one error is raised again for each call: without its last
+        # traceback, which would otherwise grow by this call's frames each time.
+        raise cached.with_traceback(None)
     return cached
 
 
@@ -132,7 +134,8 @@ def _by_alpha3() -> dict[str, Country]:
 
 
 def _is_code(text: str) -> bool:
-    return len(text) <= _MOST_CODE_CHARACTERS and text.isalnum()
+    # Digits are a numeric code with any number of leading zeros ("0276").
+    return text.isdigit() or (len(text) <= _MOST_CODE_CHARACTERS and text.isalnum())
 
 
 def _lookup(value: str) -> CountryMatch:

@@ -357,19 +357,34 @@ def _load_dataset(
 
 
 def _unescaped(dataset: Dataset) -> Dataset:
-    """The dataset with `escape_formula`'s quote dropped from every text value."""
+    """The dataset with `escape_formula`'s quote dropped from every text value.
+
+    A list is escaped as the one cell it is written in (`'-X;b`), so only its
+    first item can have gained the quote: an item after a `;` starts no cell.
+    """
     tables: dict[str, list[Record]] = {}
     for table in TABLES:
         records = []
         for record in dataset.table(table):
             changed = {
-                field: unescape_formula(value)
+                field: unescaped
                 for field, value in record
-                if isinstance(value, str) and unescape_formula(value) != value
+                if (unescaped := _unescaped_value(value)) is not value
             }
             records.append(record.model_copy(update=changed) if changed else record)
         tables[table] = records
     return Dataset.model_validate(tables)
+
+
+def _unescaped_value(value: Any) -> Any:
+    """`value` unescaped (a text, or a list's first text); `value` itself if unchanged."""
+    if isinstance(value, str):
+        text = unescape_formula(value)
+        return value if text == value else text
+    if isinstance(value, tuple) and value and isinstance(value[0], str):
+        first = unescape_formula(value[0])
+        return value if first == value[0] else (first, *value[1:])
+    return value
 
 
 def _load(opened: OpenSource, models: Mapping[str, type[Record]]) -> Dataset:

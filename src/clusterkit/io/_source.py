@@ -636,6 +636,10 @@ def _zip_opener(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo
 ) -> Callable[[], IO[bytes]]:
     def opener() -> IO[bytes]:
+        if info.flag_bits & _ENCRYPTED:
+            # zipfile's own error names the member by its `ZipInfo` repr.
+            msg = "it is encrypted (protected by a password), so it cannot be read"
+            raise OSError(msg)
         try:
             return archive.open(info)
         except (ValueError, OSError) as error:
@@ -778,6 +782,8 @@ def _open_stream(
 
 
 _WORKBOOK = "xl/workbook.xml"
+# The flag bit of a zip member stored encrypted (the zip format's "general purpose" bit 0).
+_ENCRYPTED = 0x1
 
 
 def _sniff(head: bytes) -> str | None:

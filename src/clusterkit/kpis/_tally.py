@@ -405,7 +405,7 @@ class ThirdMarkets:
         if country is None or generation is None:
             return False
         return always_third_country(
-            country, generation.programme, generation.third_country_rule.value
+            country, generation.programme.value, generation.third_country_rule.value
         )
 
     def _judge_day(self, partnership: str, country: str | None, day: dt.date) -> bool:

@@ -39,6 +39,7 @@ from clusterkit.models.vocabulary import (
     Funding,
     IndustrialEcosystem,
     Priority,
+    Programme,
     ThirdCountryRule,
 )
 
@@ -66,6 +67,7 @@ __all__ = [
     "NutsCode",
     "Partnership",
     "Priority",
+    "Programme",
     "Record",
     "StartDate",
     "Text",

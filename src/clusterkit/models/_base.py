@@ -35,11 +35,13 @@ __all__ = [
     "Invariant",
     "IsoDate",
     "ListItem",
+    "MappingKey",
     "Record",
     "StartDate",
     "Text",
     "VatNumber",
     "Website",
+    "WebsiteItem",
     "build_adapters_at_once",
     "compact_vat",
     "country_fields",
@@ -160,6 +162,21 @@ ListItem = Annotated[
     ),
 ]
 """One item of a list field: non-empty, single-line, without ';'."""
+
+
+def _check_mapping_key(value: str) -> str:
+    if "=" in value or ";" in value:
+        raise PydanticCustomError(
+            "string_pattern_mismatch",
+            "the key {value} holds '=' or ';', with which a CSV cell writes a "
+            "mapping (key=value;key=value)",
+            {"value": repr(value)},
+        )
+    return value
+
+
+MappingKey = Annotated[ListItem, AfterValidator(_check_mapping_key)]
+"""A key of a mapping field (a strand label): as a list item, and without '='."""
 
 IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
 """A calendar date, given as a `datetime.date` or an ISO 8601 string."""
@@ -330,6 +347,21 @@ Website = Annotated[
     AfterValidator(_check_website),
 ]
 """A web address: `https://…`, `http://…` or a bare host such as `www.x.eu`."""
+
+
+def _check_list_item(value: str) -> str:
+    if ";" in value:
+        raise PydanticCustomError(
+            "url_invalid",
+            "{value} holds ';', which separates the items of a list in a CSV cell; "
+            "write it as %3B",
+            {"value": repr(value)},
+        )
+    return value
+
+
+WebsiteItem = Annotated[Website, AfterValidator(_check_list_item)]
+"""A web address in a list (`sources`): as `Website`, and without ';'."""
 
 
 # What a VAT number is written with besides its letters and digits: spaces (any

@@ -17,6 +17,7 @@ from clusterkit.models._base import (
     Text,
     VatNumber,
     Website,
+    WebsiteItem,
     check_invariants,
 )
 from clusterkit.models.vocabulary import ClusterKind, ESCALabel, IndustrialEcosystem
@@ -87,7 +88,7 @@ class Cluster(Record):
     """Cluster management excellence label."""
     esca_label_date: IsoDate | None = None
     """Date the label was awarded."""
-    sources: tuple[Website, ...] = ()
+    sources: tuple[WebsiteItem, ...] = ()
     """Where the facts come from: web addresses. Added in version 0.2.0."""
     vat: VatNumber | None = None
     """EU VAT number (`DE136695976`), stored compact. Added in version 0.2.0."""

@@ -10,8 +10,16 @@ from pydantic import Field, field_validator
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.countries import always_third_country, third_country_on
-from clusterkit.models._base import Amount, Identifier, IsoDate, ListItem, Record, Text
-from clusterkit.models.vocabulary import ThirdCountryRule
+from clusterkit.models._base import (
+    Amount,
+    Identifier,
+    IsoDate,
+    ListItem,
+    MappingKey,
+    Record,
+    Text,
+)
+from clusterkit.models.vocabulary import Programme, ThirdCountryRule
 
 __all__ = ["Generation", "reference_generations"]
 
@@ -43,8 +51,8 @@ class Generation(Record):
     """Human-readable name."""
     family: Text
     """Partnership family: `ESCP-4i`, `Euroclusters`, …"""
-    programme: Text
-    """Funding programme: `COSME` or `SMP`."""
+    programme: Programme
+    """Funding programme: `COSME` or `SMP` (the Single Market Programme)."""
     call_id: Text | None = None
     """Call identifier, e.g. `COS-CLUSTER-2014-3-03`."""
     start: IsoDate
@@ -63,7 +71,7 @@ class Generation(Record):
     """Minimum number of third-country targets, if any."""
     max_target_countries: int | None = Field(default=None, ge=0)
     """Recommended maximum number of third-country targets, if any."""
-    max_grant_eur: dict[ListItem, Amount] | None = None
+    max_grant_eur: dict[MappingKey, Amount] | None = None
     """Grant cap per strand label, in euros, when known."""
     third_country_rule: ThirdCountryRule = ThirdCountryRule.NON_PROGRAMME
     """Which countries count as third countries ."""
@@ -96,12 +104,12 @@ class Generation(Record):
             False
         """
         always = always_third_country(
-            country, self.programme, self.third_country_rule.value
+            country, self.programme.value, self.third_country_rule.value
         )
         if always is not None:
             return always
         return third_country_on(
-            country, on, self.programme, self.third_country_rule.value
+            country, on, self.programme.value, self.third_country_rule.value
         )
 
 

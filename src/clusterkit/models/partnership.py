@@ -14,6 +14,7 @@ from clusterkit.models._base import (
     StartDate,
     Text,
     Website,
+    WebsiteItem,
 )
 from clusterkit.models.generation import Generation
 from clusterkit.models.vocabulary import Funding, IndustrialEcosystem
@@ -79,7 +80,7 @@ class Partnership(Record):
     inferred: tuple[ListItem, ...] = ()
     """The fields whose values were inferred, not stated by a source
     (`generation`, `strand`, `funding`, …). Added in version 0.2.0."""
-    sources: tuple[Website, ...] = ()
+    sources: tuple[WebsiteItem, ...] = ()
     """Where the facts come from: web addresses. Added in version 0.2.0."""
 
     def period(self, generation: Generation | None = None) -> Period | None:

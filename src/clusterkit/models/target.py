@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clusterkit.countries import CountryCode
-from clusterkit.models._base import Identifier, Record, StartDate, Website
+from clusterkit.models._base import Identifier, Record, StartDate, WebsiteItem
 from clusterkit.models.vocabulary import Priority
 
 __all__ = ["ThirdCountryTarget"]
@@ -30,7 +30,7 @@ class ThirdCountryTarget(Record):
     """Primary or secondary target."""
     since: StartDate | None = None
     """Date from which the country is targeted, if not from the start; a month or a year given alone stands for its first day."""
-    sources: tuple[Website, ...] = ()
+    sources: tuple[WebsiteItem, ...] = ()
     """Where the facts come from: web addresses. Added in version 0.2.0."""
 
     @property

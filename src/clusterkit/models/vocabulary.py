@@ -13,6 +13,7 @@ __all__ = [
     "Funding",
     "IndustrialEcosystem",
     "Priority",
+    "Programme",
     "ThirdCountryRule",
 ]
 
@@ -112,6 +113,16 @@ class Priority(_Vocabulary):
 
     PRIMARY = "primary"
     SECONDARY = "secondary"
+
+
+class Programme(_Vocabulary):
+    """The EU funding programme of a generation, whose participants are not third countries.
+
+    Added in version 0.2.0.
+    """
+
+    COSME = "COSME"
+    SMP = "SMP"
 
 
 class ThirdCountryRule(_Vocabulary):

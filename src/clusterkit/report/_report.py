@@ -191,7 +191,8 @@ class Report:
             width: Wrap text at this many columns (`text` only).
 
         Raises:
-            ValueError: `format` is not a format's name.
+            TypeError: `format` is not a string, or `width` not an int.
+            ValueError: `format` is not a format's name, or `width` is below 1.
 
         Examples:
             >>> import datetime as dt
@@ -199,6 +200,16 @@ class Report:
             no findings
             0 errors, 0 warnings, 0 info — valid (fail on error) · as of 2026-01-01
         """
+        if not isinstance(format, str):
+            msg = f"format must be a str, not {type(format).__name__}"
+            raise TypeError(msg)
+        if width is not None:
+            if isinstance(width, bool) or not isinstance(width, int):
+                msg = f"width must be an int or None, not {type(width).__name__}"
+                raise TypeError(msg)
+            if width < 1:
+                msg = f"width must be at least 1, not {width}"
+                raise ValueError(msg)
         if format == "text":
             return _formats.render_text(self, max_width=width)
         renderer = _formats.FORMATS.get(format)

@@ -34,6 +34,7 @@ from clusterkit.models import (
     Generation,
     Partnership,
     Priority,
+    Programme,
     ThirdCountryTarget,
     reference_generations,
 )
@@ -254,7 +255,7 @@ def _make_partnerships(
         eligible = [
             c
             for c in clusters
-            if generation.programme == "COSME" or c.country not in cosme_only
+            if generation.programme is Programme.COSME or c.country not in cosme_only
         ]
         used = in_generation[generation.id]
         pools = (

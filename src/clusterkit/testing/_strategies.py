@@ -23,6 +23,7 @@ from clusterkit.models import (
     IndustrialEcosystem,
     Partnership,
     Priority,
+    Programme,
     ThirdCountryRule,
     ThirdCountryTarget,
 )
@@ -174,7 +175,7 @@ def generations() -> st.SearchStrategy[Generation]:
         id=identifiers(),
         name=texts(),
         family=texts(max_size=20),
-        programme=texts(max_size=10),
+        programme=st.sampled_from(Programme),
         call_id=st.none() | texts(max_size=30),
         start=dates(),
         end=dates(),

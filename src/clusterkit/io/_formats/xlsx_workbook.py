@@ -8,6 +8,7 @@ workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from xml.etree.ElementTree import ParseError
 
 from clusterkit._limits import current_limits
 from clusterkit.countries import CodeForm
-from clusterkit.errors import DatasetReadError
+from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io._chunk import Chunk, whole_file_chunks
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
@@ -320,17 +321,26 @@ def _header_place(display: str, sheet: str, line: int) -> Callable[..., Location
     return where
 
 
+# A spreadsheet's number is a double: whole numbers beyond this are not all held.
+_EXACT_WHOLE = 2**53
+# The most characters a cell holds; Excel (and openpyxl) cut longer text.
+_CELL_CHARACTERS = 32_767
+# Characters XML 1.0 has no place for, which the models' text may hold.
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
 def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - one return per cell type reads best
     # Write numbers, dates and booleans as typed cells; everything else as text.
     # A month or a year is text too ("2017"): a date cell is always a whole day.
+    # A number a double cannot hold exactly is text too, so it reads back unchanged.
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int):
-        return raw
+        return raw if abs(raw) <= _EXACT_WHOLE else str(raw)
     if isinstance(raw, Decimal):
         as_float = float(raw)
         if raw == raw.to_integral_value():
-            return int(raw)
+            return int(raw) if abs(raw) <= _EXACT_WHOLE else str(raw)
         return as_float if Decimal(repr(as_float)) == raw else str(raw)
     if (
         isinstance(raw, dt.date)
@@ -347,12 +357,57 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
     return text or None
 
 
+def _refuse_unwritable(dataset: Dataset) -> None:
+    """Refuse, before anything is written, a text that no cell can hold.
+
+    A list is one cell, its items joined by `;`.
+
+    Raises:
+        DatasetError: Naming the first such value by table, record and field.
+    """
+    for table in TABLES:
+        for record in dataset.table(table):
+            for name, value in record.__dict__.items():
+                texts = value if isinstance(value, tuple) else (value,)
+                if not all(isinstance(text, str) for text in texts) or not texts:
+                    continue
+                length = sum(map(len, texts)) + len(texts) - 1
+                if length > _CELL_CHARACTERS:
+                    reason = (
+                        f"the text is {length:,} characters long, more than the "
+                        f"{_CELL_CHARACTERS:,} a cell holds"
+                    )
+                elif any(map(_NOT_XML.search, texts)):
+                    reason = "the text holds U+FFFE or U+FFFF, which XML cannot hold"
+                else:
+                    continue
+                msg = (
+                    f"{table} {_label(record)} {name}: {reason}; a workbook cannot "
+                    "hold it (nothing was written; write the dataset as CSV, JSON "
+                    "Lines or JSON)"
+                )
+                raise DatasetError(msg)
+
+
+def _label(record: Record) -> str:
+    """A record as messages name it: its id, or a target's `partnership/country`."""
+    found = getattr(record, "id", None)
+    if isinstance(found, str):
+        return found
+    return f"{getattr(record, 'partnership', '')}/{getattr(record, 'country', '')}"
+
+
 def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
     """Write a dataset as a workbook with one sheet per table, headers in row 1.
 
     Each sheet's header row is styled and frozen, with an auto filter over the
     table and columns as wide as their headers; the rows are streamed.
+
+    Raises:
+        DatasetError: A text no cell can hold (longer than 32,767 characters,
+            or holding U+FFFE or U+FFFF), named by table, record and field.
     """
+    _refuse_unwritable(dataset)
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
     for table in TABLES:

@@ -59,10 +59,10 @@ REGION_OUTSIDE_COUNTRY = Rule(
 def _rule_text(generation: Generation) -> str:
     if generation.third_country_rule.value == "beyond-europe":
         return (
-            f"outside Europe and outside the EU and {generation.programme}'s "
+            f"outside Europe and outside the EU and {generation.programme.value}'s "
             "participating countries"
         )
-    return f"neither an EU member nor a participant of {generation.programme}"
+    return f"neither an EU member nor a participant of {generation.programme.value}"
 
 
 @check(NOT_THIRD_COUNTRY, "targets")
@@ -207,7 +207,7 @@ def members_in_programme_countries(batch: Batch, context: Context) -> None:
             if cluster is None or cluster.country is None:
                 continue
             if is_eu_member(cluster.country, day) or is_programme_participant(
-                cluster.country, generation.programme, day
+                cluster.country, generation.programme.value, day
             ):
                 continue
             context.report_at(
@@ -215,7 +215,7 @@ def members_in_programme_countries(batch: Batch, context: Context) -> None:
                 batch.cell(index, "members"),
                 f"member {member!r} is established in "
                 f"{normalise_country(cluster.country).name} ({cluster.country}), "
-                f"neither an EU member nor a {generation.programme} participant on "
+                f"neither an EU member nor a {generation.programme.value} participant on "
                 f"{day}",
                 value=member,
                 related=(
