@@ -983,3 +983,170 @@ def test_a_key_of_a_mapping_may_not_hold_its_separators() -> None:
         "the key 'a=b' holds '=' or ';', with which a CSV cell writes a mapping "
         "(key=value;key=value)"
     )
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "arrow"])
+def test_a_count_beyond_64_bits_is_named_not_a_library_error(backend: str) -> None:
+    """The models take any count; a frame's Int64 does not: a `DatasetError` says which."""
+    pytest.importorskip({"arrow": "pyarrow"}.get(backend, backend))
+    dataset = ck.load_dataset(
+        {
+            "clusters": [
+                {"id": "C1", "name": "n", "country": "DE", "members_total": 2**63}
+            ]
+        }
+    )
+    with pytest.raises(ck.DatasetError) as caught:
+        dataset.to_frames(backend)  # type: ignore[arg-type] # each backend in turn
+    assert str(caught.value) == (
+        "clusters members_total of row 0: 9223372036854775808 does not fit a 64-bit "
+        "integer column; no frame was built"
+    )
+    clusters = ck.load_dataset(
+        {
+            "clusters": [
+                {"id": "C1", "name": "n", "country": "DE", "members_total": 2**63 - 1}
+            ]
+        }
+    )
+    assert ck.load_dataset(clusters.to_frames(backend)) == clusters  # type: ignore[arg-type] # each backend in turn
+
+
+@pytest.mark.parametrize("backend", ["polars", "arrow"])
+def test_an_amount_no_decimal_column_holds_is_named(backend: str) -> None:
+    """38 digits at the column's places: beyond them polars made a null, Arrow failed."""
+    pytest.importorskip({"arrow": "pyarrow"}.get(backend, backend))
+    smes = [
+        {"id": "S1", "name": "n", "country": "DE", "turnover_eur": "0." + "1" * 21},
+        {"id": "S2", "name": "n", "country": "DE", "turnover_eur": 10**20},
+    ]
+    dataset = ck.load_dataset({"smes": smes})
+    with pytest.raises(
+        ck.DatasetError, match=r"smes turnover_eur of row 1: 10{20} needs 42"
+    ):
+        dataset.to_frames(backend)  # type: ignore[arg-type] # each backend in turn
+    floats = dataset.to_frames(backend, amounts="float")  # type: ignore[arg-type] # each backend in turn
+    assert len(floats["smes"]) == 2
+    # pandas keeps `Decimal` objects, which hold any amount.
+    pytest.importorskip("pandas")
+    assert ck.load_dataset(dataset.to_frames("pandas")) == dataset
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="\r\nx_0D5Fab ", min_size=1, max_size=12).filter(str.strip))
+def test_a_workbook_keeps_carriage_returns_and_escape_spellings(name: str) -> None:
+    """A carriage return (which XML reads as a line feed) and `_x000D_` read back as written."""
+    pytest.importorskip("openpyxl")
+    dataset = ck.load_dataset(
+        {"clusters": [{"id": "C1", "name": name, "country": "DE"}]}
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        ck.dump_dataset(dataset, Path(folder) / "data.xlsx")
+        assert ck.load_dataset(Path(folder) / "data.xlsx") == dataset
+
+
+def test_a_workbook_reads_excel_escapes_in_shared_strings(tmp_path: Path) -> None:
+    """Excel writes a carriage return in a shared string as `_x000D_`: read as one."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "clusters"
+    sheet.append(["id", "name", "country"])
+    sheet.append(["C1", "Line one_x000D_Line two", "DE"])
+    sheet.append(["C2", "Kept _x005F_x000D_ as written", "DE"])
+    workbook.save(tmp_path / "data.xlsx")  # openpyxl writes shared strings
+    names = [c.name for c in ck.load_dataset(tmp_path / "data.xlsx").clusters]
+    assert names == ["Line one\rLine two", "Kept _x000D_ as written"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ecosystems=st.lists(
+        st.sampled_from(ck.IndustrialEcosystem), unique=True, max_size=2
+    ),
+    smes_reached=st.none() | st.integers(min_value=0, max_value=10_000),
+    members_partial=st.booleans(),
+    priority=st.sampled_from(ck.Priority),
+    since=st.none() | st.sampled_from(["2018-09", "2018", "2018-09-14"]),
+)
+def test_export_then_import_gives_the_partnerships_back(
+    ecosystems: list[ck.IndustrialEcosystem],
+    smes_reached: int | None,
+    members_partial: bool,
+    priority: ck.Priority,
+    since: str | None,
+) -> None:
+    """Ecosystems, SMEs reached, partial members and a target's priority and date survive."""
+    imported = ck.io.import_partnerships(
+        [
+            {
+                "acronym": "AX",
+                "name": "Alpha X",
+                "generation": "2",
+                "members": [
+                    {"name": "Optics Valley", "country": "FR"},
+                    {"name": "Photonics BW", "country": "DE"},
+                ],
+                "coordinator": "Optics Valley",
+                "period": "2018-01 to 2019",
+                "target_countries": ["US", "JP"],
+            }
+        ]
+    ).dataset
+    data = imported.model_dump(mode="json")
+    data["partnerships"][0].update(
+        ecosystems=[e.value for e in ecosystems],
+        smes_reached=smes_reached,
+        members_partial=members_partial,
+    )
+    data["targets"][1].update(priority=priority.value, since=since)
+    dataset = ck.load_dataset(data)
+    result = ck.io.import_partnerships(ck.io.export_partnerships(dataset))
+    assert result.dataset == dataset
+    assert not result.notes_of("not-read")
+
+
+def test_import_notes_what_it_cannot_take_of_a_target_or_the_new_fields() -> None:
+    """A target's priority or date, SMEs reached, ecosystems: refused values are noted."""
+    result = ck.io.import_partnerships(
+        [
+            {
+                "acronym": "AX",
+                "name": "A",
+                "generation": "2",
+                "members": [{"name": "Optics Valley", "country": "FR"}],
+                "target_countries": [
+                    {"country": "JP", "priority": "bogus"},
+                    {"country": "US", "since": "soon"},
+                    {"priority": "primary"},
+                ],
+                "smes_reached": "many",
+                "ecosystems": ["nope", "digital"],
+                "members_partial": "maybe",
+            }
+        ]
+    )
+    (partnership,) = result.dataset.partnerships
+    assert partnership.ecosystems == (ck.IndustrialEcosystem.DIGITAL,)
+    assert (partnership.smes_reached, partnership.members_partial) == (None, False)
+    assert [(t.country, t.priority, t.since) for t in result.dataset.targets] == [
+        ("JP", ck.Priority.PRIMARY, None),
+        ("US", ck.Priority.PRIMARY, None),
+    ]
+    assert sorted(note.field or "" for note in result.notes_of("not-read")) == [
+        "ecosystems", "members_partial", "priority", "since", "smes_reached",
+        "target_countries",
+    ]  # fmt: skip
+
+
+def test_a_target_no_cell_holds_is_named_by_partnership_and_country(
+    tmp_path: Path,
+) -> None:
+    """A target has no id: the refusal names it `partnership/country`."""
+    pytest.importorskip("openpyxl")
+    sources = [f"https://example.eu/{n:04d}/{'x' * 50}" for n in range(600)]
+    dataset = ck.load_dataset(
+        {"targets": [{"partnership": "P", "country": "US", "sources": sources}]}
+    )
+    with pytest.raises(ck.DatasetError, match=r"^targets P/US sources: the text is"):
+        ck.dump_dataset(dataset, tmp_path / "data.xlsx")

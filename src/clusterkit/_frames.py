@@ -37,6 +37,7 @@ __all__ = [
     "frame_height",
     "is_frame",
     "require",
+    "unfit",
     "unreadable",
 ]
 
@@ -106,6 +107,47 @@ def build(backend: Backend, columns: Sequence[Column]) -> Any:
     module = require(backend)
     builder = {"pandas": _pandas, "polars": _polars, "arrow": _arrow}[backend]
     return builder(module, columns)
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def unfit(backend: Backend, columns: Sequence[Column]) -> str | None:
+    """What a frame's typed columns cannot hold, or `None`: one message, for the first.
+
+    A count beyond a 64-bit integer, or (polars, Arrow) an amount with more
+    digits than a 128-bit decimal holds at its column's places, would otherwise
+    be refused by the library with no word of the record, or (polars) become a
+    null. pandas keeps amounts as `Decimal` objects, which hold any.
+    """
+    for column in columns:
+        if column.kind == "int":
+            for row, value in enumerate(column.values):
+                if value is not None and value not in _INT64:
+                    return f"{column.name} of row {row}: {value} does not fit a 64-bit integer column"
+        elif column.kind in {"decimal", "map"} and backend != "pandas":
+            values = _decimals(column)
+            scale = _scale(value for _, value in values)
+            for row, value in values:
+                digits = max(value.adjusted() + 1, 1) + scale
+                if digits > _MAX_DIGITS:
+                    return (
+                        f"{column.name} of row {row}: {value} needs {digits} digits at "
+                        f"the column's {scale} decimal places, more than the "
+                        f"{_MAX_DIGITS} a decimal column holds"
+                    )
+    return None
+
+
+def _decimals(column: Column) -> list[tuple[int, Decimal]]:
+    """The row and value of every decimal of a column, in a mapping too."""
+    found = []
+    for row, value in enumerate(column.values):
+        if isinstance(value, Mapping):
+            found += [(row, item) for item in value.values() if item is not None]
+        elif value is not None:
+            found.append((row, value))
+    return found
 
 
 def _scale(values: Iterable[Any]) -> int:

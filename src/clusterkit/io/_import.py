@@ -41,7 +41,14 @@ from clusterkit.io._organisations import cluster_id, has_legal_form, organisatio
 from clusterkit.io._periods import read_period
 from clusterkit.io._problems import cell_problem, raise_problem
 from clusterkit.io._rows import json_kind, table_of_model
-from clusterkit.models import Cluster, Dataset, Partnership, Website
+from clusterkit.models import (
+    Cluster,
+    Dataset,
+    Partnership,
+    Priority,
+    ThirdCountryTarget,
+    Website,
+)
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
@@ -63,7 +70,8 @@ _READ = frozenset(
         "id", "acronym", "name", "generation", "strand", "funding", "members",
         "coordinator", "period", "start", "end", "target_countries", "sectors",
         "sources", "eu_grant_eur", "grant_eur", "website", "generation_basis",
-        "strand_basis", "funding_basis",
+        "strand_basis", "funding_basis", "ecosystems", "smes_reached",
+        "members_partial",
     }
 )  # fmt: skip
 _BASES = {
@@ -444,6 +452,8 @@ def _member(item: str) -> dict[str, str | None]:
 # The fields of a published record that hold lists; in text (a CSV cell, or a
 # JSON string), `;`-separated.
 _LISTS = ("members", "target_countries", "sectors", "sources")
+# The list fields whose items may be mappings.
+_MAPPING_ITEMS = frozenset({"members", "target_countries"})
 _SOURCE: TypeAdapter[str] = TypeAdapter(Website)
 
 
@@ -492,9 +502,12 @@ class _Importer:
                 continue  # its targets would refer to no partnership
             used.add(partnership["generation"])
             partnerships.append(partnership)
-            # A target's values are the partnership's id, a country code and the
-            # record's sources, all checked by now.
-            targets.extend(self._targets(record, label, identity))
+            # A target's priority and date are checked here; its partnership
+            # id, country code and the record's sources were checked before.
+            for row in self._targets(record, label, identity):
+                target = self._checked(ThirdCountryTarget, row, label)
+                if target is not None:
+                    targets.append(target)
         clusters = [
             cluster
             for place in sorted(self.names)
@@ -532,10 +545,7 @@ class _Importer:
             if value is None:
                 shaped.pop(field, None)
                 continue
-            # A member may be a mapping, checked below; other items are values.
-            shaped[field] = (
-                value if field == "members" else self._values(value, label, field)
-            )
+            shaped[field] = self._values(value, label, field)
         members: list[Mapping[str, Any]] = []
         for item in shaped.get("members", ()):
             if isinstance(item, str):
@@ -558,12 +568,18 @@ class _Importer:
         return shaped
 
     def _values(self, items: list[Any], label: str, field: str) -> list[Any]:
-        """The items of a list field that are single values; the others are noted."""
+        """The items of a list field it can read; the others are noted.
+
+        Items are single values; a member may also be a mapping (its name and
+        country, checked later), and so may a target country (its country,
+        priority and date, as `export_partnerships` writes one).
+        """
+        nested = (list,) if field in _MAPPING_ITEMS else (list, dict)
         for item in items:
-            if isinstance(item, (list, dict)):
+            if isinstance(item, nested):
                 message = f"{item!r} is no single value; left out"
                 self.note(label, field, "not-read", message)
-        return [item for item in items if not isinstance(item, (list, dict))]
+        return [item for item in items if not isinstance(item, nested)]
 
     def _checked(
         self, model: type[BaseModel], row: dict[str, Any], label: str | None
@@ -850,7 +866,12 @@ class _Importer:
             "grant_eur": grant,
             "sectors": [str(s).replace(";", ",") for s in record.get("sectors") or ()],
             "website": record.get("website") or None,
-            "members_partial": self.members_partial,
+            "ecosystems": record.get("ecosystems") or [],
+            "smes_reached": record.get("smes_reached"),
+            # Every record's with `members_partial=True`; else as the record says.
+            "members_partial": True
+            if self.members_partial
+            else record.get("members_partial") or False,
             "inferred": inferred,
             "sources": list(record.get("sources") or ()),
         }
@@ -860,8 +881,11 @@ class _Importer:
     ) -> Iterator[dict[str, Any]]:
         seen = set()
         for value in record.get("target_countries") or ():
+            # A country, or (as `export_partnerships` writes one that is not
+            # primary or has a date) `{"country": ..., "priority": ..., "since": ...}`.
+            detail = value if isinstance(value, Mapping) else {"country": value}
             try:
-                country = normalise_country(value).alpha2
+                country = normalise_country(detail.get("country")).alpha2
             except CountryError as error:
                 self.note(label, "target_countries", "not-read", f"{error}; left out")
                 continue
@@ -870,6 +894,11 @@ class _Importer:
                 yield {
                     "partnership": identity,
                     "country": country,
+                    **{
+                        key: detail[key]
+                        for key in ("priority", "since")
+                        if key in detail
+                    },
                     "sources": list(record.get("sources") or ()),
                 }
 
@@ -890,9 +919,9 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
         {'name': 'BalticNet-PlasmaTec e.V.', 'country': 'DE'}
     """
     clusters = {cluster.id: cluster for cluster in dataset.clusters}
-    targets: dict[str, list[str]] = defaultdict(list)
+    targets: dict[str, list[str | dict[str, str]]] = defaultdict(list)
     for target in dataset.targets:
-        targets[target.partnership].append(str(target.country))
+        targets[target.partnership].append(_published_target(target))
     records = []
     for partnership in dataset.partnerships:
         members = [clusters[m] for m in partnership.members if m in clusters]
@@ -913,6 +942,9 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
             "sources": list(partnership.sources),
             "eu_grant_eur": partnership.grant_eur,
             "website": partnership.website,
+            "ecosystems": [ecosystem.value for ecosystem in partnership.ecosystems],
+            "smes_reached": partnership.smes_reached,
+            "members_partial": partnership.members_partial or None,
         }
         for field in partnership.inferred:
             record[f"{field}_basis"] = "inferred"
@@ -920,3 +952,13 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
             {key: value for key, value in record.items() if value not in (None, [])}
         )
     return records
+
+
+def _published_target(target: ThirdCountryTarget) -> str | dict[str, str]:
+    """A target as `target_countries` lists it: its country, or with its priority and date."""
+    if target.priority is Priority.PRIMARY and target.since is None:
+        return str(target.country)
+    detail = {"country": str(target.country), "priority": target.priority.value}
+    if target.since is not None:
+        detail["since"] = target.since.isoformat()
+    return detail

@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -31,7 +32,9 @@ __all__ = [
     "SheetRow",
     "Workbook",
     "column_number",
+    "escape_text",
     "open_workbook",
+    "unescape_text",
 ]
 
 _RATIO_FLOOR = 1 << 20  # parts smaller than this may inflate at any ratio
@@ -254,6 +257,38 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+# OOXML's escape of a character in cell text: `_x000D_` is a carriage return,
+# which XML itself would read as a line feed; `_x005F_` is `_`, so that text
+# holding `_x000D_` as it is can be written too. Excel writes and reads them.
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+_TO_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)|\r")
+
+
+def unescape_text(text: str) -> str:
+    r"""Cell text with OOXML's `_xHHHH_` escapes read as their characters.
+
+    Examples:
+        >>> unescape_text("one_x000D_two"), unescape_text("_x005F_x000D_")
+        ('one\rtwo', '_x000D_')
+    """
+    return _ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), text)
+
+
+def escape_text(text: str) -> str:
+    r"""Cell text with what XML would not keep escaped, as `unescape_text` reads it.
+
+    A carriage return becomes `_x000D_` (XML reads a bare one as a line feed),
+    and a `_` that starts an escape's spelling becomes `_x005F_`.
+
+    Examples:
+        >>> escape_text("one\r\ntwo"), escape_text("_x000D_")
+        ('one_x000D_\ntwo', '_x005F_x000D_')
+    """
+    return _TO_ESCAPE.sub(
+        lambda found: "_x005F_" if found.group() == "_" else "_x000D_", text
+    )
+
+
 class _TextTarget:
     """Parser callbacks that keep the text of some elements only, bounded."""
 
@@ -270,7 +305,7 @@ class _TextTarget:
     def collected(self) -> str:
         text = "".join(self._parts or ())
         self._parts = None
-        return text
+        return unescape_text(text) if "_x" in text else text
 
     def data(self, text: str) -> None:
         if self._parts is None:

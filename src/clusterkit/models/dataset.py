@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from clusterkit import _frames
+from clusterkit.errors import DatasetError
 from clusterkit.models._base import Record, build_adapters_at_once
 from clusterkit.models._frames import Amounts, table_columns
 from clusterkit.models.activity import ActivityRecord
@@ -239,6 +240,10 @@ class Dataset(BaseModel):
             ImportError: The backend's library is not installed (the extra
                 `clusterkit-eu[pandas]`, `[polars]` or `[arrow]` installs it).
             ValueError: `backend` or `amounts` is not one of the above.
+            DatasetError: A value no column of its type holds: a count beyond
+                a 64-bit integer, or (polars and Arrow, `amounts="decimal"`) an
+                amount with more than 38 digits at its column's decimal places;
+                named by table, row and field.
 
         Examples:
             >>> ds = Dataset(clusters=[{"id": "C1", "name": "Example", "country": "DE"}])
@@ -251,12 +256,16 @@ class Dataset(BaseModel):
             msg = f"amounts must be 'decimal' or 'float', not {amounts!r}"
             raise ValueError(msg)
         _frames.require(backend)
-        return {
-            name: _frames.build(
-                backend, table_columns(model, self.table(name), amounts)
-            )
+        tables = {
+            name: table_columns(model, self.table(name), amounts)
             for name, model in TABLES.items()
         }
+        for name, columns in tables.items():
+            problem = _frames.unfit(backend, columns)
+            if problem is not None:
+                msg = f"{name} {problem}; no frame was built"
+                raise DatasetError(msg)
+        return {name: _frames.build(backend, tables[name]) for name in tables}
 
     def _repr_html_(self) -> str:
         """The dataset in a notebook: its tables and their numbers of records."""

@@ -43,6 +43,7 @@ from clusterkit.io._xlsx_parts import (
     Sheet,
     SheetRow,
     Workbook,
+    escape_text,
     open_workbook,
 )
 from clusterkit.models import TABLES, Dataset, Record
@@ -349,6 +350,8 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
     ):
         return raw
     text = flat_cell(value)
+    if "\r" in text or "_x" in text:
+        text = escape_text(text)
     if text.startswith("="):
         # openpyxl would store text starting with '=' as a formula.
         cell = _openpyxl().cell.WriteOnlyCell(sheet, value=text)
