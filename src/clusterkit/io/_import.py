@@ -503,11 +503,14 @@ class _Importer:
             used.add(partnership["generation"])
             partnerships.append(partnership)
             # A target's priority and date are checked here; its partnership
-            # id, country code and the record's sources were checked before.
-            for row in self._targets(record, label, identity):
-                target = self._checked(ThirdCountryTarget, row, label)
-                if target is not None:
-                    targets.append(target)
+            # id, country code and the record's sources were checked before,
+            # so no target is left out whole (`filter` only drops a `None`).
+            rows = self._targets(record, label, identity)
+            targets.extend(
+                filter(
+                    None, (self._checked(ThirdCountryTarget, r, label) for r in rows)
+                )
+            )
         clusters = [
             cluster
             for place in sorted(self.names)
