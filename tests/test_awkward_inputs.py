@@ -1150,3 +1150,94 @@ def test_a_target_no_cell_holds_is_named_by_partnership_and_country(
     )
     with pytest.raises(ck.DatasetError, match=r"^targets P/US sources: the text is"):
         ck.dump_dataset(dataset, tmp_path / "data.xlsx")
+
+
+# ---------------------------------------------------------------- inputs that grew work in their square
+
+
+def test_a_country_value_too_long_is_refused_before_it_is_read() -> None:
+    """Longer than any name with its qualifier: no country, quoted in part."""
+    from clusterkit.countries._match import MOST_CHARACTERS  # noqa: PLC0415 - the bound under test
+    from clusterkit.countries._typo import _longest_name  # noqa: PLC0415 - what it must exceed
+
+    assert 2 * _longest_name() + len(" ()") <= MOST_CHARACTERS
+    value = "Ger" + " " * 5_000 + "many"
+    with pytest.raises(ck.CountryError) as caught:
+        ck.normalise_country(value)
+    assert str(caught.value) == (
+        "'Ger                                     '... is not a country: it is "
+        "5,007 characters long, and no country name with its qualifier is longer "
+        "than 200"
+    )
+    longest = "Bolivia (Plurinational State of)" + " " * 150 + "x"
+    assert len(longest) <= MOST_CHARACTERS
+    with pytest.raises(ck.CountryError, match="is not a known country"):
+        ck.normalise_country(longest)
+
+
+def test_a_key_given_twice_in_a_mapping_cell_quotes_the_key_not_the_cell(
+    tmp_path: Path,
+) -> None:
+    """One finding per key, each quoting its key: not the whole cell again and again."""
+    cell = ";".join(f"k{i}=1;k{i}=2" for i in range(50))
+    write(
+        tmp_path / "generations.csv",
+        "id,name,family,programme,start,end,max_grant_eur\n"
+        f"g1,G,ESCP-4i,COSME,2018-01-01,2019-01-01,{cell}\n",
+    )
+    findings = [f for f in ck.validate(tmp_path).findings if f.rule == "CK-HDR-004"]
+    assert [f.value for f in findings] == [f"k{i}" for i in range(50)]
+
+
+def test_findings_of_a_json_document_with_many_entries_that_are_no_record(
+    tmp_path: Path,
+) -> None:
+    """Records placed after many entries that are no object are placed at their keys."""
+    entries = []
+    for n in range(30):
+        entries += ["3", f'{{"id": "C{n}", "name": "N", "country": "XX"}}']
+    path = write(tmp_path / "data.json", '{"clusters": [' + ", ".join(entries) + "]}")
+    text = path.read_text(encoding="utf-8")
+    countries = [f for f in ck.validate(path).findings if f.rule == "CK-COUNTRY-001"]
+    assert len(countries) == 30
+    for n, finding in enumerate(countries):
+        assert finding.location.pointer == f"/clusters/{2 * n + 1}/country"
+        at = text.index(f'"C{n}"')
+        assert finding.location.column == text.index('"country"', at) + 1
+
+
+def test_a_record_with_findings_on_many_keys_is_placed_key_by_key(
+    tmp_path: Path,
+) -> None:
+    """More keys than are looked for one by one: one pass over the record places them all."""
+    keys = [f"extra{n}" for n in range(12)]
+    record = (
+        '{"id": "C1", "name": "N", "country": "DE", '
+        + ", ".join(f'"{key}": {n}' for n, key in enumerate(keys))
+        + "}"
+    )
+    path = write(tmp_path / "data.json", '{"clusters": [\n' + record + "\n]}")
+    findings = [f for f in ck.validate(path).findings if f.rule == "CK-HDR-002"]
+    columns = {f.location.field: f.location.column for f in findings}
+    assert columns == {key: record.index(f'"{key}"') + 1 for key in keys}
+
+
+def test_import_notes_each_of_many_refused_items_once() -> None:
+    """Every refused item of a long list is noted, once, and the good ones kept."""
+    result = ck.io.import_partnerships(
+        [
+            {
+                "acronym": "AX",
+                "name": "A",
+                "generation": "2",
+                "members": [{"name": "Optics Valley", "country": "FR"}],
+                "ecosystems": [f"nope{n}" for n in range(40)] + ["digital"],
+                "sources": ["not a web address", "https://a.eu"],
+            }
+        ]
+    )
+    (partnership,) = result.dataset.partnerships
+    assert partnership.ecosystems == (ck.IndustrialEcosystem.DIGITAL,)
+    fields = [note.field for note in result.notes_of("not-read")]
+    assert fields.count("ecosystems") == 40
+    assert fields.count("sources") == 1

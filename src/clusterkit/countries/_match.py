@@ -27,6 +27,13 @@ __all__ = ["CountryMatch", "match_country"]
 _EU_CODES = {"EL": "GR", "UK": "GB", "XKX": "XK"}
 _ISO_NUMERIC_DIGITS = 3
 _MOST_CODE_CHARACTERS = 3
+# No value longer than this names a country: the longest name in any shipped
+# language (80 characters, folded) with a qualifier as long, in brackets or after
+# a comma. Refused before any reading, whose patterns take time in the square of
+# a value's length on runs of spaces or commas (tests hold it above that sum).
+MOST_CHARACTERS = 200
+# How much of a value too long a message quotes.
+_QUOTED = 40
 
 # Results by input text, so a column of repeated names costs one dict lookup per
 # cell. Failures are kept too (as the exception to raise). Bounded: cleared when
@@ -142,6 +149,13 @@ def _lookup(value: str) -> CountryMatch:
     text = value.strip()
     if not text:
         raise CountryError("an empty value is not a country", value=value)
+    if len(text) > MOST_CHARACTERS:
+        raise CountryError(
+            f"{text[:_QUOTED]!r}... is not a country: it is {len(text):,} characters "
+            f"long, and no country name with its qualifier is longer than "
+            f"{MOST_CHARACTERS}",
+            value=value,
+        )
     found = _recognise(value, text)
     if found is not None:
         return found

@@ -594,31 +594,20 @@ class _Importer:
         """
         row = dict(row)
         table = table_of_model(model)  # type: ignore[arg-type] # a record model
-        # Each round takes a value or an item out of the row, so the rounds end.
+        # Each round takes every value and item the model refused out of the
+        # row at once (one round per item would check a long list again for
+        # each), so the rounds end, mostly after the second.
         while True:
             try:
                 model.model_validate(row)
             except ValidationError as error:
-                problem = error.errors()[0]
+                problems = error.errors()
             else:
                 return row
-            where = problem["loc"]
-            field = str(where[0]) if where else ""
-            value = row.get(field)
-            info = model.model_fields.get(field)
-            if info is None or field not in row:
-                # Not one value of the row (a field missing, or the record as a whole).
-                refused = problem["msg"]
+            fatal = self._left_out(model, table, row, problems, label)
+            if fatal is not None:
                 break
-            refused = _refusal(table, field, problem, value)
-            if isinstance(value, list) and len(where) > 1 and isinstance(where[1], int):
-                row[field] = value[: where[1]] + value[where[1] + 1 :]
-                self.note(label, field, "not-read", f"{refused}; left out")
-            elif info.is_required():
-                break
-            else:
-                del row[field]  # it takes its default
-                self.note(label, field, "not-read", f"{refused}; left out")
+        field, refused = fatal
         name = row.get("id") or row.get("country")
         self.note(
             label,
@@ -628,10 +617,52 @@ class _Importer:
         )
         return None
 
+    def _left_out(
+        self,
+        model: type[BaseModel],
+        table: str,
+        row: dict[str, Any],
+        problems: list[ErrorDetails],
+        label: str | None,
+    ) -> tuple[str, str] | None:
+        """Take the refused values and items out of `row`, noting each.
+
+        Returns:
+            The field and the reason that leave the whole row out (a required
+            field refused, or the record as a whole), else `None`.
+        """
+        items: dict[str, set[int]] = {}
+        removed: set[str] = set()  # a field refused twice (a union) is left out once
+        for problem in problems:
+            where = problem["loc"]
+            field = str(where[0]) if where else ""
+            if field in removed:
+                continue
+            value = row.get(field)
+            info = model.model_fields.get(field)
+            if info is None or field not in row:
+                # Not one value of the row (a field missing, or the record as a whole).
+                return field, problem["msg"]
+            refused = _refusal(table, field, problem, value)
+            if isinstance(value, list) and len(where) > 1 and isinstance(where[1], int):
+                items.setdefault(field, set()).add(where[1])
+            elif info.is_required():
+                return field, refused
+            else:
+                del row[field]  # it takes its default
+                removed.add(field)
+            self.note(label, field, "not-read", f"{refused}; left out")
+        for field, refused_items in items.items():
+            kept = row.get(field, ())  # none if refused whole after its items
+            row[field] = [
+                item for at, item in enumerate(kept) if at not in refused_items
+            ]
+        return None
+
     # --- members and clusters ---------------------------------------------------
 
     def _members(self, record: Mapping[str, Any], label: str) -> list[tuple[str, str]]:
-        places: list[tuple[str, str]] = []
+        places: dict[tuple[str, str], None] = {}  # in order, once each
         for member in record.get("members") or ():
             name = str(member.get("name") or "").strip()
             try:
@@ -653,9 +684,8 @@ class _Importer:
             place = (country, key)
             self.names[place][name] += 1
             self.sources[place].update(record.get("sources") or ())
-            if place not in places:
-                places.append(place)
-        return places
+            places[place] = None
+        return list(places)
 
     def _cluster(self, place: tuple[str, str]) -> dict[str, Any]:
         country, key = place

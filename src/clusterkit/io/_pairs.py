@@ -27,15 +27,15 @@ def repeated_key_message(field: str, key: str) -> str:
 def repeated_keys(text: str) -> list[str]:
     """The keys a flat mapping cell's `key=value` pairs give more than once, in order."""
     seen: set[str] = set()
-    twice: list[str] = []
+    twice: dict[str, None] = {}  # in order, once each
     for item in text.split(LIST_SEPARATOR):
         if not item.strip():
             continue
         key = item.partition(PAIR_SEPARATOR)[0].strip()
-        if key in seen and key not in twice:
-            twice.append(key)
+        if key in seen:
+            twice[key] = None
         seen.add(key)
-    return twice
+    return list(twice)
 
 
 def repeated_key_problems(field: str, text: str) -> tuple[CellProblem, ...]:
@@ -44,6 +44,6 @@ def repeated_key_problems(field: str, text: str) -> tuple[CellProblem, ...]:
     Added in version 0.2.0.
     """
     return tuple(
-        CellProblem(DUPLICATE_FIELD, repeated_key_message(field, key))
+        CellProblem(DUPLICATE_FIELD, repeated_key_message(field, key), value=key)
         for key in repeated_keys(text)
     )

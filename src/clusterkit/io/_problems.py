@@ -166,6 +166,9 @@ class CellProblem:
     message: str
     hint: str | None = None
     expected: str | None = None
+    # The part of the cell the problem is about (a key given twice), quoted
+    # instead of the whole cell, which may be long and hold many problems.
+    value: str | None = None
 
     def report_at(
         self, report: Reporter, location: Location, *, entity: Entity | None, raw: Any
@@ -180,7 +183,7 @@ class CellProblem:
             self.message,
             hint=self.hint,
             entity=entity,
-            value=_cell_text(raw),
+            value=_cell_text(raw) if self.value is None else self.value,
             expected=self.expected,
         )
 

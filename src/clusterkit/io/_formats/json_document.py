@@ -384,16 +384,22 @@ def _wanted(
 ) -> Wanted:
     """The locations in `member` that name a record, by record and field."""
     order = list(sources)
+    # Each table's entries that are no object, sorted once: counted by bisection.
+    gaps = {name: sorted(source.gaps) for name, source in sources.items()}
     wanted: Wanted = {}
     for location in locations:
         if location.file != member.display:
             continue
-        record = _record(location.pointer, sources, order)
+        record = _record(location.pointer, sources, order, gaps)
         if record is not None:
             line, ordinal = record
             fields = wanted.setdefault(line, {}).setdefault(ordinal, {})
             fields.setdefault(location.field, []).append(location)
     return wanted
+
+
+# The most keys of one record placed by a search each (`_quick_key`).
+_QUICK_KEYS = 8
 
 
 def _place_record(
@@ -406,7 +412,9 @@ def _place_record(
     """Place the locations of one record: at their field's key, else at its `{`."""
     keys = {field for field in fields if field is not None}
     spots: dict[str | None, tuple[int, int]] = {None: (line, start + 1)}
-    for key in keys:
+    # Each quick search reads from the record's start: for a record with findings
+    # on many keys, one pass over its tokens is the linear way.
+    for key in keys if len(keys) <= _QUICK_KEYS else ():
         spot = _quick_key(lines, line, start, key)
         if spot is not None:
             spots[key] = spot
@@ -427,7 +435,10 @@ def _place_record(
 
 
 def _record(
-    pointer: str | None, sources: Mapping[str, TableSource], order: list[str]
+    pointer: str | None,
+    sources: Mapping[str, TableSource],
+    order: list[str],
+    gaps: Mapping[str, list[int]],
 ) -> Record | None:
     """The start line of the record a pointer names, and its rank on that line."""
     parts = (pointer or "").split("/")
@@ -439,18 +450,24 @@ def _record(
     if source is None or lines is None or index >= len(lines) or index in source.gaps:
         return None
     line = lines[index]
-    ordinal = _starting(source, line, stop=index)
+    ordinal = _starting(source, gaps[table], line, stop=index)
     for other in order[: order.index(table)]:
-        ordinal += _starting(sources[other], line)
+        ordinal += _starting(sources[other], gaps[other], line)
     return line, ordinal
 
 
-def _starting(source: TableSource, line: int, stop: int | None = None) -> int:
-    """How many records of a table start on `line` (before index `stop`)."""
+def _starting(
+    source: TableSource, gaps: list[int], line: int, stop: int | None = None
+) -> int:
+    """How many records of a table start on `line` (before index `stop`).
+
+    `gaps` are the table's entries that are no object, sorted.
+    """
     lines = source.lines or ()
     first = bisect.bisect_left(lines, line)
     end = bisect.bisect_right(lines, line) if stop is None else stop
-    return end - first - sum(1 for gap in source.gaps if first <= gap < end)
+    skipped = bisect.bisect_left(gaps, end) - bisect.bisect_left(gaps, first)
+    return end - first - skipped
 
 
 class _Lines:
