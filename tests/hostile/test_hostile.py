@@ -144,7 +144,7 @@ def test_a_long_country_value(tmp_path: Path, command: tuple[str, ...]) -> None:
     if command == ("country",):
         code, output = run_cli("country", value)
         assert code == 1
-        assert "is not a known country" in output
+        assert "is not a country: it is 3,000 characters long" in output
         return
     folder = example_in(tmp_path, "csv")
     path = folder / "clusters.csv"
