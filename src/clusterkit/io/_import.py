@@ -632,12 +632,9 @@ class _Importer:
             field refused, or the record as a whole), else `None`.
         """
         items: dict[str, set[int]] = {}
-        removed: set[str] = set()  # a field refused twice (a union) is left out once
         for problem in problems:
             where = problem["loc"]
             field = str(where[0]) if where else ""
-            if field in removed:
-                continue
             value = row.get(field)
             info = model.model_fields.get(field)
             if info is None or field not in row:
@@ -650,7 +647,6 @@ class _Importer:
                 return field, refused
             else:
                 del row[field]  # it takes its default
-                removed.add(field)
             self.note(label, field, "not-read", f"{refused}; left out")
         for field, refused_items in items.items():
             kept = row.get(field, ())  # none if refused whole after its items

@@ -587,7 +587,7 @@ def _tables_folder(files: list[zipfile.ZipInfo], display: str) -> str:
     folders = {
         PurePosixPath(info.filename).parts[0] for info in files if "/" in info.filename
     }
-    if at_root & _table_file_names() or not folders:
+    if at_root & _TABLE_FILES or not folders:
         return ""
     if len(folders) > 1:
         raise DatasetReadError(
@@ -603,16 +603,6 @@ def _system_file(info: zipfile.ZipInfo) -> bool:
     """A file the system that made the archive added: macOS's resource forks and folder settings."""
     parts = PurePosixPath(info.filename).parts
     return parts[0] == "__MACOSX" or parts[-1] == ".DS_Store"
-
-
-def _table_file_names() -> set[str]:
-    """The names of table files, in every per-table format (`clusters.csv`, ...)."""
-    return {
-        f"{table}{fmt.suffix}"
-        for fmt in formats().values()
-        if fmt.per_table
-        for table in TABLES
-    }
 
 
 def _refuse_repeated_members(files: list[zipfile.ZipInfo], display: str) -> None:
