@@ -164,18 +164,31 @@ ListItem = Annotated[
 """One item of a list field: non-empty, single-line, without ';'."""
 
 
-def _check_mapping_key(value: str) -> str:
-    if "=" in value or ";" in value:
-        raise PydanticCustomError(
+def _without(separators: str, kind: str, message: str) -> Callable[[str], str]:
+    """A validator refusing text that holds one of `separators`, which a CSV cell gives a meaning.
+
+    `message` says why, with `{value}` for the value quoted.
+    """
+
+    def check(value: str) -> str:
+        if any(separator in value for separator in separators):
+            raise PydanticCustomError(kind, message, {"value": repr(value)})
+        return value
+
+    return check
+
+
+MappingKey = Annotated[
+    ListItem,
+    AfterValidator(
+        _without(
+            "=;",
             "string_pattern_mismatch",
             "the key {value} holds '=' or ';', with which a CSV cell writes a "
             "mapping (key=value;key=value)",
-            {"value": repr(value)},
         )
-    return value
-
-
-MappingKey = Annotated[ListItem, AfterValidator(_check_mapping_key)]
+    ),
+]
 """A key of a mapping field (a strand label): as a list item, and without '='."""
 
 IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
@@ -349,18 +362,17 @@ Website = Annotated[
 """A web address: `https://…`, `http://…` or a bare host such as `www.x.eu`."""
 
 
-def _check_list_item(value: str) -> str:
-    if ";" in value:
-        raise PydanticCustomError(
+WebsiteItem = Annotated[
+    Website,
+    AfterValidator(
+        _without(
+            ";",
             "url_invalid",
             "{value} holds ';', which separates the items of a list in a CSV cell; "
             "write it as %3B",
-            {"value": repr(value)},
         )
-    return value
-
-
-WebsiteItem = Annotated[Website, AfterValidator(_check_list_item)]
+    ),
+]
 """A web address in a list (`sources`): as `Website`, and without ';'."""
 
 
