@@ -1106,25 +1106,28 @@ def test_export_then_import_gives_the_partnerships_back(
     assert not result.notes_of("not-read")
 
 
+def _import_one(**fields: Any) -> ck.io.ImportResult:
+    """Import one published partnership, AX of one member, with `fields` added."""
+    record = {
+        "acronym": "AX",
+        "name": "A",
+        "generation": "2",
+        "members": [{"name": "Optics Valley", "country": "FR"}],
+    }
+    return ck.io.import_partnerships([{**record, **fields}])
+
+
 def test_import_notes_what_it_cannot_take_of_a_target_or_the_new_fields() -> None:
     """A target's priority or date, SMEs reached, ecosystems: refused values are noted."""
-    result = ck.io.import_partnerships(
-        [
-            {
-                "acronym": "AX",
-                "name": "A",
-                "generation": "2",
-                "members": [{"name": "Optics Valley", "country": "FR"}],
-                "target_countries": [
-                    {"country": "JP", "priority": "bogus"},
-                    {"country": "US", "since": "soon"},
-                    {"priority": "primary"},
-                ],
-                "smes_reached": "many",
-                "ecosystems": ["nope", "digital"],
-                "members_partial": "maybe",
-            }
-        ]
+    result = _import_one(
+        target_countries=[
+            {"country": "JP", "priority": "bogus"},
+            {"country": "US", "since": "soon"},
+            {"priority": "primary"},
+        ],
+        smes_reached="many",
+        ecosystems=["nope", "digital"],
+        members_partial="maybe",
     )
     (partnership,) = result.dataset.partnerships
     assert partnership.ecosystems == (ck.IndustrialEcosystem.DIGITAL,)
@@ -1224,17 +1227,9 @@ def test_a_record_with_findings_on_many_keys_is_placed_key_by_key(
 
 def test_import_notes_each_of_many_refused_items_once() -> None:
     """Every refused item of a long list is noted, once, and the good ones kept."""
-    result = ck.io.import_partnerships(
-        [
-            {
-                "acronym": "AX",
-                "name": "A",
-                "generation": "2",
-                "members": [{"name": "Optics Valley", "country": "FR"}],
-                "ecosystems": [f"nope{n}" for n in range(40)] + ["digital"],
-                "sources": ["not a web address", "https://a.eu"],
-            }
-        ]
+    result = _import_one(
+        ecosystems=[f"nope{n}" for n in range(40)] + ["digital"],
+        sources=["not a web address", "https://a.eu"],
     )
     (partnership,) = result.dataset.partnerships
     assert partnership.ecosystems == (ck.IndustrialEcosystem.DIGITAL,)
