@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import json
 import pickle
 import subprocess
@@ -14,12 +15,19 @@ from typing import Annotated, Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 import clusterkit as ck
 from clusterkit import testing
-from clusterkit.models import COUNTERS, TABLES, classify_enterprise, counter_defaults
+from clusterkit.models import (
+    COUNTERS,
+    TABLES,
+    classify_enterprise,
+    counter_defaults,
+    possible_size_classes,
+)
 from clusterkit.values import Period
 
 MINIMAL: dict[type[BaseModel], dict[str, Any]] = {
@@ -239,6 +247,28 @@ class TestActivityCounters:
         assert activity.smes_involved == 1
 
 
+# Figures at and around every ceiling of Recommendation 2003/361/EC.
+_STAFF_EDGES = (0, 9, 10, 49, 50, 249, 250, 10_000)
+_MONEY_EDGES = tuple(
+    Decimal(ceiling) + delta
+    for ceiling in (0, 2_000_000, 10_000_000, 43_000_000, 50_000_000, 10**12)
+    for delta in (Decimal(0), Decimal("0.01"))
+)
+
+
+def _class_of(headcount: int, turnover: Decimal, balance: Decimal) -> ck.EnterpriseSize:
+    """The class of complete figures, as the Recommendation's Annex says it."""
+    ceilings = (
+        (ck.EnterpriseSize.MICRO, 10, 2_000_000, 2_000_000),
+        (ck.EnterpriseSize.SMALL, 50, 10_000_000, 10_000_000),
+        (ck.EnterpriseSize.MEDIUM, 250, 50_000_000, 43_000_000),
+    )
+    for size, staff, most_turnover, most_balance in ceilings:
+        if headcount < staff and (turnover <= most_turnover or balance <= most_balance):
+            return size
+    return ck.EnterpriseSize.LARGE
+
+
 class TestSizeClass:
     """Recommendation 2003/361/EC size classes."""
 
@@ -337,6 +367,30 @@ class TestSizeClass:
         """Only figures that prove it mark an enterprise as not an SME."""
         sme = ck.SME.model_validate({**MINIMAL[ck.SME], **figures})
         assert sme.exceeds_sme_ceilings is exceeds
+
+    @given(
+        headcount=st.none() | st.sampled_from(_STAFF_EDGES),
+        turnover=st.none() | st.sampled_from(_MONEY_EDGES),
+        balance=st.none() | st.sampled_from(_MONEY_EDGES),
+    )
+    def test_possible_classes_are_those_some_missing_figures_give(
+        self,
+        headcount: int | None,
+        turnover: Decimal | None,
+        balance: Decimal | None,
+    ) -> None:
+        """A class is possible when some values of the missing figures put it there.
+
+        The figures are taken at and around every ceiling, where a mistake in
+        `<` against `<=` would show.
+        """
+        completions = itertools.product(
+            _STAFF_EDGES if headcount is None else (headcount,),
+            _MONEY_EDGES if turnover is None else (turnover,),
+            _MONEY_EDGES if balance is None else (balance,),
+        )
+        expected = {_class_of(*figures) for figures in completions}
+        assert possible_size_classes(headcount, turnover, balance) == expected
 
     def test_large_cannot_be_declared(self) -> None:
         """A declared class must be an SME class."""

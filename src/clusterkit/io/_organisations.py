@@ -11,6 +11,7 @@ importer merges such names, and the validator's CK-DUP-001 reports them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 
@@ -61,12 +62,24 @@ _BASE_LETTERS = str.maketrans(
 )  # dotless i written as an escape: it looks like i
 
 
+# ASCII text split as `_DOTS` and `_WORDS` split it, by one `translate`: dots
+# and apostrophes dropped, every other character that is not a letter or a
+# digit a space.
+_ASCII_WORDS = str.maketrans(
+    {
+        code: None if chr(code) in ".'" else (chr(code) if chr(code).isalnum() else " ")
+        for code in range(128)
+    }
+)
+
+
 def _words(name: str) -> list[str]:
     text = name.casefold()
-    # ASCII has no accents to take off: most names skip the slow part.
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).translate(_BASE_LETTERS)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # ASCII has no accents to take off: most names take the quick way.
+    if text.isascii():
+        return text.translate(_ASCII_WORDS).split()
+    text = unicodedata.normalize("NFKD", text).translate(_BASE_LETTERS)
+    text = "".join(itertools.filterfalse(unicodedata.combining, text))
     return _WORDS.findall(_DOTS.sub("", text))
 
 

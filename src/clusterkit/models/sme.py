@@ -23,23 +23,6 @@ _CEILINGS = (
 )
 
 
-def _meets(
-    figure: int | Decimal | None, ceiling: int | Decimal, *, below: bool = False
-) -> bool | None:
-    # Three-valued: None when the figure is not given.
-    if figure is None:
-        return None
-    return figure < ceiling if below else figure <= ceiling
-
-
-def _either(*results: bool | None) -> bool | None:
-    if any(results):
-        return True
-    if all(result is False for result in results):
-        return False
-    return None
-
-
 def possible_size_classes(
     headcount: int | None,
     turnover_eur: Decimal | None = None,
@@ -70,19 +53,22 @@ def possible_size_classes(
         >>> sorted(s.value for s in possible_size_classes(60))
         ['large', 'medium']
     """
-    possible = set()
-    smaller_certainly_met = False
+    possible: list[EnterpriseSize] = []
     for size, max_staff, max_turnover, max_balance in _CEILINGS:
-        financial = _either(
-            _meets(turnover_eur, max_turnover), _meets(balance_sheet_eur, max_balance)
+        if headcount is not None and headcount >= max_staff:
+            continue  # certainly above this class's staff ceiling
+        # Each financial ceiling met (True), not (False) or unknown (None).
+        turnover = None if turnover_eur is None else turnover_eur <= max_turnover
+        balance = (
+            None if balance_sheet_eur is None else balance_sheet_eur <= max_balance
         )
-        staff = _meets(headcount, max_staff, below=True)
-        met: bool | None = False if False in (staff, financial) else staff and financial
-        if met is not False and not smaller_certainly_met:
-            possible.add(size)
-        smaller_certainly_met = smaller_certainly_met or met is True
-    if not smaller_certainly_met:
-        possible.add(EnterpriseSize.LARGE)
+        if turnover is False and balance is False:
+            continue  # certainly above this class's financial ceilings
+        possible.append(size)
+        if headcount is not None and (turnover or balance):
+            # Certainly in this class: no larger one is possible.
+            return frozenset(possible)
+    possible.append(EnterpriseSize.LARGE)
     return frozenset(possible)
 
 

@@ -126,10 +126,15 @@ def counters_fit_type(batch: Batch, context: Context) -> None:
         )
 
 
+# A declared class by its value, as the batch holds it: a lookup, not a call
+# of the enum's constructor, for each of many SMEs.
+_SIZE_BY_VALUE = {size.value: size for size in EnterpriseSize}
+
+
 def _contradicts(declared: str | None, *figures: Any) -> bool:
-    return declared is not None and EnterpriseSize(
+    return declared is not None and _SIZE_BY_VALUE[
         declared
-    ) not in possible_size_classes(*figures)
+    ] not in possible_size_classes(*figures)
 
 
 def _large(*figures: Any) -> bool:
