@@ -12,18 +12,32 @@ import clusterkit as ck
 
 
 def describe(dataset: ck.Dataset) -> str:
-    """A short plain-text overview of a dataset."""
+    """A short plain-text overview of a dataset.
+
+    An unknown generation or member cluster is shown by its id and a `?`
+    (`clusterkit validate` reports them as CK-FK-002 and CK-FK-003).
+    """
     lines = ["Records per table:"]
     lines += [f"  {table:<13}{count:>6}" for table, count in dataset.counts.items()]
     lines.append("")
     lines.append("Partnerships:")
     width = max((len(p.acronym) for p in dataset.partnerships), default=0) + 2
+    # A dataset that was loaded but not validated may name a generation or a
+    # cluster it does not hold: those are shown by their ids, not looked up.
+    generations = dataset.all_generations
+    clusters = {cluster.id: cluster for cluster in dataset.clusters}
     for partnership in dataset.partnerships:
-        generation = dataset.generation(partnership.generation)
-        countries = sorted({dataset.cluster(m).country for m in partnership.members})
+        generation = generations.get(partnership.generation)
+        period = generation.name if generation else f"{partnership.generation}?"
+        countries = sorted(
+            {
+                clusters[m].country if m in clusters else f"{m}?"
+                for m in partnership.members
+            }
+        )
         targets = ", ".join(t.country for t in dataset.targets_of(partnership.id))
         lines.append(
-            f"  {partnership.acronym:<{width}}{generation.name:<28}"
+            f"  {partnership.acronym:<{width}}{period:<28}"
             f"{len(partnership.members)} members from {', '.join(countries)}; "
             f"targets {targets or '-'}"
         )

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 
 import clusterkit as ck
+from clusterkit.render import safe_text
 from clusterkit.rules import CATALOGUE
 
 ORDER = {rule: position for position, rule in enumerate(CATALOGUE)}
@@ -28,7 +29,12 @@ def counted(severities: Counter[ck.Severity]) -> str:
 
 
 def by_rule(report: ck.Report) -> str:
-    """The findings of a report as plain text, grouped by rule in catalogue order."""
+    """The findings of a report as plain text, grouped by rule in catalogue order.
+
+    Locations and messages may quote the data (a file name, a bad cell), so they
+    go through `safe_text`: a line break or an escape sequence in the data is
+    shown, not obeyed by the terminal or by a CI runner reading the output.
+    """
     groups: dict[str, list[ck.Finding]] = {}
     for finding in report.findings:
         groups.setdefault(finding.rule, []).append(finding)
@@ -38,9 +44,9 @@ def by_rule(report: ck.Report) -> str:
         severities = Counter(finding.severity for finding in findings)
         lines.append(f"{rule} {CATALOGUE[rule].title}: {counted(severities)}")
         for finding in findings:
-            lines.append(f"  {finding.location}: {finding.message}")
+            lines.append(f"  {safe_text(f'{finding.location}: {finding.message}')}")
             if finding.hint:
-                lines.append(f"    hint: {finding.hint}")
+                lines.append(f"    hint: {safe_text(finding.hint)}")
         lines.append("")
     totals = Counter(
         {severity: report.summary.count(severity) for severity in ck.Severity}
@@ -54,7 +60,7 @@ def main(argv: list[str]) -> int:
     """Validate the dataset at ``argv[0]``, or the bundled example; 1 if it is invalid."""
     source = argv[0] if argv else ck.io.example_path()
     report = ck.validate(source)
-    print(f"Validating {source}\n")
+    print(f"Validating {safe_text(str(source))}\n")
     print(by_rule(report))
     return 0 if report.ok else 1
 

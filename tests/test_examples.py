@@ -49,6 +49,50 @@ def test_quickstart_on_a_broken_dataset(tmp_path: Path) -> None:
     assert "'Atlantis' is not a known country" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (("escp-4i-1", "escp-9"), "escp-9?"),
+        (("BG-002;PL-003", "BG-002;XX-999"), "XX-999?"),
+    ],
+    ids=["unknown generation", "unknown member cluster"],
+)
+def test_quickstart_on_references_it_cannot_follow(
+    tmp_path: Path, change: tuple[str, str], shown: str
+) -> None:
+    """A dataset that loads but names what it lacks is described, the ids shown."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for table in ck.io.example_path().iterdir():
+        write(data / table.name, table.read_text(encoding="utf-8"))
+    partnerships = data / "partnerships.csv"
+    text = partnerships.read_text(encoding="utf-8")
+    assert change[0] in text
+    write(partnerships, text.replace(*change, 1))
+    done = run_example("quickstart.py", str(data))
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout
+
+
+def test_validate_dataset_shows_what_a_file_name_would_make_a_runner_do(
+    tmp_path: Path,
+) -> None:
+    """A file name holding a line break and a workflow command is printed escaped."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for table in ck.io.example_path().iterdir():
+        write(data / table.name, table.read_text(encoding="utf-8"))
+    hostile = "x\n::error file=README.md::injected\x1b[2J partnerships.csv"
+    (data / "partnerships.csv").rename(data / hostile)
+    done = run_example("validate_dataset.py", str(data))
+    assert "CK-FILE-003" in done.stdout
+    assert "\\n::error file=README.md::injected\\x1b[2J" in done.stdout
+    assert not [
+        line for line in done.stdout.splitlines() if line.lstrip().startswith("::")
+    ]
+    assert "\x1b" not in done.stdout
+
+
 def test_validate_dataset_on_the_example() -> None:
     """The bundled example is valid: exit 0, its CK-GEO-002 warnings counted."""
     warnings = ck.validate(ck.io.example_path()).summary.by_rule["CK-GEO-002"]

@@ -345,7 +345,7 @@ def test_github_commands() -> None:
     """One workflow command per finding, with what GitHub can point at."""
     assert render_github(make_report()).splitlines() == [
         (
-            "::error file=data/activities.csv,line=3,col=2,title=CK-FK-001::"
+            "::error file=data/activities.csv,line=3,title=CK-FK-001::"
             "partnership: activity 'A1' refers to an unknown partnership 'P9'. Hint: "
             "did you mean 'P1'?"
         ),
@@ -362,7 +362,7 @@ def test_github_commands() -> None:
             "not UTF-8 (perhaps cp1252)"
         ),
         (
-            "::notice file=data/clusters.csv,line=5,col=3,title=CK-COUNTRY-003::country "
+            "::notice file=data/clusters.csv,line=5,title=CK-COUNTRY-003::country "
             "'Germany' is not written as its ISO code. Hint: write 'DE'"
         ),
     ]
@@ -706,10 +706,11 @@ def test_sarif_results() -> None:
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": "data/activities.csv"},
-                    "region": {"startLine": 3, "startColumn": 2},
+                    # A CSV column is the field's position, no character.
+                    "region": {"startLine": 3},
                 },
                 "message": {"text": "data/activities.csv:3:2"},
-                "properties": {"field": "partnership"},
+                "properties": {"field": "partnership", "column": 2},
             }
         ],
         "relatedLocations": [

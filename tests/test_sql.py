@@ -296,11 +296,14 @@ def test_a_dataset_is_not_written_over_another(engine: sa.Engine) -> None:
 
 
 def test_what_the_database_refuses_is_an_error(engine: sa.Engine) -> None:
-    """A record whose key the database already holds: nothing is written."""
+    """A rule of the database's own that a record breaks: nothing is written."""
     write_sql(ck.load_example(), engine)
-    again = ck.Dataset(clusters=[ck.load_example().clusters[0]])
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE UNIQUE INDEX names ON clusters (name)"))
+    twin = ck.load_example().clusters[0].model_copy(update={"id": "NEW-1"})
     with pytest.raises(DatasetError, match="the database refused the dataset: UNIQUE"):
-        write_sql(again, engine, if_exists="append")
+        write_sql(ck.Dataset(clusters=[twin]), engine, if_exists="append")
+    assert len(read_sql(engine).clusters) == len(ck.load_example().clusters)
 
 
 def test_records_sharing_a_key_are_refused(engine: sa.Engine) -> None:

@@ -1,4 +1,4 @@
-"""Private: safe output — a file or a folder written whole or not at all; CSV formulas escaped.
+"""Private: safe output — a file or a folder written whole or not at all; CSV formulas escaped; JSON any UTF encoding can write.
 
 Every file clusterkit writes goes first to a temporary file beside its
 destination, is flushed to the disk (`fsync`) and then renamed over the
@@ -8,12 +8,19 @@ an exception) the temporary file is removed and the destination is unchanged.
 
 A destination that is a symbolic link, even a dangling one, is refused: writing
 through a link would write somewhere the user did not name.
+
+A file name that is not UTF-8 reaches Python with its bad bytes as lone
+surrogates (`"data_\udcff"`, PEP 383), and a JSON document may hold a string
+with one. `json.dumps(..., ensure_ascii=False)` copies such a character as it
+is, which no UTF encoding can write; `surrogates_escaped` writes it as its JSON
+escape instead, valid JSON that decodes to the same string.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import stat
@@ -30,6 +37,7 @@ __all__ = [
     "escape_formula",
     "refuse_link",
     "special",
+    "surrogates_escaped",
     "unescape_formula",
 ]
 
@@ -222,3 +230,23 @@ def atomic_folder(path: Path, names: Sequence[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogates_escaped(text: str) -> str:
+    r"""JSON text with each surrogate character written as its escape (`\udcff`).
+
+    Only valid inside JSON strings, where a surrogate can only be; other text is
+    returned as it is, ASCII text at once.
+
+    Examples:
+        >>> surrogates_escaped('{"file": "data_\udcff"}')
+        '{"file": "data_\\udcff"}'
+        >>> surrogates_escaped('{"name": "Łódź"}')
+        '{"name": "Łódź"}'
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

@@ -27,7 +27,13 @@ import clusterkit as ck
 from clusterkit.io import UNREADABLE
 from clusterkit.io._formats.xlsx_workbook import read_rows
 from clusterkit.io._member import Member
-from clusterkit.io._xlsx_parts import SheetRow, _Bounded, column_number, open_workbook
+from clusterkit.io._xlsx_parts import (
+    SheetRow,
+    SpreadsheetError,
+    _Bounded,
+    column_number,
+    open_workbook,
+)
 
 AS_OF = "2026-01-01"
 MAX_SECONDS = 10
@@ -432,7 +438,7 @@ def test_each_kind_of_cell_is_read_as_its_value() -> None:
             4: dt.timedelta(hours=12),
             5: "#VALUE!",
             6: True,
-            7: "#N/A",
+            7: SpreadsheetError("#N/A"),  # reported at its cell by the reader
             8: "a",
             9: dt.date(2020, 1, 2),
             10: "shared",

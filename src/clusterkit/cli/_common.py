@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeAlias, cast
 
 import attrs
 
-from clusterkit._output import atomic_file
+from clusterkit._output import atomic_file, surrogates_escaped
 from clusterkit.cli._encoding import holds_everything
 from clusterkit.io import UNREADABLE, Limits, example_path, is_database
 from clusterkit.models import TABLES
@@ -358,8 +358,8 @@ def print_json(data: object, out: TextIO) -> None:
     Beyond ASCII, characters are written as they are where the stream's
     encoding holds them all (UTF-8), and as JSON escapes where it does not.
     """
-    json.dump(data, out, indent=2, ensure_ascii=not holds_everything(out))
-    out.write("\n")
+    text = json.dumps(data, indent=2, ensure_ascii=not holds_everything(out))
+    out.write(surrogates_escaped(text) + "\n")
 
 
 @contextlib.contextmanager

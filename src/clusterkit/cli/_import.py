@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from clusterkit._output import surrogates_escaped
 from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
@@ -78,7 +79,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             for n in result.notes
         ]
         with output_file(args.notes, "import") as handle:
-            handle.write(json.dumps(notes, ensure_ascii=False, indent=2) + "\n")
+            handle.write(
+                surrogates_escaped(json.dumps(notes, ensure_ascii=False, indent=2))
+                + "\n"
+            )
     counts = ", ".join(f"{n} {table}" for table, n in result.dataset.counts.items())
     kinds = Counter(note.kind for note in result.notes)
     told = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"

@@ -9,7 +9,7 @@ import json
 import sys
 from typing import TextIO
 
-from clusterkit._output import escape_formula
+from clusterkit._output import escape_formula, surrogates_escaped
 from clusterkit.cli._common import (
     EXIT_DATA,
     EXIT_OK,
@@ -196,7 +196,7 @@ def _text(
         data = result.to_dict()
         if reconciliation is not None:
             data["reconciliation"] = reconciliation.to_dict()
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return surrogates_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     if name == "csv":
         return _escaped(result.to_csv()) if escape else result.to_csv()
     if name == "markdown":

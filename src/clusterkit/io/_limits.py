@@ -131,7 +131,15 @@ def screen_long_cells(
     limit = current_limits().max_cell_chars
     screened: dict[str, Sequence[Any]] = {}
     for field, column in cells.items():
-        lengths = [len(cell) if isinstance(cell, str) else 0 for cell in column]
+        # A list field's cell is a tuple of texts (read from its link table).
+        lengths = [
+            len(cell)
+            if isinstance(cell, str)
+            else longest_text(cell)
+            if isinstance(cell, tuple)
+            else 0
+            for cell in column
+        ]
         if not lengths or max(lengths) <= limit:
             continue
         kept = list(column)
@@ -171,7 +179,7 @@ def longest_text(value: Any) -> int:
         level = [
             item
             for container in level
-            if isinstance(container, (list, dict))
+            if isinstance(container, (list, tuple, dict))
             for item in (
                 container.values() if isinstance(container, dict) else container
             )
@@ -225,7 +233,7 @@ def lone_surrogate(value: Any) -> str | None:
         level = [
             item
             for container in level
-            if isinstance(container, (list, dict))
+            if isinstance(container, (list, tuple, dict))
             for item in (
                 container.values() if isinstance(container, dict) else container
             )

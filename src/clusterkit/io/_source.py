@@ -135,7 +135,10 @@ Kind = Literal["folder", "document", "mapping", "dataset", "database"]
 # A URL's scheme: a database dialect and its driver (`postgresql+psycopg://`).
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # The password of a URL's `user:password@`, which locations leave out.
-_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)[^@/]*@")
+# A URL's password, as SQLAlchemy reads it: after the user's name, up to the
+# first `@` (a `/` may be part of it), or given as a query option.
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)[^@]*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pwd)=)[^&#]*", re.IGNORECASE)
 
 
 @attrs.define
@@ -273,9 +276,14 @@ class OpenSource:
                 yield attrs.evolve(chunk, cells=cells)
         else:
             assert self.format is not None  # noqa: S101 - files have a format
+            # One table of a document (read again by a check) is read alone:
+            # a workbook parses that sheet only.
+            only = (
+                next(iter(tables)) if tables is not None and len(tables) == 1 else None
+            )
             for name, member in self.members.items():
                 if self.kind == "document":
-                    for chunk in self.format.read_chunks(member, None, report, None):
+                    for chunk in self.format.read_chunks(member, only, report, None):
                         if tables is None or chunk.table in tables:
                             yield chunk
                 elif tables is None or name in tables:
@@ -394,11 +402,16 @@ def source_name(source: Source, name: str | None = None) -> str:
         ('data/', '<upload>', '<mapping>')
         >>> source_name("postgresql://ana:secret@db.example.eu/clusters")
         'postgresql://ana:***@db.example.eu/clusters'
+        >>> source_name("postgresql://ana:se/cret@db.example.eu/clusters")
+        'postgresql://ana:***@db.example.eu/clusters'
+        >>> source_name("postgresql://ana@db.example.eu/clusters?password=secret")
+        'postgresql://ana@db.example.eu/clusters?password=***'
     """
     if name is not None:
         return name
     if is_database(source):
-        return _PASSWORD.sub(r"\1***@", str(getattr(source, "url", source)))
+        url = _PASSWORD.sub(r"\1***@", str(getattr(source, "url", source)))
+        return _QUERY_PASSWORD.sub(r"\1***", url)
     if isinstance(source, Dataset):
         return "<dataset>"
     if isinstance(source, Mapping):
@@ -471,9 +484,24 @@ def _open_path(
     raise DatasetReadError(
         f"{display}: unknown dataset format {path.suffix.lower() or '(no suffix)'!r}; "
         "expected a folder of .csv or .jsonl files, a .json document, an .xlsx "
-        "workbook or a .zip of a folder",
+        f"workbook or a .zip of a folder{_sqlite_hint(path)}",
         source=display,
     )
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_hint(path: Path) -> str:
+    """What to give instead of a SQLite database's path: its URL (or nothing)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_HEADER))
+    except OSError:
+        return ""
+    if head != _SQLITE_HEADER:
+        return ""
+    return f"; it is a SQLite database: give its URL, sqlite:///{path.as_posix()}"
 
 
 def _is_file(path: Path) -> bool:

@@ -50,7 +50,24 @@ SheetRow = tuple[int, dict[int, CellValue], "tuple[int, str] | None"]
 
 
 class Malformed(Exception):  # noqa: N818 - a reason, not an error of the program
-    """A part of the workbook is not what the format says (a bad reference)."""
+    """A part of the workbook is not what the format says (a bad reference).
+
+    `location` is the cell it is in, when it is in one.
+    """
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+@attrs.frozen
+class SpreadsheetError:
+    """A cell that holds a spreadsheet's error (`#N/A`, `#REF!`): a formula that failed.
+
+    It is no value of the data; the reader reports it at its cell.
+    """
+
+    text: str
 
 
 def _defused_parser(target: object) -> Any:
@@ -240,7 +257,14 @@ def _parse(
     raw = workbook.archive.open(info)
     with _Bounded(raw, info, workbook.display, workbook.limits) as stream:
         for block in iter(lambda: stream.read(_BLOCK), b""):
-            parser.feed(block)
+            try:
+                parser.feed(block)
+            except Exception:
+                # The rows the block completed before the problem (a limit, a
+                # bad cell) are read; the problem is raised after them.
+                yield from ready
+                ready.clear()
+                raise
             yield from ready
             ready.clear()
         parser.close()
@@ -292,11 +316,17 @@ def escape_text(text: str) -> str:
 class _TextTarget:
     """Parser callbacks that keep the text of some elements only, bounded."""
 
-    def __init__(self, max_chars: int, describe: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        max_chars: int,
+        describe: Callable[[], str],
+        locate: Callable[[], Location | None] = lambda: None,
+    ) -> None:
         self._parts: list[str] | None = None
         self._size = 0
         self._max_chars = max_chars
         self._describe = describe
+        self._locate = locate
 
     def collect(self) -> None:
         self._parts = []
@@ -316,7 +346,10 @@ class _TextTarget:
                 f"{self._describe()} holds more than {self._max_chars:,} characters; "
                 f"{raise_hint('max_cell_chars', self._max_chars)}"
             )
-            raise DatasetReadError(problem)
+            where = self._locate()
+            if where is None:
+                raise DatasetReadError(problem)
+            raise DatasetReadError.at(where, problem)
         self._parts.append(text)
 
     def close(self) -> None:
@@ -487,7 +520,7 @@ class _SheetTarget(_TextTarget):
     """A sheet's rows, each as it is given, appended to `ready` as it ends."""
 
     def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
-        super().__init__(workbook.limits.max_cell_chars, self._here)
+        super().__init__(workbook.limits.max_cell_chars, self._here, self._cell)
         self._workbook = workbook
         self._sheet = sheet.name
         self.ready: list[SheetRow] = []
@@ -506,6 +539,15 @@ class _SheetTarget(_TextTarget):
 
     def _here(self) -> str:
         return f"the cell {self._sheet}!{_letters(self._column)}{self._line}"
+
+    def _cell(self) -> Location:
+        return Location(
+            file=self._workbook.display,
+            sheet=self._sheet,
+            line=self._line,
+            column=self._column,
+            cell=f"{_letters(self._column)}{self._line}",
+        )
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         name = _local(tag)
@@ -552,7 +594,7 @@ class _SheetTarget(_TextTarget):
                 f"the sheet {self._sheet!r} has a cell in column "
                 f"{self._column:,}; {raise_hint('max_columns', limits.max_columns)}"
             )
-            raise _limit(self._workbook.display, self._sheet, self._line, problem)
+            raise DatasetReadError.at(self._cell(), problem)
         self._type = attributes.get("t", "n")
         self._style = _int(attributes.get("s"))
         self._value = self._formula = None
@@ -587,16 +629,20 @@ class _SheetTarget(_TextTarget):
         kind = self._type
         if kind == "inlineStr":
             return "".join(self._inline)
-        text = self._value or None
-        if text is None:
-            return None
+        text = self._value
+        if not text:
+            # `<v/>` in a formula's text cell is a saved result, the empty text
+            # (`=IF(…, "", …)`): a blank cell. No `<v>` at all is no result.
+            return "" if text == "" and kind == "str" else None
         try:
             if kind == "s":
-                return self._workbook.shared_strings[int(text)]
+                return self._shared_string(int(text))
             if kind == "b":
                 return bool(int(text))
-            if kind in {"str", "e"}:
+            if kind == "str":
                 return text
+            if kind == "e":
+                return SpreadsheetError(text)
             if kind == "d":
                 from openpyxl.utils.datetime import from_ISO8601  # noqa: PLC0415 - optional, imported on use
 
@@ -605,8 +651,15 @@ class _SheetTarget(_TextTarget):
             number = float(text) if {".", "e", "E"} & set(text) else int(text)
         except (ValueError, IndexError):
             msg = f"{self._here()} holds {text!r}, which is not a valid {kind!r} value"
-            raise Malformed(msg) from None
+            raise Malformed(msg, self._cell()) from None
         return self._number(number)
+
+    def _shared_string(self, index: int) -> str:
+        # A negative index is no string of the table (Python's would count back).
+        if index < 0:
+            raise IndexError(index)
+        text: str = self._workbook.shared_strings[index]
+        return text
 
     def _number(self, number: float) -> CellValue:
         if self._style not in self._workbook.date_styles:

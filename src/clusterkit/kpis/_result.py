@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from clusterkit import _frames
+from clusterkit._output import surrogates_escaped
 from clusterkit.kpis import _tables
 from clusterkit.kpis._frames import kpi_frame, kpi_frames
 from clusterkit.kpis._market import KPIValue, TargetMarket
@@ -177,7 +178,9 @@ class KPIResult:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """`to_dict()` as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return surrogates_escaped(
+            json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        )
 
     def to_table(self, width: int | None = None) -> str:
         """The result as aligned text tables, for a terminal.

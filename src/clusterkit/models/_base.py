@@ -253,6 +253,18 @@ _EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*0*(\d*)")
 _ALWAYS_SHORT = 64
 
 
+# Integers of fewer bits than this have fewer digits than Python turns into text
+# (4,300, `sys.get_int_max_str_digits`).
+_SHOWN_BITS = 14_000
+
+
+def _int_text(value: int) -> str:
+    """A whole number's digits, or its size when it has thousands."""
+    if value.bit_length() < _SHOWN_BITS:
+        return str(value)
+    return f"a number of about {int(value.bit_length() / _BITS_PER_DIGIT):,} digits"
+
+
 def _bounded_number(value: Any) -> Any:
     """`value` itself, when its digits and exponent are within `Limits.max_digits`.
 
@@ -294,6 +306,8 @@ def _bounded_number(value: Any) -> Any:
             if isinstance(value, str)
             else repr(value)
             if isinstance(value, float)
+            else _int_text(value)
+            if isinstance(value, int)
             else type(value).__name__
         )
         raise PydanticCustomError(

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from clusterkit._output import surrogates_escaped
 from clusterkit.values import Location
 
 __all__ = [
@@ -114,7 +115,8 @@ def fingerprint(
         field or "",
         value or "",
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
+    # A lone surrogate (a file name that is not UTF-8) is hashed as well.
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
@@ -236,7 +238,7 @@ def finding_json(finding: Finding) -> str:
         else f'{{"table": {_text(entity.table)}, "id": {_json_value(entity.id)}}}'
     )
     related = ", ".join(_location_json(where) for where in finding.related)
-    return (
+    return surrogates_escaped(
         f'{{"rule": {_text(finding.rule)}, '
         f'"severity": "{_SEVERITY_TEXT[finding.severity]}", '
         f'"message": {_text(finding.message)}, "hint": {_json_value(finding.hint)}, '

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from clusterkit._output import surrogates_escaped
 from clusterkit.render import Table, markdown_table, markdown_text, safe_text
 from clusterkit.report._finding import Finding, Severity
 from clusterkit.report._rule import CATALOGUE
@@ -57,6 +58,13 @@ MIN_WIDTH = 40
 
 STEP_SUMMARY_FINDINGS = 50
 """How many findings the GitHub step summary lists."""
+
+CI_MESSAGE_CHARS = 1_000
+"""The most characters of a message in a GitHub annotation or the step summary.
+
+A message quoting a long value is cut there, saying how much was left out:
+GitHub drops a step summary over 1 MiB whole. The other formats keep it all.
+"""
 
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _GITHUB_COMMANDS = {
@@ -255,11 +263,21 @@ def _fails(report: Report, severity: Severity) -> bool:
 
 
 def _truncation(summary: Summary) -> str:
-    """The sentence that says how many findings a truncated report leaves out."""
-    hidden = summary.total - summary.shown
+    """The sentence that says how many findings a truncated report leaves out.
+
+    Findings below `--min-severity` are not among them: raising
+    `--max-findings` would not show those (`_below` counts them).
+    """
+    showable = summary.total - summary.below
+    hidden = showable - summary.shown
     them = "it" if hidden == 1 else "them"
+    which = (
+        f" at or above --min-severity {summary.min_severity.value}"
+        if summary.below
+        else ""
+    )
     return (
-        f"showing {summary.shown:,} of {_plural(summary.total, 'finding')}; "
+        f"showing {summary.shown:,} of {_plural(showable, 'finding')}{which}; "
         f"{hidden:,} more not shown (raise --max-findings to see {them})"
     )
 
@@ -505,7 +523,8 @@ def render_github(report: Report) -> str:
     `::error file=…,line=…,col=…,title=RULE::message`; warnings become `::warning`,
     information `::notice`. A workbook cell or a JSON pointer without a line, which
     GitHub cannot point at, starts the message instead. When findings were left out,
-    a last `::warning` says how many.
+    a last `::warning` says how many; a `::notice` before it counts those below
+    `--min-severity`.
 
     Returns:
         The commands, one per line, without a final newline (empty for no findings).
@@ -518,15 +537,16 @@ def render_github(report: Report) -> str:
         properties: list[tuple[str, str]] = []
         if location.file is not None:
             properties.append(("file", location.file.replace("\\", "/")))
-        message = _with_hint(finding, labelled=True)
+        message = _shortened(_with_hint(finding, labelled=True))
         if item.follows:
             message += f" {_follow_summary(item.follows)}"
         if location.sheet is not None:
             message = f"{_sheet_ref(location)}: {message}"
         elif location.line is not None:
             properties.append(("line", str(location.line)))
-            if location.column is not None:
-                properties.append(("col", str(location.column)))
+            column = _character_column(location)
+            if column is not None:
+                properties.append(("col", str(column)))
         elif location.pointer is not None:
             message = f"{location.pointer}: {message}"
         properties.append(("title", finding.rule))
@@ -536,11 +556,31 @@ def render_github(report: Report) -> str:
         )
         text = _github_data(_safe(message, keep=line_breaks + "\t"))
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {attributes}::{text}")
+    if report.summary.below:
+        lines.append(f"::notice title=clusterkit::{_github_data(_below(report))}")
     if report.summary.truncated:
         lines.append(
             f"::warning title=clusterkit::{_github_data(_truncation(report.summary))}"
         )
     return "\n".join(lines)
+
+
+def _character_column(location: Location) -> int | None:
+    """The column as GitHub and SARIF count it, in characters; `None` if unknown.
+
+    A CSV location's column is the position of its field in the header (the
+    cells before it may have any length), so it is left out.
+    """
+    file = location.file or ""
+    return None if file.lower().endswith(".csv") else location.column
+
+
+def _shortened(message: str) -> str:
+    """A message cut at `CI_MESSAGE_CHARS`, saying how many characters it left out."""
+    if len(message) <= CI_MESSAGE_CHARS:
+        return message
+    left_out = len(message) - CI_MESSAGE_CHARS
+    return f"{message[:CI_MESSAGE_CHARS]}… ({left_out:,} more characters)"
 
 
 # GitHub step summary (Markdown) ----------------------------------------------------
@@ -601,7 +641,7 @@ def render_step_summary(report: Report) -> str:
                             _where(item.finding.location),
                             item.finding.rule,
                             item.finding.severity.value,
-                            _with_hint(item.finding, labelled=True)
+                            _shortened(_with_hint(item.finding, labelled=True))
                             + (
                                 f" {_follow_summary(item.follows)}"
                                 if item.follows
@@ -620,6 +660,10 @@ def render_step_summary(report: Report) -> str:
             f"This table lists the first {len(listed):,} of the report's "
             f"{_plural(len(folded), 'finding')}, errors first; findings that "
             "follow from another are counted with it."
+        )
+    if summary.below:
+        notes.append(
+            f"The report leaves out findings below its severity: {_below(report)}."
         )
     if summary.truncated:
         notes.append(f"The report is truncated: {_truncation(summary)}.")
@@ -648,7 +692,8 @@ def render_junit(report: Report) -> str:
     one below it passes and carries its details in `<system-out>`. When findings
     were left out, a testcase `findings not shown` fails if any of them would have,
     and `<system-err>` says how many; a report with no findings at all has one
-    passing testcase, `dataset valid`.
+    passing testcase, `dataset valid`. `<system-err>` also counts the findings
+    below `--min-severity`.
 
     Returns:
         The XML document with its UTF-8 declaration, without a final newline.
@@ -707,8 +752,12 @@ def render_junit(report: Report) -> str:
     elif not report.findings:
         _testcase(suite, "clusterkit", "dataset valid")
         tests += 1
-    if summary.truncated:
-        ET.SubElement(suite, "system-err").text = _truncation(summary)
+    left_out = [
+        *([_below(report)] if summary.below else []),
+        *([_truncation(summary)] if summary.truncated else []),
+    ]
+    if left_out:
+        ET.SubElement(suite, "system-err").text = "\n".join(left_out)
 
     counts = {
         "tests": str(tests),
@@ -725,10 +774,16 @@ def render_junit(report: Report) -> str:
 
 
 def _hidden_counts(report: Report) -> Mapping[Severity, int]:
-    """How many findings of each severity the report leaves out."""
+    """How many findings of each severity `--max-findings` left out.
+
+    Those below `--min-severity` are not counted: `_below` says how many.
+    """
+    summary = report.summary
     shown = Counter(finding.severity for finding in report.findings)
     return {
-        severity: max(report.summary.count(severity) - shown[severity], 0)
+        severity: 0
+        if severity < summary.min_severity
+        else max(summary.count(severity) - shown[severity], 0)
         for severity in _SEVERITIES
     }
 
@@ -738,13 +793,24 @@ def _hidden_counts(report: Report) -> Mapping[Severity, int]:
 
 @functools.lru_cache(maxsize=256)
 def _uri(file: str) -> str:
-    """A file path as a URI reference: forward slashes, percent-encoded."""
+    """A file path as a URI reference: forward slashes, percent-encoded.
+
+    A name that is not UTF-8 has its bytes (lone surrogates to Python, PEP 383)
+    percent-encoded as they are on the disk.
+    """
     path = file.replace("\\", "/")
     if re.match(r"[A-Za-z]:/", path):
-        return "file:///" + urllib.parse.quote(path, safe="/:")
+        return "file:///" + _quoted(path, safe="/:")
     if path.startswith("/"):
-        return "file://" + urllib.parse.quote(path)
-    return urllib.parse.quote(path)
+        return "file://" + _quoted(path)
+    return _quoted(path)
+
+
+def _quoted(path: str, safe: str = "/") -> str:
+    try:
+        return urllib.parse.quote(path, safe=safe, errors="surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name holds: a stream's name=
+        return urllib.parse.quote(path, safe=safe, errors="surrogatepass")
 
 
 def _sarif_location(location: Location) -> dict[str, Any]:
@@ -755,8 +821,9 @@ def _sarif_location(location: Location) -> dict[str, Any]:
         # A workbook is binary: its rows are not lines of the file.
         if location.line is not None and location.sheet is None:
             region = {"startLine": location.line}
-            if location.column is not None:
-                region["startColumn"] = location.column
+            column = _character_column(location)
+            if column is not None:
+                region["startColumn"] = column
             physical["region"] = region
         result["physicalLocation"] = physical
     result["message"] = {"text": _where(location)}
@@ -765,6 +832,8 @@ def _sarif_location(location: Location) -> dict[str, Any]:
         "cell": location.cell,
         "pointer": location.pointer,
         "field": location.field,
+        # A CSV field's position, which is no character column.
+        "column": None if _character_column(location) else location.column,
     }
     extra = {key: value for key, value in extra.items() if value is not None}
     if extra:
@@ -892,7 +961,7 @@ def render_sarif(report: Report) -> str:
             }
         ],
     }
-    text = json.dumps(log, indent=2, ensure_ascii=False)
+    text = surrogates_escaped(json.dumps(log, indent=2, ensure_ascii=False))
     # A lone surrogate (from an undecodable file name) cannot be written as UTF-8.
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 

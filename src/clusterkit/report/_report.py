@@ -11,6 +11,7 @@ from typing import Any, TextIO
 import attrs
 
 from clusterkit import _frames
+from clusterkit._output import surrogates_escaped
 from clusterkit.errors import DatasetValidationError
 from clusterkit.report import _formats
 from clusterkit.report._finding import REPORT_VERSION, Finding, Severity, finding_json
@@ -249,7 +250,9 @@ class Report:
               "findings": []
             }
         """
-        text = json.dumps(self._head(), indent=2, ensure_ascii=False)
+        text = surrogates_escaped(
+            json.dumps(self._head(), indent=2, ensure_ascii=False)
+        )
         # "findings" is the last key: its empty list is where the findings go.
         out.write(text.removesuffix("[]\n}"))
         if not self.findings:

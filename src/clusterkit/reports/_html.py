@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from clusterkit.report import Summary
 from clusterkit.reports import _charts
 from clusterkit.reports._tables import (
     SCALAR,
@@ -201,12 +202,21 @@ def page(report: KPIReport) -> str:
                 intro + block("reconciliation") + markets,
             )
         )
-    total = 0 if result.validation is None else result.validation.summary.total
+    counts = Summary() if result.validation is None else result.validation.summary
+    total = counts.total
     shown = findings_shown(report)
+    # The gate's warnings (an SME under two ids, counted once) leave nothing out.
+    others = total - counts.error
     summary = (
         f"<p>{result.excluded:,} records left out of "
         f"{sum(n.read for n in result.records.values()):,} read; "
-        f"{total:,} error findings"
+        f"{counts.error:,} error findings"
+        + (
+            f" and {others:,} other finding{'' if others == 1 else 's'}, "
+            "which left no record out"
+            if others
+            else ""
+        )
         + (
             f", the first {shown:,} listed below; "
             "<code>clusterkit validate</code> lists them all"
@@ -222,7 +232,7 @@ def page(report: KPIReport) -> str:
             summary
             + block("records", "Records")
             + block("excluded-by-rule", "Records left out, by rule")
-            + block("findings", "Findings that left records out"),
+            + block("findings", "Findings"),
         )
     )
     facts = "".join(

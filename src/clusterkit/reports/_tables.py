@@ -144,7 +144,7 @@ def scope_text(report: KPIReport) -> str:
 
 
 def findings_shown(report: KPIReport) -> int:
-    """How many of the findings that left records out the report lists."""
+    """How many of the KPI gate's findings the report lists."""
     validation = report.result.validation
     return 0 if validation is None else min(len(validation.findings), MAX_FINDINGS)
 

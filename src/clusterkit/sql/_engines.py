@@ -27,7 +27,7 @@ def engine_of(
 
     Raises:
         DatasetReadError: A URL that SQLAlchemy cannot open (an unknown dialect,
-            a driver that is not installed).
+            a driver that is not installed, a port or an option it cannot read).
         TypeError: `database` is neither an engine nor a URL.
     """
     if isinstance(database, sa.Engine):
@@ -37,7 +37,9 @@ def engine_of(
         display = display_of(database)
         try:
             engine = sa.create_engine(database)
-        except (sa.exc.ArgumentError, ImportError) as error:
+        # ValueError: a part SQLAlchemy or the dialect cannot read (a port
+        # `543x`, an option `timeout=5s`).
+        except (sa.exc.ArgumentError, ImportError, ValueError) as error:
             raise DatasetReadError(
                 f"{display}: not a database URL SQLAlchemy can open ({error})",
                 source=display,

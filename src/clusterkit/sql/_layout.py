@@ -38,6 +38,7 @@ from clusterkit.models import TABLES
 
 __all__ = [
     "KEYS",
+    "MOST_VARIABLES",
     "POSITION",
     "PRECISION",
     "REFERENCES",
@@ -49,6 +50,9 @@ __all__ = [
     "build",
     "sql_type",
 ]
+
+MOST_VARIABLES = 999
+"""The most values a statement may take: SQLite's limit before version 3.32."""
 
 POSITION = "position"
 """The column of a record's place in its table, or of an item's in its list."""

@@ -36,7 +36,14 @@ from clusterkit.io import (
 from clusterkit.models import TABLES, Dataset
 from clusterkit.render import safe_text
 from clusterkit.sql._engines import EngineOrURL, engine_of, schema_of
-from clusterkit.sql._layout import POSITION, PRECISION, Link, TableLayout, build
+from clusterkit.sql._layout import (
+    MOST_VARIABLES,
+    POSITION,
+    PRECISION,
+    Link,
+    TableLayout,
+    build,
+)
 from clusterkit.values import Location, PartialDate
 
 __all__ = ["DatabaseReader", "open_database", "read_sql"]
@@ -196,20 +203,23 @@ def _items(
     """The items of one list (or mapping) field of the rows with these keys."""
     table = link.table
     owner = [table.c[column] for column in link.owner]
-    wanted = (
-        owner[0].in_([key[0] for key in keys])
-        if len(owner) == 1
-        else sa.tuple_(*owner).in_(keys)
-    )
     order = table.c["key"] if link.mapping else table.c[POSITION]
     found: dict[tuple[Any, ...], Any] = {}
-    statement = sa.select(table).where(wanted).order_by(*owner, order)
-    for row in connection.execute(statement).mappings():
-        key = tuple(row[column] for column in link.owner)
-        if link.mapping:
-            found.setdefault(key, {})[row["key"]] = row[link.value]
-        else:
-            found.setdefault(key, []).append(row[link.value])
+    step = MOST_VARIABLES // len(owner)
+    for start in range(0, len(keys), step):
+        part = keys[start : start + step]
+        wanted = (
+            owner[0].in_([key[0] for key in part])
+            if len(owner) == 1
+            else sa.tuple_(*owner).in_(part)
+        )
+        statement = sa.select(table).where(wanted).order_by(*owner, order)
+        for row in connection.execute(statement).mappings():
+            key = tuple(row[column] for column in link.owner)
+            if link.mapping:
+                found.setdefault(key, {})[row["key"]] = row[link.value]
+            else:
+                found.setdefault(key, []).append(row[link.value])
     if link.mapping:
         return [found.get(key) for key in keys]
     return [tuple(found.get(key, ())) for key in keys]

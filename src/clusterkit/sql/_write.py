@@ -15,6 +15,7 @@ from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.sql._engines import EngineOrURL, display_of, engine_of
 from clusterkit.sql._layout import (
     KEYS,
+    MOST_VARIABLES,
     POSITION,
     PRECISION,
     REFERENCES,
@@ -163,8 +164,11 @@ def write_sql(
             display, "a reference does not resolve", list(_dangling(dataset, known))
         )
     with engine_of(database) as engine:
+        connected = False
         try:
             with engine.begin() as connection:
+                connected = True
+                _ddl_in_transaction(connection)
                 if if_exists == "replace":
                     # Every foreign key declared: the tables are dropped in an
                     # order that suits either kind of database.
@@ -177,6 +181,9 @@ def write_sql(
                         "pass if_exists='replace' or 'append'",
                         source=display,
                     )
+                if held:  # appended: no record may repeat a stored key
+                    again = list(_stored_again(dataset, connection, layouts))
+                    _refuse(display, "a record's key is already stored", again)
                 if references and if_exists == "append":
                     _add_stored(known, connection, layouts)
                     dangling = list(_dangling(dataset, known))
@@ -190,11 +197,31 @@ def write_sql(
                     )
                     _insert(connection, layout, records, first)
         except sa.exc.DBAPIError as error:
-            reason = str(error.orig).strip().splitlines()[0]
-            raise DatasetError(
-                f"{display}: the database refused the dataset: {reason}",
-                source=display,
-            ) from None
+            # Every line the driver gave: PostgreSQL names the key in a DETAIL.
+            reason = "; ".join(
+                line.strip() for line in str(error.orig).splitlines() if line.strip()
+            )
+            what = (
+                "the database refused the dataset"
+                if connected
+                else "cannot connect to the database"
+            )
+            raise DatasetError(f"{display}: {what}: {reason}", source=display) from None
+
+
+def _ddl_in_transaction(connection: sa.Connection) -> None:
+    """Make the tables' DROP and CREATE part of the transaction, in SQLite too.
+
+    SQLite can undo them, but its Python driver begins a transaction only
+    before a statement that changes rows: a table dropped before that would be
+    gone for good if a later insert failed (a full disk), with the dataset
+    it held. So the transaction is begun here, before any of them.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.dbapi_connection
+    if getattr(driver, "in_transaction", None) is False:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _refuse(display: str, what: str, problems: list[str]) -> None:
@@ -225,6 +252,25 @@ def _held(connection: sa.Connection, layouts: dict[str, TableLayout]) -> str:
         for name, layout in layouts.items()
     }
     return ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+
+
+def _stored_again(
+    dataset: Dataset, connection: sa.Connection, layouts: dict[str, TableLayout]
+) -> Iterator[str]:
+    """Each record of the dataset whose key a stored record has."""
+    for name, layout in layouts.items():
+        keys = [tuple(_key_values(record, layout)) for record in dataset.table(name)]
+        columns = [layout.table.c[field] for field in layout.key]
+        step = MOST_VARIABLES // len(columns)
+        for start in range(0, len(keys), step):
+            part = keys[start : start + step]
+            wanted = (
+                columns[0].in_([key[0] for key in part])
+                if len(columns) == 1
+                else sa.tuple_(*columns).in_(part)
+            )
+            for row in connection.execute(sa.select(*columns).where(wanted)):
+                yield f"{name} {'/'.join(map(str, row))}"
 
 
 def _ids(dataset: Dataset) -> dict[str, set[str]]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+import attrs
+
 from clusterkit._limits import current_limits
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetError, DatasetReadError
@@ -23,6 +25,7 @@ from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import DAMAGED, Member, damaged_error
 from clusterkit.io._problems import (
+    BAD_VALUE,
     DUPLICATE_TABLE,
     MALFORMED_ROW,
     Reporter,
@@ -42,6 +45,7 @@ from clusterkit.io._xlsx_parts import (
     Malformed,
     Sheet,
     SheetRow,
+    SpreadsheetError,
     Workbook,
     escape_text,
     open_workbook,
@@ -145,7 +149,8 @@ def _unreadable(
         problem = f"the workbook's XML is broken ({error})"
     else:  # not a zip archive, or a part that is not what the format says
         problem = f"not a readable .xlsx workbook ({error})"
-    return DatasetReadError.at(Location(file=display), problem)
+    where = getattr(error, "location", None) or Location(file=display)
+    return DatasetReadError.at(where, problem)
 
 
 def _defused_errors() -> type[Exception]:
@@ -212,8 +217,10 @@ def read_chunks(
 
 def _cell_input(table: str, field: str, value: Any, model: type[Record]) -> Any:
     if isinstance(value, float):
-        # Whole numbers are stored as floats; repr gives the shortest exact text.
-        value = int(value) if value.is_integer() else repr(value)
+        # Whole numbers are stored as floats; repr gives the shortest exact text,
+        # the number as a spreadsheet shows it (1E+31 is 10**31, not the float's
+        # 9999999999999999635896294965248).
+        value = int(Decimal(repr(value))) if value.is_integer() else repr(value)
     if (
         isinstance(value, int)
         and not isinstance(value, bool)
@@ -298,12 +305,38 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
             name = header[column - 1]
             if not name:
                 continue  # an ignored column
+            if isinstance(cell, SpreadsheetError):
+                _report_error_cell(report, cell, location, column, name, table)
+                continue
             given[name] = cell
             converted = _cell_input(table, name, cell, model)
             if converted is not None:
                 values[name] = converted
         report_repeated_keys(table, given, location, columns, report, model)
         yield RawRow(table, values, location, columns)
+
+
+def _report_error_cell(  # noqa: PLR0917 - one cell: its value, place and field
+    report: Reporter,
+    cell: SpreadsheetError,
+    row: Location,
+    column: int,
+    field: str,
+    table: str,
+) -> None:
+    """Report a cell that holds a spreadsheet's error (`#N/A`): it has no value."""
+    report(
+        BAD_VALUE,
+        attrs.evolve(
+            row, cell=f"{column_letter(column)}{row.line}", column=column, field=field
+        ),
+        f"{field}: the cell holds the spreadsheet error {cell.text}, the result of "
+        "a formula that failed, not a value",
+        hint="correct the formula or the cells it reads, or type the value",
+        entity=Entity(table),
+        value=cell.text,
+        outcome="it was left out",
+    )
 
 
 def _header_place(display: str, sheet: str, line: int) -> Callable[..., Location]:

@@ -1,0 +1,211 @@
+"""The database layer at its edges: failed writes, URLs with secrets or typos, old SQLite, long items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import clusterkit as ck
+from clusterkit import cli
+from clusterkit.errors import DatasetError, DatasetReadError
+from clusterkit.io import source_name
+from clusterkit.sql import read_sql, write_sql
+from clusterkit.testing import generate_dataset
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(name="database")
+def fixture_database(tmp_path: Path) -> Path:
+    """A SQLite file holding the example."""
+    path = tmp_path / "data.db"
+    write_sql(ck.load_example(), f"sqlite:///{path}")
+    return path
+
+
+def test_a_failed_replace_leaves_the_stored_dataset_as_it_was(database: Path) -> None:
+    """SQLite's DROP TABLE is undone with the inserts when the disk fills up."""
+    probe = sa.create_engine(f"sqlite:///{database}")
+    with probe.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+    probe.dispose()
+    assert isinstance(pages, int)
+    full = sa.create_engine(f"sqlite:///{database}")
+
+    def quota(connection: sqlite3.Connection, _record: object) -> None:
+        # A disk with room for a few pages more than the example takes.
+        connection.execute(f"PRAGMA max_page_count = {pages + 5}")
+
+    sa.event.listen(full, "connect", quota)
+    bigger = generate_dataset(seed=1, clusters=200, smes=2000, activities=5000)
+    with pytest.raises(DatasetError, match=r"the database refused the dataset: .*full"):
+        write_sql(bigger, full, if_exists="replace")
+    full.dispose()
+    assert read_sql(f"sqlite:///{database}").counts == ck.load_example().counts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://ana:se/cr@et@db.example.eu/clusters",
+        "postgresql+psycopg://ana:s3cret@db.example.eu/clusters",
+        "postgresql+psycopg://ana@db.example.eu/clusters?sslmode=require&password=s3cret",
+        "postgresql+psycopg://ana@db.example.eu/clusters?PASSWORD=s3cret#x",
+    ],
+)
+def test_no_password_is_shown(url: str) -> None:
+    """A password with a `/`, or given as a query option, is masked like any other."""
+    for given in (url, sa.create_engine(url)):
+        shown = source_name(given)
+        assert "s3cret" not in shown
+        assert "se/cr" not in shown
+        assert "***" in shown
+        assert shown.startswith("postgresql+psycopg://ana")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://ana@db.example.eu:543x/clusters",
+        "sqlite:///data.db?timeout=5s",
+    ],
+)
+def test_a_url_with_a_typo_is_a_dataset_error(url: str, tmp_path: Path) -> None:
+    """A port or an option SQLAlchemy cannot read is said so, as an unknown dialect is."""
+    with pytest.raises(
+        DatasetReadError, match="not a database URL SQLAlchemy can open"
+    ):
+        ck.load_dataset(url)
+    with pytest.raises(
+        DatasetReadError, match="not a database URL SQLAlchemy can open"
+    ):
+        write_sql(ck.load_example(), url)
+    report = ck.validate(url, as_of=AS_OF)
+    assert [finding.rule for finding in report.findings] == ["CK-FILE-001"]
+    assert cli.main(["convert", str(ck.io.example_path()), url]) == 1
+
+
+def test_a_database_that_cannot_be_reached_is_not_said_to_refuse(
+    tmp_path: Path,
+) -> None:
+    """Nothing refused the dataset: the database could not be opened."""
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}"
+    with pytest.raises(DatasetError, match="cannot connect to the database: ") as error:
+        write_sql(ck.load_example(), url)
+    assert "refused" not in str(error.value)
+
+
+def test_a_stored_key_is_named_when_appending(database: Path) -> None:
+    """A record whose key the database holds is refused before anything is written."""
+    example = ck.load_example()
+    again = ck.Dataset(
+        clusters=[
+            ck.Cluster(id="NEW-1", name="New", country="PL"),
+            example.clusters[3],
+        ],
+        targets=[example.targets[0]],
+    )
+    url = f"sqlite:///{database}"
+    with pytest.raises(DatasetError) as error:
+        write_sql(again, url, if_exists="append")
+    target = example.targets[0]
+    assert str(error.value) == (
+        f"{url}: not written, a record's key is already stored: "
+        f"clusters {example.clusters[3].id}; "
+        f"targets {target.partnership}/{target.country}"
+    )
+    assert read_sql(url).counts == example.counts
+
+
+def test_postgresql_names_the_key_it_refuses(postgres_url: str) -> None:
+    """The driver's detail lines are kept: PostgreSQL's names the key."""
+    engine = sa.create_engine(postgres_url)
+    example = ck.load_example()
+    try:
+        write_sql(example, engine, if_exists="replace")
+        with engine.begin() as connection:
+            # A rule of the database's own, which clusterkit does not know.
+            connection.execute(
+                sa.text("CREATE UNIQUE INDEX cluster_names ON clusters (name)")
+            )
+        twin = example.clusters[0].model_copy(update={"id": "NEW-1"})
+        with pytest.raises(DatasetError) as error:
+            write_sql(ck.Dataset(clusters=[twin]), engine, if_exists="append")
+        message = str(error.value)
+        assert "the database refused the dataset: " in message
+        assert f"DETAIL:  Key (name)=({twin.name}) already exists." in message
+    finally:
+        write_sql(example, engine, if_exists="replace")
+        engine.dispose()
+
+
+@pytest.fixture(name="old_sqlite")
+def fixture_old_sqlite() -> Iterator[sa.Engine]:
+    """SQLite as before 3.32: at most 999 values a statement."""
+    if not hasattr(sqlite3.Connection, "setlimit"):  # pragma: no cover - Python 3.10
+        pytest.skip("Python sets SQLite's limits from version 3.11 on")
+    variables = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER")  # noqa: B009 - Python 3.11's, unknown to 3.10's stubs
+    engine = sa.create_engine("sqlite://")
+
+    def limit(connection: sqlite3.Connection, _record: object) -> None:
+        getattr(connection, "setlimit")(variables, 999)  # noqa: B009 - as above
+
+    sa.event.listen(engine, "connect", limit)
+    yield engine
+    engine.dispose()
+
+
+def test_tables_of_thousands_of_rows_read_in_old_sqlite(old_sqlite: sa.Engine) -> None:
+    """Keys are looked up at most 999 values at a time, and compared on appending."""
+    dataset = generate_dataset(seed=1, activities=1200)
+    write_sql(dataset, old_sqlite)
+    assert read_sql(old_sqlite).counts == dataset.counts
+    assert not [
+        finding
+        for finding in ck.validate(old_sqlite, as_of=AS_OF).findings
+        if finding.rule == "CK-FILE-001"
+    ]
+    with pytest.raises(DatasetError, match="already stored: activities "):
+        write_sql(
+            ck.Dataset(activities=dataset.activities), old_sqlite, if_exists="append"
+        )
+
+
+def test_a_list_item_longer_than_the_limit_is_refused(database: Path) -> None:
+    """An item of a link table is measured as a cell of its own table is."""
+    url = f"sqlite:///{database}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE clusters_sectors SET value = :long WHERE position = 0"),
+            {"long": "x" * 5_000},
+        )
+    engine.dispose()
+    with ck.Limits(max_cell_chars=4_000).applied():
+        report = ck.validate(url, as_of=AS_OF)
+        with pytest.raises(DatasetReadError, match="sectors: the text is 5,000"):
+            read_sql(url)
+    long = [f for f in report.findings if f.rule == "CK-TYPE-001"]
+    assert long
+    assert {f.location.field for f in long} == {"sectors"}
+
+
+def test_a_sqlite_file_given_as_a_path_is_told_its_url(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The message says how to give it: by its URL."""
+    with pytest.raises(DatasetReadError) as error:
+        ck.load_dataset(database)
+    assert str(error.value).endswith(
+        f"it is a SQLite database: give its URL, sqlite:///{database.as_posix()}"
+    )
+    text = database.with_suffix(".txt")
+    text.write_text("SQLite format", encoding="utf-8")  # not the 16-byte header
+    with pytest.raises(DatasetReadError) as error:
+        ck.load_dataset(text)
+    assert "SQLite" not in str(error.value)
