@@ -209,3 +209,120 @@ def test_a_sqlite_file_given_as_a_path_is_told_its_url(
     with pytest.raises(DatasetReadError) as error:
         ck.load_dataset(text)
     assert "SQLite" not in str(error.value)
+
+
+def test_text_that_is_not_utf8_is_reported_at_its_cell(database: Path) -> None:
+    """Another program's Latin-1 in SQLite: one finding at the cell, every row read."""
+    url = f"sqlite:///{database}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        # 'Münster' in Latin-1, stored as TEXT, in the last cluster and in an item.
+        connection.exec_driver_sql(
+            "UPDATE clusters SET city = CAST(x'4dfc6e73746572' AS TEXT) "
+            "WHERE id = (SELECT id FROM clusters ORDER BY position DESC LIMIT 1)"
+        )
+        connection.exec_driver_sql(
+            "UPDATE clusters_sectors SET value = CAST(x'e9' AS TEXT) "
+            "WHERE position = 0 AND cluster = "
+            "(SELECT id FROM clusters ORDER BY position LIMIT 1)"
+        )
+        last, first = (
+            connection.exec_driver_sql(
+                f"SELECT id FROM clusters ORDER BY position {order} LIMIT 1"  # noqa: S608 - one of two constant orders
+            ).scalar()
+            for order in ("DESC", "")
+        )
+    engine.dispose()
+    report = ck.validate(url, as_of=AS_OF)
+    found = {
+        (f.location.pointer, f.message)
+        for f in report.findings
+        if f.rule in {"CK-TYPE-001", "CK-FILE-001", "CK-FK-003"}
+    }
+    assert found == {
+        (
+            f"/clusters/{last}/city",
+            (
+                "city: the text holds a lone surrogate ('\\udcfc': a JSON escape such "
+                "as \\ud800, or a byte that is not UTF-8), which is no character; it "
+                "was read as U+FFFD"
+            ),
+        ),
+        (
+            f"/clusters/{first}/sectors",
+            (
+                "sectors: the text holds a lone surrogate ('\\udce9': a JSON escape "
+                "such as \\ud800, or a byte that is not UTF-8), which is no character; "
+                "it was read as U+FFFD"
+            ),
+        ),
+    }
+    loaded, loading = ck.load_dataset(url, errors="report")
+    assert len(loaded.clusters) == len(ck.load_example().clusters) - 2
+    assert {f.location.pointer for f in loading.findings} == {p for p, _ in found}
+
+
+@pytest.mark.parametrize(
+    ("field", "day", "precision", "read"),
+    [
+        ("start", "2016-02-01", "month", "2016-02"),
+        ("start", "2016-02-29", "month", None),  # a month's start is its first day
+        ("end", "2016-03-31", "month", "2016-03"),
+        ("end", "2016-03-01", "month", None),  # a month's end is its last day
+        ("start", "2016-01-01", "year", "2016"),
+        ("end", "2016-01-01", "year", None),
+        ("end", "2016-12-31", "year", "2016"),
+    ],
+)
+def test_a_precision_is_read_only_on_the_day_it_stands_for(
+    tmp_path: Path, field: str, day: str, precision: str, read: str | None
+) -> None:
+    """A start stored on the last day of its month is text the validator reports."""
+    url = f"sqlite:///{tmp_path / 'dates.db'}"
+    activity = ck.ActivityRecord(
+        id="A1", partnership="P", type="webinar", start="2016-01", end="2016-12"
+    )
+    write_sql(ck.Dataset(activities=[activity]), url)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                f"UPDATE activities SET {field} = :day, {field}_precision = :precision"  # noqa: S608 - a field name of the test's own
+            ),
+            {"day": day, "precision": precision},
+        )
+    engine.dispose()
+    if read is not None:
+        stored = getattr(read_sql(url).activities[0], field)
+        assert dt.date(stored.year, stored.month, stored.day).isoformat() == day
+        assert (stored.isoformat(), stored.precision) == (read, precision)
+        return
+    with pytest.raises(DatasetReadError, match=rf"{field}: \"{day} \(precision "):
+        read_sql(url)
+    (finding,) = [
+        f for f in ck.validate(url, as_of=AS_OF).findings if f.rule == "CK-TYPE-001"
+    ]
+    assert finding.location.field == field
+
+
+class _BudgetedPartnership(ck.Partnership):
+    budget_line: str | None = None
+
+
+def test_a_field_a_subclass_adds_is_not_lost_in_a_database(tmp_path: Path) -> None:
+    """The tables have the shared fields only: a value in an added field is refused."""
+    example = ck.load_example()
+    first = _BudgetedPartnership(
+        **example.partnerships[0].model_dump(), budget_line="B-7"
+    )
+    plain = _BudgetedPartnership(**example.partnerships[1].model_dump())
+    url = f"sqlite:///{tmp_path / 'sub.db'}"
+    with pytest.raises(DatasetError) as error:
+        write_sql(ck.Dataset(partnerships=[first, plain]), url)
+    assert str(error.value) == (
+        f"{url}: not written, the tables have no column for a field a subclass adds "
+        "(write CSV, JSON Lines, JSON or a workbook to keep it): "
+        f"partnerships {first.id} budget_line"
+    )
+    write_sql(ck.Dataset(partnerships=[plain]), url)  # an empty field loses nothing
+    assert read_sql(url).partnerships[0].id == plain.id

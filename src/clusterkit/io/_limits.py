@@ -126,7 +126,9 @@ def screen_long_cells(
 
     For sources whose cells arrive as columns of values (a database). An
     emptied cell is `None`; `cells` itself is returned when no text is too long.
-    `locate(offset, field)` places the cell at `offset` of a column.
+    `locate(offset, field)` places the cell at `offset` of a column. Text that
+    was read from bytes that are not UTF-8 (with lone surrogates, PEP 383) is
+    reported too, and read with U+FFFD in their place.
     """
     limit = current_limits().max_cell_chars
     screened: dict[str, Sequence[Any]] = {}
@@ -140,7 +142,9 @@ def screen_long_cells(
             else 0
             for cell in column
         ]
-        if not lengths or max(lengths) <= limit:
+        too_long = bool(lengths) and max(lengths) > limit
+        undecodable = _undecodable(column)
+        if not too_long and not undecodable:
             continue
         kept = list(column)
         for offset, length in enumerate(lengths):
@@ -153,8 +157,41 @@ def screen_long_cells(
                     entity=Entity(table),
                 )
                 kept[offset] = None
+            elif undecodable and (found := lone_surrogate(kept[offset])) is not None:
+                report(
+                    BAD_VALUE,
+                    locate(offset, field),
+                    surrogate_message(field, found),
+                    hint=SURROGATE_HINT,
+                    entity=Entity(table),
+                )
+                kept[offset] = _replaced(kept[offset])
         screened[field] = kept
     return {**cells, **screened} if screened else cells
+
+
+def _undecodable(column: Sequence[Any]) -> bool:
+    """Whether a column's text holds a lone surrogate: one search, at C speed."""
+    texts = [
+        cell if isinstance(cell, str) else "".join(cell)
+        for cell in column
+        if isinstance(cell, str)
+        or (isinstance(cell, tuple) and all(isinstance(item, str) for item in cell))
+    ]
+    joined = "".join(texts)
+    return not joined.isascii() and _SURROGATE.search(joined) is not None
+
+
+SURROGATE_HINT = "write the character meant: as UTF-8, or as an escaped surrogate pair"
+
+
+def surrogate_message(field: str, found: str) -> str:
+    """The message of a text that holds a lone surrogate, which is no character."""
+    return (
+        f"{field}: the text holds a lone surrogate ({found!a}: a JSON escape such "
+        "as \\ud800, or a byte that is not UTF-8), which is no character; it was "
+        "read as U+FFFD"
+    )
 
 
 def field_at(record: Location) -> Callable[[str | None], Location]:
@@ -248,8 +285,8 @@ def _replaced(value: Any) -> Any:
     """`value` with each lone surrogate in its text replaced by U+FFFD."""
     if isinstance(value, str):
         return _SURROGATE.sub(_REPLACEMENT, value)
-    if isinstance(value, list):
-        return [_replaced(item) for item in value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replaced(item) for item in value)
     return value
 
 
@@ -312,10 +349,8 @@ def checked_record(
             report(
                 BAD_VALUE,
                 where(key),
-                f"{key}: the text holds a lone surrogate ({found!a}, as from a JSON "
-                "escape such as \\ud800), which is no character; it was read as "
-                "U+FFFD",
-                hint="write the character meant, or its escaped surrogate pair",
+                surrogate_message(key, found),
+                hint=SURROGATE_HINT,
                 entity=entity,
             )
             value[key] = _replaced(item)

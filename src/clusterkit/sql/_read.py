@@ -13,6 +13,7 @@ empty database.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import urllib.parse
@@ -146,19 +147,56 @@ class DatabaseReader:
     def _batches(self, name: str) -> Iterator[Batch]:
         """The keys and the cells of a table's rows, `BATCH_ROWS` at a time."""
         layout = self.layouts[name]
-        table = layout.table
-        order = [table.c[POSITION].nulls_last(), *(table.c[key] for key in layout.key)]
         with self.engine.connect() as connection:
-            result = connection.execution_options(yield_per=BATCH_ROWS).execute(
-                sa.select(table).order_by(*order)
-            )
-            for part in result.partitions():
-                rows = [row._mapping for row in part]  # noqa: SLF001 - SQLAlchemy's public row mapping
-                keys = [tuple(row[key] for key in layout.key) for row in rows]
-                cells = _cells(layout, rows)
-                for field, link in layout.links.items():
-                    cells[field] = _items(connection, link, keys)
-                yield ["/".join(_segment(part) for part in key) for key in keys], cells
+            done = 0
+            try:
+                for batch in _table_batches(connection, layout, 0):
+                    yield batch
+                    done += len(batch[0])
+            except sa.exc.OperationalError:
+                if connection.dialect.name != "sqlite":
+                    raise
+                # SQLite text that is not UTF-8 (another program's Latin-1)
+                # stops its driver. The rest of the table is read again with
+                # such bytes as lone surrogates, which the checks report at
+                # their cells; any other problem stops this reading too.
+                with _undecodable_text_read(connection):
+                    yield from _table_batches(connection, layout, done)
+
+
+def _table_batches(
+    connection: sa.Connection, layout: TableLayout, offset: int
+) -> Iterator[Batch]:
+    """A table's rows from `offset` on, in their order, `BATCH_ROWS` at a time."""
+    table = layout.table
+    order = [table.c[POSITION].nulls_last(), *(table.c[key] for key in layout.key)]
+    statement = sa.select(table).order_by(*order)
+    if offset:
+        statement = statement.offset(offset)
+    result = connection.execution_options(yield_per=BATCH_ROWS).execute(statement)
+    for part in result.partitions():
+        rows = [row._mapping for row in part]  # noqa: SLF001 - SQLAlchemy's public row mapping
+        keys = [tuple(row[key] for key in layout.key) for row in rows]
+        cells = _cells(layout, rows)
+        for field, link in layout.links.items():
+            cells[field] = _items(connection, link, keys)
+        yield ["/".join(_segment(part) for part in key) for key in keys], cells
+
+
+@contextlib.contextmanager
+def _undecodable_text_read(connection: sa.Connection) -> Iterator[None]:
+    """Within the block, SQLite text that is not UTF-8 reads with lone surrogates."""
+    driver = connection.connection.dbapi_connection
+    before = driver.text_factory  # type: ignore[union-attr] # SQLite's driver has one
+    driver.text_factory = _surrogate_text  # type: ignore[union-attr] # as above
+    try:
+        yield
+    finally:
+        driver.text_factory = before  # type: ignore[union-attr] # as above
+
+
+def _surrogate_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 def _blank(value: Any) -> bool:
@@ -174,27 +212,43 @@ def _cells(layout: TableLayout, rows: list[Any]) -> dict[str, list[Any]]:
     for field in layout.scalars:
         if field in layout.periods:
             precision = f"{field}{PRECISION}"
-            cells[field] = [_period(row[field], row[precision]) for row in rows]
+            end = field == "end"
+            cells[field] = [_period(row[field], row[precision], end) for row in rows]
         else:
             cells[field] = [row[field] for row in rows]
     return cells
 
 
-def _period(day: Any, precision: str | None) -> Any:
+def _period(day: Any, precision: str | None, end: bool) -> Any:  # noqa: FBT001 - a start's or an end's
     """A period's date as given: a `PartialDate` when given to the month or year.
 
-    A precision the day does not fit (a "month" that is not on the first or the
-    last of its month), or given beside a value that is no date, is text, for
-    the validator to report.
+    A precision the day does not fit (a start's "month" that is not on the
+    first of its month, an end's that is not on the last), or given beside a
+    value that is no date, is text, for the validator to report.
     """
     if day is None or precision is None:
         return day
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         return f"{day} (precision {precision!r})"
+    if not _stands_for(day, precision, end):
+        return f"{day.isoformat()} (precision {precision!r})"
     try:
         return PartialDate(day.year, day.month, day.day, precision)  # type: ignore[arg-type] # checked by PartialDate
     except ValueError:
         return f"{day.isoformat()} (precision {precision!r})"
+
+
+def _stands_for(day: dt.date, precision: str, end: bool) -> bool:  # noqa: FBT001 - as `_period`
+    """Whether `day` is the day a start (or an end) of this precision is stored on.
+
+    A start is stored on the first day of its month or year, an end on the last.
+    """
+    if precision == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.day == (last if end else 1)
+    if precision == "year":
+        return (day.month, day.day) == ((12, 31) if end else (1, 1))
+    return True  # a day, or no precision PartialDate knows: it says so
 
 
 def _items(

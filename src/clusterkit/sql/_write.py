@@ -127,7 +127,9 @@ def write_sql(
 
     Raises:
         DatasetExistsError: The tables already hold records (`if_exists="fail"`).
-        DatasetError: Two records of a table share a key, a count does not fit
+        DatasetError: A record of a subclass has a value in a field it adds
+            (the tables have the shared fields only), two records of a table
+            share a key, a count does not fit
             the database's integer column (BIGINT, below 2**63), a reference
             does not resolve (`references=True`), the `position` column of a
             table appended to holds something that is no whole number
@@ -149,6 +151,12 @@ def write_sql(
         msg = f"if_exists must be 'fail', 'replace' or 'append', not {if_exists!r}"
         raise ValueError(msg)
     display = display_of(database)
+    _refuse(
+        display,
+        "the tables have no column for a field a subclass adds (write CSV, JSON "
+        "Lines, JSON or a workbook to keep it)",
+        list(_added_fields(dataset)),
+    )
     _refuse(display, "two records share a key", list(_duplicates(dataset)))
     tables, layouts = build(schema=schema, references=references)
     _refuse(
@@ -232,6 +240,24 @@ def _refuse(display: str, what: str, problems: list[str]) -> None:
     if more > 0:
         listed += f"; and {more} more"
     raise DatasetError(f"{display}: not written, {what}: {listed}", source=display)
+
+
+_EMPTY = (None, (), [], {}, "")
+
+
+def _added_fields(dataset: Dataset) -> Iterator[str]:
+    """Each value of a field that a subclass of a table's model adds.
+
+    The tables are generated from the shared models: such a value would be
+    lost. A field left empty (`None`, no items) loses nothing.
+    """
+    for name, model in TABLES.items():
+        shared = model.model_fields
+        for record in dataset.table(name):
+            for field in type(record).model_fields:
+                if field not in shared and getattr(record, field) not in _EMPTY:
+                    key = "/".join(_key(record, KEYS[name]))
+                    yield f"{name} {key} {field}"
 
 
 def _duplicates(dataset: Dataset) -> Iterator[str]:
