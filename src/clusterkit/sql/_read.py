@@ -213,13 +213,15 @@ def _cells(layout: TableLayout, rows: list[Any]) -> dict[str, list[Any]]:
         if field in layout.periods:
             precision = f"{field}{PRECISION}"
             end = field == "end"
-            cells[field] = [_period(row[field], row[precision], end) for row in rows]
+            cells[field] = [
+                _period(row[field], row[precision], end=end) for row in rows
+            ]
         else:
             cells[field] = [row[field] for row in rows]
     return cells
 
 
-def _period(day: Any, precision: str | None, end: bool) -> Any:  # noqa: FBT001 - a start's or an end's
+def _period(day: Any, precision: str | None, *, end: bool = False) -> Any:
     """A period's date as given: a `PartialDate` when given to the month or year.
 
     A precision the day does not fit (a start's "month" that is not on the
@@ -230,7 +232,7 @@ def _period(day: Any, precision: str | None, end: bool) -> Any:  # noqa: FBT001 
         return day
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         return f"{day} (precision {precision!r})"
-    if not _stands_for(day, precision, end):
+    if not _stands_for(day, precision, end=end):
         return f"{day.isoformat()} (precision {precision!r})"
     try:
         return PartialDate(day.year, day.month, day.day, precision)  # type: ignore[arg-type] # checked by PartialDate
@@ -238,7 +240,7 @@ def _period(day: Any, precision: str | None, end: bool) -> Any:  # noqa: FBT001 
         return f"{day.isoformat()} (precision {precision!r})"
 
 
-def _stands_for(day: dt.date, precision: str, end: bool) -> bool:  # noqa: FBT001 - as `_period`
+def _stands_for(day: dt.date, precision: str, *, end: bool) -> bool:
     """Whether `day` is the day a start (or an end) of this precision is stored on.
 
     A start is stored on the first day of its month or year, an end on the last.

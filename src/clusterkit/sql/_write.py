@@ -242,7 +242,7 @@ def _refuse(display: str, what: str, problems: list[str]) -> None:
     raise DatasetError(f"{display}: not written, {what}: {listed}", source=display)
 
 
-_EMPTY = (None, (), [], {}, "")
+_EMPTY: tuple[object, ...] = (None, (), [], {}, "")
 
 
 def _added_fields(dataset: Dataset) -> Iterator[str]:
