@@ -592,6 +592,13 @@ def test_a_date_beyond_python_dates_is_a_finding() -> None:
     assert _frames.cell(np.datetime64("-0005-01-01")) == np.datetime64("-0005-01-01")
     assert _frames.cell(np.datetime64(10**17, "Y")) == np.datetime64(10**17, "Y")
     assert _frames.cell(np.datetime64("0001-01-01")) == dt.date(1, 1, 1)
+    # A pandas Timestamp of seconds reaches beyond Python's years too.
+    late = _frames.cell(pd.Timestamp(np.datetime64("12000-01-01", "s")))
+    assert late == np.datetime64("12000-01-01T00:00:00")
+    assert _frames.unreadable(late) == (
+        "'12000-01-01T00:00:00' is a date outside the range Python dates take "
+        "(years 1 to 9999)"
+    )
     assert _frames.unreadable(dt.date(2020, 1, 1)) is None
     base = {"id": ["A1", "A2"], "partnership": ["P1"] * 2, "type": ["webinar"] * 2}
     days = pa.array([18_000 * 366, 18_262], type=pa.int32())  # 18262: 2020-01-01

@@ -14,7 +14,7 @@ import clusterkit as ck
 from clusterkit import cli
 from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io import source_name
-from clusterkit.sql import read_sql, write_sql
+from clusterkit.sql import _read, read_sql, write_sql
 from clusterkit.testing import generate_dataset
 
 AS_OF = dt.date(2026, 1, 1)
@@ -326,3 +326,75 @@ def test_a_field_a_subclass_adds_is_not_lost_in_a_database(tmp_path: Path) -> No
     )
     write_sql(ck.Dataset(partnerships=[plain]), url)  # an empty field loses nothing
     assert read_sql(url).partnerships[0].id == plain.id
+
+
+def test_text_that_is_not_utf8_after_the_first_batch(tmp_path: Path) -> None:
+    """The rows read before the bad text are kept; the rest is read from there on."""
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    dataset = generate_dataset(seed=2, activities=2500)
+    write_sql(dataset, url)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE activities SET title = CAST(x'43616ff1' AS TEXT) WHERE position = 2200"
+        )
+    engine.dispose()
+    loaded, report = ck.load_dataset(url, errors="report")
+    assert [(f.rule, f.location.pointer) for f in report.findings] == [
+        ("CK-TYPE-001", f"/activities/{dataset.activities[2200].id}/title")
+    ]
+    assert len(loaded.activities) == 2499
+
+
+def test_another_problem_of_a_database_is_not_read_again(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only SQLite's text is read again: PostgreSQL's problems stop the reading."""
+    engine = sa.create_engine(postgres_url)
+    try:
+        write_sql(ck.load_example(), engine, if_exists="replace")
+
+        def failing(*_args: object) -> Iterator[object]:
+            raise sa.exc.OperationalError("SELECT", {}, Exception("server closed"))
+
+        monkeypatch.setattr(_read, "_table_batches", failing)
+        report = ck.validate(engine, as_of=AS_OF)
+        assert {f.rule for f in report.findings} == {"CK-FILE-001"}
+        assert "server closed" in report.findings[0].message
+    finally:
+        engine.dispose()
+
+
+def test_a_precision_no_reader_knows_is_text(tmp_path: Path) -> None:
+    """A `week` beside a date is reported, as text the date column does not hold."""
+    url = f"sqlite:///{tmp_path / 'week.db'}"
+    activity = ck.ActivityRecord(
+        id="A1", partnership="P", type="webinar", start="2016-01"
+    )
+    write_sql(ck.Dataset(activities=[activity]), url)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE activities SET start_precision = 'week'"))
+    engine.dispose()
+    with pytest.raises(
+        DatasetReadError, match=r"start: \"2016-01-01 \(precision 'week'\)"
+    ):
+        read_sql(url)
+
+
+def test_a_transaction_the_engine_begins_itself_is_kept(database: Path) -> None:
+    """SQLAlchemy's recipe for SQLite transactions: write_sql begins no second one."""
+    engine = sa.create_engine(f"sqlite:///{database}")
+
+    def no_implicit_begin(connection: sqlite3.Connection, _record: object) -> None:
+        connection.isolation_level = None
+
+    def begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    sa.event.listen(engine, "connect", no_implicit_begin)
+    sa.event.listen(engine, "begin", begin)
+    bigger = generate_dataset(seed=4, activities=300)
+    write_sql(bigger, engine, if_exists="replace")
+    assert read_sql(engine).counts == bigger.counts
+    engine.dispose()

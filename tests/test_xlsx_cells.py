@@ -237,3 +237,30 @@ def test_a_number_with_too_many_digits_is_quoted(workbook: Path) -> None:
             if f.rule == "CK-TYPE-001"
         ]
         assert finding.message.startswith(f"'{str(number)[:40]}…' has too many digits")
+
+
+def test_a_number_of_thousands_of_digits_is_said_by_its_size() -> None:
+    """Python turns no more than 4,300 digits into text: the message gives the size."""
+    mapping = ck.load_example().model_dump(mode="json")
+    mapping["partnerships"][0]["smes_reached"] = 10**5000
+    (finding,) = [
+        f for f in ck.validate(mapping, as_of=AS_OF).findings if f.rule == "CK-TYPE-001"
+    ]
+    assert finding.message.startswith(
+        "'a number of about 5,000 digits' has too many digits"
+    )
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "json"])
+def test_a_document_gives_the_tables_asked_for(tmp_path: Path, kind: str) -> None:
+    """One table is read alone; several are read together, and only they are given."""
+    path = tmp_path / f"example.{kind}"
+    ck.dump_dataset(ck.load_example(), path)
+    with ck.io.open_source(path) as opened:
+        for asked in ({"smes"}, {"clusters", "smes"}):
+            given = {chunk.table for chunk in opened.chunks(_quiet, tables=asked)}
+            assert given == asked
+
+
+def _quiet(*_args: object, **_kwargs: object) -> None:
+    """A reporter that is told nothing worth keeping here."""

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import enum
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -193,8 +194,16 @@ def _cell_text(cell: Any) -> str | None:
     if cell is None:
         return None
     if isinstance(cell, (tuple, list)):
-        return ";".join(str(item) for item in cell)
-    return str(cell)
+        return ";".join(map(_text, cell))
+    return _text(cell)
+
+
+def _text(value: Any) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer of more digits than Python turns into text
+        digits = int(value.bit_length() * math.log10(2))
+        return f"a number of about {digits:,} digits"
 
 
 MISSING = CellProblem(BAD_VALUE, "a value is required here, but the cell is empty")

@@ -253,16 +253,12 @@ _EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*0*(\d*)")
 _ALWAYS_SHORT = 64
 
 
-# Integers of fewer bits than this have fewer digits than Python turns into text
-# (4,300, `sys.get_int_max_str_digits`).
-_SHOWN_BITS = 14_000
-
-
 def _int_text(value: int) -> str:
     """A whole number's digits, or its size when it has thousands."""
-    if value.bit_length() < _SHOWN_BITS:
+    try:
         return str(value)
-    return f"a number of about {int(value.bit_length() / _BITS_PER_DIGIT):,} digits"
+    except ValueError:  # more digits than Python turns into text (4,300)
+        return f"a number of about {int(value.bit_length() * math.log10(2)):,} digits"
 
 
 def _bounded_number(value: Any) -> Any:
