@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -398,3 +400,33 @@ def test_a_transaction_the_engine_begins_itself_is_kept(database: Path) -> None:
     write_sql(bigger, engine, if_exists="replace")
     assert read_sql(engine).counts == bigger.counts
     engine.dispose()
+
+
+def test_only_a_file_is_looked_at_for_a_sqlite_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipe is not opened (that would wait for a writer); an unreadable file says no more."""
+    if not hasattr(os, "mkfifo"):  # pragma: no cover - Windows has no named pipes
+        pytest.skip("named pipes are POSIX's")
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    with pytest.raises(
+        DatasetReadError, match=r"unknown dataset format '\.db'"
+    ) as error:
+        ck.load_dataset(pipe)
+    assert "SQLite" not in str(error.value)
+    locked = tmp_path / "locked.db"
+    locked.write_bytes(b"SQLite format 3\x00")
+    opened = Path.open
+
+    def refused(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == locked:
+            raise PermissionError(13, "Permission denied")
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    with pytest.raises(
+        DatasetReadError, match=r"unknown dataset format '\.db'"
+    ) as error:
+        ck.load_dataset(locked)
+    assert "SQLite" not in str(error.value)

@@ -494,6 +494,8 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _sqlite_hint(path: Path) -> str:
     """What to give instead of a SQLite database's path: its URL (or nothing)."""
+    if not _is_file(path):
+        return ""  # a pipe, which opening would wait on, or a device
     try:
         with path.open("rb") as handle:
             head = handle.read(len(_SQLITE_HEADER))
