@@ -264,3 +264,11 @@ def test_a_document_gives_the_tables_asked_for(tmp_path: Path, kind: str) -> Non
 
 def _quiet(*_args: object, **_kwargs: object) -> None:
     """A reporter that is told nothing worth keeping here."""
+
+
+def test_a_header_cell_holding_an_error_is_named_by_it(workbook: Path) -> None:
+    """A column headed `#REF!` is an unknown column named `#ref!`, like any other."""
+    headed = set_cell(workbook, "activities", "Q1", '<c r="Q1" t="e"><v>#REF!</v></c>')
+    report = ck.validate(headed, as_of=AS_OF)
+    (finding,) = [f for f in report.findings if f.rule == "CK-HDR-002"]
+    assert "'#ref!'" in finding.message

@@ -266,8 +266,7 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
         location = Location(file=display, sheet=sheet, line=line, cell=f"A{line}")
         if header is None:
             texts = [
-                "" if cells.get(column) is None else str(cells[column])
-                for column in range(1, max(cells) + 1)
+                _header_text(cells.get(column)) for column in range(1, max(cells) + 1)
             ]
             while texts and not texts[-1].strip():
                 texts.pop()
@@ -314,6 +313,13 @@ def _sheet_rows(  # noqa: C901 - one branch per kind of row, in reading order
                 values[name] = converted
         report_repeated_keys(table, given, location, columns, report, model)
         yield RawRow(table, values, location, columns)
+
+
+def _header_text(cell: Any) -> str:
+    """A header cell's text (a spreadsheet error's as it shows it)."""
+    if cell is None:
+        return ""
+    return cell.text if isinstance(cell, SpreadsheetError) else str(cell)
 
 
 def _report_error_cell(  # noqa: PLR0917 - one cell: its value, place and field
