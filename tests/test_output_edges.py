@@ -156,6 +156,17 @@ LEFT_OUT = (
 BELOW = "not shown: 8 warnings, 0 info (below --min-severity error)"
 
 
+# Both options together: five findings at most, errors only.
+BOTH = ("--max-findings", "5", "--min-severity", "error")
+
+
+def _validate(
+    capsysbinary: pytest.CaptureFixture[bytes], data: Path, *options: str
+) -> str:
+    """The output of `clusterkit validate DATA OPTIONS`, as of 2026-01-01."""
+    return _run(capsysbinary, "validate", str(data), *AS_OF, *options)[1]
+
+
 @pytest.mark.parametrize("format_", ["text", "github", "junit", "sarif"])
 def test_what_max_findings_leaves_out_does_not_count_what_min_severity_did(
     capsysbinary: pytest.CaptureFixture[bytes],
@@ -163,18 +174,7 @@ def test_what_max_findings_leaves_out_does_not_count_what_min_severity_did(
     format_: str,
 ) -> None:
     """Raising --max-findings would show 7 more errors, not the 8 warnings too."""
-    _, out = _run(
-        capsysbinary,
-        "validate",
-        str(errors_and_warnings),
-        *AS_OF,
-        "--max-findings",
-        "5",
-        "--min-severity",
-        "error",
-        "--format",
-        format_,
-    )
+    out = _validate(capsysbinary, errors_and_warnings, *BOTH, "--format", format_)
     assert LEFT_OUT in out
     assert "of 20 findings" not in out
     assert "15 more" not in out
@@ -187,11 +187,9 @@ def test_what_min_severity_leaves_out_is_said(
     format_: str,
 ) -> None:
     """Every format a person reads counts the findings below --min-severity."""
-    _, out = _run(
+    out = _validate(
         capsysbinary,
-        "validate",
-        str(errors_and_warnings),
-        *AS_OF,
+        errors_and_warnings,
         "--min-severity",
         "error",
         "--format",
@@ -205,18 +203,7 @@ def test_junit_counts_what_each_option_left_out(
     capsysbinary: pytest.CaptureFixture[bytes], errors_and_warnings: Path
 ) -> None:
     """The failing case counts the errors cut, the suite's stderr both reasons."""
-    _, out = _run(
-        capsysbinary,
-        "validate",
-        str(errors_and_warnings),
-        *AS_OF,
-        "--max-findings",
-        "5",
-        "--min-severity",
-        "error",
-        "--format",
-        "junit",
-    )
+    out = _validate(capsysbinary, errors_and_warnings, *BOTH, "--format", "junit")
     # Parses our own output in a test.
     suite = ET.fromstring(out.split("\n", 1)[1]).find("testsuite")  # noqa: S314
     assert suite is not None
@@ -237,15 +224,10 @@ def test_the_step_summary_says_what_both_options_left_out(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    _run(
+    _validate(
         capsysbinary,
-        "validate",
-        str(errors_and_warnings),
-        *AS_OF,
-        "--max-findings",
-        "5",
-        "--min-severity",
-        "error",
+        errors_and_warnings,
+        *BOTH,
         "--format",
         "json",
         "--output",

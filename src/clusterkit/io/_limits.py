@@ -148,24 +148,22 @@ def screen_long_cells(
             continue
         kept = list(column)
         for offset, length in enumerate(lengths):
+            found = lone_surrogate(kept[offset]) if undecodable else None
             if length > limit:
-                report(
-                    BAD_VALUE,
-                    locate(offset, field),
-                    too_long_message(field, length),
-                    hint=LONG_HINT,
-                    entity=Entity(table),
-                )
+                message, hint = too_long_message(field, length), LONG_HINT
                 kept[offset] = None
-            elif undecodable and (found := lone_surrogate(kept[offset])) is not None:
-                report(
-                    BAD_VALUE,
-                    locate(offset, field),
-                    surrogate_message(field, found),
-                    hint=SURROGATE_HINT,
-                    entity=Entity(table),
-                )
+            elif found is not None:
+                message, hint = surrogate_message(field, found), SURROGATE_HINT
                 kept[offset] = _replaced(kept[offset])
+            else:
+                continue
+            report(
+                BAD_VALUE,
+                locate(offset, field),
+                message,
+                hint=hint,
+                entity=Entity(table),
+            )
         screened[field] = kept
     return {**cells, **screened} if screened else cells
 

@@ -25,7 +25,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,7 +38,6 @@ from clusterkit.models import TABLES
 
 __all__ = [
     "KEYS",
-    "MOST_VARIABLES",
     "POSITION",
     "PRECISION",
     "REFERENCES",
@@ -48,11 +47,12 @@ __all__ = [
     "Link",
     "TableLayout",
     "build",
+    "keys_among",
     "sql_type",
 ]
 
-MOST_VARIABLES = 999
-"""The most values a statement may take: SQLite's limit before version 3.32."""
+# The most values a statement may take: SQLite's limit before version 3.32.
+_MOST_VARIABLES = 999
 
 POSITION = "position"
 """The column of a record's place in its table, or of an item's in its list."""
@@ -420,3 +420,17 @@ def _is_period(info: FieldInfo) -> bool:
     _, metadata = _unwrap(info.annotation, list(info.metadata))
     parsers = {getattr(item, "func", None) for item in metadata}
     return bool(parsers & {parse_start_date, parse_end_date})
+
+
+def keys_among(
+    columns: Sequence[sa.ColumnElement[Any]], keys: Sequence[tuple[Any, ...]]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """`columns IN keys`, in parts of at most 999 values (SQLite before 3.32)."""
+    step = _MOST_VARIABLES // len(columns)
+    for start in range(0, len(keys), step):
+        part = keys[start : start + step]
+        yield (
+            columns[0].in_([key[0] for key in part])
+            if len(columns) == 1
+            else sa.tuple_(*columns).in_(part)
+        )

@@ -38,12 +38,12 @@ from clusterkit.models import TABLES, Dataset
 from clusterkit.render import safe_text
 from clusterkit.sql._engines import EngineOrURL, engine_of, schema_of
 from clusterkit.sql._layout import (
-    MOST_VARIABLES,
     POSITION,
     PRECISION,
     Link,
     TableLayout,
     build,
+    keys_among,
 )
 from clusterkit.values import Location, PartialDate
 
@@ -261,14 +261,7 @@ def _items(
     owner = [table.c[column] for column in link.owner]
     order = table.c["key"] if link.mapping else table.c[POSITION]
     found: dict[tuple[Any, ...], Any] = {}
-    step = MOST_VARIABLES // len(owner)
-    for start in range(0, len(keys), step):
-        part = keys[start : start + step]
-        wanted = (
-            owner[0].in_([key[0] for key in part])
-            if len(owner) == 1
-            else sa.tuple_(*owner).in_(part)
-        )
+    for wanted in keys_among(owner, keys):
         statement = sa.select(table).where(wanted).order_by(*owner, order)
         for row in connection.execute(statement).mappings():
             key = tuple(row[column] for column in link.owner)

@@ -15,12 +15,12 @@ from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.sql._engines import EngineOrURL, display_of, engine_of
 from clusterkit.sql._layout import (
     KEYS,
-    MOST_VARIABLES,
     POSITION,
     PRECISION,
     REFERENCES,
     TableLayout,
     build,
+    keys_among,
 )
 
 __all__ = ["create_tables", "metadata", "write_sql"]
@@ -287,14 +287,7 @@ def _stored_again(
     for name, layout in layouts.items():
         keys = [tuple(_key_values(record, layout)) for record in dataset.table(name)]
         columns = [layout.table.c[field] for field in layout.key]
-        step = MOST_VARIABLES // len(columns)
-        for start in range(0, len(keys), step):
-            part = keys[start : start + step]
-            wanted = (
-                columns[0].in_([key[0] for key in part])
-                if len(columns) == 1
-                else sa.tuple_(*columns).in_(part)
-            )
+        for wanted in keys_among(columns, keys):
             for row in connection.execute(sa.select(*columns).where(wanted)):
                 yield f"{name} {'/'.join(map(str, row))}"
 
