@@ -272,3 +272,12 @@ def test_a_header_cell_holding_an_error_is_named_by_it(workbook: Path) -> None:
     report = ck.validate(headed, as_of=AS_OF)
     (finding,) = [f for f in report.findings if f.rule == "CK-HDR-002"]
     assert "'#ref!'" in finding.message
+    # A header cell that is not there at all is an empty one.
+    gap = set_cell(workbook, "activities", "I1", "")
+    (finding,) = [
+        f for f in ck.validate(gap, as_of=AS_OF).findings if f.rule == "CK-HDR-002"
+    ]
+    assert (finding.location.cell, finding.message) == (
+        "I1",
+        "header cell 9 is empty; the column is ignored",
+    )
