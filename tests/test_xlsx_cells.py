@@ -281,3 +281,40 @@ def test_a_header_cell_holding_an_error_is_named_by_it(workbook: Path) -> None:
         "I1",
         "header cell 9 is empty; the column is ignored",
     )
+
+
+@pytest.mark.parametrize("layout", ["xlsx", "csv"])
+def test_records_nothing_refers_to_follow_from_a_reading_that_stopped(
+    tmp_path: Path, layout: str
+) -> None:
+    """When the activities stop reading, "no activities" follows from that.
+
+    A workbook's sheet stops at a cell too long; a CSV file at a quote that
+    does not end.
+    """
+    example = ck.load_example()
+    if layout == "xlsx":
+        target = tmp_path / "data.xlsx"
+        ck.dump_dataset(example, target)
+        long = "x" * 600
+        target = set_cell(
+            target,
+            "activities",
+            "F3",
+            f'<c r="F3" t="inlineStr"><is><t>{long}</t></is></c>',
+        )
+    else:
+        target = tmp_path / "data"
+        ck.dump_dataset(example, target)
+        activities = target / "activities.csv"
+        text = activities.read_text(encoding="utf-8")
+        at = text.index(example.activities[49].id)
+        activities.write_text(text[:at] + '"' + text[at:], encoding="utf-8")
+    with ck.Limits(max_cell_chars=500).applied():
+        report = ck.validate(target, as_of=AS_OF)
+    (stop,) = [f for f in report.findings if f.rule == "CK-FILE-001"]
+    orphans = [f for f in report.findings if f.rule == "CK-ORPHAN-001"]
+    assert orphans
+    assert {f.caused_by for f in orphans} == {stop.fingerprint}
+    # Read in full, the same data has no orphan.
+    assert not [f for f in ck.validate(example).findings if f.rule == "CK-ORPHAN-001"]

@@ -21,6 +21,7 @@ from clusterkit._dates import as_of_day
 from clusterkit._limits import at_least
 from clusterkit._scan import Batch, Cell, Indexes, Verdicts
 from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE, with_outcome
+from clusterkit.models import TABLES
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.values import Location
 
@@ -344,6 +345,10 @@ class Context(Indexes):
         # that did not read, a missing id column, an unreadable file. A reference
         # to an unknown id of that table may mean that record: it follows from it.
         self.unread: dict[str, str] = {}
+        # The first finding that stopped the reading of a table (its file, its
+        # sheet or its part of a document), by table: a record that nothing
+        # refers to may be referred to by the rows not read.
+        self.stopped: dict[str, str] = {}
         # The first finding of each unknown id, by (table, id): later references
         # to the same id follow from it.
         self.missing: dict[tuple[str, Any], str] = {}
@@ -486,6 +491,9 @@ class Context(Indexes):
             unread = _unread_table(rule, location, entity)
             if unread is not None:
                 self.unread.setdefault(unread, digest)
+            stopped = _stopped_table(location) if rule is UNREADABLE else None
+            if stopped is not None:
+                self.stopped.setdefault(stopped, digest)
         if self.error_rows is not None and severity is Severity.ERROR:
             # A header or a file is not a record (a missing column points at line 1).
             table = None if entity is None else entity.table
@@ -542,6 +550,24 @@ def _unread_table(rule: Rule, location: Location, entity: Entity | None) -> str 
         if path.suffix in _TABLE_FILES and path.stem in _REFERENCED:
             return path.stem
     return None
+
+
+def _stopped_table(location: Location) -> str | None:
+    """The table whose reading an unreadable-file finding stopped, if it names one.
+
+    A folder's file is named after its table, a workbook's sheet too, and a
+    JSON document's pointer starts with it.
+    """
+    if location.sheet is not None:
+        name = location.sheet.strip().lower()
+    elif location.pointer is not None:
+        name = location.pointer.split("/")[1] if location.pointer.count("/") else ""
+    elif location.file is not None:
+        path = PurePosixPath(location.file.replace("\\", "/"))
+        name = path.stem if path.suffix in _TABLE_FILES else ""
+    else:
+        name = ""
+    return name if name in TABLES else None
 
 
 def row_number(location: Location) -> int | None:

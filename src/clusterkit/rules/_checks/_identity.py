@@ -372,6 +372,11 @@ def _orphans(
     source = context.sources.get(table)
     if source is None:
         return
+    # Rows of a table whose reading stopped may have referred to the record.
+    cause = next(
+        (context.stopped[by] for by in _REFERRING[table] if by in context.stopped),
+        None,
+    )
     for key, number in numbers.items():
         if key not in referenced:
             context.report(
@@ -380,7 +385,16 @@ def _orphans(
                 message.format(id=key),
                 entity=Entity(table, key),
                 value=key,
+                caused_by=cause,
             )
+
+
+# The tables whose rows refer to the records of a table (CK-ORPHAN-001).
+_REFERRING = {
+    "partnerships": ("activities",),
+    "clusters": ("partnerships", "smes", "activities"),
+    "smes": ("activities",),
+}
 
 
 @check(DUPLICATE_ID)
