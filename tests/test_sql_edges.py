@@ -430,3 +430,36 @@ def test_only_a_file_is_looked_at_for_a_sqlite_header(
     ) as error:
         ck.load_dataset(locked)
     assert "SQLite" not in str(error.value)
+
+
+def test_a_column_of_another_programs_is_said_to_be_ignored(database: Path) -> None:
+    """`validate` warns of it (CK-HDR-002, with a close field's name); reading leaves it out."""
+    url = f"sqlite:///{database}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE clusters ADD COLUMN created_at TEXT")
+        connection.exec_driver_sql("ALTER TABLE activities ADD COLUMN titel TEXT")
+        connection.exec_driver_sql("UPDATE activities SET titel = 'kept nowhere'")
+    engine.dispose()
+    report = ck.validate(url, as_of=AS_OF)
+    unknown = sorted(
+        (f.location.pointer, f.location.field, f.message, f.hint)
+        for f in report.findings
+        if f.rule == "CK-HDR-002"
+    )
+    assert unknown == [
+        (
+            "/activities",
+            "titel",
+            "unknown column 'titel' in activities; it is ignored",
+            "did you mean 'title'?",
+        ),
+        (
+            "/clusters",
+            "created_at",
+            "unknown column 'created_at' in clusters; it is ignored",
+            None,
+        ),
+    ]
+    assert report.ok
+    assert read_sql(url) == ck.load_example()

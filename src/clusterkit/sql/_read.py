@@ -23,9 +23,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from clusterkit._hints import did_you_mean
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import (
     BATCH_ROWS,
+    UNKNOWN_COLUMN,
     UNREADABLE,
     Chunk,
     OpenSource,
@@ -36,6 +38,7 @@ from clusterkit.io import (
 )
 from clusterkit.models import TABLES, Dataset
 from clusterkit.render import safe_text
+from clusterkit.report import Entity
 from clusterkit.sql._engines import EngineOrURL, engine_of, schema_of
 from clusterkit.sql._layout import (
     POSITION,
@@ -82,12 +85,22 @@ class DatabaseReader:
             # another name), as it does in any query.
             names = set(inspector.get_table_names(schema=schema))
             names.update(inspector.get_view_names(schema=schema))
+            self.tables = [table for table in TABLES if table in names]
+            # The columns of each table that no field is (another program's),
+            # which reading leaves out and `chunks` reports.
+            self.unknown = {
+                name: [
+                    column["name"]
+                    for column in inspector.get_columns(name, schema=schema)
+                    if column["name"] not in self.layouts[name].table.columns
+                ]
+                for name in self.tables
+            }
         except sa.exc.SQLAlchemyError as error:
             raise DatasetReadError(
                 f"{display}: cannot read the database ({_reason(error)})",
                 source=display,
             ) from None
-        self.tables = [table for table in TABLES if table in names]
         if not self.tables:
             raise DatasetReadError(
                 f"{display}: no dataset tables found (expected tables such as "
@@ -132,6 +145,7 @@ class DatabaseReader:
         for name in self.tables:
             if tables is not None and name not in tables:
                 continue
+            self._report_unknown(name, report)
             source = TableSource(name, "database", self.display)
             try:
                 for keys, cells in self._batches(name):
@@ -143,6 +157,21 @@ class DatabaseReader:
                     f"cannot read table {name} ({_reason(error)}); rows after "
                     "this point were not checked",
                 )
+
+    def _report_unknown(self, name: str, report: Reporter) -> None:
+        """Report each column of a table that no field of its records is."""
+        fields = TABLES[name].model_fields
+        for column in self.unknown.get(name, ()):
+            report(
+                UNKNOWN_COLUMN,
+                Location(file=self.display, pointer=f"/{name}", field=column),
+                f"unknown column {column!r} in {name}",
+                hint=did_you_mean(column, fields),
+                entity=Entity(name),
+                value=column,
+                expected=", ".join(fields),
+                outcome="it is ignored",
+            )
 
     def _batches(self, name: str) -> Iterator[Batch]:
         """The keys and the cells of a table's rows, `BATCH_ROWS` at a time."""
