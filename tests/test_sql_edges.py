@@ -30,6 +30,15 @@ def fixture_database(tmp_path: Path) -> Path:
     return path
 
 
+def _change(url: str, *statements: str, **values: object) -> None:
+    """Run statements on a database as another program would, then let it go."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement), values)
+    engine.dispose()
+
+
 def test_a_failed_replace_leaves_the_stored_dataset_as_it_was(database: Path) -> None:
     """SQLite's DROP TABLE is undone with the inserts when the disk fills up."""
     probe = sa.create_engine(f"sqlite:///{database}")
@@ -181,13 +190,11 @@ def test_tables_of_thousands_of_rows_read_in_old_sqlite(old_sqlite: sa.Engine) -
 def test_a_list_item_longer_than_the_limit_is_refused(database: Path) -> None:
     """An item of a link table is measured as a cell of its own table is."""
     url = f"sqlite:///{database}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text("UPDATE clusters_sectors SET value = :long WHERE position = 0"),
-            {"long": "x" * 5_000},
-        )
-    engine.dispose()
+    _change(
+        url,
+        "UPDATE clusters_sectors SET value = :long WHERE position = 0",
+        long="x" * 5_000,
+    )
     with ck.Limits(max_cell_chars=4_000).applied():
         report = ck.validate(url, as_of=AS_OF)
         with pytest.raises(DatasetReadError, match="sectors: the text is 5,000"):
@@ -285,15 +292,12 @@ def test_a_precision_is_read_only_on_the_day_it_stands_for(
         id="A1", partnership="P", type="webinar", start="2016-01", end="2016-12"
     )
     write_sql(ck.Dataset(activities=[activity]), url)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                f"UPDATE activities SET {field} = :day, {field}_precision = :precision"  # noqa: S608 - a field name of the test's own
-            ),
-            {"day": day, "precision": precision},
-        )
-    engine.dispose()
+    _change(
+        url,
+        f"UPDATE activities SET {field} = :day, {field}_precision = :precision",  # noqa: S608 - a field name of the test's own
+        day=day,
+        precision=precision,
+    )
     if read is not None:
         stored = getattr(read_sql(url).activities[0], field)
         assert dt.date(stored.year, stored.month, stored.day).isoformat() == day
@@ -335,12 +339,10 @@ def test_text_that_is_not_utf8_after_the_first_batch(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'many.db'}"
     dataset = generate_dataset(seed=2, activities=2500)
     write_sql(dataset, url)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "UPDATE activities SET title = CAST(x'43616ff1' AS TEXT) WHERE position = 2200"
-        )
-    engine.dispose()
+    _change(
+        url,
+        "UPDATE activities SET title = CAST(x'43616ff1' AS TEXT) WHERE position = 2200",
+    )
     loaded, report = ck.load_dataset(url, errors="report")
     assert [(f.rule, f.location.pointer) for f in report.findings] == [
         ("CK-TYPE-001", f"/activities/{dataset.activities[2200].id}/title")
@@ -374,10 +376,7 @@ def test_a_precision_no_reader_knows_is_text(tmp_path: Path) -> None:
         id="A1", partnership="P", type="webinar", start="2016-01"
     )
     write_sql(ck.Dataset(activities=[activity]), url)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE activities SET start_precision = 'week'"))
-    engine.dispose()
+    _change(url, "UPDATE activities SET start_precision = 'week'")
     with pytest.raises(
         DatasetReadError, match=r"start: \"2016-01-01 \(precision 'week'\)"
     ):
@@ -435,12 +434,12 @@ def test_only_a_file_is_looked_at_for_a_sqlite_header(
 def test_a_column_of_another_programs_is_said_to_be_ignored(database: Path) -> None:
     """`validate` warns of it (CK-HDR-002, with a close field's name); reading leaves it out."""
     url = f"sqlite:///{database}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE clusters ADD COLUMN created_at TEXT")
-        connection.exec_driver_sql("ALTER TABLE activities ADD COLUMN titel TEXT")
-        connection.exec_driver_sql("UPDATE activities SET titel = 'kept nowhere'")
-    engine.dispose()
+    _change(
+        url,
+        "ALTER TABLE clusters ADD COLUMN created_at TEXT",
+        "ALTER TABLE activities ADD COLUMN titel TEXT",
+        "UPDATE activities SET titel = 'kept nowhere'",
+    )
     report = ck.validate(url, as_of=AS_OF)
     unknown = sorted(
         (f.location.pointer, f.location.field, f.message, f.hint)
