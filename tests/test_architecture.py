@@ -44,6 +44,7 @@ LEAVES = {
     "_public",
     "_reference_data",
     "_version",
+    "_workbook_save",
 }
 MODULES = sorted(PACKAGE.rglob("*.py"))
 

@@ -353,7 +353,7 @@ def cell(value: Any) -> Any:
     """
     kind = type(value)
     if value is None or kind in _PLAIN:
-        return value
+        return _unpadded(value) if kind is Decimal else value
     if kind.__name__ in _MISSING_TYPES or (
         isinstance(value, float) and value != value  # noqa: PLR0124 - NaN is not itself
     ):
@@ -365,6 +365,23 @@ def cell(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [cell(item) for item in value]
     return _numpy(value) if kind.__module__ == "numpy" else value
+
+
+def _unpadded(value: Decimal) -> Decimal:
+    """A decimal without the zeros its column's places added (`1.50` as `1.5`).
+
+    A decimal column of Arrow or polars gives every value its places, so the
+    zeros are the column's, not digits written; left on, they would count
+    towards `max_digits`. Exact at any size (`normalize` would round).
+    """
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or digits[-1] != 0:
+        return value
+    kept = len(digits)
+    while kept > 1 and exponent < 0 and digits[kept - 1] == 0:
+        kept -= 1
+        exponent += 1
+    return Decimal((sign, digits[:kept], exponent))
 
 
 def _day(value: dt.datetime) -> Any:

@@ -77,6 +77,7 @@ from clusterkit.io._source import (
     following_symlinks,
     is_database,
     open_source,
+    read_stream,
     source_name,
 )
 
@@ -183,6 +184,7 @@ __all__ = [
     "organisation_key",
     "parse_date",
     "raise_problem",
+    "read_stream",
     "repeated_key_problems",
     "required_fields",
     "source_name",

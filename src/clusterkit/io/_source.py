@@ -50,6 +50,7 @@ __all__ = [
     "following_symlinks",
     "is_database",
     "open_source",
+    "read_stream",
     "source_name",
 ]
 
@@ -724,6 +725,17 @@ def _open_file_object(
     )
 
 
+def read_stream(stream: Any, display: str) -> bytes:
+    """All the bytes of a binary file object, checked as `load_dataset` checks one.
+
+    Raises:
+        TypeError: The stream gives text, not bytes.
+        ValueError: The stream is closed.
+    """
+    _refuse_closed(stream, display)
+    return _binary(stream.read(), display)
+
+
 def _read_up_to(stream: Any, size: int, display: str) -> bytes:
     """The stream's first `size` bytes, or all of it: a pipe gives a part per read.
 
@@ -731,21 +743,29 @@ def _read_up_to(stream: Any, size: int, display: str) -> bytes:
         TypeError: The stream gives text, not bytes.
         ValueError: The stream is closed.
     """
-    if getattr(stream, "closed", False) is True:
-        msg = f"{display}: the file object is closed; open it again, or pass its path"
-        raise ValueError(msg)
+    _refuse_closed(stream, display)
     parts: list[bytes] = []
     left = size
     while left > 0:
-        part = stream.read(left)
-        if not isinstance(part, (bytes, bytearray)):
-            msg = f"{display}: a dataset stream must be binary (opened with 'rb')"
-            raise TypeError(msg)
+        part = _binary(stream.read(left), display)
         if not part:
             break
-        parts.append(bytes(part))
+        parts.append(part)
         left -= len(part)
     return b"".join(parts)
+
+
+def _refuse_closed(stream: Any, display: str) -> None:
+    if getattr(stream, "closed", False) is True:
+        msg = f"{display}: the file object is closed; open it again, or pass its path"
+        raise ValueError(msg)
+
+
+def _binary(part: object, display: str) -> bytes:
+    if not isinstance(part, (bytes, bytearray)):
+        msg = f"{display}: a dataset stream must be binary (opened with 'rb')"
+        raise TypeError(msg)
+    return bytes(part)
 
 
 def _open_stream(

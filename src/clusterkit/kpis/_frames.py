@@ -23,6 +23,9 @@ __all__ = ["FRAMES", "kpi_frame", "kpi_frames"]
 FRAMES = ("kpis", "activities_by_type", "target_markets")
 """The frames of `KPIResult.to_frames`, in order."""
 
+# The breakdowns whose keys are whole numbers.
+_WHOLE_DIMENSIONS = frozenset({"year"})
+
 _SCALAR = {kpi.id: kpi.kind for kpi in CATALOGUE if kpi.kind in {"count", "ratio"}}
 
 
@@ -46,9 +49,9 @@ def _key_columns(result: KPIResult, keys: list[Mapping[str, Any]]) -> list[Colum
     columns = []
     for name in result.scope.by:
         values = [key[name] for key in keys]
-        given = [v for v in values if v is not None]
-        whole = bool(given) and all(isinstance(v, int) for v in given)
-        kind: ColumnKind = "int" if whole else "text"
+        # The column's type is its dimension's, never guessed from its values:
+        # a frame of no rows has the type of one with some, and they concatenate.
+        kind: ColumnKind = "int" if name in _WHOLE_DIMENSIONS else "text"
         if kind == "text":
             values = [None if v is None else str(v) for v in values]
         columns.append(Column(name, kind, values))
@@ -62,6 +65,20 @@ def kpi_frame(result: KPIResult, backend: _frames.Backend) -> Any:
     for kpi, kind in _SCALAR.items():
         values = [kpis[kpi] for _, kpis, *_ in rows]
         columns.append(Column(kpi, "int" if kind == "count" else "float", values))
+    return _built(backend, "kpis", columns)
+
+
+def _built(backend: _frames.Backend, name: str, columns: list[Column]) -> Any:
+    """The frame `name` of these columns, or a `ValueError` naming what it cannot hold.
+
+    A count beyond a 64-bit integer (which the 30 digits of `max_digits` allow
+    in a dataset) would otherwise fail in the library with no word of the KPI.
+    """
+    _frames.require(backend)  # an unknown backend is named first
+    problem = _frames.unfit(backend, columns)
+    if problem is not None:
+        msg = f"the {name} frame: {problem}; no frame was built"
+        raise ValueError(msg)
     return _frames.build(backend, columns)
 
 
@@ -78,16 +95,18 @@ def kpi_frames(result: KPIResult, backend: _frames.Backend) -> dict[str, Any]:
     ]
     return {
         "kpis": kpi_frame(result, backend),
-        "activities_by_type": _frames.build(
+        "activities_by_type": _built(
             backend,
+            "activities_by_type",
             [
                 *_key_columns(result, [key for key, *_ in by_type]),
                 Column("type", "text", [kind for _, kind, _ in by_type]),
                 Column("activities", "int", [count for *_, count in by_type]),
             ],
         ),
-        "target_markets": _frames.build(
+        "target_markets": _built(
             backend,
+            "target_markets",
             [
                 *_key_columns(result, [key for key, *_ in markets]),
                 Column("rank", "int", [rank for _, rank, _ in markets]),

@@ -216,7 +216,8 @@ class KPIResult:
         Raises:
             ImportError: The backend's library is not installed (the extra
                 `clusterkit-eu[pandas]`, `[polars]` or `[arrow]` installs it).
-            ValueError: `backend` is none of those.
+            ValueError: `backend` is none of those, or a count does not fit
+                a 64-bit integer column (the message names it).
 
         Examples:
             >>> import clusterkit as ck
@@ -247,7 +248,8 @@ class KPIResult:
 
         Raises:
             ImportError: The backend's library is not installed.
-            ValueError: `backend` is none of those.
+            ValueError: `backend` is none of those, or a count does not fit
+                a 64-bit integer column (the message names it).
 
         Examples:
             >>> import clusterkit as ck

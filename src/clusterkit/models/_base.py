@@ -304,6 +304,8 @@ def _bounded_number(value: Any) -> Any:
             if isinstance(value, float)
             else _int_text(value)
             if isinstance(value, int)
+            else str(value)
+            if isinstance(value, Decimal)
             else type(value).__name__
         )
         raise PydanticCustomError(

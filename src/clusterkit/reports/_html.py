@@ -19,6 +19,7 @@ from clusterkit.reports._tables import (
     Cell,
     Kind,
     Table,
+    caption,
     charts,
     drawn,
     findings_shown,
@@ -156,14 +157,9 @@ def page(report: KPIReport) -> str:
             [row[chart.value] or 0 for row in rows],  # type: ignore[misc]  # the value column holds numbers
             horizontal=chart.horizontal,
         )
-        more = (
-            f" (the first {chart.limit} of {len(table.rows)})"
-            if len(table.rows) > chart.limit
-            else ""
-        )
         figures[chart.table] = (
             f'<figure class="chart" id="{chart.key}">{svg}'
-            f"<figcaption>{escape(chart.title)}{more}</figcaption></figure>"
+            f"<figcaption>{escape(caption(chart, table))}</figcaption></figure>"
         )
 
     def block(key: str, heading: str | None = None) -> str:

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Literal, cast
+from typing import Literal
 
 import attrs
 
@@ -15,7 +15,7 @@ from clusterkit._dates import as_of_day
 from clusterkit._output import atomic_file, atomic_path
 from clusterkit._version import VERSION
 from clusterkit.errors import DatasetReadError
-from clusterkit.io import Source, open_source, source_name
+from clusterkit.io import Source, open_source, read_stream, source_name
 from clusterkit.kpis import KPIResult, Reconciliation, compute_kpis, reconcile
 from clusterkit.rules import Thresholds
 
@@ -144,7 +144,7 @@ class KPIReport:
         day = as_of_day(as_of)
         if hasattr(source, "read"):
             name = source_name(source, name)
-            source = cast("IO[bytes]", source).read()
+            source = read_stream(source, name)
         inputs = _inputs(source, name)
 
         def compute(by: str | None) -> KPIResult:

@@ -28,9 +28,11 @@ __all__ = [
     "Chart",
     "Kind",
     "Table",
+    "caption",
     "charts",
     "country",
     "drawn",
+    "findings_left_out",
     "findings_shown",
     "key_text",
     "number",
@@ -92,6 +94,25 @@ class Chart:
     value: int
     horizontal: bool = True
     limit: int = 15
+
+
+def caption(chart: Chart, table: Table) -> str:
+    """A chart's title, saying so when it draws only the first rows of its table."""
+    if len(table.rows) > chart.limit:
+        return f"{chart.title} (the first {chart.limit} of {len(table.rows)})"
+    return chart.title
+
+
+def findings_left_out(report: KPIReport) -> str | None:
+    """How many of the KPI gate's findings the report does not list; `None`: none."""
+    validation = report.result.validation
+    shown = findings_shown(report)
+    if validation is None or shown >= validation.summary.total:
+        return None
+    return (
+        f"the first {shown:,} of {validation.summary.total:,} are listed; "
+        "clusterkit validate lists them all"
+    )
 
 
 def drawn(chart: Chart, table: Table) -> tuple[tuple[Cell, ...], ...]:

@@ -8,16 +8,20 @@ with `=` is written as text, never as a formula.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clusterkit._workbook_save import save_workbook
 from clusterkit.reports._tables import (
     Cell,
     Chart,
     Kind,
     Table,
+    caption,
     charts,
     drawn,
+    findings_left_out,
     provenance,
     shown,
     tables,
@@ -36,6 +40,11 @@ HEADER_FILL = "1F3A93"
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
 _MAX_WIDTH = 60
+# The most characters a cell holds (Excel's limit; openpyxl cuts the rest silently).
+MAX_CELL_CHARS = 32_767
+# The largest whole number every integer up to which a double holds: openpyxl
+# writes a number with 16 digits, so a count beyond it is written as text.
+_EXACT_WHOLE = 2**53
 
 
 def _openpyxl() -> Any:
@@ -48,6 +57,23 @@ def _openpyxl() -> Any:
     except ImportError:
         raise ImportError(INSTALL_HINT) from None
     return openpyxl, chart, Font, PatternFill, get_column_letter
+
+
+def _cell(value: Cell) -> Cell:
+    """A table's value as its cell holds it: text shown and cut to fit, numbers exact."""
+    if isinstance(value, str):
+        return _fitted(shown(value))
+    if isinstance(value, int) and abs(value) > _EXACT_WHOLE:
+        return str(value)
+    return value
+
+
+def _fitted(text: str) -> str:
+    """Text cut to what a cell holds, saying how much was left out."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    kept = MAX_CELL_CHARS - 80  # room for the note
+    return f"{text[:kept]}… ({len(text) - kept:,} more characters; the HTML report shows them all)"
 
 
 def _width(value: Cell) -> int:
@@ -66,9 +92,7 @@ def _sheet(workbook: Any, table: Table, styles: Any) -> Any:
         cell.font = font(bold=True, color="FFFFFF")
         cell.fill = fill("solid", start_color=HEADER_FILL)
     for row in table.rows:
-        sheet.append(
-            [shown(value) if isinstance(value, str) else value for value in row]
-        )
+        sheet.append([_cell(value) for value in row])
     for column, kind in enumerate(table.kinds, start=1):
         _format_column(sheet, column, kind, len(table.rows))
     widths = [len(h) for h in table.headers]
@@ -92,11 +116,11 @@ def _format_column(sheet: Any, column: int, kind: Kind, rows: int) -> None:
             cell.number_format = INTEGER if isinstance(cell.value, int) else DECIMAL
 
 
-def _chart(sheet: Any, chart: Chart, shown: int, module: Any) -> None:
+def _chart(sheet: Any, chart: Chart, title: str, shown: int, module: Any) -> None:
     source = module.data_source
     bars = module.BarChart()
     bars.type = "bar" if chart.horizontal else "col"
-    bars.title = chart.title
+    bars.title = title
     bars.legend = None
     data = module.Reference(
         sheet, min_col=chart.value + 1, min_row=1, max_row=shown + 1
@@ -130,9 +154,12 @@ def write(report: KPIReport, path: Path) -> None:
         sheet, table = sheets[chart.table]
         shown = len(drawn(chart, table))
         if shown:
-            _chart(sheet, chart, shown, styles[1])
-    about = Table(
-        "about", "About", ("fact", "value"), ("text", "text"), provenance(report)
-    )
+            _chart(sheet, chart, caption(chart, table), shown, styles[1])
+    facts = provenance(report)
+    left_out = findings_left_out(report)
+    if left_out is not None:  # the Findings sheet has room for some only
+        facts += (("findings", left_out),)
+    about = Table("about", "About", ("fact", "value"), ("text", "text"), facts)
     _sheet(workbook, about, styles)
-    workbook.save(path)
+    # Dated by the report's day, not the clock: the same report is the same bytes.
+    save_workbook(workbook, path, dt.datetime.combine(report.as_of, dt.time()))

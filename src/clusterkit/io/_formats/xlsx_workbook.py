@@ -18,6 +18,7 @@ from xml.etree.ElementTree import ParseError
 import attrs
 
 from clusterkit._limits import current_limits
+from clusterkit._workbook_save import FIXED_TIME, save_workbook
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io._chunk import Chunk, whole_file_chunks
@@ -469,7 +470,8 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
             )
         # The filter's range is written when the sheet closes, after its rows.
         sheet.auto_filter.ref = f"A1:{column_letter(len(fields))}{rows + 1}"
-    workbook.save(path)
+    # Dated by no clock: the same dataset is the same bytes.
+    save_workbook(workbook, path, FIXED_TIME)
 
 
 _HEADER_FILL = "DDE3F0"
