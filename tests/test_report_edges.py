@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import zipfile
 from decimal import Decimal
@@ -286,3 +287,36 @@ def test_an_amount_of_too_many_digits_is_quoted_by_its_value() -> None:
                 ]
             }
         )
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars"])
+def test_whole_floats_of_a_frame_are_read_as_a_workbook_reads_them(
+    backend: str,
+) -> None:
+    """Numeric ids with a gap are a float column: 1.0 was the id "1.0"."""
+    module = importlib.import_module(backend)
+    partnerships = module.DataFrame(
+        {
+            "id": [1.0, 2.0, None],
+            "acronym": ["A", "B", "C"],
+            "name": ["N", "M", "O"],
+            "generation": ["escp-4i-1"] * 3,
+            "strand": [2.0, 1.0, 1.5],
+        }
+    )
+    activities = module.DataFrame(
+        {"id": ["A1"], "partnership": [1], "type": ["webinar"], "start": ["2016-05-01"]}
+    )
+    frames = {"partnerships": partnerships, "activities": activities}
+    report = ck.validate(frames, as_of=AS_OF)
+    codes = {(f.rule, str(f.location)) for f in report.findings}
+    assert not any(rule == "CK-FK-001" for rule, _ in codes)
+    # The row without an id, and the strand that is no whole number, are found.
+    assert any(
+        rule == "CK-TYPE-001" and where.endswith("/partnerships/2/id (id)")
+        for rule, where in codes
+    )
+    strands = [f.message for f in report.findings if f.rule == "CK-PART-004"]
+    assert strands == ["strand '1.5' is not a strand of escp-4i-1 (1, 2)"]
+    loaded = ck.load_dataset({"partnerships": partnerships.head(2)})
+    assert [(p.id, p.strand) for p in loaded.partnerships] == [("1", "2"), ("2", "1")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, overload
 
 import attrs
@@ -108,7 +109,10 @@ class FrameRows(Sequence[dict[str, Any]]):
 
     @functools.cached_property
     def _read(self) -> tuple[list[dict[str, Any]], list[_Problem]]:
-        columns = column_values(self.frame)
+        columns = {
+            name: _whole_numbers(values)
+            for name, values in column_values(self.frame).items()
+        }
         problems: list[_Problem] = []
         if self.table in TABLES:
             problems += _duplicate_columns(column_names(self.frame))
@@ -163,6 +167,24 @@ class FrameRows(Sequence[dict[str, Any]]):
 
     def __repr__(self) -> str:
         return f"<rows of {self.table}: {', '.join(column_names(self.frame))}>"
+
+
+def _whole_numbers(values: list[Any]) -> list[Any]:
+    """A column's whole floats as integers, as a workbook's cells are read.
+
+    pandas makes a column of whole numbers with a gap a float column, so the
+    ids 1001 and 1002 of a column with an empty cell come as 1001.0 and
+    1002.0, which the models would read as the text "1001.0". `repr` gives
+    the number as it is shown: `1e+31` is 10**31, not the float's digits.
+    """
+    if float not in set(map(type, values)):
+        return values
+    return [
+        int(Decimal(repr(value)))
+        if type(value) is float and value.is_integer()
+        else value
+        for value in values
+    ]
 
 
 def _duplicate_columns(names: Sequence[str]) -> list[_Problem]:
