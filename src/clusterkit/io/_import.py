@@ -79,7 +79,9 @@ _BASES = {
     "strand_basis": "strand",
     "funding_basis": "funding",
 }
-_ESCP_GENERATIONS = 4
+# An ESCP-4i generation's number, 1 to 4, in ASCII digits: `01` is 1, but not
+# `²` or `①`, which `str.isdigit` takes and `int` refuses, nor a fullwidth one (U+FF11).
+_ESCP_NUMBER = re.compile(r"0*[1-4]")
 # How much of a CSV file's start is looked at for its header line.
 _HEAD_CHARS = 1 << 16
 
@@ -762,15 +764,15 @@ class _Importer:
         text = str(value).strip() if value is not None else ""
         if text in self.generations:
             return text
-        if text.isdigit() and 1 <= int(text) <= _ESCP_GENERATIONS:
-            return f"escp-4i-{text}"
+        if _ESCP_NUMBER.fullmatch(text):
+            return f"escp-4i-{int(text)}"
         if not quiet:
-            self.note(
-                label,
-                "generation",
-                "not-read",
-                f"{value!r} is no known generation; kept as given",
+            given = (
+                f"{value!r} is no known generation; kept as given"
+                if text
+                else "none given; 'unknown' written"
             )
+            self.note(label, "generation", "not-read", given)
         return text or "unknown"
 
     def _strand(
