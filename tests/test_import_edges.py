@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
+import clusterkit as ck
+from clusterkit.cli import main
 from clusterkit.io import import_partnerships
 
 
@@ -58,3 +65,177 @@ def test_a_missing_generation_says_what_is_written() -> None:
     assert result.dataset.partnerships[0].generation == "unknown"
     (note,) = result.notes_of("not-read")
     assert note.message == "none given; 'unknown' written"
+
+
+# --- Workbooks, read by the package's own reader -------------------------------------
+
+HEADER = ["acronym", "generation", "members"]
+ROWS = [
+    ["A", 1, "Optics Valley (FR); Photonics Bavaria (DE)"],
+    ["B", 2, "Optics Valley (FR); Silicon Saxony (DE)"],
+]
+
+
+def workbook(path: Path, *rows: list[Any], sheets: int = 1) -> Path:
+    """A workbook whose first sheet holds `rows` (the header first)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    for number in range(1, sheets):
+        book.create_sheet(f"other {number}")
+    book.save(path)
+    return path
+
+
+def rewritten(path: Path, part: str, change: Any) -> Path:
+    """`path` with one part of its archive changed (`None` from `change`: left out)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    changed = path.with_name(f"changed-{path.name}")
+    with zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            kept = change(data) if name == part else data
+            if kept is not None:
+                archive.writestr(name, kept)
+    return changed
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_a_workbook_is_read_past_a_stale_dimension(tmp_path: Path) -> None:
+    """A `dimension` that says A1:B2 drops no row and no column."""
+    full = workbook(tmp_path / "list.xlsx", HEADER, *ROWS)
+    stale = rewritten(
+        full,
+        SHEET,
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', xml),
+    )
+    assert b'ref="A1:B2"' in zipfile.ZipFile(stale).read(SHEET)
+    result = import_partnerships(stale)
+    assert result.dataset == import_partnerships(full).dataset
+    assert [len(p.members) for p in result.dataset.partnerships] == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--max-sheets", "1"], "the workbook has 2 sheets; the limit max_sheets is 1"),
+        (["--max-rows", "2"], "has more than 2 rows; the limit max_rows is 2"),
+        (["--max-member-bytes", "1000"], "the limit max_member_bytes is 1,000"),
+    ],
+)
+def test_the_workbook_limits_apply_to_an_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str
+) -> None:
+    """`--max-sheets`, `--max-rows`, `--max-member-bytes`: a located error, exit 1."""
+    source = workbook(tmp_path / "list.xlsx", HEADER, *ROWS, sheets=2)
+    code = main(["import", str(source), str(tmp_path / "out"), *option])
+    assert code == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_inflated_workbook_part_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A part that inflates past `max_inflate_ratio` (a zip bomb) stops the import."""
+    # A cell holds 32,767 characters at most: 60 long names make 1.8 MB.
+    names = [[f"P{n}", 1, "x" * 30_000 + str(n)] for n in range(60)]
+    source = workbook(tmp_path / "bomb.xlsx", HEADER, *names)
+    with (
+        ck.Limits(max_inflate_ratio=10).applied(),
+        pytest.raises(ck.DatasetReadError, match="a zip bomb"),
+    ):
+        import_partnerships(source)
+
+
+def test_a_missing_sheet_part_is_a_damaged_workbook(tmp_path: Path) -> None:
+    """The first sheet's part missing: an error naming it, not an empty import."""
+    source = rewritten(
+        workbook(tmp_path / "list.xlsx", HEADER, *ROWS, sheets=2), SHEET, lambda _: None
+    )
+    with pytest.raises(
+        ck.DatasetReadError,
+        match=r"names the part xl/worksheets/sheet1\.xml, which the archive does not hold",
+    ):
+        import_partnerships(source)
+
+
+def test_a_file_that_is_no_workbook_is_a_located_error(tmp_path: Path) -> None:
+    """Bytes that are not a zip archive: the file is named."""
+    source = tmp_path / "list.xlsx"
+    source.write_bytes(b"not a workbook")
+    with pytest.raises(ck.DatasetReadError, match=r"list\.xlsx: not a readable \.xlsx"):
+        import_partnerships(source)
+
+
+def test_a_formula_without_a_saved_value_is_a_located_error(tmp_path: Path) -> None:
+    """A formula openpyxl wrote has no value to read: an error at its cell, not an empty cell."""
+    source = workbook(
+        tmp_path / "list.xlsx",
+        [*HEADER, "coordinator"],
+        [*ROWS[0], '=CONCATENATE("Optics Valley","")'],
+    )
+    with pytest.raises(
+        ck.DatasetReadError, match=r"Sheet!D2: a formula with no saved value"
+    ):
+        import_partnerships(source)
+
+
+def test_workbook_cells_read_as_csv_cells(tmp_path: Path) -> None:
+    """Numbers stored as floats, dates, error cells and cells without a header."""
+    # A spreadsheet's dates have no time zone.
+    midnight = dt.datetime(2016, 1, 1)  # noqa: DTZ001 - as a workbook holds it
+    noon = dt.datetime(2017, 12, 31, 12)  # noqa: DTZ001 - as a workbook holds it
+    source = workbook(
+        tmp_path / "list.xlsx",
+        [],
+        [*HEADER, None, "start", "end", "eu_grant_eur", "coordinator"],
+        [" "],
+        [
+            *ROWS[0],
+            "aside",
+            midnight,
+            noon,
+            447000.0,
+            "#N/A",
+        ],
+        [None, None, None, "only under no header"],
+        [*ROWS[1], None, dt.date(2016, 2, 1), None, 1.5],
+    )
+    # Other writers store whole numbers as floats.
+    source = rewritten(
+        source, SHEET, lambda xml: xml.replace(b"<v>447000</v>", b"<v>4.47E5</v>")
+    )
+    result = import_partnerships(source)
+    first, second = result.dataset.partnerships
+    assert (str(first.start), str(first.grant_eur)) == ("2016-01-01", "447000")
+    assert (str(second.start), str(second.grant_eur)) == ("2016-02-01", "1.5")
+    messages = [str(note) for note in result.notes_of("not-read")]
+    # A time of day is no date of the model: read as text, left out with a note.
+    assert first.end is None
+    assert any(
+        m.startswith("A: end: not-read: '2017-12-31T12:00:00'") for m in messages
+    )
+    assert (
+        "'Sheet' line 4: the values in columns D, which have no header, were not read"
+        in messages
+    )
+    assert (
+        "'Sheet' line 5: the values in columns D, which have no header, were not read"
+        in messages
+    )
+    assert any("the cell H4 holds the spreadsheet error #N/A" in m for m in messages)
+    assert [p.id for p in result.dataset.partnerships] == ["A", "B"]
+
+
+def test_a_workbook_without_sheets_has_no_records(tmp_path: Path) -> None:
+    """A workbook that lists no sheet: nothing to import, and no error."""
+    source = rewritten(
+        workbook(tmp_path / "list.xlsx", HEADER),
+        "xl/workbook.xml",
+        lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml),
+    )
+    result = import_partnerships(source)
+    assert result.dataset == ck.Dataset()

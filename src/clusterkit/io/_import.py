@@ -10,11 +10,13 @@ not use in its notes, so nothing is lost silently.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,7 +42,8 @@ from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
 from clusterkit.io._problems import cell_problem, raise_problem
-from clusterkit.io._rows import json_kind, table_of_model
+from clusterkit.io._rows import column_letter, json_kind, table_of_model
+from clusterkit.io._xlsx_parts import SpreadsheetError, Workbook, open_workbook
 from clusterkit.models import (
     Cluster,
     Dataset,
@@ -346,70 +349,123 @@ def _jsonl(path: Path) -> Iterator[Mapping[str, Any]]:
 def _xlsx_rows(path: Path, notes: list[ImportNote]) -> Iterator[dict[str, Any]]:
     """The rows of a workbook's first sheet; its other sheets and cells without a header are noted.
 
+    Read by the dataset readers' own workbook reader, within the same limits
+    (`max_sheets`, `max_rows`, `max_member_bytes`, `max_inflate_ratio`): the
+    rows and columns as the sheet gives them, whatever its `dimension` says,
+    and a missing part or a formula without a saved value is a located error,
+    not an empty sheet or cell.
+
     Raises:
-        DatasetReadError: The file is not a workbook openpyxl can read, a
-            header names a column twice, or a cell is too long.
+        DatasetReadError: The file is not a readable workbook, crosses a limit,
+            holds a formula without a saved value, or its header names a
+            column twice.
     """
     from clusterkit.io._formats.xlsx_workbook import (  # noqa: PLC0415 - optional dependency
         _UNREADABLE,
         _openpyxl,
+        _unreadable,
     )
 
-    openpyxl = _openpyxl()
+    _openpyxl()
+    member = Member.of_path(path, str(path))
+    handle = member.open()
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (
-        *_UNREADABLE,
-        KeyError,
-        openpyxl.utils.exceptions.InvalidFileException,
-    ) as error:
-        msg = f"not a readable workbook ({type(error).__name__}: {error})"
-        raise DatasetReadError.at(Location(file=str(path)), msg) from None
-    try:
-        first, *others = workbook.worksheets
-        if others:
-            names = ", ".join(repr(sheet.title) for sheet in others)
+        try:
+            workbook = open_workbook(handle, member.display, current_limits())
+        except _UNREADABLE as error:
+            raise _unreadable(member, error, opening=True) from None
+        try:
+            yield from _first_sheet_rows(workbook, notes)
+        except _UNREADABLE as error:
+            raise _unreadable(member, error) from None
+        finally:
+            workbook.archive.close()
+    finally:
+        handle.close()
+
+
+def _first_sheet_rows(
+    workbook: Workbook, notes: list[ImportNote]
+) -> Iterator[dict[str, Any]]:
+    """The rows of the first sheet as texts by header name; what is not read, noted."""
+    if not workbook.sheets:
+        return  # no sheet, no records
+    first, *others = workbook.sheets
+    if others:
+        names = ", ".join(repr(sheet.name) for sheet in others)
+        message = (
+            f"only the first sheet, {first.name!r}, is read; the sheets "
+            f"{names} were not"
+        )
+        notes.append(ImportNote(None, None, "not-read", message))
+    file = workbook.display
+    header: list[str] | None = None
+    for line, cells, uncalculated in workbook.rows(first):
+        if uncalculated is not None:
+            column, formula = uncalculated
+            where = Location(
+                file=file,
+                sheet=first.name,
+                line=line,
+                column=column,
+                cell=f"{column_letter(column)}{line}",
+            )
+            msg = (
+                f"a formula with no saved value ({formula}); open and save the "
+                "workbook in a spreadsheet application, or paste the values"
+            )
+            raise DatasetReadError.at(where, msg)
+        texts = {
+            column: _cell_text(cell, first.name, line, column, notes)
+            for column, cell in cells.items()
+        }
+        if not any(text.strip() for text in texts.values()):
+            continue  # an empty row, before the header or after it
+        if header is None:
+            header = [texts.get(c, "").strip() for c in range(1, max(texts) + 1)]
+            _check_header(header, Location(file=file, sheet=first.name, line=line))
+            continue
+        unnamed = [
+            column
+            for column, text in sorted(texts.items())
+            if text and (column > len(header) or not header[column - 1])
+        ]
+        if unnamed:
             message = (
-                f"only the first sheet, {first.title!r}, is read; the sheets "
-                f"{names} were not"
+                f"{first.name!r} line {line}: the values in columns "
+                f"{', '.join(map(column_letter, unnamed))}, which have no header, "
+                "were not read"
             )
             notes.append(ImportNote(None, None, "not-read", message))
-        rows = first.iter_rows(values_only=True)
-        header = [
-            str(cell).strip() if cell is not None else "" for cell in next(rows, ())
-        ]
-        _check_header(header, Location(file=str(path), sheet=first.title, line=1))
-        for line, row in enumerate(rows, start=2):
-            where = Location(file=str(path), sheet=first.title, line=line)
-            unnamed = [
-                column
-                for column, cell in enumerate(row, start=1)
-                if cell not in (None, "")
-                and (column > len(header) or not header[column - 1])
-            ]
-            if unnamed:
-                message = (
-                    f"{first.title!r} line {line}: the values in columns "
-                    f"{', '.join(map(str, unnamed))}, which have no header, were "
-                    "not read"
-                )
-                notes.append(ImportNote(None, None, "not-read", message))
-            if any(cell not in (None, "") for cell in row):
-                yield dict(
-                    _short_cells(
-                        {
-                            name: "" if cell is None else str(cell)
-                            for name, cell in zip(header, row, strict=False)
-                            if name
-                        },
-                        where,
-                    )
-                )
-    except _UNREADABLE as error:
-        msg = f"not a readable workbook ({type(error).__name__}: {error})"
-        raise DatasetReadError.at(Location(file=str(path)), msg) from None
-    finally:
-        workbook.close()
+        row = {
+            name: texts.get(column, "")
+            for column, name in enumerate(header, start=1)
+            if name
+        }
+        if any(row.values()):
+            yield row
+
+
+def _cell_text(
+    cell: Any, sheet: str, line: int, column: int, notes: list[ImportNote]
+) -> str:
+    """A workbook cell as the text a CSV cell would hold; an error cell is noted, empty."""
+    if isinstance(cell, SpreadsheetError):
+        message = (
+            f"{sheet!r} line {line}: the cell {column_letter(column)}{line} holds "
+            f"the spreadsheet error {cell.text}, the result of a formula that "
+            "failed, not a value; left out"
+        )
+        notes.append(ImportNote(None, None, "not-read", message))
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        # Whole numbers are stored as floats: 447000, not 447000.0.
+        cell = int(Decimal(repr(cell)))
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time():
+        cell = cell.date()  # a date cell is a whole day: 2016-01-01
+    if isinstance(cell, (dt.date, dt.time)):
+        return cell.isoformat()
+    return str(cell)
 
 
 def _keys_of(name: str) -> tuple[str, ...]:
