@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -239,3 +240,73 @@ def test_a_workbook_without_sheets_has_no_records(tmp_path: Path) -> None:
     )
     result = import_partnerships(source)
     assert result.dataset == ck.Dataset()
+
+
+# --- Numbers, and the notes file -------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["eu_grant_eur", "smes_reached"])
+def test_a_json_integer_over_max_digits_is_left_out_with_a_note(
+    tmp_path: Path, field: str
+) -> None:
+    """10**30 has 31 digits: refused as its text is, so the dataset reads back."""
+    source = tmp_path / "list.json"
+    source.write_text(
+        f'[{{"acronym": "A", "generation": 1, "{field}": {10**30}}}]', encoding="utf-8"
+    )
+    result = import_partnerships(source)
+    (note,) = result.notes_of("not-read")
+    assert "has too many digits" in note.message
+    (partnership,) = result.dataset.partnerships
+    assert partnership.grant_eur is None
+    assert partnership.smes_reached is None
+    ck.dump_dataset(result.dataset, tmp_path / "out")
+    assert ck.load_dataset(tmp_path / "out") == result.dataset
+
+
+def test_integers_within_max_digits_and_beyond_python_text_are_read() -> None:
+    """Within the limit an integer is kept; too long for text, it is refused all the same."""
+    result = import_partnerships(
+        [
+            record(eu_grant_eur=10**29, smes_reached=True),
+            record(acronym="B", eu_grant_eur=10**5000),
+        ]
+    )
+    within, beyond = result.dataset.partnerships
+    assert within.grant_eur == 10**29
+    assert within.smes_reached == 1
+    assert beyond.grant_eur is None
+    (note,) = result.notes_of("not-read")
+    assert note.message.startswith("'a number of about 5,000 digits'")
+
+
+def test_the_notes_file_is_never_in_dest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--notes DEST/clusters.csv` would replace a table just written: refused, exit 2."""
+    source = tmp_path / "list.json"
+    source.write_text('[{"acronym": "A", "generation": 1}]', encoding="utf-8")
+    dest = tmp_path / "out"
+    for notes in (dest / "clusters.csv", dest):
+        code = main(["import", str(source), str(dest), "--notes", str(notes)])
+        assert code == 2
+        assert "--notes FILE is DEST or in it" in capsys.readouterr().err
+        assert not dest.exists()
+
+
+def test_a_notes_file_that_cannot_be_written_stops_before_dest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notes file in a missing folder: exit 2 and nothing written, so a rerun works."""
+    source = tmp_path / "list.json"
+    source.write_text('[{"acronym": "A", "generation": 1}]', encoding="utf-8")
+    dest, notes = tmp_path / "out", tmp_path / "missing" / "notes.json"
+    assert main(["import", str(source), str(dest), "--notes", str(notes)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not dest.exists()
+    notes = tmp_path / "notes.json"
+    assert main(["import", str(source), str(dest), "--notes", str(notes)]) == 0
+    assert json.loads(notes.read_text(encoding="utf-8")) == []
+    # DEST that cannot be written leaves no notes file behind.
+    assert main(["import", str(source), str(dest), "--notes", str(notes) + "2"]) == 2
+    assert not Path(str(notes) + "2").exists()

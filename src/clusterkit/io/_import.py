@@ -52,6 +52,7 @@ from clusterkit.models import (
     ThirdCountryTarget,
     Website,
 )
+from clusterkit.models._base import _int_text
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
@@ -497,6 +498,18 @@ def _refusal(table: str, field: str, problem: ErrorDetails, value: Any) -> str:
     raw = value[index] if isinstance(index, int) and isinstance(value, list) else value
     message = cell_problem(field_shape(table, field), entry, raw).message
     return message if repr(raw) in message else f"{raw!r}: {message}"
+
+
+def _as_digits(value: Any) -> Any:
+    """An integer as its digits, which the model counts exactly against `max_digits`.
+
+    The model bounds an integer's digits from its bits, which may count one
+    too few (10**30 has 31): the dataset would be written, then refused when read.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Beyond the digits Python writes (4,300), its size: refused as no number.
+        return _int_text(value)
+    return value
 
 
 def _member(item: str) -> dict[str, str | None]:
@@ -950,11 +963,11 @@ class _Importer:
             "members": [cluster_id(*place) for place in places],
             "start": start,
             "end": end,
-            "grant_eur": grant,
+            "grant_eur": _as_digits(grant),
             "sectors": [str(s).replace(";", ",") for s in record.get("sectors") or ()],
             "website": record.get("website") or None,
             "ecosystems": record.get("ecosystems") or [],
-            "smes_reached": record.get("smes_reached"),
+            "smes_reached": _as_digits(record.get("smes_reached")),
             # Every record's with `members_partial=True`; else as the record says.
             "members_partial": True
             if self.members_partial
