@@ -310,3 +310,152 @@ def test_a_notes_file_that_cannot_be_written_stops_before_dest(
     # DEST that cannot be written leaves no notes file behind.
     assert main(["import", str(source), str(dest), "--notes", str(notes) + "2"]) == 2
     assert not Path(str(notes) + "2").exists()
+
+
+# --- What was dropped silently -----------------------------------------------------------
+
+
+def test_a_member_refused_as_a_cluster_leaves_the_partnership_too() -> None:
+    """A name with control characters: no cluster, and no member id that refers to none."""
+    result = import_partnerships(
+        [
+            record(
+                members=[
+                    {"name": "Foo\aBar", "country": "BE"},
+                    {"name": "Optics Valley", "country": "FR"},
+                ],
+                coordinator="Foo\aBar",
+            )
+        ]
+    )
+    (partnership,) = result.dataset.partnerships
+    assert partnership.members == ("FR-opticsvalley",)
+    assert partnership.coordinator is None
+    assert [c.id for c in result.dataset.clusters] == ["FR-opticsvalley"]
+    told = [str(note) for note in result.notes_of("not-read")]
+    assert (
+        "A: members: not-read: 'BE-foobar' was left out of the clusters; "
+        "left out of the members" in told
+    )
+    assert (
+        "A: coordinator: not-read: 'BE-foobar' was left out of the clusters; "
+        "no coordinator set" in told
+    )
+    rules = {finding.rule for finding in ck.validate(result.dataset).findings}
+    assert "CK-FK-003" not in rules
+
+
+def test_partnership_ids_are_unique_and_their_changes_noted() -> None:
+    """Two records of one acronym and generation, and `A;B` beside `A,B`: unique ids."""
+    result = import_partnerships(
+        [
+            record(),
+            record(),
+            record(acronym="B", id="A;B"),
+            record(acronym="C", id="A,B"),
+        ]
+    )
+    ids = [p.id for p in result.dataset.partnerships]
+    assert ids == ["A (escp-4i-1)", "A (escp-4i-1) (2)", "A,B", "A,B (2)"]
+    told = [str(note) for note in result.notes_of("inferred")]
+    assert told == [
+        (
+            "A: id: inferred: 'A (escp-4i-1)' is the id of an earlier record too; "
+            "written as 'A (escp-4i-1) (2)'"
+        ),
+        "B: id: inferred: 'A;B' read as 'A,B': ';' separates the ids of a list",
+        "C: id: inferred: 'A,B' is the id of an earlier record too; written as 'A,B (2)'",
+    ]
+
+
+def test_a_key_given_twice_in_the_document_is_an_error(tmp_path: Path) -> None:
+    """`"partnerships"` twice: one list would be lost, so the import stops there."""
+    source = tmp_path / "list.json"
+    source.write_text(
+        '{"partnerships": [{"acronym": "LOST"}], "partnerships": [{"acronym": "KEPT"}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ck.DatasetReadError,
+        match=r"at /partnerships: the document gives the key 'partnerships' more than once",
+    ):
+        import_partnerships(source)
+
+
+def test_the_documents_other_keys_are_noted(tmp_path: Path) -> None:
+    """Keys beside `partnerships` are not read, and a note says so."""
+    source = tmp_path / "list.json"
+    source.write_text(
+        '{"version": "1", "description": "the list", "partnerships": [{"acronym": "A"}],'
+        ' "clusters": [], "notes": 2}',
+        encoding="utf-8",
+    )
+    (note,) = import_partnerships(source).notes_of("not-read")[:1]
+    assert note.message == (
+        "the document's keys 'clusters', 'notes' were not read; only 'partnerships' is"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        (
+            "list.json",
+            '[{"acronym": "A", "members": [{"name": "X", "name": "Y", "country": "BE"}]}]',
+            "at /0/members/0: the key 'name' is given more than once",
+        ),
+        (
+            "list.jsonl",
+            (
+                '{"acronym": "A"}\n{"acronym": "B", "target_countries": '
+                '[{"country": "US", "priority": "secondary", "priority": "primary"}]}\n'
+            ),
+            ":2 at /target_countries/0: the key 'priority' is given more than once",
+        ),
+        (
+            "list.json",
+            '[{"acronym": "A", "x": [[{"a": {"b": 1, "b": 2}}]]}]',
+            "at /0/x/0/0/a: the key 'b'",
+        ),
+    ],
+)
+def test_a_key_given_twice_inside_a_list_is_an_error(
+    tmp_path: Path, name: str, text: str, where: str
+) -> None:
+    """In a member or a target object too: one value would be lost silently."""
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    with pytest.raises(ck.DatasetReadError, match=re.escape(where)):
+        import_partnerships(source)
+
+
+def test_ecosystems_are_read_from_text(tmp_path: Path) -> None:
+    """`digital; health` in a CSV cell, or as JSON text, is a list of ecosystems."""
+    source = tmp_path / "list.csv"
+    source.write_text(
+        "acronym,generation,ecosystems\nA,1,digital; health\nB,1,digital\n",
+        encoding="utf-8",
+    )
+    result = import_partnerships(source)
+    assert [[e.value for e in p.ecosystems] for p in result.dataset.partnerships] == [
+        ["digital", "health"],
+        ["digital"],
+    ]
+    assert not result.notes
+    (json_text,) = import_partnerships(
+        [record(ecosystems="digital; nowhere")]
+    ).dataset.partnerships
+    assert [e.value for e in json_text.ecosystems] == ["digital"]
+
+
+def test_csv_values_under_an_empty_header_are_noted(tmp_path: Path) -> None:
+    """Values in columns without a name are not read, and a note names them."""
+    source = tmp_path / "list.csv"
+    source.write_text(
+        "acronym,,generation,\nA,lost,1,lost too\nB,,1\n", encoding="utf-8"
+    )
+    result = import_partnerships(source)
+    assert [p.id for p in result.dataset.partnerships] == ["A", "B"]
+    assert [note.message for note in result.notes] == [
+        "list.csv line 2: the values in columns 2, 4, which have no header, were not read"
+    ]

@@ -30,6 +30,7 @@ from clusterkit.errors import CountryError, DatasetReadError
 from clusterkit.io._fields import field_shape
 from clusterkit.io._formats.csv_files import separator_name, separator_of
 from clusterkit.io._limits import (
+    Pairs,
     allow_csv_cells,
     checked_record,
     field_at,
@@ -86,6 +87,9 @@ _BASES = {
 # An ESCP-4i generation's number, 1 to 4, in ASCII digits: `01` is 1, but not
 # `²` or `①`, which `str.isdigit` takes and `int` refuses, nor a fullwidth one (U+FF11).
 _ESCP_NUMBER = re.compile(r"0*[1-4]")
+# The keys of a JSON document the importer reads or that describe it (as the
+# register's do); any other is noted.
+_DOCUMENT_KEYS = frozenset({"partnerships", "version", "description"})
 # How much of a CSV file's start is looked at for its header line.
 _HEAD_CHARS = 1 << 16
 
@@ -197,7 +201,7 @@ def _records(
     file = Location(file=str(path))
     try:
         if suffix == ".json":
-            yield from _json_records(path)
+            yield from _json_records(path, notes)
         elif suffix == ".jsonl":
             yield from _jsonl(path)
         elif suffix == ".csv":
@@ -246,14 +250,59 @@ def _checked(value: Any, where: Location) -> Mapping[str, Any]:
         )
     record = checked_record(value, "partnerships", field_at(where), raise_problem)
     assert record is not None  # noqa: S101 - raise_problem raised otherwise
+    _refuse_repeated_keys(record, where)
     return record
 
 
-def _json_records(path: Path) -> Iterator[Mapping[str, Any]]:
-    """The records of a JSON file: a list of them, or `{"partnerships": [...]}`."""
-    document = _decoded(path.read_text(encoding="utf-8-sig"), Location(file=str(path)))
+def _refuse_repeated_keys(record: Mapping[str, Any], where: Location) -> None:
+    """Refuse a key given twice in an object inside a list (a member, a target).
+
+    `checked_record` checks the record and its mapping fields; one of the
+    values would be lost. Level by level, without recursion.
+
+    Raises:
+        DatasetReadError: At the first such object.
+    """
+    level: list[tuple[str, Any]] = [(f"/{k}", v) for k, v in record.items()]
+    while level:
+        deeper: list[tuple[str, Any]] = []
+        for pointer, value in level:
+            if isinstance(value, Pairs):
+                at = attrs.evolve(where, pointer=f"{where.pointer or ''}{pointer}")
+                msg = (
+                    f"the key {value.duplicates[0]!r} is given more than once in "
+                    "this object; one of its values would be lost"
+                )
+                raise DatasetReadError.at(at, msg)
+            if isinstance(value, dict):
+                deeper.extend((f"{pointer}/{k}", v) for k, v in value.items())
+            elif isinstance(value, list):
+                deeper.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+        level = deeper
+
+
+def _json_records(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]]:
+    """The records of a JSON file: a list of them, or `{"partnerships": [...]}`.
+
+    A document's keys besides its `version` and `description` are noted, not
+    read; a key it gives twice is an
+    error, as in a record: one of its values would be lost.
+    """
+    file = Location(file=str(path))
+    document = _decoded(path.read_text(encoding="utf-8-sig"), file)
     pointer = ""
     if isinstance(document, Mapping):
+        if isinstance(document, Pairs):
+            twice = document.duplicates[0]
+            msg = f"the document gives the key {twice!r} more than once; one would be lost"
+            raise DatasetReadError.at(attrs.evolve(file, pointer=f"/{twice}"), msg)
+        others = sorted(key for key in document if key not in _DOCUMENT_KEYS)
+        if others:
+            message = (
+                f"the document's keys {', '.join(map(repr, others))} were not "
+                "read; only 'partnerships' is"
+            )
+            notes.append(ImportNote(None, None, "not-read", message))
         document, pointer = document.get("partnerships"), "/partnerships"
     if not isinstance(document, list):
         msg = 'expected a list of records, or {"partnerships": [...]}'
@@ -287,6 +336,17 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
         if reader.fieldnames is None:
             return  # an empty file
         _check_header(reader.fieldnames, Location(file=str(path), line=1))
+        # Columns without a name are named by a NUL and their number (which
+        # no published header gives), so their values are noted, not dropped.
+        unnamed = {
+            f"\0{column}": column
+            for column, name in enumerate(reader.fieldnames, start=1)
+            if not name
+        }
+        reader.fieldnames = [
+            name or f"\0{column}"
+            for column, name in enumerate(reader.fieldnames, start=1)
+        ]
         start = reader.line_num + 1
         for row in reader:
             where = Location(file=str(path), line=start)
@@ -295,6 +355,14 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
                 given = len(reader.fieldnames) + len(extra)
                 msg = f"the row has {given} cells, the header {len(reader.fieldnames)}"
                 raise DatasetReadError.at(where, msg)
+            lost = [unnamed[key] for key in unnamed if row.pop(key, None)]
+            if lost:
+                message = (
+                    f"{path.name} line {start}: the values in columns "
+                    f"{', '.join(map(str, lost))}, which have no header, were "
+                    "not read"
+                )
+                notes.append(ImportNote(None, None, "not-read", message))
             yield _from_row(_short_cells(row, where))
             start = reader.line_num + 1
     except csv.Error as error:
@@ -522,7 +590,7 @@ def _member(item: str) -> dict[str, str | None]:
 
 # The fields of a published record that hold lists; in text (a CSV cell, or a
 # JSON string), `;`-separated.
-_LISTS = ("members", "target_countries", "sectors", "sources")
+_LISTS = ("members", "target_countries", "sectors", "sources", "ecosystems")
 # The list fields whose items may be mappings.
 _MAPPING_ITEMS = frozenset({"members", "target_countries"})
 _SOURCE: TypeAdapter[str] = TypeAdapter(Website)
@@ -563,6 +631,7 @@ class _Importer:
         partnerships: list[dict[str, Any]] = []
         targets: list[dict[str, Any]] = []
         used: set[str] = set()
+        placed: list[tuple[str, dict[str, Any]]] = []
         for record, label, identity, keys in zip(
             self.records, labels, ids, members, strict=True
         ):
@@ -573,6 +642,7 @@ class _Importer:
                 continue  # its targets would refer to no partnership
             used.add(partnership["generation"])
             partnerships.append(partnership)
+            placed.append((label, partnership))
             # A target's priority and date are checked here; its partnership
             # id, country code and the record's sources were checked before,
             # so no target is left out whole (`filter` only drops a `None`).
@@ -588,6 +658,9 @@ class _Importer:
             if (cluster := self._checked(Cluster, self._cluster(place), None))
             is not None
         ]
+        kept = {cluster["id"] for cluster in clusters}
+        for label, partnership in placed:
+            self._without_refused(partnership, label, kept)
         generations = [g for g in self.generations.values() if g.id in used]
         dataset = Dataset.model_validate(
             {
@@ -598,6 +671,33 @@ class _Importer:
             }
         )
         return ImportResult(dataset, tuple(self.notes))
+
+    def _without_refused(
+        self, partnership: dict[str, Any], label: str, kept: set[str]
+    ) -> None:
+        """Take the clusters the model refused out of a partnership's members and coordinator.
+
+        A member is a cluster by the time it is checked (a name with control
+        characters is refused then): its id would refer to no cluster.
+        """
+        members = partnership.get("members", [])
+        for gone in (member for member in members if member not in kept):
+            self.note(
+                label,
+                "members",
+                "not-read",
+                f"{gone!r} was left out of the clusters; left out of the members",
+            )
+        partnership["members"] = [member for member in members if member in kept]
+        coordinator = partnership.get("coordinator")
+        if coordinator is not None and coordinator not in kept:
+            partnership["coordinator"] = None
+            self.note(
+                label,
+                "coordinator",
+                "not-read",
+                f"{coordinator!r} was left out of the clusters; no coordinator set",
+            )
 
     # --- the shape of a record, and values no model takes -----------------------
 
@@ -817,13 +917,35 @@ class _Importer:
     # --- partnerships -----------------------------------------------------------
 
     def _ids(self, labels: Sequence[str]) -> list[str]:
+        """The partnerships' ids, each once: a second record of an id gets a number."""
         counts = Counter(labels)
-        ids = []
+        ids: list[str] = []
+        taken: set[str] = set()
         for record, label in zip(self.records, labels, strict=True):
-            identity = str(record.get("id") or label).strip().replace(";", ",")
+            given = str(record.get("id") or label).strip()
+            identity = given.replace(";", ",")
+            if identity != given:
+                self.note(
+                    label,
+                    "id",
+                    "inferred",
+                    f"{given!r} read as {identity!r}: ';' separates the ids of a list",
+                )
             if counts[label] > 1 and not record.get("id"):
                 identity = f"{identity} ({self._generation(record, label, quiet=True)})"
-            ids.append(identity)
+            unique, number = identity, 1
+            while unique in taken:
+                number += 1
+                unique = f"{identity} ({number})"
+            if unique != identity:
+                self.note(
+                    label,
+                    "id",
+                    "inferred",
+                    f"{identity!r} is the id of an earlier record too; written as {unique!r}",
+                )
+            taken.add(unique)
+            ids.append(unique)
         return ids
 
     def _generation(
