@@ -459,3 +459,14 @@ def test_csv_values_under_an_empty_header_are_noted(tmp_path: Path) -> None:
     assert [note.message for note in result.notes] == [
         "list.csv line 2: the values in columns 2, 4, which have no header, were not read"
     ]
+
+
+def test_a_workbook_header_that_names_a_column_twice_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """The header is the sheet's first row that is not empty, checked as a CSV header is."""
+    source = workbook(tmp_path / "list.xlsx", [], ["acronym", "name", "acronym"])
+    with pytest.raises(
+        ck.DatasetReadError, match=r"list\.xlsx:Sheet:2:3: the header gives the column"
+    ):
+        import_partnerships(source)
