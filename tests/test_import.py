@@ -611,7 +611,10 @@ def test_edge_records(tmp_path: Path) -> None:
     path = write(tmp_path / "x.csv", "acronym,name,generation\nA,Alpha,1\n")
     assert import_partnerships(path).dataset.partnerships[0].members == ()
     twins = import_partnerships([record(generation="x"), record(generation="x")])
-    assert [p.id for p in twins.dataset.partnerships] == ["AdPack (x)", "AdPack (x)"]
+    assert [p.id for p in twins.dataset.partnerships] == [
+        "AdPack (x)",
+        "AdPack (x) (2)",
+    ]
     assert len([n for n in twins.notes if n.field == "generation"]) == 2
     once = import_partnerships(
         [record(target_countries=["US", "USA", "United States"])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -14,6 +15,7 @@ from clusterkit.cli._common import (
     EXIT_OK,
     Commands,
     UsageError,
+    _resolved,
     add_limit_options,
     limits,
     output_file,
@@ -23,10 +25,6 @@ from clusterkit.cli._common import (
 from clusterkit.io import Layout, dump_dataset, import_partnerships
 
 __all__ = ["register", "run"]
-
-
-def _resolved(path: str) -> Path:
-    return Path(path).absolute()
 
 
 def register(commands: Commands) -> None:
@@ -63,23 +61,40 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     source, destination = Path(args.source), Path(args.destination)
     written = [args.destination, *([args.notes] if args.notes else [])]
     refuse_inputs(written, [args.source], "import")
-    if args.notes and _resolved(args.notes) == _resolved(args.destination):
-        raise UsageError("clusterkit import: --notes FILE is DEST; give another file")
+    if args.notes:
+        notes_at, dest = _resolved(Path(args.notes)), _resolved(destination)
+        # A folder's table files are in it: the notes would replace one.
+        if notes_at == dest or dest in notes_at.parents:
+            raise UsageError(
+                "clusterkit import: --notes FILE is DEST or in it; give another file"
+            )
     with limits(args, "import").applied():
         result = import_partnerships(source, members_partial=args.partial_members)
-    with writing(args.destination, "import"):
-        layout = dump_dataset(
-            result.dataset, destination, layout=args.to, overwrite=args.force
+    with contextlib.ExitStack() as stack:
+        # The notes file is opened first: one that cannot be written stops the
+        # run before DEST is written, not after.
+        notes_file = (
+            stack.enter_context(output_file(args.notes, "import"))
+            if args.notes
+            else None
         )
-    for note in result.notes:
-        sys.stderr.write(f"{note}\n")
-    if args.notes:
-        notes = [
-            {"record": n.record, "field": n.field, "kind": n.kind, "message": n.message}
-            for n in result.notes
-        ]
-        with output_file(args.notes, "import") as handle:
-            handle.write(
+        with writing(args.destination, "import"):
+            layout = dump_dataset(
+                result.dataset, destination, layout=args.to, overwrite=args.force
+            )
+        for note in result.notes:
+            sys.stderr.write(f"{note}\n")
+        if notes_file is not None:
+            notes = [
+                {
+                    "record": n.record,
+                    "field": n.field,
+                    "kind": n.kind,
+                    "message": n.message,
+                }
+                for n in result.notes
+            ]
+            notes_file.write(
                 surrogates_escaped(json.dumps(notes, ensure_ascii=False, indent=2))
                 + "\n"
             )

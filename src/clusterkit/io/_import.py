@@ -10,11 +10,13 @@ not use in its notes, so nothing is lost silently.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +30,7 @@ from clusterkit.errors import CountryError, DatasetReadError
 from clusterkit.io._fields import field_shape
 from clusterkit.io._formats.csv_files import separator_name, separator_of
 from clusterkit.io._limits import (
+    Pairs,
     allow_csv_cells,
     checked_record,
     field_at,
@@ -40,7 +43,8 @@ from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
 from clusterkit.io._periods import read_period
 from clusterkit.io._problems import cell_problem, raise_problem
-from clusterkit.io._rows import json_kind, table_of_model
+from clusterkit.io._rows import column_letter, json_kind, table_of_model
+from clusterkit.io._xlsx_parts import SpreadsheetError, Workbook, open_workbook
 from clusterkit.models import (
     Cluster,
     Dataset,
@@ -49,6 +53,7 @@ from clusterkit.models import (
     ThirdCountryTarget,
     Website,
 )
+from clusterkit.models._base import _int_text
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
@@ -79,7 +84,12 @@ _BASES = {
     "strand_basis": "strand",
     "funding_basis": "funding",
 }
-_ESCP_GENERATIONS = 4
+# An ESCP-4i generation's number, 1 to 4, in ASCII digits: `01` is 1, but not
+# `²` or `①`, which `str.isdigit` takes and `int` refuses, nor a fullwidth one (U+FF11).
+_ESCP_NUMBER = re.compile(r"0*[1-4]")
+# The keys of a JSON document the importer reads or that describe it (as the
+# register's do); any other is noted.
+_DOCUMENT_KEYS = frozenset({"partnerships", "version", "description"})
 # How much of a CSV file's start is looked at for its header line.
 _HEAD_CHARS = 1 << 16
 
@@ -191,7 +201,7 @@ def _records(
     file = Location(file=str(path))
     try:
         if suffix == ".json":
-            yield from _json_records(path)
+            yield from _json_records(path, notes)
         elif suffix == ".jsonl":
             yield from _jsonl(path)
         elif suffix == ".csv":
@@ -240,14 +250,59 @@ def _checked(value: Any, where: Location) -> Mapping[str, Any]:
         )
     record = checked_record(value, "partnerships", field_at(where), raise_problem)
     assert record is not None  # noqa: S101 - raise_problem raised otherwise
+    _refuse_repeated_keys(record, where)
     return record
 
 
-def _json_records(path: Path) -> Iterator[Mapping[str, Any]]:
-    """The records of a JSON file: a list of them, or `{"partnerships": [...]}`."""
-    document = _decoded(path.read_text(encoding="utf-8-sig"), Location(file=str(path)))
+def _refuse_repeated_keys(record: Mapping[str, Any], where: Location) -> None:
+    """Refuse a key given twice in an object inside a list (a member, a target).
+
+    `checked_record` checks the record and its mapping fields; one of the
+    values would be lost. Level by level, without recursion.
+
+    Raises:
+        DatasetReadError: At the first such object.
+    """
+    level: list[tuple[str, Any]] = [(f"/{k}", v) for k, v in record.items()]
+    while level:
+        deeper: list[tuple[str, Any]] = []
+        for pointer, value in level:
+            if isinstance(value, Pairs):
+                at = attrs.evolve(where, pointer=f"{where.pointer or ''}{pointer}")
+                msg = (
+                    f"the key {value.duplicates[0]!r} is given more than once in "
+                    "this object; one of its values would be lost"
+                )
+                raise DatasetReadError.at(at, msg)
+            if isinstance(value, dict):
+                deeper.extend((f"{pointer}/{k}", v) for k, v in value.items())
+            elif isinstance(value, list):
+                deeper.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+        level = deeper
+
+
+def _json_records(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]]:
+    """The records of a JSON file: a list of them, or `{"partnerships": [...]}`.
+
+    A document's keys besides its `version` and `description` are noted, not
+    read; a key it gives twice is an
+    error, as in a record: one of its values would be lost.
+    """
+    file = Location(file=str(path))
+    document = _decoded(path.read_text(encoding="utf-8-sig"), file)
     pointer = ""
     if isinstance(document, Mapping):
+        if isinstance(document, Pairs):
+            twice = document.duplicates[0]
+            msg = f"the document gives the key {twice!r} more than once; one would be lost"
+            raise DatasetReadError.at(attrs.evolve(file, pointer=f"/{twice}"), msg)
+        others = sorted(key for key in document if key not in _DOCUMENT_KEYS)
+        if others:
+            message = (
+                f"the document's keys {', '.join(map(repr, others))} were not "
+                "read; only 'partnerships' is"
+            )
+            notes.append(ImportNote(None, None, "not-read", message))
         document, pointer = document.get("partnerships"), "/partnerships"
     if not isinstance(document, list):
         msg = 'expected a list of records, or {"partnerships": [...]}'
@@ -281,6 +336,17 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
         if reader.fieldnames is None:
             return  # an empty file
         _check_header(reader.fieldnames, Location(file=str(path), line=1))
+        # Columns without a name are named by a NUL and their number (which
+        # no published header gives), so their values are noted, not dropped.
+        unnamed = {
+            f"\0{column}": column
+            for column, name in enumerate(reader.fieldnames, start=1)
+            if not name
+        }
+        reader.fieldnames = [
+            name or f"\0{column}"
+            for column, name in enumerate(reader.fieldnames, start=1)
+        ]
         start = reader.line_num + 1
         for row in reader:
             where = Location(file=str(path), line=start)
@@ -289,6 +355,14 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
                 given = len(reader.fieldnames) + len(extra)
                 msg = f"the row has {given} cells, the header {len(reader.fieldnames)}"
                 raise DatasetReadError.at(where, msg)
+            lost = [unnamed[key] for key in unnamed if row.pop(key, None)]
+            if lost:
+                message = (
+                    f"{path.name} line {start}: the values in columns "
+                    f"{', '.join(map(str, lost))}, which have no header, were "
+                    "not read"
+                )
+                notes.append(ImportNote(None, None, "not-read", message))
             yield _from_row(_short_cells(row, where))
             start = reader.line_num + 1
     except csv.Error as error:
@@ -344,70 +418,123 @@ def _jsonl(path: Path) -> Iterator[Mapping[str, Any]]:
 def _xlsx_rows(path: Path, notes: list[ImportNote]) -> Iterator[dict[str, Any]]:
     """The rows of a workbook's first sheet; its other sheets and cells without a header are noted.
 
+    Read by the dataset readers' own workbook reader, within the same limits
+    (`max_sheets`, `max_rows`, `max_member_bytes`, `max_inflate_ratio`): the
+    rows and columns as the sheet gives them, whatever its `dimension` says,
+    and a missing part or a formula without a saved value is a located error,
+    not an empty sheet or cell.
+
     Raises:
-        DatasetReadError: The file is not a workbook openpyxl can read, a
-            header names a column twice, or a cell is too long.
+        DatasetReadError: The file is not a readable workbook, crosses a limit,
+            holds a formula without a saved value, or its header names a
+            column twice.
     """
     from clusterkit.io._formats.xlsx_workbook import (  # noqa: PLC0415 - optional dependency
         _UNREADABLE,
         _openpyxl,
+        _unreadable,
     )
 
-    openpyxl = _openpyxl()
+    _openpyxl()
+    member = Member.of_path(path, str(path))
+    handle = member.open()
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (
-        *_UNREADABLE,
-        KeyError,
-        openpyxl.utils.exceptions.InvalidFileException,
-    ) as error:
-        msg = f"not a readable workbook ({type(error).__name__}: {error})"
-        raise DatasetReadError.at(Location(file=str(path)), msg) from None
-    try:
-        first, *others = workbook.worksheets
-        if others:
-            names = ", ".join(repr(sheet.title) for sheet in others)
+        try:
+            workbook = open_workbook(handle, member.display, current_limits())
+        except _UNREADABLE as error:
+            raise _unreadable(member, error, opening=True) from None
+        try:
+            yield from _first_sheet_rows(workbook, notes)
+        except _UNREADABLE as error:
+            raise _unreadable(member, error) from None
+        finally:
+            workbook.archive.close()
+    finally:
+        handle.close()
+
+
+def _first_sheet_rows(
+    workbook: Workbook, notes: list[ImportNote]
+) -> Iterator[dict[str, Any]]:
+    """The rows of the first sheet as texts by header name; what is not read, noted."""
+    if not workbook.sheets:
+        return  # no sheet, no records
+    first, *others = workbook.sheets
+    if others:
+        names = ", ".join(repr(sheet.name) for sheet in others)
+        message = (
+            f"only the first sheet, {first.name!r}, is read; the sheets "
+            f"{names} were not"
+        )
+        notes.append(ImportNote(None, None, "not-read", message))
+    file = workbook.display
+    header: list[str] | None = None
+    for line, cells, uncalculated in workbook.rows(first):
+        if uncalculated is not None:
+            column, formula = uncalculated
+            where = Location(
+                file=file,
+                sheet=first.name,
+                line=line,
+                column=column,
+                cell=f"{column_letter(column)}{line}",
+            )
+            msg = (
+                f"a formula with no saved value ({formula}); open and save the "
+                "workbook in a spreadsheet application, or paste the values"
+            )
+            raise DatasetReadError.at(where, msg)
+        texts = {
+            column: _cell_text(cell, first.name, line, column, notes)
+            for column, cell in cells.items()
+        }
+        if not any(text.strip() for text in texts.values()):
+            continue  # an empty row, before the header or after it
+        if header is None:
+            header = [texts.get(c, "").strip() for c in range(1, max(texts) + 1)]
+            _check_header(header, Location(file=file, sheet=first.name, line=line))
+            continue
+        unnamed = [
+            column
+            for column, text in sorted(texts.items())
+            if text and (column > len(header) or not header[column - 1])
+        ]
+        if unnamed:
             message = (
-                f"only the first sheet, {first.title!r}, is read; the sheets "
-                f"{names} were not"
+                f"{first.name!r} line {line}: the values in columns "
+                f"{', '.join(map(column_letter, unnamed))}, which have no header, "
+                "were not read"
             )
             notes.append(ImportNote(None, None, "not-read", message))
-        rows = first.iter_rows(values_only=True)
-        header = [
-            str(cell).strip() if cell is not None else "" for cell in next(rows, ())
-        ]
-        _check_header(header, Location(file=str(path), sheet=first.title, line=1))
-        for line, row in enumerate(rows, start=2):
-            where = Location(file=str(path), sheet=first.title, line=line)
-            unnamed = [
-                column
-                for column, cell in enumerate(row, start=1)
-                if cell not in (None, "")
-                and (column > len(header) or not header[column - 1])
-            ]
-            if unnamed:
-                message = (
-                    f"{first.title!r} line {line}: the values in columns "
-                    f"{', '.join(map(str, unnamed))}, which have no header, were "
-                    "not read"
-                )
-                notes.append(ImportNote(None, None, "not-read", message))
-            if any(cell not in (None, "") for cell in row):
-                yield dict(
-                    _short_cells(
-                        {
-                            name: "" if cell is None else str(cell)
-                            for name, cell in zip(header, row, strict=False)
-                            if name
-                        },
-                        where,
-                    )
-                )
-    except _UNREADABLE as error:
-        msg = f"not a readable workbook ({type(error).__name__}: {error})"
-        raise DatasetReadError.at(Location(file=str(path)), msg) from None
-    finally:
-        workbook.close()
+        row = {
+            name: texts.get(column, "")
+            for column, name in enumerate(header, start=1)
+            if name
+        }
+        if any(row.values()):
+            yield row
+
+
+def _cell_text(
+    cell: Any, sheet: str, line: int, column: int, notes: list[ImportNote]
+) -> str:
+    """A workbook cell as the text a CSV cell would hold; an error cell is noted, empty."""
+    if isinstance(cell, SpreadsheetError):
+        message = (
+            f"{sheet!r} line {line}: the cell {column_letter(column)}{line} holds "
+            f"the spreadsheet error {cell.text}, the result of a formula that "
+            "failed, not a value; left out"
+        )
+        notes.append(ImportNote(None, None, "not-read", message))
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        # Whole numbers are stored as floats: 447000, not 447000.0.
+        cell = int(Decimal(repr(cell)))
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time():
+        cell = cell.date()  # a date cell is a whole day: 2016-01-01
+    if isinstance(cell, (dt.date, dt.time)):
+        return cell.isoformat()
+    return str(cell)
 
 
 def _keys_of(name: str) -> tuple[str, ...]:
@@ -441,6 +568,18 @@ def _refusal(table: str, field: str, problem: ErrorDetails, value: Any) -> str:
     return message if repr(raw) in message else f"{raw!r}: {message}"
 
 
+def _as_digits(value: Any) -> Any:
+    """An integer as its digits, which the model counts exactly against `max_digits`.
+
+    The model bounds an integer's digits from its bits, which may count one
+    too few (10**30 has 31): the dataset would be written, then refused when read.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Beyond the digits Python writes (4,300), its size: refused as no number.
+        return _int_text(value)
+    return value
+
+
 def _member(item: str) -> dict[str, str | None]:
     """A member written `Name (CC)`; a name alone has no country."""
     name, _, country = item.rpartition("(")
@@ -451,7 +590,7 @@ def _member(item: str) -> dict[str, str | None]:
 
 # The fields of a published record that hold lists; in text (a CSV cell, or a
 # JSON string), `;`-separated.
-_LISTS = ("members", "target_countries", "sectors", "sources")
+_LISTS = ("members", "target_countries", "sectors", "sources", "ecosystems")
 # The list fields whose items may be mappings.
 _MAPPING_ITEMS = frozenset({"members", "target_countries"})
 _SOURCE: TypeAdapter[str] = TypeAdapter(Website)
@@ -492,6 +631,7 @@ class _Importer:
         partnerships: list[dict[str, Any]] = []
         targets: list[dict[str, Any]] = []
         used: set[str] = set()
+        placed: list[tuple[str, dict[str, Any]]] = []
         for record, label, identity, keys in zip(
             self.records, labels, ids, members, strict=True
         ):
@@ -502,6 +642,7 @@ class _Importer:
                 continue  # its targets would refer to no partnership
             used.add(partnership["generation"])
             partnerships.append(partnership)
+            placed.append((label, partnership))
             # A target's priority and date are checked here; its partnership
             # id, country code and the record's sources were checked before,
             # so no target is left out whole (`filter` only drops a `None`).
@@ -517,6 +658,9 @@ class _Importer:
             if (cluster := self._checked(Cluster, self._cluster(place), None))
             is not None
         ]
+        kept = {cluster["id"] for cluster in clusters}
+        for label, partnership in placed:
+            self._without_refused(partnership, label, kept)
         generations = [g for g in self.generations.values() if g.id in used]
         dataset = Dataset.model_validate(
             {
@@ -527,6 +671,33 @@ class _Importer:
             }
         )
         return ImportResult(dataset, tuple(self.notes))
+
+    def _without_refused(
+        self, partnership: dict[str, Any], label: str, kept: set[str]
+    ) -> None:
+        """Take the clusters the model refused out of a partnership's members and coordinator.
+
+        A member is a cluster by the time it is checked (a name with control
+        characters is refused then): its id would refer to no cluster.
+        """
+        members = partnership.get("members", [])
+        for gone in (member for member in members if member not in kept):
+            self.note(
+                label,
+                "members",
+                "not-read",
+                f"{gone!r} was left out of the clusters; left out of the members",
+            )
+        partnership["members"] = [member for member in members if member in kept]
+        coordinator = partnership.get("coordinator")
+        if coordinator is not None and coordinator not in kept:
+            partnership["coordinator"] = None
+            self.note(
+                label,
+                "coordinator",
+                "not-read",
+                f"{coordinator!r} was left out of the clusters; no coordinator set",
+            )
 
     # --- the shape of a record, and values no model takes -----------------------
 
@@ -746,13 +917,35 @@ class _Importer:
     # --- partnerships -----------------------------------------------------------
 
     def _ids(self, labels: Sequence[str]) -> list[str]:
+        """The partnerships' ids, each once: a second record of an id gets a number."""
         counts = Counter(labels)
-        ids = []
+        ids: list[str] = []
+        taken: set[str] = set()
         for record, label in zip(self.records, labels, strict=True):
-            identity = str(record.get("id") or label).strip().replace(";", ",")
+            given = str(record.get("id") or label).strip()
+            identity = given.replace(";", ",")
+            if identity != given:
+                self.note(
+                    label,
+                    "id",
+                    "inferred",
+                    f"{given!r} read as {identity!r}: ';' separates the ids of a list",
+                )
             if counts[label] > 1 and not record.get("id"):
                 identity = f"{identity} ({self._generation(record, label, quiet=True)})"
-            ids.append(identity)
+            unique, number = identity, 1
+            while unique in taken:
+                number += 1
+                unique = f"{identity} ({number})"
+            if unique != identity:
+                self.note(
+                    label,
+                    "id",
+                    "inferred",
+                    f"{identity!r} is the id of an earlier record too; written as {unique!r}",
+                )
+            taken.add(unique)
+            ids.append(unique)
         return ids
 
     def _generation(
@@ -762,15 +955,15 @@ class _Importer:
         text = str(value).strip() if value is not None else ""
         if text in self.generations:
             return text
-        if text.isdigit() and 1 <= int(text) <= _ESCP_GENERATIONS:
-            return f"escp-4i-{text}"
+        if _ESCP_NUMBER.fullmatch(text):
+            return f"escp-4i-{int(text)}"
         if not quiet:
-            self.note(
-                label,
-                "generation",
-                "not-read",
-                f"{value!r} is no known generation; kept as given",
+            given = (
+                f"{value!r} is no known generation; kept as given"
+                if text
+                else "none given; 'unknown' written"
             )
+            self.note(label, "generation", "not-read", given)
         return text or "unknown"
 
     def _strand(
@@ -892,11 +1085,11 @@ class _Importer:
             "members": [cluster_id(*place) for place in places],
             "start": start,
             "end": end,
-            "grant_eur": grant,
+            "grant_eur": _as_digits(grant),
             "sectors": [str(s).replace(";", ",") for s in record.get("sectors") or ()],
             "website": record.get("website") or None,
             "ecosystems": record.get("ecosystems") or [],
-            "smes_reached": record.get("smes_reached"),
+            "smes_reached": _as_digits(record.get("smes_reached")),
             # Every record's with `members_partial=True`; else as the record says.
             "members_partial": True
             if self.members_partial
