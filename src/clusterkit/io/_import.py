@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,7 +54,6 @@ from clusterkit.models import (
     ThirdCountryTarget,
     Website,
 )
-from clusterkit.models._base import _int_text
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
 from clusterkit.values import Location
@@ -575,8 +575,14 @@ def _as_digits(value: Any) -> Any:
     too few (10**30 has 31): the dataset would be written, then refused when read.
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        # Beyond the digits Python writes (4,300), its size: refused as no number.
-        return _int_text(value)
+        try:
+            return str(value)
+        except ValueError:
+            # Beyond the digits Python writes (4,300, more than any `max_digits`
+            # allows): its size, which the model refuses as no number.
+            return (
+                f"a number of about {int(value.bit_length() * math.log10(2)):,} digits"
+            )
     return value
 
 
