@@ -470,3 +470,115 @@ def test_a_workbook_header_that_names_a_column_twice_is_an_error(
         ck.DatasetReadError, match=r"list\.xlsx:Sheet:2:3: the header gives the column"
     ):
         import_partnerships(source)
+
+
+@pytest.mark.parametrize(
+    ("generation", "strand", "expected", "note"),
+    [
+        # A strand's whole name is that strand, though its first word is another's.
+        (3, "implementation phase, specific sectors", "2.b", "inferred"),
+        (
+            2,
+            "Preparatory phase, clusters in Earth observation applications",
+            "1.b",
+            "inferred",
+        ),
+        # A first word, or one of its stem, is every strand it begins.
+        (1, "preparation", "1", "inferred"),
+        (1, "impl", "2", "inferred"),
+        (2, "preparation", None, "could be strand 1.a, 1.b of escp-4i-2; left out"),
+        # A later word the names do not have is no strand at all.
+        (
+            1,
+            "Preparation and implementation",
+            None,
+            "names no strand of escp-4i-1 (1: preparation phase; 2: implementation phase); left out",
+        ),
+        (1, "--", None, "names no strand of escp-4i-1"),
+    ],
+)
+def test_a_strand_is_read_from_its_name_word_by_word(
+    generation: int, strand: str, expected: str | None, note: str
+) -> None:
+    """Seven letters of the value were compared: full names were ambiguous or wrong."""
+    result = import_partnerships([record(generation=generation, strand=strand)])
+    assert result.dataset.partnerships[0].strand == expected
+    (found,) = [n for n in result.notes if n.field == "strand"]
+    if expected is None:
+        assert found.kind == "not-read"
+        assert note in found.message
+    else:
+        assert found.kind == note
+        assert found.message.startswith(f"{strand!r} read as strand {expected} (")
+
+
+def test_a_period_beside_a_start_gives_the_end() -> None:
+    """The period was ignored whenever a start or an end was given."""
+    result = import_partnerships(
+        [record(start="2016-01", end=None, period="2016-01 to 2017-12")]
+    )
+    partnership = result.dataset.partnerships[0]
+    assert (str(partnership.start), str(partnership.end)) == ("2016-01", "2017-12")
+    (note,) = [n for n in result.notes if n.field in {"start", "end", "period"}]
+    assert (note.field, note.kind) == ("end", "inferred")
+    assert note.message == "2017-12 read from the period '2016-01 to 2017-12'"
+
+
+def test_a_period_that_says_otherwise_than_the_dates_given_is_noted() -> None:
+    result = import_partnerships(
+        [record(start="2016-02", end="2017-12", period="2016-01 to 2017-12")]
+    )
+    partnership = result.dataset.partnerships[0]
+    assert (str(partnership.start), str(partnership.end)) == ("2016-02", "2017-12")
+    (note,) = [n for n in result.notes if n.field == "period"]
+    assert note.kind == "not-read"
+    assert note.message == (
+        "'2016-01 to 2017-12' gives the start 2016-01; the start given, 2016-02, is kept"
+    )
+
+
+def test_a_period_of_no_months_gives_no_end() -> None:
+    """`2016-01, 0 months` ended in 2015-12, before it began (CK-DATE-001)."""
+    result = import_partnerships([record(period="2016-01, 0 months")])
+    partnership = result.dataset.partnerships[0]
+    assert str(partnership.start) == "2016-01"
+    assert partnership.end is None
+    (note,) = [n for n in result.notes if n.field == "period"]
+    assert note.kind == "inferred"
+    assert "2016-01 to ?" in note.message
+
+
+def test_keys_of_members_and_targets_no_field_holds_are_noted() -> None:
+    """A member's website and a target's comment were dropped without a word."""
+    published = record(
+        members=[
+            {"name": "Optics Valley", "country": "FR", "website": "https://x.example/"},
+            {"name": "Photonics Bavaria", "country": "DE", "role": None},
+        ],
+        target_countries=[
+            "US",
+            {"country": "USA", "priority": "secondary"},
+            {"country": "JP", "priority": "secondary", "comment": "via JETRO"},
+        ],
+    )
+    result = import_partnerships([published])
+    notes = {(n.field, n.kind, n.message) for n in result.notes}
+    assert notes >= {
+        (
+            "members",
+            "kept-aside",
+            "'Optics Valley': website: no field of the model holds them",
+        ),
+        ("target_countries", "not-read", "'USA' is US again; the first is kept"),
+        (
+            "target_countries",
+            "kept-aside",
+            "'JP': comment: no field of the model holds them",
+        ),
+    }
+    # An empty value is nothing left out.
+    assert not any("Photonics" in message for _, _, message in notes)
+    assert [(t.country, t.priority.value) for t in result.dataset.targets] == [
+        ("US", "primary"),
+        ("JP", "secondary"),
+    ]

@@ -42,7 +42,7 @@ from clusterkit.io._limits import (
 )
 from clusterkit.io._member import Member, undecodable_error
 from clusterkit.io._organisations import cluster_id, has_legal_form, organisation_key
-from clusterkit.io._periods import read_period
+from clusterkit.io._periods import PeriodReading, read_period
 from clusterkit.io._problems import cell_problem, raise_problem
 from clusterkit.io._rows import column_letter, json_kind, table_of_model
 from clusterkit.io._xlsx_parts import SpreadsheetError, Workbook, open_workbook
@@ -586,6 +586,41 @@ def _as_digits(value: Any) -> Any:
     return value
 
 
+def _strands_named(value: str, names: Mapping[str, str]) -> list[str]:
+    """The strands whose name `value` is, or begins, word by word.
+
+    A word matches the name's word it begins (`prep` for `preparation`), or one
+    of the same stem of seven letters (`preparation` for `preparatory`), so
+    `preparation` is every preparatory strand, and `preparation and
+    implementation` none: its second word is not the names'.
+    """
+    given = value.casefold()
+    exact = [strand for strand, name in names.items() if name.casefold() == given]
+    if exact:
+        return exact
+    words = _WORDS.findall(given)
+    return [
+        strand
+        for strand, name in names.items()
+        if words
+        and len(words) <= len(name_words := _WORDS.findall(name.casefold()))
+        and all(map(_same_word, words, name_words))
+    ]
+
+
+def _same_word(given: str, name: str) -> bool:
+    return name.startswith(given) or (
+        len(given) >= _STEM and given[:_STEM] == name[:_STEM]
+    )
+
+
+# The keys of a member's and a target's object that the importer reads.
+_MEMBER_KEYS = frozenset({"name", "country"})
+_TARGET_KEYS = frozenset({"country", "priority", "since"})
+_WORDS = re.compile(r"\w+")
+_STEM = 7  # letters: `preparation` and `preparatory` share `prepara`
+
+
 def _member(item: str) -> dict[str, str | None]:
     """A member written `Name (CC)`; a name alone has no country."""
     name, _, country = item.rpartition("(")
@@ -854,6 +889,7 @@ class _Importer:
                     label, "members", "not-read", f"{name!r} is no name; left out"
                 )
                 continue
+            self._aside(label, "members", name, member, _MEMBER_KEYS)
             place = (country, key)
             self.names[place][name] += 1
             self.sources[place].update(record.get("sources") or ())
@@ -989,9 +1025,8 @@ class _Importer:
                 f"{value!r}: {generation} has no strands; left out",
             )
             return None
-        stem = value.casefold()[:7]
         names = provenance(generation).strand_names
-        matching = [s for s, n in names.items() if n.casefold().startswith(stem)]
+        matching = _strands_named(value, names)
         if len(matching) == 1:
             self.note(
                 label,
@@ -1000,13 +1035,12 @@ class _Importer:
                 f"{value!r} read as strand {matching[0]} ({names[matching[0]]})",
             )
             return matching[0]
-        choices = ", ".join(matching) or ", ".join(known.strands)
-        self.note(
-            label,
-            "strand",
-            "not-read",
-            f"{value!r} could be strand {choices} of {generation}; left out",
-        )
+        if matching:
+            why = f"could be strand {', '.join(matching)} of {generation}"
+        else:
+            strands = "; ".join(f"{s}: {n}" for s, n in names.items())
+            why = f"names no strand of {generation} ({strands})"
+        self.note(label, "strand", "not-read", f"{value!r} {why}; left out")
         return None
 
     def _funding(self, record: Mapping[str, Any], label: str) -> str:
@@ -1029,11 +1063,14 @@ class _Importer:
     def _period(
         self, record: Mapping[str, Any], label: str
     ) -> tuple[str | None, str | None]:
-        start, end = record.get("start"), record.get("end")
+        start = str(record["start"]) if record.get("start") else None
+        end = str(record["end"]) if record.get("end") else None
         text = str(record.get("period") or "").strip()
-        if start or end or not text:
-            return (str(start) if start else None, str(end) if end else None)
+        if not text:
+            return start, end
         reading = read_period(text)
+        if start or end:
+            return self._period_beside(label, text, (start, end), reading)
         if reading.start is None and reading.end is None:
             self.note(
                 label,
@@ -1050,6 +1087,36 @@ class _Importer:
                 f"{text!r} read as {given}; the rest is a remark",
             )
         return reading.start, reading.end
+
+    def _period_beside(
+        self,
+        label: str,
+        text: str,
+        given: tuple[str | None, str | None],
+        reading: PeriodReading,
+    ) -> tuple[str | None, str | None]:
+        """A start or end given, and a period too: what they give, and notes.
+
+        The start and end given come first; the period gives what they do
+        not, and where it says otherwise, that is a note.
+        """
+        kept: list[str | None] = []
+        for field, mine, its in zip(
+            ("start", "end"), given, (reading.start, reading.end), strict=True
+        ):
+            kept.append(mine or its)
+            if mine is None and its is not None:
+                self.note(
+                    label, field, "inferred", f"{its} read from the period {text!r}"
+                )
+            elif mine is not None and its is not None and its != mine:
+                self.note(
+                    label,
+                    "period",
+                    "not-read",
+                    f"{text!r} gives the {field} {its}; the {field} given, {mine}, is kept",
+                )
+        return kept[0], kept[1]
 
     def _partnership(
         self,
@@ -1104,6 +1171,28 @@ class _Importer:
             "sources": list(record.get("sources") or ()),
         }
 
+    def _aside(
+        self,
+        label: str,
+        field: str,
+        item: str,
+        given: Mapping[str, Any],
+        read: frozenset[str],
+    ) -> None:
+        """Note the keys of a member or a target object that no field holds."""
+        aside = sorted(
+            str(key)
+            for key, value in given.items()
+            if key not in read and value not in (None, "", [], {})
+        )
+        if aside:
+            self.note(
+                label,
+                field,
+                "kept-aside",
+                f"{item!r}: {', '.join(aside)}: no field of the model holds them",
+            )
+
     def _targets(
         self, record: Mapping[str, Any], label: str, identity: str
     ) -> Iterator[dict[str, Any]]:
@@ -1117,18 +1206,22 @@ class _Importer:
             except CountryError as error:
                 self.note(label, "target_countries", "not-read", f"{error}; left out")
                 continue
-            if country not in seen:
-                seen.add(country)
-                yield {
-                    "partnership": identity,
-                    "country": country,
-                    **{
-                        key: detail[key]
-                        for key in ("priority", "since")
-                        if key in detail
-                    },
-                    "sources": list(record.get("sources") or ()),
-                }
+            if country in seen:
+                self.note(
+                    label,
+                    "target_countries",
+                    "not-read",
+                    f"{detail.get('country')!r} is {country} again; the first is kept",
+                )
+                continue
+            self._aside(label, "target_countries", country, detail, _TARGET_KEYS)
+            seen.add(country)
+            yield {
+                "partnership": identity,
+                "country": country,
+                **{key: detail[key] for key in ("priority", "since") if key in detail},
+                "sources": list(record.get("sources") or ()),
+            }
 
 
 def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:

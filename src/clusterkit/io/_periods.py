@@ -73,11 +73,13 @@ def read_period(text: str) -> PeriodReading:
     bare = _BRACKETS.sub("", original).strip()
     start = end = None
     used = ""
+    no_time = False  # "0 months": a duration that ends before it starts
     if match := _RANGE.match(bare):
         start, end = match[1], match[2]
     elif match := _DURATION.match(bare):
-        start = match[1]
-        end = _end_after(start, int(match[2])) if _valid(start) else None
+        start, months = match[1], int(match[2])
+        no_time = months == 0
+        end = _end_after(start, months) if months and _valid(start) else None
     elif match := _ENDED.match(bare):
         end = match[1]
     elif match := _START.match(bare):
@@ -91,5 +93,9 @@ def read_period(text: str) -> PeriodReading:
         return PeriodReading(None, None, original or None)
     rest = bare[len(used) :].strip(" ,;")
     # Part of it was a remark, or a date that does not exist ("2019-13").
-    unread = original if rest or bare != original or given != (start, end) else None
+    unread = (
+        original
+        if rest or bare != original or given != (start, end) or no_time
+        else None
+    )
     return PeriodReading(start, end, unread)
