@@ -582,3 +582,28 @@ def test_keys_of_members_and_targets_no_field_holds_are_noted() -> None:
         ("US", "primary"),
         ("JP", "secondary"),
     ]
+
+
+def test_members_separated_by_commas_are_read_apart_with_a_note() -> None:
+    """`X (BE), Y (FR), Z (DE)` was one organisation, `DE-xbeyfrz`, without a word."""
+    result = import_partnerships(
+        [record(members="X (BE), Y (FR), Z (DE); Photonics Bavaria (DE)")]
+    )
+    assert sorted(c.id for c in result.dataset.clusters) == [
+        "BE-x",
+        "DE-photonicsbavaria",
+        "DE-z",
+        "FR-y",
+    ]
+    (note,) = [n for n in result.notes if n.field == "members"]
+    assert note.kind == "inferred"
+    assert note.message == (
+        "'X (BE), Y (FR), Z (DE)' read as 3 members separated by commas; "
+        "separate them with ';'"
+    )
+
+
+def test_a_comma_inside_a_member_name_is_part_of_it() -> None:
+    result = import_partnerships([record(members="Cluster Lyon, Rhône (FR); Y (BE)")])
+    assert [c.name for c in result.dataset.clusters] == ["Y", "Cluster Lyon, Rhône"]
+    assert not [n for n in result.notes if n.field == "members"]

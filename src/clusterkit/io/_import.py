@@ -621,6 +621,11 @@ _WORDS = re.compile(r"\w+")
 _STEM = 7  # letters: `preparation` and `preparatory` share `prepara`
 
 
+# A comma after a member's country in brackets, `X (BE), Y (FR)`: members
+# separated by commas, not the `;` of a list in text.
+_COMMA_AFTER_COUNTRY = re.compile(r"(?<=\([A-Za-z]{2}\))\s*,\s*")
+
+
 def _member(item: str) -> dict[str, str | None]:
     """A member written `Name (CC)`; a name alone has no country."""
     name, _, country = item.rpartition("(")
@@ -761,17 +766,7 @@ class _Importer:
                 shaped.pop(field, None)
                 continue
             shaped[field] = self._values(value, label, field)
-        members: list[Mapping[str, Any]] = []
-        for item in shaped.get("members", ()):
-            if isinstance(item, str):
-                members.append(_member(item))
-            elif isinstance(item, Mapping):
-                members.append(item)
-            else:
-                self.note(
-                    label, "members", "not-read", f"{item!r} is no member; left out"
-                )
-        shaped["members"] = members
+        shaped["members"] = self._members_given(shaped.get("members", ()), label)
         sources = []
         for item in shaped.get("sources", ()):
             try:
@@ -781,6 +776,29 @@ class _Importer:
                 self.note(label, "sources", "not-read", f"{problem}; left out")
         shaped["sources"] = sources
         return shaped
+
+    def _members_given(self, items: list[Any], label: str) -> list[Mapping[str, Any]]:
+        """The members of a record as mappings: `Name (CC)` text, or a mapping."""
+        members: list[Mapping[str, Any]] = []
+        for item in items:
+            if isinstance(item, str):
+                parts = _COMMA_AFTER_COUNTRY.split(item)
+                if len(parts) > 1:
+                    self.note(
+                        label,
+                        "members",
+                        "inferred",
+                        f"{item!r} read as {len(parts)} members separated by "
+                        "commas; separate them with ';'",
+                    )
+                members += map(_member, parts)
+            elif isinstance(item, Mapping):
+                members.append(item)
+            else:
+                self.note(
+                    label, "members", "not-read", f"{item!r} is no member; left out"
+                )
+        return members
 
     def _values(self, items: list[Any], label: str, field: str) -> list[Any]:
         """The items of a list field it can read; the others are noted.
