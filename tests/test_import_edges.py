@@ -607,3 +607,74 @@ def test_a_comma_inside_a_member_name_is_part_of_it() -> None:
     result = import_partnerships([record(members="Cluster Lyon, Rhône (FR); Y (BE)")])
     assert [c.name for c in result.dataset.clusters] == ["Y", "Cluster Lyon, Rhône"]
     assert not [n for n in result.notes if n.field == "members"]
+
+
+def test_export_then_import_gives_back_inferences_and_target_sources() -> None:
+    """`start` in `inferred` came back as a note; the target's sources as the partnership's."""
+    generation = next(
+        g for g in ck.reference.programme().generations if g.id == "escp-4i-1"
+    )
+    dataset = ck.Dataset.model_validate(
+        {
+            "generations": [generation],
+            "clusters": [
+                {"id": "BE-x", "name": "X", "country": "BE"},
+                {"id": "FR-y", "name": "Y", "country": "FR"},
+            ],
+            "partnerships": [
+                {
+                    "id": "P",
+                    "acronym": "P",
+                    "name": "P",
+                    "generation": "escp-4i-1",
+                    "members": ["BE-x", "FR-y"],
+                    "start": "2016-01",
+                    "inferred": ["start"],
+                    "sources": ["https://s.example/"],
+                }
+            ],
+            "targets": [
+                {
+                    "partnership": "P",
+                    "country": "US",
+                    "sources": ["https://t.example/"],
+                },
+                {
+                    "partnership": "P",
+                    "country": "JP",
+                    "sources": ["https://s.example/"],
+                },
+            ],
+        }
+    )
+    published = ck.io.export_partnerships(dataset)
+    assert published[0]["start_basis"] == "inferred"
+    assert published[0]["target_countries"] == [
+        {"country": "US", "priority": "primary", "sources": ["https://t.example/"]},
+        "JP",
+    ]
+    back = import_partnerships(published)
+    assert back.dataset.partnerships[0].inferred == ("start",)
+    assert back.dataset.targets == dataset.targets
+    assert not back.notes_of("kept-aside")
+
+
+def test_a_targets_own_sources_are_checked_as_a_records_are() -> None:
+    result = import_partnerships(
+        [
+            record(
+                target_countries=[
+                    {
+                        "country": "US",
+                        "sources": "https://a.example/; not a web address",
+                    },
+                    {"country": "JP", "sources": 7},
+                ]
+            )
+        ]
+    )
+    assert [t.sources for t in result.dataset.targets] == [("https://a.example/",), ()]
+    assert [n.kind for n in result.notes if n.field == "sources"] == [
+        "not-read",
+        "not-read",
+    ]

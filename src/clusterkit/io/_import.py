@@ -74,15 +74,15 @@ _READ = frozenset(
     {
         "id", "acronym", "name", "generation", "strand", "funding", "members",
         "coordinator", "period", "start", "end", "target_countries", "sectors",
-        "sources", "eu_grant_eur", "grant_eur", "website", "generation_basis",
-        "strand_basis", "funding_basis", "ecosystems", "smes_reached",
-        "members_partial",
+        "sources", "eu_grant_eur", "grant_eur", "website", "ecosystems",
+        "smes_reached", "members_partial",
     }
 )  # fmt: skip
+# `<field>_basis`, whether a field's value was stated or inferred: the register
+# gives it for the generation, strand and funding, `export_partnerships` for
+# every field a partnership names in `inferred`.
 _BASES = {
-    "generation_basis": "generation",
-    "strand_basis": "strand",
-    "funding_basis": "funding",
+    f"{field}_basis": field for field in Partnership.model_fields if field != "inferred"
 }
 # An ESCP-4i generation's number, 1 to 4, in ASCII digits: `01` is 1, but not
 # `²` or `①`, which `str.isdigit` takes and `int` refuses, nor a fullwidth one (U+FF11).
@@ -616,7 +616,7 @@ def _same_word(given: str, name: str) -> bool:
 
 # The keys of a member's and a target's object that the importer reads.
 _MEMBER_KEYS = frozenset({"name", "country"})
-_TARGET_KEYS = frozenset({"country", "priority", "since"})
+_TARGET_KEYS = frozenset({"country", "priority", "since", "sources"})
 _WORDS = re.compile(r"\w+")
 _STEM = 7  # letters: `preparation` and `preparatory` share `prepara`
 
@@ -767,15 +767,22 @@ class _Importer:
                 continue
             shaped[field] = self._values(value, label, field)
         shaped["members"] = self._members_given(shaped.get("members", ()), label)
+        shaped["sources"] = self._sources(shaped.get("sources", ()), label)
+        return shaped
+
+    def _sources(self, items: Any, label: str) -> list[str]:
+        """The web addresses of a `sources` list; each item that is none is a note."""
+        if not isinstance(items, (list, tuple)):
+            self.note(label, "sources", "not-read", f"{items!r} is no list; left out")
+            return []
         sources = []
-        for item in shaped.get("sources", ()):
+        for item in items:
             try:
                 sources.append(_SOURCE.validate_python(item))
             except ValidationError as error:  # noqa: PERF203 - a note per source refused
                 problem = error.errors()[0]["msg"]
                 self.note(label, "sources", "not-read", f"{problem}; left out")
-        shaped["sources"] = sources
-        return shaped
+        return sources
 
     def _members_given(self, items: list[Any], label: str) -> list[Mapping[str, Any]]:
         """The members of a record as mappings: `Name (CC)` text, or a mapping."""
@@ -1155,7 +1162,9 @@ class _Importer:
         aside = sorted(
             key
             for key, value in record.items()
-            if key not in _READ and value not in (None, "", [], {})
+            if key not in _READ
+            and key not in _BASES
+            and value not in (None, "", [], {})
         )
         if aside:
             self.note(
@@ -1234,11 +1243,16 @@ class _Importer:
                 continue
             self._aside(label, "target_countries", country, detail, _TARGET_KEYS)
             seen.add(country)
+            # A target's own sources (as `export_partnerships` writes those
+            # that differ from its partnership's), or its record's.
+            own = detail.get("sources")
             yield {
                 "partnership": identity,
                 "country": country,
                 **{key: detail[key] for key in ("priority", "since") if key in detail},
-                "sources": list(record.get("sources") or ()),
+                "sources": list(record.get("sources") or ())
+                if own is None
+                else self._sources(_split(own) if isinstance(own, str) else own, label),
             }
 
 
@@ -1247,8 +1261,12 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
 
     The inverse of `import_partnerships`: members inline by name and country,
     the coordinator by name, dates as given (`2016-01` stays a month), targets
-    as countries. Importing what it gives back yields the same partnerships,
-    clusters and targets when the cluster ids are those the importer makes.
+    as countries (with their priority, date and sources when they have their
+    own), a `<field>_basis` of "inferred" for each field in `inferred`.
+    Importing what it gives back yields the same partnerships and targets,
+    and clusters of the same ids, names and countries, when the cluster ids
+    are those the importer makes; a cluster's other fields (its website, city,
+    region) are not in the published shape.
 
     Added in version 0.2.0.
 
@@ -1258,9 +1276,11 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
         {'name': 'BalticNet-PlasmaTec e.V.', 'country': 'DE'}
     """
     clusters = {cluster.id: cluster for cluster in dataset.clusters}
-    targets: dict[str, list[str | dict[str, str]]] = defaultdict(list)
+    sources = {p.id: tuple(p.sources) for p in dataset.partnerships}
+    targets: dict[str, list[str | dict[str, Any]]] = defaultdict(list)
     for target in dataset.targets:
-        targets[target.partnership].append(_published_target(target))
+        published = _published_target(target, sources.get(target.partnership, ()))
+        targets[target.partnership].append(published)
     records = []
     for partnership in dataset.partnerships:
         members = [clusters[m] for m in partnership.members if m in clusters]
@@ -1293,11 +1313,22 @@ def export_partnerships(dataset: Dataset) -> list[dict[str, Any]]:
     return records
 
 
-def _published_target(target: ThirdCountryTarget) -> str | dict[str, str]:
-    """A target as `target_countries` lists it: its country, or with its priority and date."""
-    if target.priority is Priority.PRIMARY and target.since is None:
+def _published_target(
+    target: ThirdCountryTarget, partnership_sources: tuple[str, ...]
+) -> str | dict[str, Any]:
+    """A target as `target_countries` lists it: its country, or with what else it has.
+
+    Its priority and date, and its sources when they are not its partnership's.
+    """
+    own = tuple(target.sources) != partnership_sources
+    if target.priority is Priority.PRIMARY and target.since is None and not own:
         return str(target.country)
-    detail = {"country": str(target.country), "priority": target.priority.value}
+    detail: dict[str, Any] = {
+        "country": str(target.country),
+        "priority": target.priority.value,
+    }
     if target.since is not None:
         detail["since"] = target.since.isoformat()
+    if own:
+        detail["sources"] = list(target.sources)
     return detail
