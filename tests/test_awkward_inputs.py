@@ -646,7 +646,7 @@ def test_import_of_a_damaged_workbook_is_a_read_error(tmp_path: Path) -> None:
     pytest.importorskip("openpyxl")
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\0" * 100)
-    with pytest.raises(ck.DatasetReadError, match="not a readable workbook"):
+    with pytest.raises(ck.DatasetReadError, match=r"not a readable \.xlsx workbook"):
         ck.io.import_partnerships(path)
 
 
