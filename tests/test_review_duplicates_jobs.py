@@ -1,0 +1,153 @@
+"""Defects found by review: CK-DUP-001's organisations, and results that change with jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import clusterkit as ck
+from clusterkit.io import example_path
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+def ignore(batch: object, context: object) -> None:
+    """An `on_batch` that takes nothing."""
+    del batch, context
+
+
+def same_smes(smes: list[dict[str, Any]]) -> tuple[list[str], dict[str, str]]:
+    """CK-DUP-001's messages on these SMEs, and its later id -> first id."""
+    report, context = ck.rules.run_checks(
+        ck.Dataset(smes=tuple(ck.SME(**fields) for fields in smes)),
+        options=ck.rules.Options.build(as_of=AS_OF, select="CK-DUP-001"),
+        on_batch=ignore,
+    )
+    messages = [finding.message for finding in report.findings]
+    return messages, context.same_records.get("smes", {})
+
+
+def sme(sme_id: str, name: str = "Foo GmbH", **fields: Any) -> dict[str, Any]:
+    """A German SME."""
+    return {"id": sme_id, "name": name, "country": "DE", **fields}
+
+
+# ---------------------------------------------------------------- CK-DUP-001
+
+NO_VAT = sme("SME-0900")
+ONE_VAT = sme("SME-0901", "Foo", vat="DE136695976")
+OTHER_VAT = sme("SME-0902", "Foo AG", vat="DE812526315")
+
+
+def test_two_vat_numbers_are_not_one_sme_through_a_record_without() -> None:
+    """A record joins an organisation only if no record of it gives another number.
+
+    SME-0901 is SME-0900's organisation, which then has SME-0901's VAT number:
+    SME-0902 gives another, so it is another organisation, not reported.
+    """
+    messages, same = same_smes([NO_VAT, ONE_VAT, OTHER_VAT])
+    assert messages == [
+        "SME 'SME-0901' looks like 'SME-0900' (same name in DE: 'Foo' and 'Foo GmbH')"
+    ]
+    assert same == {"SME-0901": "SME-0900"}
+
+
+def test_the_sme_count_does_not_depend_on_the_order_of_the_records() -> None:
+    """The reviewer's example: two VAT numbers are two SMEs in either order."""
+    example = ck.load_dataset(example_path())
+    activity = example.activities[0].model_copy(
+        update={"id": "A9999", "smes": ("SME-0901", "SME-0902")}
+    )
+    involved = ck.compute_kpis(example, as_of=AS_OF)["smes_involved"]
+    assert isinstance(involved, int)
+    results = [
+        ck.compute_kpis(
+            example.model_copy(
+                update={
+                    "smes": (*example.smes, *(ck.SME(**fields) for fields in smes)),
+                    "activities": (*example.activities, activity),
+                }
+            ),
+            as_of=AS_OF,
+        )
+        for smes in ([NO_VAT, ONE_VAT, OTHER_VAT], [ONE_VAT, OTHER_VAT, NO_VAT])
+    ]
+    assert [result["smes_involved"] for result in results] == [involved + 2] * 2
+    assert [result.duplicate_smes for result in results] == [
+        {"SME-0901": "SME-0900"},
+        {"SME-0900": "SME-0901"},
+    ]
+
+
+def test_a_record_of_the_name_is_compared_with_each_organisation_of_it() -> None:
+    """When the first organisation of a name gives another number, the next is tried."""
+    messages, same = same_smes(
+        [
+            sme("SME-0900", vat="DE136695976", pic="911111111"),
+            sme("SME-0901", vat="DE812526315"),
+            sme("SME-0902", pic="922222222"),
+            sme("SME-0903", "Foo", pic="911111111"),
+        ]
+    )
+    assert messages == [
+        "SME 'SME-0902' looks like 'SME-0901' (same name in DE: 'Foo GmbH')",
+        "SME 'SME-0903' looks like 'SME-0900' (same PIC 911111111)",
+    ]
+    assert same == {"SME-0902": "SME-0901", "SME-0903": "SME-0900"}
+
+
+def test_a_later_record_of_an_organisation_names_it_in_the_finding() -> None:
+    """Each organisation of a name is tried; the record that gave it the name is named.
+
+    S1's organisation, which S3 gave the name, has a PIC other than S5's:
+    S5 is S2's organisation, which S4 gave the name.
+    """
+    messages, same = same_smes(
+        [
+            sme("S1", "Lumen", vat="DE136695976", pic="911111111"),
+            sme("S2", "Photon", vat="DE812526315"),
+            sme("S3", "Other", vat="DE136695976"),
+            sme("S4", "Other AG", vat="DE812526315"),
+            sme("S5", "Other", pic="922222222"),
+        ]
+    )
+    assert messages == [
+        "SME 'S3' looks like 'S1' (same VAT number DE136695976)",
+        "SME 'S4' looks like 'S2' (same VAT number DE812526315)",
+        "SME 'S5' looks like 'S2' (same name in DE as 'S4': 'Other' and 'Other AG')",
+    ]
+    assert same == {"S3": "S1", "S4": "S2", "S5": "S2"}
+
+
+_ONE_NAME = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["Foo", "Foo GmbH", "FOO AG"])},
+        optional={"vat": st.sampled_from(["DE136695976", "DE812526315"])},
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ONE_NAME, st.randoms(use_true_random=False))
+def test_records_of_one_name_are_as_many_smes_as_their_vat_numbers(
+    drawn: list[dict[str, Any]], random: Any
+) -> None:
+    """In any order: each VAT number is one SME, and records without one join one."""
+    records = [sme(f"S{number}", **fields) for number, fields in enumerate(drawn)]
+    random.shuffle(records)
+    _, same = same_smes(records)
+    vats = {record["vat"] for record in records if "vat" in record}
+    assert len(records) - len(same) == max(1, len(vats))
+    # No SME is counted as one that gives another VAT number.
+    by_id = {record["id"]: record for record in records}
+    for later, first in same.items():
+        organisation = [
+            by_id[first],
+            *(by_id[i] for i, f in same.items() if f == first),
+        ]
+        assert len({r["vat"] for r in organisation if "vat" in r}) <= 1, later
