@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clusterkit as ck
+from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.io import example_path
+from clusterkit.kpis import _parallel
+from clusterkit.testing import generate_dataset
 
 AS_OF = dt.date(2026, 1, 1)
+
+real_split_csv = split_csv
+real_split_jsonl = split_jsonl
 
 
 def ignore(batch: object, context: object) -> None:
@@ -151,3 +159,61 @@ def test_records_of_one_name_are_as_many_smes_as_their_vat_numbers(
             *(by_id[i] for i, f in same.items() if f == first),
         ]
         assert len({r["vat"] for r in organisation if "vat" in r}) <= 1, later
+
+
+# ---------------------------------------------------------------- jobs
+
+SMALL_PART = 16 * 1024
+
+
+@pytest.fixture(name="small_parts")
+def fixture_small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run_sharded` splits files into parts of 16 KiB and more (4 MiB in use)."""
+
+    def split_jsonl(path: Path, parts: int) -> list[Shard]:
+        return real_split_jsonl(path, parts, min_bytes=SMALL_PART)
+
+    def split_csv(path: Path, parts: int) -> list[Shard]:
+        return real_split_csv(path, parts, min_bytes=SMALL_PART)
+
+    monkeypatch.setattr(_parallel, "split_jsonl", split_jsonl)
+    monkeypatch.setattr(_parallel, "split_csv", split_csv)
+
+
+def generated(activities: int) -> ck.Dataset:
+    """A generated dataset of this many activities."""
+    return generate_dataset(
+        seed=5, partnerships=6, clusters=25, smes=60, activities=activities
+    )
+
+
+def where(result: ck.KPIResult) -> list[tuple[str, int | None, str | None]]:
+    """The findings of a result's report: rule, line and field."""
+    assert result.validation is not None
+    return [
+        (f.rule, f.location.line, f.location.field) for f in result.validation.findings
+    ]
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_a_field_given_twice_in_each_part_of_json_lines_is_kept(
+    tmp_path: Path,
+) -> None:
+    """CK-HDR-004 is a record's finding: each part's is kept, as in one process."""
+    ck.dump_dataset(generated(3000), tmp_path, layout="jsonl")
+    file = tmp_path / "activities.jsonl"
+    lines = file.read_text(encoding="utf-8").split("\n")
+    for number in (100, 2500):  # in the first part and in the last
+        lines[number - 1] = lines[number - 1].replace("{", '{"id": "A-twice", ', 1)
+    file.write_text("\n".join(lines), encoding="utf-8")
+    shards = real_split_jsonl(file, 3, min_bytes=SMALL_PART)
+    assert len(shards) == 3
+    assert shards[0].first_line <= 100 < shards[1].first_line
+    assert shards[2].first_line <= 2500
+    alone = ck.compute_kpis(tmp_path, as_of=AS_OF)
+    shared = ck.compute_kpis(tmp_path, as_of=AS_OF, jobs=3)
+    assert where(alone) == [("CK-HDR-004", 100, "id"), ("CK-HDR-004", 2500, "id")]
+    assert where(shared) == where(alone)
+    assert shared == alone
+    assert shared.validation is not None
+    assert shared.validation.summary.shown == 2
