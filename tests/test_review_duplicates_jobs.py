@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +220,74 @@ def test_a_field_given_twice_in_each_part_of_json_lines_is_kept(
     assert shared == alone
     assert shared.validation is not None
     assert shared.validation.summary.shown == 2
+
+
+# ---------------------------------------------------------------- csv limit
+
+CSV_DEFAULT_LIMIT = 131_072  # the csv module's own field limit, unless raised
+BASE = Path(__file__).parent / "data" / "valid" / "base"
+HEADER = "id,partnership,type,start,title\n"
+
+
+@pytest.fixture(name="csv_default")
+def fixture_csv_default() -> Iterator[None]:
+    """The `csv` module's field limit at its default, as in a new process."""
+    previous = csv.field_size_limit(CSV_DEFAULT_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def long_cell_folder(folder: Path, length: int) -> Path:
+    """The base dataset whose second activity has a title this long."""
+    shutil.copytree(BASE, folder)
+    rows = [
+        "A1,P1,webinar,2018-05-14," + "x" * length,
+        "A9,P9,webinar,2018-05-14,unknown partnership",
+    ]
+    (folder / "activities.csv").write_text(HEADER + "\n".join(rows) + "\n", "utf-8")
+    return folder
+
+
+def read_rules(folder: Path, limits: ck.Limits) -> list[tuple[str, int | None]]:
+    """The rules and lines of the findings in activities.csv."""
+    report = ck.validate(folder, as_of=AS_OF, limits=limits)
+    return [
+        (f.rule, f.location.line)
+        for f in report.findings
+        if Path(f.location.file or "").name == "activities.csv"
+    ]
+
+
+@pytest.mark.usefixtures("csv_default")
+def test_a_validation_does_not_change_what_a_later_one_reads(tmp_path: Path) -> None:
+    """The reviewer's example: a 300,000-character cell with max_cell_chars 200,000.
+
+    It stops the file at its line (limits.md), before and after a validation
+    with the default limits (1,000,000); the csv module's limit is set back.
+    """
+    folder = long_cell_folder(tmp_path / "data", 300_000)
+    limits = ck.Limits(max_cell_chars=200_000)
+    first = read_rules(folder, limits)
+    by_default = read_rules(folder, ck.Limits())
+    again = read_rules(folder, limits)
+    assert first == again == [("CK-FILE-001", 2)]
+    assert by_default == [("CK-FK-001", 3)]
+    assert csv.field_size_limit() == CSV_DEFAULT_LIMIT
+
+
+@pytest.mark.usefixtures("csv_default")
+def test_the_csv_limit_is_raised_only_while_a_row_is_read(tmp_path: Path) -> None:
+    """Records read one by one and an import: a long cell reads, the limit is set back."""
+    folder = long_cell_folder(tmp_path / "data", 200_000)
+    records = ck.iter_records(folder / "activities.csv", ck.ActivityRecord)
+    record, _ = next(records)
+    assert record.title == "x" * 200_000
+    assert csv.field_size_limit() == CSV_DEFAULT_LIMIT  # between two records
+    assert [r.id for r, _ in records] == ["A9"]
+    path = tmp_path / "partnerships.csv"
+    path.write_text("acronym,name\nA," + "x" * 200_000 + "\n", "utf-8")
+    imported = ck.io.import_partnerships(path)
+    assert imported.dataset.partnerships[0].name == "x" * 200_000
+    assert csv.field_size_limit() == CSV_DEFAULT_LIMIT
