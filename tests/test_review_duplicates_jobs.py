@@ -133,6 +133,30 @@ def test_a_later_record_of_an_organisation_names_it_in_the_finding() -> None:
     assert same == {"S3": "S1", "S4": "S2", "S5": "S2"}
 
 
+def test_national_numbers_of_two_countries_are_two_organisations() -> None:
+    """A number without an EU VAT prefix is compared within its country only.
+
+    Norway and Iceland have no EU VAT numbers: the same national number in
+    both is two organisations, while in one country it is one.
+    """
+    fjord = {"name": "Fjord Robotics AS", "country": "NO", "vat": "923609016"}
+    geysir = {"name": "Geysir Foods ehf", "country": "IS", "vat": "923609016"}
+    assert same_smes([{"id": "S1", **fjord}, {"id": "S2", **geysir}]) == ([], {})
+    twin = {**fjord, "id": "S3", "name": "Fjord"}
+    messages, same = same_smes([{"id": "S1", **fjord}, {"id": "S2", **geysir}, twin])
+    assert messages == ["SME 'S3' looks like 'S1' (same VAT number 923609016)"]
+    assert same == {"S3": "S1"}
+    # An EU number is one organisation's, whichever country its record gives.
+    german = {"name": "Lumen", "vat": "DE136695976"}
+    messages, _ = same_smes(
+        [
+            {"id": "S1", "country": "DE", **german},
+            {"id": "S2", "country": "CH", **german},
+        ]
+    )
+    assert messages == ["SME 'S2' looks like 'S1' (same VAT number DE136695976)"]
+
+
 _ONE_NAME = st.lists(
     st.fixed_dictionaries(
         {"name": st.sampled_from(["Foo", "Foo GmbH", "FOO AG"])},

@@ -10,6 +10,7 @@ import functools
 import itertools
 import re
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 import attrs
@@ -367,14 +368,14 @@ class _Organisation:
     """
 
     first: _First
-    vats: set[str] = attrs.field(factory=set)
+    vats: set[tuple[str | None, str]] = attrs.field(factory=set)
     pics: set[str] = attrs.field(factory=set)
 
-    def differs(self, vat: str | None, pic: str | None) -> bool:
+    def differs(self, vat: tuple[str | None, str] | None, pic: str | None) -> bool:
         """Whether a record's VAT number or PIC is not the organisation's, which has one."""
         return _other(vat, self.vats) or _other(pic, self.pics)
 
-    def add(self, vat: str | None, pic: str | None) -> None:
+    def add(self, vat: tuple[str | None, str] | None, pic: str | None) -> None:
         """Keep the numbers of a record of the organisation."""
         if vat is not None:
             self.vats.add(vat)
@@ -382,7 +383,7 @@ class _Organisation:
             self.pics.add(pic)
 
 
-def _other(number: str | None, numbers: set[str]) -> bool:
+def _other(number: Hashable | None, numbers: set[Any]) -> bool:
     return number is not None and bool(numbers) and number not in numbers
 
 
@@ -418,7 +419,7 @@ def _keys(
     """What makes two records one organisation, strongest first."""
     keys: list[tuple[str, Any]] = []
     if vat is not None:
-        keys.append(("vat", vat_key(vat, country)))
+        keys.append(("vat", _compared_vat(vat, country)))
     if pic is not None:
         keys.append(("pic", pic))
     if name is not None and country is not None:
@@ -426,6 +427,18 @@ def _keys(
         if key:
             keys.append(("name", (country, key)))
     return keys
+
+
+def _compared_vat(vat: str, country: str | None) -> tuple[str | None, str]:
+    """What a VAT number is compared as: its country's and the number (`vat_key`).
+
+    The country counts only for a number without an EU VAT prefix of a country
+    without EU VAT numbers: a national number, which another country's records
+    may give too for another organisation.
+    """
+    key = vat_key(vat, country)
+    national = country is not None and country not in _PREFIXES
+    return (country if national and _prefix(key) not in _VAT_PREFIXES else None, key)
 
 
 @check(SAME_ORGANISATION)
@@ -520,7 +533,7 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
 
 def _found(
     record: _Record,
-    vat: str | None,
+    vat: tuple[str | None, str] | None,
     numbers: dict[tuple[str, Any], _Match],
     names: dict[tuple[str, Any], list[_Match]],
 ) -> tuple[str, _Match] | None:
