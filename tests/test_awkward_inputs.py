@@ -692,7 +692,10 @@ def test_import_of_a_workbook_cell_too_long_is_refused(tmp_path: Path) -> None:
     workbook.active.append(["AA", "x" * 100, 1])
     path = tmp_path / "long.xlsx"
     workbook.save(path)
-    with pytest.raises(ck.DatasetReadError, match=r"holds more than 10 characters; the limit max_cell_chars is 10"):
+    with pytest.raises(
+        ck.DatasetReadError,
+        match=r"holds more than 10 characters; the limit max_cell_chars is 10",
+    ):
         _imported(path, max_cell_chars=10)
 
 

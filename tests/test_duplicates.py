@@ -522,9 +522,10 @@ def test_a_dataset_without_smes_or_clusters() -> None:
 def _plainly_same(records: list[dict[str, Any]]) -> dict[str, str]:
     """CK-DUP-001 worked out plainly: each record against every earlier one.
 
-    A record is the organisation of the earliest record that shares its
-    strongest shared key (VAT number, PIC, then name in its country), unless
-    the key is the name and the two give different numbers.
+    A record is the organisation of the earliest record that shares its VAT
+    number, or else its PIC; or else of the first organisation with a record of
+    its name in its country (in the order the name was met) none of whose
+    records gives another VAT number, or another PIC, where the record gives one.
     """
     earlier: list[tuple[list[tuple[str, Any]], tuple[Any, Any], str]] = []
     same: dict[str, str] = {}
@@ -544,20 +545,37 @@ def _plainly_same(records: list[dict[str, Any]]) -> dict[str, str]:
             keys.append(("name", (record["country"], name_key)))
         first = record["id"]
         for key in keys:
-            holder = next((entry for entry in earlier if key in entry[0]), None)
-            if holder is None:
+            holders = [entry[2] for entry in earlier if key in entry[0]]
+            if key[0] != "name":
+                if holders:
+                    first = holders[0]
+                    break
                 continue
-            differ = any(
-                one is not None and other is not None and one != other
-                for one, other in zip(numbers, holder[1], strict=True)
-            )
-            if not (key[0] == "name" and differ):
-                first = holder[2]
-                break
+            fitting = [
+                organisation
+                for organisation in dict.fromkeys(holders)
+                if not _other_numbers(numbers, earlier, organisation)
+            ]
+            first = fitting[0] if fitting else first
         if first != record["id"]:
             same[record["id"]] = first
         earlier.append((keys, numbers, first))
     return same
+
+
+def _other_numbers(
+    numbers: tuple[Any, Any],
+    earlier: list[tuple[list[tuple[str, Any]], tuple[Any, Any], str]],
+    organisation: str,
+) -> bool:
+    """Whether a record gives a VAT number or PIC and the organisation's records another."""
+    given = [entry[1] for entry in earlier if entry[2] == organisation]
+    return any(
+        mine is not None
+        and any(theirs[position] is not None for theirs in given)
+        and all(theirs[position] != mine for theirs in given)
+        for position, mine in enumerate(numbers)
+    )
 
 
 _DRAWN_SMES = st.lists(

@@ -32,8 +32,9 @@ from clusterkit.io._fields import field_shape
 from clusterkit.io._formats.csv_files import separator_name, separator_of
 from clusterkit.io._limits import (
     Pairs,
-    allow_csv_cells,
     checked_record,
+    csv_cells,
+    csv_rows,
     field_at,
     json_int,
     object_pairs,
@@ -326,34 +327,34 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
             f"{separator_name(separator)}, not by commas; it was read so"
         )
         notes.append(ImportNote(None, None, "inferred", message))
-    allow_csv_cells()
     reader = csv.DictReader(
         io.StringIO(text, newline=""), strict=True, delimiter=separator
     )
     # The line where the next record starts: after the header, after each record.
     start = 1
     try:
-        if reader.fieldnames is None:
+        with csv_cells():
+            fields = reader.fieldnames  # the header, read now
+        if fields is None:
             return  # an empty file
-        _check_header(reader.fieldnames, Location(file=str(path), line=1))
+        _check_header(fields, Location(file=str(path), line=1))
         # Columns without a name are named by a NUL and their number (which
         # no published header gives), so their values are noted, not dropped.
         unnamed = {
             f"\0{column}": column
-            for column, name in enumerate(reader.fieldnames, start=1)
+            for column, name in enumerate(fields, start=1)
             if not name
         }
         reader.fieldnames = [
-            name or f"\0{column}"
-            for column, name in enumerate(reader.fieldnames, start=1)
+            name or f"\0{column}" for column, name in enumerate(fields, start=1)
         ]
         start = reader.line_num + 1
-        for row in reader:
+        for row in csv_rows(reader):
             where = Location(file=str(path), line=start)
             extra = [cell for cell in row.pop(None, ()) if cell]  # DictReader's restkey
             if extra:
-                given = len(reader.fieldnames) + len(extra)
-                msg = f"the row has {given} cells, the header {len(reader.fieldnames)}"
+                given = len(fields) + len(extra)
+                msg = f"the row has {given} cells, the header {len(fields)}"
                 raise DatasetReadError.at(where, msg)
             lost = [unnamed[key] for key in unnamed if row.pop(key, None)]
             if lost:

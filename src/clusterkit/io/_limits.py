@@ -7,11 +7,12 @@ that is no Unicode is a located finding, checked without recursion.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
@@ -26,12 +27,16 @@ from clusterkit.io._problems import (
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
+T = TypeVar("T")
+
 __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
     "Pairs",
-    "allow_csv_cells",
     "checked_record",
+    "csv_cell_limit",
+    "csv_cells",
+    "csv_rows",
     "current_limits",
     "field_at",
     "json_int",
@@ -102,18 +107,44 @@ LONG_HINT = "a value this long is no dataset value: check how the data was made"
 _CSV_LIMIT_MAX = 2**31 - 1
 
 
-def allow_csv_cells() -> None:
-    """Let the `csv` module read cells as long as `max_cell_chars`; never lower its limit.
+def csv_cell_limit() -> int:
+    """The field limit the `csv` module is to read with: `max_cell_chars`, or its own if higher."""
+    wanted = min(current_limits().max_cell_chars, _CSV_LIMIT_MAX)
+    return max(csv.field_size_limit(), wanted)
+
+
+@contextlib.contextmanager
+def csv_cells() -> Iterator[None]:
+    """Let the `csv` module read cells as long as `max_cell_chars` in the block.
 
     The `csv` module refuses a field longer than its own limit (131,072
     characters unless raised) and stops reading there, so without this a CSV
     cell of 200,000 characters would stop its file while the same text in JSON
-    reads. The limit is the process's: it is only ever raised, so no other
-    reader in the process is refused what it read before.
+    reads. The limit is the process's: it is raised for the block only, and
+    set back after, so what one call read never changes what a later one
+    reads. A limit the program raised further is kept.
     """
-    wanted = min(current_limits().max_cell_chars, _CSV_LIMIT_MAX)
-    if csv.field_size_limit() < wanted:
-        csv.field_size_limit(wanted)
+    before = csv.field_size_limit(csv_cell_limit())  # never lower than before
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def csv_rows(reader: Iterator[T]) -> Iterator[T]:
+    """The rows of a `csv` reader, each read as within `csv_cells`, not between them."""
+    limit = csv_cell_limit()
+    while True:
+        # As `csv_cells`, without a context manager's cost on every row.
+        before = csv.field_size_limit()
+        csv.field_size_limit(max(before, limit))
+        try:
+            row = next(reader, None)
+        finally:
+            csv.field_size_limit(before)
+        if row is None:
+            return
+        yield row
 
 
 def screen_long_cells(

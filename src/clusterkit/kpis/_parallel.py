@@ -21,7 +21,7 @@ import attrs
 from clusterkit._limits import DEFAULT_LIMITS, Limits
 from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.errors import DatasetReadError
-from clusterkit.io import UNREADABLE, Layout, detect_layout
+from clusterkit.io import FILE_RULES, UNREADABLE, Layout, detect_layout
 from clusterkit.kpis._gather import Facts
 from clusterkit.kpis._pass import TABLE_ORDER, Pass, run_pass
 from clusterkit.kpis._scope import Scope
@@ -154,12 +154,17 @@ def _merge(scope: Scope, outcomes: Sequence[Pass], options: Options) -> Outcome:
     return scope, facts, tally, _merge_reports(outcomes, errors, options), errors
 
 
+# Findings of a file or its header: every part reads them alike. A field given
+# twice (CK-HDR-004) is one record's, as the error counts take it.
+_FILE_RULES = frozenset(rule.id for rule in FILE_RULES)
+
+
 def _is_activity_finding(finding: Finding) -> bool:
     """A finding about an activity row: each part has its own (headers: all alike)."""
     return (
         finding.entity is not None
         and finding.entity.table == "activities"
-        and not finding.rule.startswith(("CK-HDR-", "CK-FILE-"))
+        and finding.rule not in _FILE_RULES
         and (finding.location.line is not None or finding.location.pointer is not None)
     )
 

@@ -6,7 +6,9 @@ regions, cities, generations, ecosystems and activity types are real, so the dat
 pass the models and exercise the validator and the KPIs as real data would.
 
 Randomness comes only from `random.Random` seeded with a string (hashed with
-SHA-512), so the same arguments give the same data on every run and platform.
+SHA-512), so the same arguments give the same data on every run and platform,
+but for one thing: activities never lie after today, so those of a partnership
+still running depend on the day they are made.
 
 The tables it draws from (member countries, third-country markets, themes and
 activity profiles) are data files, read on first use: see `_generator_data`.
@@ -340,6 +342,11 @@ def generate_dataset(
     activities: int = 150,
 ) -> Dataset:
     """Generate a realistic, fictional dataset; the same arguments give the same data.
+
+    Only today's date can change it: activities never lie after today (see
+    `iter_generated_activities`), so those of a partnership still running
+    depend on the day they are made. Of the shipped generations, choose those
+    that have ended for data that never change.
 
     Names are invented (partnership names end in "(fictional)", websites are
     ``*.example.org``); countries, NUTS regions, cities, markets, ecosystems and

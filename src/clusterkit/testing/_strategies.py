@@ -166,7 +166,10 @@ def _websites() -> st.SearchStrategy[str]:
 
 
 def generations() -> st.SearchStrategy[Generation]:
-    """Valid `Generation` records.
+    """Valid `Generation` records: ones the model accepts.
+
+    Their fields are drawn apart, so the validator may still report them: an
+    end before the start (CK-DATE-001), for one.
 
     Added in version 0.1.0.
     """
@@ -196,7 +199,11 @@ def generations() -> st.SearchStrategy[Generation]:
 
 
 def clusters() -> st.SearchStrategy[Cluster]:
-    """Valid `Cluster` records.
+    """Valid `Cluster` records: ones the model accepts.
+
+    Their fields are drawn apart, so the validator may still report them: a
+    region of another country (CK-GEO-004), or a VAT number or PIC that fails
+    its check (CK-ID-001, CK-ID-002).
 
     Added in version 0.1.0; `vat` and `pic` drawn since version 0.2.0.
     """
@@ -233,7 +240,13 @@ def _cluster(
 
 
 def smes() -> st.SearchStrategy[SME]:
-    """Valid `SME` records (declared size classes may contradict the figures).
+    """Valid `SME` records: ones the model accepts.
+
+    Their fields are drawn apart, so the validator may still report them:
+    declared size classes may contradict the figures (CK-SME-001), the figures
+    may exceed a medium enterprise's ceiling (CK-SME-002), a cluster may be
+    listed twice (CK-DUP-002), and a VAT number or PIC may fail its check
+    (CK-ID-001, CK-ID-002).
 
     Added in version 0.1.0; `vat` and `pic` drawn since version 0.2.0.
     """
@@ -302,7 +315,12 @@ def _pic_field() -> st.SearchStrategy[str | None]:
 
 
 def partnerships() -> st.SearchStrategy[Partnership]:
-    """Valid `Partnership` records (references are not resolved).
+    """Valid `Partnership` records: ones the model accepts.
+
+    References are not resolved, and the fields are drawn apart, so the
+    validator may still report them: an end before the start (CK-DATE-001), a
+    coordinator that is not a member (CK-PART-003), a grant where none is
+    allowed (CK-PART-006) or a member listed twice (CK-DUP-002), for some.
 
     Added in version 0.1.0.
     """
@@ -341,7 +359,12 @@ def targets() -> st.SearchStrategy[ThirdCountryTarget]:
 
 
 def activities() -> st.SearchStrategy[ActivityRecord]:
-    """Valid `ActivityRecord` records, counters given or left to their defaults.
+    """Valid `ActivityRecord` records: ones the model accepts.
+
+    Counters are given or left to their defaults. The fields are drawn apart, so
+    the validator may still report them: an end before the start
+    (CK-DATE-001), an SME or cluster listed twice (CK-DUP-002), or more SMEs
+    listed than `smes_involved` (CK-COUNT-002), for some.
 
     Added in version 0.1.0.
     """
@@ -377,6 +400,9 @@ def _activity(**fields: object) -> ActivityRecord:
 
 def datasets(*, max_records: int = 5) -> st.SearchStrategy[Dataset]:
     """Datasets of arbitrary valid records; references between them may not resolve.
+
+    Each record is one its model accepts (see the record strategies), not one
+    the validator passes: `generate_dataset` makes realistic data.
 
     Added in version 0.1.0.
 

@@ -33,7 +33,8 @@ from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._limits import (
     LONG_HINT,
-    allow_csv_cells,
+    csv_cells,
+    csv_rows,
     current_limits,
     too_long_message,
 )
@@ -74,8 +75,7 @@ def _text(handle: IO[bytes]) -> io.TextIOWrapper:
 
 
 def _reader(lines: Iterable[str], separator: str = ",") -> Any:
-    """A strict `csv` reader that reads cells up to `max_cell_chars` long."""
-    allow_csv_cells()
+    """A strict `csv` reader: read it within `csv_cells`, for cells up to `max_cell_chars`."""
     return csv.reader(lines, strict=True, delimiter=separator)
 
 
@@ -174,7 +174,7 @@ def read_rows(
         width = 0
         last_line = 0
         try:
-            for cells in reader:
+            for cells in csv_rows(reader):
                 line = last_line + 1
                 last_line = reader.line_num
                 if _blank(cells):
@@ -340,11 +340,12 @@ def read_chunks(
 
 def _header(reader: Any, state: _Table) -> bool:
     """Read the header row (the first that is not blank); `False`: there is none."""
-    for cells in reader:
-        if not _blank(cells):
-            _take_header(cells, reader.line_num, state)
-            state.last = reader.line_num
-            return True
+    with csv_cells():
+        for cells in reader:
+            if not _blank(cells):
+                _take_header(cells, reader.line_num, state)
+                state.last = reader.line_num
+                return True
     # An empty file is an empty table: nothing to check, nothing lost.
     return False
 
@@ -365,7 +366,8 @@ def _rows(reader: Any, state: _Table, offset: int) -> Iterator[Chunk]:
     """The chunks of the rows after the header (`offset`: lines before the reader's)."""
     last = state.last
     while True:
-        chunk = list(itertools.islice(reader, _chunk.BATCH_ROWS))
+        with csv_cells():
+            chunk = list(itertools.islice(reader, _chunk.BATCH_ROWS))
         if not chunk:
             return
         numbers: Sequence[int]
@@ -396,7 +398,9 @@ def _rows_before_problem(
         reader = _reader(handle, state.separator)
         previous = 0
         try:
-            for row in reader:  # pragma: no branch - the problem that stopped the first reading ends this one too
+            for row in csv_rows(
+                reader
+            ):  # pragma: no branch - the problem that stopped the first reading ends this one too
                 start, previous = previous + 1, reader.line_num
                 if previous <= checked:
                     continue
@@ -453,8 +457,9 @@ def _columns(
     cells = {field: columns[index] for field, index in state.positions.items()}
     limit = current_limits().max_cell_chars
     # The csv module refuses a field longer than its own limit as it reads,
-    # and `_reader` raised that limit to ours: unless someone raised it
-    # further, no cell is too long, and the cells need not be measured.
+    # and `csv_cells` raised that limit to ours while it read: unless the
+    # program's own limit is higher (it is in force again here), no cell is
+    # too long, and the cells need not be measured.
     if limit < csv.field_size_limit():
         for field, column in cells.items():
             if max(map(len, column)) > limit:

@@ -10,6 +10,7 @@ import functools
 import itertools
 import re
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 import attrs
@@ -358,11 +359,39 @@ class _First:
         return self.source.location(self.number, "id")
 
 
-@attrs.frozen
-class _Match:
-    """What a later record may match: the first record, and which record gave it."""
+@attrs.define(eq=False)
+class _Organisation:
+    """The records found to be one organisation: its first, and the numbers they give.
+
+    A record of its name that gives another VAT number or PIC is another
+    organisation, whichever of its records gave the number.
+    """
 
     first: _First
+    vats: set[tuple[str | None, str]] = attrs.field(factory=set)
+    pics: set[str] = attrs.field(factory=set)
+
+    def differs(self, vat: tuple[str | None, str] | None, pic: str | None) -> bool:
+        """Whether a record's VAT number or PIC is not the organisation's, which has one."""
+        return _other(vat, self.vats) or _other(pic, self.pics)
+
+    def add(self, vat: tuple[str | None, str] | None, pic: str | None) -> None:
+        """Keep the numbers of a record of the organisation."""
+        if vat is not None:
+            self.vats.add(vat)
+        if pic is not None:
+            self.pics.add(pic)
+
+
+def _other(number: Hashable | None, numbers: set[Any]) -> bool:
+    return number is not None and bool(numbers) and number not in numbers
+
+
+@attrs.frozen
+class _Match:
+    """What a later record may match: the organisation, and which record gave it."""
+
+    organisation: _Organisation
     id: str
     name: str | None
 
@@ -390,7 +419,7 @@ def _keys(
     """What makes two records one organisation, strongest first."""
     keys: list[tuple[str, Any]] = []
     if vat is not None:
-        keys.append(("vat", vat_key(vat, country)))
+        keys.append(("vat", _compared_vat(vat, country)))
     if pic is not None:
         keys.append(("pic", pic))
     if name is not None and country is not None:
@@ -398,6 +427,18 @@ def _keys(
         if key:
             keys.append(("name", (country, key)))
     return keys
+
+
+def _compared_vat(vat: str, country: str | None) -> tuple[str | None, str]:
+    """What a VAT number is compared as: its country's and the number (`vat_key`).
+
+    The country counts only for a number without an EU VAT prefix of a country
+    without EU VAT numbers: a national number, which another country's records
+    may give too for another organisation.
+    """
+    key = vat_key(vat, country)
+    national = country is not None and country not in _PREFIXES
+    return (country if national and _prefix(key) not in _VAT_PREFIXES else None, key)
 
 
 @check(SAME_ORGANISATION)
@@ -456,56 +497,61 @@ def _records(context: Context, table: str) -> list[_Record]:
 
 
 def _same_records(context: Context, table: str) -> dict[str, str]:
-    """Report each record that repeats an earlier one; later id -> first id."""
-    matches: dict[tuple[str, Any], _Match] = {}
-    # The VAT number and PIC of each record: two records whose numbers differ
-    # are two organisations, whatever their names.
-    numbers: dict[str, tuple[str | None, str | None]] = {}
+    """Report each record that repeats an earlier one; later id -> first id.
+
+    A VAT number or PIC is one organisation's. A name may be several
+    organisations', told apart by their numbers: a record of the name joins the
+    first whose numbers do not differ from its own, so that all the records of
+    an organisation, not only its first, tell it apart.
+    """
+    numbers: dict[tuple[str, Any], _Match] = {}
+    names: dict[tuple[str, Any], list[_Match]] = {}
     same: dict[str, str] = {}
     for record in _records(context, table):
-        keys = record.keys
-        numbers[record.id] = (dict(keys).get("vat"), record.pic)
-        found = next(
-            (
-                (kind, matches[kind, value])
-                for kind, value in keys
-                if (kind, value) in matches
-                and not (
-                    kind == "name"
-                    and _differ(numbers, record.id, matches[kind, value].id)
-                )
-            ),
-            None,
-        )
+        vat = dict(record.keys).get("vat")
+        found = _found(record, vat, numbers, names)
         if found is None:
             batch = record.batch
             first = _First(record.id, batch.source, batch.numbers[record.index])
+            organisation = _Organisation(first)
         else:
             kind, match = found
-            first = match.first
-            same[record.id] = first.id
+            organisation = match.organisation
+            same[record.id] = organisation.first.id
             _report_same(context, table, record, kind, match)
-        for kind, value in keys:
-            matches.setdefault((kind, value), _Match(first, record.id, record.name))
+        organisation.add(vat, record.pic)
+        match = _Match(organisation, record.id, record.name)
+        for key in record.keys:
+            if key[0] != "name":
+                numbers.setdefault(key, match)
+                continue
+            named = names.setdefault(key, [])
+            if all(other.organisation is not organisation for other in named):
+                named.append(match)
     return same
 
 
-def _differ(
-    numbers: dict[str, tuple[str | None, str | None]], later: str, earlier: str
-) -> bool:
-    """Whether two records give different VAT numbers or different PICs."""
-    mine, theirs = numbers[later], numbers[earlier]
-    return any(
-        one is not None and other is not None and one != other
-        for one, other in zip(mine, theirs, strict=True)
-    )
+def _found(
+    record: _Record,
+    vat: tuple[str | None, str] | None,
+    numbers: dict[tuple[str, Any], _Match],
+    names: dict[tuple[str, Any], list[_Match]],
+) -> tuple[str, _Match] | None:
+    """The organisation a record is of, by its strongest key, and that key's kind."""
+    for key in record.keys:
+        if key in numbers:
+            return key[0], numbers[key]
+        for match in names.get(key, ()):
+            if not match.organisation.differs(vat, record.pic):
+                return key[0], match
+    return None
 
 
 def _report_same(
     context: Context, table: str, record: _Record, kind: str, match: _Match
 ) -> None:
     what = _KINDS[table]
-    first = match.first
+    first = match.organisation.first
     # When the record matches a later record of the same organisation, say which.
     via = "" if match.id == first.id else f" as {match.id!r}"
     if kind == "vat":
