@@ -58,11 +58,27 @@ def _eu() -> Mapping[str, tuple[_Span, ...]]:
     return _spans(read_data_file("countries.json")["eu_membership"])
 
 
+@attrs.frozen
+class _Programme:
+    """A programme's own span, and who takes part in it within that span."""
+
+    span: _Span
+    eu_members_participate: bool
+    participants: Mapping[str, tuple[_Span, ...]]
+
+
 @functools.cache
-def _programmes() -> Mapping[str, tuple[bool, Mapping[str, tuple[_Span, ...]]]]:
+def _programmes() -> Mapping[str, _Programme]:
     programmes = read_data_file("countries.json")["programmes"]
     return {
-        name: (bool(data["eu_members_participate"]), _spans(data["participants"]))
+        name: _Programme(
+            _Span(
+                dt.date.fromisoformat(data["from"]),
+                None if data["until"] is None else dt.date.fromisoformat(data["until"]),
+            ),
+            bool(data["eu_members_participate"]),
+            _spans(data["participants"]),
+        )
         for name, data in programmes.items()
     }
 
@@ -132,7 +148,8 @@ def is_programme_participant(
     """Whether a country took part in a funding programme on a day.
 
     EU members take part while they are members; other countries from the day
-    their association agreement took effect.
+    their association agreement took effect; no country before the programme
+    began (1 January 2014 for COSME, 1 January 2021 for the SMP).
 
     Added in version 0.1.0.
 
@@ -158,10 +175,13 @@ def is_programme_participant(
         msg = f"unknown programme {programme!r}; known programmes are {', '.join(programmes)}"
         raise ValueError(msg)
     found = normalise_country(country)
-    eu_members_participate, participants = programmes[programme]
-    if eu_members_participate and _covered(_eu(), found, on):
+    chosen = programmes[programme]
+    # Before the programme began (or after it ended) no one took part in it.
+    if not chosen.span.covers(_day(on)):
+        return False
+    if chosen.eu_members_participate and _covered(_eu(), found, on):
         return True
-    return _covered(participants, found, on)
+    return _covered(chosen.participants, found, on)
 
 
 def classification_changes(country: Country | str) -> tuple[dt.date, ...]:
@@ -178,7 +198,7 @@ def classification_changes(country: Country | str) -> tuple[dt.date, ...]:
 
     Examples:
         >>> [day.isoformat() for day in classification_changes("United Kingdom")]
-        ['1973-01-01', '2020-02-01', '2021-01-01']
+        ['1973-01-01', '2014-01-01', '2020-02-01', '2021-01-01']
         >>> classification_changes("Japan")
         ()
     """
@@ -187,13 +207,22 @@ def classification_changes(country: Country | str) -> tuple[dt.date, ...]:
 
 @functools.lru_cache(maxsize=512)
 def _changes(code: str) -> tuple[dt.date, ...]:
-    tables = [_eu()] + [participants for _, participants in _programmes().values()]
     days: set[dt.date] = set()
-    for spans in tables:
-        for span in spans.get(code, ()):
+    for programme in _programmes().values():
+        spans = list(programme.participants.get(code, ()))
+        if programme.eu_members_participate:
+            spans += _eu().get(code, ())
+        # A country that takes part in a programme starts (and stops) with it.
+        if spans:
+            spans.append(programme.span)
+        for span in spans:
             days.add(span.start)
             if span.end is not None:
                 days.add(span.end + dt.timedelta(days=1))
+    for span in _eu().get(code, ()):
+        days.add(span.start)
+        if span.end is not None:
+            days.add(span.end + dt.timedelta(days=1))
     return tuple(sorted(days))
 
 
@@ -248,7 +277,8 @@ def is_third_country(
         msg = f"rule must be 'non-programme' or 'beyond-europe', not {rule!r}"
         raise ValueError(msg)
     found = normalise_country(country)
-    if is_programme_participant(found, programme, on):
+    # An EU member is never a third country, before its programme began too.
+    if is_programme_participant(found, programme, on) or is_eu_member(found, on):
         return False
     return rule == "non-programme" or not is_european(found)
 

@@ -182,8 +182,11 @@ def _recognise(value: str, text: str) -> CountryMatch | None:
     for index in (english_index, full_index):
         for key in readings:
             if key in refused:
+                kind = refused[key]
+                article = "an" if kind[:1] in "aeiou" else "a"
                 raise CountryError(
-                    f"{text!r} is not one country (it is a {refused[key]})", value=value
+                    f"{text!r} is not one country (it is {article} {kind})",
+                    value=value,
                 )
             if key in ambiguous:
                 raise _ambiguous(value, text, ambiguous[key])
