@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit._scan import Shard, split_csv, split_jsonl
-from clusterkit.io import example_path
+from clusterkit.io import example_path, organisation_key
 from clusterkit.kpis import _parallel
 from clusterkit.testing import generate_dataset
 
@@ -315,3 +315,34 @@ def test_the_csv_limit_is_raised_only_while_a_row_is_read(tmp_path: Path) -> Non
     imported = ck.io.import_partnerships(path)
     assert imported.dataset.partnerships[0].name == "x" * 200_000
     assert csv.field_size_limit() == CSV_DEFAULT_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # A legal form of four words, and those in Cyrillic and Greek letters.
+        ("Wisła Robotics Sp. z o.o.", "Wisła Robotics Sp. z o. o."),
+        ("Wisła Robotics", "WISLA ROBOTICS SP. Z O. O."),
+        ("Балкан Софт ООД", "Балкан Софт"),
+        ("Балкан Софт ЕООД", "балкан софт"),
+        ("Αιγαίο Τεχνολογίες Α.Ε.", "ΑΙΓΑΙΟ ΤΕΧΝΟΛΟΓΙΕΣ ΙΚΕ"),  # noqa: RUF001 - Greek letters are the case
+        # Optional vowel points are accents, as in Latin letters.
+        ("عربي", "عَرَبِيّ"),
+    ],
+)
+def test_names_of_one_organisation_have_one_key(one: str, other: str) -> None:
+    """`Sp. z o. o.` (four words) and Cyrillic or Greek forms were kept in the key."""
+    assert organisation_key(one) == organisation_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("कमल", "कोमल"),  # Kamal and Komal: a vowel sign is a letter
+        ("क्षमा", "कषमा"),  # a virama joins two letters
+        ("กิน", "กน"),  # a Thai vowel above
+    ],
+)
+def test_names_that_differ_by_a_vowel_sign_are_two(one: str, other: str) -> None:
+    """The vowel signs of Indic and Thai words were dropped: two names, one key."""
+    assert organisation_key(one) != organisation_key(other)

@@ -10,8 +10,8 @@ importer merges such names, and the validator's CK-DUP-001 reports them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import itertools
 import re
 import unicodedata
 
@@ -33,16 +33,26 @@ LEGAL_FORMS = frozenset(
      # Added for CK-DUP-001: forms of several words, and more countries'.
      "gmbhcokg", "agcokg", "cokg", "spk", "sc", "sk", "se", "bvba", "cvba", "sll",
      "ltda", "ehf", "hf", "bt", "dooel", "shpk", "kk", "sprlu", "eurl", "sasu",
+     # In the Cyrillic and Greek letters they are registered in: Bulgarian,
+     # Serbian and Macedonian; Greek.
+     "ад", "оод", "еоод", "доо", "дооел", "αε", "ικε", "επε", "οε", "εε", "αμκε",
     }
 )  # fmt: skip
-# The most words a legal form is written in ("Sp. z o.o.": sp, z, oo).
-_FORM_WORDS = 3
+# The most words a legal form is written in ("Sp. z o. o.": sp, z, o, o).
+_FORM_WORDS = 4
 # How a legal form may end (its last word is one of these): "oo", "zoo", "spzoo"…
 _FORM_ENDINGS = frozenset(
     form[start:] for form in LEGAL_FORMS for start in range(len(form))
 )
 _DOTS = re.compile(r"[.\u00b7'\u2019]")
-_WORDS = re.compile(r"[^\W_]+")
+# The marks that are accents, taken off as case is: those of Latin, Greek and
+# Cyrillic letters once decomposed, and the optional vowel points of Hebrew
+# and Arabic. The vowel signs of Indic and other scripts are letters of their
+# words ("कमल" and "कोमल" are two names), so they are kept.
+_ACCENTS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]"
+)
 _MOST_ID = 64
 _HASH = 8
 
@@ -79,8 +89,24 @@ def _words(name: str) -> list[str]:
     if text.isascii():
         return text.translate(_ASCII_WORDS).split()
     text = unicodedata.normalize("NFKD", text).translate(_BASE_LETTERS)
-    text = "".join(itertools.filterfalse(unicodedata.combining, text))
-    return _WORDS.findall(_DOTS.sub("", text))
+    return _word_pattern().findall(_DOTS.sub("", _ACCENTS.sub("", text)))
+
+
+@functools.cache
+def _word_pattern() -> re.Pattern[str]:
+    """Letters, digits and the marks that are letters of their scripts' words.
+
+    A regex's word class leaves the vowel signs of Devanagari or Thai out,
+    which would split a word at each. The marks of the Basic Multilingual
+    Plane, which holds the scripts names are written in, are listed once,
+    when first needed.
+    """
+    marks = "".join(
+        chr(code)
+        for code in range(0x80, 0x10000)
+        if unicodedata.category(chr(code)).startswith("M")
+    )
+    return re.compile(f"(?:[^\\W_]|[{re.escape(marks)}])+")
 
 
 def has_legal_form(name: str) -> bool:
