@@ -365,3 +365,11 @@ def test_generation_third_country_rule_meaning() -> None:
     assert Generation.model_fields["third_country_rule"].description == (
         "Which countries count as third countries (rule `CK-GEO-001`)."
     )
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_the_example_has_every_column_of_its_table_schema(table: str) -> None:
+    """The bundled example has the columns the writer writes, so other tools can check it."""
+    path = ck.io.example_path() / f"{table}.csv"
+    header = path.read_text("utf-8-sig").splitlines()[0].split(",")
+    assert header == [field["name"] for field in table_schema(table)["fields"]]
