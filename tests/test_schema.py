@@ -51,7 +51,7 @@ def test_table_schema_shape() -> None:
     # A period's start or end may be a month or a year: text of those shapes.
     assert fields["start"]["type"] == "string"
     assert fields["start"]["constraints"] == {
-        "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+        "pattern": "^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
         "required": True,
     }
     assert "a month (YYYY-MM) or a year (YYYY)" in fields["end"]["description"]
@@ -74,7 +74,10 @@ def test_table_schema_shape() -> None:
     assert table_schema("targets")["primaryKey"] == ["partnership", "country"]
     smes = {field["name"]: field for field in table_schema("smes")["fields"]}
     assert smes["turnover_eur"]["type"] == "number"
-    assert smes["turnover_eur"]["constraints"] == {"minimum": 0}
+    assert smes["turnover_eur"]["constraints"] == {
+        "minimum": 0,
+        "maximum": 1.7976931348623157e308,
+    }
     generations = {
         field["name"]: field for field in table_schema("generations")["fields"]
     }

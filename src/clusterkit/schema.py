@@ -29,9 +29,26 @@ _FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 _PRIMARY_KEYS = {"targets": ["partnership", "country"]}
 # A period's start or end: a date, a month or a year. Table Schema has no type for
-# "any of date, yearmonth and year", so it is a string of one of those shapes.
-_PERIOD_DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+# "any of date, yearmonth and year", so it is a string of one of those shapes (there
+# is no year 0).
+_PERIOD_DATE_PATTERN = (
+    "^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+)
 _PERIOD_DATE_NOTE = "A date (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY)."
+# The spellings of a boolean that the readers take, in any case (pydantic's); a Table
+# Schema lists them, so in the three cases that files use. `true`/`false` come
+# first: they are what a writer of the schema writes.
+_TRUE_WORDS = ("true", "yes", "on", "y", "t", "1")
+_FALSE_WORDS = ("false", "no", "off", "n", "f", "0")
+
+
+def _spellings(words: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(s for w in words for s in (w, w.title(), w.upper())))
+
+
+# A Table Schema number may be INF or NaN, which no amount is: a finite maximum (the
+# largest double, which any tool can hold) refuses them.
+_FINITE_MAXIMUM = 1.7976931348623157e308
 _JSON_TO_TABLE_TYPES = {
     "string": "string",
     "integer": "integer",
@@ -61,9 +78,35 @@ def json_schema(table: str | None = None) -> dict[str, Any]:
     if table is None:
         schema = Dataset.model_json_schema()
         schema["title"] = "clusterkit dataset"
+        for model in TABLES.values():
+            _null_when_not_required(schema["$defs"][model.__name__])
         return schema
     _check_table(table)
-    return TABLES[table].model_json_schema()
+    return _null_when_not_required(TABLES[table].model_json_schema())
+
+
+# Keys that describe a property rather than constrain its value.
+_ANNOTATIONS = ("title", "description", "default")
+
+
+def _null_when_not_required(record: dict[str, Any]) -> dict[str, Any]:
+    """Let every field of a record's schema that is not required be `null`.
+
+    `null` is how a JSON file writes "not given", and the readers take it for any
+    field (the models themselves take it only where the default is `None`, which
+    is all that pydantic's schema allows).
+    """
+    required = set(record.get("required", ()))
+    properties = record["properties"]
+    for name, prop in properties.items():
+        if name in required or {"type": "null"} in prop.get("anyOf", ()):
+            continue
+        value = {key: item for key, item in prop.items() if key not in _ANNOTATIONS}
+        properties[name] = {
+            **{key: item for key, item in prop.items() if key in _ANNOTATIONS},
+            "anyOf": [value, {"type": "null"}],
+        }
+    return record
 
 
 def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +154,11 @@ def _field(
         constraints["pattern"] = _PERIOD_DATE_PATTERN
     if "minimum" in main:
         constraints["minimum"] = main["minimum"]
+    if kind == "number":
+        constraints["maximum"] = _FINITE_MAXIMUM
+    if kind == "boolean":
+        field["trueValues"] = _spellings(_TRUE_WORDS)
+        field["falseValues"] = _spellings(_FALSE_WORDS)
     if required:
         constraints["required"] = True
     if constraints:
@@ -139,6 +187,9 @@ def table_schema(table: str) -> dict[str, Any]:
     ]
     result: dict[str, Any] = {
         "fields": fields,
+        # Table Schema v2: columns are matched by name and may be left out (but
+        # the required ones), as the CSV reader takes them; no other column.
+        "fieldsMatch": "superset",
         "missingValues": [""],
         "primaryKey": _PRIMARY_KEYS.get(table, ["id"]),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -28,6 +29,7 @@ from clusterkit._limits import current_limits
 from clusterkit.countries import COUNTRY_FIELD
 
 __all__ = [
+    "EVERY_KEY_CHECKED",
     "Amount",
     "Count",
     "EndDate",
@@ -53,6 +55,42 @@ __all__ = [
 # to CSV cells portably nor to workbook cells at all.
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# JSON Schema checks text as given, the models after stripping it: what pydantic strips
+# (Unicode White_Space), as the body of a regex character class.
+_BLANK = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _filled(refused: str) -> str:
+    """A JSON Schema pattern for text without the characters `refused`, not blank.
+
+    `refused` is the body of a regex character class. Leading blanks (which the
+    models strip) are allowed; at least one character must be neither blank nor
+    refused, so text that is blank once stripped does not match. The two classes
+    before it are disjoint, so matching takes linear time.
+    """
+    return f"^[{_BLANK}]*[^{refused}{_BLANK}][^{refused}]*$"
+
+
+@dataclasses.dataclass(frozen=True)
+class _JsonSchemaEdit:
+    """Edits the JSON Schema that pydantic derives for a type.
+
+    For what a validator checks and pydantic cannot see: a check in a function, or
+    a constraint on the stripped value. Last in `Annotated`, it sees the whole schema.
+    """
+
+    edit: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: Callable[[Any], dict[str, Any]]
+    ) -> dict[str, Any]:
+        return self.edit(handler(core_schema))
+
+
+def _json_pattern(pattern: str) -> _JsonSchemaEdit:
+    """The type's JSON Schema with `pattern` instead of the one pydantic derives."""
+    return _JsonSchemaEdit(lambda schema: {**schema, "pattern": pattern})
 
 
 @attrs.frozen
@@ -143,12 +181,14 @@ Identifier = Annotated[
         # ';' separates ids in CSV list cells, so an id may not contain one.
         pattern=r"^[^;\x00-\x1f\x7f]+$",
     ),
+    _json_pattern(_filled(r";\x00-\x1f\x7f")),
 ]
 """An id: 1 to 64 characters, no ';' and no control characters, no outer space."""
 
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, pattern=_NO_CONTROL),
+    _json_pattern(_filled(r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f")),
 ]
 """Free text: non-empty after stripping (an empty cell means "not given")."""
 
@@ -160,6 +200,7 @@ ListItem = Annotated[
         # ';' separates the items of a CSV list cell.
         pattern=r"^[^;\x00-\x1f\x7f]+$",
     ),
+    _json_pattern(_filled(r";\x00-\x1f\x7f")),
 ]
 """One item of a list field: non-empty, single-line, without ';'."""
 
@@ -188,6 +229,7 @@ MappingKey = Annotated[
             "mapping (key=value;key=value)",
         )
     ),
+    _json_pattern(_filled(r"=;\x00-\x1f\x7f")),
 ]
 """A key of a mapping field (a strand label): as a list item, and without '='."""
 
@@ -206,7 +248,7 @@ _PERIOD_DATE_SCHEMA = WithJsonSchema(
             {"type": "string", "format": "date"},
             {
                 "type": "string",
-                "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]))?$",
+                "pattern": "^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2]))?$",
                 "description": "A month (YYYY-MM) or a year (YYYY).",
             },
         ]
@@ -334,13 +376,40 @@ def _amount_to_json(value: Decimal) -> int | str:
     return str(value)
 
 
+# An amount as text: digits with an optional fraction and exponent, as the writers
+# write one (`9500000.50`, `1.5E-7`); no sign, so at least 0, and never NaN or Infinity.
+_AMOUNT_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
 Amount = Annotated[
     Decimal,
     Field(ge=0, allow_inf_nan=False),
     BeforeValidator(_bounded_number),
     PlainSerializer(_amount_to_json, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": _AMOUNT_PATTERN},
+            ]
+        }
+    ),
 ]
 """An amount in euros: a decimal of at least 0."""
+
+
+def _every_key_checked(schema: dict[str, Any]) -> dict[str, Any]:
+    # pydantic constrains only the keys that match the key pattern
+    # (`patternProperties`); every key of a mapping must.
+    for mapping in schema.get("anyOf", [schema]):
+        if "patternProperties" in mapping:
+            ((pattern, value),) = mapping.pop("patternProperties").items()
+            mapping["propertyNames"] = {"pattern": pattern}
+            mapping["additionalProperties"] = value
+    return schema
+
+
+EVERY_KEY_CHECKED = _JsonSchemaEdit(_every_key_checked)
+"""For a mapping field's `Annotated`: its JSON Schema checks every key as the model does."""
 
 
 def _check_website(value: str) -> str:
@@ -366,10 +435,23 @@ def _check_website(value: str) -> str:
     return value
 
 
+def _web_address(path: str) -> str:
+    """A JSON Schema pattern for web addresses that `_check_website` accepts.
+
+    An optional http(s) scheme, a host name with a dot, an optional port, and then
+    what `path` allows of printable ASCII (`path` is a character class).
+    """
+    return (
+        r"^([hH][tT][tT][pP][sS]?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?"
+        rf"([/?#]{path}*)?$"
+    )
+
+
 Website = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
     AfterValidator(_check_website),
+    _json_pattern(_web_address("[!-~]")),
 ]
 """A web address: `https://…`, `http://…` or a bare host such as `www.x.eu`."""
 
@@ -384,6 +466,7 @@ WebsiteItem = Annotated[
             "write it as %3B",
         )
     ),
+    _json_pattern(_web_address("[!-:<-~]")),  # printable ASCII but ';'
 ]
 """A web address in a list (`sources`): as `Website`, and without ';'."""
 
@@ -423,6 +506,7 @@ VatNumber = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, pattern=_NO_CONTROL),
     AfterValidator(compact_vat),
+    _json_pattern(_filled(r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f")),
 ]
 """An EU VAT number, stored compact (`compact_vat`): `DE 136 695 976` is `DE136695976`.
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, StringConstraints, model_validator
+from pydantic import (
+    BeforeValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from clusterkit.countries import CountryCode
 from clusterkit.models._base import (
@@ -33,6 +38,8 @@ NutsCode = Annotated[
     str,
     BeforeValidator(_upper),
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$"),
+    # The pattern above is checked after upper-casing; JSON Schema sees the value as given.
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z]{2}[0-9A-Za-z]{0,3}$"}),
 ]
 """A NUTS region code: the EU country code and up to three level characters."""
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.countries import always_third_country, third_country_on
 from clusterkit.models._base import (
+    EVERY_KEY_CHECKED,
     Amount,
     Identifier,
     IsoDate,
@@ -71,10 +73,10 @@ class Generation(Record):
     """Minimum number of third-country targets, if any."""
     max_target_countries: int | None = Field(default=None, ge=0)
     """Recommended maximum number of third-country targets, if any."""
-    max_grant_eur: dict[MappingKey, Amount] | None = None
+    max_grant_eur: Annotated[dict[MappingKey, Amount] | None, EVERY_KEY_CHECKED] = None
     """Grant cap per strand label, in euros, when known."""
     third_country_rule: ThirdCountryRule = ThirdCountryRule.NON_PROGRAMME
-    """Which countries count as third countries ."""
+    """Which countries count as third countries (rule `CK-GEO-001`)."""
 
     @field_validator("max_grant_eur", mode="after")
     @classmethod

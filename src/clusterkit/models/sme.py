@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from clusterkit.countries import CountryCode
@@ -120,7 +120,21 @@ def _an_sme_class(value: EnterpriseSize) -> EnterpriseSize:
     return value
 
 
-SMESize = Annotated[EnterpriseSize, AfterValidator(_an_sme_class)]
+SMESize = Annotated[
+    EnterpriseSize,
+    AfterValidator(_an_sme_class),
+    # The schema of EnterpriseSize would allow `large`, which the validator refuses.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": [
+                size.value
+                for size in EnterpriseSize
+                if size is not EnterpriseSize.LARGE
+            ],
+        }
+    ),
+]
 """An SME's size class: micro, small or medium (a large enterprise is not an SME)."""
 
 
