@@ -526,7 +526,9 @@ def _plainly_same(records: list[dict[str, Any]]) -> dict[str, str]:
     number, or else its PIC; or else of the first organisation with a record of
     its name in its country (in the order the name was met) none of whose
     records gives another VAT number, or another PIC, where the record gives one.
+    A name whose records give two VAT numbers, or two PICs, matches none.
     """
+    several = _names_of_several(records)
     earlier: list[tuple[list[tuple[str, Any]], tuple[Any, Any], str]] = []
     same: dict[str, str] = {}
     for record in records:
@@ -555,12 +557,44 @@ def _plainly_same(records: list[dict[str, Any]]) -> dict[str, str]:
                 organisation
                 for organisation in dict.fromkeys(holders)
                 if not _other_numbers(numbers, earlier, organisation)
+                and key not in several
             ]
             first = fitting[0] if fitting else first
         if first != record["id"]:
             same[record["id"]] = first
         earlier.append((keys, numbers, first))
     return same
+
+
+def _names_of_several(records: list[dict[str, Any]]) -> set[tuple[str, Any]]:
+    """The names (in a country) whose records give two VAT numbers or two PICs."""
+    given: dict[tuple[str, Any], tuple[set[Any], set[Any]]] = {}
+    for record in records:
+        name_key = organisation_key(record["name"])
+        if not name_key:
+            continue
+        vats, pics = given.setdefault(
+            ("name", (record["country"], name_key)), (set(), set())
+        )
+        if record.get("vat") is not None:
+            vats.add(vat_key(record["vat"], record["country"]))
+        if record.get("pic") is not None:
+            pics.add(record["pic"])
+    return {
+        key for key, (vats, pics) in given.items() if len(vats) > 1 or len(pics) > 1
+    }
+
+
+def _unsure(records: list[dict[str, Any]]) -> list[str]:
+    """The records without numbers of a name of several organisations: reported apart."""
+    several = _names_of_several(records)
+    return [
+        record["id"]
+        for record in records
+        if record.get("vat") is None
+        and record.get("pic") is None
+        and ("name", (record["country"], organisation_key(record["name"]))) in several
+    ]
 
 
 def _other_numbers(
@@ -614,4 +648,6 @@ def test_only_records_that_share_a_key_are_compared(
     )
     expected = _plainly_same(records)
     assert context.same_records.get("smes", {}) == expected
-    assert sorted(f.value for f in report.findings if f.value) == sorted(expected)
+    assert sorted(f.value for f in report.findings if f.value) == sorted(
+        [*expected, *_unsure(records)]
+    )

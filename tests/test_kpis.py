@@ -1934,6 +1934,7 @@ def test_reconcile_consistency_rules() -> None:
         "difference": 0,
         "consistent": True,
         "quote": "exact 10",
+        "measured": True,
     }
     assert not rec.consistent
     table = rec.to_table()

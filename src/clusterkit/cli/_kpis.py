@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from typing import TextIO
 
@@ -227,9 +228,10 @@ def _escaped(text: str) -> str:
     return escaped.getvalue()
 
 
+# A number as the CSV output writes one (a count, a ratio such as 0.5 or
+# 1e-05): `float` also takes `-inf`, `-nan` and `-1_0`, which are text here.
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
 def _number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    return _NUMBER.fullmatch(cell) is not None

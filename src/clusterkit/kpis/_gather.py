@@ -323,8 +323,11 @@ class Gather:
                 start=start,
                 end=end,
                 smes_reached=smes_reached,
+                # Once each: an ecosystem listed twice is one group, not two.
                 ecosystems=tuple(
-                    str(getattr(item, "value", item)) for item in ecosystems or ()
+                    dict.fromkeys(
+                        str(getattr(item, "value", item)) for item in ecosystems or ()
+                    )
                 ),
                 targets=markets,
             )

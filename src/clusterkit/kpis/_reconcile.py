@@ -42,6 +42,11 @@ class ReconciledFigure(_Fields):
         consistent: Whether the computed value agrees with the publication:
             equal for `exact`, greater for `more_than`, within 10 % for `about`.
         quote: The published wording.
+        measured: Whether the data holds what the figure counts: `False` for
+            a figure of activities (meetings, MoUs, SMEs involved) when the
+            data has no activity, whose computed 0 says nothing of the
+            publication (a register of partnerships only). Added in version
+            0.2.0.
     """
 
     kpi: str
@@ -51,6 +56,14 @@ class ReconciledFigure(_Fields):
     difference: int | float | None
     consistent: bool
     quote: str
+    measured: bool = True
+
+    @property
+    def verdict(self) -> str:
+        """Whether it agrees, as the tables say it: `yes`, `no` or `no activities`."""
+        if not self.measured:
+            return "no activities"
+        return "yes" if self.consistent else "no"
 
 
 @attrs.frozen
@@ -148,6 +161,8 @@ def reconcile(
         ('partnerships_co_funded', 15, 2)
     """
     publication = _publication(computed, reported)
+    activities = computed.records.get("activities")
+    no_activities = activities is None or activities.used + activities.excluded == 0
     figures = []
     for figure in publication.figures:
         value = computed.kpis.get(figure.kpi)
@@ -161,6 +176,7 @@ def reconcile(
                 difference=difference,
                 consistent=_agrees(value, figure.value, figure.qualifier),
                 quote=figure.quote,
+                measured=not (no_activities and figure.kpi in _FROM_ACTIVITIES),
             )
         )
     declared = {
@@ -176,6 +192,20 @@ def reconcile(
         for market in publication.target_markets
     )
     return Reconciliation(reported=publication, figures=tuple(figures), markets=markets)
+
+
+# The published figures counted from activities: without any activity in the
+# data, their computed 0 is no measure of them.
+_FROM_ACTIVITIES = frozenset(
+    {
+        "activities",
+        "smes_involved",
+        "c2c_meetings",
+        "b2b_meetings",
+        "mous_signed",
+        "collaboration_projects",
+    }
+)
 
 
 def _agrees(value: float | None, reported: int, qualifier: str) -> bool:

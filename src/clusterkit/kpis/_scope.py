@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
@@ -36,7 +36,14 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _names(value: object, what: str) -> tuple[str, ...] | None:
+def _names(
+    value: object, what: str, whole: Callable[[str], bool] = lambda _: False
+) -> tuple[str, ...] | None:
+    """The names a filter is given: text, or an iterable of texts, comma-separated.
+
+    An item that `whole` takes as one name is not split: "Korea, Republic of"
+    is one country.
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -51,15 +58,27 @@ def _names(value: object, what: str) -> tuple[str, ...] | None:
         if not isinstance(item, str):
             msg = f"{what}: expected ids as text, not {item!r}"
             raise TypeError(msg)
-        names.extend(part.strip() for part in item.split(",") if part.strip())
+        if whole(item):
+            names.append(item.strip())
+        else:
+            names.extend(part.strip() for part in item.split(",") if part.strip())
     if not names:
         msg = f"{what}: give at least one id"
         raise ValueError(msg)
     return tuple(dict.fromkeys(names))
 
 
+def _one_country(text: str) -> bool:
+    try:
+        normalise_country(text)
+    except CountryError:
+        return False
+    return True
+
+
 def _countries(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
-    names = _names(value, "target_country")
+    # A name with a comma in it ("Hong Kong, China") is one country, not two.
+    names = _names(value, "target_country", _one_country)
     if names is None:
         return None
     codes = []

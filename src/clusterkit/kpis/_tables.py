@@ -38,8 +38,14 @@ def _number(value: float | None) -> str:
     if value is None:
         return "undefined"
     if isinstance(value, float):
+        # Two places, but a ratio that is not 0 never shows as 0.00: 0.0001.
+        if value and abs(value) < _SHOWN_SMALL:
+            return f"{value:.2g}"
         return f"{value:,.2f}"
     return f"{value:,}"
+
+
+_SHOWN_SMALL = 0.005  # below it, two places would show 0.00
 
 
 def _country(code: str) -> str:
@@ -238,7 +244,7 @@ def reconciliation(
                         _number(figure.computed),
                         f"{signs[figure.qualifier]}{figure.reported:,}",
                         "" if figure.difference is None else f"{figure.difference:+,}",
-                        "yes" if figure.consistent else "no",
+                        figure.verdict,
                     ]
                     for figure in reconciled.figures
                 ],

@@ -275,7 +275,7 @@ def _reconciliation(report: KPIReport) -> list[Table]:
                     figure.computed,
                     f"{signs[figure.qualifier]}{figure.reported:,}",
                     figure.difference,
-                    "yes" if figure.consistent else "no",
+                    figure.verdict,
                     figure.quote,
                 )
                 for figure in reconciled.figures

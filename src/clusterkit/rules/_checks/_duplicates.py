@@ -507,9 +507,11 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
     numbers: dict[tuple[str, Any], _Match] = {}
     names: dict[tuple[str, Any], list[_Match]] = {}
     same: dict[str, str] = {}
-    for record in _records(context, table):
+    records = _records(context, table)
+    several = _names_of_several(records)
+    for record in records:
         vat = dict(record.keys).get("vat")
-        found = _found(record, vat, numbers, names)
+        found = _found(record, vat, numbers, names, several)
         if found is None:
             batch = record.batch
             first = _First(record.id, batch.source, batch.numbers[record.index])
@@ -528,7 +530,33 @@ def _same_records(context: Context, table: str) -> dict[str, str]:
             named = names.setdefault(key, [])
             if all(other.organisation is not organisation for other in named):
                 named.append(match)
+    for record in records:
+        if record.id not in same and record.vat is None and record.pic is None:
+            _report_unsure(context, table, record, names, several)
     return same
+
+
+def _names_of_several(records: list[_Record]) -> set[tuple[str, Any]]:
+    """The name keys whose records give two VAT numbers, or two PICs.
+
+    Such a name is two organisations at least, and a record of it that gives
+    no number could be either: which one it joined would depend on the order
+    of the records, and so would the SMEs counted. Its records are matched by
+    their numbers only.
+    """
+    given: dict[tuple[str, Any], tuple[set[Any], set[str]]] = {}
+    for record in records:
+        vat = dict(record.keys).get("vat")
+        for key in record.keys:
+            if key[0] == "name":
+                vats, pics = given.setdefault(key, (set(), set()))
+                if vat is not None:
+                    vats.add(vat)
+                if record.pic is not None:
+                    pics.add(record.pic)
+    return {
+        key for key, (vats, pics) in given.items() if len(vats) > 1 or len(pics) > 1
+    }
 
 
 def _found(
@@ -536,15 +564,57 @@ def _found(
     vat: tuple[str | None, str] | None,
     numbers: dict[tuple[str, Any], _Match],
     names: dict[tuple[str, Any], list[_Match]],
+    several: set[tuple[str, Any]],
 ) -> tuple[str, _Match] | None:
-    """The organisation a record is of, by its strongest key, and that key's kind."""
+    """The organisation a record is of, by its strongest key, and that key's kind.
+
+    A name of several organisations (`several`) tells none.
+    """
     for key in record.keys:
         if key in numbers:
             return key[0], numbers[key]
+        if key in several:
+            continue
         for match in names.get(key, ()):
             if not match.organisation.differs(vat, record.pic):
                 return key[0], match
     return None
+
+
+def _report_unsure(
+    context: Context,
+    table: str,
+    record: _Record,
+    names: dict[tuple[str, Any], list[_Match]],
+    several: set[tuple[str, Any]],
+) -> None:
+    """Report a record without numbers whose name is several organisations'.
+
+    It is counted as none of them: which one it is, its numbers would say.
+    """
+    key = next((key for key in record.keys if key in several), None)
+    if key is None:
+        return
+    others = [
+        match.organisation.first
+        for match in names[key]
+        if match.organisation.vats or match.organisation.pics
+    ]
+    what = _KINDS[table]
+    ids = " and ".join(repr(first.id) for first in others)
+    context.report(
+        SAME_ORGANISATION,
+        record.batch.location(record.index, "name"),
+        f"{what} {record.id!r} looks like {ids} (same name in {record.country}), "
+        "which give different VAT numbers or PICs: it is counted as none of them",
+        hint=(
+            f"give it its VAT number or PIC, or, if it is one of them, use that "
+            f"{what}'s id everywhere"
+        ),
+        entity=Entity(table, record.id),
+        value=record.id,
+        related=tuple(first.location for first in others),
+    )
 
 
 def _report_same(

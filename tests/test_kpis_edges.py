@@ -1,0 +1,146 @@
+"""Edges of the KPIs and `clusterkit kpis` that a review found: each test failed before."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+import clusterkit as ck
+from clusterkit.cli import main
+from clusterkit.kpis import reconcile
+from clusterkit.kpis._tables import _number
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+def example() -> ck.Dataset:
+    return ck.load_example()
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("Hong Kong, China", "HK"),
+        ("Korea, Republic of", "KR"),
+        ("Taiwan, Province of China", "TW"),
+        (["Moldova, Republic of"], "MD"),
+    ],
+)
+def test_a_country_name_with_a_comma_is_one_country(
+    given: str | list[str], code: str
+) -> None:
+    """It was split: "Hong Kong, China" counted China too, "Korea, Republic of" was refused."""
+    result = ck.compute_kpis(example(), target_country=given, as_of=AS_OF)
+    assert result.scope.target_country == (code,)
+
+
+def test_countries_separated_by_commas_are_still_several() -> None:
+    result = ck.compute_kpis(example(), target_country="US, JP,CN", as_of=AS_OF)
+    assert result.scope.target_country == ("US", "JP", "CN")
+
+
+def test_an_ecosystem_listed_twice_is_one_group() -> None:
+    """The partnership was counted twice in its group, with its activities."""
+    dataset = example()
+    first = dataset.partnerships[0]
+    twice = first.model_copy(update={"ecosystems": ("digital", "digital")})
+    once = first.model_copy(update={"ecosystems": ("digital",)})
+
+    def digital(partnership: ck.Partnership) -> dict[str, object]:
+        changed = dataset.model_copy(
+            update={"partnerships": (partnership, *dataset.partnerships[1:])}
+        )
+        result = ck.compute_kpis(changed, by="ecosystem", validate=False, as_of=AS_OF)
+        (group,) = [g for g in result.groups if g.key["ecosystem"] == "digital"]
+        return dict(group.kpis)
+
+    assert digital(twice) == digital(once)
+    assert digital(once)["partnerships"] == 1
+
+
+@pytest.mark.parametrize("text", ["-inf", "-nan", "-Infinity", "-1_0", "+inf"])
+def test_text_that_float_reads_is_escaped_as_text(tmp_path: Path, text: str) -> None:
+    """`-inf` as a partnership id was left as it is, a formula to a spreadsheet."""
+    dataset = example()
+    first = dataset.partnerships[0]
+    renamed = dataset.model_copy(
+        update={
+            "partnerships": (
+                first.model_copy(update={"id": text}),
+                *dataset.partnerships[1:],
+            ),
+            "activities": tuple(
+                a.model_copy(update={"partnership": text})
+                if a.partnership == first.id
+                else a
+                for a in dataset.activities
+            ),
+            "targets": tuple(
+                t.model_copy(update={"partnership": text})
+                if t.partnership == first.id
+                else t
+                for t in dataset.targets
+            ),
+        }
+    )
+    folder = tmp_path / "data"
+    ck.dump_dataset(renamed, folder)
+    output = tmp_path / "kpis.csv"
+    code = main(
+        [
+            "kpis", str(folder), "--by", "partnership", "--format", "csv",
+            "--csv-escape-formulas", "--no-validate", "--output", str(output),
+        ]
+    )  # fmt: skip
+    assert code in {0, 1}
+    rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8"))))
+    cells = [cell for row in rows for cell in row]
+    assert f"'{text}" in cells
+    assert text not in cells
+    # Numbers stay numbers.
+    assert any(cell.isdigit() for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.0, "0.00"),
+        (9.998e-05, "0.0001"),
+        (0.004, "0.004"),
+        (0.5, "0.50"),
+        (1234.5, "1,234.50"),
+        (None, "undefined"),
+    ],
+)
+def test_a_ratio_that_is_not_zero_never_shows_as_zero(
+    value: float | None, shown: str
+) -> None:
+    assert _number(value) == shown
+
+
+def test_activity_figures_of_data_without_activities_are_not_measured() -> None:
+    """The register has no activities: its 0 meetings 'disagreed' with 3,010."""
+    result = ck.compute_kpis(
+        ck.reference.programme(), generation="escp-4i-1", validate=False, as_of=AS_OF
+    )
+    reconciled = reconcile(result)
+    verdicts = {figure.kpi: figure.verdict for figure in reconciled.figures}
+    assert verdicts["b2b_meetings"] == "no activities"
+    assert verdicts["smes_involved"] == "no activities"
+    assert verdicts["partnerships_co_funded"] == "no"  # counted from partnerships
+    assert not reconciled.consistent
+    assert "no activities" in reconciled.to_table()
+    assert {f["kpi"]: f["measured"] for f in reconciled.to_dict()["figures"]}[
+        "mous_signed"
+    ] is False
+
+
+def test_activity_figures_of_data_with_activities_are_measured() -> None:
+    result = ck.compute_kpis(example(), generation="escp-4i-1", as_of=AS_OF)
+    reconciled = reconcile(result)
+    assert all(figure.measured for figure in reconciled.figures)
+    assert {f.verdict for f in reconciled.figures} <= {"yes", "no"}
