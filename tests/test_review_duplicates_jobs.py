@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import shutil
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 import clusterkit as ck
 from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.io import example_path, organisation_key
+from clusterkit.io._limits import csv_rows
 from clusterkit.kpis import _parallel
 from clusterkit.testing import generate_dataset
 
@@ -312,6 +314,33 @@ def test_the_csv_limit_is_raised_only_while_a_row_is_read(tmp_path: Path) -> Non
     imported = ck.io.import_partnerships(path)
     assert imported.dataset.partnerships[0].name == "x" * 200_000
     assert csv.field_size_limit() == CSV_DEFAULT_LIMIT
+
+
+def test_rows_are_read_in_batches_with_their_lines_and_those_before_a_problem_kept() -> (
+    None
+):
+    """Rows of several lines across batches keep their lines; a bad row comes last."""
+    rows = ["id,title"]
+    rows += [f'A{n},"two\nlines"' if n % 97 == 0 else f"A{n},t" for n in range(600)]
+    text = "\n".join(rows) + '\nA600,"open\n'
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    got: list[tuple[str, int]] = []
+    limits: set[int] = set()
+
+    def read_all() -> None:
+        for row, line in csv_rows(reader):
+            got.append((row[0], line))
+            limits.add(csv.field_size_limit())
+
+    with pytest.raises(csv.Error):
+        read_all()
+    assert limits == {CSV_DEFAULT_LIMIT}  # set back between batches
+    assert len(got) == 601  # the header and every row before the open quote
+    expected_line = 0
+    for (first, line), physical in zip(got, ["id,title", *rows[1:]], strict=True):
+        expected_line += physical.count("\n") + 1
+        assert line == expected_line, first
+    assert got[-1] == ("A599", expected_line)
 
 
 @pytest.mark.parametrize(

@@ -349,7 +349,7 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
             name or f"\0{column}" for column, name in enumerate(fields, start=1)
         ]
         start = reader.line_num + 1
-        for row in csv_rows(reader):
+        for row, ends_on in csv_rows(reader):
             where = Location(file=str(path), line=start)
             extra = [cell for cell in row.pop(None, ()) if cell]  # DictReader's restkey
             if extra:
@@ -365,7 +365,7 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
                 )
                 notes.append(ImportNote(None, None, "not-read", message))
             yield _from_row(_short_cells(row, where))
-            start = reader.line_num + 1
+            start = ends_on + 1
     except csv.Error as error:
         raise DatasetReadError.at(
             Location(file=str(path), line=start),

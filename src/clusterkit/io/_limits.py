@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -28,6 +29,7 @@ from clusterkit.report import Entity
 from clusterkit.values import Location
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -131,20 +133,46 @@ def csv_cells() -> Iterator[None]:
         csv.field_size_limit(before)
 
 
-def csv_rows(reader: Iterator[T]) -> Iterator[T]:
-    """The rows of a `csv` reader, each read as within `csv_cells`, not between them."""
+class _LineReader(Protocol[T_co]):
+    """A `csv` reader: its rows, and the line it has read up to."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[T_co]: ...  # pragma: no cover - a protocol
+
+    def __next__(self) -> T_co: ...  # pragma: no cover - a protocol
+
+
+def csv_rows(reader: _LineReader[T]) -> Iterator[tuple[T, int]]:
+    """The rows of a `csv` reader, each with the line it ends on, read as within `csv_cells`.
+
+    The rows are read a batch at a time within the raised limit, so that the
+    process's limit is set back between batches at the cost of a few steps a
+    batch, not a row. When reading stops at a problem (a malformed row, bytes
+    that are not UTF-8), the rows before it are given first, then the problem
+    is raised.
+    """
     limit = csv_cell_limit()
     while True:
-        # As `csv_cells`, without a context manager's cost on every row.
+        rows: list[tuple[T, int]] = []
+        failure: Exception | None = None
         before = csv.field_size_limit()
         csv.field_size_limit(max(before, limit))
         try:
-            row = next(reader, None)
+            for row in itertools.islice(reader, _CSV_BATCH):
+                rows.append((row, reader.line_num))  # noqa: PERF401 - kept when a later row fails
+        except Exception as error:  # noqa: BLE001 - raised again below, after the rows before it
+            failure = error
         finally:
             csv.field_size_limit(before)
-        if row is None:
+        yield from rows
+        if failure is not None:
+            raise failure
+        if len(rows) < _CSV_BATCH:
             return
-        yield row
+
+
+_CSV_BATCH = 256  # rows read between two settings of the limit
 
 
 def screen_long_cells(

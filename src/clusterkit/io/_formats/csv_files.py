@@ -174,9 +174,9 @@ def read_rows(
         width = 0
         last_line = 0
         try:
-            for cells in csv_rows(reader):
+            for cells, ends_on in csv_rows(reader):
                 line = last_line + 1
-                last_line = reader.line_num
+                last_line = ends_on
                 if _blank(cells):
                     continue
                 location = line_location(display, line)
@@ -398,10 +398,10 @@ def _rows_before_problem(
         reader = _reader(handle, state.separator)
         previous = 0
         try:
-            for row in csv_rows(
+            for row, ends_on in csv_rows(
                 reader
             ):  # pragma: no branch - the problem that stopped the first reading ends this one too
-                start, previous = previous + 1, reader.line_num
+                start, previous = previous + 1, ends_on
                 if previous <= checked:
                     continue
                 found = _SURROGATE.search("".join(row))
