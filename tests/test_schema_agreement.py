@@ -373,3 +373,24 @@ def test_the_example_has_every_column_of_its_table_schema(table: str) -> None:
     path = ck.io.example_path() / f"{table}.csv"
     header = path.read_text("utf-8-sig").splitlines()[0].split(",")
     assert header == [field["name"] for field in table_schema(table)["fields"]]
+
+
+def test_the_schema_edits_leave_the_fields_shapes_as_they_were() -> None:
+    """The JSON Schema patterns made ids and texts unknown to the validator.
+
+    Their cells were then checked one distinct value at a time, not in bulk,
+    and an id too long was reported without its value.
+    """
+    from clusterkit.io._fields import field_shape  # noqa: PLC0415 - the reader's view under test
+
+    for table, model in ck.models.TABLES.items():
+        if "id" in model.model_fields:
+            assert field_shape(table, "id").is_id, table
+    assert field_shape("activities", "partnership").is_id
+    assert field_shape("targets", "partnership").is_id
+    for table, field in (
+        ("activities", "title"),
+        ("activities", "notes"),
+        ("smes", "name"),
+    ):
+        assert field_shape(table, field).is_text, (table, field)

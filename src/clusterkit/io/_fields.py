@@ -161,6 +161,16 @@ def _text_kind(annotation: Any, metadata: Sequence[Any]) -> str | None:
             found.extend(getattr(arg, "__metadata__", ()))  # Annotated[str, ...]
         else:
             return None
+    # What only edits the JSON Schema (a pattern on the stripped text) checks
+    # nothing: the type is the constraints' all the same.
+    found = [item for item in found if not _json_schema_only(item)]
     if len(found) != 1 or not isinstance(found[0], StringConstraints):
         return None
     return _TEXT_KINDS.get(repr(found[0]))
+
+
+def _json_schema_only(item: Any) -> bool:
+    """Whether `Annotated` metadata edits the JSON Schema and checks no value."""
+    return hasattr(item, "__get_pydantic_json_schema__") and not hasattr(
+        item, "__get_pydantic_core_schema__"
+    )
