@@ -209,9 +209,8 @@ def classification_changes(country: Country | str) -> tuple[dt.date, ...]:
 def _changes(code: str) -> tuple[dt.date, ...]:
     days: set[dt.date] = set()
     for programme in _programmes().values():
-        spans = list(programme.participants.get(code, ()))
-        if programme.eu_members_participate:
-            spans += _eu().get(code, ())
+        members = _eu().get(code, ()) if programme.eu_members_participate else ()
+        spans = [*programme.participants.get(code, ()), *members]
         # A country that takes part in a programme starts (and stops) with it.
         if spans:
             spans.append(programme.span)
