@@ -45,12 +45,12 @@ class _FixedTimeZip(zipfile.ZipFile):
         self, filename: str | os.PathLike[str], arcname: str, *args: Any, **kwargs: Any
     ) -> None:
         del args, kwargs  # openpyxl passes none
-        # A write-only sheet is a temporary file, copied in without its time.
-        with (
-            Path(filename).open("rb") as source,
-            self.open(self._entry(arcname), "w") as entry,
-        ):
-            shutil.copyfileobj(source, entry, 1 << 20)
+        # A write-only sheet is a temporary file, copied in without its time;
+        # its size tells the zip whether the entry needs ZIP64 (over 2 GiB).
+        entry = self._entry(arcname)
+        entry.file_size = Path(filename).stat().st_size
+        with Path(filename).open("rb") as source, self.open(entry, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
 
 
 def save_workbook(
