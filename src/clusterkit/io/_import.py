@@ -46,7 +46,7 @@ from clusterkit.io._organisations import cluster_id, has_legal_form, organisatio
 from clusterkit.io._periods import PeriodReading, read_period
 from clusterkit.io._problems import cell_problem, raise_problem
 from clusterkit.io._rows import column_letter, json_kind, table_of_model
-from clusterkit.io._xlsx_parts import SpreadsheetError, Workbook, open_workbook
+from clusterkit.io._xlsx_parts import SpreadsheetError, Workbook
 from clusterkit.models import (
     Cluster,
     Dataset,
@@ -358,12 +358,7 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
                 raise DatasetReadError.at(where, msg)
             lost = [unnamed[key] for key in unnamed if row.pop(key, None)]
             if lost:
-                message = (
-                    f"{path.name} line {start}: the values in columns "
-                    f"{', '.join(map(str, lost))}, which have no header, were "
-                    "not read"
-                )
-                notes.append(ImportNote(None, None, "not-read", message))
+                notes.append(_unheaded(f"{path.name} line {start}", map(str, lost)))
             yield _from_row(_short_cells(row, where))
             start = ends_on + 1
     except csv.Error as error:
@@ -371,6 +366,15 @@ def _csv_rows(path: Path, notes: list[ImportNote]) -> Iterator[Mapping[str, Any]
             Location(file=str(path), line=start),
             f"malformed CSV: {error} (an unterminated quote?)",
         ) from None
+
+
+def _unheaded(place: str, columns: Iterable[str]) -> ImportNote:
+    """The note of values in columns without a header (of a CSV file or a sheet)."""
+    message = (
+        f"{place}: the values in columns {', '.join(columns)}, which have no "
+        "header, were not read"
+    )
+    return ImportNote(None, None, "not-read", message)
 
 
 def _check_header(names: Sequence[Any], where: Location) -> None:
@@ -430,28 +434,12 @@ def _xlsx_rows(path: Path, notes: list[ImportNote]) -> Iterator[dict[str, Any]]:
             holds a formula without a saved value, or its header names a
             column twice.
     """
-    from clusterkit.io._formats.xlsx_workbook import (  # noqa: PLC0415 - optional dependency
-        _UNREADABLE,
-        _openpyxl,
-        _unreadable,
-    )
+    from clusterkit.io._formats.xlsx_workbook import read_workbook  # noqa: PLC0415 - optional dependency
 
-    _openpyxl()
     member = Member.of_path(path, str(path))
-    handle = member.open()
-    try:
-        try:
-            workbook = open_workbook(handle, member.display, current_limits())
-        except _UNREADABLE as error:
-            raise _unreadable(member, error, opening=True) from None
-        try:
-            yield from _first_sheet_rows(workbook, notes)
-        except _UNREADABLE as error:
-            raise _unreadable(member, error) from None
-        finally:
-            workbook.archive.close()
-    finally:
-        handle.close()
+    yield from read_workbook(
+        member, lambda workbook: _first_sheet_rows(workbook, notes)
+    )
 
 
 def _first_sheet_rows(
@@ -501,12 +489,8 @@ def _first_sheet_rows(
             if text and (column > len(header) or not header[column - 1])
         ]
         if unnamed:
-            message = (
-                f"{first.name!r} line {line}: the values in columns "
-                f"{', '.join(map(column_letter, unnamed))}, which have no header, "
-                "were not read"
-            )
-            notes.append(ImportNote(None, None, "not-read", message))
+            place = f"{first.name!r} line {line}"
+            notes.append(_unheaded(place, map(column_letter, unnamed)))
         row = {
             name: texts.get(column, "")
             for column, name in enumerate(header, start=1)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.etree.ElementTree import ParseError
 
 import attrs
@@ -55,7 +55,9 @@ from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location, PartialDate
 
-__all__ = ["FORMAT"]
+__all__ = ["FORMAT", "read_workbook"]
+
+T = TypeVar("T")
 
 # Excel's date serials start in 1900 (with a fictitious 29 February); earlier
 # dates are written as ISO text so they read back unchanged.
@@ -111,17 +113,34 @@ def read_rows(
             or a formula has no saved value; with the default `report`, a header
             or row problem.
     """
-    _openpyxl()
     display = member.display
-    limits = current_limits()
+    yield from read_workbook(
+        member,
+        lambda workbook: _sheets(workbook, table, display, report, models=models),
+    )
+
+
+def read_workbook(
+    member: Member, read: Callable[[Workbook], Iterator[T]]
+) -> Iterator[T]:
+    """What `read` gives of a workbook, opened within the limits in force, then closed.
+
+    A workbook that is not one, is damaged or crosses a limit is a located
+    `DatasetReadError`, when it is opened as when a part of it is read.
+
+    Raises:
+        DatasetReadError: As said.
+        ImportError: openpyxl, which reads dates and formats, is not installed.
+    """
+    _openpyxl()
     handle = member.open()
     try:
         try:
-            workbook = open_workbook(handle, display, limits)
+            workbook = open_workbook(handle, member.display, current_limits())
         except _UNREADABLE as error:
             raise _unreadable(member, error, opening=True) from None
         try:
-            yield from _sheets(workbook, table, display, report, models=models)
+            yield from read(workbook)
         except _UNREADABLE as error:
             raise _unreadable(member, error) from None
         finally:
