@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +146,67 @@ def test_activity_figures_of_data_with_activities_are_measured() -> None:
     reconciled = reconcile(result)
     assert all(figure.measured for figure in reconciled.figures)
     assert {f.verdict for f in reconciled.figures} <= {"yes", "no"}
+
+
+def renamed(dataset: ck.Dataset, new: str) -> ck.Dataset:
+    """The dataset with its first partnership's id changed to `new`."""
+    first = dataset.partnerships[0]
+
+    def moved(record: Any) -> Any:
+        if record.partnership == first.id:
+            return record.model_copy(update={"partnership": new})
+        return record
+
+    return dataset.model_copy(
+        update={
+            "partnerships": (
+                first.model_copy(update={"id": new}),
+                *dataset.partnerships[1:],
+            ),
+            "activities": tuple(map(moved, dataset.activities)),
+            "targets": tuple(map(moved, dataset.targets)),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["P1,EU", ["P1,EU"], "P1,EU,P02", ["P1,EU", "P02"], " P1,EU , P02"],
+)
+def test_a_partnership_id_with_a_comma_is_a_filter(given: str | list[str]) -> None:
+    """It was split at its comma: "'P1' is not in the data"."""
+    dataset = renamed(example(), "P1,EU")
+    result = ck.compute_kpis(dataset, partnership=given, validate=False, as_of=AS_OF)
+    assert result.scope.partnership is not None
+    assert result.scope.partnership[0] == "P1,EU"
+    assert result["partnerships"] == len(result.scope.partnership)
+
+
+def test_ids_separated_by_commas_are_still_several() -> None:
+    result = ck.compute_kpis(example(), partnership="P01, P02", as_of=AS_OF)
+    assert result.scope.partnership == ("P01", "P02")
+    with pytest.raises(ValueError, match="partnership 'P1' is not in the data"):
+        ck.compute_kpis(renamed(example(), "P1,EU"), partnership="P1", as_of=AS_OF)
+
+
+def test_the_command_line_takes_an_id_with_a_comma(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    ck.dump_dataset(renamed(example(), "P1,EU"), folder)
+    output = tmp_path / "kpis.json"
+    code = main(
+        [
+            "kpis", str(folder), "--partnership", "P1,EU", "--format", "json",
+            "--no-validate", "--output", str(output), "--as-of", "2026-01-01",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    printed = json.loads(output.read_text(encoding="utf-8"))
+    assert printed["scope"]["partnership"] == ["P1,EU"]
+    assert printed["kpis"]["partnerships"] == 1
+
+
+def test_a_filter_given_as_an_iterator_is_read_once() -> None:
+    ids = iter(["P01", "P02"])
+    result = ck.compute_kpis(example(), partnership=ids, as_of=AS_OF)
+    assert result.scope.partnership == ("P01", "P02")
+    assert result["partnerships"] == 2

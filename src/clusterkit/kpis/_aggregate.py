@@ -235,6 +235,9 @@ def finish(
     errors: ErrorCounts,
 ) -> KPIResult:
     """The result of a pass: filters checked, KPIs and groups computed."""
+    scope = scope.with_ids(
+        {"generation": facts.generation_ids, "partnership": facts.partnership_ids}
+    )
     check_filters(scope, facts)
     kpis, by_type, markets, groups = aggregate(scope, facts, tally)
     records = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
@@ -66,6 +66,39 @@ def _names(
         msg = f"{what}: give at least one id"
         raise ValueError(msg)
     return tuple(dict.fromkeys(names))
+
+
+def _ids_in(text: str, known: Collection[str]) -> list[str]:
+    """The ids a filter's text names: parts at commas, or an id that holds commas."""
+    parts = text.split(",")
+    ids: list[str] = []
+    start = 0
+    while start < len(parts):
+        end = next(
+            (
+                end
+                for end in range(len(parts), start + 1, -1)
+                if ",".join(parts[start:end]).strip() in known
+            ),
+            start + 1,
+        )
+        name = ",".join(parts[start:end]).strip()
+        if name:
+            ids.append(name)
+        start = end
+    return ids
+
+
+def _once(value: object) -> object:
+    """An iterable (not text) as a list, so that it can be read twice."""
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray)):
+        return list(value)
+    return value
+
+
+def _given(value: object) -> tuple[str, ...]:
+    """A filter's texts as given (checked by `_names`, which runs too)."""
+    return (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type] # an iterable of texts, as `_names` checks
 
 
 def _one_country(text: str) -> bool:
@@ -148,6 +181,36 @@ class Scope:
     end: dt.date | None = None
     target_country: tuple[str, ...] | None = None
     by: tuple[str, ...] = ()
+    # The generation and partnership filters as given, before they were split
+    # at commas: an id may hold a comma ("P1,EU"), which only the data tells.
+    _given: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="given"
+    )
+
+    def with_ids(self, known: Mapping[str, Collection[str]]) -> Scope:
+        """The scope with its id filters read against the ids of the data.
+
+        A text is ids separated by commas, as `build` split it, except where
+        parts joined again by their commas are an id of the data: `"P1,EU,P2"`
+        is `P1,EU` and `P2` when `P1,EU` is an id, the longest such id first.
+        `compute_kpis` reads its filters so, once the data is read.
+
+        Added in version 0.2.0.
+
+        Args:
+            known: The ids of the data, by filter (`generation`, `partnership`).
+        """
+        found: dict[str, tuple[str, ...]] = {}
+        for what, given in self._given.items():
+            names: list[str] = []
+            for text in given:
+                names += _ids_in(text, known[what])
+            found[what] = tuple(dict.fromkeys(names))
+        return attrs.evolve(
+            self,
+            generation=found.get("generation", self.generation),
+            partnership=found.get("partnership", self.partnership),
+        )
 
     @classmethod
     def build(
@@ -173,9 +236,18 @@ class Scope:
         if start is not None and end is not None and start > end:
             msg = f"the date range ends ({end}) before it starts ({start})"
             raise ValueError(msg)
+        # The id filters read once (an iterator is read once), checked and
+        # split at commas, and kept as given for `with_ids`.
+        ids = {what: _once(filters.get(what)) for what in ("generation", "partnership")}
+        generation = _names(ids["generation"], "generation")
+        partnership = _names(ids["partnership"], "partnership")
+        given = {
+            what: _given(value) for what, value in ids.items() if value is not None
+        }
         return cls(
-            generation=_names(filters.get("generation"), "generation"),
-            partnership=_names(filters.get("partnership"), "partnership"),
+            generation=generation,
+            partnership=partnership,
+            given=given,
             start=start,
             end=end,
             target_country=_countries(filters.get("target_country")),
