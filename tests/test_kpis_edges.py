@@ -185,6 +185,8 @@ def test_a_partnership_id_with_a_comma_is_a_filter(given: str | list[str]) -> No
 def test_ids_separated_by_commas_are_still_several() -> None:
     result = ck.compute_kpis(example(), partnership="P01, P02", as_of=AS_OF)
     assert result.scope.partnership == ("P01", "P02")
+    empty_parts = ck.compute_kpis(example(), partnership="P01,, P02,", as_of=AS_OF)
+    assert empty_parts.scope.partnership == ("P01", "P02")
     with pytest.raises(ValueError, match="partnership 'P1' is not in the data"):
         ck.compute_kpis(renamed(example(), "P1,EU"), partnership="P1", as_of=AS_OF)
 
