@@ -444,3 +444,10 @@ class TestHowTo:
         ]
         (remote,) = [entry["remote"] for entry in include]
         assert remote.endswith(f"/{GITLAB.relative_to(ROOT).as_posix()}")
+
+
+@pytest.mark.parametrize("path", [ACTION, GITLAB], ids=lambda path: path.name)
+def test_template_names_the_tests_that_check_it(path: Path) -> None:
+    """The comment that says which tests check a template names this file."""
+    named = re.findall(r"tests/test_\w+\.py", path.read_text(encoding="utf-8"))
+    assert named == [Path(__file__).relative_to(ROOT).as_posix()]

@@ -109,6 +109,49 @@ def test_text_keeps_what_the_encoding_holds(monkeypatch: pytest.MonkeyPatch) -> 
     assert "\\u0420" in out
 
 
+def test_country_columns_are_aligned_as_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    r"""On ASCII, each column starts where its header does, escapes (`\u0413`) counted."""
+    code, out, _ = run_on(
+        monkeypatch, "ascii", "country", "Германия", "CI", "--on", "2019-06-01"
+    )
+    assert code == 0
+    header, *rows = out.splitlines()[1:]
+    for column in ("read as", "ISO", "name", "EU member"):
+        at = header.index(column)
+        assert all(row[at - 2 : at] == "  " and row[at] != " " for row in rows), column
+    assert rows[0].startswith("\\u0413\\u0435")
+    assert "C\\u00f4te d'Ivoire  no" in rows[1]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "errors", "written"),
+    [
+        ("utf-8", "strict", "Côte Россия"),
+        ("cp1252", "strict", "Côte \\u0420\\u043e\\u0441\\u0441\\u0438\\u044f"),
+        (
+            "ascii",
+            "clusterkit.json-escape",
+            "C\\u00f4te \\u0420\\u043e\\u0441\\u0441\\u0438\\u044f",
+        ),
+        ("ascii", "replace", "C?te ??????"),
+    ],
+)
+def test_text_is_measured_as_the_stream_writes_it(
+    encoding: str, errors: str, written: str
+) -> None:
+    """`as_written` is what the stream writes: escaped, replaced, or as it is."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="\n")
+    # A strict stream is measured as the command will set it.
+    assert _encoding.as_written("Côte Россия", stream) == written
+    with _encoding.escaping_what_cannot_be_written(stream):
+        stream.write("Côte Россия")
+        stream.flush()
+    assert raw.getvalue().decode(encoding) == written
+
+
 def test_streams_that_hold_everything_are_left_alone() -> None:
     """UTF streams, and streams that are no text file, are not changed."""
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")

@@ -71,3 +71,24 @@ def test_method_examples_of_published_classes(cls: type) -> None:
     for test in finder.find(cls, cls.__qualname__, module=False, globs=vars(module)):
         runner.run(test)
     assert runner.failures == 0
+
+
+def test_validate_page_lists_every_parameter() -> None:
+    """The signature and the argument table of `validate(...)` name every parameter."""
+    page = (ROOT / "docs" / "reference" / "validation.md").read_text(encoding="utf-8")
+    section = page.split("## `validate(...)` { #validate }", 1)[1].split("\n## ", 1)[0]
+    shown = re.search(r"clusterkit\.validate\((.*?)\) -> Report", section, re.DOTALL)
+    assert shown is not None
+    in_signature = [
+        item.strip().split("=")[0]
+        for item in shown[1].split(",")
+        if item.strip() not in {"", "*"}
+    ]
+    in_table = [
+        name
+        for cell in re.findall(r"^\| (`[^|]*`) \|", section, re.MULTILINE)
+        for name in re.findall(r"`(\w+)`", cell)
+    ]
+    parameters = list(inspect.signature(clusterkit.validate).parameters)
+    assert in_signature == parameters
+    assert in_table == parameters

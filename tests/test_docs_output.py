@@ -1,10 +1,17 @@
-"""The worked examples of "Reading the validator's output" show real, current output.
+"""The console blocks of the docs and the README show real, current output.
 
 Each example of `docs/how-to/read-validator-output.md` is a console block after a
 `<!-- mistake: NAME -->` marker: the command, then what it prints. The test makes
 the mistake NAME in a copy of the bundled example dataset (`data/`), runs the
 command and compares. After a deliberate change of the output, rewrite the blocks
 with `CLUSTERKIT_UPDATE_DOCS=1 pytest tests/test_docs_output.py`.
+
+Any other page (and the README) marks a console block `<!-- output -->`: its
+`$ clusterkit ...` lines run in order, in a folder that holds a copy of the
+example dataset as `data/`, and the lines under each command are what it prints
+to stdout. A line `...` stands for lines left out, so an excerpt is checked as
+an excerpt; a command with no line under it is shown, not run. Such blocks are
+rewritten by `CLUSTERKIT_UPDATE_DOCS=1` only when they leave nothing out.
 """
 
 from __future__ import annotations
@@ -167,3 +174,155 @@ def test_the_page_shows_the_real_output(
         PAGE.write_text(text.replace(marker + body, marker + output), encoding="utf-8")
         return
     assert output == body
+
+
+# --- Blocks marked `<!-- output -->` on any page -----------------------------------
+
+ROOT = Path(__file__).parents[1]
+MARKED_PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
+OUTPUT_BLOCK = re.compile(
+    r"(<!-- output -->\n```console\n)(?P<body>.*?)(^```)", re.DOTALL | re.MULTILINE
+)
+LEFT_OUT = "..."
+
+
+def output_blocks() -> list[tuple[Path, int, str]]:
+    """Each marked block of every page: the page, the block's number on it, its body."""
+    return [
+        (page, number, match["body"])
+        for page in MARKED_PAGES
+        for number, match in enumerate(
+            OUTPUT_BLOCK.finditer(page.read_text(encoding="utf-8")), 1
+        )
+    ]
+
+
+def commands_of(body: str) -> list[tuple[str, list[str]]]:
+    """The commands of a block, each with the lines shown under it."""
+    commands: list[tuple[str, list[str]]] = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            commands.append((line.removeprefix("$ "), []))
+        else:
+            assert commands, f"output before any command: {line!r}"
+            commands[-1][1].append(line)
+    return commands
+
+
+def run_command(command: str) -> list[str]:
+    """What a `clusterkit ...` line prints to stdout, as lines."""
+    argv = shlex.split(command, comments=True)
+    assert argv[0] == "clusterkit", f"not a clusterkit command: {command!r}"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli.main(argv[1:])
+    shown = out.getvalue().replace(
+        f" · clusterkit {ck.__version__} · ", f" · clusterkit {SHOWN_VERSION} · "
+    )
+    return shown.splitlines()
+
+
+def shows(printed: list[str], shown: list[str]) -> bool:
+    """Whether `shown` is `printed`, but for the lines its `...` lines leave out."""
+    parts: list[list[str]] = [[]]
+    for line in shown:
+        if line == LEFT_OUT:
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    if len(parts) == 1:
+        return printed == shown
+    first, *middle, last = parts
+    if printed[: len(first)] != first:
+        return False
+    at = len(first)
+    for part in middle:
+        starts = range(at, len(printed) - len(part) + 1)
+        found = [s for s in starts if printed[s : s + len(part)] == part]
+        if not found:
+            return False
+        at = found[0] + len(part)
+    end = len(printed) - len(last)
+    return end >= at and printed[end:] == last
+
+
+def test_shows_reads_left_out_lines() -> None:
+    """`...` stands for any lines, none included; the other lines must be there."""
+    printed = ["a", "b", "c", "d"]
+    assert shows(printed, ["a", "b", "c", "d"])
+    assert not shows(printed, ["a", "b", "c"])
+    assert shows(printed, ["a", "...", "d"])
+    assert shows(printed, ["...", "b", "c", "..."])
+    assert shows(printed, ["a", "b", "...", "c", "d"])
+    assert not shows(printed, ["a", "...", "c", "b", "..."])
+    assert not shows(printed, ["b", "..."])
+    assert not shows(printed, ["...", "c"])
+    assert not shows(printed, ["a", "b", "c", "...", "c", "d"])
+
+
+def test_marked_blocks_are_found() -> None:
+    """The pages this test keeps true hold their marked blocks."""
+    found = {str(page.relative_to(ROOT)) for page, _, _ in output_blocks()}
+    assert {
+        "README.md",
+        "docs/how-to/normalise-countries.md",
+        "docs/reference/cli.md",
+        "docs/reference/limits.md",
+    } <= found
+
+
+@pytest.mark.parametrize(
+    ("page", "number", "body"),
+    output_blocks(),
+    ids=[f"{page.relative_to(ROOT)}-{number}" for page, number, _ in output_blocks()],
+)
+def test_marked_blocks_show_the_real_output(
+    page: Path,
+    number: int,
+    body: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each command of a marked block prints the lines shown under it, today."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    shutil.copytree(
+        EXAMPLE, tmp_path / "data", ignore=shutil.ignore_patterns("README.md")
+    )
+    rewritten: list[str] = []
+    for command, shown in commands_of(body):
+        rewritten.append(f"$ {command}")
+        if not shown:
+            continue  # shown, not run
+        printed = run_command(command)
+        if os.environ.get("CLUSTERKIT_UPDATE_DOCS") == "1" and LEFT_OUT not in shown:
+            rewritten.extend(printed)
+            continue
+        rewritten.extend(shown)
+        assert shows(printed, shown), (
+            f"{page.name} block {number}: `{command}` prints\n" + "\n".join(printed)
+        )
+    if os.environ.get("CLUSTERKIT_UPDATE_DOCS") == "1":
+        text = page.read_text(encoding="utf-8")
+        marker = "<!-- output -->\n```console\n"
+        new = marker + "\n".join(rewritten) + "\n"
+        page.write_text(text.replace(marker + body, new, 1), encoding="utf-8")
+
+
+def _keys(value: object) -> set[str]:
+    """Every key of every object in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+def test_cli_page_names_every_key_of_the_country_json() -> None:
+    """The JSON form `clusterkit country` prints, described on the CLI page, in full."""
+    page = (ROOT / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    section = page.split("## `clusterkit country VALUE ...`", 1)[1].split("\n## ", 1)[0]
+    printed = run_command("clusterkit country EL Korea Gambit --format json")
+    keys = _keys(json.loads("\n".join(printed)))
+    assert {"read_as", "suggestions"} <= keys
+    assert sorted(key for key in keys if f'"{key}"' not in section) == []

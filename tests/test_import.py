@@ -361,11 +361,21 @@ def test_strands(
 
 
 def test_duplicate_acronyms_get_their_generation() -> None:
-    """Two records with one acronym keep apart, each id naming its generation."""
+    """Two records with one acronym keep apart, each id naming its generation, noted."""
     result = import_partnerships([record(), record(generation=2, strand="2")])
     assert [p.id for p in result.dataset.partnerships] == [
         "AdPack (escp-4i-1)",
         "AdPack (escp-4i-2)",
+    ]
+    assert [note for note in result.notes if note.field == "id"] == [
+        ImportNote(
+            "AdPack",
+            "id",
+            "inferred",
+            f"'AdPack' is the acronym of 2 records; written as {identity!r}, "
+            "with its generation",
+        )
+        for identity in ("AdPack (escp-4i-1)", "AdPack (escp-4i-2)")
     ]
 
 

@@ -360,6 +360,14 @@ def test_partnership_ids_are_unique_and_their_changes_noted() -> None:
     told = [str(note) for note in result.notes_of("inferred")]
     assert told == [
         (
+            "A: id: inferred: 'A' is the acronym of 2 records; "
+            "written as 'A (escp-4i-1)', with its generation"
+        ),
+        (
+            "A: id: inferred: 'A' is the acronym of 2 records; "
+            "written as 'A (escp-4i-1)', with its generation"
+        ),
+        (
             "A: id: inferred: 'A (escp-4i-1)' is the id of an earlier record too; "
             "written as 'A (escp-4i-1) (2)'"
         ),

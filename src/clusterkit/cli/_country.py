@@ -8,6 +8,7 @@ from typing import TextIO
 
 from clusterkit import reference
 from clusterkit.cli._common import EXIT_DATA, EXIT_OK, Commands, iso_date, print_json
+from clusterkit.cli._encoding import as_written
 from clusterkit.countries import PROGRAMMES, CountryStatus, country_status
 from clusterkit.render import Table, terminal_width, text_table
 
@@ -59,7 +60,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             args.programme, "third (non-programme)", "third (beyond-europe)",
         )  # fmt: skip
         out.write(f"on {on.isoformat()}\n")
-        table = Table.of(header, map(_cells, found), align=["left"] * len(header))
+        # Widths are those of the text as written: escaped where `out` needs it.
+        rows = [[as_written(cell, out) for cell in _cells(status)] for status in found]
+        heads = [as_written(cell, out) for cell in header]
+        table = Table.of(heads, rows, align=["left"] * len(heads))
         out.write(text_table(table, terminal_width(out), rule=False) + "\n")
     return EXIT_OK if all(status.ok for status in found) else EXIT_DATA
 

@@ -21,7 +21,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TextIO, cast
 
-__all__ = ["escaping_what_cannot_be_written", "for_format", "holds_everything"]
+__all__ = [
+    "as_written",
+    "escaping_what_cannot_be_written",
+    "for_format",
+    "holds_everything",
+]
 
 _HANDLER = "clusterkit.json-escape"
 _BMP = 0xFFFF
@@ -63,6 +68,22 @@ def holds_everything(stream: object) -> bool:
     """Whether a stream writes every character: text in memory, or a UTF encoding."""
     encoding = getattr(stream, "encoding", None)
     return encoding is None or _utf(encoding)
+
+
+def as_written(text: str, stream: TextIO) -> str:
+    r"""`text` as `stream` will write it: what its encoding cannot hold, escaped.
+
+    Columns are aligned on this, not on `text`: on an ASCII stream, `Г` is
+    written as `\u0413`, six characters wide. A stream whose errors are
+    `strict` is taken as `escaping_what_cannot_be_written` sets it; one with
+    other errors (`replace`) as it writes.
+    """
+    if holds_everything(stream):
+        return text
+    errors = stream.errors
+    if errors is None or errors == "strict":
+        errors = _HANDLER
+    return text.encode(stream.encoding, errors).decode(stream.encoding)
 
 
 @contextlib.contextmanager

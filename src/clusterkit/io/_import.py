@@ -969,7 +969,12 @@ class _Importer:
     # --- partnerships -----------------------------------------------------------
 
     def _ids(self, labels: Sequence[str]) -> list[str]:
-        """The partnerships' ids, each once: a second record of an id gets a number."""
+        """The partnerships' ids, each once, each change noted.
+
+        Every record of an acronym that several records share, and that gives
+        no id, gets its generation (`AdPack (escp-4i-1)`); an id taken by an
+        earlier record gets a number (`AdPack (escp-4i-1) (2)`).
+        """
         counts = Counter(labels)
         ids: list[str] = []
         taken: set[str] = set()
@@ -984,7 +989,16 @@ class _Importer:
                     f"{given!r} read as {identity!r}: ';' separates the ids of a list",
                 )
             if counts[label] > 1 and not record.get("id"):
-                identity = f"{identity} ({self._generation(record, label, quiet=True)})"
+                generation = self._generation(record, label, quiet=True)
+                suffixed = f"{identity} ({generation})"
+                self.note(
+                    label,
+                    "id",
+                    "inferred",
+                    f"{identity!r} is the acronym of {counts[label]} records; "
+                    f"written as {suffixed!r}, with its generation",
+                )
+                identity = suffixed
             unique, number = identity, 1
             while unique in taken:
                 number += 1
