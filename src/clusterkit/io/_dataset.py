@@ -40,7 +40,13 @@ from clusterkit.io._problems import (
     raise_problem,
     with_outcome,
 )
-from clusterkit.io._rows import RawRow, record_from_row, table_models, table_of_model
+from clusterkit.io._rows import (
+    RawRow,
+    error_field,
+    record_from_row,
+    table_models,
+    table_of_model,
+)
 from clusterkit.io._source import (
     OpenSource,
     Source,
@@ -537,8 +543,7 @@ def _record_or_findings(
         entries = []
     refused = set()
     for entry in entries:
-        field = entry["ctx"]["field"] if entry["type"] == "invariant" else None
-        field = field or (str(entry["loc"][0]) if entry["loc"] else None)
+        field = error_field(entry)
         refused.add(field)
         if entry["type"] == "missing" and field in left_out:
             continue
