@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import clusterkit as ck
@@ -37,18 +39,114 @@ class BudgetRequired(ck.Partnership):
     budget_line: str
 
 
-def read_findings(report: ck.Report) -> list[tuple[str, str, Any, str | None]]:
-    """Each finding's rule, message, location and value."""
+def read_findings(report: ck.Report) -> list[tuple[Any, ...]]:
+    """Each finding's rule, message, value, hint and location.
+
+    The location without its column: `validate` places a finding in a JSON
+    document at its key, which the lenient load does for no finding.
+    """
     return [
-        (finding.rule, finding.message, finding.location, finding.value)
+        (
+            finding.rule,
+            finding.message,
+            finding.value,
+            finding.hint,
+            finding.expected,
+            attrs.evolve(finding.location, column=None),
+        )
         for finding in report.findings
     ]
 
 
-def validated_hdr(source: Any) -> list[tuple[str, str, Any, str | None]]:
+def validated_hdr(source: Any) -> list[tuple[Any, ...]]:
     """What `validate` reports of unknown fields (CK-HDR-002) on `source`."""
     report = ck.validate(source)
     return [item for item in read_findings(report) if item[0] == "CK-HDR-002"]
+
+
+# ---------------------------------------------------------------- unknown keys
+
+
+def unknown_key_sources(tmp_path: Path) -> dict[str, Any]:
+    """One partnership with a key no table has, and one without, in each layout."""
+    records = [{**P, "budget_line": "B-7"}, {**P, "id": "P2"}]
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    write(
+        folder / "partnerships.jsonl",
+        "".join(json.dumps(record) + "\n" for record in records),
+    )
+    return {
+        "mapping": {"partnerships": records},
+        "json": document,
+        "jsonl": folder,
+    }
+
+
+@pytest.mark.parametrize("layout", ["mapping", "json", "jsonl"])
+def test_a_lenient_load_keeps_a_record_with_an_unknown_key_and_warns_as_validate_does(
+    tmp_path: Path, layout: str
+) -> None:
+    source = unknown_key_sources(tmp_path)[layout]
+    dataset, report = load_dataset(source, errors="report")
+    assert [partnership.id for partnership in dataset.partnerships] == ["P1", "P2"]
+    assert report.ok
+    found = read_findings(report)
+    assert [item[0] for item in found] == ["CK-HDR-002"]
+    assert found == validated_hdr(source)
+    assert found[0][1] == (
+        "unknown field 'budget_line' in partnerships (1 row); it is ignored"
+    )
+    assert report.findings[0].severity is ck.Severity.WARNING
+
+
+def test_a_lenient_load_counts_an_unknown_key_once_per_table_with_its_rows() -> None:
+    records = [{**P, "id": f"P{index}", "budget_lin": "B"} for index in range(3)]
+    source = {"partnerships": records}
+    dataset, report = load_dataset(source, errors="report")
+    assert len(dataset.partnerships) == 3
+    (finding,) = report.findings
+    assert finding.message == (
+        "unknown field 'budget_lin' in partnerships (3 rows); it is ignored"
+    )
+    assert finding.location.pointer == "/partnerships/0/budget_lin"
+    assert read_findings(report) == validated_hdr(source)
+
+
+def test_a_lenient_load_of_subclass_records_without_models_ignores_their_fields() -> (
+    None
+):
+    source = {"partnerships": [BudgetedPartnership(**P, budget_line="B-7")]}
+    dataset, report = load_dataset(source, errors="report")
+    assert [type(record) for record in dataset.partnerships] == [ck.Partnership]
+    assert [item[0] for item in read_findings(report)] == ["CK-HDR-002"]
+    assert read_findings(report) == validated_hdr(source)
+
+
+def test_a_lenient_load_reports_an_unknown_key_beside_a_row_error() -> None:
+    source = {"partnerships": [{**P, "budget_line": "B", "start": "soon"}]}
+    dataset, report = load_dataset(source, errors="report")
+    assert dataset.partnerships == ()
+    rules = sorted(finding.rule for finding in report.findings)
+    assert rules == ["CK-HDR-002", "CK-TYPE-001"]
+    type_error = next(f for f in report.findings if f.rule == "CK-TYPE-001")
+    assert type_error.location.field == "start"
+
+
+def test_a_lenient_load_with_models_knows_the_fields_they_add() -> None:
+    source = {"partnerships": [{**P, "budget_line": "B", "budget_lin": "C"}]}
+    dataset, report = load_dataset(
+        source, models={"partnerships": BudgetedPartnership}, errors="report"
+    )
+    assert [record.budget_line for record in dataset.partnerships] == ["B"]  # type: ignore[attr-defined]
+    (finding,) = report.findings
+    assert finding.rule == "CK-HDR-002"
+    assert finding.value == "budget_lin"
+    assert finding.hint == "did you mean 'budget_line'?"
+    assert finding.expected is not None
+    assert finding.expected.endswith(", budget_line")
 
 
 # ---------------------------------------------------------------- invariants, strictly
@@ -72,3 +170,26 @@ def test_a_strict_load_locates_an_invariant_error_at_the_blamed_field(
     assert ":2:5 (sme_members): invalid clusters row: sme_members: " in str(error)
     _, report = load_dataset(folder, errors="report")
     assert report.findings[0].location == error.location
+
+
+def test_an_unknown_key_not_given_is_no_finding_in_any_layout(
+    tmp_path: Path,
+) -> None:
+    records = [{**P, "budget_line": None}, {**P, "id": "P2", "budget_line": " "}]
+    records.append({**P, "id": "P3", "budget_line": "B"})
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    write(
+        folder / "partnerships.jsonl",
+        "".join(json.dumps(record) + "\n" for record in records),
+    )
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
+    for source in (folder, document, {"partnerships": records}):
+        dataset, report = load_dataset(source, errors="report")
+        assert len(dataset.partnerships) == 3
+        found = read_findings(report)
+        assert [item[1] for item in found] == [
+            "unknown field 'budget_line' in partnerships (1 row); it is ignored"
+        ]
+        assert found == validated_hdr(source)

@@ -26,7 +26,6 @@ import attrs
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from clusterkit._hints import did_you_mean
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk as chunks
@@ -49,7 +48,6 @@ from clusterkit.io._member import (
 )
 from clusterkit.io._problems import (
     MALFORMED_ROW,
-    UNKNOWN_COLUMN,
     UNREADABLE,
     Reporter,
     raise_problem,
@@ -346,17 +344,7 @@ def read_chunks(
             line += _line_count(lines) if lone_cr else len(lines)
             if chunk is not None:
                 yield chunk
-    for key, (where, count) in state.unknown.items():
-        rows_text = "1 row" if count == 1 else f"{count} rows"
-        report(
-            UNKNOWN_COLUMN,
-            where,
-            f"unknown field {key!r} in {table} ({rows_text}); it is ignored",
-            hint=did_you_mean(key, state.known),
-            entity=Entity(table),
-            value=key,
-            expected=", ".join(fields),
-        )
+    chunks.report_unknown_fields(table, state.unknown, fields, report)
 
 
 def _line_count(lines: Sequence[bytes]) -> int:
@@ -637,8 +625,12 @@ def _line_by_line(
 
 
 def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> None:
+    """Count the keys no field takes; one that is null or blank is not given (ignored)."""
     for value, number in zip(values, numbers, strict=True):
         for key in value.keys() - state.known:
+            held = value[key]
+            if held is None or (isinstance(held, str) and not held.strip()):
+                continue  # as a JSON document's and the loader's records have it
             where, count = state.unknown.get(
                 key, (state.source.location(number, key), 0)
             )
