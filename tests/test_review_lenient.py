@@ -149,6 +149,29 @@ def test_a_lenient_load_with_models_knows_the_fields_they_add() -> None:
     assert finding.expected.endswith(", budget_line")
 
 
+def test_an_unknown_key_not_given_is_no_finding_in_any_layout(
+    tmp_path: Path,
+) -> None:
+    records = [{**P, "budget_line": None}, {**P, "id": "P2", "budget_line": " "}]
+    records.append({**P, "id": "P3", "budget_line": "B"})
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    write(
+        folder / "partnerships.jsonl",
+        "".join(json.dumps(record) + "\n" for record in records),
+    )
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
+    for source in (folder, document, {"partnerships": records}):
+        dataset, report = load_dataset(source, errors="report")
+        assert len(dataset.partnerships) == 3
+        found = read_findings(report)
+        assert [item[1] for item in found] == [
+            "unknown field 'budget_line' in partnerships (1 row); it is ignored"
+        ]
+        assert found == validated_hdr(source)
+
+
 # ---------------------------------------------------------------- invariants, strictly
 
 
@@ -172,24 +195,41 @@ def test_a_strict_load_locates_an_invariant_error_at_the_blamed_field(
     assert report.findings[0].location == error.location
 
 
-def test_an_unknown_key_not_given_is_no_finding_in_any_layout(
-    tmp_path: Path,
-) -> None:
-    records = [{**P, "budget_line": None}, {**P, "id": "P2", "budget_line": " "}]
-    records.append({**P, "id": "P3", "budget_line": "B"})
-    folder = tmp_path / "lines"
+# ---------------------------------------------------------------- a subclass's required field
+
+
+def test_a_subclass_column_missing_is_one_header_finding(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
     folder.mkdir()
     write(
-        folder / "partnerships.jsonl",
-        "".join(json.dumps(record) + "\n" for record in records),
+        folder / "partnerships.csv",
+        "id,acronym,name,generation\nP1,A,A,escp-4i-1\nP2,A,A,escp-4i-1\n",
     )
-    document = tmp_path / "doc.json"
-    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
-    for source in (folder, document, {"partnerships": records}):
-        dataset, report = load_dataset(source, errors="report")
-        assert len(dataset.partnerships) == 3
-        found = read_findings(report)
-        assert [item[1] for item in found] == [
-            "unknown field 'budget_line' in partnerships (1 row); it is ignored"
-        ]
-        assert found == validated_hdr(source)
+    models = {"partnerships": BudgetRequired}
+    dataset, report = load_dataset(folder, models=models, errors="report")
+    assert dataset.partnerships == ()
+    assert [finding.rule for finding in report.findings] == ["CK-HDR-001"]
+
+
+def test_a_subclass_field_left_empty_has_the_shared_message(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    write(
+        folder / "partnerships.csv",
+        "id,acronym,name,generation,budget_line\nP1,A,A,escp-4i-1,\n",
+    )
+    models = {"partnerships": BudgetRequired}
+    _, report = load_dataset(folder, models=models, errors="report")
+    (finding,) = report.findings
+    assert finding.rule == "CK-TYPE-001"
+    assert finding.message == "a value is required here, but the cell is empty"
+    assert finding.location.field == "budget_line"
+    assert finding.location.column == 5
+
+
+def test_a_subclass_field_missing_from_a_record_has_the_shared_message() -> None:
+    models = {"partnerships": BudgetRequired}
+    _, report = load_dataset({"partnerships": [P]}, models=models, errors="report")
+    (finding,) = report.findings
+    assert finding.message == "a value is required here, but the cell is empty"
+    assert finding.location.pointer == "/partnerships/0/budget_line"

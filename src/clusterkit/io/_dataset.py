@@ -612,6 +612,13 @@ def _report_entry(
     report: Reporter,
 ) -> None:
     """Report one pydantic error of a row as the validator would."""
+    if entry["type"] == "missing" and len(entry["loc"]) == 1:
+        # A field of the table's model or one a subclass adds, alike.
+        missing = str(entry["loc"][0])
+        if row.columns and missing not in row.columns:
+            return  # the column is missing: reported once, at the header
+        report(BAD_VALUE, row.location_of(missing), MISSING.message, entity=entity)
+        return
     model = TABLES[row.table]
     if field is None or field not in model.model_fields:
         # A whole-record problem, or one of a field a subclass adds.
@@ -619,11 +626,6 @@ def _report_entry(
         report(BAD_VALUE, where, str(entry["msg"]), entity=entity)
         return
     raw = row.values.get(field)
-    if entry["type"] == "missing":
-        if row.columns and field not in row.columns:
-            return  # the column is missing: reported once, at the header
-        report(BAD_VALUE, row.location_of(field), MISSING.message, entity=entity)
-        return
     # The item of a list field is located as the field's own type would say.
     located = {**entry, "loc": entry["loc"][1:]}
     problem = cell_problem(field_shape(row.table, field), located, raw)
