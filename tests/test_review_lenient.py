@@ -149,29 +149,6 @@ def test_a_lenient_load_with_models_knows_the_fields_they_add() -> None:
     assert finding.expected.endswith(", budget_line")
 
 
-def test_an_unknown_key_not_given_is_no_finding_in_any_layout(
-    tmp_path: Path,
-) -> None:
-    records = [{**P, "budget_line": None}, {**P, "id": "P2", "budget_line": " "}]
-    records.append({**P, "id": "P3", "budget_line": "B"})
-    folder = tmp_path / "lines"
-    folder.mkdir()
-    write(
-        folder / "partnerships.jsonl",
-        "".join(json.dumps(record) + "\n" for record in records),
-    )
-    document = tmp_path / "doc.json"
-    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
-    for source in (folder, document, {"partnerships": records}):
-        dataset, report = load_dataset(source, errors="report")
-        assert len(dataset.partnerships) == 3
-        found = read_findings(report)
-        assert [item[1] for item in found] == [
-            "unknown field 'budget_line' in partnerships (1 row); it is ignored"
-        ]
-        assert found == validated_hdr(source)
-
-
 # ---------------------------------------------------------------- invariants, strictly
 
 
@@ -193,6 +170,37 @@ def test_a_strict_load_locates_an_invariant_error_at_the_blamed_field(
     assert ":2:5 (sme_members): invalid clusters row: sme_members: " in str(error)
     _, report = load_dataset(folder, errors="report")
     assert report.findings[0].location == error.location
+
+
+# ---------------------------------------------------------------- a Dataset of subclasses
+
+
+def test_a_lenient_load_of_a_dataset_keeps_its_subclass_records() -> None:
+    budgeted = BudgetedPartnership(**P, budget_line="B")
+    plain = ck.Partnership(**{**P, "id": "P2"})
+    dataset = ck.Dataset(partnerships=(budgeted, plain), clusters=())
+    loaded, report = load_dataset(dataset, errors="report")
+    assert report.findings == ()
+    assert loaded == load_dataset(dataset)
+    assert [type(record) for record in loaded.partnerships] == [
+        BudgetedPartnership,
+        ck.Partnership,
+    ]
+    assert loaded.partnerships[0].budget_line == "B"  # type: ignore[attr-defined]
+
+
+def test_a_lenient_load_of_a_dataset_of_subclasses_locates_its_findings() -> None:
+    # Made without validation: its id was never checked.
+    broken = BudgetedPartnership.model_construct(**{**P, "id": "P;1"})
+    kept = BudgetedPartnership(**{**P, "id": "P2"}, budget_line="B")
+    dataset = ck.Dataset.model_construct(partnerships=(broken, kept))
+    loaded, report = load_dataset(dataset, errors="report")
+    assert loaded.partnerships == (kept,)
+    (finding,) = report.findings
+    assert (finding.rule, finding.location.pointer) == (
+        "CK-TYPE-001",
+        "/partnerships/0/id",
+    )
 
 
 # ---------------------------------------------------------------- a subclass's required field
@@ -233,3 +241,26 @@ def test_a_subclass_field_missing_from_a_record_has_the_shared_message() -> None
     (finding,) = report.findings
     assert finding.message == "a value is required here, but the cell is empty"
     assert finding.location.pointer == "/partnerships/0/budget_line"
+
+
+def test_an_unknown_key_not_given_is_no_finding_in_any_layout(
+    tmp_path: Path,
+) -> None:
+    records = [{**P, "budget_line": None}, {**P, "id": "P2", "budget_line": " "}]
+    records.append({**P, "id": "P3", "budget_line": "B"})
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    write(
+        folder / "partnerships.jsonl",
+        "".join(json.dumps(record) + "\n" for record in records),
+    )
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"partnerships": records}), encoding="utf-8")
+    for source in (folder, document, {"partnerships": records}):
+        dataset, report = load_dataset(source, errors="report")
+        assert len(dataset.partnerships) == 3
+        found = read_findings(report)
+        assert [item[1] for item in found] == [
+            "unknown field 'budget_line' in partnerships (1 row); it is ignored"
+        ]
+        assert found == validated_hdr(source)

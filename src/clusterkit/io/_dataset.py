@@ -502,10 +502,10 @@ def _load_leniently(
             parts = list(opened.members) if opened.kind == "folder" else [None]
             for table in parts:
                 try:
-                    for row in opened.rows(table, report=report, models=models):
+                    for row, model in _rows_and_models(opened, table, report, models):
                         refused = report.refuses(row.location)
                         record = _record_or_findings(
-                            row, models[row.table], report, report.left_out
+                            row, model, report, report.left_out
                         )
                         report.seen = len(report.findings)
                         if record is not None and not refused:
@@ -521,6 +521,42 @@ def _load_leniently(
             report.report_unknown(models)
     findings = sorted(report.findings, key=Finding.sort_key)
     return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
+
+
+def _rows_and_models(
+    opened: OpenSource,
+    table: str | None,
+    report: Reporter,
+    models: Mapping[str, type[Record]],
+) -> Iterator[tuple[RawRow, type[Record]]]:
+    """The rows of a source (or of one table), each with the model that reads it."""
+    if opened.kind == "dataset":
+        return _dataset_rows(opened, report, models)
+    rows = opened.rows(table, report=report, models=models)
+    return ((row, models[row.table]) for row in rows)
+
+
+def _dataset_rows(
+    opened: OpenSource, report: Reporter, models: Mapping[str, type[Record]]
+) -> Iterator[tuple[RawRow, type[Record]]]:
+    """A `Dataset`'s rows, each with its record's own model.
+
+    As `load_dataset` keeps a `Dataset`'s records as they are, a record of a
+    subclass is read as its subclass, with the fields it adds (a table's chunks
+    hold the fields of the table's model only). A table without one is read
+    the fast way, as chunks.
+    """
+    dataset: Dataset = opened.records
+    for table in TABLES:
+        records = dataset.table(table)
+        model = models[table]
+        if set(map(type, records)) <= {model}:
+            yield from ((row, model) for row in opened.rows(table, report, models))
+            continue
+        for index, record in enumerate(records):
+            location = Location(file=opened.display, pointer=f"/{table}/{index}")
+            values = record.model_dump(exclude_defaults=True)
+            yield RawRow(table, values, location), type(record)
 
 
 def _within(found: Location, row: Location) -> bool:
