@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pydantic
 import pytest
 
 import clusterkit as ck
-from clusterkit.io import load_dataset
+from clusterkit.io import iter_records, load_dataset
 from conftest import write
 
 P: dict[str, Any] = {
@@ -147,6 +148,70 @@ def test_a_lenient_load_with_models_knows_the_fields_they_add() -> None:
     assert finding.hint == "did you mean 'budget_line'?"
     assert finding.expected is not None
     assert finding.expected.endswith(", budget_line")
+
+
+# ---------------------------------------------------------------- blank text in JSON Lines
+
+
+def test_json_lines_reads_blank_text_of_a_subclass_field_as_not_given(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    lines = [{**P, "note": ""}, {**P, "id": "P2", "note": "  "}, {**P, "id": "P3"}]
+    lines += [{**P, "id": "P4", "note": None}, {**P, "id": "P5", "note": "kept"}]
+    write(
+        folder / "partnerships.jsonl",
+        "".join(json.dumps(line) + "\n" for line in lines),
+    )
+    document = tmp_path / "doc.json"
+    document.write_text(json.dumps({"partnerships": lines}), encoding="utf-8")
+    models = {"partnerships": NotedPartnership}
+    expected = ["n/a", "n/a", "n/a", "n/a", "kept"]
+    for source in (folder, document):
+        strict = load_dataset(source, models=models)
+        lenient, _ = load_dataset(source, models=models, errors="report")
+        for dataset in (strict, lenient):
+            notes = [record.note for record in dataset.partnerships]  # type: ignore[attr-defined]
+            assert notes == expected, source
+    records = iter_records(folder / "partnerships.jsonl", NotedPartnership)
+    assert [record.note for record, _ in records] == expected
+
+
+def test_json_lines_refuses_blank_text_in_a_required_subclass_field(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    write(folder / "partnerships.jsonl", json.dumps({**P, "budget_line": ""}) + "\n")
+    with pytest.raises(ck.DatasetReadError, match="budget_line: a value is required"):
+        load_dataset(folder, models={"partnerships": BudgetRequired})
+    with pytest.raises(ck.DatasetReadError, match="budget_line: a value is required"):
+        load_dataset(
+            {"partnerships": [{**P, "budget_line": ""}]},
+            models={"partnerships": BudgetRequired},
+        )
+
+
+def test_json_lines_checks_only_the_fields_a_subclass_declares() -> None:
+    from clusterkit.io._formats import jsonl_files  # noqa: PLC0415 - the reader's own
+
+    assert jsonl_files._fields_to_look_at(ck.Partnership) == ()
+    assert jsonl_files._fields_to_look_at(NotedPartnership) == ("note",)
+
+    class Redeclared(ck.Partnership):
+        acronym: str | None = None  # type: ignore[assignment] # taken as it is
+
+    assert jsonl_files._fields_to_look_at(Redeclared) == ("acronym",)
+
+    class Validated(ck.Partnership):
+        @pydantic.field_validator("name", mode="before")
+        @classmethod
+        def upper(cls, value: Any) -> Any:
+            return value.upper() if isinstance(value, str) else value
+
+    fields = jsonl_files._fields_to_look_at(Validated)
+    assert fields == tuple(ck.Partnership.model_fields)
 
 
 # ---------------------------------------------------------------- invariants, strictly
