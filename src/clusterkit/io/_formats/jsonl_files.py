@@ -248,7 +248,7 @@ def _validator(model: type[R]) -> Callable[[bytes], R]:
         return validate  # the shared models: nothing more per line
 
     def validate_given(text: bytes) -> R:
-        record = validate(text)
+        record: R = validate(text)
         given = record.__pydantic_fields_set__
         stored = record.__dict__
         for field in fields:
