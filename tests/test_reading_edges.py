@@ -106,11 +106,11 @@ def test_a_lone_carriage_return_ends_a_line(tmp_path: Path) -> None:
     )
     report = ck.validate(path.parent, as_of=AS_OF, select=["CK-HDR-002"])
     assert [(f.rule, f.location.line) for f in report.findings] == [("CK-HDR-002", 3)]
-    assert [
-        c.id for c in ck.load_dataset(path.parent, errors="report").dataset.clusters
-    ] == [
-        "C1",
-        "C2",
+    # The unknown key is ignored and warned of, as the validator does.
+    loaded = ck.load_dataset(path.parent, errors="report")
+    assert [c.id for c in loaded.dataset.clusters] == ["C1", "C2", "C3"]
+    assert [(f.rule, f.location.line) for f in loaded.report.findings] == [
+        ("CK-HDR-002", 3)
     ]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "SourceKind",
     "TableSource",
     "chunks_from_rows",
+    "report_unknown_fields",
     "whole_file_chunks",
 ]
 
@@ -253,6 +254,24 @@ def _table_chunks(
             starts = [row.location.line or 0 for row in chunk]
             _keep_lines(lines, source.gaps, numbers, starts)
         yield Chunk(source, numbers, cells, starts=starts)
+    report_unknown_fields(table, unknown, known, report)
+
+
+def report_unknown_fields(
+    table: str,
+    unknown: Mapping[str, tuple[Location, int]],
+    known: Collection[str],
+    report: Reporter,
+) -> None:
+    """Report each field of `unknown` once (`CK-HDR-002`), with the rows that give it.
+
+    Args:
+        table: The table whose records give the fields.
+        unknown: Each field no column takes: where it is first given, and in how
+            many rows.
+        known: The table's fields, in order.
+        report: Told of each field.
+    """
     for key, (where, count) in unknown.items():
         rows_text = "1 row" if count == 1 else f"{count} rows"
         report(

@@ -10,6 +10,7 @@ from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 import attrs
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from clusterkit._cycles import cycles_paused
 from clusterkit._dates import PartialDate, is_iso_date_text
@@ -24,6 +25,7 @@ from clusterkit._output import (
 from clusterkit._version import VERSION
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
+from clusterkit.io._chunk import report_unknown_fields
 from clusterkit.io._fields import field_shape
 from clusterkit.io._format import Layout, format_named, formats
 from clusterkit.io._member import Member
@@ -40,7 +42,13 @@ from clusterkit.io._problems import (
     raise_problem,
     with_outcome,
 )
-from clusterkit.io._rows import RawRow, record_from_row, table_models, table_of_model
+from clusterkit.io._rows import (
+    RawRow,
+    error_field,
+    record_from_row,
+    table_models,
+    table_of_model,
+)
 from clusterkit.io._source import (
     OpenSource,
     Source,
@@ -411,6 +419,20 @@ class _Collector:
     seen: int = 0
     # The fields of the row last read whose value the reader left out.
     left_out: set[str] = attrs.field(factory=set)
+    # The keys of records that no field takes, by table: where each is first
+    # given, and in how many rows (one warning each, as `validate` gives).
+    unknown: dict[str, dict[str, tuple[Location, int]]] = attrs.field(factory=dict)
+
+    def count_unknown(self, row: RawRow, key: str) -> None:
+        """Count a key of `row` that no field of its table takes."""
+        seen = self.unknown.setdefault(row.table, {})
+        where, count = seen.get(key) or (row.location_of(key), 0)
+        seen[key] = (where, count + 1)
+
+    def report_unknown(self, models: Mapping[str, type[Record]]) -> None:
+        """Report the keys counted, once per table and key (`CK-HDR-002`)."""
+        for table, seen in self.unknown.items():
+            report_unknown_fields(table, seen, list(models[table].model_fields), self)
 
     def refuses(self, row: Location) -> bool:
         """Whether the reader reported an error of the row at `row`, just read.
@@ -480,10 +502,10 @@ def _load_leniently(
             parts = list(opened.members) if opened.kind == "folder" else [None]
             for table in parts:
                 try:
-                    for row in opened.rows(table, report=report, models=models):
+                    for row, model in _rows_and_models(opened, table, report, models):
                         refused = report.refuses(row.location)
                         record = _record_or_findings(
-                            row, models[row.table], report, report.left_out
+                            row, model, report, report.left_out
                         )
                         report.seen = len(report.findings)
                         if record is not None and not refused:
@@ -496,8 +518,45 @@ def _load_leniently(
                         f"{error.problem}; reading of {location.file or display} "
                         "stopped here, rows after this point were not checked",
                     )
+            report.report_unknown(models)
     findings = sorted(report.findings, key=Finding.sort_key)
     return LoadedDataset(Dataset.model_validate(records), _report(findings, display))
+
+
+def _rows_and_models(
+    opened: OpenSource,
+    table: str | None,
+    report: Reporter,
+    models: Mapping[str, type[Record]],
+) -> Iterator[tuple[RawRow, type[Record]]]:
+    """The rows of a source (or of one table), each with the model that reads it."""
+    if opened.kind == "dataset":
+        return _dataset_rows(opened, report, models)
+    rows = opened.rows(table, report=report, models=models)
+    return ((row, models[row.table]) for row in rows)
+
+
+def _dataset_rows(
+    opened: OpenSource, report: Reporter, models: Mapping[str, type[Record]]
+) -> Iterator[tuple[RawRow, type[Record]]]:
+    """A `Dataset`'s rows, each with its record's own model.
+
+    As `load_dataset` keeps a `Dataset`'s records as they are, a record of a
+    subclass is read as its subclass, with the fields it adds (a table's chunks
+    hold the fields of the table's model only). A table without one is read
+    the fast way, as chunks.
+    """
+    dataset: Dataset = opened.records
+    for table in TABLES:
+        records = dataset.table(table)
+        model = models[table]
+        if set(map(type, records)) <= {model}:
+            yield from ((row, model) for row in opened.rows(table, report, models))
+            continue
+        for index, record in enumerate(records):
+            location = Location(file=opened.display, pointer=f"/{table}/{index}")
+            values = record.model_dump(exclude_defaults=True)
+            yield RawRow(table, values, location), type(record)
 
 
 def _within(found: Location, row: Location) -> bool:
@@ -514,31 +573,37 @@ def _within(found: Location, row: Location) -> bool:
 def _record_or_findings(
     row: RawRow,
     model: type[Record],
-    report: Reporter,
+    report: _Collector,
     left_out: Collection[str] = (),
 ) -> Record | None:
     """The row's record, or `None` after reporting each of its problems.
 
-    Reported as the validator reports them: a field whose column is missing was
-    reported at the header, not here; a date in another spelling than ISO 8601
-    is remarked on (`CK-TYPE-002`), and so is one given to the month or the year
-    (`CK-DATE-005`), whether or not the record is valid, and a
-    country read from a typo is warned of (`CK-COUNTRY-004`). A required field
-    in `left_out` (its value refused by the reader, which said why) is not
-    reported again as missing.
+    Reported as the validator reports them: a key that no field takes is
+    ignored, and counted for one warning per table and key; a field whose
+    column is missing was reported at the header, not here; a date in another
+    spelling than ISO 8601 is remarked on (`CK-TYPE-002`), and so is one given
+    to the month or the year (`CK-DATE-005`), whether or not the record is
+    valid, and a country read from a typo is warned of (`CK-COUNTRY-004`). A
+    required field in `left_out` (its value refused by the reader, which said
+    why) is not reported again as missing.
     """
     entity = _entity(row)
-    try:
-        record: Record | None = model.model_validate(row.values)
-    except ValidationError as error:
-        record = None
-        entries = error.errors(include_url=False)
-    else:
-        entries = []
+    record, entries = _validated(model, row.values)
+    # A reader of columns left out those no field takes (and said so at the
+    # header); the keys of a JSON object or a mapping are only found here.
+    unknown = {
+        str(entry["loc"][0])
+        for entry in entries
+        if entry["type"] == "extra_forbidden" and len(entry["loc"]) == 1
+    }
+    if unknown:
+        for key in unknown:
+            report.count_unknown(row, key)
+        given = {key: row.values[key] for key in row.values if key not in unknown}
+        record, entries = _validated(model, given)
     refused = set()
     for entry in entries:
-        field = entry["ctx"]["field"] if entry["type"] == "invariant" else None
-        field = field or (str(entry["loc"][0]) if entry["loc"] else None)
+        field = error_field(entry)
         refused.add(field)
         if entry["type"] == "missing" and field in left_out:
             continue
@@ -546,6 +611,16 @@ def _record_or_findings(
     _report_non_iso_dates(row, record, refused, entity, report)
     _report_country_typos(row, refused, entity, report)
     return record
+
+
+def _validated(
+    model: type[Record], values: Mapping[str, Any]
+) -> tuple[Record | None, list[ErrorDetails]]:
+    """The record of `values`, or `None` and the errors that refuse it."""
+    try:
+        return model.model_validate(values), []
+    except ValidationError as error:
+        return None, error.errors(include_url=False)
 
 
 def _entity(row: RawRow) -> Entity:
@@ -573,19 +648,20 @@ def _report_entry(
     report: Reporter,
 ) -> None:
     """Report one pydantic error of a row as the validator would."""
+    if entry["type"] == "missing" and len(entry["loc"]) == 1:
+        # A field of the table's model or one a subclass adds, alike.
+        missing = str(entry["loc"][0])
+        if row.columns and missing not in row.columns:
+            return  # the column is missing: reported once, at the header
+        report(BAD_VALUE, row.location_of(missing), MISSING.message, entity=entity)
+        return
     model = TABLES[row.table]
     if field is None or field not in model.model_fields:
-        if entry["type"] != "extra_forbidden":  # an unknown column: the reader's
-            # A whole-record problem, or one of a field a subclass adds.
-            where = row.location if field is None else row.location_of(field)
-            report(BAD_VALUE, where, str(entry["msg"]), entity=entity)
+        # A whole-record problem, or one of a field a subclass adds.
+        where = row.location if field is None else row.location_of(field)
+        report(BAD_VALUE, where, str(entry["msg"]), entity=entity)
         return
     raw = row.values.get(field)
-    if entry["type"] == "missing":
-        if row.columns and field not in row.columns:
-            return  # the column is missing: reported once, at the header
-        report(BAD_VALUE, row.location_of(field), MISSING.message, entity=entity)
-        return
     # The item of a list field is located as the field's own type would say.
     located = {**entry, "loc": entry["loc"][1:]}
     problem = cell_problem(field_shape(row.table, field), located, raw)

@@ -33,6 +33,7 @@ __all__ = [
     "RawRow",
     "cell_to_input",
     "column_letter",
+    "error_field",
     "flat_cell",
     "given_values",
     "is_flat_field",
@@ -303,9 +304,20 @@ def record_from_row(row: RawRow, model: type[R]) -> R:
         raise _read_error(row, error) from None
 
 
+def error_field(entry: Mapping[str, Any]) -> str | None:
+    """The field a pydantic error of a record is about (`None`: the whole record).
+
+    An invariant between fields names the field it blames; other errors are
+    about the field of their location.
+    """
+    if entry["type"] == "invariant":
+        return str(entry["ctx"]["field"])
+    return str(entry["loc"][0]) if entry["loc"] else None
+
+
 def _read_error(row: RawRow, error: ValidationError) -> DatasetReadError:
     entries = error.errors(include_url=False)
-    fields = [str(entry["loc"][0]) if entry["loc"] else None for entry in entries]
+    fields = [error_field(entry) for entry in entries]
     problems = [
         f"{field or 'row'}: {_describe(entry)}"
         for field, entry in zip(fields, entries, strict=True)

@@ -24,9 +24,9 @@ from typing import IO, Any, TypeVar
 
 import attrs
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import from_json
 
-from clusterkit._hints import did_you_mean
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk as chunks
@@ -49,7 +49,6 @@ from clusterkit.io._member import (
 )
 from clusterkit.io._problems import (
     MALFORMED_ROW,
-    UNKNOWN_COLUMN,
     UNREADABLE,
     Reporter,
     raise_problem,
@@ -238,10 +237,62 @@ def _validator(model: type[R]) -> Callable[[bytes], R]:
     `model_validate_json` is a Python method around it, which costs about a
     tenth of a record's validation. A model whose build was deferred is built
     first, as `model_validate_json` would (`model_rebuild` does nothing to a
-    model already built).
+    model already built). For a subclass with fields that may keep null or
+    blank text (`_fields_to_look_at`), a record that has one is refused
+    (`_Recheck`): its raw row reads the value as not given.
     """
     model.model_rebuild()
-    return model.__pydantic_validator__.validate_json
+    validate = model.__pydantic_validator__.validate_json
+    fields = _fields_to_look_at(model)
+    if not fields:
+        return validate  # the shared models: nothing more per line
+
+    def validate_given(text: bytes) -> R:
+        record: R = validate(text)
+        given = record.__pydantic_fields_set__
+        stored = record.__dict__
+        for field in fields:
+            if field in given and _not_given(stored[field]):
+                raise _Recheck
+        return record
+
+    return validate_given
+
+
+@functools.cache
+def _fields_to_look_at(model: type[Record]) -> tuple[str, ...]:
+    """The fields of `model` that may keep what a raw row does not give: null, blank text.
+
+    The shared models refuse null and blank text in every field where they
+    would not mean what a value not given means, so a line that validates
+    straight from its text is the record its raw row makes. A subclass may take
+    them in a field it declares (`note: str | None = "n/a"` keeps `""`), or in
+    any field through a validator of its own: such fields are looked at in each
+    record validated from its text.
+    """
+    base = TABLES[table_of_model(model)]
+    own, shared = model.__pydantic_decorators__, base.__pydantic_decorators__
+    if (own.field_validators.keys(), own.model_validators.keys()) != (
+        shared.field_validators.keys(),
+        shared.model_validators.keys(),
+    ):
+        return tuple(model.model_fields)
+    inherited = base.model_fields
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if name not in inherited or _declared(info) != _declared(inherited[name])
+    )
+
+
+def _declared(info: FieldInfo) -> tuple[Any, ...]:
+    """What a field's declaration says of the values it takes."""
+    return (info.annotation, info.metadata, info.default, info.default_factory)
+
+
+def _not_given(value: Any) -> bool:
+    """Whether a value means "not given" (`given_values`): null or blank text."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _checked(text: bytes, location: Location, member: Member, model: type[R]) -> R:
@@ -346,17 +397,7 @@ def read_chunks(
             line += _line_count(lines) if lone_cr else len(lines)
             if chunk is not None:
                 yield chunk
-    for key, (where, count) in state.unknown.items():
-        rows_text = "1 row" if count == 1 else f"{count} rows"
-        report(
-            UNKNOWN_COLUMN,
-            where,
-            f"unknown field {key!r} in {table} ({rows_text}); it is ignored",
-            hint=did_you_mean(key, state.known),
-            entity=Entity(table),
-            value=key,
-            expected=", ".join(fields),
-        )
+    chunks.report_unknown_fields(table, state.unknown, fields, report)
 
 
 def _line_count(lines: Sequence[bytes]) -> int:
@@ -637,8 +678,11 @@ def _line_by_line(
 
 
 def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> None:
+    """Count the keys no field takes; one that is null or blank is not given (ignored)."""
     for value, number in zip(values, numbers, strict=True):
         for key in value.keys() - state.known:
+            if _not_given(value[key]):
+                continue  # as a JSON document's and the loader's records have it
             where, count = state.unknown.get(
                 key, (state.source.location(number, key), 0)
             )
