@@ -13,6 +13,7 @@ import datetime as dt
 import doctest
 import fractions
 import importlib
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -847,14 +848,86 @@ def test_report_html_summarises_and_truncates() -> None:
     assert shown.startswith("<p><strong>invalid</strong> (fails on error)")
     assert '<td>error</td><td style="text-align: right">25</td>' in shown
     assert shown.count("<tr><td>error</td><td>CK-X</td>") == 20
-    assert "The first 20 of 25 findings" in shown
-    assert "The report holds 25 of 30 findings" in shown
+    assert "The first 20 of 25 findings, errors first" in shown
+    assert (
+        "The report is truncated: showing 25 of 30 findings; 5 more not shown "
+        "(raise max_findings to see them)." in shown
+    )
     assert "<script>" not in shown
     assert "&lt;script&gt;.csv:2" in shown
     assert "bad &lt;b&gt;1&lt;/b&gt;" in shown
     valid = _report(fail_on=None)._repr_html_()
     assert valid.startswith("<p><strong>valid</strong> (never fails)")
     assert "<th>rule</th>" not in valid
+
+
+def _every_activity_off_market(*, broken_reference: bool) -> ck.Dataset:
+    """The example with 150 CK-GEO-002 warnings, the last activity also a CK-FK-001."""
+    example = ck.load_example()
+    activities = [
+        a.model_copy(update={"target_country": "AR"}) for a in example.activities
+    ]
+    if broken_reference:
+        last = activities[-1].model_copy(update={"partnership": "NOPE"})
+        activities[-1] = last
+    return example.model_copy(update={"activities": tuple(activities)})
+
+
+def test_report_html_lists_errors_first() -> None:
+    """The one error after 149 warnings is listed, first, as the text output lists it."""
+    data = _every_activity_off_market(broken_reference=True)
+    report = ck.validate(data, as_of=AS_OF)
+    shown = report._repr_html_()
+    assert "CK-FK-001" in shown
+    rows = re.findall(r"<tr><td>(\w+)</td><td>(CK-[A-Z]+-\d+)</td>", shown)
+    assert rows[0] == ("error", "CK-FK-001")
+    assert [rule for _, rule in rows[1:]] == ["CK-GEO-002"] * 19
+    assert "The first 20 of 150 findings, errors first" in shown
+
+
+def test_report_html_counts_what_follows_from_a_finding_with_it() -> None:
+    """A finding that follows from another is counted in its root's message."""
+    where = ck.Location(file="a.csv", line=2)
+    root = ck.Finding("CK-FILE-001", ck.Severity.ERROR, "unreadable", where)
+    follows = ck.Finding(
+        "CK-FK-001",
+        ck.Severity.ERROR,
+        "partnership 'P1' does not exist",
+        ck.Location(file="b.csv", line=3),
+        caused_by=root.fingerprint,
+    )
+    warning = ck.Finding("CK-GEO-002", ck.Severity.WARNING, "off market", where)
+    shown = _report(warning, root, follows)._repr_html_()
+    assert shown.count("<tr><td>error</td><td>CK-") == 1
+    assert (
+        "unreadable (and 1 finding that follows from it: CK-FK-001 once in b.csv)"
+        in shown
+    )
+    assert shown.index("CK-FILE-001") < shown.index("CK-GEO-002")
+
+
+def test_report_html_states_the_findings_below_min_severity() -> None:
+    """As the text output does: the warnings left out by `min_severity`, counted."""
+    data = _every_activity_off_market(broken_reference=True)
+    report = ck.validate(data, as_of=AS_OF, min_severity="error")
+    shown = report._repr_html_()
+    below = "not shown: 149 warnings, 0 info (below min_severity error)"
+    assert below in shown
+    assert below.replace("min_severity", "--min-severity") in report.render("text")
+    assert "truncated" not in shown
+
+
+def test_report_html_counts_truncation_above_min_severity() -> None:
+    """`max_findings` left out 1 finding, not 150: those below are counted apart."""
+    data = _every_activity_off_market(broken_reference=True)
+    report = ck.validate(data, as_of=AS_OF, min_severity="error", max_findings=0)
+    shown = report._repr_html_()
+    assert "not shown: 149 warnings, 0 info (below min_severity error)" in shown
+    assert (
+        "The report is truncated: showing 0 of 1 finding at or above min_severity "
+        "error; 1 more not shown (raise max_findings to see it)." in shown
+    )
+    assert "of 150 findings" not in shown
 
 
 # ---------------------------------------------------------------- examples

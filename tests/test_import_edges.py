@@ -686,3 +686,24 @@ def test_a_targets_own_sources_are_checked_as_a_records_are() -> None:
         "not-read",
         "not-read",
     ]
+
+
+def test_notes_print_escape_sequences_from_the_file_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An acronym and a field name with an ANSI escape print escaped, as values do."""
+    source = tmp_path / "list.json"
+    source.write_text(
+        '[{"acronym": "EV\\u001b[31mIL", "generation": 1, "weird\\u001b[31m": 1}]',
+        encoding="utf-8",
+    )
+    (note,) = import_partnerships(source).notes_of("kept-aside")
+    assert note.record == "EV\x1b[31mIL"
+    assert note.message.startswith("weird\x1b[31m: ")  # the values stay exact
+    assert str(note) == (
+        r"EV\x1b[31mIL: kept-aside: weird\x1b[31m: no field of the model holds them"
+    )
+    assert main(["import", str(source), str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert r"EV\x1b[31mIL: kept-aside: weird\x1b[31m: " in err

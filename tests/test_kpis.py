@@ -403,6 +403,21 @@ class TestDuplicateSMEs:
         assert result.notes[0] in result.to_table()
         assert result.notes[0] in result.to_markdown()
 
+    def test_the_notebook_display_shows_the_notes(self) -> None:
+        """The HTML display shows the notes that the text and Markdown tables print."""
+        result = compute(self.twins())
+        assert f"<p>{result.notes[0]}</p>" in result._repr_html_()
+
+    def test_ids_in_the_notes_are_escaped(self) -> None:
+        """An id with a bidi override or a C1 control shows as escapes in every output."""
+        twin = {**self.TWIN, "id": "S5\u202e\x9b"}
+        a1 = {**ACTIVITIES[0], "smes": ["S1", "S2", twin["id"]], "smes_involved": 3}
+        result = compute(small(smes=[*SMES, twin], activities=[a1, *ACTIVITIES[1:]]))
+        assert result.notes[0].endswith("S5\u202e\x9b as S1")
+        assert result.to_table().splitlines()[-1].endswith(r"S5\u202e\x9b as S1")
+        assert r"S5\u202e\x9b as S1" in result._repr_html_()
+        assert r"S5\\u202e\\x9b as S1" in result.to_markdown()
+
     def test_not_without_the_rule(self) -> None:
         """Ignored, or without validation, every SME id counts."""
         for result in (
@@ -439,6 +454,26 @@ class TestDuplicateSMEs:
             + ", ".join(f"T{n:02} as S2" for n in range(10))
             + ", and 2 more",
         )
+
+
+def test_the_scope_line_escapes_the_ids_it_names() -> None:
+    """A partnership id with a bidi override or a C1 control is escaped in the scope."""
+    hostile = "P1\u202eevil\x9b"
+    tables = {
+        "partnerships": PARTNERSHIPS,
+        "targets": TARGETS,
+        "activities": ACTIVITIES,
+    }
+    renamed = json.loads(json.dumps(tables).replace('"P1"', json.dumps(hostile)))
+    result = compute(small(**renamed), partnership=hostile)
+    assert result.scope.partnership == (hostile,)
+    assert result.to_table().startswith(r"Scope: partnership P1\u202eevil\x9b (")
+    assert result.to_table(width=30).startswith(
+        "Scope: partnership\nP1\\u202eevil\\x9b"
+    )
+    for shown in (result.to_table(), result.to_markdown(), result._repr_html_()):
+        assert "\u202e" not in shown
+        assert "\x9b" not in shown
 
 
 def test_a_target_that_is_not_third_counts_for_counters_not_smes_involved() -> None:

@@ -14,7 +14,7 @@ import pytest
 import clusterkit as ck
 from clusterkit.cli import main
 from clusterkit.kpis import reconcile
-from clusterkit.kpis._tables import _number
+from clusterkit.render import number_text
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -121,7 +121,7 @@ def test_text_that_float_reads_is_escaped_as_text(tmp_path: Path, text: str) -> 
 def test_a_ratio_that_is_not_zero_never_shows_as_zero(
     value: float | None, shown: str
 ) -> None:
-    assert _number(value) == shown
+    assert number_text(value) == shown
 
 
 def test_activity_figures_of_data_without_activities_are_not_measured() -> None:

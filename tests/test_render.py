@@ -7,6 +7,9 @@ import datetime as dt
 import html.parser
 import io
 import re
+import sys
+import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import clusterkit as ck
+from clusterkit import render
 from clusterkit.reference import programme_path
 from clusterkit.render import (
     MIN_COLUMN_WIDTH,
@@ -24,6 +28,8 @@ from clusterkit.render import (
     html_table,
     html_text,
     markdown_table,
+    markdown_text,
+    number_text,
     safe_text,
     terminal_width,
     text_table,
@@ -122,6 +128,18 @@ def _is_number(text: str) -> bool:
 def lines_of(text: str) -> list[str]:
     r"""The lines of a writer's output (only `\n` ends a line)."""
     return text.split("\n")
+
+
+def columns(text: str) -> int:
+    """The terminal columns `text` takes: wide characters two, marks none."""
+    return sum(
+        0
+        if unicodedata.category(char) in {"Mn", "Me", "Cf"}
+        else 2
+        if unicodedata.east_asian_width(char) in {"W", "F"}
+        else 1
+        for char in text
+    )
 
 
 # Byte for byte what the writers print today --------------------------------------
@@ -404,6 +422,54 @@ def test_safe_text_escapes() -> None:
     assert safe_text("plain ünïcode €") == "plain ünïcode €"
 
 
+INVISIBLE = {
+    "\u200b": "zero-width space",
+    "\u2060": "word joiner",
+    "\ufeff": "byte order mark",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u061c": "Arabic letter mark",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    "\u00ad": "soft hyphen",
+    "\u200d": "zero-width joiner",
+    "\U000e0041": "tag A",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=INVISIBLE.get)
+def test_invisible_characters_are_made_visible(char: str) -> None:
+    """Two ids that differ by an invisible character look different in every writer."""
+    escape = char.encode("unicode_escape").decode("ascii")
+    assert safe_text(f"P01{char}") == f"P01{escape}"
+    assert markdown_text(f"P01{char}") == f"P01\\{escape}"
+    assert html_text(f"P01{char}") == f"P01{escape}"
+    assert text_table(Table.of(["id"], [["P01"], [f"P01{char}"]])).endswith(escape)
+
+
+def test_every_format_character_and_separator_is_made_visible() -> None:
+    """Each character of Unicode's categories Cf, Zl and Zp is escaped, as Python writes it."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) in {"Cf", "Zl", "Zp"}:
+            assert safe_text(char) == char.encode("unicode_escape").decode(), code
+
+
+def test_legitimate_text_is_left_as_it_is() -> None:
+    """Accents (composed or combining), CJK, Arabic, emoji and flags show as they are."""
+    for text in (
+        "Zürich Société",
+        "Cafe\u0301",  # an accent as a combining mark
+        "日本市場連携",
+        "한국",
+        "شراكة",
+        "Cluster 🚀 🇪🇺 👍🏽",
+    ):
+        assert safe_text(text) == text
+    # A joiner is escaped too: an emoji sequence shows its parts.
+    assert safe_text("👩\u200d💻") == "👩\\u200d💻"
+
+
 def test_text_escapes_every_cell() -> None:
     """Text cells, headers and title pass safe_text; a pipe needs nothing."""
     table = Table.of(["na\x1bme"], [[cell] for cell in HOSTILE], title="t\u202e")
@@ -538,6 +604,71 @@ def test_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
     assert terminal_width(io.StringIO()) is None
 
 
+# Wide characters -------------------------------------------------------------------
+
+
+def test_wide_characters_take_two_columns() -> None:
+    """CJK text takes two columns a character: the columns stay aligned."""
+    table = Table.of(
+        ["partnership", "activities"], [["P-日本市場連携", "12"], ["P-EU", "3"]]
+    )
+    assert text_table(table) == (
+        "partnership     activities\n"
+        "--------------  ----------\n"
+        "P-日本市場連携          12\n"
+        "P-EU                     3"
+    )
+    for line in lines_of(text_table(table)):
+        assert columns(line) == columns("partnership     activities")
+
+
+def test_combining_marks_take_no_column() -> None:
+    """An accent written after its letter adds no width: `Cafe\u0301` pads as `Café`."""
+    table = Table.of(["name", "n"], [["Cafe\u0301", 1], ["Café", 2]])
+    first, second = lines_of(text_table(table))[2:]
+    assert columns(first) == columns(second) == len("Café  1")
+
+
+def test_wide_text_wraps_at_its_display_width() -> None:
+    """A wrapped table of CJK words is no wider than asked, counting two a character."""
+    words = " ".join(["連携"] * 12)  # 12 words of 4 columns each
+    table = Table.of(["id", "name"], [["P01", words]])
+    lines = lines_of(text_table(table, width=30))
+    assert len(lines) > len(lines_of(text_table(table)))
+    assert all(columns(line) <= 30 for line in lines), lines
+    assert "".join(text_table(table, width=30).split()).count("連携") == 12
+    assert wrapped_text(words, 10).split("\n")[0] == "連携 連携"
+
+
+def test_wide_labels_line_up_their_records() -> None:
+    """Pivoted to records, a wide label takes its display width, values aligned."""
+    table = Table.of(["名前", "id"], [["abcdefgh abcdefgh", "P01"]])
+    assert text_table(table, width=14) == ("名前: abcdefgh\n      abcdefgh\nid:   P01")
+
+
+# Numbers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "undefined"),
+        (1469, "1,469"),
+        (3.3125, "3.31"),
+        (0.0, "0.00"),
+        (1234.5, "1,234.50"),
+        (0.000111, "0.00011"),
+        (0.0049, "0.0049"),
+        (0.005, "0.01"),
+        (-0.0001, "-0.0001"),
+        (0.00001, "1e-05"),
+    ],
+)
+def test_number_text(value: float | None, shown: str) -> None:
+    """Two places, but a ratio that is not 0 never shows as 0.00."""
+    assert number_text(value) == shown
+
+
 # Properties -----------------------------------------------------------------------
 
 WORDS = st.one_of(
@@ -594,7 +725,7 @@ def words(table: Table) -> set[str]:
 def test_no_line_is_wider_than_asked(table: Table, width: int) -> None:
     """No line exceeds the width unless it is one word longer than the width."""
     for line in lines_of(text_table(table, width)):
-        assert len(line) <= width or " " not in line, line
+        assert columns(line) <= width or " " not in line, line
 
 
 @given(tables(), st.none() | st.integers(20, 160))
@@ -610,7 +741,7 @@ def test_no_word_is_lost(table: Table, width: int | None) -> None:
 def test_a_table_that_fits_is_not_wrapped(table: Table) -> None:
     """Given at least its own width, the table prints as with no width at all."""
     text = text_table(table)
-    assert text_table(table, max(1, *map(len, lines_of(text)))) == text
+    assert text_table(table, max(1, *map(columns, lines_of(text)))) == text
 
 
 @given(tables())
@@ -646,6 +777,25 @@ def test_wrapped_text_keeps_every_word(text: str, width: int | None) -> None:
     assert wrapped.split() == text.split()
     for line in wrapped.splitlines():
         assert len(line) <= width or " " not in line
+
+
+@given(
+    st.text(alphabet="ab -.\t\n\x0b\x0c\r", max_size=60),
+    st.integers(-1, 30),
+)
+def test_ascii_text_wraps_as_textwrap_wraps_it(text: str, width: int) -> None:
+    """Measured in display columns, ASCII lines break exactly where textwrap breaks them."""
+    expected = textwrap.wrap(
+        text, max(width, 1), break_long_words=False, break_on_hyphens=False
+    )
+    assert render._lines(text, width) == expected
+
+
+def test_wrapped_text_escapes_what_it_quotes() -> None:
+    """Prose around tables is escaped as their cells are, wrapped or not."""
+    assert wrapped_text("note: S-DUP\u202e\x9b as S1") == r"note: S-DUP\u202e\x9b as S1"
+    assert wrapped_text("a\u2028b c", 4) == "a\\u2028b\nc"
+    assert wrapped_text("\x0b") == r"\x0b"
 
 
 def test_a_reconciliation_fits_the_terminal() -> None:

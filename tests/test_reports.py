@@ -13,9 +13,10 @@ import pytest
 import clusterkit as ck
 from clusterkit.io import example_path
 from clusterkit.reference import programme_path
+from clusterkit.render import number_text
 from clusterkit.reports import InputFile, KPIReport, write_report
 from clusterkit.reports import _tables as tables_module
-from clusterkit.reports._tables import charts, key_text, number, provenance, tables
+from clusterkit.reports._tables import charts, key_text, provenance, tables
 
 DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2026, 1, 1)
@@ -251,10 +252,11 @@ def test_charts_draw_columns_of_tables() -> None:
 
 
 def test_formatting_helpers() -> None:
-    """Numbers with separators, ratios to two places; a missing key is (none)."""
-    assert (number(1469), number(3.3134), number(None)) == (
+    """Numbers with separators, ratios to two places (a small one not 0.00); a missing key is (none)."""
+    assert tuple(map(number_text, (1469, 3.3134, 0.000111, None))) == (
         "1,469",
         "3.31",
+        "0.00011",
         "undefined",
     )
     assert (key_text(None), key_text(2016)) == ("(none)", "2016")

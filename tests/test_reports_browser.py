@@ -23,8 +23,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from clusterkit.io import example_path
+from clusterkit.render import number_text
 from clusterkit.reports import KPIReport
-from clusterkit.reports._tables import SCALAR, country, number
+from clusterkit.reports._tables import SCALAR, country
 from conftest import HOSTILE_ID
 from system_packages import find_or_install
 
@@ -138,7 +139,7 @@ def test_headline_numbers_are_the_result(visit: Visit, report: KPIReport) -> Non
             "cards => cards.map(c => [c.dataset.kpi, c.querySelector('.value').textContent])",
         )
     )
-    assert shown == {kpi.id: number(report.result[kpi.id]) for kpi in SCALAR}
+    assert shown == {kpi.id: number_text(report.result[kpi.id]) for kpi in SCALAR}
 
 
 def test_table_numbers_are_the_result(visit: Visit, report: KPIReport) -> None:
@@ -149,38 +150,38 @@ def test_table_numbers_are_the_result(visit: Visit, report: KPIReport) -> None:
             str(rank),
             m.country,
             country(m.country),
-            number(m.partnerships),
-            number(m.activities),
+            number_text(m.partnerships),
+            number_text(m.activities),
         ]
         for rank, m in enumerate(result.target_markets, start=1)
     ]
     assert visit.cells("activities-by-type") == [
-        [kind.replace("_", " "), number(n)]
+        [kind.replace("_", " "), number_text(n)]
         for kind, n in result.activities_by_type.items()
     ]
     assert [row[:2] for row in visit.cells("over-time")] == [
-        [str(g.key["year"]), number(sum(g.activities_by_type.values()))]
+        [str(g.key["year"]), number_text(sum(g.activities_by_type.values()))]
         for g in report.over_time.groups
     ]
     assert visit.cells("partnerships") == [
-        [str(g.key["partnership"]), *(number(g[kpi.id]) for kpi in SCALAR)]
+        [str(g.key["partnership"]), *(number_text(g[kpi.id]) for kpi in SCALAR)]
         for g in report.by_partnership.groups
     ]
     assert report.reconciliation is not None
     assert [row[2] for row in visit.cells("reconciliation")] == [
-        number(f.computed) for f in report.reconciliation.figures
+        number_text(f.computed) for f in report.reconciliation.figures
     ]
     assert visit.cells("reconciled-markets") == [
         [
             country(m.country),
-            number(m.computed),
-            number(m.reported),
-            number(m.difference),
+            number_text(m.computed),
+            number_text(m.reported),
+            number_text(m.difference),
         ]
         for m in report.reconciliation.markets
     ]
     assert visit.cells("records") == [
-        [table, number(n.read), number(n.used), number(n.excluded)]
+        [table, number_text(n.read), number_text(n.used), number_text(n.excluded)]
         for table, n in result.records.items()
     ]
 

@@ -112,6 +112,30 @@ def test_headline_cards_show_every_scalar_kpi() -> None:
     assert values["smes_reached"] == "1,469"
 
 
+def small_share_of_reached() -> ck.Dataset:
+    """The example with 900,000 SMEs reached per partnership: tiny shares."""
+    example = ck.load_example()
+    partnerships = tuple(
+        p.model_copy(update={"smes_reached": 900_000}) for p in example.partnerships
+    )
+    return example.model_copy(update={"partnerships": partnerships})
+
+
+def test_a_small_ratio_never_shows_as_zero() -> None:
+    """A ratio that is not 0 shows its two significant digits, as `clusterkit kpis` does."""
+    report = KPIReport.build(small_share_of_reached(), as_of=AS_OF)
+    page = report.to_html()
+    kpi = "smes_involved_share_of_reached"
+    card = re.search(rf'data-kpi="{kpi}"><p class="value">([^<]*)</p>', page)
+    assert card is not None
+    assert card.group(1) == "0.00011"
+    assert re.search(rf"{kpi} +0.00011\n", report.result.to_table())
+    partnerships = page[page.index('id="partnerships-table"') :]
+    partnerships = partnerships[: partnerships.index("</table>")]
+    assert '<td class="num">0.0001</td>' in partnerships
+    assert '<td class="num">0.00</td>' not in partnerships
+
+
 def test_every_chart_is_inline_svg_with_its_own_ids() -> None:
     """Three charts; no id appears twice in the page, and every url(#id) resolves."""
     page = build().to_html()

@@ -176,6 +176,36 @@ def test_text_columns_with_numbers_get_a_format(tmp_path: Path) -> None:
     assert [c.number_format for c in sheet["B"]][1:] == ["#,##0.00", "#,##0.00"]
 
 
+def test_a_small_ratio_never_shows_as_zero(tmp_path: Path) -> None:
+    """A cell's format shows a small ratio's two significant digits, as the page does."""
+    table = Table(
+        "t",
+        "T",
+        ("ratio",),
+        ("number",),
+        (
+            (0.000111,),
+            (0.0001,),
+            (0.00002333,),
+            (0.00001,),
+            (-0.004,),
+            (3.3125,),
+            (0.0,),
+        ),
+    )
+    book = openpyxl.Workbook()
+    sheet = _xlsx._sheet(book, table, _xlsx._openpyxl())
+    assert [c.number_format for c in sheet["A"]][1:] == [
+        "#,##0.00000",  # 0.00011
+        "#,##0.0000",  # 0.0001
+        "0.0E+00",  # 2.3E-05
+        "0E+00",  # 1E-05
+        "#,##0.000",  # -0.004
+        "#,##0.00",
+        "#,##0.00",
+    ]
+
+
 def test_without_openpyxl_the_error_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,10 +4,13 @@ The renderers of a validation `Report` and of a `KPIResult`, and the command lin
 all build a `Table` and write it with `text_table`, `markdown_table`, `csv_table`
 or `html_table` (a notebook's rich display), so layout, alignment and escaping are decided once, here. Cells carry values read
 from untrusted files: text and Markdown make control characters, lone surrogates
-and bidirectional overrides visible (`safe_text`); CSV, for programs, keeps values
-exactly and quotes what needs it. Given a width (`terminal_width` gives a
-terminal's), `text_table` wraps its widest text columns or, failing that, prints
-one record per row. The module imports nothing from clusterkit, so any may use it.
+and invisible characters (bidirectional overrides and marks, zero-width spaces)
+visible (`safe_text`); CSV, for programs, keeps values exactly and quotes what
+needs it. Given a width (`terminal_width` gives a terminal's), `text_table` wraps
+its widest text columns or, failing that, prints one record per row, measuring
+text as a terminal shows it (a wide character takes two columns). Numbers show as
+`number_text` writes them. The module imports nothing from clusterkit, so any may
+use it.
 
 Added in version 0.2.0.
 """
@@ -19,7 +22,7 @@ import html
 import io
 import re
 import shutil
-import textwrap
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TextIO, TypeAlias
 
@@ -35,6 +38,7 @@ __all__ = [
     "html_text",
     "markdown_table",
     "markdown_text",
+    "number_text",
     "safe_text",
     "terminal_width",
     "text_table",
@@ -47,17 +51,31 @@ Align: TypeAlias = Literal["left", "right", "auto"]
 MIN_COLUMN_WIDTH = 10
 """`text_table` wraps no text column narrower than this or its longest word."""
 
-# C0 and C1 controls, DEL, lone surrogates, bidirectional overrides and isolates,
-# and the two noncharacters XML 1.0 forbids.
+# C0 and C1 controls, DEL, lone surrogates and the two noncharacters XML 1.0
+# forbids; then, invisible, so that two different values would look alike, the
+# line and paragraph separators and every format character (category Cf of
+# Unicode 15, which a test checks against the running Python's: bidirectional
+# overrides, isolates and marks, zero-width spaces and joiners, the byte order
+# mark, the soft hyphen, tags …).
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u2028\u2029"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
 _LATIN_1 = 0xFF  # the highest code point written as \xNN rather than \uNNNN
+_BMP = 0xFFFF  # the highest written as \uNNNN rather than \UNNNNNNNN
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SEPARATOR = "  "  # between two columns of a text table
 _HANG = "  "  # before a record's value printed under its label
+# The whitespace textwrap breaks lines at, each replaced by a space, as it does.
+_BREAKS = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r", " "))
+_SPACES = re.compile("( +)")
+_SHOWN_SMALL = 0.005  # below it, two decimal places would show 0.00
 _MAX_HEADING = 6  # Markdown has six levels of heading
 
 
@@ -152,9 +170,15 @@ class Table:
 def safe_text(text: str, keep: str = "") -> str:
     r"""`text` with unsafe characters, other than those in `keep`, made visible.
 
-    Unsafe are C0 and C1 controls, DEL, lone surrogates, bidirectional overrides and
-    isolates, U+FFFE and U+FFFF. A newline, carriage return and tab become `\n`,
-    `\r` and `\t`, the others `\xNN` or `\uNNNN`.
+    Unsafe are C0 and C1 controls, DEL, lone surrogates, U+FFFE and U+FFFF, and
+    the invisible characters that would make two different values look alike: the
+    line and paragraph separators (U+2028, U+2029) and every format character
+    (Unicode category Cf), that is bidirectional overrides, isolates and marks,
+    zero-width spaces, the byte order mark and the soft hyphen, and the zero-width
+    joiner and non-joiner too, so an emoji sequence shows its parts (`👩\u200d💻`).
+    A newline, carriage return and tab become `\n`, `\r` and `\t`, the others
+    `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as Python writes them. Letters, accents,
+    CJK and emoji are left as they are.
 
     Added in version 0.2.0.
 
@@ -165,6 +189,8 @@ def safe_text(text: str, keep: str = "") -> str:
     Examples:
         >>> print(safe_text("red\x1b[31m\nline\u202e"))
         red\x1b[31m\nline\u202e
+        >>> print(safe_text("P01\u200b and P01"))
+        P01\u200b and P01
     """
 
     def escape(match: re.Match[str]) -> str:
@@ -174,7 +200,9 @@ def safe_text(text: str, keep: str = "") -> str:
         if char in _SHORT_ESCAPES:
             return _SHORT_ESCAPES[char]
         code = ord(char)
-        return f"\\x{code:02x}" if code <= _LATIN_1 else f"\\u{code:04x}"
+        if code <= _LATIN_1:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code <= _BMP else f"\\U{code:08x}"
 
     return _UNSAFE.sub(escape, text)
 
@@ -190,6 +218,8 @@ def text_table(table: Table, width: int | None = None, *, rule: bool = True) -> 
     When even that cannot fit, each row prints as a record, one `column: value`
     line per cell, a blank line between records (a table with no rows then prints
     only its title). No line is wider than `width` unless it is one longer word.
+    Widths are what a terminal shows: a wide character (East Asian Width W or F,
+    such as CJK) takes two columns, a combining mark none.
 
     Added in version 0.2.0.
 
@@ -228,7 +258,7 @@ def text_table(table: Table, width: int | None = None, *, rule: bool = True) -> 
     for row in rows:
         for column, cell in zip(columns, _split(row, len(names))[0], strict=False):
             column.append(cell)
-    natural = [max(map(len, column)) for column in columns]
+    natural = [max(map(_display_width, column)) for column in columns]
     lines = _grid(names, rows, right, natural, rule=rule, wrap_at=None)
     if width is None or _fits(lines, width):
         return _join(title, lines)
@@ -383,10 +413,11 @@ def terminal_width(stream: TextIO) -> int | None:
 
 
 def wrapped_text(text: str, width: int | None = None) -> str:
-    """A line of prose wrapped at `width` columns, words kept whole (a URL too).
+    """A line of prose through `safe_text`, wrapped at `width` columns, words kept whole.
 
     For the sentences around tables (a scope, a note, a source), so that they
-    fit the terminal as `text_table` fits its tables; `None` never wraps.
+    fit the terminal and escape what they quote as `text_table` does its
+    tables; a URL is one word; `None` never wraps.
 
     Added in version 0.2.0.
 
@@ -396,7 +427,50 @@ def wrapped_text(text: str, width: int | None = None) -> str:
         first generation's
         results
     """
+    text = safe_text(text)
     return "\n".join(_lines(text, width)) if text.strip() else text
+
+
+def _display_width(text: str) -> int:
+    """How many columns of a terminal `text` takes.
+
+    A wide or fullwidth character (East Asian Width W or F: CJK, most emoji)
+    takes two columns, a combining mark (an accent written after its letter) or
+    a format character none, any other character one.
+    """
+    if text.isascii():  # the common case, one column a character
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.category(char) in {"Mn", "Me", "Cf"}:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+
+
+def number_text(value: float | None) -> str:
+    """A number as clusterkit's tables show it: `1,469`, `3.31`, `0.00011`, `undefined`.
+
+    A whole number in full, with thousands separators; any other with two decimal
+    places, but one that is not 0 never shows as 0.00: below 0.005, it shows
+    two significant digits.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> number_text(1469), number_text(3.3125), number_text(0.000111)
+        ('1,469', '3.31', '0.00011')
+        >>> number_text(None), number_text(0.0)
+        ('undefined', '0.00')
+    """
+    if value is None:
+        return "undefined"
+    if isinstance(value, float):
+        if value and abs(value) < _SHOWN_SMALL:
+            return f"{value:.2g}"
+        return f"{value:,.2f}"
+    return f"{value:,}"
 
 
 def _is_number(text: str) -> bool:
@@ -423,17 +497,39 @@ def _right_aligned(table: Table) -> list[bool]:
 
 
 def _lines(text: str, width: int | None) -> list[str]:
-    """`text` wrapped at `width`, words kept whole; nothing for blank text."""
+    """`text` wrapped at `width` display columns, words kept whole; nothing for blank text.
+
+    As `textwrap.wrap(text, width, break_long_words=False,
+    break_on_hyphens=False)` wraps, which measures with `len`: a line breaks at
+    whitespace, a line after the first starts with no space and none ends with
+    one, and a word longer than the line has a line of its own.
+    """
     if width is None:
         return [text]
-    return textwrap.wrap(
-        text, max(width, 1), break_long_words=False, break_on_hyphens=False
-    )
+    width = max(width, 1)
+    chunks = [c for c in _SPACES.split(text.expandtabs().translate(_BREAKS)) if c]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        if lines and not chunks[-1].strip():
+            chunks.pop()
+        line: list[str] = []
+        used = 0
+        while chunks and used + _display_width(chunks[-1]) <= width:
+            used += _display_width(chunks[-1])
+            line.append(chunks.pop())
+        if not line and chunks:
+            line.append(chunks.pop())
+        if line and not line[-1].strip():
+            line.pop()
+        if line:
+            lines.append("".join(line))
+    return lines
 
 
 def _longest_word(text: str) -> int:
-    # After safe_text the only whitespace textwrap splits on is the space.
-    return max(map(len, text.split(" ")))
+    # After safe_text the only whitespace _lines breaks at is the space.
+    return max(map(_display_width, text.split(" ")))
 
 
 def _join(title: list[str], body: list[str]) -> str:
@@ -441,7 +537,7 @@ def _join(title: list[str], body: list[str]) -> str:
 
 
 def _fits(lines: Iterable[str], width: int) -> bool:
-    return all(len(line) <= width for line in lines)
+    return all(_display_width(line) <= width for line in lines)
 
 
 def _narrowed(
@@ -474,7 +570,11 @@ def _narrowed(
         widths.append(chosen)
     # Wrapping may leave a column narrower than its cap; close the gap.
     return [
-        max(len(line) for cell in column for line in _lines(cell, size) or [""])
+        max(
+            _display_width(line)
+            for cell in column
+            for line in _lines(cell, size) or [""]
+        )
         for column, size in zip(columns, widths, strict=True)
     ]
 
@@ -503,8 +603,7 @@ def _grid(
         for number in range(max(map(len, blocks))):
             parts = [block[number] if number < len(block) else "" for block in blocks]
             for index, size in enumerate(widths[: len(own)]):
-                pad = str.rjust if right[index] else str.ljust
-                parts[index] = pad(parts[index], size)
+                parts[index] = _padded(parts[index], size, right=right[index])
             lines.append(_SEPARATOR.join(parts).rstrip())
         return lines
 
@@ -516,9 +615,15 @@ def _grid(
     return lines
 
 
+def _padded(text: str, size: int, *, right: bool = False) -> str:
+    """`text` padded with spaces to `size` display columns, on the left if `right`."""
+    padding = " " * (size - _display_width(text))
+    return padding + text if right else text + padding
+
+
 def _records(names: list[str], rows: list[list[str]], width: int) -> list[str]:
     """One block of `column: value` lines per row, blocks apart by a blank line."""
-    indent = max(map(len, names)) + len(": ")
+    indent = max(map(_display_width, names)) + len(": ")
     lines: list[str] = []
     for row in rows:
         if lines:
@@ -539,7 +644,7 @@ def _field(label: str | None, value: str, indent: int, width: int) -> list[str]:
     """
     longest = _longest_word(value)
     if indent + longest <= width:
-        head = " " * indent if label is None else f"{label}:".ljust(indent)
+        head = " " * indent if label is None else _padded(f"{label}:", indent)
         first, *rest = _lines(value, width - indent) or [""]
         return [(head + first).rstrip(), *(" " * indent + line for line in rest)]
     lines = [] if label is None else _lines(f"{label}:", width)

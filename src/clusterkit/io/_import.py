@@ -57,6 +57,7 @@ from clusterkit.models import (
 )
 from clusterkit.reference import generations as shipped_generations
 from clusterkit.reference import provenance
+from clusterkit.render import safe_text
 from clusterkit.values import Location
 
 __all__ = [
@@ -119,8 +120,11 @@ class ImportNote:
     message: str
 
     def __str__(self) -> str:
+        # The acronym and the field's name come from the file, as the values
+        # the message quotes do: their escape sequences must not reach a terminal.
         where = ": ".join(part for part in (self.record, self.field) if part)
-        return f"{where}: {self.kind}: {self.message}" if where else self.message
+        text = f"{where}: {self.kind}: {self.message}" if where else self.message
+        return safe_text(text)
 
 
 @attrs.frozen

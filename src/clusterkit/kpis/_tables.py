@@ -20,6 +20,7 @@ from clusterkit.render import (
     html_text,
     markdown_table,
     markdown_text,
+    number_text,
     text_table,
     wrapped_text,
 )
@@ -32,20 +33,6 @@ __all__ = ["csv", "html", "markdown", "reconciliation", "text"]
 
 _LABELS = {kpi.id: kpi.label for kpi in CATALOGUE}
 _SCALAR = tuple(kpi.id for kpi in CATALOGUE if kpi.kind in {"count", "ratio"})
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    if isinstance(value, float):
-        # Two places, but a ratio that is not 0 never shows as 0.00: 0.0001.
-        if value and abs(value) < _SHOWN_SMALL:
-            return f"{value:.2g}"
-        return f"{value:,.2f}"
-    return f"{value:,}"
-
-
-_SHOWN_SMALL = 0.005  # below it, two places would show 0.00
 
 
 def _country(code: str) -> str:
@@ -87,14 +74,17 @@ def _sections(result: KPIResult) -> list[tuple[str, Table | str]]:
             "KPIs",
             Table.of(
                 ["KPI", "id", "value"],
-                [[_LABELS[kpi], kpi, _number(v)] for kpi, v in result.kpis.items()],
+                [[_LABELS[kpi], kpi, number_text(v)] for kpi, v in result.kpis.items()],
             ),
         ),
         (
             "Activities by type",
             Table.of(
                 ["type", "activities"],
-                [[kind, _number(n)] for kind, n in result.activities_by_type.items()],
+                [
+                    [kind, number_text(n)]
+                    for kind, n in result.activities_by_type.items()
+                ],
             ),
         ),
         (
@@ -116,7 +106,7 @@ def _sections(result: KPIResult) -> list[tuple[str, Table | str]]:
                     [
                         [
                             *(_key(group.key[name]) for name in result.scope.by),
-                            *(_number(value) for value in group.kpis.values()),
+                            *(number_text(value) for value in group.kpis.values()),
                         ]
                         for group in result.groups
                     ],
@@ -133,9 +123,9 @@ def _sections(result: KPIResult) -> list[tuple[str, Table | str]]:
                 [
                     [
                         table,
-                        _number(count.read),
-                        _number(count.used),
-                        _number(count.excluded),
+                        number_text(count.read),
+                        number_text(count.used),
+                        number_text(count.excluded),
                     ]
                     for table, count in result.records.items()
                 ],
@@ -162,7 +152,11 @@ def _notes(result: KPIResult) -> list[str]:
 
 
 def text(result: KPIResult, width: int | None = None) -> str:
-    """The result as aligned text tables, fitted to `width` columns if given."""
+    """The result as aligned text tables, fitted to `width` columns if given.
+
+    The prose around them (the scope, the notes) quotes ids from the data:
+    `wrapped_text` escapes it as `text_table` escapes the cells.
+    """
     lines = [wrapped_text(_scope_line(result), width)]
     for heading, body in _sections(result):
         lines += ["", heading, ""]
@@ -194,6 +188,7 @@ def html(result: KPIResult) -> str:
         parts.append(
             f"<p>{html_text(body)}</p>" if isinstance(body, str) else html_table(body)
         )
+    parts += [f"<p>{html_text(note)}</p>" for note in result.notes]
     excluded = _excluded(result)
     if excluded:
         parts.append(f"<p>{html_text(excluded[1])}</p>")
@@ -241,7 +236,7 @@ def reconciliation(
                 [
                     [
                         figure.kpi,
-                        _number(figure.computed),
+                        number_text(figure.computed),
                         f"{signs[figure.qualifier]}{figure.reported:,}",
                         "" if figure.difference is None else f"{figure.difference:+,}",
                         figure.verdict,
@@ -260,8 +255,8 @@ def reconciliation(
                     [
                         [
                             _country(market.country),
-                            _number(market.computed),
-                            _number(market.reported),
+                            number_text(market.computed),
+                            number_text(market.reported),
                             f"{market.difference:+,}",
                         ]
                         for market in reconciled.markets

@@ -175,6 +175,28 @@ def _folded(findings: Sequence[Finding], *, by_severity: bool) -> list[_Folded]:
     return [_Folded(item, tuple(follows.get(id(item), ()))) for item in roots]
 
 
+def listed_findings(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+    """The findings a summary lists, in the order the text rendering lists them.
+
+    Errors first, then warnings, then information, each in the order given. A
+    finding that follows from another (`caused_by`) is not listed but counted in
+    its root's message, as the step summary counts it: `… (and 24 findings that
+    follow from it: CK-FK-007 19 times in a.csv)`.
+
+    Returns:
+        Each finding listed, with its message and what follows from it.
+    """
+    return [
+        (
+            item.finding,
+            f"{item.finding.message} {_follow_summary(item.follows)}"
+            if item.follows
+            else item.finding.message,
+        )
+        for item in _folded(findings, by_severity=True)
+    ]
+
+
 def _places(findings: Sequence[Finding]) -> str:
     """Where findings are, compactly: `a.csv lines 4, 11 and 3 more; b.csv line 2`."""
     # Each file's places in order, once each: a dict, so that thousands of
@@ -262,24 +284,33 @@ def _fails(report: Report, severity: Severity) -> bool:
     return report.fail_on is not None and severity >= report.fail_on
 
 
-def _truncation(summary: Summary) -> str:
+def truncation_sentence(summary: Summary, *, python: bool = False) -> str:
     """The sentence that says how many findings a truncated report leaves out.
 
     Findings below `--min-severity` are not among them: raising
-    `--max-findings` would not show those (`_below` counts them).
+    `--max-findings` would not show those (`below_sentence` counts them).
+    With `python`, the options are named as `validate` takes them
+    (`max_findings`).
     """
     showable = summary.total - summary.below
     hidden = showable - summary.shown
     them = "it" if hidden == 1 else "them"
     which = (
-        f" at or above --min-severity {summary.min_severity.value}"
+        f" at or above {_option('min-severity', python=python)} "
+        f"{summary.min_severity.value}"
         if summary.below
         else ""
     )
     return (
         f"showing {summary.shown:,} of {_plural(showable, 'finding')}{which}; "
-        f"{hidden:,} more not shown (raise --max-findings to see {them})"
+        f"{hidden:,} more not shown "
+        f"(raise {_option('max-findings', python=python)} to see {them})"
     )
+
+
+def _option(name: str, *, python: bool) -> str:
+    """`--min-severity` on the command line, `min_severity` as a keyword argument."""
+    return name.replace("-", "_") if python else f"--{name}"
 
 
 def _severity_counts(counts: Mapping[Severity, int]) -> str:
@@ -446,15 +477,18 @@ def render_text(report: Report, *, max_width: int | None = None) -> str:
         tail.extend(wrap(_safe(_no_findings(report)), hanging="  "))
     tail.extend(wrap(_safe(_summary_line(report)), hanging="  "))
     if report.summary.below:
-        tail.extend(wrap(_below(report), hanging="  "))
+        tail.extend(wrap(below_sentence(report), hanging="  "))
     if report.summary.truncated:
-        tail.extend(wrap(_truncation(report.summary), hanging="  "))
+        tail.extend(wrap(truncation_sentence(report.summary), hanging="  "))
     blocks = [findings, _rule_table(report, width), tail]
     return "\n\n".join("\n".join(block) for block in blocks if block)
 
 
-def _below(report: Report) -> str:
-    """`not shown: 8 warnings, 0 info (below --min-severity error)`."""
+def below_sentence(report: Report, *, python: bool = False) -> str:
+    """`not shown: 8 warnings, 0 info (below --min-severity error)`.
+
+    With `python`, `min_severity`, as `validate` takes it.
+    """
     summary = report.summary
     hidden = [
         _plural(summary.count(severity), severity.value)
@@ -465,7 +499,8 @@ def _below(report: Report) -> str:
     ]
     return (
         f"not shown: {', '.join(hidden)} "
-        f"(below --min-severity {summary.min_severity.value})"
+        f"(below {_option('min-severity', python=python)} "
+        f"{summary.min_severity.value})"
     )
 
 
@@ -557,10 +592,12 @@ def render_github(report: Report) -> str:
         text = _github_data(_safe(message, keep=line_breaks + "\t"))
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {attributes}::{text}")
     if report.summary.below:
-        lines.append(f"::notice title=clusterkit::{_github_data(_below(report))}")
+        lines.append(
+            f"::notice title=clusterkit::{_github_data(below_sentence(report))}"
+        )
     if report.summary.truncated:
         lines.append(
-            f"::warning title=clusterkit::{_github_data(_truncation(report.summary))}"
+            f"::warning title=clusterkit::{_github_data(truncation_sentence(report.summary))}"
         )
     return "\n".join(lines)
 
@@ -663,10 +700,10 @@ def render_step_summary(report: Report) -> str:
         )
     if summary.below:
         notes.append(
-            f"The report leaves out findings below its severity: {_below(report)}."
+            f"The report leaves out findings below its severity: {below_sentence(report)}."
         )
     if summary.truncated:
-        notes.append(f"The report is truncated: {_truncation(summary)}.")
+        notes.append(f"The report is truncated: {truncation_sentence(summary)}.")
     if notes:
         lines += ["", *(f"> {note}" for note in notes)]
     return "\n".join(lines)
@@ -738,13 +775,13 @@ def render_junit(report: Report) -> str:
         case = _testcase(suite, "clusterkit", "findings not shown")
         tests += 1
         hidden = _hidden_counts(report)
-        text = f"{_truncation(summary)}\nnot shown: {_severity_counts(hidden)}"
+        text = f"{truncation_sentence(summary)}\nnot shown: {_severity_counts(hidden)}"
         if any(
             hidden[severity] for severity in _SEVERITIES if _fails(report, severity)
         ):
             failures += 1
             failure = ET.SubElement(
-                case, "failure", type="clusterkit", message=_truncation(summary)
+                case, "failure", type="clusterkit", message=truncation_sentence(summary)
             )
             failure.text = text
         else:
@@ -753,8 +790,8 @@ def render_junit(report: Report) -> str:
         _testcase(suite, "clusterkit", "dataset valid")
         tests += 1
     left_out = [
-        *([_below(report)] if summary.below else []),
-        *([_truncation(summary)] if summary.truncated else []),
+        *([below_sentence(report)] if summary.below else []),
+        *([truncation_sentence(summary)] if summary.truncated else []),
     ]
     if left_out:
         ET.SubElement(suite, "system-err").text = "\n".join(left_out)
@@ -776,7 +813,7 @@ def render_junit(report: Report) -> str:
 def _hidden_counts(report: Report) -> Mapping[Severity, int]:
     """How many findings of each severity `--max-findings` left out.
 
-    Those below `--min-severity` are not counted: `_below` says how many.
+    Those below `--min-severity` are not counted: `below_sentence` says how many.
     """
     summary = report.summary
     shown = Counter(finding.severity for finding in report.findings)
@@ -934,7 +971,7 @@ def render_sarif(report: Report) -> str:
         invocation["toolExecutionNotifications"] = [
             {
                 "level": "warning",
-                "message": {"text": _truncation(report.summary)},
+                "message": {"text": truncation_sentence(report.summary)},
                 "descriptor": {"id": "clusterkit/truncated"},
             }
         ]

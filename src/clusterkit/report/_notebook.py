@@ -16,6 +16,11 @@ from clusterkit import _frames
 from clusterkit._frames import Column, ColumnKind
 from clusterkit.render import Table, html_table, html_text
 from clusterkit.report._finding import Entity, Finding, Severity
+from clusterkit.report._formats import (
+    below_sentence,
+    listed_findings,
+    truncation_sentence,
+)
 from clusterkit.values import Location
 
 if TYPE_CHECKING:
@@ -105,7 +110,13 @@ def report_frame(report: Report, backend: _frames.Backend) -> Any:
 
 
 def report_html(report: Report, limit: int = HTML_FINDINGS) -> str:
-    """The summary, the counts by severity and the first findings, as HTML."""
+    """The summary, the counts by severity and the first findings, as HTML.
+
+    The findings in the order of the text rendering and the step summary,
+    errors first, those that follow from another counted with it; then what the
+    report leaves out, as the text rendering says it (`below_sentence`,
+    `truncation_sentence`), the options named as `validate` takes them.
+    """
     summary = report.summary
     verdict = "valid" if report.ok else "invalid"
     fail_on = (
@@ -127,7 +138,8 @@ def report_html(report: Report, limit: int = HTML_FINDINGS) -> str:
             )
         ),
     ]
-    shown = report.findings[:limit]
+    listed = listed_findings(report.findings)
+    shown = listed[:limit]
     if shown:
         parts.append(
             html_table(
@@ -138,24 +150,28 @@ def report_html(report: Report, limit: int = HTML_FINDINGS) -> str:
                             finding.severity.value,
                             finding.rule,
                             str(finding.location),
-                            finding.message,
+                            message,
                             finding.hint,
                         ]
-                        for finding in shown
+                        for finding, message in shown
                     ],
                     align=["left"] * 5,
                 )
             )
         )
-    held = len(report.findings)
-    if held > len(shown):
+    if len(listed) > len(shown):
         parts.append(
-            f"<p>The first {len(shown):,} of {held:,} findings; "
+            f"<p>The first {len(shown):,} of {len(listed):,} findings, errors first "
+            "(those that follow from another counted with it); "
             "<code>to_frame()</code> has them all.</p>"
         )
-    if summary.truncated:
+    if summary.below:
+        below = below_sentence(report, python=True)
         parts.append(
-            f"<p>The report holds {summary.shown:,} of {summary.total:,} findings "
-            "(<code>max_findings</code>).</p>"
+            f"<p>The report leaves out findings below its severity: "
+            f"{html_text(below)}.</p>"
         )
+    if summary.truncated:
+        truncation = truncation_sentence(summary, python=True)
+        parts.append(f"<p>The report is truncated: {html_text(truncation)}.</p>")
     return "\n".join(parts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from clusterkit.render import number_text
 from clusterkit.report import Summary
 from clusterkit.reports import _charts
 from clusterkit.reports._tables import (
@@ -23,7 +24,6 @@ from clusterkit.reports._tables import (
     charts,
     drawn,
     findings_shown,
-    number,
     provenance,
     scope_text,
     shown,
@@ -107,7 +107,7 @@ def _cell(value: Cell, kind: Kind) -> str:
         text = "" if value is None else str(value)
         attributes = ' class="no"' if text == "no" else ""
         return f"<td{attributes}>{escape(text)}</td>"
-    return f'<td class="num">{escape(number(value))}</td>'  # type: ignore[arg-type]  # number columns hold numbers
+    return f'<td class="num">{escape(number_text(value))}</td>'  # type: ignore[arg-type]  # number columns hold numbers
 
 
 def _table(table: Table) -> str:
@@ -134,7 +134,7 @@ def _table(table: Table) -> str:
 def _cards(table: Table) -> str:
     cards = "".join(
         f'<div class="kpi" data-kpi="{escape(str(kpi_id))}">'
-        f'<p class="value">{escape(number(value))}</p>'  # type: ignore[arg-type]  # the value column holds numbers
+        f'<p class="value">{escape(number_text(value))}</p>'  # type: ignore[arg-type]  # the value column holds numbers
         f'<p class="label">{escape(str(label))}</p></div>'
         for label, kpi_id, value, _unit in table.rows
     )

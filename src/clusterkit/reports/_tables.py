@@ -35,7 +35,6 @@ __all__ = [
     "findings_left_out",
     "findings_shown",
     "key_text",
-    "number",
     "provenance",
     "scope_text",
     "shown",
@@ -128,15 +127,6 @@ def shown(text: str) -> str:
     invisible in a page, and a workbook cannot hold it at all.
     """
     return safe_text(text, keep="\t\n\r")
-
-
-def number(value: float | None) -> str:
-    """A number as the report prints it: `1,469`, `3.31`, `undefined`."""
-    if value is None:
-        return "undefined"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return f"{value:,}"
 
 
 def country(code: str) -> str:

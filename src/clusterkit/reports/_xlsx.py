@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clusterkit._workbook_save import save_workbook
+from clusterkit.render import number_text
 from clusterkit.reports._tables import (
     Cell,
     Chart,
@@ -76,9 +77,25 @@ def _fitted(text: str) -> str:
     return f"{text[:kept]}… ({len(text) - kept:,} more characters; the HTML report shows them all)"
 
 
+def _number_format(value: Cell) -> str:
+    """A number cell's format: the number as the HTML page shows it (`number_text`).
+
+    Two decimal places, but a ratio that is not 0 never shows as 0.00: a small
+    one gets the places, or the exponent, of its two significant digits.
+    """
+    if isinstance(value, int):
+        return INTEGER
+    if not isinstance(value, float):
+        return DECIMAL  # an empty cell, or a count too large for a number cell
+    mantissa, _, exponent = number_text(value).partition("e")
+    places = len(mantissa.partition(".")[2])
+    decimals = "." + "0" * places if places else ""
+    return f"0{decimals}E+00" if exponent else f"#,##0{decimals}"
+
+
 def _width(value: Cell) -> int:
     if isinstance(value, float):
-        return len(f"{value:,.2f}")
+        return len(number_text(value))
     if isinstance(value, int):
         return len(f"{value:,}")
     return len(value or "")
@@ -113,7 +130,7 @@ def _format_column(sheet: Any, column: int, kind: Kind, rows: int) -> None:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"  # text from the data, not a formula
         elif kind != "text" or isinstance(cell.value, (int, float)):
-            cell.number_format = INTEGER if isinstance(cell.value, int) else DECIMAL
+            cell.number_format = _number_format(cell.value)
 
 
 def _chart(sheet: Any, chart: Chart, title: str, shown: int, module: Any) -> None:
