@@ -204,6 +204,10 @@ def safe_text(text: str, keep: str = "") -> str:
             return f"\\x{code:02x}"
         return f"\\u{code:04x}" if code <= _BMP else f"\\U{code:08x}"
 
+    # Most text is printable ASCII, which holds none of them: a test at C speed
+    # spares the regular expression (a long class of ranges) for it.
+    if text.isascii() and text.isprintable():
+        return text
     return _UNSAFE.sub(escape, text)
 
 
