@@ -50,10 +50,20 @@ BACKENDS: tuple[Backend, ...] = ("pandas", "polars", "arrow")
 _MODULES = {"pandas": "pandas", "polars": "polars", "arrow": "pyarrow"}
 
 ColumnKind = Literal[
-    "text", "int", "float", "decimal", "bool", "date", "list", "map", "float_map"
+    "text",
+    "int",
+    "float",
+    "decimal",
+    "bool",
+    "date",
+    "list",
+    "map",
+    "float_map",
+    "text_map",
 ]
 """What a column holds: text, integers, floats, decimals, booleans, dates, lists
-of text, or mappings of text to decimals (`map`) or floats (`float_map`)."""
+of text, or mappings of text to decimals (`map`), floats (`float_map`) or text
+(`text_map`)."""
 
 # The smallest number of decimal places of a decimal column: cents.
 _MIN_SCALE = 2
@@ -176,7 +186,7 @@ def _pandas(pd: Any, columns: Sequence[Column]) -> Any:
     for column in columns:
         dtype = dtypes.get(column.kind, "object")
         values = column.values
-        if column.kind in {"list", "map", "float_map", "decimal"}:
+        if column.kind in {"list", "map", "float_map", "text_map", "decimal"}:
             # No dtype of pandas without pyarrow holds these: Python objects.
             values = [None if v is None else _copy(v) for v in values]
         data[column.name] = pd.Series(values, dtype=dtype, name=column.name)
@@ -191,7 +201,7 @@ def _polars(pl: Any, columns: Sequence[Column]) -> Any:
     series = []
     for column in columns:
         values: Sequence[Any] = column.values
-        if column.kind in {"map", "float_map"}:
+        if column.kind in {"map", "float_map", "text_map"}:
             values = [
                 None if pairs is None else [{"key": k, "value": v} for k, v in pairs]
                 for pairs in _map_values(column)
@@ -206,6 +216,8 @@ def _polars_type(pl: Any, column: Column) -> Any:
         return pl.Decimal(_MAX_DIGITS, _scale(column.values))
     if kind == "float_map":
         return pl.List(pl.Struct({"key": pl.String, "value": pl.Float64}))
+    if kind == "text_map":
+        return pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
     if kind == "map":
         scale = _scale(v for m in column.values if m is not None for v in m.values())
         value = pl.Decimal(_MAX_DIGITS, scale)
@@ -225,7 +237,7 @@ def _arrow(pa: Any, columns: Sequence[Column]) -> Any:
     arrays = []
     for column in columns:
         values = column.values
-        if column.kind in {"map", "float_map"}:
+        if column.kind in {"map", "float_map", "text_map"}:
             values = _map_values(column)
         arrays.append(pa.array(values, type=_arrow_type(pa, column)))
     return pa.table(arrays, names=[column.name for column in columns])
@@ -237,6 +249,8 @@ def _arrow_type(pa: Any, column: Column) -> Any:
         return pa.decimal128(_MAX_DIGITS, _scale(column.values))
     if kind == "float_map":
         return pa.map_(pa.string(), pa.float64())
+    if kind == "text_map":
+        return pa.map_(pa.string(), pa.string())
     if kind == "map":
         scale = _scale(v for m in column.values if m is not None for v in m.values())
         return pa.map_(pa.string(), pa.decimal128(_MAX_DIGITS, scale))

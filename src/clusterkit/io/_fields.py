@@ -22,6 +22,7 @@ from clusterkit.models import (
     EndDate,
     Identifier,
     ListItem,
+    Record,
     StartDate,
     Text,
     country_fields,
@@ -69,9 +70,11 @@ class FieldShape:
 
 
 @functools.cache
-def field_shape(table: str, field: str) -> FieldShape:
-    """The shape of one field of one table."""
-    model = TABLES[table]
+def field_shape(
+    table: str, field: str, model: type[Record] | None = None
+) -> FieldShape:
+    """The shape of one field of one table, or of its rows as `model` describes them."""
+    model = model or TABLES[table]
     info = model.model_fields[field]
     kind = _text_kind(info.annotation, info.metadata)
     return FieldShape(

@@ -41,7 +41,8 @@ from clusterkit.io._problems import (
     DUPLICATE_FIELD,
     Reporter,
 )
-from clusterkit.models import TABLES
+from clusterkit.io._rows import field_columns
+from clusterkit.models import TABLES, Record
 from clusterkit.report import Entity, Rule
 from clusterkit.values import Location
 
@@ -84,9 +85,20 @@ class FrameRows(Sequence[dict[str, Any]]):
     gives it, which the models refuse, until its problem is reported.
     """
 
-    def __init__(self, table: str, frame: Any) -> None:
+    def __init__(
+        self, table: str, frame: Any, model: type[Record] | None = None
+    ) -> None:
         self.table = table
         self.frame = frame
+        self.model = model
+
+    def read_as(self, model: type[Record]) -> FrameRows:
+        """The rows of the frame as `model` (a subclass of the table's) reads them.
+
+        Its columns of the fields the subclass adds are read as the table's own:
+        a period's precision, a mapping as polars or Arrow give it.
+        """
+        return self if model is self.model else FrameRows(self.table, self.frame, model)
 
     def __len__(self) -> int:
         return frame_height(self.frame)
@@ -115,9 +127,10 @@ class FrameRows(Sequence[dict[str, Any]]):
         }
         problems: list[_Problem] = []
         if self.table in TABLES:
+            model = self.model or TABLES[self.table]
             problems += _duplicate_columns(column_names(self.frame))
-            cells = _read_shapes(self.table, columns)
-            cells += _unreadable_cells(self.table, columns)
+            cells = _read_shapes(self.table, columns, model)
+            cells += _unreadable_cells(columns, model)
             order = {name: position for position, name in enumerate(columns)}
             problems += sorted(cells, key=lambda p: (p.row, order[p.field]))
         names = list(columns)
@@ -208,9 +221,11 @@ def _duplicate_columns(names: Sequence[str]) -> list[_Problem]:
     return problems
 
 
-def _unreadable_cells(table: str, columns: dict[str, list[Any]]) -> list[_Problem]:
-    """The cells of the table's fields that no field can take (`CK-TYPE-001`)."""
-    fields = TABLES[table].model_fields
+def _unreadable_cells(
+    columns: dict[str, list[Any]], model: type[Record]
+) -> list[_Problem]:
+    """The cells of the model's fields that no field can take (`CK-TYPE-001`)."""
+    fields = field_columns(model).values()
     problems = []
     for name, values in columns.items():
         if name not in fields:
@@ -232,18 +247,21 @@ def _unreadable_cells(table: str, columns: dict[str, list[Any]]) -> list[_Proble
     return problems
 
 
-def _read_shapes(table: str, columns: dict[str, list[Any]]) -> list[_Problem]:
-    """Periods given to the month or the year, and mappings, as the models read them.
+def _read_shapes(
+    table: str, columns: dict[str, list[Any]], model: type[Record]
+) -> list[_Problem]:
+    """Periods given to the month or the year, and mappings, as `model` reads them.
 
     Returns:
         The problems of the mapping cells' keys.
     """
-    fields = TABLES[table].model_fields
+    # The field of each column: its name, or the alias it is read by.
+    fields = {column: name for name, column in field_columns(model).items()}
     problems: list[_Problem] = []
     for name in list(columns):
         if name not in fields:
             continue
-        shape = field_shape(table, name)
+        shape = field_shape(table, fields[name], model)
         if shape.period is not None and name + _PRECISION in columns:
             precisions = columns.pop(name + _PRECISION)
             columns[name] = [

@@ -17,7 +17,7 @@ from clusterkit.io._problems import (
     UNKNOWN_COLUMN,
     Reporter,
 )
-from clusterkit.io._rows import required_fields
+from clusterkit.io._rows import field_columns, required_fields
 from clusterkit.models import TABLES, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
@@ -42,7 +42,8 @@ def read_header(
         model: The model of the table's rows, when not the table's own (a
             subclass, whose fields are known too).
     """
-    known = (model or TABLES[table]).model_fields
+    # The columns a record is read by: the fields, or their aliases.
+    known = tuple(field_columns(model or TABLES[table]).values())
     entity = Entity(table)
     positions: dict[str, int] = {}
     # The last named cell: an empty cell before it is reported, one after it

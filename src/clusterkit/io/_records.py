@@ -24,7 +24,7 @@ from clusterkit.io._frames import FrameRows
 from clusterkit.io._limits import checked_record, field_at
 from clusterkit.io._problems import MALFORMED_ROW, UNREADABLE, Reporter
 from clusterkit.io._rows import RawRow, given_values, json_kind
-from clusterkit.models import TABLES, Dataset
+from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.report import Entity
 from clusterkit.values import Location
 
@@ -35,9 +35,15 @@ __all__ = ["dataset_chunks", "mapping_chunks", "mapping_rows"]
 
 
 def mapping_rows(
-    mapping: Mapping[str, Any], display: str, table: str | None, report: Reporter
+    mapping: Mapping[str, Any],
+    display: str,
+    table: str | None,
+    report: Reporter,
+    models: Mapping[str, type[Record]] = TABLES,
 ) -> Iterator[RawRow]:
     """The rows of a mapping of table names to sequences of records, in table order.
+
+    A frame's columns are read as the table's model in `models` reads them.
 
     A key that names no table, or a table that is not a sequence, is reported
     (`CK-FILE-001`) and skipped; an entry that is not a mapping (or a record of
@@ -66,6 +72,8 @@ def mapping_rows(
                 outcome="it was not read",
             )
             continue
+        if isinstance(records, FrameRows):
+            records = records.read_as(models[name])
         yield from _table_rows(name, records, display, report)
 
 
@@ -80,7 +88,9 @@ def _table_rows(
     for index, entry in enumerate(records):
         location = Location(file=display, pointer=f"/{name}/{index}")
         if isinstance(entry, model):
-            yield RawRow(name, entry.model_dump(exclude_defaults=True), location)
+            yield RawRow(
+                name, entry.model_dump(exclude_defaults=True, by_alias=True), location
+            )
         elif isinstance(entry, Mapping):
             # The limits and the surrogate check of a JSON record hold here too.
             where = field_at(location)

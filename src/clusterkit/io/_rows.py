@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 import attrs
 from pydantic import ValidationError
 
+from clusterkit._annotations import flat_problem
 from clusterkit.countries import CodeForm
-from clusterkit.errors import DatasetReadError
+from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io._number_spellings import date_number_hint, number_hint
 from clusterkit.io._pairs import (
     LIST_SEPARATOR,
@@ -34,6 +35,7 @@ __all__ = [
     "cell_to_input",
     "column_letter",
     "error_field",
+    "field_columns",
     "flat_cell",
     "given_values",
     "is_flat_field",
@@ -98,14 +100,33 @@ def column_letter(column: int) -> str:
 
 @functools.cache
 def _shape(model: type[Record]) -> tuple[frozenset[str], frozenset[str]]:
-    return list_fields(model), dict_fields(model)
+    """The columns of the list fields and of the mapping fields of `model`."""
+    columns = field_columns(model)
+    lists, dicts = list_fields(model), dict_fields(model)
+    return frozenset(columns[name] for name in lists), frozenset(
+        columns[name] for name in dicts
+    )
+
+
+@functools.cache
+def field_columns(model: type[Record]) -> Mapping[str, str]:
+    """The column (or JSON key) of each field of `model`: its alias, or its name.
+
+    The name a record is read by, and written by; the shared models have no aliases.
+    """
+    return MappingProxyType(
+        {name: info.alias or name for name, info in model.model_fields.items()}
+    )
 
 
 @functools.cache
 def required_fields(table: str, model: type[Record] | None = None) -> tuple[str, ...]:
     """The fields (columns) a table requires, or its rows as `model` describes them."""
-    fields = (model or TABLES[table]).model_fields
-    return tuple(name for name, info in fields.items() if info.is_required())
+    model = model or TABLES[table]
+    columns = field_columns(model)
+    return tuple(
+        columns[name] for name, info in model.model_fields.items() if info.is_required()
+    )
 
 
 def table_of_model(model: type[Record]) -> str:
@@ -152,19 +173,64 @@ def table_models(
                 f"of it, not {model!r}"
             )
             raise TypeError(msg)
+        _refuse_two_names(table, model)
     return MappingProxyType({**TABLES, **models})
+
+
+def _refuse_two_names(table: str, model: type[Record]) -> None:
+    """Refuse a model with a field read by one name and written by another.
+
+    A column (a JSON key) has one name, which a record is both read and written
+    by, so that a round trip through any layout gives the same records.
+
+    Raises:
+        TypeError: Naming the field.
+    """
+    columns = field_columns(model)
+    for name, info in model.model_fields.items():
+        aliases = [
+            alias
+            for alias in (info.validation_alias, info.serialization_alias)
+            if alias is not None
+        ]
+        if any(alias != columns[name] for alias in aliases):
+            msg = (
+                f"models[{table!r}]: the field {name!r} of {model.__name__} is read "
+                f"and written by different names ({', '.join(sorted(map(repr, aliases)))}); "
+                "a column has one name: give the field one alias (Field(alias=...))"
+            )
+            raise TypeError(msg)
 
 
 def table_columns(table: str, records: Sequence[Record]) -> list[str]:
     """The columns of a flat file (CSV, a sheet) of a table's records.
 
     The table's fields, in model order, then the fields that subclasses of its
-    model add, in the order of the records that first have them.
+    model add, in the order of the records that first have them; each named by
+    its alias if it has one.
+
+    Raises:
+        DatasetError: A field that a subclass adds holds what a cell cannot (a
+            list of lists, a record), named by table, model and field.
     """
     columns = dict.fromkeys(TABLES[table].model_fields)
     for kind in dict.fromkeys(type(record) for record in records):
-        columns.update(dict.fromkeys(kind.model_fields))
+        _refuse_unflat(table, kind)
+        columns.update(dict.fromkeys(field_columns(kind).values()))
     return list(columns)
+
+
+@functools.cache
+def _refuse_unflat(table: str, model: type[Record]) -> None:
+    for name, info in model.model_fields.items():
+        problem = flat_problem(info.annotation)
+        if problem is not None:
+            msg = (
+                f"{table}: the field {name!r} of {model.__name__} holds {problem}, "
+                "which a CSV cell or a workbook cell cannot hold (nothing was "
+                "written; write the dataset as JSON Lines or JSON)"
+            )
+            raise DatasetError(msg)
 
 
 _EU_FORM = {"GR": "EL", "GB": "UK"}
@@ -172,14 +238,15 @@ _EU_FORM = {"GR": "EL", "GB": "UK"}
 
 @functools.cache
 def _countries(model: type[Record]) -> frozenset[str]:
-    return country_fields(model)
+    columns = field_columns(model)
+    return frozenset(columns[name] for name in country_fields(model))
 
 
 def render(
     record: Record, *, country_codes: CodeForm = "iso", exclude_none: bool = False
 ) -> dict[str, Any]:
     """A record as JSON-ready values, with country codes in ISO or EU form."""
-    data = record.model_dump(mode="json", exclude_none=exclude_none)
+    data = record.model_dump(mode="json", exclude_none=exclude_none, by_alias=True)
     if country_codes == "eu":
         for name in _countries(type(record)):
             value = data.get(name)
@@ -366,6 +433,6 @@ def json_kind(value: object) -> str:
 def json_record(record: Record, country_codes: CodeForm) -> str:
     """One record as compact JSON, nulls left out."""
     if country_codes == "iso":
-        return record.model_dump_json(exclude_none=True)
+        return record.model_dump_json(exclude_none=True, by_alias=True)
     data = render(record, country_codes=country_codes, exclude_none=True)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

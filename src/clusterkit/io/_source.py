@@ -220,7 +220,7 @@ class OpenSource:
                 header or row problem too.
         """
         if self.kind == "mapping":
-            yield from mapping_rows(self.records, self.display, table, report)
+            yield from mapping_rows(self.records, self.display, table, report, models)
         elif self.kind == "database":
             for row in self.records.rows(table):
                 where = field_at(row.location)

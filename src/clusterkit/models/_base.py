@@ -21,9 +21,11 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from clusterkit._annotations import container
 from clusterkit._dates import parse_end_date, parse_iso_date, parse_start_date
 from clusterkit._limits import current_limits
 from clusterkit.countries import COUNTRY_FIELD
@@ -121,7 +123,31 @@ class Record(BaseModel):
     """
 
     invariants: ClassVar[tuple[Invariant, ...]] = ()
-    """Rules between fields; a model with any checks them after its fields."""
+    """Rules between fields; a model with any checks them after its fields.
+
+    A subclass that declares its own is checked against those of the model it
+    extends too.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check the invariants of a model that declares any, after its fields.
+
+        Run as the class is made, before pydantic collects its validators. Only
+        a model with invariants gets the validator, so that the others build a
+        record without a call to Python.
+        """
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("invariants")
+        if own:
+            inherited = [
+                invariant
+                for base in cls.__bases__
+                if issubclass(base, Record)
+                for invariant in base.invariants
+            ]
+            cls.invariants = tuple(dict.fromkeys((*inherited, *own)))
+            checks = model_validator(mode="after")(check_invariants)
+            setattr(cls, "_check_invariants", checks)  # noqa: B010 - a name mypy does not know
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -517,13 +543,16 @@ Added in version 0.2.0.
 
 
 def list_fields(model: type[BaseModel]) -> frozenset[str]:
-    """Names of the fields of `model` that hold a list (tuple) of values."""
-    names = set()
-    for name, info in model.model_fields.items():
-        origin = getattr(info.annotation, "__origin__", None)
-        if origin is tuple:
-            names.add(name)
-    return frozenset(names)
+    """Names of the fields of `model` that hold a list of values.
+
+    A tuple (`tuple[X, ...]`, or of a fixed length), a list, a set or a frozenset,
+    optional or not.
+    """
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if container(info.annotation) == "list"
+    )
 
 
 def country_fields(model: type[BaseModel]) -> frozenset[str]:
@@ -542,14 +571,12 @@ def country_fields(model: type[BaseModel]) -> frozenset[str]:
 
 
 def dict_fields(model: type[BaseModel]) -> frozenset[str]:
-    """Names of the fields of `model` that hold a mapping."""
-    names = set()
-    for name, info in model.model_fields.items():
-        annotation: Any = info.annotation
-        args = getattr(annotation, "__args__", ()) or (annotation,)
-        if any(getattr(arg, "__origin__", None) is dict for arg in args):
-            names.add(name)
-    return frozenset(names)
+    """Names of the fields of `model` that hold a mapping, optional or not."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if container(info.annotation) == "mapping"
+    )
 
 
 def check_invariants(record: Record) -> Record:

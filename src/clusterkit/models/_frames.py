@@ -7,6 +7,10 @@ end of a period may be given to the month or the year (`PartialDate`): its
 column holds the day it stands for, and the column `<field>_precision` beside it
 says how precisely it was given (`year`, `month` or `day`), so that reading the
 frame back gives the same value.
+
+The fields a subclass adds are columns too, of their kind; a value of another
+type (a float aside, such as a `datetime`, or a list of numbers, a mapping to
+text) is given as its text, which the subclass reads back.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import types
 import typing
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from clusterkit._annotations import container, held
 from clusterkit._dates import PartialDate, parse_end_date, parse_start_date
 from clusterkit._frames import Column, ColumnKind
 
@@ -36,17 +40,6 @@ PRECISION_SUFFIX = "_precision"
 _PERIOD_PARSERS = (parse_start_date, parse_end_date)
 
 
-def _base(annotation: Any) -> Any:
-    """The type under `Optional` and `Annotated`."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _base(typing.get_args(annotation)[0])
-    if origin in {typing.Union, types.UnionType}:
-        (inner,) = (a for a in typing.get_args(annotation) if a is not type(None))
-        return _base(inner)
-    return annotation
-
-
 def _metadata(info: Any) -> list[Any]:
     """The metadata of a field, and of the `Annotated` type under its `Optional`."""
     found = list(info.metadata)
@@ -59,17 +52,20 @@ def _metadata(info: Any) -> list[Any]:
 def _kinds(model: type[BaseModel]) -> dict[str, ColumnKind]:
     kinds: dict[str, ColumnKind] = {}
     for name, info in model.model_fields.items():
-        base = _base(info.annotation)
-        origin = typing.get_origin(base)
+        base = held(info.annotation)
+        shape = container(base)
         kind: ColumnKind
-        if origin is tuple:
+        if shape == "list":
             kind = "list"
-        elif origin is dict:
-            kind = "map"
+        elif shape == "mapping":
+            values = typing.get_args(base)[1:]
+            kind = "map" if values and held(values[0]) is Decimal else "text_map"
         elif base is bool:
             kind = "bool"
         elif base is int:
             kind = "int"
+        elif base is float:
+            kind = "float"
         elif base is Decimal:
             kind = "decimal"
         elif base is dt.date:
@@ -95,33 +91,94 @@ def period_fields(model: type[BaseModel]) -> frozenset[str]:
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list, set, frozenset)):
         return [_plain(item) for item in value]
     return value
+
+
+@functools.cache
+def _as_text(model: type[BaseModel]) -> frozenset[str]:
+    """The fields whose values (or items) go into a column of text as text.
+
+    Those of a type that is not text (`str` or a `str` enumeration): a field
+    that a subclass adds, whose values read back from their text.
+    """
+    kinds = _kinds(model)
+    found = set()
+    for name, info in model.model_fields.items():
+        base = held(info.annotation)
+        if kinds[name] == "text":
+            parts = [base]
+        elif kinds[name] in {"list", "text_map"}:
+            # The items, or the values; a bare `list` or `dict` says nothing of them.
+            args = typing.get_args(base)[1 if kinds[name] == "text_map" else 0 :]
+            parts = [arg for arg in args if arg is not Ellipsis] or [object]
+        else:
+            continue
+        if not all(_is_text(held(part)) for part in parts):
+            found.add(name)
+    return frozenset(found)
+
+
+def _is_text(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, str)
+
+
+def _text(value: Any) -> Any:
+    """A value of a column of text (or its items, its mapping's values) as text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _text(item) for key, item in value.items()}
+    return str(value)
+
+
+def _fields(
+    model: type[BaseModel], records: Sequence[BaseModel]
+) -> dict[str, type[BaseModel]]:
+    """The fields of a table's columns, each with the model that first has it.
+
+    The fields of the table's `model`, then those that subclasses of it add, in
+    the order of the records that first have them.
+    """
+    fields = dict.fromkeys(model.model_fields, model)
+    for kind in dict.fromkeys(type(record) for record in records):
+        for name in kind.model_fields:
+            fields.setdefault(name, kind)
+    return fields
 
 
 def table_columns(
     model: type[BaseModel], records: Sequence[BaseModel], amounts: Amounts
 ) -> list[Column]:
-    """The columns of a table's frame: one per field, and each period's precision."""
+    """The columns of a table's frame: one per field, and each period's precision.
+
+    The fields are those of the table's `model` and those its records' own
+    types add (`_fields`), each column named as the field is read (its alias,
+    if it has one); a record without a field has null in its column.
+    """
     columns: list[Column] = []
-    periods = period_fields(model)
-    for name, declared in _kinds(model).items():
-        values = [_plain(getattr(record, name)) for record in records]
-        kind = declared
+    for name, owner in _fields(model, records).items():
+        column = owner.model_fields[name].alias or name
+        values = [_plain(getattr(record, name, None)) for record in records]
+        if name in _as_text(owner):
+            values = [_text(value) for value in values]
+        kind = _kinds(owner)[name]
         if amounts == "float" and kind in {"decimal", "map"}:
             values = [_float(value) for value in values]
             kind = "float" if kind == "decimal" else "float_map"
-        if name not in periods:
-            columns.append(Column(name, kind, values))
+        if name not in period_fields(owner):
+            columns.append(Column(column, kind, values))
             continue
         days = [v.day_date() if isinstance(v, PartialDate) else v for v in values]
-        columns.append(Column(name, kind, days))
+        columns.append(Column(column, kind, days))
         precisions = [
             None if v is None else v.precision if isinstance(v, PartialDate) else "day"
             for v in values
         ]
-        columns.append(Column(name + PRECISION_SUFFIX, "text", precisions))
+        columns.append(Column(column + PRECISION_SUFFIX, "text", precisions))
     return columns
 
 

@@ -8,7 +8,6 @@ from pydantic import (
     BeforeValidator,
     StringConstraints,
     WithJsonSchema,
-    model_validator,
 )
 
 from clusterkit.countries import CountryCode
@@ -23,7 +22,6 @@ from clusterkit.models._base import (
     VatNumber,
     Website,
     WebsiteItem,
-    check_invariants,
 )
 from clusterkit.models.vocabulary import ClusterKind, ESCALabel, IndustrialEcosystem
 
@@ -107,5 +105,3 @@ class Cluster(Record):
             ("sme_members", "members_total"), "sme_members", _sme_members_within_total
         ),
     )
-
-    _check_invariants = model_validator(mode="after")(check_invariants)

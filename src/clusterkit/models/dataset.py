@@ -227,6 +227,16 @@ class Dataset(BaseModel):
         first or last of its month or year) and is followed by a column
         `<field>_precision`: `year`, `month` or `day`, null when the date is.
 
+        Records of a subclass of a table's model (see `load_dataset(...,
+        models=...)`) add a column per field of their own, after the table's,
+        in the order of the records that first have them, named as the field
+        is read (its alias, if it has one); a record without the field, such as
+        one of the plain model in the same table, has null there. A float is a
+        float column, a mapping to other values than amounts has text values
+        (`map<string, string>`), and a value of another type (a `datetime`, the
+        items of a list of numbers) is given as its text, which the subclass
+        reads back: `load_dataset(frames, models=...)` gives an equal dataset.
+
         Added in version 0.2.0.
 
         Args:

@@ -467,15 +467,18 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
 
     Raises:
         DatasetError: A text no cell can hold (longer than 32,767 characters,
-            or holding U+FFFE or U+FFFF), named by table, record and field.
+            or holding U+FFFE or U+FFFF), named by table, record and field; or
+            a field of a subclass that holds what no cell can (`table_columns`).
     """
     _refuse_unwritable(dataset)
+    # Each sheet's columns, found (or refused) before a sheet is begun.
+    columns = {table: table_columns(table, dataset.table(table)) for table in TABLES}
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
     for table in TABLES:
         sheet = workbook.create_sheet(title=table)
         records = dataset.table(table)
-        fields = table_columns(table, records)
+        fields = columns[table]
         _header(openpyxl, sheet, fields)
         rows = 0
         for record in records:
