@@ -334,6 +334,46 @@ def test_a_field_a_subclass_adds_is_not_lost_in_a_database(tmp_path: Path) -> No
     assert read_sql(url).partnerships[0].id == plain.id
 
 
+class _LevelledPartnership(ck.Partnership):
+    level: int | None = 5
+    approved: bool = False
+    strand: str | None = "s"
+
+
+class _RatedPartnership(ck.Partnership):
+    rating: int | None
+
+
+def test_only_a_value_that_would_be_lost_is_refused(tmp_path: Path) -> None:
+    """An added field reads back as its default: any other value is refused."""
+    base = {"id": "P1", "acronym": "A", "name": "N", "generation": "escp-4i-1"}
+    url = f"sqlite:///{tmp_path / 'levels.db'}"
+    for record, field in (
+        (_LevelledPartnership(**base, level=None), "level"),
+        (_LevelledPartnership(**base, approved=True), "approved"),
+        (_RatedPartnership(**base, rating=None), "rating"),
+    ):
+        with pytest.raises(DatasetError) as error:
+            write_sql(ck.Dataset(partnerships=[record]), url)
+        assert str(error.value).endswith(f"to keep it): partnerships P1 {field}")
+    with pytest.raises(DatasetError) as error:
+        write_sql(
+            ck.Dataset(partnerships=[_LevelledPartnership(**base, strand=None)]), url
+        )
+    assert str(error.value) == (
+        f"{url}: not written, an empty value reads back as the field's default, "
+        "which a subclass makes another (give the field a default of None, or no "
+        "items): partnerships P1 strand: None"
+    )
+    models = {"partnerships": _LevelledPartnership}
+    for strand in ("s", "t"):
+        at_default = ck.Dataset(
+            partnerships=[_LevelledPartnership(**base, strand=strand)]
+        )
+        write_sql(at_default, url, if_exists="replace")
+        assert ck.load_dataset(url, models=models) == at_default
+
+
 def test_text_that_is_not_utf8_after_the_first_batch(tmp_path: Path) -> None:
     """The rows read before the bad text are kept; the rest is read from there on."""
     url = f"sqlite:///{tmp_path / 'many.db'}"

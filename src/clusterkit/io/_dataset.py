@@ -368,7 +368,8 @@ def _unescaped(dataset: Dataset) -> Dataset:
     """The dataset with `escape_formula`'s quote dropped from every text value.
 
     A list is escaped as the one cell it is written in (`'-X;b`), so only its
-    first item can have gained the quote: an item after a `;` starts no cell.
+    first item can have gained the quote: an item after a `;` starts no cell;
+    a mapping likewise, its first key (`'-k=5;j=3`).
     """
     tables: dict[str, list[Record]] = {}
     for table in TABLES:
@@ -385,13 +386,21 @@ def _unescaped(dataset: Dataset) -> Dataset:
 
 
 def _unescaped_value(value: Any) -> Any:
-    """`value` unescaped (a text, or a list's first text); `value` itself if unchanged."""
+    """`value` unescaped (a text, a list's first text or a mapping's first key).
+
+    `value` itself if unchanged.
+    """
     if isinstance(value, str):
         text = unescape_formula(value)
         return value if text == value else text
     if isinstance(value, tuple) and value and isinstance(value[0], str):
         first = unescape_formula(value[0])
         return value if first == value[0] else (first, *value[1:])
+    if isinstance(value, dict) and value:
+        key = next(iter(value))
+        if isinstance(key, str) and (first := unescape_formula(key)) != key:
+            keys = [first, *list(value)[1:]]
+            return dict(zip(keys, value.values(), strict=True))
     return value
 
 
@@ -758,9 +767,10 @@ def dump_dataset(
             back to the same dataset.
         escape_formulas: CSV only: put a `'` before each text cell that starts
             with `=`, `+`, `-`, `@`, a tab or a carriage return, so that a
-            spreadsheet shows it instead of running it as a formula (numbers are
-            never changed); `load_dataset(..., unescape_formulas=True)` reads
-            the values back. The other layouts need no escaping.
+            spreadsheet shows it instead of running it as a formula (numbers,
+            and lists of them, are never changed); `load_dataset(...,
+            unescape_formulas=True)` reads the values back. The other layouts
+            need no escaping.
 
     Returns:
         The layout written.
@@ -771,6 +781,10 @@ def dump_dataset(
             layout's destination is a file, or a one-file layout's a folder.
         OSError: The destination cannot be written (a full disk, no
             permission); nothing was written.
+        DatasetError: A value would not read back as it is (a field's empty
+            value where its default is another, a list item holding `;` in a
+            cell, infinity in JSON, a text too long for a workbook cell),
+            named by table, record and field; nothing was written.
         TypeError: `dataset` is not a `Dataset`, or `destination` is not a path.
         ValueError: `layout` is not a layout name, or `country_codes` is neither
             `"iso"` nor `"eu"`.

@@ -250,8 +250,10 @@ def render(
     if country_codes == "eu":
         for name in _countries(type(record)):
             value = data.get(name)
-            if value in _EU_FORM:
-                data[name] = _EU_FORM[value]
+            if isinstance(value, list):  # a list of countries, as a subclass has
+                data[name] = [_EU_FORM.get(item, item) for item in value]
+            elif isinstance(value, str):
+                data[name] = _EU_FORM.get(value, value)
     return data
 
 

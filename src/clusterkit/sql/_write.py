@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic.fields import FieldInfo
 
 from clusterkit.errors import DatasetError, DatasetExistsError
 from clusterkit.io import BATCH_ROWS
@@ -127,9 +128,10 @@ def write_sql(
 
     Raises:
         DatasetExistsError: The tables already hold records (`if_exists="fail"`).
-        DatasetError: A record of a subclass has a value in a field it adds
-            (the tables have the shared fields only), two records of a table
-            share a key, a count does not fit
+        DatasetError: A record of a subclass has a value other than the
+            default in a field it adds (the tables have the shared fields
+            only) or an empty value in a field whose default it changes, two
+            records of a table share a key, a count does not fit
             the database's integer column (BIGINT, below 2**63), a reference
             does not resolve (`references=True`), the `position` column of a
             table appended to holds something that is no whole number
@@ -156,6 +158,12 @@ def write_sql(
         "the tables have no column for a field a subclass adds (write CSV, JSON "
         "Lines, JSON or a workbook to keep it)",
         list(_added_fields(dataset)),
+    )
+    _refuse(
+        display,
+        "an empty value reads back as the field's default, which a subclass "
+        "makes another (give the field a default of None, or no items)",
+        list(_empty_values(dataset)),
     )
     _refuse(display, "two records share a key", list(_duplicates(dataset)))
     tables, layouts = build(schema=schema, references=references)
@@ -242,32 +250,74 @@ def _refuse(display: str, what: str, problems: list[str]) -> None:
     raise DatasetError(f"{display}: not written, {what}: {listed}", source=display)
 
 
-_EMPTY: tuple[object, ...] = (None, (), [], {}, "")
-
-
 def _added_fields(dataset: Dataset) -> Iterator[str]:
-    """Each value of a field that a subclass of a table's model adds.
+    """Each value of a field that a subclass of a table's model adds, but its default.
 
-    The tables are generated from the shared models: such a value would be
-    lost. A field left empty (`None`, no items) loses nothing.
+    The tables are generated from the shared models: reading such a field
+    gives its default, so a value equal to it loses nothing, and any other
+    would be lost.
+    """
+    for name, record, field, added in _subclass_values(dataset):
+        if added:
+            key = "/".join(_key(record, KEYS[name]))
+            yield f"{name} {key} {field}"
+
+
+def _empty_values(dataset: Dataset) -> Iterator[str]:
+    """Each empty value of a shared field a subclass gives another default.
+
+    Its column is there, but NULL, blank text or no items reads back as not
+    given, so as the field's default.
+    """
+    for name, record, field, added in _subclass_values(dataset):
+        value = getattr(record, field)
+        if not added and (value is None or value in _EMPTY):
+            key = "/".join(_key(record, KEYS[name]))
+            yield f"{name} {key} {field}: {value!r}"
+
+
+# The values stored as NULL, blank text or no items, which read back as not given.
+_EMPTY: tuple[object, ...] = ("", (), {})
+
+
+def _subclass_values(dataset: Dataset) -> Iterator[tuple[str, Record, str, bool]]:
+    """`(table, record, field, added)` of each value that is not its field's default.
+
+    The fields are those a subclass of the table's model adds (`added`) or
+    declares again with another default.
     """
     for name, model in TABLES.items():
         records = dataset.table(name)
         # Found per kind of record (at C speed), so plain records cost no step.
         kinds: set[type[Record]] = set(map(type, records))
-        added = {
-            kind: [
-                field for field in kind.model_fields if field not in model.model_fields
-            ]
-            for kind in kinds
-        }
-        if not any(added.values()):
+        judged = {kind: _judged_defaults(kind, model) for kind in kinds}
+        if not any(judged.values()):
             continue
         for record in records:
-            for field in added[type(record)]:
-                if getattr(record, field) not in _EMPTY:
-                    key = "/".join(_key(record, KEYS[name]))
-                    yield f"{name} {key} {field}"
+            for field, default in judged[type(record)].items():
+                if getattr(record, field) != default:
+                    yield name, record, field, field not in model.model_fields
+
+
+def _judged_defaults(kind: type[Record], model: type[Record]) -> dict[str, Any]:
+    """The defaults of the fields `kind` adds to `model` or gives another default."""
+    return {
+        field: _default(info)
+        for field, info in kind.model_fields.items()
+        if field not in model.model_fields
+        or _default(info) != _default(model.model_fields[field])
+    }
+
+
+# What a field without a default reads back as: nothing any value equals.
+_NO_DEFAULT = object()
+
+
+def _default(info: FieldInfo) -> Any:
+    """The value a field reads back as when its column is not there."""
+    if info.is_required():
+        return _NO_DEFAULT
+    return info.get_default(call_default_factory=True)
 
 
 def _duplicates(dataset: Dataset) -> Iterator[str]:

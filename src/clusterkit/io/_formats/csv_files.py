@@ -14,6 +14,7 @@ that point are still read (the tail is read again, tolerantly, to find them).
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import itertools
 import re
@@ -29,6 +30,7 @@ from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk
 from clusterkit.io._chunk import Chunk, TableSource
+from clusterkit.io._faithful import refuse_unfaithful
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._limits import (
@@ -544,23 +546,42 @@ def write_table(
     table's own (`table_columns`). With `escape_formulas`, a text cell that a
     spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
     or a carriage return) gets a `'` before it; numbers, such as `-5`, are never
-    changed.
+    changed. A cell starts with text when its value is a text, or a list whose
+    first item or a mapping whose first key is one.
+
+    Raises:
+        DatasetError: A value would not read back as it is (`refuse_unfaithful`).
     """
     records = tuple(records)  # a table of a Dataset is a tuple already
+    refuse_unfaithful(table, records, "flat")
     fields = table_columns(table, records)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
         for record in records:
             data = render(record, country_codes=country_codes)
-            writer.writerow(
-                [
-                    escape_formula(flat_cell(data.get(name)))
-                    if escape_formulas and isinstance(data.get(name), (str, list))
-                    else flat_cell(data.get(name))
-                    for name in fields
+            cells = [flat_cell(data.get(name)) for name in fields]
+            if escape_formulas:
+                cells = [
+                    escape_formula(cell)
+                    if _starts_with_text(getattr(record, name, None))
+                    else cell
+                    for name, cell in zip(fields, cells, strict=True)
                 ]
-            )
+            writer.writerow(cells)
+
+
+def _starts_with_text(value: Any) -> bool:
+    """Whether a value's cell starts with text that `unescape_formulas` reads back.
+
+    A number, a date or an enumeration's value reads back from its own text
+    only, so its cell is never escaped.
+    """
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    elif isinstance(value, dict):
+        value = next(iter(value), None)
+    return isinstance(value, str) and not isinstance(value, enum.Enum)
 
 
 def write(

@@ -29,6 +29,7 @@ import attrs
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io._chunk import Chunk, TableSource, whole_file_chunks
+from clusterkit.io._faithful import refuse_unfaithful
 from clusterkit.io._format import Format, Span
 from clusterkit.io._limits import (
     checked_record,
@@ -611,7 +612,13 @@ def _keys(
 
 
 def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
-    """Write a dataset as one JSON document, a record per line, nulls left out."""
+    """Write a dataset as one JSON document, a record per line, nulls left out.
+
+    Raises:
+        DatasetError: A value would not read back as it is (`refuse_unfaithful`).
+    """
+    for table in TABLES:
+        refuse_unfaithful(table, dataset.table(table), "json")
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write("{")
         for number, table in enumerate(TABLES):

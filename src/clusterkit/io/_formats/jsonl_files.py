@@ -31,6 +31,7 @@ from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import _chunk as chunks
 from clusterkit.io._chunk import Chunk, TableSource
+from clusterkit.io._faithful import judged
 from clusterkit.io._format import Format, Span
 from clusterkit.io._limits import (
     checked_record,
@@ -695,8 +696,13 @@ def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> 
 def write_table(
     path: Path, table: str, records: Iterable[Any], country_codes: CodeForm = "iso"
 ) -> None:
-    """Write one table as UTF-8 JSON Lines, one record per line, nulls left out."""
-    del table  # every record says what it is
+    """Write one table as UTF-8 JSON Lines, one record per line, nulls left out.
+
+    Raises:
+        DatasetError: A value would not read back as it is (`judged`): before
+            the file is opened when `records` is a sequence.
+    """
+    records = judged(table, records, "json")
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for record in records:
             handle.write(json_record(record, country_codes))

@@ -22,6 +22,7 @@ from clusterkit._workbook_save import FIXED_TIME, save_workbook
 from clusterkit.countries import CodeForm
 from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io._chunk import Chunk, whole_file_chunks
+from clusterkit.io._faithful import record_label, refuse_unfaithful
 from clusterkit.io._format import Format, Span
 from clusterkit.io._header import read_header
 from clusterkit.io._member import DAMAGED, Member, damaged_error
@@ -392,6 +393,8 @@ _NOT_XML = re.compile("[\ufffe\uffff]")
 def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - one return per cell type reads best
     # Write numbers, dates and booleans as typed cells; everything else as text.
     # A month or a year is text too ("2017"): a date cell is always a whole day.
+    # A date and time is ISO text, as JSON has it: a cell keeps no time zone,
+    # and Excel no more than milliseconds.
     # A number a double cannot hold exactly is text too, so it reads back unchanged.
     if isinstance(raw, bool):
         return raw
@@ -405,7 +408,7 @@ def _cell_output(sheet: Any, value: Any, raw: Any) -> Any:  # noqa: PLR0911 - on
     if (
         isinstance(raw, dt.date)
         and raw.year > _EXCEL_EPOCH_YEAR
-        and not isinstance(raw, PartialDate)
+        and not isinstance(raw, (PartialDate, dt.datetime))
     ):
         return raw
     text = flat_cell(value)
@@ -444,19 +447,11 @@ def _refuse_unwritable(dataset: Dataset) -> None:
                 else:
                     continue
                 msg = (
-                    f"{table} {_label(record)} {name}: {reason}; a workbook cannot "
+                    f"{table} {record_label(record)} {name}: {reason}; a workbook cannot "
                     "hold it (nothing was written; write the dataset as CSV, JSON "
                     "Lines or JSON)"
                 )
                 raise DatasetError(msg)
-
-
-def _label(record: Record) -> str:
-    """A record as messages name it: its id, or a target's `partnership/country`."""
-    found = getattr(record, "id", None)
-    if isinstance(found, str):
-        return found
-    return f"{getattr(record, 'partnership', '')}/{getattr(record, 'country', '')}"
 
 
 def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
@@ -467,12 +462,15 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
 
     Raises:
         DatasetError: A text no cell can hold (longer than 32,767 characters,
-            or holding U+FFFE or U+FFFF), named by table, record and field; or
-            a field of a subclass that holds what no cell can (`table_columns`).
+            or holding U+FFFE or U+FFFF), a field of a subclass that holds what
+            no cell can (`table_columns`), or a value that would not read back
+            as it is, named by table, record and field.
     """
     _refuse_unwritable(dataset)
     # Each sheet's columns, found (or refused) before a sheet is begun.
     columns = {table: table_columns(table, dataset.table(table)) for table in TABLES}
+    for table in TABLES:
+        refuse_unfaithful(table, dataset.table(table), "flat")
     openpyxl = _openpyxl()
     workbook = openpyxl.Workbook(write_only=True)
     for table in TABLES:
