@@ -20,7 +20,7 @@ from pydantic import ConfigDict, PydanticUserError, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from clusterkit.errors import DatasetError
-from clusterkit.io._rows import cell_to_input, flat_cell, is_flat_field
+from clusterkit.io._rows import cell_to_input, field_columns, flat_cell, is_flat_field
 from clusterkit.models import TABLES, Record
 
 __all__ = ["Kind", "judged", "record_label", "refuse_unfaithful"]
@@ -108,6 +108,7 @@ class _Field:
     table: str
     model: type[Record]
     name: str
+    column: str  # its alias, or its name: what the cell readers know it by
     info: FieldInfo
     adapter: TypeAdapter[Any]
 
@@ -137,7 +138,7 @@ class _Field:
             return self._not_given(value)  # an empty cell is not given
         try:
             back = self.adapter.validate_python(
-                cell_to_input(self.table, self.name, text, self.model)
+                cell_to_input(self.table, self.column, text, self.model)
             )
         except ValidationError as error:
             reason = error.errors(include_url=False)[0]["msg"]
@@ -146,7 +147,7 @@ class _Field:
             return None
         how = (
             ": a cell's items are separated by ';', and empty ones dropped"
-            if is_flat_field(self.table, self.name, self.model)
+            if is_flat_field(self.table, self.column, self.model)
             else ""
         )
         return f"its cell {text!r} would read back as {back!r}{how}", _JSON_FIX
@@ -175,8 +176,9 @@ def _judged_fields(model: type[Record]) -> tuple[_Field, ...]:
     own = TABLES[table].model_fields
     settings = {key: model.model_config.get(key) for key in _VALUE_SETTINGS}
     config = cast("ConfigDict", {k: v for k, v in settings.items() if v is not None})
+    columns = field_columns(model)
     return tuple(
-        _Field(table, model, name, info, _adapter(info, config))
+        _Field(table, model, name, columns[name], info, _adapter(info, config))
         for name, info in model.model_fields.items()
         if name not in own or _declared(own[name]) != _declared(info)
     )

@@ -553,8 +553,9 @@ def write_table(
         DatasetError: A value would not read back as it is (`refuse_unfaithful`).
     """
     records = tuple(records)  # a table of a Dataset is a tuple already
-    refuse_unfaithful(table, records, "flat")
+    # A field no cell can hold is refused first, whatever its values.
     fields = table_columns(table, records)
+    refuse_unfaithful(table, records, "flat")
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
