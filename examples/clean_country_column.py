@@ -7,7 +7,8 @@ Usage::
 Without arguments it cleans a small sample column. The input file is only read;
 the cleaned column is printed as CSV (value, code, read_as, note), so it can be
 saved with `> cleaned.csv`. Guesses (typos) and values that are not one country
-are counted at the end; the exit code is 1 when a value needs a person's look.
+are counted at the end; the exit code is 1 when a value needs a person's look,
+and 2 when the file or its column cannot be read (the file must be UTF-8 text).
 """
 
 from __future__ import annotations
@@ -36,9 +37,21 @@ SAMPLE = [
 
 
 def read_column(path: Path, column: str) -> list[str]:
-    """The values of one column of a CSV file."""
+    """The values of one column of a UTF-8 CSV file.
+
+    Raises:
+        OSError: The file cannot be opened.
+        UnicodeDecodeError: The file is not UTF-8 text.
+        ValueError: The file has no such column.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row.get(column) or "" for row in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        if column not in columns:
+            found = ", ".join(repr(name) for name in columns) or "none"
+            msg = f"it has no column {column!r} (its columns: {found})"
+            raise ValueError(msg)
+        return [row[column] or "" for row in reader]
 
 
 def clean(value: str) -> tuple[str, str, str]:
@@ -57,7 +70,21 @@ def clean(value: str) -> tuple[str, str, str]:
 def main(argv: list[str]) -> int:
     """Print the cleaned column and a summary; 1 when a value needs a look."""
     if len(argv) == 2:  # noqa: PLR2004 - FILE and COLUMN
-        values = read_column(Path(argv[0]), argv[1])
+        try:
+            values = read_column(Path(argv[0]), argv[1])
+        except UnicodeDecodeError:
+            print(
+                f"cannot read {argv[0]}: it is not UTF-8 text; save it as UTF-8 "
+                "(in Excel: CSV UTF-8)",
+                file=sys.stderr,
+            )
+            return 2
+        except OSError as error:
+            print(f"cannot read {argv[0]}: {error.strerror or error}", file=sys.stderr)
+            return 2
+        except (ValueError, csv.Error) as error:
+            print(f"cannot read {argv[0]}: {error}", file=sys.stderr)
+            return 2
     elif not argv:
         values = SAMPLE
     else:

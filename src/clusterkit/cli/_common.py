@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -101,13 +102,18 @@ def stdin_or(path: str | Path) -> str | Path | IO[bytes]:
     return path
 
 
+# The shape the help promises: `date.fromisoformat` also takes "20190601" and
+# week dates ("2019-W22-6") from Python 3.11 on.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def iso_date(text: str) -> dt.date:
     """An argument type: a day as YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
-        raise argparse.ArgumentTypeError(msg) from None
+    if _ISO_DATE.fullmatch(text):
+        with contextlib.suppress(ValueError):  # a day that does not exist
+            return dt.date.fromisoformat(text)
+    msg = f"{text!r} is not a date in the form YYYY-MM-DD"
+    raise argparse.ArgumentTypeError(msg)
 
 
 def count(text: str) -> int:

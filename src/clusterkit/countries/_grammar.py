@@ -12,7 +12,8 @@ Each reading is deterministic and documented in docs/reference/countries.md:
 4. **abbreviations** expanded word by word ("Rep." republic, "Dem." democratic,
    "Is." islands, "Fed." federal or federated, "Sts." states, "N." north);
 5. **qualifiers** that name no country dropped from the end ("Hong Kong SAR",
-   "Saint Martin (French part)", "Kosovo under UNSCR 1244/99");
+   "Saint Martin (French part)", "Kosovo under UNSCR 1244/99"); one that names
+   a country ("Myanmar (Burma)") is read by `splits`, never dropped;
 6. **formal designations** dropped from the start ("Republic of Italy", "State
    of Libya", "Republikken Albania", "Lýðveldið Kúba") or the end ("Angola
    Cumhuriyeti", "安哥拉共和国"); the rest must still name one country, so
@@ -30,7 +31,14 @@ from collections.abc import Iterator
 
 from clusterkit.countries._keys import fold, strip_name_article
 
-__all__ = ["QUALIFIERS", "key_readings", "splits"]
+__all__ = [
+    "ARTICLES",
+    "CODE_ARTICLES",
+    "MALTESE_ARTICLES",
+    "QUALIFIERS",
+    "key_readings",
+    "splits",
+]
 
 # Note letters, note numbers and years only: "[DE]" and "(276)" are codes, read by `splits`.
 _FOOTNOTE = re.compile(
@@ -38,21 +46,42 @@ _FOOTNOTE = re.compile(
     r"|[\[(]\s*(?:\d{1,2}|(?:19|20)\d\d|[a-z]|note \d{1,3})\s*[\])]|\^\d+)"
     r"|(?<=[^\W\d_])\d{1,2})\s*$"
 )
+ARTICLES = (
+    "the", "le", "la", "les", "el", "los", "las", "lo", "il", "gli", "o", "a", "os",
+    "as", "der", "die", "das", "de", "het", "an", "na",
+    "\u03b7", "\u03bf", "\u03c4\u03bf", "\u03bf\u03b9", "\u03c4\u03b1",
+)  # fmt: skip
+"""The leading articles dropped as words."""
+MALTESE_ARTICLES = (
+    "il", "l", "ir", "is", "it", "ix", "i\u017c", "iz", "in", "ik", "id", "ic", "i\u010b",
+)  # fmt: skip
+"""Maltese articles, joined to the name by a hyphen ("il-\u0120ermanja")."""
 _LEADING_ARTICLE = re.compile(
-    r"^(?P<article>the|le|la|les|el|los|las|lo|il|gli|o|a|os|as|der|die|das|de|het|"
-    r"an|na|\u03b7|\u03bf|\u03c4\u03bf|\u03bf\u03b9|\u03c4\u03b1)\s+(?=[^\W\d_])"
-    r"|^(?:l['\u2019]\s*|(?:il|l|ir|is|it|ix|i\u017c|iz|in|ik|id|ic|i\u010b)-)(?=[^\W\d_])",
+    rf"^(?P<article>{'|'.join(ARTICLES)})\s+(?=[^\W\d_])"
+    rf"|^(?:l['\u2019]\s*|(?P<joined>{'|'.join(MALTESE_ARTICLES)})-)(?=[^\W\d_])",
     re.IGNORECASE,
+)
+# The articles that are also country codes (ISO or EU). An article in capitals
+# is read as the code ("DE France", "IT-Germany"), and so is one in a value all
+# in capitals, whose case cannot tell "DE FRANCE" from "de France": a code that
+# names another country than the rest makes the value two countries.
+CODE_ARTICLES = frozenset(
+    ("as", "de", "el", "id", "il", "in", "ir", "is", "it", "la", "na")
 )
 
 
 def _without_article(text: str) -> str:
-    """`text` without a leading article; "DE France" keeps its code, "LA FRANCE" not."""
+    """`text` without a leading article; "DE France", "DE FRANCE" keep their code."""
     match = _LEADING_ARTICLE.match(text)
     if match is None:
         return text
-    article = match["article"]
-    if article and len(article) > 1 and article.isupper() and not text.isupper():
+    article = match["article"] or match["joined"]
+    if (
+        article
+        and len(article) > 1
+        and article.isupper()
+        and (not text.isupper() or article.casefold() in CODE_ARTICLES)
+    ):
         return text
     return text[match.end() :]
 
@@ -103,22 +132,34 @@ QUALIFIERS = frozenset(
         "British Overseas Territory",
         "Crown dependency",
         "unincorporated territory",
-        "Islas Malvinas",
-        "Malvinas",
-        "Burma",
-        "Keeling",
-        "Keeling Islands",
         "under UNSCR 1244",
         "under UNSCR 1244/99",
         "under UNSCR 1244/1999",
         "UNSCR 1244",
         "UNSCR 1244/99",
         "UNSCR 1244/1999",
-        "Kosovo*",
         "country",
     )
 )
-"""Trailing words that qualify a name without naming another country."""
+"""Trailing words that qualify a name without naming a country."""
+
+# Names agencies write after another name of the same country: "Myanmar
+# (Burma)", "Falkland Islands (Malvinas)", "Cocos (Keeling) Islands". They name
+# a country, so they are never dropped: `splits` reads them as a qualifier that
+# must name the rest's country ("Kosovo (Serbia)" and "Burma, Thailand" name
+# two). Each is read as the name it stands for, which the index knows.
+_COUNTRY_QUALIFIERS = {
+    fold(phrase): name
+    for phrase, name in (
+        ("Burma", "Burma"),
+        ("Islas Malvinas", "Islas Malvinas"),
+        ("Malvinas", "Falkland Islands"),
+        ("Keeling", "Cocos Islands"),
+        ("Keeling Islands", "Cocos Islands"),
+        ("Kosovo*", "Kosovo"),
+    )
+}
+_LONGEST_COUNTRY_QUALIFIER = max(len(key.split()) for key in _COUNTRY_QUALIFIERS)
 
 
 def _texts(text: str) -> Iterator[str]:
@@ -275,9 +316,15 @@ def splits(text: str) -> Iterator[tuple[str, str]]:
     """(name, qualifier) pairs a composite value can be read as, qualifier last.
 
     "Guadeloupe (France)", "Hong Kong, China", "Germany - DE", "DE - Germany",
-    "DEU: Germany", "276 Germany": the caller accepts a pair when the name is one
-    country and the qualifier is that country or the state it belongs to.
+    "DEU: Germany", "276 Germany", "Myanmar/Burma": the caller accepts a pair
+    when the name is one country and the qualifier is that country or the state
+    it belongs to.
     """
+    for name, qualifier in _parts(text):
+        yield _named(name), _named(qualifier)
+
+
+def _parts(text: str) -> Iterator[tuple[str, str]]:
     match = _SPLIT.match(text)
     if match:
         yield match["head"], match["bracket"] or match["square"]
@@ -287,3 +334,13 @@ def splits(text: str) -> Iterator[tuple[str, str]]:
     match = _LEADING_CODE.match(text)
     if match:
         yield match["name"], match["code"]
+    # A name of a country after the rest without brackets: "Myanmar Burma".
+    words = fold(text).split()
+    for cut in range(max(1, len(words) - _LONGEST_COUNTRY_QUALIFIER), len(words)):
+        if " ".join(words[cut:]) in _COUNTRY_QUALIFIERS:
+            yield " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def _named(part: str) -> str:
+    """A country qualifier as the name it stands for ("Malvinas": the Falklands)."""
+    return _COUNTRY_QUALIFIERS.get(fold(part), part)

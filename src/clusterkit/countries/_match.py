@@ -36,10 +36,34 @@ MOST_CHARACTERS = 200
 _QUOTED = 40
 
 # Results by input text, so a column of repeated names costs one dict lookup per
-# cell. Failures are kept too (as the exception to raise). Bounded: cleared when
-# full, so memory stays flat on endless distinct input.
-_CACHE: dict[str, CountryMatch | CountryError] = {}
+# cell. Failures are kept too, as what a fresh error is made of: one error
+# raised again would carry one call's notes and context into the next. Bounded:
+# cleared when full, and values too long to be a country are not kept, so
+# memory stays flat on endless distinct input.
+_CACHE: dict[str, CountryMatch | _Refusal] = {}
 _CACHE_SIZE = 100_000
+
+
+@attrs.frozen
+class _Refusal:
+    """Why a value is not one country: what its `CountryError` is made of."""
+
+    message: str
+    suggestions: tuple[str, ...] = ()
+    candidates: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, error: CountryError) -> _Refusal:
+        if isinstance(error, AmbiguousCountryError):
+            return cls(str(error), candidates=error.candidates)
+        return cls(str(error), error.suggestions)
+
+    def error(self, value: str) -> CountryError:
+        if self.candidates is not None:
+            return AmbiguousCountryError(
+                self.message, value=value, candidates=self.candidates
+            )
+        return CountryError(self.message, value=value, suggestions=self.suggestions)
 
 
 @attrs.frozen
@@ -98,7 +122,7 @@ def match_country(value: object, /) -> CountryMatch:
         ('code', 'alias')
     """
     if isinstance(value, Country):
-        return CountryMatch(value.alpha2, value, "code")
+        return _known(value)
     if not isinstance(value, str):
         raise CountryError(
             f"a country must be given as text, not {type(value).__name__}",
@@ -109,15 +133,25 @@ def match_country(value: object, /) -> CountryMatch:
         try:
             cached = _lookup(value)
         except CountryError as error:
-            cached = error
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        _CACHE[value] = cached
-    if isinstance(cached, CountryError):
-        # The one error is raised again for each call: without its last
-        # traceback, which would otherwise grow by this call's frames each time.
-        raise cached.with_traceback(None)
+            cached = _Refusal.of(error)
+        if len(value) <= MOST_CHARACTERS:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.clear()
+            _CACHE[value] = cached
+    if isinstance(cached, _Refusal):
+        raise cached.error(value)
     return cached
+
+
+def _known(country: Country) -> CountryMatch:
+    """A `Country` given is one clusterkit knows, with the same codes and name."""
+    if countries_by_alpha2().get(country.alpha2) != country:
+        raise CountryError(
+            f"{country!r} is not a known country: give its code or name, or a "
+            f"Country that normalise_country returned",
+            value=country,
+        )
+    return CountryMatch(country.alpha2, country, "code")
 
 
 def _by_code(text: str) -> Country | None:
@@ -141,8 +175,12 @@ def _by_alpha3() -> dict[str, Country]:
 
 
 def _is_code(text: str) -> bool:
-    # Digits are a numeric code with any number of leading zeros ("0276").
-    return text.isdigit() or (len(text) <= _MOST_CODE_CHARACTERS and text.isalnum())
+    # Codes are ASCII: other letters change as they are upper-cased ("ß" is
+    # "SS", "ﬁ" is "FI"). Digits are a numeric code with any number of leading
+    # zeros ("0276").
+    return text.isascii() and (
+        text.isdigit() or (len(text) <= _MOST_CODE_CHARACTERS and text.isalnum())
+    )
 
 
 def _lookup(value: str) -> CountryMatch:
@@ -180,20 +218,29 @@ def _recognise(value: str, text: str) -> CountryMatch | None:
         readings = list(key_readings(text))
     # The translations are indexed only when no English reading is known.
     for index in (english_index, full_index):
-        for key in readings:
-            if key in refused:
+        for position, key in enumerate(readings):
+            if key not in refused and key not in ambiguous:
+                match = index().get(key)
+                if match is not None:
+                    return _matched(value, text, match)
+            elif index is english_index and _named_in_full(readings[:position]):
+                # An exact name in another language outranks a reading of part
+                # of it: "Republik Korea" is German for KR, not "Korea".
+                break
+            elif key in refused:
                 kind = refused[key]
                 article = "an" if kind[:1] in "aeiou" else "a"
                 raise CountryError(
                     f"{text!r} is not one country (it is {article} {kind})",
                     value=value,
                 )
-            if key in ambiguous:
+            else:
                 raise _ambiguous(value, text, ambiguous[key])
-            match = index().get(key)
-            if match is not None:
-                return _matched(value, text, match)
     return None
+
+
+def _named_in_full(keys: Sequence[str]) -> bool:
+    return any(key in full_index() for key in keys)
 
 
 def _matched(value: str, text: str, match: NameMatch) -> CountryMatch:

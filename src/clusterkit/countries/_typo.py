@@ -19,9 +19,10 @@ is corrected to a country when all of these hold:
   "serba" and "croata" are Romance adjectives of Russia, Serbia, Croatia);
 - a wrong letter is next to the right one on a QWERTY, QWERTZ or AZERTY
   keyboard, and an added letter doubles or neighbours a letter beside it;
-- no other country has a name, in any shipped language, that close by the
-  same rule ("Belige" is not corrected to Belize, since it is also one swap
-  from the Dutch "Belgie").
+- no other country has a name, in any shipped language, one edit away by any
+  of the four edits ("Belige" is not corrected to Belize, since it is also one
+  swap from the Dutch "Belgie"; "Austraia" is as close to Austria as to
+  Australia).
 
 A value that is not corrected gets suggestions: every country whose name in any
 shipped language is one edit away by any of the four edits.
@@ -154,9 +155,10 @@ def _too_long(key: str) -> bool:
 def corrections(text: str, key: str) -> frozenset[str]:
     """The countries `key` is a narrow typo of (empty when it is not one).
 
-    When a name of another country, in any language, is as close under the
-    same rule, all of them are returned, so the caller sees that the typo is
-    not one country's ("Belige" is as close to the Dutch "Belgie" as to Belize).
+    When a name of another country, in any language, is one edit away by any
+    edit, all of them are returned, so the caller sees that the typo is not one
+    country's ("Belige" is as close to the Dutch "Belgie" as to Belize,
+    "Iteland" to Iceland as to Ireland).
     """
     if (
         _too_long(key)
@@ -165,9 +167,11 @@ def corrections(text: str, key: str) -> frozenset[str]:
         or not text.isascii()
     ):
         return frozenset()
-    sources = list(_typo_sources(key))
-    found = _countries(iter(sources), english_index(), key)
-    return found | _countries(iter(sources), full_index(), key) if found else found
+    found = _countries(_typo_sources(key), english_index(), key)
+    # The narrow rule says which values are typos at all; whether the typo is
+    # one country's is asked of every edit, since a wrong guess costs more
+    # than a question ("Iteland" is no more Ireland's than Iceland's).
+    return found | suggestions(key) if found else found
 
 
 def suggestions(key: str) -> frozenset[str]:
