@@ -259,8 +259,13 @@ def test_unwritable_output_is_a_usage_error(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("--example", "--jobs", "0"), "'0' is not a number of processes (at least 1)"),
+        (("--example", "--jobs", "0"), "'0' is not a whole number of processes"),
         (("--example", "--jobs", "two"), "'two' is not a whole number"),
+        # Below 1, not below 0: the message of 0 (it said "at least 0").
+        (
+            ("--example", "--jobs", "-1"),
+            "'-1' is not a whole number of processes (at least 1)",
+        ),
         (
             (str(BASE), "--example"),
             "give one of a dataset PATH, --example or --programme",

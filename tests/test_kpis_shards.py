@@ -433,10 +433,12 @@ def test_the_real_threshold_keeps_small_files_whole(sharded: Path, pids: Path) -
 
 @pytest.mark.usefixtures("small_parts")
 def test_more_than_max_findings_report_the_same_findings(tmp_path: Path) -> None:
-    """Over the 1,000 findings kept, the report of jobs=N keeps what jobs=1 keeps.
+    """Over the 1,000 findings kept, the report of jobs=N counts what jobs=1 counts.
 
     One process keeps the first 1,000 findings it meets (a cluster's error, met
-    first, among them); the merged report must not keep a different 1,000.
+    first, among them); here (errors in every part alike) the merged report
+    keeps the same 1,000. In general only the counts, summary and exit code are
+    promised: each part kept its own first findings.
     """
     ds = make_dataset(errors=False)
     rows = [

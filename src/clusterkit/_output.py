@@ -36,6 +36,7 @@ __all__ = [
     "atomic_path",
     "escape_formula",
     "refuse_link",
+    "signals_held",
     "special",
     "surrogates_escaped",
     "unescape_formula",
@@ -118,10 +119,12 @@ def _fsync(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while renaming, so that a rename is never cut short.
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM in this thread while the block runs.
 
-    A signal that arrives meanwhile is delivered after the last rename.
+    A rename is never cut short, a process started meanwhile inherits the mask
+    (it sets its own handlers before it takes a signal). A signal that arrives
+    meanwhile is delivered when the block ends.
     """
     held = {signal.SIGINT, signal.SIGTERM}
     mask = getattr(signal, "pthread_sigmask", None)
@@ -159,7 +162,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield temporary
         _fsync(temporary)
         _mode(temporary, folder=False)
-        with _signals_held():
+        with signals_held():
             temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -219,7 +222,7 @@ def atomic_folder(path: Path, names: Sequence[str]) -> Iterator[Path]:
         for name in names:
             _fsync(temporary / name)
             _mode(temporary / name, folder=False)
-        with _signals_held():
+        with signals_held():
             if existing:
                 for name in names:
                     (temporary / name).replace(path / name)

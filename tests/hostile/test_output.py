@@ -8,10 +8,10 @@ file behind.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import csv
 import errno
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import subprocess
@@ -585,10 +585,11 @@ def test_interrupted_workers_are_reaped(
 
     monkeypatch.setattr(_parallel, "split_csv", split)
 
-    def interrupted(self: Any, timeout: float | None = None) -> Any:
+    def interrupted(self: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(concurrent.futures.Future, "result", interrupted)
+    # The caller waits on each worker's pipe: Ctrl-C arrives there.
+    monkeypatch.setattr(multiprocessing.connection.Connection, "recv", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ck.compute_kpis(tmp_path / "data", jobs=2)
     assert multiprocessing.active_children() == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import mmap
+import string
 from pathlib import Path
 
 import attrs
@@ -110,15 +111,39 @@ def _count(data: mmap.mmap, sub: bytes, start: int = 0, end: int | None = None) 
 
 
 def _header_end(data: mmap.mmap) -> int | None:
-    """The offset after the header row (the first that is not blank)."""
-    position = 0
+    """The offset after the header row (the first that is not blank), or `None`.
+
+    The reader of a part finds the header itself, with the `csv` module and the
+    file's separator; the cut must fall right after that same row. Here a line
+    is surely blank when it holds only spaces, tabs and commas (blank for the
+    reader whatever the separator: a comma on it makes that line decide the
+    separator, and the comma is chosen), and surely the header when it holds a
+    printable ASCII character that no separator or quote takes away. Anything
+    else (a quote, a no-break space, a form feed, a BOM after the first) may be
+    judged either way: `None`, the file is read in one process.
+    """
+    position = len(_BOM) if data[: len(_BOM)] == _BOM else 0
     while True:
         end = data.find(b"\n", position)
         if end < 0:
             return None
-        if data[position:end].strip(b"\xef\xbb\xbf \t\r,"):
-            return end + 1 if _count(data, b'"', 0, end) % 2 == 0 else None
+        line = data[position:end]
+        if line.strip(_SURELY_BLANK):
+            if not line.translate(None, _NOT_SURELY_TEXT):
+                return None
+            return end + 1 if line.count(b'"') % 2 == 0 else None
         position = end + 1
+
+
+_BOM = b"\xef\xbb\xbf"
+_SURELY_BLANK = b" \t\r,"
+# A printable ASCII character other than a quote or a separator is text in a
+# cell whatever the separator. Any other byte (controls, spaces, the bytes of a
+# character outside ASCII, some of which are spaces) may leave a line blank.
+_SURELY_TEXT = frozenset(
+    (string.ascii_letters + string.digits + string.punctuation).encode()
+) - frozenset(b'",;')
+_NOT_SURELY_TEXT = bytes(byte for byte in range(256) if byte not in _SURELY_TEXT)
 
 
 def _line_end(data: mmap.mmap, near: int) -> int | None:

@@ -24,7 +24,6 @@ from clusterkit.cli._common import (
     add_scope_options,
     add_source_options,
     add_symlink_options,
-    count,
     follow_symlinks,
     limits,
     not_read_in_full,
@@ -112,9 +111,13 @@ def register(commands: Commands) -> None:
 
 
 def _jobs(text: str) -> int:
-    value = count(text)
+    """An argument type: a number of processes, a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
-        msg = f"{text!r} is not a number of processes (at least 1)"
+        msg = f"{text!r} is not a whole number of processes (at least 1)"
         raise argparse.ArgumentTypeError(msg)
     return value
 

@@ -190,7 +190,15 @@ def _compute(
         facts = gather.facts({})
         return finish(scope, facts, gather.tally, None, {})
     if jobs > 1 and isinstance(source, (str, os.PathLike)):
-        result = run_sharded(Path(source), scope, options, jobs, current_limits())
+        result = run_sharded(
+            Path(source),
+            scope,
+            options,
+            jobs,
+            current_limits(),
+            format=format,
+            name=name,
+        )
         if result is not None:
             return finish(*result)
     outcome = run_pass(

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import array
 import csv
+import functools
 import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import attrs
 
 from clusterkit._limits import DEFAULT_LIMITS, Limits
+from clusterkit._output import signals_held
 from clusterkit._scan import Shard, split_csv, split_jsonl
 from clusterkit.errors import DatasetReadError
 from clusterkit.io import FILE_RULES, UNREADABLE, Layout, detect_layout
@@ -49,12 +54,15 @@ def _run_part(
     options: Options,
     shard: Shard,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> _Part:
     try:
         # A process of its own, spawned or forked: the caller's limits are
         # in force only when set here again.
         with limits.applied():
-            outcome = run_pass(path, scope, options, shard)
+            outcome = run_pass(path, scope, options, shard, format=format, name=name)
     except (UnicodeDecodeError, csv.Error):
         # The part does not read cleanly: one process reads the file and
         # reports where.
@@ -72,6 +80,9 @@ def run_sharded(
     options: Options,
     jobs: int,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    format: str | None = None,  # noqa: A002 - as load_dataset
+    name: str | None = None,
 ) -> Outcome | None:
     """Compute with `jobs` processes; `None`: the source is read in one process instead."""
     try:
@@ -87,34 +98,105 @@ def run_sharded(
     shards = split(file, jobs)
     if len(shards) < 2:  # noqa: PLR2004 - one shard is the whole file
         return None
-    # Fork where there is one: no re-import of the caller's script (which
-    # spawn would run again without an `if __name__ == "__main__"` guard).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=len(shards), mp_context=context)
-    try:
-        futures = [
-            pool.submit(_run_part, path, scope, options, shard, limits)
-            for shard in shards
-        ]
-        parts = [future.result() for future in futures]
-    except BaseException:
-        # Ctrl-C or SIGTERM: stop the workers now instead of waiting for them.
-        _stop(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    tasks = [
+        functools.partial(
+            _run_part, path, scope, options, shard, limits, format=format, name=name
+        )
+        for shard in shards
+    ]
+    parts = _in_processes(tasks)
     outcomes = [part.outcome for part in parts if part.clean and part.outcome]
     if len(outcomes) != len(parts) or _repeats_across(parts):
         return None
     return _merge(scope, outcomes, options)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's worker processes; `shutdown` then reaps them."""
-    workers = getattr(pool, "_processes", None) or {}
-    for process in list(workers.values()):
-        process.terminate()
+# How long stopped workers get to end before they are killed, in seconds.
+_GRACE = 2.0
+
+
+def _in_processes(tasks: Sequence[Callable[[], _Part]]) -> list[_Part]:
+    """Run each task in a process of its own, with a pipe of its own for its part.
+
+    No lock or queue is shared, so a worker stopped anywhere cannot leave the
+    others or the caller waiting. Ctrl-C, SIGTERM or an error stops them all:
+    terminated, then killed after `_GRACE`, and reaped.
+    """
+    # Fork where there is one: no re-import of the caller's script (which
+    # spawn would run again without an `if __name__ == "__main__"` guard).
+    methods = multiprocessing.get_all_start_methods()
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
+    workers: list[tuple[BaseProcess, Connection]] = []
+    try:
+        # Started with the signals held: each inherits the mask and lets the
+        # caller decide before it takes a signal.
+        with signals_held():
+            for task in tasks:
+                receiver, sender = context.Pipe(duplex=False)
+                worker = context.Process(target=_work, args=(task, sender), daemon=True)
+                worker.start()
+                sender.close()  # the worker's end: EOF here when it ends
+                workers.append((worker, receiver))
+        parts = [_received(process, receiver) for process, receiver in workers]
+        for process, _ in workers:
+            process.join()  # it sent its part: it is ending
+    except BaseException:
+        _stop([process for process, _ in workers])
+        raise
+    finally:
+        for _, receiver in workers:
+            receiver.close()
+    return parts
+
+
+def _work(task: Callable[[], _Part], sender: Connection) -> None:
+    """A worker process: run the task, send its part (or the error it raised)."""
+    # Ctrl-C reaches every process of the terminal's group: the caller decides,
+    # and stops the workers with SIGTERM, which ends them at once (no handler
+    # of the caller's, inherited through fork, turns it into an exception).
+    # The signals are held since the caller started this process; they are
+    # let through when the handlers are set.
+    with signals_held():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    result: _Part | Exception
+    try:
+        result = task()
+    except Exception as error:  # noqa: BLE001 - raised again by the caller
+        result = error
+    sender.send(result)
+    sender.close()
+
+
+def _received(worker: BaseProcess, receiver: Connection) -> _Part:
+    """A worker's part; its error raised here."""
+    try:
+        result = receiver.recv()
+    except EOFError:
+        worker.join()
+        msg = f"a worker process ended without its part (exit code {worker.exitcode})"
+        raise RuntimeError(msg) from None
+    if isinstance(result, Exception):
+        raise result
+    part: _Part = result
+    return part
+
+
+def _stop(workers: Sequence[BaseProcess]) -> None:
+    """Terminate the workers, kill those still running after `_GRACE`, reap them all."""
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + _GRACE
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.kill()
+            worker.join()
 
 
 def _repeats_across(parts: Sequence[_Part]) -> bool:
@@ -187,7 +269,12 @@ def _merge_reports(
     errors: dict[tuple[str | None, str, bool], int],
     options: Options,
 ) -> Report:
-    """One report, keeping the findings one process would have kept."""
+    """One report: the counts, summary and so exit code of one process.
+
+    Up to `max_findings`, the findings are those one process keeps. Beyond it,
+    which are kept may differ: each part kept its own first findings, so the
+    merged list is cut from what the parts kept, not from every finding.
+    """
     first = outcomes[0].report
     met = [
         (finding, 0) for finding in first.findings if not _is_activity_finding(finding)
@@ -198,7 +285,8 @@ def _merge_reports(
             for finding in outcome.report.findings
             if _is_activity_finding(finding)
         )
-    # One process keeps the first findings it meets: put them in that order.
+    # One process keeps the first findings it meets: put them in that order
+    # (over the limit, a finding a part left out cannot be put back).
     met.sort(key=lambda item: (_met(item[0]), item[1], item[0].sort_key()))
     limit = options.max_findings
     kept = relink_causes(
