@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from clusterkit.values import Location
 __all__ = [
     "RawRow",
     "cell_to_input",
+    "column_fields",
     "column_letter",
     "error_field",
     "field_columns",
@@ -117,6 +118,21 @@ def field_columns(model: type[Record]) -> Mapping[str, str]:
     return MappingProxyType(
         {name: info.alias or name for name, info in model.model_fields.items()}
     )
+
+
+def column_fields(
+    columns: Sequence[str], models: Iterable[type[Record]]
+) -> dict[type[Record], list[str | None]]:
+    """The field of each model that each column holds, or None where it has none.
+
+    A column is named by its field's alias, so a writer finds each cell's value
+    by these names, worked out once per table rather than per cell.
+    """
+    fields_of: dict[type[Record], list[str | None]] = {}
+    for model in models:
+        names = {column: name for name, column in field_columns(model).items()}
+        fields_of[model] = [names.get(column) for column in columns]
+    return fields_of
 
 
 @functools.cache
