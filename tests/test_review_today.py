@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from pydantic import Field
@@ -74,3 +75,19 @@ def test_an_aliased_number_is_a_number_cell_in_a_workbook(tmp_path: Path) -> Non
     assert sheet.cell(2, header.index("due_on") + 1).is_date
     models = {"partnerships": Counted}
     assert ck.load_dataset(tmp_path / "d.xlsx", models=models).partnerships == (record,)
+
+
+class Aliased(ck.Partnership):
+    """Fields read by an alias, given by `Field` and by `Annotated`."""
+
+    klass: str | None = Field(default=None, alias="class")
+    codes: Annotated[list[str], Field(alias="code_list")] = []
+
+
+def test_a_lenient_load_of_a_dataset_keeps_the_aliased_fields_of_a_subclass() -> None:
+    """`errors="report"` reads a `Dataset`'s aliased fields as the strict load does."""
+    record = Aliased(**PARTNERSHIP, **{"class": "A", "code_list": ["c1"]})
+    dataset = ck.Dataset(partnerships=[record])
+    loaded = ck.load_dataset(dataset, errors="report")
+    assert loaded.dataset == ck.load_dataset(dataset) == dataset
+    assert loaded.report.findings == ()

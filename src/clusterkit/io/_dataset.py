@@ -569,7 +569,7 @@ def _dataset_rows(
             continue
         for index, record in enumerate(records):
             location = Location(file=opened.display, pointer=f"/{table}/{index}")
-            values = record.model_dump(exclude_defaults=True)
+            values = record.model_dump(exclude_defaults=True, by_alias=True)
             yield RawRow(table, values, location), type(record)
 
 
