@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import re
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from pydantic import Field
 
 import clusterkit as ck
+from clusterkit import _frames
 
 PARTNERSHIP = {"id": "P1", "acronym": "A", "name": "A", "generation": "escp-4i-1"}
 
@@ -91,3 +93,81 @@ def test_a_lenient_load_of_a_dataset_keeps_the_aliased_fields_of_a_subclass() ->
     loaded = ck.load_dataset(dataset, errors="report")
     assert loaded.dataset == ck.load_dataset(dataset) == dataset
     assert loaded.report.findings == ()
+
+
+class Texted(ck.Cluster):
+    """A field of text, and items of text."""
+
+    extra: str | None = None
+    items: list[str] = []
+
+
+class Counting(ck.Cluster):
+    """The same field, a number."""
+
+    extra: int = 0
+
+
+class Numbered(ck.Cluster):
+    """Items of numbers."""
+
+    items: list[int] = []
+
+
+class Renamed(ck.Cluster):
+    """The field `extra` by another name."""
+
+    extra: str | None = Field(default=None, alias="more")
+
+
+class Taking(ck.Cluster):
+    """Another field by the name `extra`."""
+
+    other: str | None = Field(default=None, alias="extra")
+
+
+CLUSTER: dict[str, Any] = {"id": "C1", "name": "x", "country": "DE"}
+OTHER_CLUSTER: dict[str, Any] = {"id": "C2", "name": "y", "country": "FR"}
+
+
+@pytest.mark.parametrize("backend", _frames.BACKENDS)
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        (
+            Counting(**OTHER_CLUSTER, extra=5),
+            "clusters: the field 'extra' is str | None in Texted and int in Counting; "
+            "a column has one type",
+        ),
+        (
+            Renamed(**OTHER_CLUSTER, more="b"),
+            "clusters: the field 'extra' is read as 'extra' by Texted and as 'more' "
+            "by Renamed; a column has one name",
+        ),
+        (
+            Taking(**OTHER_CLUSTER, extra="b"),
+            "clusters: the column 'extra' is the field 'extra' of Texted and the "
+            "field 'other' of Taking; a column holds one field",
+        ),
+    ],
+)
+def test_frames_refuse_a_field_two_record_types_make_different_columns(
+    backend: str, other: ck.Cluster, message: str
+) -> None:
+    """A column of one field by one name and one type, or a `DatasetError`."""
+    pytest.importorskip({"arrow": "pyarrow"}.get(backend, backend))
+    dataset = ck.Dataset(clusters=[Texted(**CLUSTER, extra="a"), other])
+    with pytest.raises(ck.DatasetError, match="^" + re.escape(message)):
+        dataset.to_frames(backend)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("backend", _frames.BACKENDS)
+def test_frames_of_items_of_text_and_of_numbers_are_text(backend: str) -> None:
+    """A list of text beside a list of numbers is a column of text lists."""
+    pytest.importorskip({"arrow": "pyarrow"}.get(backend, backend))
+    dataset = ck.Dataset(
+        clusters=[Texted(**CLUSTER, items=["a"]), Numbered(**OTHER_CLUSTER, items=[5])]
+    )
+    frame = dataset.to_frames(backend)["clusters"]  # type: ignore[arg-type]
+    column = frame.column("items").to_pylist() if backend == "arrow" else frame["items"]
+    assert [list(items) for items in column] == [["a"], ["5"]]
