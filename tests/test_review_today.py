@@ -171,3 +171,28 @@ def test_frames_of_items_of_text_and_of_numbers_are_text(backend: str) -> None:
     frame = dataset.to_frames(backend)["clusters"]  # type: ignore[arg-type]
     column = frame.column("items").to_pylist() if backend == "arrow" else frame["items"]
     assert [list(items) for items in column] == [["a"], ["5"]]
+
+
+class ListedSectors(ck.Partnership):
+    """A shared list field declared again as a `list` with items by default."""
+
+    sectors: list[str] = ["x"]  # type: ignore[assignment]
+
+
+class SetSectors(ck.Partnership):
+    """A shared list field declared again as a `set` with items by default."""
+
+    sectors: set[str] = {"x"}  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("record", [ListedSectors(**PARTNERSHIP, sectors=[]), SetSectors(**PARTNERSHIP, sectors=set())])
+def test_write_sql_refuses_an_empty_list_or_set_that_reads_back_as_the_default(
+    tmp_path: Path, record: ck.Partnership
+) -> None:
+    """No items in a `list` or `set` is stored as none, read as the default items."""
+    pytest.importorskip("sqlalchemy")
+    from clusterkit.sql import write_sql  # noqa: PLC0415 - the extra is optional
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    with pytest.raises(ck.DatasetError, match=r"partnerships P1 sectors: (\[\]|set\(\))$"):
+        write_sql(ck.Dataset(partnerships=[record]), url)
