@@ -13,6 +13,7 @@ from pydantic import Field
 
 import clusterkit as ck
 from clusterkit import _frames
+from clusterkit.models import Invariant
 
 PARTNERSHIP = {"id": "P1", "acronym": "A", "name": "A", "generation": "escp-4i-1"}
 
@@ -196,3 +197,35 @@ def test_write_sql_refuses_an_empty_list_or_set_that_reads_back_as_the_default(
     url = f"sqlite:///{tmp_path / 'd.db'}"
     with pytest.raises(ck.DatasetError, match=r"partnerships P1 sectors: (\[\]|set\(\))$"):
         write_sql(ck.Dataset(partnerships=[record]), url)
+
+
+def _within_reached(quota: int | None, reached: int | None) -> str | None:
+    if quota is not None and reached is not None and quota > reached:
+        return f"quota ({quota}) exceeds smes_reached ({reached})"
+    return None
+
+
+class QuotaByAlias(ck.Partnership):
+    """A quota read from the column `quota_max`, at most the SMEs reached."""
+
+    quota: int | None = Field(default=None, alias="quota_max")
+    invariants = (Invariant(("quota", "smes_reached"), "quota", _within_reached),)
+
+
+def test_an_invariant_blaming_an_aliased_field_points_at_its_column(
+    tmp_path: Path,
+) -> None:
+    """The strict and the lenient load locate the invariant at the `quota_max` cell."""
+    record = QuotaByAlias(**PARTNERSHIP, smes_reached=3, quota_max=1)
+    ck.dump_dataset(ck.Dataset(partnerships=[record]), tmp_path)
+    path = tmp_path / "partnerships.csv"
+    header, row = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(f"{header}\n{row[:-1]}9\n", encoding="utf-8")
+    column = header.split(",").index("quota_max") + 1
+    where = f"{path}:2:{column} (quota_max)"
+    models = {"partnerships": QuotaByAlias}
+    with pytest.raises(ck.DatasetReadError, match="^" + re.escape(where + ":")):
+        ck.load_dataset(tmp_path, models=models)
+    loaded = ck.load_dataset(tmp_path, models=models, errors="report")
+    (finding,) = loaded.report.findings
+    assert (finding.rule, str(finding.location)) == ("CK-TYPE-001", where)

@@ -617,7 +617,7 @@ def _record_or_findings(
         record, entries = _validated(model, given)
     refused = set()
     for entry in entries:
-        field = error_field(entry)
+        field = error_field(entry, model)
         refused.add(field)
         if entry["type"] == "missing" and field in left_out:
             continue

@@ -386,23 +386,27 @@ def record_from_row(row: RawRow, model: type[R]) -> R:
     try:
         return model.model_validate(row.values)
     except ValidationError as error:
-        raise _read_error(row, error) from None
+        raise _read_error(row, error, model) from None
 
 
-def error_field(entry: Mapping[str, Any]) -> str | None:
-    """The field a pydantic error of a record is about (`None`: the whole record).
+def error_field(entry: Mapping[str, Any], model: type[Record]) -> str | None:
+    """The column a pydantic error of a `model` record is about (`None`: the record).
 
-    An invariant between fields names the field it blames; other errors are
-    about the field of their location.
+    An invariant between fields names the field it blames, found in the file
+    by its column (its alias, if it has one); other errors are about the
+    column of their location.
     """
     if entry["type"] == "invariant":
-        return str(entry["ctx"]["field"])
+        field = str(entry["ctx"]["field"])
+        return field_columns(model).get(field, field)
     return str(entry["loc"][0]) if entry["loc"] else None
 
 
-def _read_error(row: RawRow, error: ValidationError) -> DatasetReadError:
+def _read_error(
+    row: RawRow, error: ValidationError, model: type[Record]
+) -> DatasetReadError:
     entries = error.errors(include_url=False)
-    fields = [error_field(entry) for entry in entries]
+    fields = [error_field(entry, model) for entry in entries]
     problems = [
         f"{field or 'row'}: {_describe(entry)}"
         for field, entry in zip(fields, entries, strict=True)
