@@ -229,3 +229,33 @@ def test_an_invariant_blaming_an_aliased_field_points_at_its_column(
     loaded = ck.load_dataset(tmp_path, models=models, errors="report")
     (finding,) = loaded.report.findings
     assert (finding.rule, str(finding.location)) == ("CK-TYPE-001", where)
+
+
+class Capital(ck.Partnership):
+    """A field named with a capital letter."""
+
+    Budget: str | None = None
+
+
+class CapitalAlias(ck.Partnership):
+    """An alias with capital letters."""
+
+    quota: int | None = Field(default=None, alias="Quota_Max")
+
+
+@pytest.mark.parametrize(
+    ("model", "column"), [(Capital, "Budget"), (CapitalAlias, "Quota_Max")]
+)
+def test_models_refuse_a_column_name_that_is_not_in_lower_case(
+    tmp_path: Path, model: type[ck.Partnership], column: str
+) -> None:
+    """A header cell is read in lower case, so such a column would not read back."""
+    ck.dump_dataset(ck.Dataset(), tmp_path)
+    message = (
+        f"models['partnerships']: the column '{column}' of {model.__name__} is "
+        "not in lower case"
+    )
+    with pytest.raises(TypeError, match="^" + re.escape(message)):
+        ck.load_dataset(tmp_path, models={"partnerships": model})
+    with pytest.raises(TypeError, match="^" + re.escape(message)):
+        next(iter(ck.iter_records(tmp_path, model)))

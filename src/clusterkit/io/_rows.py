@@ -197,7 +197,8 @@ def _refuse_two_names(table: str, model: type[Record]) -> None:
     """Refuse a model with a field read by one name and written by another.
 
     A column (a JSON key) has one name, which a record is both read and written
-    by, so that a round trip through any layout gives the same records.
+    by, so that a round trip through any layout gives the same records; in
+    lower case, as a header cell is read.
 
     Raises:
         TypeError: Naming the field.
@@ -214,6 +215,14 @@ def _refuse_two_names(table: str, model: type[Record]) -> None:
                 f"models[{table!r}]: the field {name!r} of {model.__name__} is read "
                 f"and written by different names ({', '.join(sorted(map(repr, aliases)))}); "
                 "a column has one name: give the field one alias (Field(alias=...))"
+            )
+            raise TypeError(msg)
+        if columns[name] != columns[name].lower():
+            msg = (
+                f"models[{table!r}]: the column {columns[name]!r} of {model.__name__} "
+                "is not in lower case; a header cell is read as its lower-case "
+                "name, so the column would not read back: name the field (or its "
+                "alias) in lower case"
             )
             raise TypeError(msg)
 
