@@ -256,6 +256,14 @@ def test_auto_alignment() -> None:
     assert markdown_table(Table.of(["n"], [])).split("\n")[1] == "| --- |"
 
 
+def test_auto_alignment_right_aligns_what_number_text_writes() -> None:
+    """A tiny number, written with an exponent (`1e-05`), is a number too."""
+    cells = [number_text(0.00001), number_text(-0.0000012), number_text(1469)]
+    assert cells == ["1e-05", "-1.2e-06", "1,469"]
+    table = Table.of(["n", "word"], [[cell, "be"] for cell in cells] + [["1", "e5"]])
+    assert markdown_table(table).split("\n")[1] == "| ---: | --- |"
+
+
 # Wrapping and pivoting ------------------------------------------------------------
 
 

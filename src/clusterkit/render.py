@@ -478,8 +478,14 @@ def number_text(value: float | None) -> str:
 
 
 def _is_number(text: str) -> bool:
-    digits = text.lstrip("+-").replace(",", "").replace(".", "")
-    return text == "undefined" or digits.isdigit()
+    """Whether a cell is a number as `number_text` writes it (`1e-05` too)."""
+    if text == "undefined":
+        return True
+    mantissa, exponent_mark, exponent = text.partition("e")
+    digits = mantissa.lstrip("+-").replace(",", "").replace(".", "")
+    if exponent_mark and not exponent.lstrip("+-").isdigit():
+        return False
+    return digits.isdigit()
 
 
 def _split(row: Sequence[str], size: int) -> tuple[Sequence[str], str | None]:
