@@ -640,7 +640,10 @@ def test_combining_marks_take_no_column() -> None:
 def test_a_character_shown_as_an_emoji_takes_two_columns() -> None:
     """`❤️` (U+2764 and VARIATION SELECTOR-16) pads as two columns, as shown."""
     table = Table.of(["name", "n"], [["\u2764\ufe0f", 1], ["ab", 2], ["\u2764", 3]])
-    assert text_table(table) == "name  n\n----  -\n\u2764\ufe0f    1\nab    2\n\u2764     3"
+    assert (
+        text_table(table)
+        == "name  n\n----  -\n\u2764\ufe0f    1\nab    2\n\u2764     3"
+    )
     # A wide character stays two columns with the selector.
     wide = Table.of(["name", "n"], [["\u2615\ufe0f", 1], ["ab", 2]])
     assert text_table(wide).split("\n")[2:] == ["\u2615\ufe0f    1", "ab    2"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,7 +57,9 @@ def test_escaping_formulas_escapes_every_shape_of_text_and_an_alias(
     models = {"partnerships": Shaped}
     again = ck.load_dataset(tmp_path, models=models, unescape_formulas=True)
     assert again == dataset
-    assert type(again.partnerships[0].tags) is list
+    (partnership,) = again.partnerships
+    assert isinstance(partnership, Shaped)
+    assert type(partnership.tags) is list
 
 
 class Counted(ck.Partnership):
@@ -84,7 +86,7 @@ class Aliased(ck.Partnership):
     """Fields read by an alias, given by `Field` and by `Annotated`."""
 
     klass: str | None = Field(default=None, alias="class")
-    codes: Annotated[list[str], Field(alias="code_list")] = []
+    codes: Annotated[list[str], Field(alias="code_list")] = Field(default=[])
 
 
 def test_a_lenient_load_of_a_dataset_keeps_the_aliased_fields_of_a_subclass() -> None:
@@ -100,7 +102,7 @@ class Texted(ck.Cluster):
     """A field of text, and items of text."""
 
     extra: str | None = None
-    items: list[str] = []
+    items: list[str] = Field(default=[])
 
 
 class Counting(ck.Cluster):
@@ -112,7 +114,7 @@ class Counting(ck.Cluster):
 class Numbered(ck.Cluster):
     """Items of numbers."""
 
-    items: list[int] = []
+    items: list[int] = Field(default=[])
 
 
 class Renamed(ck.Cluster):
@@ -137,18 +139,24 @@ OTHER_CLUSTER: dict[str, Any] = {"id": "C2", "name": "y", "country": "FR"}
     [
         (
             Counting(**OTHER_CLUSTER, extra=5),
-            "clusters: the field 'extra' is str | None in Texted and int in Counting; "
-            "a column has one type",
+            (
+                "clusters: the field 'extra' is str | None in Texted and int in "
+                "Counting; a column has one type"
+            ),
         ),
         (
             Renamed(**OTHER_CLUSTER, more="b"),
-            "clusters: the field 'extra' is read as 'extra' by Texted and as 'more' "
-            "by Renamed; a column has one name",
+            (
+                "clusters: the field 'extra' is read as 'extra' by Texted and as "
+                "'more' by Renamed; a column has one name"
+            ),
         ),
         (
             Taking(**OTHER_CLUSTER, extra="b"),
-            "clusters: the column 'extra' is the field 'extra' of Texted and the "
-            "field 'other' of Taking; a column holds one field",
+            (
+                "clusters: the column 'extra' is the field 'extra' of Texted and "
+                "the field 'other' of Taking; a column holds one field"
+            ),
         ),
     ],
 )
@@ -177,16 +185,22 @@ def test_frames_of_items_of_text_and_of_numbers_are_text(backend: str) -> None:
 class ListedSectors(ck.Partnership):
     """A shared list field declared again as a `list` with items by default."""
 
-    sectors: list[str] = ["x"]  # type: ignore[assignment]
+    sectors: list[str] = Field(default=["x"])  # type: ignore[assignment]
 
 
 class SetSectors(ck.Partnership):
     """A shared list field declared again as a `set` with items by default."""
 
-    sectors: set[str] = {"x"}  # type: ignore[assignment]
+    sectors: set[str] = Field(default={"x"})  # type: ignore[assignment]
 
 
-@pytest.mark.parametrize("record", [ListedSectors(**PARTNERSHIP, sectors=[]), SetSectors(**PARTNERSHIP, sectors=set())])
+@pytest.mark.parametrize(
+    "record",
+    [
+        ListedSectors(**PARTNERSHIP, sectors=[]),
+        SetSectors(**PARTNERSHIP, sectors=set()),
+    ],
+)
 def test_write_sql_refuses_an_empty_list_or_set_that_reads_back_as_the_default(
     tmp_path: Path, record: ck.Partnership
 ) -> None:
@@ -195,7 +209,9 @@ def test_write_sql_refuses_an_empty_list_or_set_that_reads_back_as_the_default(
     from clusterkit.sql import write_sql  # noqa: PLC0415 - the extra is optional
 
     url = f"sqlite:///{tmp_path / 'd.db'}"
-    with pytest.raises(ck.DatasetError, match=r"partnerships P1 sectors: (\[\]|set\(\))$"):
+    with pytest.raises(
+        ck.DatasetError, match=r"partnerships P1 sectors: (\[\]|set\(\))$"
+    ):
         write_sql(ck.Dataset(partnerships=[record]), url)
 
 

@@ -396,7 +396,9 @@ def _unescaped_value(value: Any) -> Any:
         return value if text == value else text
     if isinstance(value, (set, frozenset)):
         # Each text of a set is escaped: its cell's order is not kept.
-        texts = [unescape_formula(item) if isinstance(item, str) else item for item in value]
+        texts = [
+            unescape_formula(item) if isinstance(item, str) else item for item in value
+        ]
         return value if set(texts) == value else type(value)(texts)
     if isinstance(value, (tuple, list)) and value and isinstance(value[0], str):
         first = unescape_formula(value[0])

@@ -122,16 +122,17 @@ def field_columns(model: type[Record]) -> Mapping[str, str]:
 
 def column_fields(
     columns: Sequence[str], models: Iterable[type[Record]]
-) -> dict[type[Record], list[str | None]]:
-    """The field of each model that each column holds, or None where it has none.
+) -> dict[type[Record], list[str]]:
+    """The field of each model that each column holds, `""` where it has none.
 
     A column is named by its field's alias, so a writer finds each cell's value
-    by these names, worked out once per table rather than per cell.
+    by these names (`record.__dict__.get(name)`), worked out once per table
+    rather than per cell.
     """
-    fields_of: dict[type[Record], list[str | None]] = {}
+    fields_of: dict[type[Record], list[str]] = {}
     for model in models:
         names = {column: name for name, column in field_columns(model).items()}
-        fields_of[model] = [names.get(column) for column in columns]
+        fields_of[model] = [names.get(column, "") for column in columns]
     return fields_of
 
 

@@ -161,9 +161,7 @@ def _column_of(model: type[BaseModel], name: str) -> tuple[str, ColumnKind]:
     return model.model_fields[name].alias or name, _kinds(model)[name]
 
 
-def column_clash(
-    model: type[BaseModel], records: Sequence[BaseModel]
-) -> str | None:
+def column_clash(model: type[BaseModel], records: Sequence[BaseModel]) -> str | None:
     """Why the record types of a table make no one column of a field, or `None`.
 
     A column has one type and one name: two subclasses that declare a field
