@@ -256,6 +256,14 @@ def test_auto_alignment() -> None:
     assert markdown_table(Table.of(["n"], [])).split("\n")[1] == "| --- |"
 
 
+def test_auto_alignment_right_aligns_what_number_text_writes() -> None:
+    """A tiny number, written with an exponent (`1e-05`), is a number too."""
+    cells = [number_text(0.00001), number_text(-0.0000012), number_text(1469)]
+    assert cells == ["1e-05", "-1.2e-06", "1,469"]
+    table = Table.of(["n", "word"], [[cell, "be"] for cell in cells] + [["1", "e5"]])
+    assert markdown_table(table).split("\n")[1] == "| ---: | --- |"
+
+
 # Wrapping and pivoting ------------------------------------------------------------
 
 
@@ -627,6 +635,18 @@ def test_combining_marks_take_no_column() -> None:
     table = Table.of(["name", "n"], [["Cafe\u0301", 1], ["Café", 2]])
     first, second = lines_of(text_table(table))[2:]
     assert columns(first) == columns(second) == len("Café  1")
+
+
+def test_a_character_shown_as_an_emoji_takes_two_columns() -> None:
+    """`❤️` (U+2764 and VARIATION SELECTOR-16) pads as two columns, as shown."""
+    table = Table.of(["name", "n"], [["\u2764\ufe0f", 1], ["ab", 2], ["\u2764", 3]])
+    assert (
+        text_table(table)
+        == "name  n\n----  -\n\u2764\ufe0f    1\nab    2\n\u2764     3"
+    )
+    # A wide character stays two columns with the selector.
+    wide = Table.of(["name", "n"], [["\u2615\ufe0f", 1], ["ab", 2]])
+    assert text_table(wide).split("\n")[2:] == ["\u2615\ufe0f    1", "ab    2"]
 
 
 def test_wide_text_wraps_at_its_display_width() -> None:

@@ -119,7 +119,7 @@ def build(backend: Backend, columns: Sequence[Column]) -> Any:
     return builder(module, columns)
 
 
-_INT64 = range(-(2**63), 2**63)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def unfit(backend: Backend, columns: Sequence[Column]) -> str | None:
@@ -133,7 +133,7 @@ def unfit(backend: Backend, columns: Sequence[Column]) -> str | None:
     for column in columns:
         if column.kind == "int":
             for row, value in enumerate(column.values):
-                if value is not None and value not in _INT64:
+                if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
                     return f"{column.name} of row {row}: {value} does not fit a 64-bit integer column"
         elif column.kind in {"decimal", "map"} and backend != "pandas":
             values = _decimals(column)

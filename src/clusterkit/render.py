@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import re
 import shutil
 import unicodedata
@@ -440,11 +441,22 @@ def _display_width(text: str) -> int:
 
     A wide or fullwidth character (East Asian Width W or F: CJK, most emoji)
     takes two columns, a combining mark (an accent written after its letter) or
-    a format character none, any other character one.
+    a format character none, any other character one. A character followed by
+    VARIATION SELECTOR-16 (U+FE0F: `❤️`) is shown as an emoji, two columns.
     """
     if text.isascii():  # the common case, one column a character
         return len(text)
-    return sum(map(_char_width, text))
+    width = sum(map(_char_width, text))
+    if _EMOJI_STYLE in text:
+        width += sum(
+            1
+            for before, char in itertools.pairwise(text)
+            if char == _EMOJI_STYLE and _char_width(before) == 1
+        )
+    return width
+
+
+_EMOJI_STYLE = "\ufe0f"  # VARIATION SELECTOR-16: the character before it as an emoji
 
 
 def _char_width(char: str) -> int:
@@ -478,8 +490,14 @@ def number_text(value: float | None) -> str:
 
 
 def _is_number(text: str) -> bool:
-    digits = text.lstrip("+-").replace(",", "").replace(".", "")
-    return text == "undefined" or digits.isdigit()
+    """Whether a cell is a number as `number_text` writes it (`1e-05` too)."""
+    if text == "undefined":
+        return True
+    mantissa, exponent_mark, exponent = text.partition("e")
+    digits = mantissa.lstrip("+-").replace(",", "").replace(".", "")
+    if exponent_mark and not exponent.lstrip("+-").isdigit():
+        return False
+    return digits.isdigit()
 
 
 def _split(row: Sequence[str], size: int) -> tuple[Sequence[str], str | None]:

@@ -369,7 +369,8 @@ def _unescaped(dataset: Dataset) -> Dataset:
 
     A list is escaped as the one cell it is written in (`'-X;b`), so only its
     first item can have gained the quote: an item after a `;` starts no cell;
-    a mapping likewise, its first key (`'-k=5;j=3`).
+    a mapping likewise, its first key (`'-k=5;j=3`). A set is read in no known
+    order, so each of its texts is escaped, and unescaped.
     """
     tables: dict[str, list[Record]] = {}
     for table in TABLES:
@@ -393,9 +394,15 @@ def _unescaped_value(value: Any) -> Any:
     if isinstance(value, str):
         text = unescape_formula(value)
         return value if text == value else text
-    if isinstance(value, tuple) and value and isinstance(value[0], str):
+    if isinstance(value, (set, frozenset)):
+        # Each text of a set is escaped: its cell's order is not kept.
+        texts = [
+            unescape_formula(item) if isinstance(item, str) else item for item in value
+        ]
+        return value if set(texts) == value else type(value)(texts)
+    if isinstance(value, (tuple, list)) and value and isinstance(value[0], str):
         first = unescape_formula(value[0])
-        return value if first == value[0] else (first, *value[1:])
+        return value if first == value[0] else type(value)((first, *value[1:]))
     if isinstance(value, dict) and value:
         key = next(iter(value))
         if isinstance(key, str) and (first := unescape_formula(key)) != key:
@@ -564,7 +571,7 @@ def _dataset_rows(
             continue
         for index, record in enumerate(records):
             location = Location(file=opened.display, pointer=f"/{table}/{index}")
-            values = record.model_dump(exclude_defaults=True)
+            values = record.model_dump(exclude_defaults=True, by_alias=True)
             yield RawRow(table, values, location), type(record)
 
 
@@ -612,7 +619,7 @@ def _record_or_findings(
         record, entries = _validated(model, given)
     refused = set()
     for entry in entries:
-        field = error_field(entry)
+        field = error_field(entry, model)
         refused.add(field)
         if entry["type"] == "missing" and field in left_out:
             continue

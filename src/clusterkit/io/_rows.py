@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from clusterkit.values import Location
 __all__ = [
     "RawRow",
     "cell_to_input",
+    "column_fields",
     "column_letter",
     "error_field",
     "field_columns",
@@ -119,6 +120,22 @@ def field_columns(model: type[Record]) -> Mapping[str, str]:
     )
 
 
+def column_fields(
+    columns: Sequence[str], models: Iterable[type[Record]]
+) -> dict[type[Record], list[str]]:
+    """The field of each model that each column holds, `""` where it has none.
+
+    A column is named by its field's alias, so a writer finds each cell's value
+    by these names (`record.__dict__.get(name)`), worked out once per table
+    rather than per cell.
+    """
+    fields_of: dict[type[Record], list[str]] = {}
+    for model in models:
+        names = {column: name for name, column in field_columns(model).items()}
+        fields_of[model] = [names.get(column, "") for column in columns]
+    return fields_of
+
+
 @functools.cache
 def required_fields(table: str, model: type[Record] | None = None) -> tuple[str, ...]:
     """The fields (columns) a table requires, or its rows as `model` describes them."""
@@ -181,7 +198,8 @@ def _refuse_two_names(table: str, model: type[Record]) -> None:
     """Refuse a model with a field read by one name and written by another.
 
     A column (a JSON key) has one name, which a record is both read and written
-    by, so that a round trip through any layout gives the same records.
+    by, so that a round trip through any layout gives the same records; in
+    lower case, as a header cell is read.
 
     Raises:
         TypeError: Naming the field.
@@ -198,6 +216,14 @@ def _refuse_two_names(table: str, model: type[Record]) -> None:
                 f"models[{table!r}]: the field {name!r} of {model.__name__} is read "
                 f"and written by different names ({', '.join(sorted(map(repr, aliases)))}); "
                 "a column has one name: give the field one alias (Field(alias=...))"
+            )
+            raise TypeError(msg)
+        if columns[name] != columns[name].lower():
+            msg = (
+                f"models[{table!r}]: the column {columns[name]!r} of {model.__name__} "
+                "is not in lower case; a header cell is read as its lower-case "
+                "name, so the column would not read back: name the field (or its "
+                "alias) in lower case"
             )
             raise TypeError(msg)
 
@@ -370,23 +396,27 @@ def record_from_row(row: RawRow, model: type[R]) -> R:
     try:
         return model.model_validate(row.values)
     except ValidationError as error:
-        raise _read_error(row, error) from None
+        raise _read_error(row, error, model) from None
 
 
-def error_field(entry: Mapping[str, Any]) -> str | None:
-    """The field a pydantic error of a record is about (`None`: the whole record).
+def error_field(entry: Mapping[str, Any], model: type[Record]) -> str | None:
+    """The column a pydantic error of a `model` record is about (`None`: the record).
 
-    An invariant between fields names the field it blames; other errors are
-    about the field of their location.
+    An invariant between fields names the field it blames, found in the file
+    by its column (its alias, if it has one); other errors are about the
+    column of their location.
     """
     if entry["type"] == "invariant":
-        return str(entry["ctx"]["field"])
+        field = str(entry["ctx"]["field"])
+        return field_columns(model).get(field, field)
     return str(entry["loc"][0]) if entry["loc"] else None
 
 
-def _read_error(row: RawRow, error: ValidationError) -> DatasetReadError:
+def _read_error(
+    row: RawRow, error: ValidationError, model: type[Record]
+) -> DatasetReadError:
     entries = error.errors(include_url=False)
-    fields = [error_field(entry) for entry in entries]
+    fields = [error_field(entry, model) for entry in entries]
     problems = [
         f"{field or 'row'}: {_describe(entry)}"
         for field, entry in zip(fields, entries, strict=True)

@@ -29,7 +29,13 @@ from clusterkit._annotations import container, held
 from clusterkit._dates import PartialDate, parse_end_date, parse_start_date
 from clusterkit._frames import Column, ColumnKind
 
-__all__ = ["PRECISION_SUFFIX", "Amounts", "period_fields", "table_columns"]
+__all__ = [
+    "PRECISION_SUFFIX",
+    "Amounts",
+    "column_clash",
+    "period_fields",
+    "table_columns",
+]
 
 Amounts = Literal["decimal", "float"]
 """How amounts come out in frames: exact decimals, or floats."""
@@ -150,6 +156,57 @@ def _fields(
     return fields
 
 
+def _column_of(model: type[BaseModel], name: str) -> tuple[str, ColumnKind]:
+    """What a field of `model` makes its column: its name and its kind."""
+    return model.model_fields[name].alias or name, _kinds(model)[name]
+
+
+def column_clash(model: type[BaseModel], records: Sequence[BaseModel]) -> str | None:
+    """Why the record types of a table make no one column of a field, or `None`.
+
+    A column has one type and one name: two subclasses that declare a field
+    with types of different columns (`int` and `str`) or by different names,
+    or two fields by one name, are refused rather than one's values forced into
+    the other's column.
+    """
+    fields = _fields(model, records)
+    # The field each column holds, and the model that first has it.
+    columns = {_column_of(model, name)[0]: (model, name) for name in model.model_fields}
+    for kind in dict.fromkeys(type(record) for record in records):
+        for name in kind.model_fields:
+            first = fields[name]
+            column, shape = _column_of(kind, name)
+            first_column, first_shape = _column_of(first, name)
+            if shape != first_shape:
+                return (
+                    f"the field {name!r} is {_type_name(first, name)} in "
+                    f"{first.__name__} and {_type_name(kind, name)} in "
+                    f"{kind.__name__}; a column has one type: give the field one "
+                    "type in every record type of the table, or another name"
+                )
+            if column != first_column:
+                return (
+                    f"the field {name!r} is read as {first_column!r} by "
+                    f"{first.__name__} and as {column!r} by {kind.__name__}; "
+                    "a column has one name: give the field one alias"
+                )
+            owner, field = columns.setdefault(column, (kind, name))
+            if field != name:
+                return (
+                    f"the column {column!r} is the field {field!r} of "
+                    f"{owner.__name__} and the field {name!r} of {kind.__name__}; "
+                    "a column holds one field: give one of them another name"
+                )
+    return None
+
+
+def _type_name(model: type[BaseModel], name: str) -> str:
+    annotation = model.model_fields[name].annotation
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
 def table_columns(
     model: type[BaseModel], records: Sequence[BaseModel], amounts: Amounts
 ) -> list[Column]:
@@ -160,16 +217,19 @@ def table_columns(
     if it has one); a record without a field has null in its column.
     """
     columns: list[Column] = []
+    kinds = dict.fromkeys(type(record) for record in records)
     for name, owner in _fields(model, records).items():
         column = owner.model_fields[name].alias or name
         values = [_plain(getattr(record, name, None)) for record in records]
-        if name in _as_text(owner):
+        # A field's column is of one kind in every record type (`column_clash`);
+        # its items are text when any of them declares items of another type.
+        if any(name in _as_text(kind) for kind in (owner, *kinds)):
             values = [_text(value) for value in values]
         kind = _kinds(owner)[name]
         if amounts == "float" and kind in {"decimal", "map"}:
             values = [_float(value) for value in values]
             kind = "float" if kind == "decimal" else "float_map"
-        if name not in period_fields(owner):
+        if not any(name in period_fields(kind) for kind in (owner, *kinds)):
             columns.append(Column(column, kind, values))
             continue
         days = [v.day_date() if isinstance(v, PartialDate) else v for v in values]

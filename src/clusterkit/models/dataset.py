@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from clusterkit import _frames
 from clusterkit.errors import DatasetError
 from clusterkit.models._base import Record, build_adapters_at_once
-from clusterkit.models._frames import Amounts, table_columns
+from clusterkit.models._frames import Amounts, column_clash, table_columns
 from clusterkit.models.activity import ActivityRecord
 from clusterkit.models.cluster import Cluster
 from clusterkit.models.generation import Generation, reference_generations
@@ -236,6 +236,10 @@ class Dataset(BaseModel):
         (`map<string, string>`), and a value of another type (a `datetime`, the
         items of a list of numbers) is given as its text, which the subclass
         reads back: `load_dataset(frames, models=...)` gives an equal dataset.
+        A column has one name and one type: two record types of a table that
+        declare a field by different aliases, or with types of different
+        columns (`int` and `str`; a list of numbers beside a list of text is a
+        list of text), or two fields by one name, are refused.
 
         Added in version 0.2.0.
 
@@ -253,7 +257,9 @@ class Dataset(BaseModel):
             DatasetError: A value no column of its type holds: a count beyond
                 a 64-bit integer, or (polars and Arrow, `amounts="decimal"`) an
                 amount with more than 38 digits at its column's decimal places;
-                named by table, row and field.
+                named by table, row and field. Or two record types of a table
+                that make different columns of one field, or one column of two
+                fields, named by table, field and classes.
 
         Examples:
             >>> ds = Dataset(clusters=[{"id": "C1", "name": "Example", "country": "DE"}])
@@ -266,6 +272,11 @@ class Dataset(BaseModel):
             msg = f"amounts must be 'decimal' or 'float', not {amounts!r}"
             raise ValueError(msg)
         _frames.require(backend)
+        for name, model in TABLES.items():
+            clash = column_clash(model, self.table(name))
+            if clash is not None:
+                msg = f"{name}: {clash}; no frame was built"
+                raise DatasetError(msg)
         tables = {
             name: table_columns(model, self.table(name), amounts)
             for name, model in TABLES.items()

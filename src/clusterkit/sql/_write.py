@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -271,13 +271,17 @@ def _empty_values(dataset: Dataset) -> Iterator[str]:
     """
     for name, record, field, added in _subclass_values(dataset):
         value = getattr(record, field)
-        if not added and (value is None or value in _EMPTY):
+        if not added and _stored_empty(value):
             key = "/".join(_key(record, KEYS[name]))
             yield f"{name} {key} {field}: {value!r}"
 
 
-# The values stored as NULL, blank text or no items, which read back as not given.
-_EMPTY: tuple[object, ...] = ("", (), {})
+def _stored_empty(value: object) -> bool:
+    """Whether a value is stored as NULL, blank text or no items: read as not given.
+
+    Judged by length, not by equality, so that `[]` and `set()` are empty too.
+    """
+    return value is None or (isinstance(value, Collection) and not value)
 
 
 def _subclass_values(dataset: Dataset) -> Iterator[tuple[str, Record, str, bool]]:

@@ -49,6 +49,7 @@ from clusterkit.io._member import (
     describe_undecodable,
     undecodable_error,
 )
+from clusterkit.io._pairs import LIST_SEPARATOR
 from clusterkit.io._problems import (
     BAD_VALUE,
     MALFORMED_ROW,
@@ -59,6 +60,7 @@ from clusterkit.io._problems import (
 )
 from clusterkit.io._rows import (
     RawRow,
+    column_fields,
     flat_cell,
     render,
     report_repeated_keys,
@@ -556,6 +558,8 @@ def write_table(
     # A field no cell can hold is refused first, whatever its values.
     fields = table_columns(table, records)
     refuse_unfaithful(table, records, "flat")
+    # A column is named by its field's alias: the field each column holds, by model.
+    names = column_fields(fields, dict.fromkeys(map(type, records)))
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(fields)
@@ -563,25 +567,31 @@ def write_table(
             data = render(record, country_codes=country_codes)
             cells = [flat_cell(data.get(name)) for name in fields]
             if escape_formulas:
+                values = record.__dict__
                 cells = [
-                    escape_formula(cell)
-                    if _starts_with_text(getattr(record, name, None))
-                    else cell
-                    for name, cell in zip(fields, cells, strict=True)
+                    _escaped(values.get(name), cell)
+                    for name, cell in zip(names[type(record)], cells, strict=True)
                 ]
             writer.writerow(cells)
 
 
-def _starts_with_text(value: Any) -> bool:
-    """Whether a value's cell starts with text that `unescape_formulas` reads back.
+def _escaped(value: Any, cell: str) -> str:
+    """The cell of `value` escaped as `unescape_formulas` reads it back.
 
     A number, a date or an enumeration's value reads back from its own text
-    only, so its cell is never escaped.
+    only, so its cell is never escaped. A set's items are read back in no
+    known order, so each of its texts is escaped, not only the first.
     """
-    if isinstance(value, tuple):
-        value = value[0] if value else None
-    elif isinstance(value, dict):
+    if isinstance(value, (set, frozenset)):
+        if not all(map(_is_text, value)):
+            return cell
+        return LIST_SEPARATOR.join(map(escape_formula, cell.split(LIST_SEPARATOR)))
+    if isinstance(value, (tuple, list, dict)):
         value = next(iter(value), None)
+    return escape_formula(cell) if _is_text(value) else cell
+
+
+def _is_text(value: Any) -> bool:
     return isinstance(value, str) and not isinstance(value, enum.Enum)
 
 

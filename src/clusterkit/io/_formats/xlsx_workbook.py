@@ -36,6 +36,7 @@ from clusterkit.io._problems import (
 from clusterkit.io._rows import (
     RawRow,
     cell_to_input,
+    column_fields,
     column_letter,
     flat_cell,
     is_flat_field,
@@ -477,15 +478,18 @@ def write(path: Path, dataset: Dataset, country_codes: CodeForm) -> None:
         sheet = workbook.create_sheet(title=table)
         records = dataset.table(table)
         fields = columns[table]
+        # A column is named by its field's alias: the field each holds, by model.
+        names = column_fields(fields, dict.fromkeys(map(type, records)))
         _header(openpyxl, sheet, fields)
         rows = 0
         for record in records:
             rows += 1
             as_json = render(record, country_codes=country_codes)
+            values = record.__dict__
             sheet.append(
                 [
-                    _cell_output(sheet, as_json.get(name), getattr(record, name, None))
-                    for name in fields
+                    _cell_output(sheet, as_json.get(column), values.get(name))
+                    for column, name in zip(fields, names[type(record)], strict=True)
                 ]
             )
         # The filter's range is written when the sheet closes, after its rows.
