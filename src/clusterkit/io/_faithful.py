@@ -20,8 +20,16 @@ from pydantic import ConfigDict, PydanticUserError, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from clusterkit.errors import DatasetError
-from clusterkit.io._rows import cell_to_input, field_columns, flat_cell, is_flat_field
-from clusterkit.models import TABLES, Record
+from clusterkit.io._rows import (
+    cell_to_input,
+    field_columns,
+    fields_of_its_own,
+    flat_cell,
+    is_flat_field,
+    not_given,
+    table_of_model,
+)
+from clusterkit.models import Record
 
 __all__ = ["Kind", "judged", "record_label", "refuse_unfaithful"]
 
@@ -119,7 +127,7 @@ class _Field:
         return self._flat_problem(value)
 
     def _json_problem(self, value: Any) -> tuple[str, str] | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if not_given(value):
             return self._not_given(value)  # null and blank text are not given
         if _not_a_json_number(value):
             return (
@@ -172,20 +180,15 @@ class _Field:
 @functools.cache
 def _judged_fields(model: type[Record]) -> tuple[_Field, ...]:
     """The fields of `model` that are not its table's model's own, as it declares them."""
-    table = next(name for name, shared in TABLES.items() if issubclass(model, shared))
-    own = TABLES[table].model_fields
+    table = table_of_model(model)
     settings = {key: model.model_config.get(key) for key in _VALUE_SETTINGS}
     config = cast("ConfigDict", {k: v for k, v in settings.items() if v is not None})
     columns = field_columns(model)
     return tuple(
         _Field(table, model, name, columns[name], info, _adapter(info, config))
-        for name, info in model.model_fields.items()
-        if name not in own or _declared(own[name]) != _declared(info)
+        for name in fields_of_its_own(model)
+        for info in (model.model_fields[name],)
     )
-
-
-def _declared(info: FieldInfo) -> tuple[Any, ...]:
-    return (info.annotation, info.default, info.default_factory, info.metadata)
 
 
 def _adapter(info: FieldInfo, config: ConfigDict) -> TypeAdapter[Any]:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 
 from clusterkit._annotations import flat_problem
 from clusterkit.countries import CodeForm
@@ -37,11 +38,13 @@ __all__ = [
     "column_letter",
     "error_field",
     "field_columns",
+    "fields_of_its_own",
     "flat_cell",
     "given_values",
     "is_flat_field",
     "json_kind",
     "json_record",
+    "not_given",
     "record_from_row",
     "render",
     "report_repeated_keys",
@@ -158,6 +161,32 @@ def table_of_model(model: type[Record]) -> str:
             return table
     msg = f"{model!r} is not a record model of a dataset table"
     raise TypeError(msg)
+
+
+@functools.cache
+def fields_of_its_own(model: type[Record]) -> tuple[str, ...]:
+    """The fields `model` adds to its table's model, or declares again otherwise.
+
+    Declared again with another type, other constraints or another default;
+    none for the table's model itself, whose fields are written and read back
+    faithfully by design: these are the fields a reader or writer must judge.
+    """
+    inherited = TABLES[table_of_model(model)].model_fields
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if name not in inherited or _declared(info) != _declared(inherited[name])
+    )
+
+
+def _declared(info: FieldInfo) -> tuple[Any, ...]:
+    """What a field's declaration says of the values it takes."""
+    return (info.annotation, info.metadata, info.default, info.default_factory)
+
+
+def not_given(value: Any) -> bool:
+    """Whether a value means "not given": null, or blank text (an empty cell)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def table_models(
@@ -377,7 +406,8 @@ def flat_cell(value: Any) -> str:
 def given_values(obj: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of a JSON object that are given: null and blank text mean "not given".
 
-    This matches CSV, where an empty cell means "not given".
+    This matches CSV, where an empty cell means "not given". (`not_given`'s
+    rule, written out: this runs for every key of every record.)
     """
     return {
         key: value

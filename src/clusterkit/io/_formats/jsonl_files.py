@@ -24,7 +24,6 @@ from typing import IO, Any, TypeVar
 
 import attrs
 from pydantic import ValidationError
-from pydantic.fields import FieldInfo
 from pydantic_core import from_json
 
 from clusterkit.countries import CodeForm
@@ -56,9 +55,11 @@ from clusterkit.io._problems import (
 )
 from clusterkit.io._rows import (
     RawRow,
+    fields_of_its_own,
     given_values,
     json_kind,
     json_record,
+    not_given,
     record_from_row,
     required_fields,
     table_of_model,
@@ -253,7 +254,7 @@ def _validator(model: type[R]) -> Callable[[bytes], R]:
         given = record.__pydantic_fields_set__
         stored = record.__dict__
         for field in fields:
-            if field in given and _not_given(stored[field]):
+            if field in given and not_given(stored[field]):
                 raise _Recheck
         return record
 
@@ -278,22 +279,7 @@ def _fields_to_look_at(model: type[Record]) -> tuple[str, ...]:
         shared.model_validators.keys(),
     ):
         return tuple(model.model_fields)
-    inherited = base.model_fields
-    return tuple(
-        name
-        for name, info in model.model_fields.items()
-        if name not in inherited or _declared(info) != _declared(inherited[name])
-    )
-
-
-def _declared(info: FieldInfo) -> tuple[Any, ...]:
-    """What a field's declaration says of the values it takes."""
-    return (info.annotation, info.metadata, info.default, info.default_factory)
-
-
-def _not_given(value: Any) -> bool:
-    """Whether a value means "not given" (`given_values`): null or blank text."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    return fields_of_its_own(model)
 
 
 def _checked(text: bytes, location: Location, member: Member, model: type[R]) -> R:
@@ -682,7 +668,7 @@ def _count_unknown(values: list[Any], numbers: Sequence[int], state: _Table) -> 
     """Count the keys no field takes; one that is null or blank is not given (ignored)."""
     for value, number in zip(values, numbers, strict=True):
         for key in value.keys() - state.known:
-            if _not_given(value[key]):
+            if not_given(value[key]):
                 continue  # as a JSON document's and the loader's records have it
             where, count = state.unknown.get(
                 key, (state.source.location(number, key), 0)
