@@ -399,6 +399,33 @@ def test_inferences_are_named_in_the_record() -> None:
     assert any(n.field == "funding" and n.kind == "inferred" for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    "basis",
+    [
+        "stated: 'funded under the defence call' (= 2020 call strand B, inferred)",
+        "stated as 'funded by COSME'; ESCP-4i status not explicitly confirmed",
+        "not stated; plausible but unconfirmed",
+        "Inferred from the call's dates",
+    ],
+)
+def test_a_basis_that_says_inferred_or_unconfirmed_anywhere_is_an_inference(
+    basis: str,
+) -> None:
+    """The register says so at the end of a basis too, or says "unconfirmed"."""
+    result = import_partnerships([record(strand_basis=basis)])
+    assert result.dataset.partnerships[0].inferred == ("strand",)
+    assert ImportNote("AdPack", "strand", "inferred", basis) in result.notes
+
+
+@pytest.mark.parametrize(
+    "basis", ["stated", "stated: confirmed by the coordinator", "not stated"]
+)
+def test_a_basis_that_states_is_no_inference(basis: str) -> None:
+    """Only the words that say a value was not confirmed make an inference."""
+    result = import_partnerships([record(strand_basis=basis)])
+    assert result.dataset.partnerships[0].inferred == ()
+
+
 def test_members_partial_switches_off_the_member_count_rules() -> None:
     """A partnership with one known member fails CK-PART-001 unless its list is partial."""
     one = [record(members=[{"name": "Plastiwin", "country": "BE"}], coordinator=None)]

@@ -86,6 +86,12 @@ _READ = frozenset(
 _BASES = {
     f"{field}_basis": field for field in Partnership.model_fields if field != "inferred"
 }
+# A `<field>_basis` that says its value was inferred, or is not confirmed,
+# wherever it says so: "inferred: ...", "stated: ... (= strand B, inferred)",
+# "... status not explicitly confirmed", "... plausible but unconfirmed".
+_UNCONFIRMED = re.compile(
+    r"\binferred\b|\bunconfirmed\b|\bnot (?:explicitly )?confirmed\b", re.IGNORECASE
+)
 # An ESCP-4i generation's number, 1 to 4, in ASCII digits: `01` is 1, but not
 # `²` or `①`, which `str.isdigit` takes and `int` refuses, nor a fullwidth one (U+FF11).
 _ESCP_NUMBER = re.compile(r"0*[1-4]")
@@ -1159,7 +1165,7 @@ class _Importer:
         inferred = []
         for basis, field in _BASES.items():
             text = str(record.get(basis) or "")
-            if text.casefold().startswith("inferred"):
+            if _UNCONFIRMED.search(text):
                 inferred.append(field)
                 self.note(label, field, "inferred", text)
         aside = sorted(
