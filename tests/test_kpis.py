@@ -371,6 +371,13 @@ def test_smes_are_distinct_across_the_scope_not_per_activity() -> None:
     assert sum(g["smes_involved"] or 0 for g in result.groups) == 21
 
 
+# The small dataset's P2 gives no `smes_reached`: a result of all three says so.
+REACH_NOTE = (
+    "SMEs reached sums the 2 of 3 partnerships in scope that give smes_reached; "
+    "the other counts as 0"
+)
+
+
 class TestDuplicateSMEs:
     """`smes_involved` counts an SME listed under two ids (CK-DUP-001) once."""
 
@@ -394,6 +401,7 @@ class TestDuplicateSMEs:
         assert result.duplicate_smes == {"S5": "S1"}
         assert result.notes == (
             "1 SME id counted as a duplicate of another SME (CK-DUP-001): S5 as S1",
+            REACH_NOTE,
         )
         assert result.validation is not None
         assert result.validation.summary.by_rule == {"CK-DUP-001": 1}
@@ -414,7 +422,7 @@ class TestDuplicateSMEs:
         a1 = {**ACTIVITIES[0], "smes": ["S1", "S2", twin["id"]], "smes_involved": 3}
         result = compute(small(smes=[*SMES, twin], activities=[a1, *ACTIVITIES[1:]]))
         assert result.notes[0].endswith("S5\u202e\x9b as S1")
-        assert result.to_table().splitlines()[-1].endswith(r"S5\u202e\x9b as S1")
+        assert result.to_table().splitlines()[-3].endswith(r"S5\u202e\x9b as S1")
         assert r"S5\u202e\x9b as S1" in result._repr_html_()
         assert r"S5\\u202e\\x9b as S1" in result.to_markdown()
 
@@ -427,7 +435,7 @@ class TestDuplicateSMEs:
         ):
             assert result["smes_involved"] == 21  # TOTAL's 20, and S5
             assert result.duplicate_smes == {}
-            assert result.notes == ()
+            assert result.notes == (REACH_NOTE,)
 
     def test_the_first_record_failed(self) -> None:
         """When the first record has an error, its twin still counts, as it."""
@@ -453,6 +461,7 @@ class TestDuplicateSMEs:
             "12 SME ids counted as duplicates of other SMEs (CK-DUP-001): "
             + ", ".join(f"T{n:02} as S2" for n in range(10))
             + ", and 2 more",
+            REACH_NOTE,
         )
 
 
@@ -1660,9 +1669,12 @@ def test_to_dict_has_the_structure_of_the_spec() -> None:
         "records",
         "excluded_by_rule",
         "duplicate_smes",
+        "smes_reached_given",
         "notes",
     ]
-    assert (data["duplicate_smes"], data["notes"]) == ({}, [])
+    # The one partnership in scope, P3, gives smes_reached: nothing to note.
+    assert (data["duplicate_smes"], data["smes_reached_given"]) == ({}, 1)
+    assert data["notes"] == []
     assert data["scope"] == {
         "generation": ["escp-4i-1"],
         "partnership": None,

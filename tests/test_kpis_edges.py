@@ -148,6 +148,73 @@ def test_activity_figures_of_data_with_activities_are_measured() -> None:
     assert {f.verdict for f in reconciled.figures} <= {"yes", "no"}
 
 
+def test_smes_reached_that_no_partnership_gives_is_not_measured() -> None:
+    """The register gives no smes_reached: its 0 'disagreed' with more than 12,000."""
+    result = ck.compute_kpis(
+        ck.reference.programme(), generation="escp-4i-1", validate=False, as_of=AS_OF
+    )
+    assert (result["smes_reached"], result.smes_reached_given) == (0, 0)
+    reconciled = reconcile(result)
+    figure = {figure.kpi: figure for figure in reconciled.figures}["smes_reached"]
+    assert (figure.measured, figure.verdict) == (False, "not given")
+    assert figure.computed == 0  # the value stays what the definition gives
+    assert "not given" in reconciled.to_table()
+    note = (
+        f"None of the {result['partnerships']} partnerships in scope give "
+        "smes_reached: SMEs reached is 0 for want of figures, not a count"
+    )
+    assert result.notes == (note,)
+    assert result.to_dict()["smes_reached_given"] == 0
+    assert note in result.to_table()
+    assert note in result._repr_html_()
+    assert note.replace("_", "\\_") in result.to_markdown()
+
+
+def with_reach(dataset: ck.Dataset, given: set[str]) -> ck.Dataset:
+    """The dataset with `smes_reached` 10 on the partnerships `given`, none on the others."""
+    return dataset.model_copy(
+        update={
+            "partnerships": tuple(
+                p.model_copy(update={"smes_reached": 10 if p.id in given else None})
+                for p in dataset.partnerships
+            )
+        }
+    )
+
+
+def test_smes_reached_that_some_partnerships_give_is_noted() -> None:
+    dataset = example()
+    first = dataset.partnerships[0].id
+    result = ck.compute_kpis(with_reach(dataset, {first}), as_of=AS_OF)
+    others = len(dataset.partnerships) - 1
+    assert (result["smes_reached"], result.smes_reached_given) == (10, 1)
+    note = (
+        f"SMEs reached sums the 1 of {len(dataset.partnerships)} partnerships in "
+        f"scope that give smes_reached; the other {others} count as 0"
+    )
+    assert result.notes == (note,)
+    # Given by one partnership in scope, the figure is measured, and it disagrees.
+    gen = dataset.partnership(first).generation
+    reconciled = reconcile(
+        ck.compute_kpis(with_reach(dataset, {first}), generation=gen)
+    )
+    figure = {figure.kpi: figure for figure in reconciled.figures}["smes_reached"]
+    assert (figure.measured, figure.verdict) == (True, "no")
+
+
+def test_smes_reached_that_every_partnership_gives_needs_no_note(
+    tmp_path: Path,
+) -> None:
+    dataset = with_reach(example(), {p.id for p in example().partnerships})
+    result = ck.compute_kpis(dataset, as_of=AS_OF)
+    assert result.smes_reached_given == len(dataset.partnerships)
+    assert result.notes == ()
+    # Read from files, in one process or shared among workers: the same count.
+    ck.dump_dataset(dataset, tmp_path / "data")
+    assert ck.compute_kpis(tmp_path / "data", as_of=AS_OF) == result
+    assert ck.compute_kpis(with_reach(dataset, set()), as_of=AS_OF).notes != ()
+
+
 def renamed(dataset: ck.Dataset, new: str) -> ck.Dataset:
     """The dataset with its first partnership's id changed to `new`."""
     first = dataset.partnerships[0]

@@ -229,3 +229,19 @@ def test_control_characters_are_made_visible() -> None:
     page = KPIReport.build(dataset, as_of=AS_OF, name="data\x1b[2J\x07").to_html()
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
     assert "data\\x1b[2J\\x07" in page
+
+
+def headline(report: KPIReport) -> str:
+    """The page's headline section."""
+    return report.to_html().split('<section id="headline">')[1].split("</section>")[0]
+
+
+def test_the_headline_carries_the_notes_of_the_kpis() -> None:
+    """The register gives no smes_reached: the page says its 0 is no count."""
+    report = KPIReport.build(
+        ck.reference.programme(), generation="escp-4i-1", as_of=AS_OF
+    )
+    (note,) = report.result.notes
+    assert "SMEs reached is 0 for want of figures" in note
+    assert f"<p>{note}</p>" in headline(report)
+    assert "<p>" not in headline(build())  # the example gives every figure

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+import clusterkit as ck
 from clusterkit.io import example_path
 from clusterkit.reports import KPIReport, _xlsx
 from clusterkit.reports._tables import SCALAR, Table, provenance
@@ -228,3 +229,14 @@ def test_control_characters_are_shown_not_refused(tmp_path: Path) -> None:
     about = "\n".join(str(value) for row in rows(workbook["About"]) for value in row)
     assert "\x1b" not in about
     assert "data\\x1b[2J" in about
+
+
+def test_the_about_sheet_carries_the_notes_of_the_kpis(tmp_path: Path) -> None:
+    """The register gives no smes_reached: the workbook says its 0 is no count."""
+    report = KPIReport.build(
+        ck.reference.programme(), generation="escp-4i-1", as_of=AS_OF
+    )
+    workbook = openpyxl.load_workbook(report.to_xlsx(tmp_path / "report.xlsx"))
+    (note,) = report.result.notes
+    assert "SMEs reached is 0 for want of figures" in note
+    assert rows(workbook["About"])[-1] == ("note", note)

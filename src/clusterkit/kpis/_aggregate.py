@@ -256,6 +256,11 @@ def finish(
         records=records,
         excluded_by_rule=_by_rule(errors),
         duplicate_smes=dict(sorted(facts.same_smes.items())),
+        smes_reached_given=sum(
+            p.smes_reached is not None
+            for p in facts.partnerships.values()
+            if _partnership_in_scope(p, scope)
+        ),
         validation=report,
     )
 

@@ -44,7 +44,8 @@ class ReconciledFigure(_Fields):
         quote: The published wording.
         measured: Whether the data holds what the figure counts: `False` for
             a figure of activities (meetings, MoUs, SMEs involved) when the
-            data has no activity, whose computed 0 says nothing of the
+            data has no activity, and for `smes_reached` when no partnership
+            in scope gives it: a computed 0 that says nothing of the
             publication (a register of partnerships only). Added in version
             0.2.0.
     """
@@ -60,9 +61,9 @@ class ReconciledFigure(_Fields):
 
     @property
     def verdict(self) -> str:
-        """Whether it agrees, as the tables say it: `yes`, `no` or `no activities`."""
+        """Whether it agrees, as the tables say it: `yes`, `no`, `no activities` or `not given`."""
         if not self.measured:
-            return "no activities"
+            return "no activities" if self.kpi in _FROM_ACTIVITIES else "not given"
         return "yes" if self.consistent else "no"
 
 
@@ -163,6 +164,9 @@ def reconcile(
     publication = _publication(computed, reported)
     activities = computed.records.get("activities")
     no_activities = activities is None or activities.used + activities.excluded == 0
+    unmeasured = set(_FROM_ACTIVITIES) if no_activities else set()
+    if computed.smes_reached_given == 0:
+        unmeasured.add("smes_reached")
     figures = []
     for figure in publication.figures:
         value = computed.kpis.get(figure.kpi)
@@ -176,7 +180,7 @@ def reconcile(
                 difference=difference,
                 consistent=_agrees(value, figure.value, figure.qualifier),
                 quote=figure.quote,
-                measured=not (no_activities and figure.kpi in _FROM_ACTIVITIES),
+                measured=figure.kpi not in unmeasured,
             )
         )
     declared = {

@@ -100,6 +100,10 @@ class KPIResult:
         duplicate_smes: The SME ids found to be an earlier SME under another id
             (CK-DUP-001), each with the id it was counted as in
             `smes_involved`; empty without validation. Added in version 0.2.0.
+        smes_reached_given: How many partnerships in scope give `smes_reached`:
+            the `smes_reached` KPI sums theirs, and counts the others as 0
+            (`notes` says so when some do not give it). `None` on a result
+            made by hand. Added in version 0.2.0.
         validation: The report of those findings. With `validate=False` it
             holds the findings of reading a path (cells that cannot be read
             still leave their record out), and is `None` for a `Dataset`.
@@ -114,6 +118,7 @@ class KPIResult:
     records: Mapping[str, RecordCount]
     excluded_by_rule: Mapping[str, int] = attrs.field(factory=dict)
     duplicate_smes: Mapping[str, str] = attrs.field(factory=dict)
+    smes_reached_given: int | None = None
     validation: Report | None = attrs.field(default=None, eq=False, repr=False)
 
     def __getitem__(self, kpi: str) -> KPIValue:
@@ -128,8 +133,9 @@ class KPIResult:
     def notes(self) -> tuple[str, ...]:
         """How records were counted beyond the definitions, one sentence each.
 
-        The SME ids counted as another SME (`duplicate_smes`), as the text and
-        Markdown outputs print it.
+        The SME ids counted as another SME (`duplicate_smes`), and the
+        partnerships in scope that do not give `smes_reached`
+        (`smes_reached_given`), as the text and Markdown outputs print them.
 
         Added in version 0.2.0.
 
@@ -138,9 +144,14 @@ class KPIResult:
             >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").notes
             ()
         """
+        return tuple(
+            note for note in (self._duplicates_note(), self._reach_note()) if note
+        )
+
+    def _duplicates_note(self) -> str | None:
         same = self.duplicate_smes
         if not same:
-            return ()
+            return None
         pairs = [f"{later} as {first}" for later, first in same.items()]
         listed = 10  # the pairs a note lists before saying how many more there are
         if len(pairs) > listed:
@@ -150,7 +161,26 @@ class KPIResult:
             if len(same) == 1
             else f"{len(same):,} SME ids counted as duplicates of other SMEs"
         )
-        return (f"{counted} (CK-DUP-001): {', '.join(pairs)}",)
+        return f"{counted} (CK-DUP-001): {', '.join(pairs)}"
+
+    def _reach_note(self) -> str | None:
+        given, partnerships = self.smes_reached_given, self.kpis.get("partnerships")
+        if given is None or not isinstance(partnerships, int) or given >= partnerships:
+            return None
+        if given == 0:
+            none = (
+                "The partnership in scope does not"
+                if partnerships == 1
+                else f"None of the {partnerships:,} partnerships in scope"
+            )
+            return f"{none} give smes_reached: SMEs reached is 0 for want of figures, not a count"
+        others = partnerships - given
+        return (
+            f"SMEs reached sums the {given:,} of {partnerships:,} partnerships in "
+            "scope that give smes_reached; "
+            + ("the other counts" if others == 1 else f"the other {others:,} count")
+            + " as 0"
+        )
 
     @property
     def complete(self) -> bool:
@@ -173,6 +203,7 @@ class KPIResult:
         }
         data["excluded_by_rule"] = dict(self.excluded_by_rule)
         data["duplicate_smes"] = dict(self.duplicate_smes)
+        data["smes_reached_given"] = self.smes_reached_given
         data["notes"] = list(self.notes)
         return data
 

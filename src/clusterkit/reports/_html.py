@@ -162,14 +162,21 @@ def page(report: KPIReport) -> str:
             f"<figcaption>{escape(caption(chart, table))}</figcaption></figure>"
         )
 
+    result = report.result
+
     def block(key: str, heading: str | None = None) -> str:
         table = by_key[key]
         title = f"<h3>{escape(heading)}</h3>" if heading else ""
         return title + figures.get(key, "") + _table(table)
 
-    result = report.result
     sections: list[tuple[str, str, str]] = [
-        ("headline", "Headline KPIs", _cards(by_key["summary"])),
+        (
+            "headline",
+            "Headline KPIs",
+            # How records were counted beyond the definitions, under the numbers.
+            _cards(by_key["summary"])
+            + "".join(f"<p>{escape(note)}</p>" for note in result.notes),
+        ),
         ("target-markets", "Target markets", block("target-markets")),
         (
             "activities",

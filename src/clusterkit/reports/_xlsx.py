@@ -176,6 +176,8 @@ def write(report: KPIReport, path: Path) -> None:
     left_out = findings_left_out(report)
     if left_out is not None:  # the Findings sheet has room for some only
         facts += (("findings", left_out),)
+    # How records were counted beyond the definitions, as the page's headline says.
+    facts += tuple(("note", note) for note in report.result.notes)
     about = Table("about", "About", ("fact", "value"), ("text", "text"), facts)
     _sheet(workbook, about, styles)
     # Dated by the report's day, not the clock: the same report is the same bytes.
