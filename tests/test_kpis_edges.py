@@ -163,7 +163,11 @@ def test_smes_reached_that_no_partnership_gives_is_not_measured() -> None:
         f"None of the {result['partnerships']} partnerships in scope give "
         "smes_reached: SMEs reached is 0 for want of figures, not a count"
     )
-    assert result.notes == (note,)
+    activities = (
+        "The data holds no activity record: the KPIs counted from activities "
+        "are 0 for want of records, not counts"
+    )
+    assert result.notes == (note, activities)
     assert result.to_dict()["smes_reached_given"] == 0
     assert note in result.to_table()
     assert note in result._repr_html_()

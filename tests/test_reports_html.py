@@ -241,7 +241,9 @@ def test_the_headline_carries_the_notes_of_the_kpis() -> None:
     report = KPIReport.build(
         ck.reference.programme(), generation="escp-4i-1", as_of=AS_OF
     )
-    (note,) = report.result.notes
-    assert "SMEs reached is 0 for want of figures" in note
-    assert f"<p>{note}</p>" in headline(report)
+    reach, no_activities = report.result.notes
+    assert "SMEs reached is 0 for want of figures" in reach
+    assert "no activity record" in no_activities
+    for note in (reach, no_activities):
+        assert f"<p>{note}</p>" in headline(report)
     assert "<p>" not in headline(build())  # the example gives every figure

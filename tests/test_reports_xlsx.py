@@ -237,6 +237,7 @@ def test_the_about_sheet_carries_the_notes_of_the_kpis(tmp_path: Path) -> None:
         ck.reference.programme(), generation="escp-4i-1", as_of=AS_OF
     )
     workbook = openpyxl.load_workbook(report.to_xlsx(tmp_path / "report.xlsx"))
-    (note,) = report.result.notes
-    assert "SMEs reached is 0 for want of figures" in note
-    assert rows(workbook["About"])[-1] == ("note", note)
+    reach, no_activities = report.result.notes
+    assert "SMEs reached is 0 for want of figures" in reach
+    assert "no activity record" in no_activities
+    assert rows(workbook["About"])[-2:] == [("note", reach), ("note", no_activities)]

@@ -133,9 +133,11 @@ class KPIResult:
     def notes(self) -> tuple[str, ...]:
         """How records were counted beyond the definitions, one sentence each.
 
-        The SME ids counted as another SME (`duplicate_smes`), and the
+        The SME ids counted as another SME (`duplicate_smes`), the
         partnerships in scope that do not give `smes_reached`
-        (`smes_reached_given`), as the text and Markdown outputs print them.
+        (`smes_reached_given`), and data without any activity record, whose
+        activity KPIs are 0 for want of records, as the text and Markdown
+        outputs print them.
 
         Added in version 0.2.0.
 
@@ -144,9 +146,8 @@ class KPIResult:
             >>> ck.compute_kpis(ck.load_example(), ignore="CK-DATE-004").notes
             ()
         """
-        return tuple(
-            note for note in (self._duplicates_note(), self._reach_note()) if note
-        )
+        found = (self._duplicates_note(), self._reach_note(), self._activities_note())
+        return tuple(note for note in found if note)
 
     def _duplicates_note(self) -> str | None:
         same = self.duplicate_smes
@@ -162,6 +163,15 @@ class KPIResult:
             else f"{len(same):,} SME ids counted as duplicates of other SMEs"
         )
         return f"{counted} (CK-DUP-001): {', '.join(pairs)}"
+
+    def _activities_note(self) -> str | None:
+        activities = self.records.get("activities")
+        if activities is None or activities.used + activities.excluded:
+            return None
+        return (
+            "The data holds no activity record: the KPIs counted from activities "
+            "are 0 for want of records, not counts"
+        )
 
     def _reach_note(self) -> str | None:
         given, partnerships = self.smes_reached_given, self.kpis.get("partnerships")
