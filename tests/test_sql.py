@@ -36,6 +36,7 @@ from clusterkit.sql import (
     _engines,
     _layout,
     _read,
+    _write,
     create_tables,
     metadata,
     open_database,
@@ -156,6 +157,114 @@ def test_the_data_format_page_lists_every_link_table() -> None:
         if name not in ck.models.TABLES
     }
     assert listed == links
+
+
+def dialect_of(name: str) -> sa.Dialect:
+    """A database's SQLAlchemy dialect, without its driver or a server."""
+    return sa.make_url(f"{name}://").get_dialect()()
+
+
+def ddl_of(dialect: sa.Dialect) -> dict[str, str]:
+    """The `CREATE TABLE` of each table of the layout, as a database's dialect has it."""
+    return {
+        table.name: str(sa.schema.CreateTable(table).compile(dialect=dialect))
+        for table in metadata().sorted_tables
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "amount"),
+    [
+        ("mysql", "VARCHAR(255)", "NUMERIC(65, 30)"),
+        ("mariadb", "VARCHAR(255)", "NUMERIC(65, 30)"),
+        ("mssql", "VARCHAR(255)", "NUMERIC(38, 10)"),
+        ("postgresql", "TEXT", "NUMERIC"),
+        ("sqlite", "TEXT", "TEXT"),
+    ],
+)
+def test_keys_and_amounts_suit_each_database(name: str, key: str, amount: str) -> None:
+    """Text in a key has a length where an index needs one; an amount, its digits.
+
+    PostgreSQL and SQLite keep the layout of version 0.2.0 (TEXT, NUMERIC or
+    TEXT), so their databases read as before.
+    """
+    dialect = dialect_of(name)
+    ddl = ddl_of(dialect)
+    assert re.search(rf"\bcountry {re.escape(key)} NOT NULL", ddl["targets"])
+    assert re.search(rf"\bcountry {re.escape(key)} NOT NULL", ddl["targets_sources"])
+    assert re.search(
+        rf"key\W* {re.escape(key)} NOT NULL", ddl["generations_max_grant_eur"]
+    )
+    assert re.search(rf"\bgrant_eur {re.escape(amount)}[, ]", ddl["partnerships"])
+    assert re.search(
+        rf"\bvalue {re.escape(amount)} NOT NULL", ddl["generations_max_grant_eur"]
+    )
+    keys = [
+        column for table in metadata().sorted_tables for column in table.primary_key
+    ]
+    assert all(
+        "TEXT" not in str(column.type.compile(dialect))
+        for column in keys
+        if dialect.name not in {"postgresql", "sqlite"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits", "fits"),
+    [
+        ("1.50", (65, 1), True),
+        ("1.55", (65, 1), False),
+        ("0E-40", (38, 10), True),
+        ("9500000.50", (38, 10), True),
+        ("1E+27", (38, 10), True),
+        ("1E+28", (38, 10), False),
+        ("1.5E-30", (65, 30), False),
+        ("0.000000000000000000000000000001", (65, 30), True),
+        ("1E+34", (65, 30), True),
+        ("1E+35", (65, 30), False),
+    ],
+)
+def test_which_amounts_a_numeric_holds(
+    amount: str, digits: tuple[int, int], fits: bool
+) -> None:
+    """An amount fits a NUMERIC when its whole part and its fraction do."""
+    assert _layout.amount_fits(Decimal(amount), digits) is fits
+
+
+def test_an_amount_another_database_would_round_is_refused() -> None:
+    """Where NUMERIC has a scale, an amount with more places is named, not rounded."""
+    dataset = ck.Dataset(
+        partnerships=[
+            ck.Partnership(
+                id="P1",
+                acronym="P",
+                name="P",
+                generation="G",
+                grant_eur="1.000000000001",
+            ),
+            ck.Partnership(
+                id="P2", acronym="P", name="P", generation="G", grant_eur="7.5"
+            ),
+        ],
+        generations=[
+            ck.Generation(
+                id="G",
+                name="G",
+                family="F",
+                programme="COSME",
+                start="2020-01-01",
+                end="2021-12-31",
+                max_grant_eur={"b": "1E+30", "a": "1.5"},
+            )
+        ],
+    )
+    _, layouts = _layout.build()
+    assert list(_write._too_precise(dataset, layouts, dialect_of("mssql"))) == [
+        "generations G max_grant_eur 'b': 1E+30",
+        "partnerships P1 grant_eur: 1.000000000001",
+    ]
+    assert list(_write._too_precise(dataset, layouts, dialect_of("mysql"))) == []
+    assert list(_write._too_precise(dataset, layouts, dialect_of("postgresql"))) == []
 
 
 def test_references_are_foreign_keys_when_asked_for() -> None:

@@ -16,7 +16,7 @@ import clusterkit as ck
 from clusterkit import cli
 from clusterkit.errors import DatasetError, DatasetReadError
 from clusterkit.io import source_name
-from clusterkit.sql import _read, read_sql, write_sql
+from clusterkit.sql import IfExists, _read, read_sql, write_sql
 from clusterkit.testing import generate_dataset
 
 AS_OF = dt.date(2026, 1, 1)
@@ -502,3 +502,80 @@ def test_a_column_of_another_programs_is_said_to_be_ignored(database: Path) -> N
     ]
     assert report.ok
     assert read_sql(url) == ck.load_example()
+
+
+def test_items_of_a_deleted_record_are_not_read_as_a_new_records(
+    database: Path,
+) -> None:
+    """Items another program left in a link table refuse a record of their key.
+
+    SQLite deletes a record's items only on a connection with foreign keys on;
+    an appended record of the same id would read them as its own.
+    """
+    url = f"sqlite:///{database}"
+    example = ck.load_example()
+    gone = next(activity for activity in example.activities if activity.smes)
+    connection = sqlite3.connect(database)  # foreign keys off, as by default
+    with connection:
+        connection.execute("DELETE FROM activities WHERE id = ?", (gone.id,))
+    connection.close()
+    stored = read_sql(url)
+    again = ck.Dataset(
+        activities=[gone.model_copy(update={"smes": (), "clusters": ()})]
+    )
+    with pytest.raises(DatasetError) as error:
+        write_sql(again, url, if_exists="append")
+    assert str(error.value) == (
+        f"{url}: not written, a link table already holds items of a record's key, "
+        "left when its record was deleted without them (delete them, or pass "
+        f"if_exists='replace'): activities_clusters {gone.id}; "
+        f"activities_smes {gone.id}"
+    )
+    assert read_sql(url) == stored
+
+
+def test_items_left_in_tables_without_records_refuse_their_key(tmp_path: Path) -> None:
+    """Items left by the only record of a database refuse a write of its key too."""
+    url = f"sqlite:///{tmp_path / 'stale.db'}"
+    activity = ck.ActivityRecord(
+        id="A1",
+        partnership="P",
+        type="b2b_matchmaking",
+        start="2016-03-01",
+        smes=("S1", "S2"),
+    )
+    write_sql(ck.Dataset(activities=[activity]), url)
+    _change(url, "DELETE FROM activities")  # SQLAlchemy's SQLite: foreign keys off
+    new = activity.model_copy(update={"smes": ()})
+    if_exists: IfExists
+    for if_exists in ("fail", "append"):
+        with pytest.raises(
+            DatasetError, match=r"items of a record's key.*: activities_smes A1$"
+        ):
+            write_sql(ck.Dataset(activities=[new]), url, if_exists=if_exists)
+    write_sql(ck.Dataset(activities=[new]), url, if_exists="replace")
+    assert read_sql(url).activities == (new,)
+
+
+def test_reading_sorts_rows_without_a_position_as_every_database_can(
+    database: Path,
+) -> None:
+    """No `NULLS LAST`, which MySQL and SQLite before 3.30 lack; such rows come last."""
+    url = f"sqlite:///{database}"
+    _change(
+        url,
+        "INSERT INTO clusters (id, name, country) VALUES ('AAA', 'First key', 'PL')",
+        "UPDATE clusters SET position = NULL WHERE id = 'PL-001'",
+    )
+    engine = sa.create_engine(url)
+    statements: list[str] = []
+
+    def record(*arguments: Any) -> None:
+        statements.append(arguments[2])
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    clusters = read_sql(engine).clusters
+    engine.dispose()
+    assert [cluster.id for cluster in clusters[-2:]] == ["AAA", "PL-001"]
+    assert statements
+    assert not [statement for statement in statements if "NULLS" in statement.upper()]

@@ -1,4 +1,4 @@
-"""Datasets stored in SQL databases: PostgreSQL, SQLite, any SQLAlchemy 2 database.
+"""Datasets stored in SQL databases: PostgreSQL, SQLite, other SQLAlchemy 2 databases.
 
 Needs the `sql` extra (`pip install 'clusterkit-eu[sql]'`: SQLAlchemy and the
 psycopg driver of PostgreSQL). The tables are generated from the models

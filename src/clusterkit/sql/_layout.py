@@ -44,8 +44,11 @@ __all__ = [
     "Amount",
     "Day",
     "Flag",
+    "KeyText",
     "Link",
     "TableLayout",
+    "amount_digits",
+    "amount_fits",
     "build",
     "keys_among",
     "sql_type",
@@ -91,6 +94,45 @@ _SINGULAR = {
 }
 
 
+# The databases whose NUMERIC and TEXT have no bound (SQLite's NUMERIC rounds:
+# an amount is TEXT there). The others need a precision for NUMERIC, which
+# would be (18, 0) or (10, 0) otherwise, and a length for text in a key.
+_UNBOUNDED = frozenset({"postgresql", "sqlite"})
+
+# The digits of an amount's NUMERIC, and of them after the point, where it has
+# a bound: MySQL's (and MariaDB's) most, and SQL Server's (and Oracle's) most
+# with 10 places (a cent is 2).
+_AMOUNT_DIGITS = {"mysql": (65, 30), "mariadb": (65, 30)}
+_OTHER_AMOUNT_DIGITS = (38, 10)
+
+# The length of a key's text where text in a key needs one: a target's country
+# (2 letters) or a grant cap's strand label. Within the length of an index of
+# MySQL (3,072 bytes, 4 a character) and SQL Server (900) with a 64-character id.
+_KEY_TEXT_LENGTH = 255
+
+
+def amount_digits(dialect: sa.Dialect) -> tuple[int, int] | None:
+    """`(precision, scale)` of an amount's NUMERIC in a database; None: unbounded."""
+    if dialect.name in _UNBOUNDED:
+        return None
+    return _AMOUNT_DIGITS.get(dialect.name, _OTHER_AMOUNT_DIGITS)
+
+
+def amount_fits(amount: Decimal, digits: tuple[int, int]) -> bool:
+    """Whether a NUMERIC of `(precision, scale)` holds an amount without rounding it."""
+    precision, scale = digits
+    _, figures, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - an amount is finite
+    significant = "".join(map(str, figures)).rstrip("0")
+    if not significant:
+        return True  # 0, however written (0E-40)
+    # Zeros at the end of a fraction need no place (1.50 fits a scale of 1).
+    zeros = len(figures) - len(significant)
+    places = max(0, -exponent - zeros)
+    whole = max(0, len(figures) + exponent)
+    return places <= scale and whole <= precision - scale
+
+
 class Amount(sa.types.TypeDecorator[Decimal]):
     """An exact amount: NUMERIC, or text where numbers are floating point (SQLite)."""
 
@@ -98,10 +140,16 @@ class Amount(sa.types.TypeDecorator[Decimal]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
-        """TEXT on SQLite, whose NUMERIC would round; NUMERIC elsewhere."""
+        """TEXT on SQLite, whose NUMERIC would round; NUMERIC elsewhere.
+
+        PostgreSQL's NUMERIC holds any amount; another database's has the
+        precision and scale of `amount_digits`.
+        """
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.Text())
-        return dialect.type_descriptor(sa.Numeric(asdecimal=True))
+        digits = amount_digits(dialect)
+        precision, scale = digits or (None, None)
+        return dialect.type_descriptor(sa.Numeric(precision, scale, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         """An amount as text for SQLite."""
@@ -122,6 +170,22 @@ class Amount(sa.types.TypeDecorator[Decimal]):
             return Decimal(value)
         except InvalidOperation:
             return value
+
+
+class KeyText(sa.types.TypeDecorator[str]):
+    """Text in a primary key: TEXT, or VARCHAR where an index needs a length.
+
+    MySQL cannot index TEXT, nor SQL Server a `VARCHAR(max)`.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """TEXT on PostgreSQL and SQLite (as before), VARCHAR(255) elsewhere."""
+        if dialect.name in _UNBOUNDED:
+            return sa.Text()
+        return sa.String(_KEY_TEXT_LENGTH)
 
 
 class _Declared(sa.types.UserDefinedType[Any]):
@@ -302,10 +366,11 @@ def _table(metadata: sa.MetaData, name: str, *, references: bool) -> TableLayout
         constraints = (
             [sa.ForeignKey(f"{prefix}{referred}.id")] if references and referred else []
         )
+        column_type = sql_type(kind, metadata_items)
         columns.append(
             sa.Column(
                 field,
-                sql_type(kind, metadata_items),
+                _keyed(column_type) if field in key else column_type,
                 *constraints,
                 primary_key=field in key,
                 nullable=not info.is_required(),
@@ -353,7 +418,9 @@ def _link(
         key_kind, key_metadata = _unwrap(key_type, [])
         value_kind, value_metadata = _unwrap(value_type, [])
         columns += [
-            sa.Column("key", sql_type(key_kind, key_metadata), primary_key=True),
+            sa.Column(
+                "key", _keyed(sql_type(key_kind, key_metadata)), primary_key=True
+            ),
             sa.Column("value", sql_type(value_kind, value_metadata), nullable=False),
         ]
         table = sa.Table(f"{name}_{field}", metadata, *columns)
@@ -394,6 +461,11 @@ def sql_type(kind: Any, metadata: list[Any]) -> sa.types.TypeEngine[Any]:
         return sa.String(lengths[0]) if lengths else sa.Text()
     msg = f"no SQL type for fields of type {kind!r}"
     raise TypeError(msg)
+
+
+def _keyed(column_type: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any]:
+    """The type of a key's column: text without a length is `KeyText`."""
+    return KeyText() if isinstance(column_type, sa.Text) else column_type
 
 
 def _max_length(item: Any) -> bool:

@@ -198,7 +198,15 @@ def _table_batches(
 ) -> Iterator[Batch]:
     """A table's rows from `offset` on, in their order, `BATCH_ROWS` at a time."""
     table = layout.table
-    order = [table.c[POSITION].nulls_last(), *(table.c[key] for key in layout.key)]
+    position = table.c[POSITION]
+    # Rows without a position last, spelt so that every database takes it
+    # (MySQL and SQLite before 3.30 have no NULLS LAST, SQL Server no `IS NULL`
+    # to sort by).
+    order = [
+        sa.case((position.is_(None), 1), else_=0),
+        position,
+        *(table.c[key] for key in layout.key),
+    ]
     statement = sa.select(table).order_by(*order)
     if offset:
         statement = statement.offset(offset)

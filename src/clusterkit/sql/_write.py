@@ -19,7 +19,10 @@ from clusterkit.sql._layout import (
     POSITION,
     PRECISION,
     REFERENCES,
+    Amount,
     TableLayout,
+    amount_digits,
+    amount_fits,
     build,
     keys_among,
 )
@@ -133,10 +136,13 @@ def write_sql(
             only) or an empty value in a field whose default it changes, two
             records of a table share a key, a count does not fit
             the database's integer column (BIGINT, below 2**63), a reference
-            does not resolve (`references=True`), the `position` column of a
-            table appended to holds something that is no whole number
-            (`if_exists="append"`), or the database refuses the records; the
-            message names the table, the key and the field.
+            does not resolve (`references=True`), an amount has more digits
+            than the database's NUMERIC (a database other than PostgreSQL and
+            SQLite), the `position` column of a table appended to holds
+            something that is no whole number (`if_exists="append"`), a link
+            table holds items of a record's key, left when another program
+            deleted its record without them, or the database refuses the
+            records; the message names the table, the key and the field.
         ValueError: `if_exists` is none of the three.
 
     Examples:
@@ -180,6 +186,12 @@ def write_sql(
             display, "a reference does not resolve", list(_dangling(dataset, known))
         )
     with engine_of(database) as engine:
+        _refuse(
+            display,
+            "an amount has more digits than the database's column "
+            f"NUMERIC{amount_digits(engine.dialect)} holds, which would round it",
+            list(_too_precise(dataset, layouts, engine.dialect)),
+        )
         connected = False
         try:
             with engine.begin() as connection:
@@ -200,6 +212,17 @@ def write_sql(
                 if held:  # appended: no record may repeat a stored key
                     again = list(_stored_again(dataset, connection, layouts))
                     _refuse(display, "a record's key is already stored", again)
+                if if_exists != "replace":
+                    # Items left by a record another program deleted (SQLite's
+                    # foreign keys off): the new record would read them as its own.
+                    left = list(_items_left(dataset, connection, layouts))
+                    _refuse(
+                        display,
+                        "a link table already holds items of a record's key, left "
+                        "when its record was deleted without them (delete them, "
+                        "or pass if_exists='replace')",
+                        left,
+                    )
                 if references and if_exists == "append":
                     _add_stored(known, connection, layouts)
                     dangling = list(_dangling(dataset, known))
@@ -356,6 +379,35 @@ def _stored_again(
                 yield f"{name} {'/'.join(map(str, row))}"
 
 
+def _items_left(
+    dataset: Dataset, connection: sa.Connection, layouts: dict[str, TableLayout]
+) -> Iterator[str]:
+    """Each link table's key of the dataset's records that the table holds items of.
+
+    No stored record has such a key (`_stored_again`): the items outlived their
+    record, deleted without them (SQLite, foreign keys off). clusterkit never
+    deletes what it did not write, so the write is refused.
+    """
+    for name, layout in layouts.items():
+        keys: list[tuple[Any, ...]] | None = None
+        for link in layout.links.values():
+            table = link.table
+            if (
+                connection.scalar(sa.select(sa.literal(1)).select_from(table).limit(1))
+                is None
+            ):
+                continue  # no items at all: the usual case, a query per table
+            if keys is None:
+                keys = [
+                    tuple(_key_values(record, layout)) for record in dataset.table(name)
+                ]
+            owner = [table.c[column] for column in link.owner]
+            for wanted in keys_among(owner, keys):
+                statement = sa.select(*owner).where(wanted).distinct()
+                for row in connection.execute(statement):
+                    yield f"{table.name} {'/'.join(map(str, row))}"
+
+
 def _ids(dataset: Dataset) -> dict[str, set[str]]:
     """The ids of the dataset's records that references may name, by table."""
     return {
@@ -401,6 +453,33 @@ def _too_big(dataset: Dataset, layouts: dict[str, TableLayout]) -> Iterator[str]
             for field in integers:
                 value = getattr(record, field)
                 if value is not None and value not in _BIGINT:
+                    key = "/".join(_key(record, KEYS[name]))
+                    yield f"{name} {key} {field}: {value}"
+
+
+def _too_precise(
+    dataset: Dataset, layouts: dict[str, TableLayout], dialect: sa.Dialect
+) -> Iterator[str]:
+    """Each amount the database's NUMERIC would round (none in PostgreSQL, SQLite)."""
+    digits = amount_digits(dialect)
+    if digits is None:
+        return
+    for name, layout in layouts.items():
+        amounts = [
+            field
+            for field in layout.scalars
+            if isinstance(layout.table.c[field].type, Amount)
+        ]
+        caps = [link.field for link in layout.links.values() if link.mapping]
+        for record in dataset.table(name):
+            values = [(field, getattr(record, field)) for field in amounts]
+            for field in caps:
+                values += [
+                    (f"{field} {key!r}", amount)
+                    for key, amount in (getattr(record, field) or {}).items()
+                ]
+            for field, value in values:
+                if value is not None and not amount_fits(value, digits):
                     key = "/".join(_key(record, KEYS[name]))
                     yield f"{name} {key} {field}: {value}"
 
