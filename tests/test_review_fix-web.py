@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
+import zipfile
 from pathlib import Path
 
+import pydantic
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -73,3 +76,66 @@ class TestSubclassFieldsSerialised:
             json.loads(record.model_dump_json()) for record in ds.activities
         ]
         assert ck.Dataset.model_validate_json(ds.model_dump_json()) == ds
+
+
+PARTNERSHIP = {"id": "P", "acronym": "A", "name": "N", "generation": "escp-4i-1"}
+NOT_A_NUMBER = (
+    "true is not a number: a count or an amount is a number, or text holding one"
+)
+
+
+def zipped(name: str, text: str) -> bytes:
+    """A zip of one file, as a user uploads a folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+class TestBooleanIsNotANumber:
+    """`true` in a count or an amount: refused alike by the models, readers and validator."""
+
+    @pytest.mark.parametrize("field", ["smes_reached", "grant_eur"])
+    def test_model_refuses_a_boolean(self, field: str) -> None:
+        """`Partnership(smes_reached=True)` is a validation error, not 1."""
+        with pytest.raises(pydantic.ValidationError, match=NOT_A_NUMBER):
+            ck.Partnership.model_validate({**PARTNERSHIP, field: True})
+
+    @pytest.mark.parametrize("field", ["smes_reached", "grant_eur"])
+    @pytest.mark.parametrize("layout", ["json", "jsonl"])
+    def test_json_boolean_is_a_type_finding(self, field: str, layout: str) -> None:
+        """In a JSON document or JSON Lines: CK-TYPE-001 at the cell, and no load."""
+        record = {**PARTNERSHIP, field: True}
+        if layout == "json":
+            data = json.dumps({"partnerships": [record]}).encode()
+        else:
+            data = zipped("partnerships.jsonl", json.dumps(record) + "\n")
+        report = ck.validate(data, name="upload")
+        [finding] = [f for f in report.findings if f.rule == "CK-TYPE-001"]
+        assert finding.message == NOT_A_NUMBER
+        assert finding.location.field == field
+        with pytest.raises(ck.DatasetReadError, match=NOT_A_NUMBER):
+            ck.load_dataset(data)
+
+    def test_jsonl_boolean_among_numbers(self) -> None:
+        """A boolean in a column of counts is found in its row, the counts read."""
+        rows = [{**PARTNERSHIP, "id": f"P{i}", "smes_reached": i} for i in range(200)]
+        rows[150]["smes_reached"] = False
+        data = zipped("partnerships.jsonl", "".join(f"{json.dumps(r)}\n" for r in rows))
+        report = ck.validate(data, name="upload")
+        [finding] = [f for f in report.findings if f.rule == "CK-TYPE-001"]
+        assert finding.location.line == 151
+        assert finding.message.startswith("false is not a number")
+
+    def test_workbook_boolean_cell_is_a_type_finding(self, tmp_path: Path) -> None:
+        """A boolean cell in a count column of a workbook: CK-TYPE-001 at the cell."""
+        openpyxl = pytest.importorskip("openpyxl")
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "partnerships"
+        sheet.append([*PARTNERSHIP, "smes_reached"])
+        sheet.append([*PARTNERSHIP.values(), True])
+        workbook.save(tmp_path / "data.xlsx")
+        report = ck.validate(tmp_path / "data.xlsx")
+        [finding] = [f for f in report.findings if f.rule == "CK-TYPE-001"]
+        assert (finding.location.cell, finding.message) == ("E2", NOT_A_NUMBER)
