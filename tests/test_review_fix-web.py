@@ -139,3 +139,25 @@ class TestBooleanIsNotANumber:
         report = ck.validate(tmp_path / "data.xlsx")
         [finding] = [f for f in report.findings if f.rule == "CK-TYPE-001"]
         assert (finding.location.cell, finding.message) == ("E2", NOT_A_NUMBER)
+
+
+class TestUploadWithoutTables:
+    """A zip that holds no table file says so, instead of not knowing its format."""
+
+    def test_empty_zip_holds_no_files(self) -> None:
+        """A zip with no member: no dataset tables, for it holds no files."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w"):
+            pass
+        with pytest.raises(ck.DatasetReadError) as caught:
+            ck.load_dataset(buffer.getvalue(), name="up.zip")
+        assert str(caught.value).startswith(
+            "up.zip: no dataset tables found: it holds no files (expected files such as"
+        )
+
+    def test_zip_of_other_files_holds_no_tables(self) -> None:
+        """A zip of a README only: no dataset tables found, as for a folder."""
+        report = ck.validate(zipped("README.txt", "hello\n"), name="up.zip")
+        [finding] = report.findings
+        assert finding.rule == "CK-FILE-001"
+        assert finding.message.startswith("no dataset tables found (expected files")
