@@ -294,3 +294,45 @@ class TestWebapp:
         assert {"Dataset", "Cluster", "SME", "ActivityRecord", "ActivityType"} <= set(
             schemas
         )
+
+    def test_validate_keeps_a_hundred_findings(self, webapp: TestClient) -> None:
+        """Bad rows by the hundred: the report keeps 100 findings and counts them all."""
+        rows = ["id,partnership,type,start,target_country,b2b_meetings"] + [
+            f"A{i},P{i % 7},webinarr,2016-02-3{i % 10},Frnce{i % 3},-{i}"
+            for i in range(300)
+        ]
+        upload = io.BytesIO()
+        with zipfile.ZipFile(upload, "w") as archive:
+            archive.writestr("activities.csv", "\n".join(rows) + "\n")
+        done = webapp.post("/validate", files={"file": ("bad.zip", upload.getvalue())})
+        assert done.status_code == 200
+        summary = done.json()["summary"]
+        assert len(done.json()["findings"]) == summary["shown"] == 100
+        assert summary["truncated"] is True
+        assert summary["total"] > 1_000
+
+    def test_kpis_of_no_dataset_is_a_422(self, webapp: TestClient) -> None:
+        """An upload of which nothing could be read: a 422 that says why, not KPIs of 0."""
+        refused = webapp.post("/kpis", files={"file": ("junk.bin", b"not a dataset")})
+        assert refused.status_code == 422
+        assert refused.json()["detail"].startswith(
+            "junk.bin: cannot tell its format from its first bytes"
+        )
+        empty = webapp.post("/kpis", files={"file": ("empty.json", b"{}")})
+        assert empty.status_code == 200
+
+    def test_infinite_number_in_a_body_is_a_422(self, webapp: TestClient) -> None:
+        """`1e400` reads as infinity: FastAPI's 422, its input written as a string."""
+        body = (
+            '{"id": "P1", "acronym": "A", "name": "N", "generation": "escp-4i-1", '
+            '"smes_reached": 1e400}'
+        )
+        refused = webapp.post(
+            "/partnerships",
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+        assert refused.status_code == 422
+        [entry] = refused.json()["detail"]
+        assert entry["loc"] == ["body", "smes_reached"]
+        assert entry["input"] == "Infinity"

@@ -268,7 +268,7 @@ def test_integers_within_max_digits_and_beyond_python_text_are_read() -> None:
     """Within the limit an integer is kept; too long for text, it is refused all the same."""
     result = import_partnerships(
         [
-            record(eu_grant_eur=10**29, smes_reached=True),
+            record(eu_grant_eur=10**29, smes_reached=1),
             record(acronym="B", eu_grant_eur=10**5000),
         ]
     )

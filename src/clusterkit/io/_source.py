@@ -564,9 +564,10 @@ def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
             if alike
             else ""
         )
+        empty = ": it holds no files" if not members else ""
         raise DatasetReadError(
-            f"{display}: no dataset tables found (expected files such as {expected},"
-            f" or the same names with .jsonl){named}",
+            f"{display}: no dataset tables found{empty} (expected files such as "
+            f"{expected}, or the same names with .jsonl){named}",
             source=display,
         )
     ((name, tables),) = found.items()
@@ -827,7 +828,8 @@ _ENCRYPTED = 0x1
 
 
 def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"PK\x03\x04"):
+    # A zip starts with its first member, or, with none, with its directory's end.
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _ZIP
     for fmt in formats().values():
         if fmt.sniff is not None and fmt.sniff(head):

@@ -76,7 +76,7 @@ def _defused_parser(target: object) -> Any:
             DefusedXMLParser,
         )
     except ImportError:  # pragma: no cover - the test environment has the extra
-        hint = "reading .xlsx needs defusedxml: pip install 'clusterkit[excel]'"
+        hint = "reading .xlsx needs defusedxml: pip install 'clusterkit-eu[excel]'"
         raise DatasetReadError(hint) from None
     return DefusedXMLParser(target=target, forbid_dtd=True)
 

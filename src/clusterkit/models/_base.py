@@ -342,6 +342,14 @@ def _bounded_number(value: Any) -> Any:
         return value  # most counts: within every limit, so none is read
     if kind is str and len(value) < 2:  # noqa: PLR2004 - one character at most
         return value  # one digit at most, no exponent: within every limit
+    if kind is bool:
+        # pydantic reads True as 1, but a yes or no is not a number.
+        raise PydanticCustomError(
+            "number_type",
+            "{value} is not a number: a count or an amount is a number, or text "
+            "holding one",
+            {"value": "true" if value else "false"},  # as JSON writes it
+        )
     limit = current_limits().max_digits
     if kind is str and len(value) <= limit and value.isdigit():
         return value  # a count as CSV gives it: digits only, no exponent

@@ -2,7 +2,7 @@
 
 Uses openpyxl in its streaming modes: `read_only` parses a sheet row by row and
 `write_only` writes rows without keeping them, so memory stays flat for large
-workbooks in both directions. openpyxl is the optional extra `clusterkit[excel]`.
+workbooks in both directions. openpyxl is the optional extra `clusterkit-eu[excel]`.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ _UNREADABLE = (
 )
 
 _INSTALL_HINT = (
-    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit[excel]'"
+    "reading and writing .xlsx needs openpyxl: pip install 'clusterkit-eu[excel]'"
 )
 
 
