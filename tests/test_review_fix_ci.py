@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 
 import clusterkit as ck
 from clusterkit import cli
-from clusterkit.report import Finding, Report, Severity, Summary, _formats
+from clusterkit.report import Finding, Report, Severity, Summary, _formats, fingerprint
 from clusterkit.values import Location
 
 EXAMPLE = ck.io.example_path()
@@ -233,3 +234,42 @@ def test_github_counts_come_first_when_annotations_will_be_dropped() -> None:
     assert passing[0].startswith("::notice title=clusterkit::11 errors")
     # Ten of a level are all shown: no count line.
     assert len(_formats.render_github(report_of(errors[:10])).splitlines()) == 10
+
+
+# Fingerprints of findings alike ----------------------------------------------------
+
+
+def test_findings_alike_get_fingerprints_of_their_own(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Two clusters without an id: one CK-TYPE-001 fingerprint each, whatever their order."""
+    data = Path(shutil.copytree(EXAMPLE, tmp_path / "data"))
+    clusters = data / "clusters.csv"
+    header, *rows = clusters.read_text(encoding="utf-8").splitlines()
+    rows[0] = "," + rows[0].split(",", 1)[1]
+    rows[1] = "," + rows[1].split(",", 1)[1]
+
+    def fingerprints() -> list[str]:
+        _, out, _ = run(capsys, "validate", str(data), *AS_OF, "--format", "json")
+        return [
+            item["fingerprint"]
+            for item in json.loads(out)["findings"]
+            if item["rule"] == "CK-TYPE-001"
+        ]
+
+    clusters.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    first = fingerprints()
+    assert len(first) == 2
+    assert len(set(first)) == 2
+    clusters.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    assert sorted(fingerprints()) == sorted(first)
+
+
+def test_the_first_of_findings_alike_keeps_its_fingerprint() -> None:
+    """Occurrence 1 is the digest of the five parts alone; later ones differ."""
+    parts = ("CK-TYPE-001", "a.csv", None, "id", "")
+    assert fingerprint(*parts, occurrence=1) == fingerprint(*parts)
+    assert fingerprint(*parts, occurrence=2) not in {
+        fingerprint(*parts),
+        fingerprint(*parts, occurrence=3),
+    }
