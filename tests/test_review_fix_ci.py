@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,119 @@ def test_the_first_of_findings_alike_keeps_its_fingerprint() -> None:
         fingerprint(*parts),
         fingerprint(*parts, occurrence=3),
     }
+
+
+# Standard input closed -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "-"],
+        ["kpis", "-"],
+        ["convert", "-", "out.json"],
+        ["report", "-", "--output", "report.html"],
+    ],
+    ids=["validate", "kpis", "convert", "report"],
+)
+def test_dash_with_standard_input_closed_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: list[str],
+) -> None:
+    """`<&-` leaves Python no sys.stdin: exit 2, naming standard input, for every command."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", None)
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"clusterkit {argv[0]}: standard input (-) is closed; pipe the dataset in, "
+        "or give its PATH\n"
+    )
+
+
+# Outputs: one file each, all or none -----------------------------------------------
+
+
+def test_two_outputs_to_one_file_are_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--format sarif --output a --format junit --output ./a`: a usage error, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        capsys,
+        "validate",
+        str(EXAMPLE),
+        "--format",
+        "sarif",
+        "--output",
+        "a",
+        "--format",
+        "junit",
+        "--output",
+        "./a",
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "clusterkit validate: --output ./a: another --format is written to a "
+        "already; give each --format its own file\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_that_cannot_be_written_leaves_every_output_unwritten(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The SARIF file before an unwritable JUnit file is not written either."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        capsys,
+        "validate",
+        str(EXAMPLE),
+        "--format",
+        "text",
+        "--format",
+        "sarif",
+        "--output",
+        "x.sarif",
+        "--format",
+        "junit",
+        "--output",
+        "missing-dir/x.xml",
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("clusterkit validate: cannot write missing-dir/x.xml: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+# The step summary is a courtesy ----------------------------------------------------
+
+
+def test_a_step_summary_that_cannot_be_written_is_a_warning(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A folder as GITHUB_STEP_SUMMARY: a warning on stderr, the exit code the data's."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))
+    code, out, err = run(capsys, "validate", str(EXAMPLE), *AS_OF, "--format", "text")
+    assert code == 0
+    assert "0 errors, 8 warnings" in out  # the report itself was written
+    assert err.startswith(
+        f"clusterkit validate: warning: cannot write the step summary to {tmp_path} "
+        "(GITHUB_STEP_SUMMARY): "
+    )
+
+
+# The help --------------------------------------------------------------------------
+
+
+def test_help_says_which_files_standard_input_can_be(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """CSV and JSON Lines cannot come on standard input: the help says what can."""
+    code, out, _ = run(capsys, "validate", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "or - for a zip, a JSON document or a workbook on standard input" in text
+    assert "for any of the files" not in text
