@@ -329,6 +329,40 @@ class TestAction:
         assert done.code == 2
         assert github_output.read_text() == ""
 
+    @needs_bash
+    def test_no_report_when_one_output_cannot_be_written(self, tmp_path: Path) -> None:
+        """A JUnit report that cannot be written leaves the SARIF file unwritten too."""
+        github_output = tmp_path / "output.txt"
+        github_output.touch()
+        step = self.step("Validate")
+        env = self.step_env(
+            step["name"],
+            {"paths": str(EXAMPLE), "junit": "missing-dir/x.xml"},
+            runner_temp=str(tmp_path),
+        )
+        done = run_script(
+            step["run"], env | {"GITHUB_OUTPUT": str(github_output)}, tmp_path
+        )
+        assert done.code == 2
+        assert not (tmp_path / "clusterkit.sarif").exists()
+        assert github_output.read_text() == ""
+
+    @needs_bash
+    def test_paths_are_not_globbed(self, tmp_path: Path) -> None:
+        """`data/*` reaches clusterkit as written, not as one path per file."""
+        shutil.copytree(EXAMPLE, tmp_path / "data")
+        github_output = tmp_path / "output.txt"
+        github_output.touch()
+        step = self.step("Validate")
+        env = self.step_env(
+            step["name"], {"paths": "data/*", "junit": ""}, runner_temp=str(tmp_path)
+        )
+        done = run_script(
+            step["run"], env | {"GITHUB_OUTPUT": str(github_output)}, tmp_path
+        )
+        ((command, *argv),) = done.calls
+        assert (command, argv[0], argv[1]) == ("validate", "data/*", "--format")
+
 
 class TestGitLabTemplate:
     """`ci/gitlab/clusterkit.gitlab-ci.yml`, to include in a `.gitlab-ci.yml`."""
@@ -396,6 +430,14 @@ class TestGitLabTemplate:
         ]
         report = tmp_path / "clusterkit.junit.xml"
         assert report.read_text(encoding="utf-8").startswith("<?xml")
+
+    @needs_bash
+    def test_paths_are_not_globbed(self, tmp_path: Path) -> None:
+        """`data/*` reaches clusterkit as written, not as one path per file."""
+        shutil.copytree(EXAMPLE, tmp_path / "data")
+        done = self.run(tmp_path, {"CLUSTERKIT_PATHS": "data/*"})
+        (_, (command, path, *_)) = done.calls
+        assert (command, path) == ("validate", "data/*")
 
 
 class TestHowTo:

@@ -388,11 +388,19 @@ def test_github_escapes_data_and_properties() -> None:
     )
 
 
-def test_github_states_truncation_and_is_empty_without_findings() -> None:
-    """A last warning says how many findings were left out; no findings, no commands."""
+def test_github_states_truncation_first_and_is_empty_without_findings() -> None:
+    """A first line says how many findings were left out; no findings, no commands.
+
+    It is an error when errors were left out (they fail the run), a warning
+    when only findings that pass were.
+    """
     lines = render_github(truncated_report()).splitlines()
     assert len(lines) == 3
-    assert lines[-1] == f"::warning title=clusterkit::{TRUNCATION}"
+    assert lines[0] == f"::error title=clusterkit::{TRUNCATION}"
+    passing = make_report((CSV, WORKBOOK), truncated_report().summary, fail_on=None)
+    assert render_github(passing).splitlines()[0] == (
+        f"::warning title=clusterkit::{TRUNCATION}"
+    )
     assert render_github(empty_report()) == ""
 
 

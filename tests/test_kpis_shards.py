@@ -696,3 +696,23 @@ def test_jsonl_lines_of_a_byte_range(tmp_path: Path) -> None:
     assert second == [("A2", 3), ("A3", 4)]
     assert ids(None) == first + second
     assert problems == []
+
+
+def test_findings_alike_in_two_parts_keep_fingerprints_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """Two activities without an id, in the first and the last part: numbered as in one pass."""
+    ds = make_dataset(errors=False)
+    rows = list(ds.activities)
+    for i in (100, 2900):
+        rows[i] = rows[i].model_copy(update={"id": ""})
+    folder = dump(ds.model_copy(update={"activities": tuple(rows)}), tmp_path / "d")
+    options = Options(as_of=AS_OF, select=OPTIONS.select, max_findings=None)
+    scope = Scope.build()
+    parts = [_shards._run_part(folder, scope, options, s) for s in parts_of(folder, 3)]
+    outcomes = [part.outcome for part in parts if part.outcome is not None]
+    report = _shards._merge(scope, outcomes, options)[3]
+    assert report == run_pass(folder, scope, options).report
+    prints = [finding.fingerprint for finding in report.findings]
+    assert len(prints) >= 2
+    assert len(set(prints)) == len(prints)

@@ -89,17 +89,28 @@ Commands: TypeAlias = "argparse._SubParsersAction[Parser]"  # noqa: SLF001 - arg
 
 SOURCES = (
     "a folder of CSV or JSON Lines files, a .zip of one, a .json document, an "
-    ".xlsx workbook, a database URL such as sqlite:///data.db, or - for any of "
-    "the files on standard input"
+    ".xlsx workbook, a database URL such as sqlite:///data.db, or - for a zip, "
+    "a JSON document or a workbook on standard input"
 )
 """What a dataset PATH can be, for the commands' help."""
 
 
-def stdin_or(path: str | Path) -> str | Path | IO[bytes]:
-    """`-` is standard input (a zip of a folder or a JSON document); else the path."""
-    if str(path) == "-":
-        return sys.stdin.buffer
-    return path
+def stdin_or(path: str | Path, command: str) -> str | Path | IO[bytes]:
+    """`-` is standard input (a zip of a folder or a JSON document); else the path.
+
+    Raises:
+        UsageError: `-` when there is no standard input (closed with `<&-`).
+    """
+    if str(path) != "-":
+        return path
+    # Python sets sys.stdin to None when descriptor 0 is closed.
+    stream: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise UsageError(
+            f"clusterkit {command}: standard input (-) is closed; pipe the "
+            "dataset in, or give its PATH"
+        )
+    return stream
 
 
 # The shape the help promises: `date.fromisoformat` also takes "20190601" and

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not to_database:
         refuse_inputs([args.destination], [args.source], "convert")
     dataset = load_dataset(
-        stdin_or(args.source),
+        stdin_or(args.source, "convert"),
         unescape_formulas=args.csv_unescape_formulas,
         follow_symlinks=follow_symlinks(args),
         limits=limits(args, "convert"),

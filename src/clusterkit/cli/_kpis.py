@@ -146,7 +146,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     shown = progress(sys.stderr)
     try:
         result = compute_kpis(
-            stdin_or(path) if args.path == "-" else path,
+            stdin_or(path, "kpis") if args.path == "-" else path,
             progress=shown,
             by=args.by,
             validate=args.validate,

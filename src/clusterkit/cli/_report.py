@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with following_symlinks(follow_symlinks(args)), chosen.applied():
             report = KPIReport.build(
-                stdin_or(path) if args.path == "-" else path,
+                stdin_or(path, "report") if args.path == "-" else path,
                 period=args.period,
                 **scope_arguments(args),
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -154,12 +155,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             "clusterkit validate: standard input (-) can be read only once"
         )
     written = [file for _, file in outputs if file not in {None, STDOUT}]
+    _refuse_shared(written)
     refuse_inputs(written, paths, "validate")
     chosen = limits(args, "validate")
     shown = progress(sys.stderr)
     try:
         report = validate(
-            [stdin_or(path) for path in paths],
+            [stdin_or(path, "validate") for path in paths],
             progress=shown,
             as_of=args.as_of,
             follow_symlinks=follow_symlinks(args),
@@ -176,17 +178,50 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if shown is not None:
             shown.done()
-    for name, destination in outputs:
-        if destination in {None, STDOUT}:
-            _write_format(name, report, for_format(out, name))
-            continue
-        with output_file(destination, "validate") as handle:
-            _write_format(name, report, handle)
+    with contextlib.ExitStack() as files:
+        # Every --output is opened before any is written: one that cannot be
+        # is a usage error that leaves every output as it was.
+        handles = {
+            destination: files.enter_context(output_file(destination, "validate"))
+            for destination in written
+        }
+        for name, destination in outputs:
+            if destination in {None, STDOUT}:
+                _write_format(name, report, for_format(out, name))
+            else:
+                _write_format(name, report, handles[destination])
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_github and summary_file:
-        with Path(summary_file).open("a", encoding="utf-8") as handle:
-            handle.write(report.to_step_summary() + "\n")
+        _append_step_summary(Path(summary_file), report)
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _refuse_shared(files: list[str]) -> None:
+    """Refuse two --output options that name one file: the second would replace the first."""
+    seen: dict[str, str] = {}
+    for file in files:
+        same = os.path.realpath(file)
+        if same in seen:
+            raise UsageError(
+                f"clusterkit validate: --output {file}: another --format is "
+                f"written to {seen[same]} already; give each --format its own file"
+            )
+        seen[same] = file
+
+
+def _append_step_summary(path: Path, report: Report) -> None:
+    """Add the report's summary to the job's page, or say on stderr why not.
+
+    A courtesy: the exit code stays the one the data decides.
+    """
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(report.to_step_summary() + "\n")
+    except OSError as error:
+        sys.stderr.write(
+            f"clusterkit validate: warning: cannot write the step summary to "
+            f"{path} (GITHUB_STEP_SUMMARY): {error.strerror or error}\n"
+        )
 
 
 def _write_format(name: str, report: Report, out: TextIO) -> None:

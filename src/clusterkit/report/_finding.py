@@ -97,11 +97,24 @@ def fingerprint(
     entity: Entity | None,
     field: str | None,
     value: str | None,
+    *,
+    occurrence: int = 1,
 ) -> str:
     """A short stable digest of what a finding is about, without its line.
 
     Moving rows around a file keeps every fingerprint, so a CI system can tell a
-    new finding from an old one that moved.
+    new finding from an old one that moved. Findings alike in all five parts (two
+    rows without an id, a row repeated) are told apart by `occurrence`: the
+    validator gives the second such finding of a report 2, the third 3.
+
+    Args:
+        rule: The rule id.
+        file: The file, as displayed.
+        entity: The record, if known.
+        field: The field, if known.
+        value: The offending value, as text.
+        occurrence: Which finding alike in all other parts this is, from 1; the
+            first's digest is that of the five parts alone. Added in version 0.2.0.
 
     Examples:
         >>> fingerprint("CK-FK-001", "data/activities.csv", Entity("activities", "A1"), "partnership", "P9")
@@ -115,6 +128,8 @@ def fingerprint(
         field or "",
         value or "",
     ]
+    if occurrence > 1:
+        parts.append(str(occurrence))
     # A lone surrogate (a file name that is not UTF-8) is hashed as well.
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]

@@ -134,6 +134,20 @@ FOLDED_PLACES = 10
 RELATED_LIMIT = 100
 """How many folded findings a SARIF result lists as related locations."""
 
+GITHUB_ANNOTATIONS_SHOWN = 10
+"""How many annotations of each level (error, warning, notice) GitHub shows per step.
+
+It drops the others, and shows at most 50 per job ("Workflow commands for
+GitHub Actions", docs.github.com).
+"""
+
+SARIF_RESULTS_LIMIT = 25_000
+"""The most results a SARIF run holds.
+
+GitHub code scanning rejects a run with more than 25,000 results (and shows
+5,000 of them): "SARIF support for code scanning", docs.github.com.
+"""
+
 
 @attrs.frozen
 class _Folded:
@@ -557,16 +571,21 @@ def render_github(report: Report) -> str:
 
     `::error file=…,line=…,col=…,title=RULE::message`; warnings become `::warning`,
     information `::notice`. A workbook cell or a JSON pointer without a line, which
-    GitHub cannot point at, starts the message instead. When findings were left out,
-    a last `::warning` says how many; a `::notice` before it counts those below
-    `--min-severity`.
+    GitHub cannot point at, starts the message instead.
+
+    GitHub shows only `GITHUB_ANNOTATIONS_SHOWN` annotations of each level per
+    step, so the lines about the run come first: when some annotations will not
+    show, a line with the counts; a `::notice` counting the findings below
+    `--min-severity`; a `::warning` saying how many `--max-findings` left out.
+    Either is an `::error` when the findings it counts fail the run.
 
     Returns:
         The commands, one per line, without a final newline (empty for no findings).
     """
-    lines = []
+    folded = _folded(report.findings, by_severity=False)
+    lines = _github_preamble(report, folded)
     line_breaks = "\n\r"
-    for item in _folded(report.findings, by_severity=False):
+    for item in folded:
         finding = item.finding
         location = finding.location
         properties: list[tuple[str, str]] = []
@@ -591,15 +610,43 @@ def render_github(report: Report) -> str:
         )
         text = _github_data(_safe(message, keep=line_breaks + "\t"))
         lines.append(f"::{_GITHUB_COMMANDS[finding.severity]} {attributes}::{text}")
-    if report.summary.below:
-        lines.append(
-            f"::notice title=clusterkit::{_github_data(below_sentence(report))}"
-        )
-    if report.summary.truncated:
-        lines.append(
-            f"::warning title=clusterkit::{_github_data(truncation_sentence(report.summary))}"
-        )
     return "\n".join(lines)
+
+
+def _github_preamble(report: Report, folded: Sequence[_Folded]) -> list[str]:
+    """The lines about the run that come before the findings' annotations.
+
+    First, so that GitHub, which shows only `GITHUB_ANNOTATIONS_SHOWN` of each
+    level, never drops them: the counts, when some annotations will not show,
+    and what the report left out, an `::error` when a finding left out fails the
+    run (it decides the exit code).
+    """
+    summary = report.summary
+    per_level = Counter(item.finding.severity for item in folded)
+    lines = []
+    if max(per_level.values(), default=0) > GITHUB_ANNOTATIONS_SHOWN:
+        level = "notice" if report.ok else "error"
+        text = (
+            f"{_summary_line(report)}; GitHub shows at most "
+            f"{GITHUB_ANNOTATIONS_SHOWN} annotations of each level per step: the "
+            "step summary and the SARIF or JSON report list the others"
+        )
+        lines.append(f"::{level} title=clusterkit::{_github_data(_safe(text))}")
+    if summary.below:
+        level = "error" if _any_fail(report, _below_counts(report)) else "notice"
+        lines.append(
+            f"::{level} title=clusterkit::{_github_data(below_sentence(report))}"
+        )
+    if summary.truncated:
+        level = (
+            "error"
+            if _any_fail(report, _hidden_counts(report, below=False))
+            else "warning"
+        )
+        lines.append(
+            f"::{level} title=clusterkit::{_github_data(truncation_sentence(summary))}"
+        )
+    return lines
 
 
 def _character_column(location: Location) -> int | None:
@@ -727,10 +774,10 @@ def render_junit(report: Report) -> str:
     One testsuite, `clusterkit validate`, with one testcase per finding: class name
     the rule, name the location. A finding at or above `fail_on` is a `<failure>`;
     one below it passes and carries its details in `<system-out>`. When findings
-    were left out, a testcase `findings not shown` fails if any of them would have,
-    and `<system-err>` says how many; a report with no findings at all has one
-    passing testcase, `dataset valid`. `<system-err>` also counts the findings
-    below `--min-severity`.
+    were left out by `--max-findings`, or below `--min-severity` fail the run, a
+    testcase `findings not shown` says how many and fails if any of them would
+    have; otherwise a report with no findings has one passing testcase, `dataset
+    valid`. `<system-err>` says what was left out, and why.
 
     Returns:
         The XML document with its UTF-8 declaration, without a final newline.
@@ -771,17 +818,24 @@ def render_junit(report: Report) -> str:
             ET.SubElement(case, "system-out").text = _xml(details)
 
     summary = report.summary
-    if summary.truncated:
+    left_out = [
+        *([below_sentence(report)] if summary.below else []),
+        *([truncation_sentence(summary)] if summary.truncated else []),
+    ]
+    # A finding below --min-severity still decides the exit code: when one
+    # fails the run, a testcase must fail too.
+    hidden_failing = _hidden_fail(report)
+    if summary.truncated or hidden_failing:
         case = _testcase(suite, "clusterkit", "findings not shown")
         tests += 1
-        hidden = _hidden_counts(report)
-        text = f"{truncation_sentence(summary)}\nnot shown: {_severity_counts(hidden)}"
-        if any(
-            hidden[severity] for severity in _SEVERITIES if _fails(report, severity)
-        ):
+        hidden = _severity_counts(_hidden_counts(report, below=False))
+        text = "\n".join(
+            [*left_out, *([f"not shown: {hidden}"] if summary.truncated else [])]
+        )
+        if hidden_failing:
             failures += 1
             failure = ET.SubElement(
-                case, "failure", type="clusterkit", message=truncation_sentence(summary)
+                case, "failure", type="clusterkit", message="; ".join(left_out)
             )
             failure.text = text
         else:
@@ -789,10 +843,6 @@ def render_junit(report: Report) -> str:
     elif not report.findings:
         _testcase(suite, "clusterkit", "dataset valid")
         tests += 1
-    left_out = [
-        *([below_sentence(report)] if summary.below else []),
-        *([truncation_sentence(summary)] if summary.truncated else []),
-    ]
     if left_out:
         ET.SubElement(suite, "system-err").text = "\n".join(left_out)
 
@@ -810,19 +860,39 @@ def render_junit(report: Report) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'
 
 
-def _hidden_counts(report: Report) -> Mapping[Severity, int]:
-    """How many findings of each severity `--max-findings` left out.
+def _hidden_counts(report: Report, *, below: bool = True) -> Mapping[Severity, int]:
+    """How many findings of each severity the report leaves out.
 
-    Those below `--min-severity` are not counted: `below_sentence` says how many.
+    Those `--max-findings` left out and, with `below`, those below
+    `--min-severity`: both still count towards the verdict.
     """
     summary = report.summary
     shown = Counter(finding.severity for finding in report.findings)
     return {
         severity: 0
-        if severity < summary.min_severity
+        if not below and severity < summary.min_severity
         else max(summary.count(severity) - shown[severity], 0)
         for severity in _SEVERITIES
     }
+
+
+def _below_counts(report: Report) -> Mapping[Severity, int]:
+    """How many findings of each severity are below `--min-severity`."""
+    summary = report.summary
+    return {
+        severity: summary.count(severity) if severity < summary.min_severity else 0
+        for severity in _SEVERITIES
+    }
+
+
+def _any_fail(report: Report, counts: Mapping[Severity, int]) -> bool:
+    """Whether these counts of findings include one that fails the run."""
+    return any(counts[severity] for severity in _SEVERITIES if _fails(report, severity))
+
+
+def _hidden_fail(report: Report) -> bool:
+    """Whether a finding the report leaves out fails the run."""
+    return _any_fail(report, _hidden_counts(report))
 
 
 # SARIF -----------------------------------------------------------------------------
@@ -947,12 +1017,25 @@ def _sarif_result(item: _Folded, rule_index: Mapping[str, int]) -> dict[str, Any
     }
 
 
+def _sarif_kept(folded: Sequence[_Folded]) -> Sequence[_Folded]:
+    """The first `SARIF_RESULTS_LIMIT` results, most severe first, in file order."""
+    if len(folded) <= SARIF_RESULTS_LIMIT:
+        return folded
+    # A stable sort: the same severity stays in file order.
+    by_severity = sorted(
+        range(len(folded)), key=lambda index: -folded[index].finding.severity.rank
+    )
+    return [folded[index] for index in sorted(by_severity[:SARIF_RESULTS_LIMIT])]
+
+
 def render_sarif(report: Report) -> str:
     """The report as SARIF 2.1.0 (`--format sarif`), e.g. for GitHub code scanning.
 
     One run; its rules are those with findings, each linked to its documentation.
     Results carry the stable fingerprint as `partialFingerprints["clusterkit/v1"]`.
-    A truncated report says so in a tool execution notification.
+    A run holds at most `SARIF_RESULTS_LIMIT` results (GitHub's limit), the most
+    severe. What the run leaves out (findings below `--min-severity`, beyond
+    `--max-findings` or beyond that limit) is said in tool execution notifications.
 
     Returns:
         The SARIF log as indented JSON, without a final newline.
@@ -966,15 +1049,43 @@ def render_sarif(report: Report) -> str:
     }
     if report.tool_version:
         driver["version"] = report.tool_version
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+    folded = _folded(report.findings, by_severity=False)
+    results = _sarif_kept(folded)
+    notifications = []
+    if report.summary.below:
+        # A warning, not an error: SARIF reads an error notification as an
+        # analysis that could not run in full, which some consumers refuse.
+        fails = _any_fail(report, _below_counts(report))
+        notifications.append(
+            {
+                "level": "warning" if fails else "note",
+                "message": {"text": below_sentence(report)},
+                "descriptor": {"id": "clusterkit/below-min-severity"},
+            }
+        )
     if report.summary.truncated:
-        invocation["toolExecutionNotifications"] = [
+        notifications.append(
             {
                 "level": "warning",
                 "message": {"text": truncation_sentence(report.summary)},
                 "descriptor": {"id": "clusterkit/truncated"},
             }
-        ]
+        )
+    if len(results) < len(folded):
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"showing {len(results):,} of {len(folded):,} results, "
+                    "errors first: GitHub code scanning takes at most "
+                    f"{SARIF_RESULTS_LIMIT:,} (the JSON report holds every finding)"
+                },
+                "descriptor": {"id": "clusterkit/results-limit"},
+            }
+        )
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -983,10 +1094,7 @@ def render_sarif(report: Report) -> str:
                 "tool": {"driver": driver},
                 "invocations": [invocation],
                 "columnKind": "unicodeCodePoints",
-                "results": [
-                    _sarif_result(item, rule_index)
-                    for item in _folded(report.findings, by_severity=False)
-                ],
+                "results": [_sarif_result(item, rule_index) for item in results],
                 "properties": {
                     "as_of": report.as_of.isoformat(),
                     "reference_data": report.reference_data,

@@ -248,6 +248,8 @@ class Collector:
         self.counts: dict[str, int] = {}
         self.severities = dict.fromkeys(Severity, 0)
         self._texts: dict[str, str] = {}
+        # How many findings so far had each fingerprint of their five parts.
+        self.occurrences: dict[str, int] = {}
 
     def shared(self, text: str) -> str:
         """One copy of each repeated text: many findings share their message."""
@@ -487,6 +489,20 @@ class Context(Indexes):
         severity = severity or rule.severity
         text = None if value is None else _text(value)
         digest = fingerprint(rule.id, location.file, entity, location.field, text)
+        occurrences = self.collector.occurrences
+        occurrence = occurrences.get(digest, 0) + 1
+        occurrences[digest] = occurrence
+        if occurrence > 1:
+            # Alike in all five parts (rows without an id, a row repeated): the
+            # nth such finding has a fingerprint of its own.
+            digest = fingerprint(
+                rule.id,
+                location.file,
+                entity,
+                location.field,
+                text,
+                occurrence=occurrence,
+            )
         if severity is Severity.ERROR:
             unread = _unread_table(rule, location, entity)
             if unread is not None:

@@ -12,7 +12,7 @@ import attrs
 
 from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
 from clusterkit.io import FILE_RULES, field_shape
-from clusterkit.report import Entity, Finding, Rule, Severity
+from clusterkit.report import Entity, Finding, Rule, Severity, fingerprint
 from clusterkit.rules._checks._members import within_if_worked_out
 from clusterkit.rules._context import Context
 from clusterkit.rules._names import cluster_named
@@ -448,12 +448,16 @@ def relink_causes(findings: Sequence[Finding]) -> list[Finding]:
 
     Parts of one file checked apart (`compute_kpis(jobs=N)`) each take their
     first reference to a missing id as its root; merged, only the first of all
-    is, and the others follow from it, without a hint, as in one pass.
+    is, and the others follow from it, without a hint, as in one pass. Findings
+    alike in every part of their fingerprint are numbered again, as one pass
+    numbers them.
     """
     roots: dict[tuple[str, str], str] = {}
     moved: dict[str, str] = {}
+    occurrences: dict[str, int] = {}
     linked = []
     for finding in findings:
+        finding = _numbered(finding, occurrences)  # noqa: PLW2901 - the finding, renumbered
         target = _REFERENCES.get(finding.rule)
         if finding.caused_by is not None:
             cause = moved.get(finding.caused_by)
@@ -466,3 +470,16 @@ def relink_causes(findings: Sequence[Finding]) -> list[Finding]:
                 finding = attrs.evolve(finding, caused_by=root, hint=None)  # noqa: PLW2901 - the finding, relinked
         linked.append(finding)
     return linked
+
+
+def _numbered(finding: Finding, occurrences: dict[str, int]) -> Finding:
+    """The finding with the fingerprint of its occurrence among those alike."""
+    where = finding.location
+    parts = (finding.rule, where.file, finding.entity, where.field, finding.value)
+    alike = fingerprint(*parts)
+    occurrence = occurrences.get(alike, 0) + 1
+    occurrences[alike] = occurrence
+    digest = alike if occurrence == 1 else fingerprint(*parts, occurrence=occurrence)
+    if digest == finding.fingerprint:
+        return finding
+    return attrs.evolve(finding, fingerprint=digest)
