@@ -21,6 +21,7 @@ import pytest
 import clusterkit as ck
 from clusterkit import cli
 from clusterkit.report import Finding, Report, Severity, Summary, _formats, fingerprint
+from clusterkit.rules import _alike
 from clusterkit.values import Location
 
 EXAMPLE = ck.io.example_path()
@@ -274,6 +275,31 @@ def test_the_first_of_findings_alike_keeps_its_fingerprint() -> None:
         fingerprint(*parts),
         fingerprint(*parts, occurrence=3),
     }
+
+
+def test_findings_alike_are_numbered_in_bounded_memory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Millions of findings must not keep an entry each: the numbering remembers a few.
+
+    With room for 3 fingerprints, the rows without an id after the third
+    different problem share their fingerprint again, as before numbering.
+    """
+    monkeypatch.setattr(_alike, "REMEMBERED", 3)
+    numbering = _alike.Alike()
+    assert [numbering.number(d) for d in "aabcab"] == [1, 2, 1, 1, 3, 2]
+    assert [numbering.number("d"), numbering.number("d")] == [1, 1]  # memory full
+    # Room for one: the missing ids' CK-TYPE-001; the two XX rows' CK-COUNTRY-001
+    # come after, and share a fingerprint.
+    monkeypatch.setattr(_alike, "REMEMBERED", 1)
+    rows = "".join(
+        f",Cluster {n},{code}\n" for n, code in enumerate(["DE"] * 3 + ["XX"] * 2)
+    )
+    (tmp_path / "clusters.csv").write_text("id,name,country\n" + rows, encoding="utf-8")
+    digests = [
+        f.fingerprint for f in ck.validate(tmp_path, as_of=dt.date(2026, 1, 1)).findings
+    ]
+    assert len(digests) > len(set(digests))  # beyond the memory, alike again
 
 
 # Standard input closed -------------------------------------------------------------

@@ -23,6 +23,7 @@ from clusterkit._scan import Batch, Cell, Indexes, Verdicts
 from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE, with_outcome
 from clusterkit.models import TABLES
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
+from clusterkit.rules._alike import Alike
 from clusterkit.values import Location
 
 __all__ = [
@@ -249,7 +250,7 @@ class Collector:
         self.severities = dict.fromkeys(Severity, 0)
         self._texts: dict[str, str] = {}
         # How many findings so far had each fingerprint of their five parts.
-        self.occurrences: dict[str, int] = {}
+        self.alike = Alike()
 
     def shared(self, text: str) -> str:
         """One copy of each repeated text: many findings share their message."""
@@ -489,9 +490,7 @@ class Context(Indexes):
         severity = severity or rule.severity
         text = None if value is None else _text(value)
         digest = fingerprint(rule.id, location.file, entity, location.field, text)
-        occurrences = self.collector.occurrences
-        occurrence = occurrences.get(digest, 0) + 1
-        occurrences[digest] = occurrence
+        occurrence = self.collector.alike.number(digest)
         if occurrence > 1:
             # Alike in all five parts (rows without an id, a row repeated): the
             # nth such finding has a fingerprint of its own.

@@ -13,6 +13,7 @@ import attrs
 from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
 from clusterkit.io import FILE_RULES, field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity, fingerprint
+from clusterkit.rules._alike import Alike
 from clusterkit.rules._checks._members import within_if_worked_out
 from clusterkit.rules._context import Context
 from clusterkit.rules._names import cluster_named
@@ -454,10 +455,10 @@ def relink_causes(findings: Sequence[Finding]) -> list[Finding]:
     """
     roots: dict[tuple[str, str], str] = {}
     moved: dict[str, str] = {}
-    occurrences: dict[str, int] = {}
+    alike = Alike()
     linked = []
     for finding in findings:
-        finding = _numbered(finding, occurrences)  # noqa: PLW2901 - the finding, renumbered
+        finding = _numbered(finding, alike)  # noqa: PLW2901 - the finding, renumbered
         target = _REFERENCES.get(finding.rule)
         if finding.caused_by is not None:
             cause = moved.get(finding.caused_by)
@@ -472,14 +473,13 @@ def relink_causes(findings: Sequence[Finding]) -> list[Finding]:
     return linked
 
 
-def _numbered(finding: Finding, occurrences: dict[str, int]) -> Finding:
+def _numbered(finding: Finding, alike: Alike) -> Finding:
     """The finding with the fingerprint of its occurrence among those alike."""
     where = finding.location
     parts = (finding.rule, where.file, finding.entity, where.field, finding.value)
-    alike = fingerprint(*parts)
-    occurrence = occurrences.get(alike, 0) + 1
-    occurrences[alike] = occurrence
-    digest = alike if occurrence == 1 else fingerprint(*parts, occurrence=occurrence)
+    first = fingerprint(*parts)
+    occurrence = alike.number(first)
+    digest = first if occurrence == 1 else fingerprint(*parts, occurrence=occurrence)
     if digest == finding.fingerprint:
         return finding
     return attrs.evolve(finding, fingerprint=digest)
