@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import clusterkit as ck
 from clusterkit.io import Member
-from clusterkit.io._misnamed import misnamed_files
+from clusterkit.io._misnamed import Misnamed, misnamed_files
 from clusterkit.models import TABLES
 
 BASE = Path(__file__).parent / "data" / "valid" / "base"
@@ -240,7 +240,11 @@ def test_any_casing_and_extra_words_name_the_table(
     after: list[tuple[str, str]],
     suffix: str,
 ) -> None:
-    """The table's name in any case, among other words, names it; never its own file."""
+    """The table's name in any case, among other words, names it; never its own file.
+
+    With its own file present, only its own name in another case is taken for
+    it, as a second copy.
+    """
     stem = (
         "".join(word + sep for word, sep in before)
         + _cased(table, flips)
@@ -250,9 +254,13 @@ def test_any_casing_and_extra_words_name_the_table(
     member = Member.of_path(Path(name), name)  # never opened
     present = [other for other in TABLES if other != table]
     found = misnamed_files({name: member}, ".csv", present)
-    if name == f"{table}.csv":
+    own = f"{table}.csv"
+    if name == own:
         assert found == []
     else:
-        assert found == [(table, name, member)]
-    # With its own file present, no file is taken for it.
-    assert misnamed_files({name: member}, ".csv", list(TABLES)) == []
+        assert found == [Misnamed(table, name, member, own)]
+    copies = misnamed_files({name: member}, ".csv", list(TABLES))
+    if name != own and name.lower() == own:
+        assert copies == [Misnamed(table, name, member, own, copy=True)]
+    else:
+        assert copies == []

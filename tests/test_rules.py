@@ -23,17 +23,24 @@ CASES = sorted(path for path in (DATA / "invalid").iterdir() if path.is_dir())
 AS_OF = dt.date(2026, 1, 1)
 
 
-def found(report: ck.Report) -> list[tuple[str, str | None, int | None, str | None]]:
-    """Each finding as (rule, file name, line, field), sorted."""
+def found(
+    report: ck.Report, folder: Path
+) -> list[tuple[str, str | None, int | None, str | None]]:
+    """Each finding as (rule, file path in `folder`, line, field), sorted."""
     return sorted(
         (
             f.rule,
-            Path(f.location.file).name if f.location.file else None,
+            _in(folder, f.location.file),
             f.location.line,
             f.location.field,
         )
         for f in report.findings
     )
+
+
+def _in(folder: Path, file: str | None) -> str | None:
+    """A file's path in `folder` (`archive/clusters.csv`), as `expected.json` gives it."""
+    return None if file is None else Path(file).relative_to(folder).as_posix()
 
 
 def expected_of(case: Path) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
@@ -58,9 +65,11 @@ CASCADES = [
 ]
 
 
-def _place(finding: ck.Finding) -> tuple[str, str | None, int | None, str | None]:
+def _place(
+    finding: ck.Finding, folder: Path
+) -> tuple[str, str | None, int | None, str | None]:
     where = finding.location
-    return (finding.rule, Path(where.file or "").name, where.line, where.field)
+    return (finding.rule, _in(folder, where.file), where.line, where.field)
 
 
 @pytest.mark.parametrize("case", CASCADES, ids=lambda case: case.name)
@@ -69,7 +78,7 @@ def test_cascade_links_each_finding_to_its_root(case: Path) -> None:
     items = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     expected = items["findings"]
     report = ck.validate(case, as_of=AS_OF)
-    by_place = {_place(finding): finding for finding in report.findings}
+    by_place = {_place(finding, case): finding for finding in report.findings}
     for item in expected:
         finding = by_place[item["rule"], item["file"], item["line"], item["field"]]
         if "follows" in item:
@@ -105,8 +114,9 @@ def test_cascade_root_is_the_first_error_shown_and_the_rest_folded(
 
 def test_the_base_dataset_is_valid() -> None:
     """The base dataset gives no finding at all, with every rule selected."""
-    report = ck.validate(DATA / "valid" / "base", as_of=AS_OF, select=["CK"])
-    assert found(report) == []
+    base = DATA / "valid" / "base"
+    report = ck.validate(base, as_of=AS_OF, select=["CK"])
+    assert found(report, base) == []
 
 
 # Rules a CSV folder cannot break, checked by the tests of hostile input instead.
@@ -129,7 +139,7 @@ def test_case_yields_exactly_its_findings(case: Path) -> None:
         select=options.get("select", ()),
         ignore=options.get("ignore", ()),
     )
-    assert found(report) == expected
+    assert found(report, case) == expected
     rule = case.name[:11] if case.name[:11] in CATALOGUE else None
     if expected:
         assert any(item[0] == (rule or item[0]) for item in expected)

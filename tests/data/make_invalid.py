@@ -130,6 +130,8 @@ class Data:
     the table each copies, by sheet name. The case is then read from the workbook."""
     files: dict[str, str] = field(default_factory=dict)
     """The file name of a table written under another name than `<table>.csv`."""
+    copies: dict[str, str] = field(default_factory=dict)
+    """Files beyond one per table, by path in the case folder: the table each copies."""
 
     def __getitem__(self, table: str) -> Table:
         return self.tables[table]
@@ -287,6 +289,16 @@ def _file_misnamed(data: Data) -> list[Expect]:
     add_generations(data, generation_row("escp-4i-2", min_members="4"))
     data.files["generations"] = "Generations.csv"
     return [Expect("CK-FILE-003", "generations", None, None, file="Generations.csv")]
+
+
+@case(
+    "CK-FILE-003-copy",
+    "A copy of clusters.csv left in a subfolder, archive/clusters.csv: a table has "
+    "one file, clusters.csv, so the copy is not read, and it is the only finding.",
+)
+def _file_copy(data: Data) -> list[Expect]:
+    data.copies["archive/clusters.csv"] = "clusters"
+    return [Expect("CK-FILE-003", "clusters", None, None, file="archive/clusters.csv")]
 
 
 @case(
@@ -1269,6 +1281,10 @@ def write_case(item: Case) -> None:
             path.write_bytes(data.raw[name])
         else:
             path.write_text(table.render(), encoding="utf-8", newline="")
+    for place, name in data.copies.items():
+        path = folder / place
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(data[name].render(), encoding="utf-8", newline="")
     if data.sheets:
         write_workbook(data, folder / WORKBOOK)
     document: dict[str, Any] = {"rule": item.rule, "description": item.description}

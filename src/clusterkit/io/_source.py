@@ -158,7 +158,8 @@ class OpenSource:
         records: The mapping or `Dataset` (records in memory), or the database's
             reader (`clusterkit.sql.DatabaseReader`).
         misnamed: The files of a folder that look like the file of a table
-            that has none (see `report_misnamed`).
+            that has none, or are a second copy of a table's file (see
+            `report_misnamed`).
     """
 
     display: str
@@ -189,14 +190,12 @@ class OpenSource:
     def report_misnamed(
         self, report: Reporter, tables: Collection[str] | None = None
     ) -> None:
-        """Report the files that look like a table's file under another name (CK-FILE-003).
+        """Report the files that look like a table's file and are not read (CK-FILE-003).
 
         With `tables`, only the files that look like one of theirs.
         """
         chosen = [item for item in self.misnamed if tables is None or item[0] in tables]
-        if chosen:
-            assert self.format is not None  # noqa: S101 - only folders have them
-            report_misnamed(chosen, self.format.suffix, report)
+        report_misnamed(chosen, report)
 
     @property
     def layout(self) -> Layout | str:
@@ -460,7 +459,12 @@ def _open_path(
             for item in entries
             if item.name in _TABLE_FILES and item.name not in files
         )
-        return _folder(members, display)
+        # Subfolders are looked through only for a folder of tables, not for
+        # any folder given by mistake (a home folder).
+        nested = (
+            _nested_table_files(path, display) if _TABLE_FILES & files.keys() else {}
+        )
+        return _folder(members, display, nested)
     if not path.exists():
         raise DatasetReadError(f"{display}: no such file or directory", source=display)
     kind = (format or path.suffix.lower().removeprefix(".")) or "(no suffix)"
@@ -530,8 +534,44 @@ def _not_a_file(path: Path) -> Callable[[], IO[bytes]]:
     return opener
 
 
-def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
-    """A folder (or zip archive) of table files, of one per-table format."""
+def _nested_table_files(folder: Path, display: str) -> dict[str, Member]:
+    """The files in `folder`'s subfolders named like a table's file, in any case.
+
+    They are not read, but reported (`misnamed_files`). Hidden folders (`.git`)
+    are passed over, and links to folders are not followed.
+    """
+    nested: dict[str, Member] = {}
+    for top, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not _hidden(name)]
+        where = Path(top).relative_to(folder).as_posix()
+        if where == ".":
+            continue  # the folder's own files are its members
+        nested.update(
+            (
+                f"{where}/{name}",
+                Member.of_path(Path(top, name), _join(display, f"{where}/{name}")),
+            )
+            for name in names
+            if name.lower() in _TABLE_FILES
+        )
+    return nested
+
+
+def _hidden(folder: str) -> bool:
+    """Whether a folder is hidden (`.git`), and its files not looked at."""
+    return folder.startswith(".")
+
+
+def _folder(
+    members: Mapping[str, Member],
+    display: str,
+    nested: Mapping[str, Member] | None = None,
+    folder: str = "",
+) -> OpenSource:
+    """A folder (or zip archive) of table files, of one per-table format.
+
+    `nested` and `folder` are as in `misnamed_files`.
+    """
     found: dict[str, dict[str, Member]] = {}
     for fmt in formats().values():
         if not fmt.per_table:
@@ -572,7 +612,7 @@ def _folder(members: Mapping[str, Member], display: str) -> OpenSource:
         )
     ((name, tables),) = found.items()
     fmt = format_named(name)
-    misnamed = tuple(misnamed_files(members, fmt.suffix, tables))
+    misnamed = tuple(misnamed_files(members, fmt.suffix, tables, nested, folder))
     return OpenSource(display, "folder", fmt, tables, misnamed=misnamed)
 
 
@@ -583,7 +623,9 @@ def _zip(
 
     What macOS adds to an archive it makes (`__MACOSX/`, `.DS_Store`) is passed
     over, and so are other files beside the one top folder (a `README.txt`)
-    when the root holds no table file.
+    when the root holds no table file. A file named like a table's file
+    elsewhere than beside the table files (`data/clusters.csv` beside a root
+    `clusters.csv`) is not read either, but reported, as in a folder.
     """
     try:
         infos = archive.infolist()
@@ -592,15 +634,17 @@ def _zip(
         files = [info for info in infos if not info.is_dir() and not _system_file(info)]
         _refuse_repeated_members(files, display)
         prefix = _tables_folder(files, display)
-        members = {
-            info.filename.removeprefix(prefix): Member(
-                _join(display, info.filename), _zip_opener(archive, info)
-            )
-            for info in files
-            if info.filename.startswith(prefix)
-            and "/" not in info.filename.removeprefix(prefix)
-        }
-        opened = _folder(members, display)
+        members: dict[str, Member] = {}
+        nested: dict[str, Member] = {}
+        for info in files:
+            member = Member(_join(display, info.filename), _zip_opener(archive, info))
+            inner = info.filename.removeprefix(prefix)
+            *folders, name = info.filename.split("/")
+            if info.filename.startswith(prefix) and "/" not in inner:
+                members[inner] = member
+            elif name.lower() in _TABLE_FILES and not any(map(_hidden, folders)):
+                nested[info.filename] = member
+        opened = _folder(members, display, nested, prefix)
     except BaseException:
         for closing in close:
             closing()

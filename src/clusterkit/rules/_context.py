@@ -552,7 +552,8 @@ def _unread_table(rule: Rule, location: Location, entity: Entity | None) -> str 
 
     A record whose id did not read (or a table without its id column) cannot be
     referred to; an unreadable file of a folder leaves its table's rows unread,
-    and a table's file under another name leaves the whole table unread.
+    a table's file under another name leaves the whole table unread, and a
+    second copy of a table's file leaves the rows it holds unread.
     """
     if rule is MISNAMED_TABLE_FILE and entity is not None:
         return entity.table if entity.table in _REFERENCED else None
