@@ -1,0 +1,48 @@
+"""clusterkit as a typed dependency: what user code checked by mypy --strict sees.
+
+Each test runs, and mypy (which checks tests/) checks its `assert_type` lines:
+a wrong annotation fails the type check, a wrong value the test.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from typing_extensions import assert_type
+
+import clusterkit as ck
+from clusterkit import kpis
+from clusterkit.kpis._definitions import CountKPIId, RatioKPIId
+
+
+class TestKPIValueTypes:
+    """`result["id"]` is typed by the KPI's kind: a count int, a ratio float or None."""
+
+    def test_counts_are_int_and_ratios_float_or_none(self) -> None:
+        """The type checker's type of each id is the value's runtime type."""
+        result = ck.compute_kpis(ck.load_example(), by="generation")
+        group = result.groups[0]
+        for values in (result, group):
+            assert_type(values["smes_involved"], int)
+            assert_type(values["b2b_meetings_per_sme_involved"], float | None)
+            assert isinstance(values["smes_involved"], int)
+            assert isinstance(values["b2b_meetings_per_sme_involved"], float)
+        for kpi_id in result.kpis:  # any str: the type of every value
+            assert_type(result[kpi_id], int | float | None)
+            assert_type(group[kpi_id], int | float | None)
+
+    def test_the_tutorial_compares_and_divides_without_a_cast(self) -> None:
+        """docs/tutorial.md's arithmetic on KPI values type-checks."""
+        result = ck.compute_kpis(ck.load_example(), by="generation")
+        assert result["smes_involved"] <= sum(g["smes_involved"] for g in result.groups)
+        assert result["b2b_meetings"] / result["smes_involved"] > 0
+
+    def test_the_typed_ids_are_the_catalogues(self) -> None:
+        """A new count or ratio KPI must be added to the typed ids too."""
+        kinds = {d.id: d.kind for d in kpis.definitions()}
+        assert list(get_args(CountKPIId)) == [
+            i for i, k in kinds.items() if k == "count"
+        ]
+        assert list(get_args(RatioKPIId)) == [
+            i for i, k in kinds.items() if k == "ratio"
+        ]
