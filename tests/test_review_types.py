@@ -6,12 +6,15 @@ a wrong annotation fails the type check, a wrong value the test.
 
 from __future__ import annotations
 
+import collections
+from pathlib import Path
 from typing import get_args
 
 from typing_extensions import assert_type
 
 import clusterkit as ck
 from clusterkit import kpis
+from clusterkit.io import example_path
 from clusterkit.kpis._definitions import CountKPIId, RatioKPIId
 
 
@@ -46,3 +49,23 @@ class TestKPIValueTypes:
         assert list(get_args(RatioKPIId)) == [
             i for i, k in kinds.items() if k == "ratio"
         ]
+
+
+class TestValidateSources:
+    """`validate` takes one source or a sequence of them, as the checkers see it."""
+
+    def test_a_list_of_paths_or_of_strings(self) -> None:
+        """A `list[Path]` or `list[str]` type-checks: each is a dataset of its own."""
+        paths: list[Path] = [example_path(), example_path()]
+        names: list[str] = [str(example_path())]
+        assert ck.validate(paths).sources == (str(example_path()),) * 2
+        assert ck.validate(names).sources == (str(example_path()),)
+
+    def test_text_is_one_path(self) -> None:
+        """A str is a sequence too, but one path, never a list of one-letter paths."""
+        assert ck.validate(str(example_path())).sources == (str(example_path()),)
+
+    def test_any_sequence_of_sources(self) -> None:
+        """What the annotation accepts, the function reads: not only a list or tuple."""
+        report = ck.validate(collections.deque([example_path()]))
+        assert report.sources == (str(example_path()),)
