@@ -10,6 +10,7 @@ import collections
 from pathlib import Path
 from typing import get_args
 
+import pytest
 from typing_extensions import assert_type
 
 import clusterkit as ck
@@ -69,3 +70,12 @@ class TestValidateSources:
         """What the annotation accepts, the function reads: not only a list or tuple."""
         report = ck.validate(collections.deque([example_path()]))
         assert report.sources == (str(example_path()),)
+
+
+def test_a_validation_errors_report_is_typed() -> None:
+    """`DatasetValidationError.report` is a `Report` to the checker, not `Any`."""
+    report = ck.validate(example_path(), fail_on="warning")
+    with pytest.raises(ck.DatasetValidationError) as caught:
+        report.raise_for_findings()
+    assert_type(caught.value.report, ck.Report)
+    assert caught.value.report is report
