@@ -7,6 +7,8 @@ a wrong annotation fails the type check, a wrong value the test.
 from __future__ import annotations
 
 import collections
+import operator
+from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
@@ -79,3 +81,42 @@ def test_a_validation_errors_report_is_typed() -> None:
         report.raise_for_findings()
     assert_type(caught.value.report, ck.Report)
     assert caught.value.report is report
+
+
+# Each operator, with what it gives for error ? "warning" and "warning" ? error.
+COMPARISONS = [
+    (operator.gt, True, False),
+    (operator.ge, True, False),
+    (operator.lt, False, True),
+    (operator.le, False, True),
+]
+
+
+class TestSeverityAndText:
+    """A severity compares with a severity's name by seriousness, not alphabetically."""
+
+    @pytest.mark.parametrize(("compare", "after", "before"), COMPARISONS)
+    def test_a_name_compares_by_rank_on_either_side(
+        self, compare: Callable[[object, object], bool], after: bool, before: bool
+    ) -> None:
+        """ERROR is above "warning" ("error" < "warning" as text), from either side."""
+        assert compare(ck.Severity.ERROR, "warning") is after
+        assert compare("warning", ck.Severity.ERROR) is before
+        assert compare(ck.Severity.WARNING, "warning") is compare(1, 1)
+
+    @pytest.mark.parametrize("compare", [c for c, _, _ in COMPARISONS])
+    def test_text_that_names_no_severity_is_refused(
+        self, compare: Callable[[object, object], bool]
+    ) -> None:
+        """A misspelt name raises, saying which names there are, from either side."""
+        expected = "a Severity compares with 'error', 'warning' or 'info', not 'Error'"
+        with pytest.raises(ValueError, match=f"^{expected}$"):
+            compare(ck.Severity.INFO, "Error")
+        with pytest.raises(ValueError, match=f"^{expected}$"):
+            compare("Error", ck.Severity.INFO)
+
+    def test_filtering_findings_by_a_name_keeps_errors(self) -> None:
+        """`severity >= "warning"` keeps errors and warnings, as it reads."""
+        severities = list(ck.Severity)
+        kept = [s for s in severities if s >= "warning"]
+        assert kept == [ck.Severity.ERROR, ck.Severity.WARNING]
