@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import collections
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import get_args
 
@@ -17,6 +17,7 @@ from typing_extensions import assert_type
 
 import clusterkit as ck
 from clusterkit import kpis
+from clusterkit.countries import Country, known_countries
 from clusterkit.io import example_path
 from clusterkit.kpis._definitions import CountKPIId, RatioKPIId
 
@@ -120,3 +121,15 @@ class TestSeverityAndText:
         severities = list(ck.Severity)
         kept = [s for s in severities if s >= "warning"]
         assert kept == [ck.Severity.ERROR, ck.Severity.WARNING]
+
+
+def test_the_known_countries_are_read_only() -> None:
+    """The shared table refuses edits, so no caller breaks the process's lookups."""
+    table = known_countries()
+    assert_type(table, Mapping[str, Country])
+    with pytest.raises(TypeError):
+        del table["US"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        table["ZZ"] = table["US"]  # type: ignore[index]
+    assert ck.normalise_country("United States").alpha2 == "US"
+    assert known_countries() is table
