@@ -18,7 +18,8 @@ from typing_extensions import assert_type
 import clusterkit as ck
 from clusterkit import kpis
 from clusterkit.countries import Country, known_countries
-from clusterkit.io import example_path
+from clusterkit.io import detect_layout, example_path, formats, open_source
+from clusterkit.kpis import KPIValue
 from clusterkit.kpis._definitions import CountKPIId, RatioKPIId
 
 
@@ -35,8 +36,8 @@ class TestKPIValueTypes:
             assert isinstance(values["smes_involved"], int)
             assert isinstance(values["b2b_meetings_per_sme_involved"], float)
         for kpi_id in result.kpis:  # any str: the type of every value
-            assert_type(result[kpi_id], int | float | None)
-            assert_type(group[kpi_id], int | float | None)
+            assert_type(result[kpi_id], KPIValue)
+            assert_type(group[kpi_id], KPIValue)
 
     def test_the_tutorial_compares_and_divides_without_a_cast(self) -> None:
         """docs/tutorial.md's arithmetic on KPI values type-checks."""
@@ -133,3 +134,27 @@ def test_the_known_countries_are_read_only() -> None:
         table["ZZ"] = table["US"]  # type: ignore[index]
     assert ck.normalise_country("United States").alpha2 == "US"
     assert known_countries() is table
+
+
+class TestLayoutsReturned:
+    """What writes or detects a layout returns a `Layout`, typed so."""
+
+    def test_dump_dataset_returns_a_layout(self, tmp_path: Path) -> None:
+        """`dump_dataset(...).value` type-checks (docs/reference/data-format.md)."""
+        written = ck.dump_dataset(ck.load_example(), tmp_path / "data.json")
+        assert_type(written, ck.Layout)
+        assert written is ck.Layout.JSON
+        assert written.value == "json"
+
+    def test_detecting_or_opening_gives_a_layout(self) -> None:
+        """`detect_layout` and `OpenSource.layout` give the member, not its name."""
+        assert_type(detect_layout(example_path()), ck.Layout)
+        with open_source(example_path()) as opened:
+            assert_type(opened.layout, ck.Layout)
+            assert opened.layout is ck.Layout.CSV
+
+    def test_every_registered_format_is_a_layout(self) -> None:
+        """A format module needs its `Layout` member, which those functions return."""
+        assert [fmt.layout for fmt in formats().values()] == [
+            ck.Layout(name) for name in formats()
+        ]
