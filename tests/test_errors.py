@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from clusterkit import errors
+from clusterkit.report import Report, Summary
 from clusterkit.values import Location
 
 
@@ -44,5 +47,6 @@ def test_structured_attributes() -> None:
         errors.DatasetReadError("bad").line,
         errors.DatasetReadError("bad").field,
     ) == (None, None)
-    assert errors.DatasetValidationError("bad", report="r").report == "r"
+    report = Report((), Summary.of(()), dt.date(2026, 1, 1))
+    assert errors.DatasetValidationError("bad", report=report).report is report
     assert errors.KPIError("undefined", kpi="smes_involved").kpi == "smes_involved"

@@ -25,11 +25,12 @@ never hides a bug.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from clusterkit.report import Report
     from clusterkit.values import Location
 
 __all__ = [
@@ -186,7 +187,7 @@ class DatasetValidationError(DatasetError):
         source: The dataset's source.
     """
 
-    def __init__(self, message: str, *, report: Any, source: object = None) -> None:
+    def __init__(self, message: str, *, report: Report, source: object = None) -> None:
         super().__init__(message, source=source)
         self.report = report
 

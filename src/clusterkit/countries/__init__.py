@@ -24,7 +24,7 @@ from clusterkit.countries._classify import (
 )
 from clusterkit.countries._country import CodeForm, Country
 from clusterkit.countries._match import CountryMatch, match_country
-from clusterkit.countries._names import countries_by_alpha2 as known_countries
+from clusterkit.countries._names import known_countries
 from clusterkit.countries._normalise import normalise_country
 from clusterkit.countries._pydantic import COUNTRY_FIELD, CountryCode
 from clusterkit.countries._status import CountryStatus, country_status

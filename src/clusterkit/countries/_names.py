@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any, Literal
 
 import attrs
@@ -29,6 +29,7 @@ __all__ = [
     "countries_by_alpha2",
     "english_index",
     "full_index",
+    "known_countries",
     "languages",
     "refused_and_ambiguous",
     "sovereign_of",
@@ -78,6 +79,22 @@ def countries_by_alpha2() -> dict[str, Country]:
     }
     countries[_KOSOVO.alpha2] = _KOSOVO
     return countries
+
+
+@functools.cache
+def known_countries() -> Mapping[str, Country]:
+    """Every country clusterkit knows, by ISO alpha-2 code.
+
+    Read-only: every lookup of the process reads this one table.
+
+    Added in version 0.2.0.
+
+    Examples:
+        >>> from clusterkit.countries import known_countries
+        >>> known_countries()["GR"].eu_code
+        'EL'
+    """
+    return MappingProxyType(countries_by_alpha2())
 
 
 @attrs.frozen

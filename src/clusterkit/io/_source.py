@@ -198,10 +198,11 @@ class OpenSource:
         report_misnamed(chosen, report)
 
     @property
-    def layout(self) -> Layout | str:
+    def layout(self) -> Layout:
         """The layout of a folder or document (`Layout.CSV`, …)."""
         assert self.format is not None  # noqa: S101 - files have a format
-        return self.format.layout
+        # Every registered format is a shipped one, with a member (a test checks it).
+        return Layout(self.format.name)
 
     def rows(
         self,

@@ -27,7 +27,7 @@ from clusterkit.kpis._kpi import (
     RatioKPI,
     ScopeArguments,
 )
-from clusterkit.kpis._market import TargetMarket
+from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.kpis._reconcile import (
     ReconciledFigure,
     ReconciledMarket,
@@ -62,6 +62,7 @@ __all__ = [
     "Group",
     "KPIDefinition",
     "KPIResult",
+    "KPIValue",
     "RankingKPI",
     "RatioKPI",
     "ReconciledFigure",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from clusterkit.countries import protocol_order
 from clusterkit.kpis._kpi import (
@@ -227,3 +227,24 @@ CATALOGUE: tuple[KPI[Any], ...] = (
     target_markets,
 )
 """Every KPI, in catalogue order."""
+
+# What `result["id"]` returns, for type checkers: a Literal cannot be built from
+# CATALOGUE, so the ids are written again here, and a test checks they agree.
+CountKPIId = Literal[
+    "partnerships",
+    "partnerships_co_funded",
+    "partnerships_voluntary",
+    "cluster_organisations",
+    "member_countries",
+    "smes_reached",
+    "activities",
+    "smes_involved",
+    "c2c_meetings",
+    "b2b_meetings",
+    "mous_signed",
+    "collaboration_projects",
+]
+"""The ids of the count KPIs, whose values are `int`."""
+
+RatioKPIId = Literal["b2b_meetings_per_sme_involved", "smes_involved_share_of_reached"]
+"""The ids of the ratio KPIs, whose values are `float`, or `None` when undefined."""

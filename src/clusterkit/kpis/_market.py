@@ -9,6 +9,10 @@ import attrs
 __all__ = ["KPIValue", "TargetMarket"]
 
 KPIValue = int | float | None
+"""The value of a count (`int`) or ratio (`float`, `None` when undefined) KPI.
+
+Added in version 0.2.0.
+"""
 
 
 @attrs.frozen

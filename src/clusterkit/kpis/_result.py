@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from clusterkit import _frames
 from clusterkit._output import surrogates_escaped
 from clusterkit.kpis import _tables
+from clusterkit.kpis._definitions import CountKPIId, RatioKPIId
 from clusterkit.kpis._frames import kpi_frame, kpi_frames
 from clusterkit.kpis._market import KPIValue, TargetMarket
 from clusterkit.kpis._scope import Scope
@@ -21,7 +22,7 @@ __all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
 
 @attrs.frozen
 class Group:
-    """The KPIs of one group of a breakdown.
+    """The KPIs of one group of a breakdown; `group["kpi_id"]` reads a value.
 
     Added in version 0.1.0.
 
@@ -38,6 +39,13 @@ class Group:
     activities_by_type: Mapping[str, int]
     target_markets: tuple[TargetMarket, ...]
 
+    # A count is an int and a ratio a float or None, for type checkers.
+    @overload
+    def __getitem__(self, kpi: CountKPIId) -> int: ...
+    @overload
+    def __getitem__(self, kpi: RatioKPIId) -> float | None: ...
+    @overload
+    def __getitem__(self, kpi: str) -> KPIValue: ...
     def __getitem__(self, kpi: str) -> KPIValue:
         return self.kpis[kpi]
 
@@ -81,7 +89,8 @@ class KPIResult:
     """The KPIs of a scope, its breakdown groups, and what was left out.
 
     Render it with `to_dict` / `to_json` (the structure of DESIGN.md §7),
-    `to_table`, `to_markdown` or `to_csv`; read a value with `result["kpi_id"]`.
+    `to_table`, `to_markdown` or `to_csv`; read a value with `result["kpi_id"]`
+    (typed for type checkers: `int` for a count, `float | None` for a ratio).
 
     Added in version 0.1.0.
 
@@ -121,6 +130,13 @@ class KPIResult:
     smes_reached_given: int | None = None
     validation: Report | None = attrs.field(default=None, eq=False, repr=False)
 
+    # A count is an int and a ratio a float or None, for type checkers.
+    @overload
+    def __getitem__(self, kpi: CountKPIId) -> int: ...
+    @overload
+    def __getitem__(self, kpi: RatioKPIId) -> float | None: ...
+    @overload
+    def __getitem__(self, kpi: str) -> KPIValue: ...
     def __getitem__(self, kpi: str) -> KPIValue:
         return self.kpis[kpi]
 

@@ -36,6 +36,9 @@ Version 2 (clusterkit 0.2.0) added each finding's `caused_by`.
 class Severity(str, enum.Enum):
     """How serious a finding is; members compare by seriousness (`ERROR > WARNING`).
 
+    A member also compares with the name of one (`severity >= "warning"`); a
+    string that names none raises `ValueError`.
+
     Added in version 0.1.0.
 
     Examples:
@@ -52,25 +55,34 @@ class Severity(str, enum.Enum):
         """2 for an error, 1 for a warning, 0 for information."""
         return _RANKS[self.value]
 
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank > other.rank
+    # A name compares by seriousness too: left to str, "error" < "warning".
+    def __gt__(self, other: Severity | str) -> bool:
+        rank = _rank(other)
+        return NotImplemented if rank is None else self.rank > rank
 
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank >= other.rank
+    def __ge__(self, other: Severity | str) -> bool:
+        rank = _rank(other)
+        return NotImplemented if rank is None else self.rank >= rank
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank < other.rank
+    def __lt__(self, other: Severity | str) -> bool:
+        rank = _rank(other)
+        return NotImplemented if rank is None else self.rank < rank
 
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank <= other.rank
+    def __le__(self, other: Severity | str) -> bool:
+        rank = _rank(other)
+        return NotImplemented if rank is None else self.rank <= rank
+
+
+def _rank(other: object) -> int | None:
+    """The rank of a severity or its name; `None` for what is neither text nor one."""
+    if isinstance(other, Severity):
+        return other.rank
+    if not isinstance(other, str):
+        return None
+    if other not in _RANKS:
+        msg = f"a Severity compares with 'error', 'warning' or 'info', not {other!r}"
+        raise ValueError(msg)
+    return _RANKS[other]
 
 
 _RANKS = {"error": 2, "warning": 1, "info": 0}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -24,7 +24,7 @@ __all__ = ["run_checks", "validate"]
 
 
 def validate(
-    source: Source | list[Source] | tuple[Source, ...],
+    source: Source | Sequence[Source],
     *,
     as_of: dt.date | None = None,
     select: Iterable[str] = (),
@@ -51,8 +51,8 @@ def validate(
         source: A dataset in any form `load_dataset` reads (a folder of CSV or
             JSON Lines files, a `.json` document, an `.xlsx` workbook, a `.zip` of
             a folder, bytes or a binary file object, a mapping shaped like the
-            JSON document, a `Dataset`), or a list of them (each is validated as
-            a dataset of its own, into one report).
+            JSON document, a `Dataset`), or a list, tuple or other sequence
+            of them (each is validated as a dataset of its own, into one report).
         as_of: Dates after this day are in the future (CK-DATE-004); default today.
         select: Only these rules: ids or family prefixes (`CK-GEO`). Default: all
             rules that are on by default.
@@ -111,7 +111,14 @@ def validate(
     )
     in_force = chosen_limits(limits)
     collector = Collector(options)
-    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    sources: list[Source]
+    # Text and bytes are sequences too, but each is one source: a path, a document.
+    if isinstance(source, Sequence) and not isinstance(
+        source, (str, bytes, bytearray, memoryview)
+    ):
+        sources = list(source)
+    else:
+        sources = [source]
     shown: list[str] = []
     # Batches make many short-lived objects and few cycles; the cyclic collector
     # would walk the growing key indexes again and again (about a third of the time).
