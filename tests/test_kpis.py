@@ -1982,6 +1982,7 @@ def test_reconcile_consistency_rules() -> None:
         "consistent": True,
         "quote": "exact 10",
         "measured": True,
+        "verdict": "yes",
     }
     assert not rec.consistent
     table = rec.to_table()

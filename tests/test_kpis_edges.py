@@ -159,6 +159,10 @@ def test_smes_reached_that_no_partnership_gives_is_not_measured() -> None:
     assert (figure.measured, figure.verdict) == (False, "not given")
     assert figure.computed == 0  # the value stays what the definition gives
     assert "not given" in reconciled.to_table()
+    figures = {f["kpi"]: f for f in reconciled.to_dict()["figures"]}
+    assert figures["smes_reached"]["verdict"] == "not given"
+    assert figures["b2b_meetings"]["verdict"] == "no activities"
+    assert not reconciled.consistent  # what cannot be measured does not agree
     note = (
         f"None of the {result['partnerships']} partnerships in scope give "
         "smes_reached: SMEs reached is 0 for want of figures, not a count"

@@ -167,6 +167,21 @@ def test_a_table_file_in_a_subfolder_of_a_folder_is_an_error_at_it(
     assert finding.expected == "clusters.csv"
 
 
+def test_a_file_a_table_file_links_to_is_no_copy(tmp_path: Path) -> None:
+    """clusters.csv linking to (or a hard link of) a file in a subfolder is that file."""
+    folder = base_folder(tmp_path)
+    kept = folder / "kept"
+    kept.mkdir()
+    (folder / "clusters.csv").rename(kept / "clusters.csv")
+    (folder / "clusters.csv").symlink_to(kept / "clusters.csv")
+    os.link(folder / "smes.csv", kept / "smes.csv")
+    assert ck.validate(folder, as_of=AS_OF).findings == ()
+    # A broken link in a subfolder is named like a table's file: a copy, not read.
+    (kept / "targets.csv").symlink_to(tmp_path / "nowhere.csv")
+    (finding,) = ck.validate(folder, as_of=AS_OF).findings
+    assert (finding.rule, finding.value) == ("CK-FILE-003", "kept/targets.csv")
+
+
 def test_a_folder_without_table_files_is_not_looked_through(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

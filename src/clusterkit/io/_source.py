@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, Literal, Union
 
@@ -463,7 +463,9 @@ def _open_path(
         # Subfolders are looked through only for a folder of tables, not for
         # any folder given by mistake (a home folder).
         nested = (
-            _nested_table_files(path, display) if _TABLE_FILES & files.keys() else {}
+            _nested_table_files(path, display, files.values())
+            if _TABLE_FILES & files.keys()
+            else {}
         )
         return _folder(members, display, nested)
     if not path.exists():
@@ -535,12 +537,16 @@ def _not_a_file(path: Path) -> Callable[[], IO[bytes]]:
     return opener
 
 
-def _nested_table_files(folder: Path, display: str) -> dict[str, Member]:
+def _nested_table_files(
+    folder: Path, display: str, own: Iterable[Path]
+) -> dict[str, Member]:
     """The files in `folder`'s subfolders named like a table's file, in any case.
 
     They are not read, but reported (`misnamed_files`). Hidden folders (`.git`)
-    are passed over, and links to folders are not followed.
+    are passed over, and links to folders are not followed. A file that one of
+    the folder's `own` files links to is that file, not a copy of it.
     """
+    linked = {_identity(path) for path in own} - {None}
     nested: dict[str, Member] = {}
     for top, folders, names in os.walk(folder):
         folders[:] = [name for name in folders if not _hidden(name)]
@@ -553,9 +559,18 @@ def _nested_table_files(folder: Path, display: str) -> dict[str, Member]:
                 Member.of_path(Path(top, name), _join(display, f"{where}/{name}")),
             )
             for name in names
-            if name.lower() in _TABLE_FILES
+            if name.lower() in _TABLE_FILES and _identity(Path(top, name)) not in linked
         )
     return nested
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path` (links followed); None if unknown."""
+    try:
+        found = path.stat()
+    except OSError:  # a broken link: reading it says why
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _hidden(folder: str) -> bool:

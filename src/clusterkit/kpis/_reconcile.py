@@ -59,6 +59,10 @@ class ReconciledFigure(_Fields):
     quote: str
     measured: bool = True
 
+    def to_dict(self) -> dict[str, Any]:
+        """The fields, and the `verdict` the tables show, as JSON-ready values."""
+        return {**attrs.asdict(self), "verdict": self.verdict}
+
     @property
     def verdict(self) -> str:
         """Whether it agrees, as the tables say it: `yes`, `no`, `no activities` or `not given`."""
@@ -104,7 +108,10 @@ class Reconciliation:
 
     @property
     def consistent(self) -> bool:
-        """Whether every figure and market agrees with the publication."""
+        """Whether every figure and market agrees with the publication.
+
+        A figure the data cannot measure (`measured` is `False`) does not agree.
+        """
         return all(f.consistent for f in self.figures) and all(
             m.difference == 0 for m in self.markets
         )
