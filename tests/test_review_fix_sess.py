@@ -1,14 +1,20 @@
 """What a review of one day's merged changes found.
 
 validate's outputs: a reader of standard output that goes away, and a write that
-fails, named for its own file.
+fails, named for its own file. The subfolders looked through for copies of table
+files: deep, large or unreadable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import errno
 import io
+import os
+import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +23,7 @@ import pytest
 import clusterkit as ck
 from clusterkit import cli
 from clusterkit.cli import _validate
+from clusterkit.io import _source
 from clusterkit.report import Report
 
 EXAMPLE = ck.io.example_path()
@@ -37,6 +44,7 @@ class _GoneReader(io.StringIO):
     """Standard output whose reader went away (`| head`)."""
 
     def write(self, text: str) -> int:
+        del text
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
 
@@ -98,3 +106,113 @@ def test_a_failed_write_names_its_own_file(
         "clusterkit validate: cannot write a.json: No space left on device\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# Copies of table files in subfolders: a bounded look ------------------------------
+
+BASE = Path(__file__).parent / "data" / "valid" / "base"
+
+
+def copies_reported(folder: Path) -> list[str]:
+    """The subfolder copies CK-FILE-003 reports in `folder`, sorted."""
+    report = ck.validate(folder, as_of=dt.date(2026, 1, 1))
+    return sorted(str(f.value) for f in report.findings if f.rule == "CK-FILE-003")
+
+
+@pytest.fixture
+def deep_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder of tables with a chain of 1,100 subfolders `a/a/…`, removed without recursion."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    chain = [folder]
+    for _ in range(1_100):
+        chain.append(chain[-1] / "a")
+        chain[-1].mkdir()
+    yield folder
+    # shutil.rmtree recurses on Python 3.11; pytest's cleanup would meet the same.
+    for here in reversed(chain[1:]):
+        for file in here.iterdir():
+            if not file.is_dir():
+                file.unlink()
+        here.rmdir()
+
+
+def test_a_deep_tree_is_looked_through_to_a_bounded_depth(deep_folder: Path) -> None:
+    """1,100 nested folders are no internal error; copies are found eight levels deep."""
+    for depth in (1, 8, 9, 1_100):
+        shutil.copy(
+            BASE / "clusters.csv", deep_folder.joinpath(*["a"] * depth) / "clusters.csv"
+        )
+    assert copies_reported(deep_folder) == [
+        "a/a/a/a/a/a/a/a/clusters.csv",
+        "a/clusters.csv",
+    ]
+    assert _source._NESTED_DEPTH == 8
+    assert ck.load_dataset(deep_folder, errors="report").report.findings
+    assert ck.compute_kpis(deep_folder).validation.findings
+
+
+def test_at_most_so_many_entries_are_looked_at(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past the limit, shallowest first, subfolders are not listed."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    (folder / "a" / "b").mkdir(parents=True)
+    shutil.copy(BASE / "clusters.csv", folder / "a" / "clusters.csv")
+    shutil.copy(BASE / "clusters.csv", folder / "a" / "b" / "clusters.csv")
+    assert copies_reported(folder) == ["a/b/clusters.csv", "a/clusters.csv"]
+    # The folder's 5 tables and a/, then a's 2 entries; a/b is not listed.
+    monkeypatch.setattr(_source, "_NESTED_ENTRIES", 8)
+    assert copies_reported(folder) == ["a/clusters.csv"]
+
+
+def test_a_subfolder_that_cannot_be_listed_is_passed_over(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No permission to list a subfolder: it is not looked through, and no error."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    for name in ("locked", "open"):
+        (folder / name).mkdir()
+        shutil.copy(BASE / "clusters.csv", folder / name / "clusters.csv")
+    scandir = os.scandir
+
+    def refused(path: str | os.PathLike[str]) -> object:
+        # Root, as tests often run here, may list any folder: refuse it by hand.
+        if Path(path) == folder / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    assert copies_reported(folder) == ["open/clusters.csv"]
+
+
+class _UnknownEntry:
+    """A listed entry the system cannot say the kind of."""
+
+    name = path = "unknown"
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        del follow_symlinks
+        raise PermissionError(13, "Permission denied", self.path)
+
+
+def test_an_entry_of_unknown_kind_is_no_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An entry whose kind cannot be told is not looked into, and no error."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    (folder / "odd").mkdir()
+    scandir = os.scandir
+
+    def unknown(path: str | os.PathLike[str]) -> object:
+        return (
+            contextlib.nullcontext([_UnknownEntry()])
+            if Path(path) == folder / "odd"
+            else scandir(path)
+        )
+
+    monkeypatch.setattr(os, "scandir", unknown)
+    assert copies_reported(folder) == []
