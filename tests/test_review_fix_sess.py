@@ -216,3 +216,30 @@ def test_an_entry_of_unknown_kind_is_no_folder(
 
     monkeypatch.setattr(os, "scandir", unknown)
     assert copies_reported(folder) == []
+
+
+# load_dataset(errors="report"): findings alike numbered as validate numbers them ---
+
+
+def test_a_lenient_load_numbers_findings_alike_as_validate_does(tmp_path: Path) -> None:
+    """Two rows without an id: two fingerprints, the very ones validate gives."""
+    folder = tmp_path / "data"
+    shutil.copytree(EXAMPLE, folder)
+    smes = folder / "smes.csv"
+    lines = smes.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number in (1, 2):  # the first two rows after the header
+        lines[number] = "," + lines[number].split(",", 1)[1]
+    smes.write_text("".join(lines), encoding="utf-8")
+
+    loaded = ck.load_dataset(folder, errors="report").report.findings
+    validated = ck.validate(folder, as_of=dt.date(2026, 1, 1)).findings
+
+    def by_place(findings: tuple[ck.Finding, ...]) -> dict[tuple[object, ...], str]:
+        return {
+            (f.rule, f.location.file, f.location.line, f.location.field): f.fingerprint
+            for f in findings
+            if f.rule == "CK-TYPE-001"
+        }
+
+    assert len(set(by_place(loaded).values())) == 2
+    assert by_place(loaded) == by_place(validated)
