@@ -2,7 +2,8 @@
 
 validate's outputs: a reader of standard output that goes away, and a write that
 fails, named for its own file. The subfolders looked through for copies of table
-files: deep, large or unreadable.
+files: deep, large or unreadable. Findings alike in a lenient load. Booleans
+read as counts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import datetime as dt
 import errno
 import io
+import json
 import os
 import shutil
 import sys
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+import pydantic
 import pytest
 
 import clusterkit as ck
@@ -243,3 +246,75 @@ def test_a_lenient_load_numbers_findings_alike_as_validate_does(tmp_path: Path) 
 
     assert len(set(by_place(loaded).values())) == 2
     assert by_place(loaded) == by_place(validated)
+
+
+# A yes or no is not a count: generation thresholds, numpy's booleans -------------
+
+PARTNERSHIP = {"id": "P", "acronym": "A", "name": "N", "generation": "escp-4i-1"}
+GENERATION = {
+    "id": "g",
+    "name": "N",
+    "family": "F",
+    "programme": "COSME",
+    "start": "2020-01-01",
+    "end": "2021-12-31",
+}
+THRESHOLDS = [
+    "min_members",
+    "min_member_countries",
+    "min_target_countries",
+    "max_target_countries",
+]
+
+
+NOT_A_NUMBER = {
+    value: f"{value} is not a number: a count or an amount is a number, or text "
+    "holding one"
+    for value in ("true", "false")
+}
+
+
+@pytest.mark.parametrize("field", THRESHOLDS)
+def test_a_generation_threshold_is_no_yes_or_no(field: str) -> None:
+    """`min_members: true` is refused by the model and found by validate, not read as 1."""
+    with pytest.raises(pydantic.ValidationError, match=NOT_A_NUMBER["true"]):
+        ck.Generation.model_validate({**GENERATION, field: True})
+    document = json.dumps({"generations": [{**GENERATION, field: True}]}).encode()
+    [finding] = [
+        f
+        for f in ck.validate(document, name="upload").findings
+        if f.rule == "CK-TYPE-001"
+    ]
+    assert (finding.location.field, finding.message) == (field, NOT_A_NUMBER["true"])
+
+
+def test_generation_thresholds_keep_their_bounds() -> None:
+    """Counts of members and member countries are at least 1, the others at least 0."""
+    schema = ck.Generation.model_json_schema()["properties"]
+    assert schema["min_members"]["minimum"] == 1
+    minimums = [schema[field]["anyOf"][0]["minimum"] for field in THRESHOLDS[1:]]
+    assert minimums == [1, 0, 0]
+    assert (
+        ck.Generation.model_validate({**GENERATION, "min_members": "4"}).min_members
+        == 4
+    )
+    with pytest.raises(pydantic.ValidationError, match="greater than or equal to 1"):
+        ck.Generation.model_validate({**GENERATION, "min_members": 0})
+
+
+@pytest.mark.parametrize("field", ["smes_reached", "grant_eur"])
+def test_a_numpy_boolean_is_no_number(field: str) -> None:
+    """`numpy.True_` is refused as `True` is, not read as 1."""
+    numpy = pytest.importorskip("numpy")
+    for value, shown in ((numpy.True_, "true"), (numpy.False_, "false")):
+        with pytest.raises(pydantic.ValidationError, match=NOT_A_NUMBER[shown]):
+            ck.Partnership.model_validate({**PARTNERSHIP, field: value})
+
+
+def test_a_numpy_integer_is_still_a_count() -> None:
+    """Only numpy's booleans are refused."""
+    numpy = pytest.importorskip("numpy")
+    read = ck.Partnership.model_validate(
+        {**PARTNERSHIP, "smes_reached": numpy.int64(5)}
+    )
+    assert read.smes_reached == 5
