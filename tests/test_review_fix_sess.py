@@ -152,7 +152,9 @@ def test_a_deep_tree_is_looked_through_to_a_bounded_depth(deep_folder: Path) -> 
     ]
     assert _source._NESTED_DEPTH == 8
     assert ck.load_dataset(deep_folder, errors="report").report.findings
-    assert ck.compute_kpis(deep_folder).validation.findings
+    validation = ck.compute_kpis(deep_folder).validation
+    assert validation is not None
+    assert validation.findings
 
 
 def test_at_most_so_many_entries_are_looked_at(
