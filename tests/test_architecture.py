@@ -34,6 +34,7 @@ RANKS = {
 }
 # _build_version is written by a build (pyproject.toml) and imports nothing.
 LEAVES = {
+    "_alike",
     "_annotations",
     "_build_version",
     "_cycles",

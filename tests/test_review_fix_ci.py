@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 
 import clusterkit as ck
-from clusterkit import cli
+from clusterkit import _alike, cli
 from clusterkit.report import Finding, Report, Severity, Summary, _formats, fingerprint
-from clusterkit.rules import _alike
 from clusterkit.values import Location
 
 EXAMPLE = ck.io.example_path()

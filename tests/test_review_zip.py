@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import clusterkit as ck
+from clusterkit.io import _source
 
 BASE = Path(__file__).parent / "data" / "valid" / "base"
 AS_OF = dt.date(2026, 1, 1)
@@ -189,10 +190,10 @@ def test_a_folder_without_table_files_is_not_looked_through(
     folder = tmp_path / "home"
     shutil.copytree(BASE, folder / "data")
 
-    def walk(*args: object, **kwargs: object) -> object:
+    def look_through(*args: object) -> object:
         raise AssertionError(args)
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(_source, "_nested_table_files", look_through)
     with pytest.raises(ck.DatasetReadError, match="no dataset tables found"):
         ck.load_dataset(folder)
 

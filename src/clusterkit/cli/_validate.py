@@ -28,6 +28,7 @@ from clusterkit.cli._common import (
     refuse_inputs,
     stdin_or,
     thresholds,
+    writing,
 )
 from clusterkit.cli._encoding import for_format
 from clusterkit.reference import programme_path
@@ -186,10 +187,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             for destination in written
         }
         for name, destination in outputs:
-            if destination in {None, STDOUT}:
-                _write_format(name, report, for_format(out, name))
-            else:
-                _write_format(name, report, handles[destination])
+            if destination not in {None, STDOUT}:
+                # A write that fails is this file's, not the file opened last's.
+                with writing(destination, "validate"):
+                    _write_format(name, report, handles[destination])
+    # Standard output after the files are complete, outside their blocks: a
+    # reader that goes away (`| head`) is no error and costs no file.
+    for name, destination in outputs:
+        if destination in {None, STDOUT}:
+            _write_format(name, report, for_format(out, name))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_github and summary_file:
         _append_step_summary(Path(summary_file), report)

@@ -12,6 +12,7 @@ import attrs
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from clusterkit._alike import Alike
 from clusterkit._cycles import cycles_paused
 from clusterkit._dates import PartialDate, is_iso_date_text
 from clusterkit._limits import Limits, limited
@@ -58,7 +59,15 @@ from clusterkit.io._source import (
 )
 from clusterkit.models import TABLES, Dataset, Record
 from clusterkit.reference import version as reference_version
-from clusterkit.report import Entity, Finding, Report, Rule, Severity, Summary
+from clusterkit.report import (
+    Entity,
+    Finding,
+    Report,
+    Rule,
+    Severity,
+    Summary,
+    fingerprint,
+)
 from clusterkit.values import Location
 
 __all__ = [
@@ -438,6 +447,9 @@ class _Collector:
     # The keys of records that no field takes, by table: where each is first
     # given, and in how many rows (one warning each, as `validate` gives).
     unknown: dict[str, dict[str, tuple[Location, int]]] = attrs.field(factory=dict)
+    # How many findings so far had each fingerprint of their five parts: the
+    # nth alike has a fingerprint of its own, as `validate` gives it.
+    alike: Alike = attrs.field(factory=Alike)
 
     def count_unknown(self, row: RawRow, key: str) -> None:
         """Count a key of `row` that no field of its table takes."""
@@ -483,6 +495,12 @@ class _Collector:
         expected: str | None = None,
         outcome: str | None = None,
     ) -> None:
+        text = None if value is None else str(value)
+        parts = (rule.id, location.file, entity, location.field, text)
+        digest = fingerprint(*parts)
+        occurrence = self.alike.number(digest)
+        if occurrence > 1:
+            digest = fingerprint(*parts, occurrence=occurrence)
         self.findings.append(
             Finding(
                 rule=rule.id,
@@ -491,8 +509,9 @@ class _Collector:
                 location=location,
                 hint=hint,
                 entity=entity,
-                value=None if value is None else str(value),
+                value=text,
                 expected=expected,
+                fingerprint=digest,
             )
         )
 

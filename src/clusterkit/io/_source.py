@@ -12,10 +12,12 @@ password.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import errno
 import io
+import itertools
 import os
 import re
 import shutil
@@ -537,31 +539,72 @@ def _not_a_file(path: Path) -> Callable[[], IO[bytes]]:
     return opener
 
 
+_NESTED_DEPTH = 8
+"""How many levels of subfolders are looked through for copies of table files.
+
+A dataset folder is not a file system to crawl: its subfolders (`archive/2019/`)
+are few and shallow, and a deep tree (a folder given with a project in it) is
+passed over below this depth instead of read to its bottom.
+"""
+
+_NESTED_ENTRIES = 10_000
+"""How many files and folders are looked at, at most, the folder's own first, then shallowest first.
+
+For the same reason: a large tree beside the tables (`node_modules`) costs no
+more than this.
+"""
+
+
 def _nested_table_files(
     folder: Path, display: str, own: Iterable[Path]
 ) -> dict[str, Member]:
     """The files in `folder`'s subfolders named like a table's file, in any case.
 
     They are not read, but reported (`misnamed_files`). Hidden folders (`.git`)
-    are passed over, and links to folders are not followed. A file that one of
-    the folder's `own` files links to is that file, not a copy of it.
+    are passed over, links to folders are not followed, and a subfolder that
+    cannot be listed (no permission) is not looked through. The subfolders are
+    looked through shallowest first, within `_NESTED_DEPTH` and
+    `_NESTED_ENTRIES`. A file that one of the folder's `own` files links to is
+    that file, not a copy of it.
     """
     linked = {_identity(path) for path in own} - {None}
     nested: dict[str, Member] = {}
-    for top, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not _hidden(name)]
-        where = Path(top).relative_to(folder).as_posix()
-        if where == ".":
-            continue  # the folder's own files are its members
-        nested.update(
-            (
-                f"{where}/{name}",
-                Member.of_path(Path(top, name), _join(display, f"{where}/{name}")),
-            )
-            for name in names
-            if name.lower() in _TABLE_FILES and _identity(Path(top, name)) not in linked
-        )
+    # (folder, its path under `folder` with a trailing "/", its depth): a queue,
+    # not recursion, which a deep tree would exhaust.
+    waiting = collections.deque([(folder, "", 0)])
+    looked_at = 0
+    while waiting and looked_at < _NESTED_ENTRIES:
+        here, where, depth = waiting.popleft()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(itertools.islice(listing, _NESTED_ENTRIES - looked_at))
+        except OSError:  # no permission, or gone meanwhile: not looked through
+            continue
+        looked_at += len(entries)
+        for entry in entries:
+            if _is_folder(entry, through_link=False):
+                if depth < _NESTED_DEPTH and not _hidden(entry.name):
+                    waiting.append(
+                        (Path(entry.path), f"{where}{entry.name}/", depth + 1)
+                    )
+            elif (
+                where  # the folder's own files are its members
+                and entry.name.lower() in _TABLE_FILES
+                and not _is_folder(entry, through_link=True)
+                and _identity(Path(entry.path)) not in linked
+            ):
+                nested[f"{where}{entry.name}"] = Member.of_path(
+                    Path(entry.path), _join(display, f"{where}{entry.name}")
+                )
     return nested
+
+
+def _is_folder(entry: os.DirEntry[str], *, through_link: bool) -> bool:
+    """Whether a listed entry is a folder (a link to one, `through_link`); unknown is not."""
+    try:
+        return entry.is_dir(follow_symlinks=through_link)
+    except OSError:
+        return False
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

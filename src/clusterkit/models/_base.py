@@ -40,6 +40,7 @@ __all__ = [
     "IsoDate",
     "ListItem",
     "MappingKey",
+    "PositiveCount",
     "Record",
     "StartDate",
     "Text",
@@ -344,12 +345,7 @@ def _bounded_number(value: Any) -> Any:
         return value  # one digit at most, no exponent: within every limit
     if kind is bool:
         # pydantic reads True as 1, but a yes or no is not a number.
-        raise PydanticCustomError(
-            "number_type",
-            "{value} is not a number: a count or an amount is a number, or text "
-            "holding one",
-            {"value": "true" if value else "false"},  # as JSON writes it
-        )
+        raise _not_a_number(value)
     limit = current_limits().max_digits
     if kind is str and len(value) <= limit and value.isdigit():
         return value  # a count as CSV gives it: digits only, no exponent
@@ -371,7 +367,7 @@ def _bounded_number(value: Any) -> Any:
         digits = 0
         too_big = abs(Decimal(repr(value)).adjusted()) > limit
     else:
-        return value
+        return _unless_numpy_bool(value)
     if digits > limit or too_big:
         shown = (
             value
@@ -397,10 +393,36 @@ def _bounded_number(value: Any) -> Any:
     return value
 
 
+def _not_a_number(value: bool) -> PydanticCustomError:  # noqa: FBT001 - the yes or no refused
+    return PydanticCustomError(
+        "number_type",
+        "{value} is not a number: a count or an amount is a number, or text "
+        "holding one",
+        {"value": "true" if value else "false"},  # as JSON writes it
+    )
+
+
+def _unless_numpy_bool(value: Any) -> Any:
+    """`value`, unless it is numpy's yes or no (`numpy.bool_`, which is no `bool`).
+
+    Told by its type's name, without importing numpy: `bool_` in numpy 1,
+    `bool` in numpy 2.
+    """
+    kind = type(value)
+    if kind.__module__ == "numpy" and kind.__name__ in {"bool", "bool_"}:
+        raise _not_a_number(bool(value))
+    return value
+
+
 # The constraints come before the validator, so that they stay the integer's own
 # (and JSON Schema's `minimum`); the validator runs first all the same.
 Count = Annotated[int, Field(ge=0, strict=False), BeforeValidator(_bounded_number)]
 """A count: an integer of at least 0."""
+
+PositiveCount = Annotated[
+    int, Field(ge=1, strict=False), BeforeValidator(_bounded_number)
+]
+"""A count of at least 1 (a threshold: at least one member)."""
 
 
 def _amount_to_json(value: Decimal) -> int | str:

@@ -7,17 +7,19 @@ import functools
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from clusterkit._reference_data import read_data_file
 from clusterkit.countries import always_third_country, third_country_on
 from clusterkit.models._base import (
     EVERY_KEY_CHECKED,
     Amount,
+    Count,
     Identifier,
     IsoDate,
     ListItem,
     MappingKey,
+    PositiveCount,
     Record,
     Text,
 )
@@ -65,13 +67,13 @@ class Generation(Record):
     """Allowed strand labels; empty when the call had no strands."""
     voluntary_allowed: bool = False
     """Whether voluntary (not co-funded) partnerships exist in this generation."""
-    min_members: int = Field(default=3, ge=1)
+    min_members: PositiveCount = 3
     """Minimum number of member organisations of a partnership."""
-    min_member_countries: int | None = Field(default=None, ge=1)
+    min_member_countries: PositiveCount | None = None
     """Minimum number of distinct member countries, if any."""
-    min_target_countries: int | None = Field(default=None, ge=0)
+    min_target_countries: Count | None = None
     """Minimum number of third-country targets, if any."""
-    max_target_countries: int | None = Field(default=None, ge=0)
+    max_target_countries: Count | None = None
     """Recommended maximum number of third-country targets, if any."""
     max_grant_eur: Annotated[dict[MappingKey, Amount] | None, EVERY_KEY_CHECKED] = None
     """Grant cap per strand label, in euros, when known."""

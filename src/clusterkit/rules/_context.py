@@ -17,13 +17,13 @@ from typing import Any, ClassVar, Protocol
 
 import attrs
 
+from clusterkit._alike import Alike
 from clusterkit._dates import as_of_day
 from clusterkit._limits import at_least
 from clusterkit._scan import Batch, Cell, Indexes, Verdicts
 from clusterkit.io import FILE_RULES, MISNAMED_TABLE_FILE, UNREADABLE, with_outcome
 from clusterkit.models import TABLES
 from clusterkit.report import CATALOGUE, Entity, Finding, Rule, Severity, fingerprint
-from clusterkit.rules._alike import Alike
 from clusterkit.values import Location
 
 __all__ = [

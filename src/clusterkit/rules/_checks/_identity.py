@@ -10,10 +10,10 @@ from typing import Any
 
 import attrs
 
+from clusterkit._alike import Alike
 from clusterkit._scan import Batch, KeyLog, batch_keys, entity_fields
 from clusterkit.io import FILE_RULES, field_shape
 from clusterkit.report import Entity, Finding, Rule, Severity, fingerprint
-from clusterkit.rules._alike import Alike
 from clusterkit.rules._checks._members import within_if_worked_out
 from clusterkit.rules._context import Context
 from clusterkit.rules._names import cluster_named
