@@ -20,8 +20,24 @@ from clusterkit.report import Report
 __all__ = ["Group", "KPIResult", "RecordCount", "TargetMarket"]
 
 
+class _ReadsKPIs:
+    """`x["kpi_id"]` reads a KPI of `kpis`: typed `int` for a count, `float | None` for a ratio."""
+
+    __slots__ = ()
+    kpis: Mapping[str, KPIValue]
+
+    @overload
+    def __getitem__(self, kpi: CountKPIId) -> int: ...
+    @overload
+    def __getitem__(self, kpi: RatioKPIId) -> float | None: ...
+    @overload
+    def __getitem__(self, kpi: str) -> KPIValue: ...
+    def __getitem__(self, kpi: str) -> KPIValue:
+        return self.kpis[kpi]
+
+
 @attrs.frozen
-class Group:
+class Group(_ReadsKPIs):
     """The KPIs of one group of a breakdown; `group["kpi_id"]` reads a value.
 
     Added in version 0.1.0.
@@ -38,16 +54,6 @@ class Group:
     kpis: Mapping[str, KPIValue]
     activities_by_type: Mapping[str, int]
     target_markets: tuple[TargetMarket, ...]
-
-    # A count is an int and a ratio a float or None, for type checkers.
-    @overload
-    def __getitem__(self, kpi: CountKPIId) -> int: ...
-    @overload
-    def __getitem__(self, kpi: RatioKPIId) -> float | None: ...
-    @overload
-    def __getitem__(self, kpi: str) -> KPIValue: ...
-    def __getitem__(self, kpi: str) -> KPIValue:
-        return self.kpis[kpi]
 
     def to_dict(self) -> dict[str, Any]:
         """`{"key", "kpis", "activities_by_type", "target_markets"}`."""
@@ -85,7 +91,7 @@ class RecordCount:
 
 
 @attrs.frozen
-class KPIResult:
+class KPIResult(_ReadsKPIs):
     """The KPIs of a scope, its breakdown groups, and what was left out.
 
     Render it with `to_dict` / `to_json` (the structure of DESIGN.md §7),
@@ -129,16 +135,6 @@ class KPIResult:
     duplicate_smes: Mapping[str, str] = attrs.field(factory=dict)
     smes_reached_given: int | None = None
     validation: Report | None = attrs.field(default=None, eq=False, repr=False)
-
-    # A count is an int and a ratio a float or None, for type checkers.
-    @overload
-    def __getitem__(self, kpi: CountKPIId) -> int: ...
-    @overload
-    def __getitem__(self, kpi: RatioKPIId) -> float | None: ...
-    @overload
-    def __getitem__(self, kpi: str) -> KPIValue: ...
-    def __getitem__(self, kpi: str) -> KPIValue:
-        return self.kpis[kpi]
 
     @property
     def excluded(self) -> int:
